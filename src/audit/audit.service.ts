@@ -1,0 +1,37 @@
+// Writes and reads the audit log. Every feature records through `record`, never the model.
+import type { Types } from 'mongoose';
+import { AuditEntry } from './audit.model';
+
+export interface AuditActor {
+  id?: Types.ObjectId | string;
+  name?: string;
+}
+
+export interface AuditContext {
+  requestId?: string;
+  ip?: string;
+}
+
+export interface AuditEvent {
+  action: string;
+  targetType: string;
+  targetId?: string | Types.ObjectId;
+  targetLabel?: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+export async function record(actor: AuditActor | null, event: AuditEvent, context: AuditContext = {}): Promise<void> {
+  await AuditEntry.create({
+    actor: actor?.id,
+    actorName: actor?.name ?? '',
+    action: event.action,
+    targetType: event.targetType,
+    targetId: event.targetId === undefined ? undefined : String(event.targetId),
+    targetLabel: event.targetLabel ?? '',
+    before: event.before,
+    after: event.after,
+    requestId: context.requestId,
+    ip: context.ip,
+  });
+}

@@ -1,0 +1,24 @@
+// Institutions: university partners that author courses, and OPDs (city agencies) that employ ASN.
+import { Schema, model, type InferSchemaType } from 'mongoose';
+
+export const INSTITUTION_KINDS = ['university', 'opd'] as const;
+export type InstitutionKind = (typeof INSTITUTION_KINDS)[number];
+
+/** The OPD whose HR staff see every agency's people (the city's civil-service agency). */
+export const BKPSDM_CODE = 'BKPSDM';
+
+const institutionSchema = new Schema(
+  {
+    code: { type: String, required: true, trim: true, uppercase: true, maxlength: 40, match: /^[A-Z0-9_-]+$/ },
+    name: { type: String, required: true, trim: true, maxlength: 200 },
+    kind: { type: String, enum: INSTITUTION_KINDS, required: true },
+    active: { type: Boolean, default: true },
+  },
+  { timestamps: true },
+);
+
+institutionSchema.index({ code: 1 }, { unique: true });
+institutionSchema.index({ kind: 1, name: 1 });
+
+export type InstitutionFields = InferSchemaType<typeof institutionSchema>;
+export const Institution = model('Institution', institutionSchema);
