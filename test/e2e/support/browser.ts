@@ -1,0 +1,94 @@
+// Browser-test harness: real Debian Chromium driven by playwright-core (no browser download),
+// with the checks every visited page must pass: axe (no serious/critical finding), no console
+// errors, no CSP violations, no sideways scrolling at 360 px.
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** Problems seen while a page was open: console errors, page errors and CSP violations. */
+export interface PageProblems {
+  console: string[];
+  csp: string[];
+}
+
+export interface WatchedPage {
+  page: Page;
+  problems: PageProblems;
+}
+
+export async function openWatchedPage(context: BrowserContext): Promise<WatchedPage> {
+  const page = await context.newPage();
+  const problems: PageProblems = { console: [], csp: [] };
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    const text = message.text();
+    if (/Content Security Policy/i.test(text)) problems.csp.push(text);
+    else problems.console.push(text);
+  });
+  page.on('pageerror', (error) => problems.console.push(String(error)));
+  // CSP violations are also reported to the page as events; collect them from inside.
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error(`Content Security Policy violation: ${event.violatedDirective} ${event.blockedURI}`);
+    });
+  });
+  return { page, problems };
+}
+
+export interface AxeFinding {
+  id: string;
+  impact: string | null | undefined;
+  help: string;
+  targets: string[];
+}
+
+/** axe findings of impact serious or critical on the current page. */
+export async function seriousAxeFindings(page: Page): Promise<AxeFinding[]> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+}
+
+/** Whether the page scrolls sideways at its current viewport width. */
+export async function hasSidewaysScroll(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);
+}
+
+/**
+ * Runs every per-page check and returns a readable list of what failed (empty = all good), so a test
+ * can `expect(await pageChecks(w)).toEqual([])` and see the findings in the failure message.
+ */
+export async function pageChecks(watched: WatchedPage): Promise<string[]> {
+  const { page, problems } = watched;
+  const failures: string[] = [];
+  const url = page.url();
+  for (const finding of await seriousAxeFindings(page)) {
+    failures.push(`${url}: axe ${finding.impact} ${finding.id} (${finding.help}) at ${finding.targets.join(', ')}`);
+  }
+  const viewport = page.viewportSize();
+  await page.setViewportSize({ width: 360, height: 740 });
+  if (await hasSidewaysScroll(page)) failures.push(`${url}: scrolls sideways at 360 px`);
+  if (viewport) await page.setViewportSize(viewport);
+  for (const text of problems.console) failures.push(`${url}: console error: ${text}`);
+  for (const text of problems.csp) failures.push(`${url}: CSP violation: ${text}`);
+  problems.console.length = 0;
+  problems.csp.length = 0;
+  return failures;
+}
