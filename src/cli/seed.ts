@@ -1,0 +1,38 @@
+// `npm run seed`: puts the demo data into the database `npm start` uses (MONGODB_URI, or the
+// embedded engine's ./data) and prints the demo accounts. Running it again changes nothing.
+import { loadServerConfig } from '../config';
+import { openDatabase } from '../db';
+import { seedDemoData, type SeedReport } from './seed-data';
+
+export function formatSeedReport(report: SeedReport): string {
+  const lines = [
+    `Institutions: ${report.institutions.created} created, ${report.institutions.existing} already present`,
+    `People: ${report.people.created} created, ${report.people.existing} already present`,
+    '',
+    'Demo accounts (sign in with the email or the NIP):',
+  ];
+  const width = Math.max(...report.accounts.map((a) => a.role.length));
+  const loginWidth = Math.max(...report.accounts.map((a) => a.login.length));
+  for (const account of report.accounts) {
+    lines.push(`  ${account.role.padEnd(width)}  ${account.login.padEnd(loginWidth)}  ${account.password}  ${account.name}`);
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const config = loadServerConfig();
+  const db = await openDatabase(config);
+  try {
+    const report = await seedDemoData({ policy: config.passwordPolicy });
+    console.log(formatSeedReport(report));
+  } finally {
+    await db.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,192 @@
+// Import of people from CSV/XLSX: upload → stored preview with per-row problems → confirm, which
+// applies the valid rows idempotently by NIP, in one transaction where the database supports it.
+// Every row is held to the same scope rule as the people pages (peopleScope / OPD of the actor).
+import mongoose, { trusted, type ClientSession, type Types } from 'mongoose';
+import type { Actor } from '../../auth/actor';
+import { audit, type AuditContext } from '../../audit';
+import { Institution } from '../../institutions/institution.model';
+import { Conflict, Forbidden, NotFound } from '../../web/errors';
+import { User } from '../user.model';
+import { canAdministerPeople, seesEveryone } from '../users.service';
+import { parsePeopleFile } from './import.parse';
+import { checkRow, mapHeader, rejectRepeats, type CheckedRow, type PersonRecord } from './import.rows';
+import { ImportPreview, type ImportAction } from './import-preview.model';
+
+export type Counts = Record<ImportAction, number>;
+
+export class ImportFileRejected extends Error {
+  constructor(
+    public readonly messageKey: string,
+    public readonly detail: string[] = [],
+  ) {
+    super(messageKey);
+  }
+}
+
+interface ResolvedRow extends CheckedRow {
+  action: ImportAction;
+  opdId?: Types.ObjectId;
+}
+
+const PERSON_FIELDS = ['name', 'email', 'employeeType', 'golongan', 'jabatan', 'unitKerja'] as const;
+
+interface ExistingPerson {
+  _id: Types.ObjectId;
+  nip?: string | null;
+  email?: string | null;
+  name: string;
+  employeeType: string;
+  golongan?: string | null;
+  jabatan?: string | null;
+  unitKerja?: string | null;
+  opd?: Types.ObjectId | null;
+  roles: string[];
+}
+
+function differs(existing: ExistingPerson, record: PersonRecord, opdId: Types.ObjectId | undefined): boolean {
+  for (const field of PERSON_FIELDS) {
+    if ((existing[field] ?? '') !== (record[field] ?? '')) return true;
+  }
+  return String(existing.opd ?? '') !== String(opdId ?? '');
+}
+
+/** Holds each checked row against the database and the actor's scope; decides create/update/unchanged/reject. */
+async function resolveRows(actor: Actor, rows: CheckedRow[], session?: ClientSession): Promise<ResolvedRow[]> {
+  const opds = await Institution.find({ kind: 'opd' }).select('code active').session(session ?? null).lean();
+  const opdByCode = new Map(opds.map((o) => [o.code, o]));
+  const ownOpd = opds.find((o) => String(o._id) === actor.opdId);
+  const valid = rows.filter((r) => r.record);
+  const nips = valid.map((r) => r.record!.nip);
+  const emails = valid.map((r) => r.record!.email).filter((e): e is string => !!e);
+  const fields = 'nip email name employeeType golongan jabatan unitKerja opd roles';
+  const byNip = new Map(
+    (await User.find({ nip: trusted({ $in: nips }) }).select(fields).session(session ?? null).lean<ExistingPerson[]>()).map((u) => [u.nip!, u]),
+  );
+  const emailOwners = new Map(
+    (await User.find({ email: trusted({ $in: emails }) }).select('nip email').session(session ?? null).lean<ExistingPerson[]>()).map((u) => [u.email!, u]),
+  );
+  const everyone = seesEveryone(actor);
+  return rows.map((row): ResolvedRow => {
+    const record = row.record;
+    if (!record) return { ...row, action: 'reject' };
+    const errors = [...row.errors];
+    let opdId: Types.ObjectId | undefined;
+    if (everyone) {
+      const opd = record.opdCode ? opdByCode.get(record.opdCode) : undefined;
+      if (!record.opdCode) errors.push('users.import.errors.opdRequired');
+      else if (!opd) errors.push('users.import.errors.opdUnknown');
+      else if (!opd.active) errors.push('users.import.errors.opdInactive');
+      else opdId = opd._id;
+    } else if (!ownOpd || (record.opdCode && record.opdCode !== ownOpd.code)) {
+      errors.push('users.import.errors.otherOpd');
+    } else {
+      opdId = ownOpd._id;
+    }
+    const existing = byNip.get(record.nip);
+    if (existing && !everyone && String(existing.opd ?? '') !== actor.opdId) errors.push('users.import.errors.nipOtherOpd');
+    else if (existing && !actor.roles.includes('admin') && existing.roles.some((r) => r !== 'learner')) errors.push('users.import.errors.notManageable');
+    const emailOwner = record.email ? emailOwners.get(record.email) : undefined;
+    if (emailOwner && emailOwner.nip !== record.nip) errors.push('users.errors.emailTaken');
+    if (errors.length) return { ...row, errors, record: undefined, action: 'reject' };
+    const action: ImportAction = !existing ? 'create' : differs(existing, record, opdId) ? 'update' : 'unchanged';
+    return { ...row, errors, action, opdId };
+  });
+}
+
+function countOf(rows: { action: ImportAction }[]): Counts {
+  const counts: Counts = { create: 0, update: 0, unchanged: 0, reject: 0 };
+  for (const row of rows) counts[row.action]++;
+  return counts;
+}
+
+/** Checks an uploaded file and stores the preview; returns its id. Throws ImportFileRejected for a bad file. */
+export async function previewImport(actor: Actor, file: { bytes: Buffer; fileName: string }): Promise<string> {
+  if (!canAdministerPeople(actor)) throw new Forbidden();
+  const table = await parsePeopleFile(file.bytes);
+  if (!table.ok) throw new ImportFileRejected(table.error);
+  const header = mapHeader(table.header);
+  if (!header.ok) throw new ImportFileRejected(header.error, header.missing);
+  const checked = table.rows.map((cells, i) => checkRow(cells, header.index, i + 2));
+  rejectRepeats(checked);
+  const rows = await resolveRows(actor, checked);
+  const preview = await ImportPreview.create({
+    owner: actor.id,
+    fileName: file.fileName.slice(0, 255),
+    kind: table.kind,
+    rows: rows.map((r) => ({ line: r.line, values: r.values, record: r.record, problems: r.errors, action: r.action })),
+    counts: countOf(rows),
+  });
+  return String(preview._id);
+}
+
+/** The actor's own preview; anyone else's answers like a missing id. */
+export async function getPreview(actor: Actor, id: string) {
+  const preview = await ImportPreview.findOne({ _id: id, owner: actor.id }).lean();
+  if (!preview) throw new NotFound('import preview');
+  return preview;
+}
+
+function isTransactionUnsupported(error: unknown): boolean {
+  const e = error as { code?: number; message?: string };
+  return e?.code === 20 || /Transaction numbers are only allowed|transactions are not supported/i.test(e?.message ?? '');
+}
+
+/** Runs `work` in a transaction, or without one on a database that has none (a standalone mongod). */
+async function inTransaction<T>(work: (session?: ClientSession) => Promise<T>): Promise<T> {
+  try {
+    return await mongoose.connection.transaction((session) => work(session));
+  } catch (error) {
+    if (!isTransactionUnsupported(error)) throw error;
+    return work(undefined);
+  }
+}
+
+async function applyRow(row: ResolvedRow, session?: ClientSession): Promise<void> {
+  const record = row.record!;
+  const fields = {
+    name: record.name,
+    email: record.email,
+    employeeType: record.employeeType,
+    golongan: record.golongan,
+    jabatan: record.jabatan,
+    unitKerja: record.unitKerja,
+    opd: row.opdId,
+  };
+  if (row.action === 'create') {
+    // No password yet: HR or an admin sets a temporary one when the person needs to sign in.
+    await new User({ nip: record.nip, ...fields, roles: ['learner'] }).save({ session });
+    return;
+  }
+  const person = await User.findOne({ nip: record.nip }).session(session ?? null);
+  if (!person) throw new Conflict('users.import.errors.changedMeanwhile');
+  person.set(fields);
+  await person.save({ session });
+}
+
+/**
+ * Applies the valid rows of a preview. The rows are checked again against the database as it is
+ * now; the writes happen all together or not at all. Confirming twice changes nothing the second time.
+ */
+export async function confirmImport(actor: Actor, id: string, context: AuditContext = {}): Promise<Counts> {
+  const preview = await ImportPreview.findOne({ _id: id, owner: actor.id });
+  if (!preview) throw new NotFound('import preview');
+  if (preview.appliedAt && preview.result) return { ...(preview.result as Counts) };
+  const checked: CheckedRow[] = preview.rows.map((r) => ({
+    line: r.line,
+    values: r.values,
+    record: r.record ?? undefined,
+    errors: [...r.problems],
+  }));
+  const result = await inTransaction(async (session) => {
+    const rows = await resolveRows(actor, checked, session);
+    for (const row of rows) {
+      if (row.action === 'create' || row.action === 'update') await applyRow(row, session);
+    }
+    return countOf(rows);
+  });
+  preview.appliedAt = new Date();
+  preview.result = result;
+  await preview.save();
+  await audit.record(actor, { action: 'user.import', targetType: 'import', targetId: preview._id, targetLabel: preview.fileName, after: result }, context);
+  return result;
+}

@@ -1,0 +1,120 @@
+// zod schemas of the people-administration forms and queries. Messages are i18n keys of the
+// users catalog, shown next to the field they concern (views translate them).
+import { z } from 'zod';
+import { isValidNip, normaliseNip } from './nip';
+import { EMPLOYEE_TYPES, isValidGolongan } from './ranks';
+import { ROLES, USER_STATUSES } from './user.model';
+
+const OBJECT_ID = /^[0-9a-f]{24}$/i;
+
+export const objectId = z.string().regex(OBJECT_ID, 'users.errors.invalidId');
+export const idParams = z.object({ id: objectId }).strict();
+
+/** Empty text fields of an HTML form arrive as '' and mean "not given". */
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, 'users.errors.tooLong')
+    .optional()
+    .transform((v) => (v ? v : undefined));
+
+const optionalId = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined))
+  .pipe(objectId.optional());
+
+/** NIP as people type it ("19900101 201503 1 001"), normalised; checked digit by digit. */
+export const nipField = z
+  .string()
+  .trim()
+  .transform(normaliseNip)
+  .superRefine((nip, ctx) => {
+    const key = nipProblem(nip);
+    if (key) ctx.addIssue({ code: 'custom', message: key });
+  });
+
+/** The reason a NIP is not valid, as a message key; undefined when it is valid. */
+export function nipProblem(nip: string): string | undefined {
+  if (nip === '') return 'users.errors.nipRequired';
+  if (!/^\d{18}$/.test(nip)) return 'users.errors.nipDigits';
+  if (isValidNip(nip)) return undefined;
+  const year = Number(nip.slice(0, 4));
+  const month = Number(nip.slice(4, 6));
+  const day = Number(nip.slice(6, 8));
+  const birth = new Date(Date.UTC(year, month - 1, day));
+  const isRealBirth = year >= 1900 && birth.getUTCMonth() === month - 1 && birth.getUTCDate() === day;
+  if (!isRealBirth) return 'users.errors.nipBirthDate';
+  const tmtYear = Number(nip.slice(8, 12));
+  const tmtMonth = Number(nip.slice(12, 14));
+  if (tmtYear < 1950 || tmtMonth < 1 || tmtMonth > 12) return 'users.errors.nipTmt';
+  if (tmtYear < year + 15) return 'users.errors.nipTmtAge';
+  return 'users.errors.nipSex';
+}
+
+const personFields = {
+  nip: nipField,
+  name: z.string().trim().min(3, 'users.errors.nameRequired').max(200, 'users.errors.tooLong'),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(254, 'users.errors.tooLong')
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .pipe(z.email('users.errors.emailInvalid').optional()),
+  employeeType: z.enum(EMPLOYEE_TYPES, 'users.errors.employeeType'),
+  golongan: optionalText(10),
+  jabatan: optionalText(200),
+  unitKerja: optionalText(200),
+  opd: optionalId,
+  institution: optionalId,
+};
+
+function checkGolongan(value: { employeeType: (typeof EMPLOYEE_TYPES)[number]; golongan?: string }, ctx: z.RefinementCtx) {
+  if (!isValidGolongan(value.employeeType, value.golongan)) {
+    const key = value.employeeType === 'non_asn' ? 'users.errors.golonganNone' : 'users.errors.golonganInvalid';
+    ctx.addIssue({ code: 'custom', path: ['golongan'], message: key });
+  }
+}
+
+export const personForm = z.object(personFields).strict().superRefine(checkGolongan);
+export type PersonInput = z.infer<typeof personForm>;
+
+export const rolesForm = z
+  .object({
+    roles: z
+      .union([z.enum(ROLES, 'users.errors.role'), z.array(z.enum(ROLES, 'users.errors.role'))])
+      .optional()
+      .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
+  })
+  .strict();
+
+export const resetPasswordForm = z
+  .object({
+    // Empty: the system generates a temporary password and shows it once.
+    password: z.string().max(128, 'users.errors.tooLong').optional().transform((v) => (v ? v : undefined)),
+  })
+  .strict();
+
+const pageNumber = z.coerce.number().int().min(1).max(100000).catch(1);
+
+export const listQuery = z
+  .object({
+    q: z.string().trim().max(100).optional().catch(undefined),
+    opd: z.string().regex(OBJECT_ID).optional().catch(undefined),
+    role: z.enum(ROLES).optional().catch(undefined),
+    status: z.enum(USER_STATUSES).optional().catch(undefined),
+    page: pageNumber.optional(),
+  })
+  .strict();
+export type ListQuery = z.infer<typeof listQuery>;
+
+/** Drops the CSRF token field that every form carries, so `.strict()` schemas see only their fields. */
+export function formFields(body: unknown): Record<string, unknown> {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return {};
+  const { _csrf: _ignored, ...fields } = body as Record<string, unknown>;
+  return fields;
+}

@@ -1,0 +1,307 @@
+// People administration: who may see and change whom, and the changes themselves. No req/res here.
+// Every query that reads people for someone goes through peopleScope(actor): list, detail, edit,
+// export, import and dashboard alike (SECURITY.md: one rule, every channel).
+import { randomInt } from 'node:crypto';
+import { trusted, type FilterQuery, type Types } from 'mongoose';
+import type { Actor } from '../auth/actor';
+import { hashPassword, checkPasswordPolicy } from '../auth/password';
+import type { PasswordPolicy } from '../config';
+import { audit, type AuditContext } from '../audit';
+import { Institution } from '../institutions/institution.model';
+import { Conflict, Forbidden, NotFound, ValidationFailed } from '../web/errors';
+import { User, type Role, type UserFields } from './user.model';
+import type { ListQuery, PersonInput } from './users.schemas';
+import { DuplicateField, duplicateFieldOf } from './users.errors';
+
+export const PAGE_SIZE = 25;
+
+/** A filter that matches no document: for actors who may see nobody. */
+const NOBODY_ID = '000000000000000000000000';
+const NOBODY: FilterQuery<UserFields> = { _id: trusted({ $in: [] }) } as FilterQuery<UserFields>;
+
+/** Whether the actor administers people at all (admin, or HR of an OPD or of BKPSDM). */
+export function canAdministerPeople(actor: Actor): boolean {
+  return actor.roles.includes('admin') || actor.roles.includes('hr');
+}
+
+/** Whether the actor sees every OPD's people (admins and BKPSDM HR). */
+export function seesEveryone(actor: Actor): boolean {
+  return actor.roles.includes('admin') || (actor.roles.includes('hr') && actor.seesAllOpds);
+}
+
+/** The people this actor may see and manage, as a Mongo filter. */
+export function peopleScope(actor: Actor): FilterQuery<UserFields> {
+  if (seesEveryone(actor)) return {};
+  if (actor.roles.includes('hr') && actor.opdId) return { opd: actor.opdId };
+  return NOBODY;
+}
+
+/** HR manage learners only; accounts holding other roles are the admins' to change. */
+function canManage(actor: Actor, person: { roles?: string[] | null }): boolean {
+  if (actor.roles.includes('admin')) return true;
+  return actor.roles.includes('hr') && (person.roles ?? []).every((r) => r === 'learner');
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export interface PeoplePage {
+  items: PersonRow[];
+  total: number;
+  page: number;
+  pages: number;
+}
+
+export interface PersonRow {
+  _id: Types.ObjectId;
+  nip?: string | null;
+  name: string;
+  email?: string | null;
+  jabatan?: string | null;
+  roles: Role[];
+  status: 'active' | 'inactive';
+  opd?: { _id: Types.ObjectId; code: string; name: string } | null;
+}
+
+export async function listPeople(actor: Actor, query: ListQuery, pageSize = PAGE_SIZE): Promise<PeoplePage> {
+  const conditions: FilterQuery<UserFields>[] = [peopleScope(actor)];
+  if (query.q) {
+    const digits = query.q.replace(/[\s.-]/g, '');
+    // eslint-disable-next-line security/detect-non-literal-regexp -- the text is escaped: a literal match
+    const text = new RegExp(escapeRegex(query.q), 'i');
+    const or: FilterQuery<UserFields>[] = [{ name: text }, { email: text }, { jabatan: text }];
+    // eslint-disable-next-line security/detect-non-literal-regexp -- digits only
+    if (/^\d{3,18}$/.test(digits)) or.push({ nip: new RegExp(`^${digits}`) });
+    conditions.push({ $or: or });
+  }
+  if (query.opd) conditions.push({ opd: query.opd });
+  if (query.role) conditions.push({ roles: query.role });
+  if (query.status) conditions.push({ status: query.status });
+  const filter = { $and: conditions };
+  const total = await User.countDocuments(filter);
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(query.page ?? 1, pages);
+  const items = await User.find(filter)
+    .select('nip name email jabatan roles status opd')
+    .populate('opd', 'code name')
+    .sort({ name: 1, _id: 1 })
+    .skip((page - 1) * pageSize)
+    .limit(pageSize)
+    .lean<PersonRow[]>();
+  return { items, total, page, pages };
+}
+
+const DETAIL_FIELDS =
+  'nip name email employeeType golongan jabatan unitKerja opd institution roles status language mustChangePassword lastLoginAt createdAt updatedAt';
+
+/** One person in the actor's scope; someone outside it is NotFound exactly like a missing id. */
+export async function getPerson(actor: Actor, id: string) {
+  const person = await User.findOne({ $and: [peopleScope(actor), { _id: id }] })
+    .select(DETAIL_FIELDS)
+    .populate('opd', 'code name')
+    .populate('institution', 'code name')
+    .lean();
+  if (!person) throw new NotFound('person');
+  return person;
+}
+
+async function loadManaged(actor: Actor, id: string) {
+  const person = await User.findOne({ $and: [peopleScope(actor), { _id: id }] });
+  if (!person) throw new NotFound('person');
+  if (!canManage(actor, person)) throw new Forbidden('users.errors.notYours');
+  return person;
+}
+
+/** The OPDs the actor may place people in. */
+export async function opdChoices(actor: Actor) {
+  const filter = seesEveryone(actor) ? { kind: 'opd', active: true } : { kind: 'opd', _id: actor.opdId ?? NOBODY_ID };
+  return Institution.find(filter).select('code name').sort({ name: 1 }).lean();
+}
+
+export async function universityChoices() {
+  return Institution.find({ kind: 'university', active: true }).select('code name').sort({ name: 1 }).lean();
+}
+
+/** Resolves the OPD and institution of a create/edit form for this actor. */
+async function placement(actor: Actor, input: PersonInput): Promise<{ opd?: string; institution?: string }> {
+  const opd = seesEveryone(actor) ? input.opd : actor.opdId; // OPD HR: forced from the session, never the form
+  if (opd && !(await Institution.exists({ _id: opd, kind: 'opd' }))) {
+    throw new ValidationFailed({ opd: 'users.errors.opdUnknown' });
+  }
+  if (!opd && !actor.roles.includes('admin')) throw new ValidationFailed({ opd: 'users.errors.opdRequired' });
+  const institution = actor.roles.includes('admin') ? input.institution : undefined;
+  if (institution && !(await Institution.exists({ _id: institution, kind: 'university' }))) {
+    throw new ValidationFailed({ institution: 'users.errors.institutionUnknown' });
+  }
+  return { opd, institution };
+}
+
+async function assertUnique(input: { nip?: string; email?: string }, exceptId?: Types.ObjectId): Promise<void> {
+  const notSelf = exceptId ? { _id: trusted({ $ne: exceptId }) } : {};
+  if (input.nip && (await User.exists({ nip: input.nip, ...notSelf }))) throw new DuplicateField('nip');
+  if (input.email && (await User.exists({ email: input.email, ...notSelf }))) throw new DuplicateField('email');
+}
+
+/** Upper, lower, digit, symbol, 16 characters: meets any policy up to 16 and is typed once. */
+export function generateTemporaryPassword(): string {
+  const sets = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnopqrstuvwxyz', '23456789', '!@#$%&*?-+'];
+  const chars = sets.map((s) => s[randomInt(s.length)]);
+  const all = sets.join('');
+  while (chars.length < 16) chars.push(all[randomInt(all.length)]);
+  for (let i = chars.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [chars[i], chars[j]] = [chars[j], chars[i]];
+  }
+  return chars.join('');
+}
+
+function snapshot(p: { name?: string | null; email?: string | null; employeeType?: string | null; golongan?: string | null; jabatan?: string | null; unitKerja?: string | null; opd?: unknown; institution?: unknown }) {
+  return {
+    name: p.name ?? null,
+    email: p.email ?? null,
+    employeeType: p.employeeType ?? null,
+    golongan: p.golongan ?? null,
+    jabatan: p.jabatan ?? null,
+    unitKerja: p.unitKerja ?? null,
+    opd: p.opd ? String(p.opd) : null,
+    institution: p.institution ? String(p.institution) : null,
+  };
+}
+
+async function saveUnique<T extends { save(): Promise<unknown> }>(doc: T): Promise<T> {
+  try {
+    await doc.save();
+    return doc;
+  } catch (error) {
+    const field = duplicateFieldOf(error);
+    if (field) throw new DuplicateField(field);
+    throw error;
+  }
+}
+
+/** Creates a learner; returns the temporary password, shown once to whoever created them. */
+export async function createPerson(actor: Actor, input: PersonInput, context: AuditContext = {}) {
+  if (!canAdministerPeople(actor)) throw new Forbidden();
+  const { opd, institution } = await placement(actor, input);
+  await assertUnique(input);
+  const temporaryPassword = generateTemporaryPassword();
+  const person = new User({
+    nip: input.nip,
+    email: input.email,
+    name: input.name,
+    employeeType: input.employeeType,
+    golongan: input.golongan,
+    jabatan: input.jabatan ?? '',
+    unitKerja: input.unitKerja ?? '',
+    opd,
+    institution,
+    roles: ['learner'],
+    passwordHash: await hashPassword(temporaryPassword),
+    mustChangePassword: true,
+  });
+  await saveUnique(person);
+  await audit.record(actor, { action: 'user.create', targetType: 'user', targetId: person._id, targetLabel: person.name, after: snapshot(person) }, context);
+  return { id: String(person._id), temporaryPassword };
+}
+
+export async function updatePerson(actor: Actor, id: string, input: PersonInput, context: AuditContext = {}): Promise<void> {
+  const person = await loadManaged(actor, id);
+  const { opd, institution } = await placement(actor, input);
+  await assertUnique(input, person._id);
+  const before = snapshot(person);
+  person.set({
+    nip: input.nip,
+    email: input.email,
+    name: input.name,
+    employeeType: input.employeeType,
+    golongan: input.golongan,
+    jabatan: input.jabatan ?? '',
+    unitKerja: input.unitKerja ?? '',
+    opd,
+    institution: actor.roles.includes('admin') ? institution : person.institution,
+  });
+  await saveUnique(person);
+  await audit.record(actor, { action: 'user.update', targetType: 'user', targetId: person._id, targetLabel: person.name, before, after: snapshot(person) }, context);
+}
+
+async function assertAnotherActiveAdmin(personId: Types.ObjectId): Promise<void> {
+  const others = await User.countDocuments({ roles: 'admin', status: 'active', _id: trusted({ $ne: personId }) });
+  if (others === 0) throw new Conflict('users.errors.lastAdmin');
+}
+
+/** Deactivation ends the person's live sessions (sessionEpoch) on their next request. */
+export async function setStatus(actor: Actor, id: string, status: 'active' | 'inactive', context: AuditContext = {}): Promise<void> {
+  const person = await loadManaged(actor, id);
+  if (person.status === status) return;
+  if (status === 'inactive') {
+    if (String(person._id) === actor.id) throw new Conflict('users.errors.notSelf');
+    if (person.roles.includes('admin')) await assertAnotherActiveAdmin(person._id);
+    person.sessionEpoch = (person.sessionEpoch ?? 0) + 1;
+  }
+  const before = { status: person.status };
+  person.status = status;
+  await person.save();
+  const action = status === 'inactive' ? 'user.deactivate' : 'user.reactivate';
+  await audit.record(actor, { action, targetType: 'user', targetId: person._id, targetLabel: person.name, before, after: { status } }, context);
+}
+
+/** Admins only; HR may not grant roles; nobody removes the last active admin. */
+export async function setRoles(actor: Actor, id: string, roles: Role[], context: AuditContext = {}): Promise<void> {
+  if (!actor.roles.includes('admin')) throw new Forbidden('users.errors.rolesAdminOnly');
+  const person = await loadManaged(actor, id);
+  const wanted = [...new Set<Role>(roles.length ? roles : ['learner'])].sort();
+  const before = [...person.roles].sort();
+  if (wanted.join() === before.join()) return;
+  if (before.includes('admin') && !wanted.includes('admin') && person.status === 'active') {
+    await assertAnotherActiveAdmin(person._id);
+  }
+  person.roles = wanted;
+  // Fewer rights must take effect now, not at the next sign-in.
+  person.sessionEpoch = (person.sessionEpoch ?? 0) + 1;
+  await person.save();
+  await audit.record(actor, { action: 'user.roles.change', targetType: 'user', targetId: person._id, targetLabel: person.name, before: { roles: before }, after: { roles: wanted } }, context);
+}
+
+/**
+ * Sets a temporary password (typed by the actor, or generated and returned to be shown once);
+ * the person must change it at the next sign-in and their live sessions end.
+ */
+export async function resetPassword(
+  actor: Actor,
+  id: string,
+  typed: string | undefined,
+  policy: PasswordPolicy,
+  context: AuditContext = {},
+): Promise<{ temporaryPassword: string; wasGenerated: boolean }> {
+  const person = await loadManaged(actor, id);
+  if (String(person._id) === actor.id) throw new Conflict('users.errors.notSelf');
+  if (typed !== undefined) {
+    const problems = checkPasswordPolicy(typed, policy, { name: person.name, nip: person.nip ?? undefined, email: person.email ?? undefined });
+    if (problems.length) throw new ValidationFailed({ password: problems[0] });
+  }
+  const temporaryPassword = typed ?? generateTemporaryPassword();
+  const before = { mustChangePassword: person.mustChangePassword, sessionEpoch: person.sessionEpoch };
+  person.passwordHash = await hashPassword(temporaryPassword);
+  person.mustChangePassword = true;
+  person.passwordChangedAt = new Date();
+  person.sessionEpoch = (person.sessionEpoch ?? 0) + 1;
+  person.failedLogins = 0;
+  person.lockedUntil = undefined;
+  await person.save();
+  const after = { mustChangePassword: true, sessionEpoch: person.sessionEpoch };
+  await audit.record(actor, { action: 'user.password.reset', targetType: 'user', targetId: person._id, targetLabel: person.name, before, after }, context);
+  return { temporaryPassword, wasGenerated: typed === undefined };
+}
+
+/** What the person pages may offer this actor for this person. */
+export function permissionsFor(actor: Actor, person: { _id: unknown; roles?: string[] | null }) {
+  const manageable = canManage(actor, person);
+  const isSelf = String(person._id) === actor.id;
+  return {
+    canEdit: manageable,
+    canChangeStatus: manageable && !isSelf,
+    canResetPassword: manageable && !isSelf,
+    canChangeRoles: actor.roles.includes('admin'),
+  };
+}
