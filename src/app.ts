@@ -1,0 +1,90 @@
+// createApp(deps): the whole Express app, used by src/server.ts and by the tests (no port here).
+import path from 'node:path';
+import express, { type Express } from 'express';
+import compression from 'compression';
+import passport from 'passport';
+import type { Config } from './config';
+import type { Database } from './db';
+import { configurePassport, sessionLifetime, sessionMiddleware, type Clock } from './auth/session';
+import { configureLocalStrategy } from './auth/local-strategy';
+import { enforcePasswordChange } from './auth/must-change-password';
+import { authRouter } from './auth/auth.routes';
+import { healthRouter } from './health/health.routes';
+import { homeRouter } from './home/home.routes';
+import { mountFeatureRoutes } from './routes';
+import { createCsrf } from './web/csrf';
+import { errorHandler, notFoundHandler } from './web/error-handler';
+import { flashMiddleware } from './web/flash';
+import { i18nMiddleware } from './web/i18n';
+import { layoutMiddleware } from './web/layout';
+import { createLogger, httpLogger, type Logger } from './web/logging';
+import { noStore, securityHeaders } from './web/security';
+import { viewLocals } from './web/view-locals';
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  logger?: Logger;
+  /** The app's notion of "now" (session lifetimes, lockouts); tests inject a movable clock. */
+  clock?: Clock;
+}
+
+/** What routers receive: the same dependencies, with defaults filled in. */
+export interface RouteDeps {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  clock: Clock;
+}
+
+const ROOT = path.join(__dirname, '..');
+
+export function createApp(deps: AppDeps): Express {
+  const routeDeps: RouteDeps = {
+    config: deps.config,
+    db: deps.db,
+    logger: deps.logger ?? createLogger(deps.config.logLevel),
+    clock: deps.clock ?? (() => new Date()),
+  };
+  const { config } = routeDeps;
+  const app = express();
+  app.set('deps', routeDeps);
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('query parser', 'simple'); // `?a[$ne]=1` stays the string key "a[$ne]", never an object
+  app.set('views', path.join(ROOT, 'views'));
+  app.set('view engine', 'ejs');
+  if (config.isProduction) app.set('view cache', true);
+
+  app.use(httpLogger(routeDeps.logger));
+  app.use(securityHeaders(config.isProduction));
+  app.use(compression());
+  app.use(express.static(path.join(ROOT, 'public'), { index: false, maxAge: config.isProduction ? '7d' : 0 }));
+  app.use(healthRouter(routeDeps));
+
+  app.use(noStore);
+  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }));
+  app.use(express.json({ limit: '200kb' }));
+  configurePassport();
+  configureLocalStrategy();
+  app.use(sessionMiddleware(config, deps.db));
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use(sessionLifetime(config, routeDeps.clock));
+  app.use(i18nMiddleware);
+  app.use(flashMiddleware);
+  app.use(layoutMiddleware);
+  app.use(viewLocals(config));
+  const csrf = createCsrf({ secret: config.sessionSecret, secureCookies: config.isProduction });
+  app.set('csrf', csrf);
+  app.use(csrf.protect);
+  app.use(enforcePasswordChange);
+
+  app.use(authRouter(routeDeps));
+  app.use(homeRouter(routeDeps));
+  mountFeatureRoutes(app, routeDeps);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

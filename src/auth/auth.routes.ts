@@ -1,0 +1,116 @@
+// Sign-in, sign-out, change password and the language switch.
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import passport from 'passport';
+import type { RouteDeps } from '../app';
+import { LANGUAGE_COOKIE } from '../web/i18n';
+import { securityEvent } from '../web/logging';
+import { parseInput } from '../web/validation';
+import { changePassword, setLanguage, type SessionPerson } from './auth.service';
+import { changePasswordForm, languageForm, loginForm, loginQuery } from './auth.schemas';
+import { requireAuth, safeReturnTo } from './guards';
+import { LOCAL_STRATEGY, type SignInRefusal } from './local-strategy';
+import { CHANGE_PASSWORD_PATH } from './must-change-password';
+import { ipRateLimit } from './rate-limit';
+import { sessionCookieName } from './session';
+
+function renderLogin(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
+  res.status(status).render('auth/login', { title: req.t('auth.login.title'), returnTo: '', values: {}, fieldErrors: {}, error: undefined, ...extra });
+}
+
+function startSession(req: Request, person: SessionPerson, now: Date): Promise<void> {
+  // passport's req.login regenerates the session: a new id at sign-in (no session fixation).
+  return new Promise((resolve, reject) => {
+    req.login(person.actor, (err) => {
+      if (err) return reject(err);
+      req.session.epoch = person.epoch;
+      req.session.createdAt = now.getTime();
+      req.session.lastSeenAt = now.getTime();
+      req.session.mustChangePassword = person.mustChangePassword;
+      resolve();
+    });
+  });
+}
+
+export function authRouter({ config, clock }: RouteDeps): Router {
+  const router = Router();
+  const tooManyAttempts: RequestHandler = (req, res) => {
+    securityEvent(req, 'login.rateLimited');
+    renderLogin(req, res, 429, { error: req.t('auth.login.tooManyAttempts') });
+  };
+  const limitByIp = ipRateLimit({ max: config.login.ipMaxAttempts, windowMinutes: config.login.failureWindowMinutes, clock, onLimit: tooManyAttempts });
+
+  router.get('/login', (req, res) => {
+    if (req.user) return res.redirect('/');
+    const { returnTo, ended } = loginQuery.parse(req.query);
+    renderLogin(req, res, 200, { returnTo: safeReturnTo(returnTo, ''), notice: ended ? req.t(`auth.login.ended.${ended}`) : undefined });
+  });
+
+  router.post('/login', limitByIp, (req, res, next) => {
+    const input = parseInput(loginForm, req.body);
+    const returnTo = safeReturnTo((req.body as { returnTo?: unknown })?.returnTo, '');
+    if (!input.ok) return renderLogin(req, res, 422, { fieldErrors: input.errors, values: { identifier: String(req.body?.identifier ?? '') }, returnTo });
+    passport.authenticate(LOCAL_STRATEGY, { session: false }, async (err: unknown, person: SessionPerson | false, refusal?: SignInRefusal) => {
+      if (err) return next(err);
+      const values = { identifier: input.data.identifier };
+      if (!person) {
+        if (refusal?.reason === 'locked') {
+          securityEvent(req, refusal.justLocked ? 'login.lockout' : 'login.locked');
+          return renderLogin(req, res, 429, { values, returnTo, error: req.t('auth.login.locked', { minutes: config.login.lockMinutes }) });
+        }
+        securityEvent(req, 'login.failed');
+        return renderLogin(req, res, 401, { values, returnTo, error: req.t('auth.login.invalid') });
+      }
+      try {
+        await startSession(req, person, clock());
+      } catch (sessionError) {
+        return next(sessionError);
+      }
+      securityEvent(req, 'login.succeeded', { userId: person.actor.id }, 'info');
+      res.redirect(person.mustChangePassword ? CHANGE_PASSWORD_PATH : safeReturnTo(input.data.returnTo));
+    })(req, res, next);
+  });
+
+  router.post('/logout', (req, res, next) => {
+    const userId = req.user?.id;
+    if (!req.session) return res.redirect('/');
+    req.session.destroy((err) => {
+      if (err) return next(err);
+      if (userId) securityEvent(req, 'logout', { userId }, 'info');
+      res.clearCookie(sessionCookieName(config), { path: '/' });
+      res.redirect('/login');
+    });
+  });
+
+  router.get(CHANGE_PASSWORD_PATH, requireAuth, (req, res) => {
+    res.render('auth/change-password', { title: req.t('auth.password.title'), fieldErrors: {}, isForced: !!req.session.mustChangePassword });
+  });
+
+  router.post(CHANGE_PASSWORD_PATH, requireAuth, async (req, res) => {
+    const render = (status: number, fieldErrors: Record<string, string>) =>
+      res.status(status).render('auth/change-password', { title: req.t('auth.password.title'), fieldErrors, isForced: !!req.session.mustChangePassword });
+    const input = parseInput(changePasswordForm, req.body);
+    if (!input.ok) return render(422, input.errors);
+    const result = await changePassword(req.user!, input.data, config, clock());
+    if (!result.ok) {
+      securityEvent(req, 'password.changeRefused', { field: Object.keys(result.errors)[0] });
+      return render(result.errors.currentPassword === 'auth.login.locked' ? 429 : 422, result.errors);
+    }
+    req.session.epoch = result.epoch; // this session stays; every other one of this person ends
+    req.session.mustChangePassword = false;
+    securityEvent(req, 'password.changed', {}, 'info');
+    req.flash('success', req.t('auth.password.changed'));
+    res.redirect('/');
+  });
+
+  router.post('/language', async (req, res) => {
+    const input = parseInput(languageForm, req.body);
+    const returnTo = safeReturnTo((req.body as { returnTo?: unknown })?.returnTo);
+    if (input.ok) {
+      if (req.user) await setLanguage(req.user, input.data.lang);
+      else res.cookie(LANGUAGE_COOKIE, input.data.lang, { httpOnly: true, sameSite: 'lax', secure: config.isProduction, path: '/', maxAge: 365 * 86_400_000 });
+    }
+    res.redirect(returnTo);
+  });
+
+  return router;
+}

@@ -1,0 +1,111 @@
+// Sign-in rules: who the identifier names, whether the password is right, lockout, password change.
+// No req/res here; the clock and configuration come in as arguments.
+import { trusted } from 'mongoose';
+import { Institution } from '../institutions/institution.model';
+import { User } from '../users/user.model';
+import { normaliseNip } from '../users/nip';
+import type { Config } from '../config';
+import { toActor, type Actor } from './actor';
+import { checkPasswordPolicy, hashPassword, verifyAgainstNothing, verifyPassword } from './password';
+import * as throttle from './throttle.service';
+
+/** The one spelling of an identifier: lower-case email, or a NIP without the spaces people type. */
+export function canonicalIdentifier(identifier: string): string {
+  const trimmed = identifier.trim();
+  return trimmed.includes('@') ? trimmed.toLowerCase() : normaliseNip(trimmed);
+}
+
+const SESSION_FIELDS = { name: 1, roles: 1, opd: 1, institution: 1, language: 1, status: 1, sessionEpoch: 1, mustChangePassword: 1 } as const;
+
+export interface SessionPerson {
+  actor: Actor;
+  epoch: number;
+  mustChangePassword: boolean;
+}
+
+async function opdCodeOf(opdId: unknown): Promise<string | undefined> {
+  if (!opdId) return undefined;
+  const opd = await Institution.findById(opdId, { code: 1 }).lean();
+  return opd?.code;
+}
+
+/** Re-reads a signed-in person for a request; undefined when they no longer may be signed in. */
+export async function loadSessionPerson(userId: string): Promise<SessionPerson | undefined> {
+  const user = await User.findById(userId, SESSION_FIELDS).lean().catch(() => null);
+  if (!user || user.status !== 'active') return undefined;
+  return {
+    actor: toActor(user, await opdCodeOf(user.opd)),
+    epoch: user.sessionEpoch ?? 0,
+    mustChangePassword: !!user.mustChangePassword,
+  };
+}
+
+export type SignInResult =
+  | { ok: true; person: SessionPerson }
+  | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'locked'; lockedUntil: Date; justLocked: boolean };
+
+function lockRule(config: Pick<Config, 'login'>): throttle.ThrottleRule {
+  const { maxFailures, failureWindowMinutes, lockMinutes } = config.login;
+  return { max: maxFailures, windowMs: failureWindowMinutes * 60_000, lockMs: lockMinutes * 60_000 };
+}
+
+/**
+ * Checks an identifier and password. Unknown accounts, wrong passwords and inactive people all
+ * answer 'invalid' after the same work; the maxFailures-th failure in the window locks the account.
+ */
+export async function signIn(identifier: string, password: string, config: Pick<Config, 'login'>, now: Date): Promise<SignInResult> {
+  const canonical = canonicalIdentifier(identifier);
+  const key = throttle.accountKey(canonical);
+  const locked = await throttle.lockedUntil(key, now);
+  if (locked) return { ok: false, reason: 'locked', lockedUntil: locked, justLocked: false };
+
+  const filter = canonical.includes('@') ? { email: canonical } : { nip: canonical };
+  const user = canonical ? await User.findOne({ ...filter, status: 'active' }, { passwordHash: 1 }).lean() : null;
+  const isRight = user ? await verifyPassword(user.passwordHash, password) : (await verifyAgainstNothing(password), false);
+
+  if (!user || !isRight) {
+    const state = await throttle.countEvent(key, now, lockRule(config));
+    if (user) await User.updateOne({ _id: user._id }, { $inc: { failedLogins: 1 }, ...(state.lockedUntil ? { $set: { lockedUntil: state.lockedUntil } } : {}) });
+    if (state.lockedUntil) return { ok: false, reason: 'locked', lockedUntil: state.lockedUntil, justLocked: true };
+    return { ok: false, reason: 'invalid' };
+  }
+  await throttle.reset(key);
+  await User.updateOne({ _id: user._id }, { $set: { lastLoginAt: now, failedLogins: 0 }, $unset: { lockedUntil: 1 } });
+  const person = await loadSessionPerson(String(user._id));
+  return person ? { ok: true, person } : { ok: false, reason: 'invalid' };
+}
+
+export type ChangePasswordResult = { ok: true; epoch: number } | { ok: false; errors: Record<string, string> };
+
+/** Changes a person's own password; the new epoch ends every other session of theirs. */
+export async function changePassword(
+  actor: Actor,
+  input: { currentPassword: string; newPassword: string },
+  config: Pick<Config, 'login' | 'passwordPolicy'>,
+  now: Date,
+): Promise<ChangePasswordResult> {
+  const user = await User.findById(actor.id, { passwordHash: 1, nip: 1, name: 1, email: 1 });
+  if (!user) return { ok: false, errors: { currentPassword: 'auth.password.currentWrong' } };
+  const key = throttle.accountKey(user.email ?? user.nip ?? actor.id);
+  if (await throttle.lockedUntil(key, now)) return { ok: false, errors: { currentPassword: 'auth.login.locked' } };
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    await throttle.countEvent(key, now, lockRule(config));
+    return { ok: false, errors: { currentPassword: 'auth.password.currentWrong' } };
+  }
+  const problems = checkPasswordPolicy(input.newPassword, config.passwordPolicy, { nip: user.nip, name: user.name, email: user.email });
+  if (input.newPassword === input.currentPassword) problems.unshift('auth.password.sameAsCurrent');
+  if (problems.length > 0) return { ok: false, errors: { newPassword: problems[0] } };
+  const updated = await User.findOneAndUpdate(
+    { _id: user._id, passwordHash: trusted({ $eq: user.passwordHash }) },
+    { $set: { passwordHash: await hashPassword(input.newPassword), passwordChangedAt: now, mustChangePassword: false }, $inc: { sessionEpoch: 1 } },
+    { new: true, projection: { sessionEpoch: 1 } },
+  ).lean();
+  if (!updated) return { ok: false, errors: { currentPassword: 'auth.password.currentWrong' } };
+  return { ok: true, epoch: updated.sessionEpoch ?? 0 };
+}
+
+/** Remembers the person's interface language. */
+export async function setLanguage(actor: Actor, language: 'id' | 'en'): Promise<void> {
+  await User.updateOne({ _id: actor.id }, { $set: { language } });
+}

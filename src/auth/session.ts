@@ -1,0 +1,91 @@
+// Sessions in MongoDB (connect-mongo on the app's own MongoClient) and the per-request checks of a
+// signed-in session: re-read the person, compare the epoch, enforce idle and absolute lifetimes.
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import session from 'express-session';
+import MongoStore from 'connect-mongo';
+import passport from 'passport';
+import type { Config } from '../config';
+import type { Database } from '../db';
+import { securityEvent } from '../web/logging';
+import { loadSessionPerson } from './auth.service';
+import type { Actor } from './actor';
+
+export type Clock = () => Date;
+
+export function sessionCookieName(config: Pick<Config, 'isProduction'>): string {
+  return config.isProduction ? '__Host-binaasn.sid' : 'binaasn.sid';
+}
+
+export function sessionMiddleware(config: Config, db: Database): RequestHandler {
+  const store = MongoStore.create({
+    client: db.client,
+    dbName: db.dbName,
+    collectionName: 'sessions',
+    ttl: config.sessionAbsoluteHours * 3600,
+    stringify: false,
+    autoRemove: 'native',
+  });
+  return session({
+    name: sessionCookieName(config),
+    secret: config.sessionSecret,
+    store,
+    resave: false,
+    saveUninitialized: false, // anonymous visits create no session document
+    rolling: true,
+    proxy: config.trustProxy !== false ? true : undefined,
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.isProduction,
+      path: '/',
+      maxAge: config.sessionIdleMinutes * 60_000,
+    },
+  });
+}
+
+/**
+ * Passport keeps only the user id in the session; each request re-reads the person (lean, few
+ * fields). A deactivated person, or a session older than the person's sessionEpoch, is signed out.
+ */
+let isPassportConfigured = false;
+export function configurePassport(): void {
+  if (isPassportConfigured) return; // passport is process-wide; its (de)serialisers stack up
+  isPassportConfigured = true;
+  passport.serializeUser<string>((user, done) => done(null, (user as Actor).id));
+  passport.deserializeUser<string>((req: Request, id: string, done: (err: unknown, user?: Actor | false) => void) => {
+    loadSessionPerson(id)
+      .then((person) => {
+        if (!person || person.epoch !== req.session.epoch) return done(null, false);
+        req.session.mustChangePassword = person.mustChangePassword;
+        done(null, person.actor);
+      })
+      .catch(done);
+  });
+}
+
+function endSession(req: Request, res: Response, config: Config, reason: string, next: NextFunction): void {
+  securityEvent(req, 'session.ended', { reason }, 'info');
+  req.user = undefined;
+  req.session.destroy((err) => {
+    if (err) return next(err);
+    res.clearCookie(sessionCookieName(config), { path: '/' });
+    res.locals.sessionEnded = reason;
+    next();
+  });
+}
+
+/** After passport.session(): ends sessions that are idle, too old, or whose person was signed out. */
+export function sessionLifetime(config: Config, clock: Clock): RequestHandler {
+  const idleMs = config.sessionIdleMinutes * 60_000;
+  const absoluteMs = config.sessionAbsoluteHours * 3_600_000;
+  return (req, res, next) => {
+    const s = req.session;
+    if (!s || s.epoch === undefined) return next(); // not a signed-in session
+    if (!req.user) return endSession(req, res, config, 'revoked', next);
+    const now = clock().getTime();
+    if (s.lastSeenAt !== undefined && now - s.lastSeenAt > idleMs) return endSession(req, res, config, 'idle', next);
+    if (s.createdAt !== undefined && now - s.createdAt > absoluteMs) return endSession(req, res, config, 'expired', next);
+    s.lastSeenAt = now;
+    next();
+  };
+}

@@ -1,0 +1,134 @@
+// Configuration: the whole environment parsed once with zod, typed, and passed to whoever needs it.
+// Nothing else in src/ reads process.env (an ESLint rule says so).
+import { z } from 'zod';
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)));
+
+const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).optional().default(fallback);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: int(3000, 0, 65535),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  BASE_URL: z.url().optional(),
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
+  DB_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('binaasn'),
+  EMBEDDED_DATA_DIR: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v === '' || v === ':memory:' ? undefined : v)),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SESSION_IDLE_MINUTES: int(30, 1, 24 * 60),
+  SESSION_ABSOLUTE_HOURS: int(12, 1, 24 * 30),
+  TRUST_PROXY: z.string().default(''),
+  PASSWORD_MIN_LENGTH: int(12, 8, 128),
+  PASSWORD_REQUIRE_CLASSES: bool(true),
+  LOGIN_MAX_FAILURES: int(10, 3, 1000),
+  LOGIN_FAILURE_WINDOW_MINUTES: int(15, 1, 24 * 60),
+  LOGIN_LOCK_MINUTES: int(15, 1, 24 * 60),
+  LOGIN_IP_MAX_ATTEMPTS: int(100, 10, 100000),
+  MFA_REQUIRED: bool(false),
+  PRIVACY_OFFICER_NAME: z.string().default('Pejabat Pelindungan Data Pribadi, BKPSDM Kota Medan'),
+  PRIVACY_OFFICER_EMAIL: z.email().default('ppdp.bkpsdm@pemkomedan.go.id'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  SEED_DEMO_DATA: bool(false),
+});
+
+export interface PasswordPolicy {
+  minLength: number;
+  requireClasses: boolean; // upper, lower, digit and symbol
+}
+
+export interface Config {
+  nodeEnv: 'development' | 'test' | 'production';
+  isProduction: boolean;
+  port: number;
+  host: string;
+  baseUrl: string;
+  mongodbUri?: string;
+  dbName: string;
+  /** Journal directory of the embedded engine; undefined keeps its data in memory. */
+  embeddedDataDir?: string;
+  sessionSecret: string;
+  sessionIdleMinutes: number;
+  sessionAbsoluteHours: number;
+  /** Express `trust proxy` value: false, a hop count, or a list of addresses/subnets. */
+  trustProxy: boolean | number | string[];
+  passwordPolicy: PasswordPolicy;
+  login: { maxFailures: number; failureWindowMinutes: number; lockMinutes: number; ipMaxAttempts: number };
+  mfaRequired: boolean;
+  privacyOfficer: { name: string; email: string };
+  logLevel: string;
+  seedDemoData: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+// A fixed development secret keeps sessions across restarts on a laptop; production must set its own.
+const DEV_SESSION_SECRET = 'binaasn-development-session-secret-not-for-production';
+
+function parseTrustProxy(value: string): boolean | number | string[] {
+  const trimmed = value.trim();
+  if (trimmed === '' || trimmed === 'false') return false;
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  return trimmed.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** Parses the environment; throws a ConfigError listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const isProduction = e.NODE_ENV === 'production';
+  const problems: string[] = [];
+  if (isProduction && !e.MONGODB_URI) problems.push('MONGODB_URI: required in production (the embedded engine is for development and tests)');
+  if (isProduction && !e.SESSION_SECRET) problems.push('SESSION_SECRET: required in production (at least 32 characters)');
+  if (e.TRUST_PROXY.trim() === 'true') problems.push('TRUST_PROXY: name the proxy hops (a number or addresses), not "true"');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    nodeEnv: e.NODE_ENV,
+    isProduction,
+    port: e.PORT,
+    host: e.HOST,
+    baseUrl: (e.BASE_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
+    mongodbUri: e.MONGODB_URI,
+    dbName: e.DB_NAME,
+    embeddedDataDir: e.EMBEDDED_DATA_DIR,
+    sessionSecret: e.SESSION_SECRET ?? DEV_SESSION_SECRET,
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    passwordPolicy: { minLength: e.PASSWORD_MIN_LENGTH, requireClasses: e.PASSWORD_REQUIRE_CLASSES },
+    login: {
+      maxFailures: e.LOGIN_MAX_FAILURES,
+      failureWindowMinutes: e.LOGIN_FAILURE_WINDOW_MINUTES,
+      lockMinutes: e.LOGIN_LOCK_MINUTES,
+      ipMaxAttempts: e.LOGIN_IP_MAX_ATTEMPTS,
+    },
+    mfaRequired: e.MFA_REQUIRED,
+    privacyOfficer: { name: e.PRIVACY_OFFICER_NAME, email: e.PRIVACY_OFFICER_EMAIL },
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    seedDemoData: e.SEED_DEMO_DATA,
+  };
+}
+
+/**
+ * The configuration of `npm start`: like loadConfig, but outside production the embedded engine
+ * keeps its data in ./data and an empty database gets the demo data, unless the environment says otherwise.
+ */
+export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  if (env.NODE_ENV === 'production') return loadConfig(env);
+  return loadConfig({ EMBEDDED_DATA_DIR: './data', SEED_DEMO_DATA: 'true', ...env });
+}

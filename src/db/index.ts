@@ -1,0 +1,83 @@
+// Database connection: Mongoose on MONGODB_URI, or on the embedded engine started in-process when
+// it is unset (development and tests). Production without MONGODB_URI is refused by loadConfig too.
+import mongoose, { type Connection } from 'mongoose';
+import type { MongoClient } from 'mongodb';
+import type { Config } from '../config';
+
+// Query filters never take operators from the request (SECURITY.md): sanitizeFilter wraps any
+// `$`-keyed object in $eq, strictQuery drops unknown paths from filters.
+mongoose.set('sanitizeFilter', true);
+mongoose.set('strictQuery', true);
+
+export interface Database {
+  uri: string;
+  dbName: string;
+  connection: Connection;
+  client: MongoClient;
+  /** True when the app runs on the embedded engine rather than a real MongoDB. */
+  isEmbedded: boolean;
+  close(): Promise<void>;
+}
+
+interface EmbeddedEngine {
+  uri: string;
+  stop(): Promise<void>;
+}
+
+async function startEmbedded(dataDir: string | undefined): Promise<EmbeddedEngine> {
+  const { startEmbeddedMongo } = await import('./embedded');
+  return startEmbeddedMongo({ dataDir });
+}
+
+/**
+ * Connects the app's Mongoose (the default connection, which the models use) and returns handles
+ * for the session store and health checks. One Database per process; tests open one per test file.
+ */
+export async function openDatabase(config: Pick<Config, 'mongodbUri' | 'dbName' | 'embeddedDataDir' | 'isProduction'>): Promise<Database> {
+  let engine: EmbeddedEngine | undefined;
+  let uri = config.mongodbUri;
+  if (!uri) {
+    if (config.isProduction) throw new Error('MONGODB_URI is required in production; the embedded engine is for development and tests.');
+    engine = await startEmbedded(config.embeddedDataDir);
+    uri = engine.uri;
+  }
+  try {
+    await mongoose.connect(uri, { dbName: config.dbName, serverSelectionTimeoutMS: 10_000 });
+    await Promise.all(Object.values(mongoose.models).map((m) => m.init()));
+  } catch (error) {
+    await engine?.stop();
+    throw error;
+  }
+  const connection = mongoose.connection;
+  let closed = false;
+  return {
+    uri,
+    dbName: config.dbName,
+    connection,
+    client: connection.getClient() as unknown as MongoClient,
+    isEmbedded: engine !== undefined,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await mongoose.disconnect();
+      await engine?.stop();
+    },
+  };
+}
+
+/** True when the database answers a ping within the timeout. */
+export async function isDatabaseReachable(db: Database, timeoutMs = 2000): Promise<boolean> {
+  const admin = db.connection.db?.admin();
+  if (!admin || db.connection.readyState !== 1) return false;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([admin.command({ ping: 1 }).then(() => true), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,17 @@
+// The home page: a landing page for visitors, the dashboard for signed-in people.
+import { Router } from 'express';
+import type { RouteDeps } from '../app';
+import { dashboardFor } from './home.service';
+
+export function homeRouter(_deps: RouteDeps): Router {
+  const router = Router();
+  router.get('/', async (req, res) => {
+    if (!req.user) return res.render('home/landing', { title: req.t('home.landing.title') });
+    const panels = await dashboardFor(req.user);
+    res.render('home/dashboard', { title: req.t('home.dashboard.title'), panels });
+  });
+  router.get('/privasi', (req, res) => {
+    res.render('home/privacy', { title: req.t('home.privacy.title') });
+  });
+  return router;
+}

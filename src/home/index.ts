@@ -1,0 +1,2 @@
+// Public surface of the home feature.
+export { registerDashboardPanel, type DashboardPanel, type DashboardPanelProvider } from './home.service';

@@ -1,0 +1,79 @@
+// Start-up: configuration, database (embedded when MONGODB_URI is unset), demo data on an empty
+// database when configured, listen, and a graceful shutdown on SIGTERM/SIGINT.
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+import { createApp } from './app';
+import { ConfigError, loadServerConfig, type Config } from './config';
+import { openDatabase, type Database } from './db';
+import { createLogger, type Logger } from './web/logging';
+import { User } from './users/user.model';
+
+async function seedIfEmpty(config: Config, logger: Logger): Promise<void> {
+  if (!config.seedDemoData) return;
+  if ((await User.estimatedDocumentCount()) > 0) return;
+  // Demo data is engineer C's module; loaded lazily so a production start never touches it.
+  const { seedDemoData } = await import('./cli/seed-data');
+  const report = await seedDemoData();
+  logger.info({ report }, 'demo data created');
+}
+
+function closeGracefully(server: Server, db: Database, logger: Logger, app: ReturnType<typeof createApp>): (signal: string) => void {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  let isClosing = false;
+  return (signal) => {
+    if (isClosing) return;
+    isClosing = true;
+    app.locals.isShuttingDown = true;
+    logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
+    const force = setTimeout(() => {
+      logger.warn('requests still open after 10 s; closing their connections');
+      for (const socket of sockets) socket.destroy();
+    }, 10_000);
+    force.unref();
+    server.close(() => {
+      db.close()
+        .then(() => {
+          logger.info('database closed; bye');
+          process.exit(0);
+        })
+        .catch((error: unknown) => {
+          logger.error({ err: error }, 'closing the database failed');
+          process.exit(1);
+        });
+    });
+    server.closeIdleConnections();
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadServerConfig();
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  }
+  const logger = createLogger(config.logLevel);
+  const db = await openDatabase(config);
+  await seedIfEmpty(config, logger);
+  const app = createApp({ config, db, logger });
+  const server = app.listen(config.port, config.host, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = config.baseUrl.endsWith(`:${config.port}`) ? config.baseUrl.replace(/:\d+$/, `:${port}`) : config.baseUrl;
+    logger.info({ url, database: db.isEmbedded ? `embedded (${config.embeddedDataDir ?? 'in memory'})` : 'MONGODB_URI' }, 'BinaASN is listening');
+    console.log(`BinaASN is ready at ${url}`);
+  });
+  const shutdown = closeGracefully(server, db, logger, app);
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error('BinaASN failed to start:', error);
+  process.exit(1);
+});

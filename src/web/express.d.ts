@@ -1,0 +1,31 @@
+// Types the app adds to Express requests and sessions.
+import type { TFunction } from 'i18next';
+import type { Actor } from '../auth/actor';
+import type { Language } from '../users/user.model';
+import type { FlashType } from './flash';
+
+declare global {
+  namespace Express {
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface User extends Actor {}
+    interface Request {
+      t: TFunction;
+      lang: Language;
+      flash(type: FlashType, message: string): void;
+    }
+  }
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    language?: Language;
+    flash?: { type: FlashType; message: string }[];
+    /** sessionEpoch of the person when this session signed in. */
+    epoch?: number;
+    createdAt?: number;
+    lastSeenAt?: number;
+    mustChangePassword?: boolean;
+  }
+}
+
+export {};

@@ -1,0 +1,24 @@
+// One-time messages shown by the layout on the next page (after a redirect). Kept in the session,
+// so they are only used where a session exists or is wanted (forms of signed-in people).
+import type { NextFunction, Request, Response } from 'express';
+
+export const FLASH_TYPES = ['success', 'info', 'warning', 'error'] as const;
+export type FlashType = (typeof FLASH_TYPES)[number];
+export interface FlashMessage {
+  type: FlashType;
+  message: string;
+}
+
+export function flashMiddleware(req: Request, res: Response, next: NextFunction): void {
+  req.flash = (type, message) => {
+    if (!req.session) return;
+    req.session.flash = [...(req.session.flash ?? []), { type, message }];
+  };
+  // Read by the layout; reading consumes the messages so a redirect never loses them.
+  res.locals.takeFlash = (): FlashMessage[] => {
+    const messages = req.session?.flash ?? [];
+    if (req.session?.flash) delete req.session.flash;
+    return messages;
+  };
+  next();
+}

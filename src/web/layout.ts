@@ -1,0 +1,26 @@
+// One layout for every page: `res.render('users/index', { title, ... })` renders the page view,
+// then views/layouts/main.ejs around it (the page's HTML arrives there as `body`).
+// Pass `layout: false` for a view that is a whole document by itself.
+import type { NextFunction, Request, Response } from 'express';
+
+type RenderCallback = (err: Error | null, html?: string) => void;
+
+export function layoutMiddleware(req: Request, res: Response, next: NextFunction): void {
+  const render = res.render.bind(res) as (view: string, options?: object, callback?: RenderCallback) => void;
+  res.render = ((view: string, options?: object | RenderCallback, callback?: RenderCallback) => {
+    if (typeof options === 'function') {
+      callback = options as RenderCallback;
+      options = {};
+    }
+    const locals = (options ?? {}) as Record<string, unknown>;
+    if (callback || locals.layout === false) return render(view, locals, callback);
+    render(view, locals, (err, body) => {
+      if (err) return next(err);
+      render('layouts/main', { ...locals, body }, (layoutErr, html) => {
+        if (layoutErr) return next(layoutErr);
+        res.type('html').send(html);
+      });
+    });
+  }) as Response['render'];
+  next();
+}

@@ -1,0 +1,73 @@
+// Logging: pino with a request id per request (echoed as X-Request-Id), secrets and NIPs redacted,
+// and security events (sign-in, lockout, access denied, CSRF) logged with request id, user, IP, route.
+import crypto from 'node:crypto';
+import type { Request, RequestHandler } from 'express';
+import pino, { type Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+
+export type { Logger };
+
+const REDACT_PATHS = [
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  'password',
+  'currentPassword',
+  'newPassword',
+  'passwordHash',
+  'token',
+  'secret',
+  'nip',
+  'identifier',
+  '*.password',
+  '*.passwordHash',
+  '*.token',
+  '*.secret',
+  '*.nip',
+  '*.identifier',
+];
+
+export function createLogger(level: string): Logger {
+  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { app: 'binaasn' } });
+}
+
+const NIP_IN_TEXT = /\b(\d{8})\d{8}(\d{2})\b/g;
+
+/** Request URLs may carry a NIP (search forms): keep only its outer digits in logs. */
+function maskDigits(text: string): string {
+  return text.replace(NIP_IN_TEXT, '$1********$2');
+}
+
+export function httpLogger(logger: Logger): RequestHandler {
+  return pinoHttp({
+    logger,
+    genReqId: (req, res) => {
+      const incoming = req.headers['x-request-id'];
+      const id = typeof incoming === 'string' && /^[\w.-]{8,64}$/.test(incoming) ? incoming : crypto.randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    customProps: (req) => ({ userId: (req as Request).user?.id }),
+    serializers: {
+      req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: maskDigits(req.url),
+        remoteAddress: req.remoteAddress,
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+  }) as unknown as RequestHandler;
+}
+
+/** Security-relevant events, in one shape, at `warn` (failures) or `info` (successes). */
+export function securityEvent(req: Request, event: string, extra: Record<string, unknown> = {}, level: 'info' | 'warn' = 'warn'): void {
+  const log = (req as Request & { log?: Logger }).log;
+  if (!log) return;
+  log[level](
+    { security: event, requestId: String((req as Request & { id?: unknown }).id ?? ''), userId: req.user?.id, ip: req.ip, route: maskDigits(req.originalUrl), ...extra },
+    `security: ${event}`,
+  );
+}

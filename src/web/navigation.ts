@@ -1,0 +1,30 @@
+// The main navigation: each feature registers its entries (with the roles that see them) when its
+// router is created, e.g. registerNavItem({ href: '/admin/users', labelKey: 'users.nav', roles: ['admin'] }).
+import type { Actor } from '../auth/actor';
+import type { Role } from '../users/user.model';
+
+export interface NavItem {
+  href: string;
+  /** i18n key of the link text. */
+  labelKey: string;
+  /** Roles that see the entry; empty = every signed-in person. */
+  roles: Role[];
+  /** Lower comes first; default 100. */
+  order?: number;
+}
+
+const items: NavItem[] = [];
+
+/** Adds an entry, or replaces the one with the same href. */
+export function registerNavItem(item: NavItem): void {
+  const index = items.findIndex((i) => i.href === item.href);
+  if (index >= 0) items.splice(index, 1, item);
+  else items.push(item);
+}
+
+export function navItemsFor(actor: Actor | undefined): NavItem[] {
+  if (!actor) return [];
+  return items
+    .filter((i) => i.roles.length === 0 || i.roles.some((r) => actor.roles.includes(r)))
+    .sort((a, b) => (a.order ?? 100) - (b.order ?? 100) || a.href.localeCompare(b.href));
+}

@@ -1,0 +1,41 @@
+// Signing in from tests the way a browser does: fetch the form, take its CSRF token, post it.
+import type { Express } from 'express';
+import request from 'supertest';
+
+export type Agent = ReturnType<typeof request.agent>;
+
+/** The CSRF token of the first form on a page. */
+export function csrfTokenFrom(html: string): string {
+  const match = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!match) throw new Error('no CSRF token on the page');
+  return match[1];
+}
+
+/** Fetches `path` with the agent and returns the CSRF token of its form. */
+export async function csrfToken(agent: Agent, path = '/login'): Promise<string> {
+  const page = await agent.get(path);
+  return csrfTokenFrom(page.text);
+}
+
+/** Signs the agent in; returns the POST /login response (302 on success). */
+export async function signIn(agent: Agent, identifier: string, password: string, returnTo?: string) {
+  const token = await csrfToken(agent, '/login');
+  return agent
+    .post('/login')
+    .type('form')
+    .send({ _csrf: token, identifier, password, ...(returnTo ? { returnTo } : {}) });
+}
+
+/** An agent already signed in, ready for requests. Throws when sign-in fails. */
+export async function signedInAgent(app: Express, identifier: string, password: string): Promise<Agent> {
+  const agent = request.agent(app);
+  const response = await signIn(agent, identifier, password);
+  if (response.status !== 302) throw new Error(`sign-in failed with ${response.status}`);
+  return agent;
+}
+
+/** Posts a form from a signed-in (or anonymous) agent with a fresh CSRF token taken from `formPage`. */
+export async function postForm(agent: Agent, formPage: string, action: string, fields: Record<string, string>) {
+  const token = await csrfToken(agent, formPage);
+  return agent.post(action).type('form').send({ _csrf: token, ...fields });
+}

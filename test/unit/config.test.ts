@@ -1,0 +1,60 @@
+import { ConfigError, loadConfig, loadServerConfig } from '../../src/config';
+
+describe('loading the configuration', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      isProduction: false,
+      port: 3000,
+      host: '127.0.0.1',
+      baseUrl: 'http://127.0.0.1:3000',
+      dbName: 'binaasn',
+      embeddedDataDir: undefined,
+      mongodbUri: undefined,
+      sessionIdleMinutes: 30,
+      sessionAbsoluteHours: 12,
+      trustProxy: false,
+      passwordPolicy: { minLength: 12, requireClasses: true },
+      login: { maxFailures: 10, failureWindowMinutes: 15, lockMinutes: 15, ipMaxAttempts: 100 },
+      mfaRequired: false,
+      seedDemoData: false,
+      logLevel: 'info',
+    });
+    expect(config.sessionSecret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('lists every bad variable in one error', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', MONGODB_URI: 'http://db', SESSION_IDLE_MINUTES: '0' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toMatch(/PORT/);
+    expect(problems.join('\n')).toMatch(/MONGODB_URI: must start with mongodb:\/\//);
+    expect(problems.join('\n')).toMatch(/SESSION_IDLE_MINUTES/);
+  });
+
+  it('refuses production without MONGODB_URI and SESSION_SECRET', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/MONGODB_URI: required in production[\s\S]*SESSION_SECRET: required in production/);
+  });
+
+  it('accepts production with a database and a secret', () => {
+    const config = loadConfig({ NODE_ENV: 'production', MONGODB_URI: 'mongodb://db:27017/?replicaSet=rs0', SESSION_SECRET: 'x'.repeat(40), TRUST_PROXY: '1' });
+    expect(config).toMatchObject({ isProduction: true, mongodbUri: 'mongodb://db:27017/?replicaSet=rs0', trustProxy: 1 });
+  });
+
+  it('reads a list of trusted proxies and refuses a blanket "true"', () => {
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.0.0.0/8' }).trustProxy).toEqual(['10.0.0.1', '10.0.0.0/8']);
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY/);
+  });
+
+  it('starts `npm start` on ./data with demo data, unless told otherwise', () => {
+    expect(loadServerConfig({})).toMatchObject({ embeddedDataDir: './data', seedDemoData: true });
+    expect(loadServerConfig({ EMBEDDED_DATA_DIR: ':memory:', SEED_DEMO_DATA: 'false' })).toMatchObject({ embeddedDataDir: undefined, seedDemoData: false });
+  });
+});
