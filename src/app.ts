@@ -27,6 +27,8 @@ export interface AppDeps {
   logger?: Logger;
   /** The app's notion of "now" (session lifetimes, lockouts); tests inject a movable clock. */
   clock?: Clock;
+  /** Extra routes mounted after the features (tests use it for guarded and failing routes). */
+  extraRoutes?: (app: Express, deps: RouteDeps) => void;
 }
 
 /** What routers receive: the same dependencies, with defaults filled in. */
@@ -83,6 +85,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(authRouter(routeDeps));
   app.use(homeRouter(routeDeps));
   mountFeatureRoutes(app, routeDeps);
+  deps.extraRoutes?.(app, routeDeps);
 
   app.use(notFoundHandler);
   app.use(errorHandler);

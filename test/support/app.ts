@@ -2,7 +2,7 @@
 // the embedded engine in memory, or MONGODB_URI with a unique database name when that is set).
 import crypto from 'node:crypto';
 import type { Express } from 'express';
-import { createApp } from '../../src/app';
+import { createApp, type AppDeps } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
 import { openDatabase, type Database } from '../../src/db';
 
@@ -35,6 +35,7 @@ export interface TestAppOverrides {
   env?: Record<string, string>;
   config?: Partial<Config>;
   clock?: TestClock;
+  extraRoutes?: AppDeps['extraRoutes'];
 }
 
 export async function createTestApp(overrides: TestAppOverrides = {}): Promise<TestApp> {
@@ -50,7 +51,7 @@ export async function createTestApp(overrides: TestAppOverrides = {}): Promise<T
   const config = { ...loadConfig(env), ...overrides.config };
   const db = await openDatabase(config);
   const clock = overrides.clock ?? createTestClock();
-  const app = createApp({ config, db, clock });
+  const app = createApp({ config, db, clock, extraRoutes: overrides.extraRoutes });
   return {
     app,
     db,
