@@ -1,0 +1,51 @@
+// `npm run db -- --port N [--data DIR]`: runs the embedded engine on its own so several app
+// processes, mongosh or Compass can share it. Prints the URI; stops cleanly on SIGINT/SIGTERM
+// (flushing and compacting the journal).
+import { startEmbeddedMongo } from './server';
+
+function parseArgs(argv: string[]): { port: number; dataDir?: string; help: boolean } {
+  let port = 27017;
+  let dataDir: string | undefined;
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--port' || a === '-p') port = Number(argv[++i]);
+    else if (a.startsWith('--port=')) port = Number(a.slice(7));
+    else if (a === '--data' || a === '--dbpath') dataDir = argv[++i];
+    else if (a.startsWith('--data=')) dataDir = a.slice(7);
+    else if (a === '--help' || a === '-h') help = true;
+    else throw new Error(`unknown argument: ${a}`);
+  }
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be an integer between 0 and 65535');
+  return { port, dataDir, help };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write('usage: npm run db -- [--port N] [--data DIR]\n');
+    return;
+  }
+  const engine = await startEmbeddedMongo({ port: args.port, dataDir: args.dataDir, argv: process.argv });
+  process.stdout.write(`${engine.uri}\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`embedded engine: ${signal}, stopping\n`);
+    engine.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`embedded engine: stop failed: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`embedded engine: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

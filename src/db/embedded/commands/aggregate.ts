@@ -1,0 +1,107 @@
+// aggregate: mingo's Aggregator over the collection (a leading $match uses the indexes), with
+// $lookup/$unionWith/$graphLookup resolving other collections of the same database, $out and
+// $merge writing back, and `explain`.
+import { BSON, Document } from 'bson';
+import { Aggregator } from 'mingo';
+import { ErrorCodes, fail } from '../errors';
+import { makeStoredDoc } from '../storage/engine';
+import { MINGO_OPTIONS, findDocs, plan } from '../storage/query';
+import { isPlainObject } from '../storage/values';
+import { CommandContext, arraySource } from './context';
+import { validateNamespace } from '../storage/engine';
+import { MAX_BSON_SIZE } from '../wire/protocol';
+
+/** Stages that never modify the documents they receive (so stored objects can be fed directly). */
+const READ_ONLY_STAGES = new Set(['$match', '$sort', '$skip', '$limit', '$count', '$group', '$sortByCount', '$project', '$bucket', '$bucketAuto', '$sample']);
+
+export function aggregate(ctx: CommandContext): Buffer | Document {
+  const target = ctx.body.aggregate;
+  const pipeline = ctx.body.pipeline as unknown;
+  if (!Array.isArray(pipeline)) fail(ErrorCodes.TypeMismatch, "'pipeline' option must be specified as an array");
+  for (const stage of pipeline) {
+    if (!isPlainObject(stage) || Object.keys(stage).length !== 1) fail(40323, 'A pipeline stage specification object must contain exactly one field.');
+  }
+  if (ctx.body.cursor === undefined && !ctx.body.explain) fail(ErrorCodes.FailedToParse, "The 'cursor' option is required, except for aggregate with the explain argument");
+  const stages = pipeline as Document[];
+  let name: string | undefined;
+  if (typeof target === 'string') {
+    validateNamespace(ctx.db, target);
+    name = target;
+  } else if (target !== 1) fail(ErrorCodes.FailedToParse, "Invalid aggregate namespace: 'aggregate' must be a collection name or 1");
+
+  let rest = stages;
+  let out: { kind: '$out' | '$merge'; spec: unknown } | undefined;
+  const last = rest[rest.length - 1];
+  if (last && ('$out' in last || '$merge' in last)) {
+    out = '$out' in last ? { kind: '$out', spec: last.$out } : { kind: '$merge', spec: last.$merge };
+    rest = rest.slice(0, -1);
+  }
+  const readOnly = rest.every((s) => READ_ONLY_STAGES.has(Object.keys(s)[0]));
+
+  // Input: a leading $match (and $sort) runs through the query planner.
+  let inputs: Document[] = [];
+  if (name !== undefined) {
+    const view = ctx.scope.view(ctx.db, name);
+    let filter: Document | undefined;
+    if (rest[0] && '$match' in rest[0] && !JSON.stringify(Object.keys(rest[0].$match)).includes('$expr')) {
+      filter = rest[0].$match as Document;
+      rest = rest.slice(1);
+    }
+    if (ctx.body.explain) {
+      const p = plan(view.coll, filter);
+      return explainReply(ctx, name, p.stage, p.index?.spec.name);
+    }
+    const { docs } = findDocs(view, { filter });
+    inputs = readOnly ? docs.map((d) => d.obj) : docs.map((d) => BSON.deserialize(d.raw));
+  }
+  ctx.engine.stats.queries++;
+  const resolver = (coll: string): Document[] => {
+    const { docs } = findDocs(ctx.scope.view(ctx.db, coll), {});
+    return docs.map((d) => BSON.deserialize(d.raw));
+  };
+  const results = new Aggregator(rest, { ...MINGO_OPTIONS, collectionResolver: resolver }).run(inputs);
+  if (out) {
+    writeOut(ctx, out, results as Document[]);
+    return ctx.cursors.reply(`${ctx.db}.${name ?? '$cmd.aggregate'}`, arraySource([]), 0, true);
+  }
+  const raws = (results as Document[]).map((r) => {
+    const b = Buffer.from(BSON.serialize(r));
+    if (b.length > MAX_BSON_SIZE) fail(ErrorCodes.BSONObjectTooLarge, `BSONObj size: ${b.length} is invalid. Size must be between 0 and 16793600(16MB)`);
+    return b;
+  });
+  return ctx.cursors.reply(`${ctx.db}.${name ?? '$cmd.aggregate'}`, arraySource(raws), ctx.body.cursor?.batchSize);
+}
+
+function writeOut(ctx: CommandContext, out: { kind: '$out' | '$merge'; spec: unknown }, results: Document[]): void {
+  const spec = out.spec as string | Document;
+  const targetDb = typeof spec === 'string' ? ctx.db : String((spec.db as string) ?? (typeof spec.into === 'object' ? (spec.into as Document).db : undefined) ?? ctx.db);
+  const targetColl = typeof spec === 'string' ? spec : String(typeof spec.into === 'object' ? (spec.into as Document).coll : (spec.into ?? spec.coll));
+  validateNamespace(targetDb, targetColl);
+  if (out.kind === '$out') {
+    const existing = ctx.engine.collection(targetDb, targetColl);
+    const indexes = existing ? existing.indexes.filter((i) => !i.isId).map((i) => i.spec) : [];
+    ctx.engine.dropCollection(targetDb, targetColl);
+    const coll = ctx.engine.ensureCollection(targetDb, targetColl);
+    for (const s of indexes) ctx.engine.createIndex(coll, s);
+    for (const r of results) ctx.engine.base.insert(targetDb, targetColl, makeStoredDoc(Buffer.from(BSON.serialize(r))));
+    return;
+  }
+  // $merge on _id: replace matching documents, insert the others.
+  const view = ctx.scope.view(targetDb, targetColl);
+  for (const r of results) {
+    const doc = makeStoredDoc(Buffer.from(BSON.serialize(r)));
+    const old = view.coll?.docs.get(doc.id);
+    if (old) ctx.scope.replace(targetDb, targetColl, old, doc);
+    else ctx.scope.insert(targetDb, targetColl, doc);
+  }
+}
+
+export function explainReply(ctx: CommandContext, name: string, stage: string, indexName?: string): Document {
+  const winningPlan = stage === 'COLLSCAN' ? { stage: 'COLLSCAN', direction: 'forward' } : { stage: 'FETCH', inputStage: { stage, indexName, keyPattern: indexName ? ctx.engine.collection(ctx.db, name)?.index(indexName)?.spec.key : undefined } };
+  return {
+    explainVersion: '1',
+    queryPlanner: { namespace: `${ctx.db}.${name}`, winningPlan, rejectedPlans: [] },
+    serverInfo: { host: ctx.server.host, port: ctx.server.port, version: '7.0.0' },
+    ok: 1,
+  };
+}

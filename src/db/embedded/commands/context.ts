@@ -1,0 +1,146 @@
+// What every command handler receives, and the server-wide cursor registry.
+import { Document, Long } from 'bson';
+import { ErrorCodes, fail } from '../errors';
+import { Engine, Transaction, WriteScope, validateNamespace } from '../storage/engine';
+import { MAX_BSON_SIZE } from '../wire/protocol';
+import { cursorReply } from '../wire/rawbson';
+
+export interface ServerInfo {
+  host: string;
+  port: number;
+  connections: () => number;
+  totalConnections: () => number;
+  dataDir?: string;
+  argv: string[];
+  log: string[];
+}
+
+export interface ConnectionInfo {
+  id: number;
+  remote: string;
+  client?: Document;
+}
+
+export interface CommandContext {
+  engine: Engine;
+  db: string;
+  name: string;
+  body: Document;
+  rawBody: Buffer;
+  sequences: Map<string, Buffer[]>;
+  scope: WriteScope;
+  txn?: Transaction;
+  cursors: CursorRegistry;
+  server: ServerInfo;
+  conn: ConnectionInfo;
+}
+
+export type CommandResult = Document | Buffer;
+export type Handler = (ctx: CommandContext) => CommandResult | Promise<CommandResult>;
+
+/** The collection name a command targets (its first field), validated. */
+export function targetCollection(ctx: CommandContext): string {
+  const name = ctx.body[ctx.name];
+  if (typeof name !== 'string') fail(ErrorCodes.InvalidNamespace, `collection name has invalid type ${name === null ? 'null' : typeof name}`);
+  validateNamespace(ctx.db, name);
+  return name;
+}
+
+/** A source of already-encoded documents that a cursor hands out in batches. */
+export interface DocSource {
+  next(): Buffer | undefined;
+  /** Puts back a document that did not fit in a batch. */
+  unshift(doc: Buffer): void;
+}
+
+export function arraySource(docs: Buffer[] | (() => Buffer | undefined)): DocSource {
+  let pos = 0;
+  let held: Buffer | undefined;
+  const next = typeof docs === 'function' ? docs : () => (pos < docs.length ? docs[pos++] : undefined);
+  return {
+    next: () => {
+      if (held) {
+        const h = held;
+        held = undefined;
+        return h;
+      }
+      return next();
+    },
+    unshift: (d) => {
+      held = d;
+    },
+  };
+}
+
+interface OpenCursor {
+  id: Long;
+  ns: string;
+  source: DocSource;
+  lastUsed: number;
+}
+
+const BATCH_BYTES = MAX_BSON_SIZE - 16 * 1024;
+
+export class CursorRegistry {
+  private open = new Map<string, OpenCursor>();
+
+  /** Takes up to `batchSize` documents (and at most ~16 MiB) from a source. */
+  static batch(source: DocSource, batchSize: number): { docs: Buffer[]; exhausted: boolean } {
+    const docs: Buffer[] = [];
+    let bytes = 0;
+    while (docs.length < batchSize) {
+      const d = source.next();
+      if (!d) return { docs, exhausted: true };
+      if (docs.length > 0 && bytes + d.length > BATCH_BYTES) {
+        source.unshift(d);
+        return { docs, exhausted: false };
+      }
+      docs.push(d);
+      bytes += d.length;
+    }
+    const peek = source.next();
+    if (!peek) return { docs, exhausted: true };
+    source.unshift(peek);
+    return { docs, exhausted: false };
+  }
+
+  /** Builds a first-batch cursor reply, registering the cursor if documents remain. */
+  reply(ns: string, source: DocSource, batchSize: number | undefined, singleBatch = false): Buffer {
+    const size = batchSize === undefined || batchSize <= 0 ? (batchSize === 0 ? 0 : 101) : batchSize;
+    const { docs, exhausted } = size === 0 ? { docs: [], exhausted: false } : CursorRegistry.batch(source, size);
+    let id = Long.ZERO;
+    if (!exhausted && !singleBatch) {
+      id = Long.fromNumber(1 + Math.floor(Math.random() * 2 ** 52));
+      this.open.set(id.toString(), { id, ns, source, lastUsed: Date.now() });
+    }
+    return cursorReply(id, ns, 'firstBatch', docs);
+  }
+
+  getMore(id: Long, ns: string, batchSize: number | undefined): Buffer {
+    const c = this.open.get(id.toString());
+    if (!c) fail(ErrorCodes.CursorNotFound, `cursor id ${id.toString()} not found`);
+    if (c.ns !== ns) fail(ErrorCodes.Unauthorized, `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${c.ns}`);
+    const { docs, exhausted } = CursorRegistry.batch(c.source, batchSize && batchSize > 0 ? batchSize : Number.MAX_SAFE_INTEGER);
+    c.lastUsed = Date.now();
+    let replyId = c.id;
+    if (exhausted) {
+      this.open.delete(id.toString());
+      replyId = Long.ZERO;
+    }
+    return cursorReply(replyId, ns, 'nextBatch', docs);
+  }
+
+  kill(id: Long): boolean {
+    return this.open.delete(id.toString());
+  }
+
+  /** Closes cursors idle for longer than `idleMs` (MongoDB: 10 minutes). */
+  reap(idleMs: number): void {
+    const now = Date.now();
+    for (const [k, c] of this.open) if (now - c.lastUsed > idleMs) this.open.delete(k);
+  }
+
+  get size(): number {
+    return this.open.size;
+  }
+}

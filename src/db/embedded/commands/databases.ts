@@ -1,0 +1,143 @@
+// Databases and collections: listDatabases, dropDatabase, listCollections, create, drop,
+// renameCollection, dbStats and collStats.
+import { BSON, Binary, Document } from 'bson';
+import { ErrorCodes, fail } from '../errors';
+import { matcher } from '../storage/query';
+import { splitNs, validateNamespace } from '../storage/engine';
+import { Collection } from '../storage/collection';
+import { CommandContext, arraySource, targetCollection } from './context';
+
+export function listDatabases(ctx: CommandContext): Document {
+  const test = matcher(ctx.body.filter);
+  const databases: Document[] = [];
+  let totalSize = 0;
+  for (const [name, colls] of ctx.engine.dbs) {
+    let size = 0;
+    for (const c of colls.values()) size += c.dataSize();
+    const entry = { name, sizeOnDisk: size, empty: size === 0 };
+    if (!test(entry)) continue;
+    totalSize += size;
+    databases.push(ctx.body.nameOnly ? { name } : entry);
+  }
+  return ctx.body.nameOnly ? { databases, ok: 1 } : { databases, totalSize, totalSizeMb: Math.round(totalSize / 1048576), ok: 1 };
+}
+
+export function dropDatabase(ctx: CommandContext): Document {
+  validateNamespace(ctx.db);
+  ctx.engine.dropDatabase(ctx.db);
+  return { ok: 1 };
+}
+
+function collectionInfo(c: Collection): Document {
+  return {
+    name: c.name,
+    type: 'collection',
+    options: c.options,
+    info: { readOnly: false, uuid: new Binary(c.uuid, Binary.SUBTYPE_UUID) },
+    idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
+  };
+}
+
+export function listCollections(ctx: CommandContext): Buffer {
+  validateNamespace(ctx.db);
+  const test = matcher(ctx.body.filter);
+  const out: Buffer[] = [];
+  for (const c of ctx.engine.dbs.get(ctx.db)?.values() ?? []) {
+    const info = collectionInfo(c);
+    if (!test(info)) continue;
+    out.push(Buffer.from(BSON.serialize(ctx.body.nameOnly ? { name: info.name, type: info.type } : info)));
+  }
+  return ctx.cursors.reply(`${ctx.db}.$cmd.listCollections`, arraySource(out), ctx.body.cursor?.batchSize);
+}
+
+const CREATE_OPTIONS = ['capped', 'size', 'max', 'validator', 'validationLevel', 'validationAction', 'collation', 'timeseries', 'expireAfterSeconds', 'clusteredIndex', 'changeStreamPreAndPostImages', 'storageEngine', 'indexOptionDefaults', 'viewOn', 'pipeline', 'comment'];
+
+export function create(ctx: CommandContext): Document {
+  const name = targetCollection(ctx);
+  if (ctx.engine.collection(ctx.db, name)) fail(ErrorCodes.NamespaceExists, `Collection ${ctx.db}.${name} already exists.`);
+  const options: Document = {};
+  for (const k of CREATE_OPTIONS) if (ctx.body[k] !== undefined && k !== 'comment') options[k] = ctx.body[k];
+  ctx.engine.ensureCollection(ctx.db, name, options);
+  return { ok: 1 };
+}
+
+export function drop(ctx: CommandContext): Document {
+  const name = targetCollection(ctx);
+  const coll = ctx.engine.collection(ctx.db, name);
+  if (!coll) return { ok: 1 };
+  const nIndexesWas = coll.indexes.length;
+  ctx.engine.dropCollection(ctx.db, name);
+  return { nIndexesWas, ns: coll.ns, ok: 1 };
+}
+
+export function renameCollection(ctx: CommandContext): Document {
+  const from = String(ctx.body.renameCollection);
+  const to = String(ctx.body.to);
+  const [fdb, fname] = splitNs(from);
+  const [tdb, tname] = splitNs(to);
+  validateNamespace(tdb, tname);
+  const src = ctx.engine.collection(fdb, fname);
+  if (!src) fail(ErrorCodes.NamespaceNotFound, 'Source collection ' + from + ' does not exist');
+  if (ctx.engine.collection(tdb, tname)) {
+    if (!ctx.body.dropTarget) fail(ErrorCodes.NamespaceExists, 'target namespace exists');
+    ctx.engine.dropCollection(tdb, tname);
+  }
+  const dst = ctx.engine.ensureCollection(tdb, tname, src.options);
+  for (const idx of src.indexes) if (!idx.isId) ctx.engine.createIndex(dst, { ...idx.spec });
+  for (const d of src.docs.values()) ctx.engine.base.insert(tdb, tname, { ...d });
+  ctx.engine.dropCollection(fdb, fname);
+  return { ok: 1 };
+}
+
+export function dbStats(ctx: CommandContext): Document {
+  const scale = Number(ctx.body.scale) > 0 ? Number(ctx.body.scale) : 1;
+  let objects = 0;
+  let dataSize = 0;
+  let indexes = 0;
+  const colls = ctx.engine.dbs.get(ctx.db);
+  for (const c of colls?.values() ?? []) {
+    objects += c.docs.size;
+    dataSize += c.dataSize();
+    indexes += c.indexes.length;
+  }
+  return {
+    db: ctx.db,
+    collections: colls?.size ?? 0,
+    views: 0,
+    objects,
+    avgObjSize: objects ? dataSize / objects : 0,
+    dataSize: dataSize / scale,
+    storageSize: dataSize / scale,
+    indexes,
+    indexSize: 0,
+    totalSize: dataSize / scale,
+    scaleFactor: scale,
+    fsUsedSize: 0,
+    fsTotalSize: 0,
+    ok: 1,
+  };
+}
+
+export function collStats(ctx: CommandContext): Document {
+  const name = targetCollection(ctx);
+  const coll = ctx.engine.collection(ctx.db, name);
+  if (!coll) fail(ErrorCodes.NamespaceNotFound, `Collection [${ctx.db}.${name}] not found.`);
+  const scale = Number(ctx.body.scale) > 0 ? Number(ctx.body.scale) : 1;
+  const size = coll.dataSize();
+  const indexSizes: Document = {};
+  for (const i of coll.indexes) indexSizes[i.spec.name] = 0;
+  return {
+    ns: coll.ns,
+    size: size / scale,
+    count: coll.docs.size,
+    avgObjSize: coll.docs.size ? Math.floor(size / coll.docs.size) : 0,
+    storageSize: size / scale,
+    nindexes: coll.indexes.length,
+    totalIndexSize: 0,
+    totalSize: size / scale,
+    indexSizes,
+    scaleFactor: scale,
+    capped: false,
+    ok: 1,
+  };
+}

@@ -1,0 +1,54 @@
+// insert: stores the documents' exact bytes (adding `_id` first when missing), ordered or
+// unordered, with MongoDB's writeErrors for duplicate keys and invalid documents.
+import { BSON, Document, ObjectId } from 'bson';
+import { ErrorCodes, MongoServerError, asServerError } from '../errors';
+import { makeStoredDoc } from '../storage/engine';
+import { deserializeWrapped } from '../storage/query';
+import { MAX_BSON_SIZE } from '../wire/protocol';
+import { rawArrayDocs, rawIdPosition } from '../wire/rawbson';
+import { CommandContext, targetCollection } from './context';
+
+export function writeErrorEntry(index: number, err: unknown): Document {
+  const e = asServerError(err);
+  return { index, code: e.code, ...e.extra, errmsg: e.message };
+}
+
+/** Validates a document to be stored and returns its raw bytes with `_id` first. */
+export function prepareDocument(raw: Buffer): Buffer {
+  if (raw.length > MAX_BSON_SIZE) throw new MongoServerError(ErrorCodes.BSONObjectTooLarge, `object to insert too large. size in bytes: ${raw.length}, max size: ${MAX_BSON_SIZE}`);
+  const wrapped = deserializeWrapped(raw);
+  for (const k of Object.keys(wrapped)) {
+    if (k.startsWith('$')) throw new MongoServerError(ErrorCodes.BadValue, `Document can't have $ prefixed field names: ${k}`);
+  }
+  const id = wrapped._id;
+  if (Array.isArray(id)) throw new MongoServerError(ErrorCodes.InvalidIdField, "The '_id' value cannot be of type array");
+  if (id instanceof RegExp || (id as { _bsontype?: string })?._bsontype === 'BSONRegExp') throw new MongoServerError(ErrorCodes.InvalidIdField, "The '_id' value cannot be of type regex");
+  if (id === undefined || rawIdPosition(raw) !== 0) {
+    const { _id, ...rest } = wrapped;
+    return Buffer.from(BSON.serialize({ _id: _id === undefined ? new ObjectId() : _id, ...rest }));
+  }
+  return raw;
+}
+
+export function insert(ctx: CommandContext): Document {
+  const name = targetCollection(ctx);
+  const raws = ctx.sequences.get('documents') ?? rawArrayDocs(ctx.rawBody, 'documents');
+  const ordered = ctx.body.ordered !== false;
+  const writeErrors: Document[] = [];
+  let n = 0;
+  for (let i = 0; i < raws.length; i++) {
+    try {
+      const raw = raws[i];
+      if (!raw) throw new MongoServerError(ErrorCodes.TypeMismatch, 'insert documents must be objects');
+      const doc = makeStoredDoc(Buffer.from(prepareDocument(raw)));
+      ctx.scope.insert(ctx.db, name, doc);
+      n++;
+    } catch (err) {
+      writeErrors.push(writeErrorEntry(i, err));
+      if (ordered) break;
+    }
+  }
+  ctx.engine.stats.inserts += n;
+  if (n === 0 && raws.length === 0) ctx.engine.ensureCollection(ctx.db, name);
+  return writeErrors.length ? { n, writeErrors, ok: 1 } : { n, ok: 1 };
+}

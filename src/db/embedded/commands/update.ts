@@ -1,0 +1,142 @@
+// Writes that change documents: update (multi, upsert, arrayFilters, positional $, replacement),
+// delete, and findAndModify.
+import { BSON, Document } from 'bson';
+import { ErrorCodes, MongoServerError, fail } from '../errors';
+import { StoredDoc } from '../storage/collection';
+import { deserializeWrapped, findDocs, projectDocs } from '../storage/query';
+import { applyUpdate, upsertDocument, validateUpdate } from '../storage/update';
+import { isPlainObject } from '../storage/values';
+import { rawArrayDocs, rawField } from '../wire/rawbson';
+import { CommandContext, targetCollection } from './context';
+import { writeErrorEntry } from './insert';
+
+function filterOf(v: unknown, what = 'q'): Document {
+  if (v === undefined || v === null) return {};
+  if (!isPlainObject(v)) fail(ErrorCodes.TypeMismatch, `BSON field '${what}' is the wrong type, expected type 'object'`);
+  return v;
+}
+
+interface UpdateOutcome {
+  n: number;
+  nModified: number;
+  upserted?: StoredDoc;
+  before?: StoredDoc;
+  after?: StoredDoc;
+}
+
+/** Runs one update statement against a collection view. */
+function runUpdate(
+  ctx: CommandContext,
+  name: string,
+  stmt: { q: Document; u: unknown; multi?: boolean; upsert?: boolean; arrayFilters?: Document[]; sort?: Document },
+  rawReplacement: Buffer | undefined,
+): UpdateOutcome {
+  const update = validateUpdate(stmt.u);
+  if (stmt.multi && !Array.isArray(update) && !Object.keys(update).some((k) => k.startsWith('$'))) fail(ErrorCodes.FailedToParse, 'multi update is not supported for replacement-style update');
+  const view = ctx.scope.view(ctx.db, name);
+  const { docs } = findDocs(view, { filter: stmt.q, sort: stmt.sort, limit: stmt.multi ? undefined : 1 });
+  if (docs.length === 0) {
+    if (!stmt.upsert) return { n: 0, nModified: 0 };
+    const doc = upsertDocument(stmt.q, update, stmt.arrayFilters, rawReplacement);
+    ctx.scope.insert(ctx.db, name, doc);
+    return { n: 1, nModified: 0, upserted: doc, after: doc };
+  }
+  let nModified = 0;
+  let before: StoredDoc | undefined;
+  let after: StoredDoc | undefined;
+  for (const old of docs) {
+    const next = applyUpdate(old, stmt.q, update, stmt.arrayFilters, rawReplacement);
+    before ??= old;
+    if (next) {
+      ctx.scope.replace(ctx.db, name, old, next);
+      nModified++;
+      after ??= next;
+    } else after ??= old;
+  }
+  return { n: docs.length, nModified, before, after };
+}
+
+export function update(ctx: CommandContext): Document {
+  const name = targetCollection(ctx);
+  const stmts = (ctx.sequences.get('updates')?.map((r) => BSON.deserialize(r)) ?? ctx.body.updates) as Document[] | undefined;
+  if (!Array.isArray(stmts)) fail(ErrorCodes.FailedToParse, "BSON field 'update.updates' is missing but a required field");
+  const raws = ctx.sequences.get('updates') ?? rawArrayDocs(ctx.rawBody, 'updates');
+  const ordered = ctx.body.ordered !== false;
+  let n = 0;
+  let nModified = 0;
+  const upserted: Document[] = [];
+  const writeErrors: Document[] = [];
+  for (let i = 0; i < stmts.length; i++) {
+    const s = stmts[i];
+    try {
+      if (!isPlainObject(s)) fail(ErrorCodes.TypeMismatch, 'update statements must be objects');
+      const st = s as Document;
+      const rawU = raws[i] ? rawField(raws[i]!, 'u') : undefined;
+      const r = runUpdate(ctx, name, { q: filterOf(st.q), u: st.u, multi: !!st.multi, upsert: !!st.upsert, arrayFilters: st.arrayFilters as Document[] | undefined, sort: st.sort as Document | undefined }, rawU);
+      n += r.n;
+      nModified += r.nModified;
+      if (r.upserted) upserted.push({ index: i, _id: r.upserted.obj._id });
+    } catch (err) {
+      writeErrors.push(writeErrorEntry(i, err));
+      if (ordered) break;
+    }
+  }
+  ctx.engine.stats.updates += stmts.length;
+  const reply: Document = { n, nModified };
+  if (upserted.length) reply.upserted = upserted;
+  if (writeErrors.length) reply.writeErrors = writeErrors;
+  reply.ok = 1;
+  return reply;
+}
+
+export function deleteCommand(ctx: CommandContext): Document {
+  const name = targetCollection(ctx);
+  const stmts = (ctx.sequences.get('deletes')?.map((r) => BSON.deserialize(r)) ?? ctx.body.deletes) as Document[] | undefined;
+  if (!Array.isArray(stmts)) fail(ErrorCodes.FailedToParse, "BSON field 'delete.deletes' is missing but a required field");
+  const ordered = ctx.body.ordered !== false;
+  let n = 0;
+  const writeErrors: Document[] = [];
+  for (let i = 0; i < stmts.length; i++) {
+    const s = stmts[i];
+    try {
+      if (!isPlainObject(s)) fail(ErrorCodes.TypeMismatch, 'delete statements must be objects');
+      const limit = Number(s.limit ?? 0);
+      if (limit !== 0 && limit !== 1) fail(ErrorCodes.FailedToParse, 'The limit field in delete objects must be 0 or 1. Got ' + String(s.limit));
+      const { docs } = findDocs(ctx.scope.view(ctx.db, name), { filter: filterOf(s.q), limit: limit === 1 ? 1 : undefined });
+      for (const d of docs) ctx.scope.remove(ctx.db, name, d);
+      n += docs.length;
+    } catch (err) {
+      writeErrors.push(writeErrorEntry(i, err));
+      if (ordered) break;
+    }
+  }
+  ctx.engine.stats.deletes += n;
+  return writeErrors.length ? { n, writeErrors, ok: 1 } : { n, ok: 1 };
+}
+
+export function findAndModify(ctx: CommandContext): Document {
+  const name = targetCollection(ctx);
+  const b = ctx.body;
+  const query = filterOf(b.query, 'query');
+  const sort = b.sort as Document | undefined;
+  const fields = b.fields as Document | undefined;
+  const returnDoc = (d: StoredDoc | undefined): Document | null => (d ? deserializeWrapped(projectDocs([d], fields, query)[0]) : null);
+  if (b.remove) {
+    if (b.update !== undefined) fail(ErrorCodes.FailedToParse, 'Cannot specify both an update and remove=true');
+    if (b.new) fail(ErrorCodes.FailedToParse, 'Cannot specify both new=true and remove=true; \'remove\' always returns the deleted document');
+    const { docs } = findDocs(ctx.scope.view(ctx.db, name), { filter: query, sort, limit: 1 });
+    if (docs[0]) ctx.scope.remove(ctx.db, name, docs[0]);
+    ctx.engine.stats.deletes += docs.length;
+    return { lastErrorObject: { n: docs.length }, value: returnDoc(docs[0]), ok: 1 };
+  }
+  if (b.update === undefined) fail(ErrorCodes.FailedToParse, 'Either an update or remove=true must be specified');
+  const rawU = rawField(ctx.rawBody, 'update');
+  const r = runUpdate(ctx, name, { q: query, u: b.update, upsert: !!b.upsert, arrayFilters: b.arrayFilters, sort }, rawU);
+  ctx.engine.stats.updates++;
+  const lastErrorObject: Document = { n: r.n, updatedExisting: r.n > 0 && !r.upserted };
+  if (r.upserted) lastErrorObject.upserted = r.upserted.obj._id;
+  const value = b.new ? returnDoc(r.after) : r.upserted ? null : returnDoc(r.before);
+  return { lastErrorObject, value, ok: 1 };
+}
+
+export { MongoServerError };

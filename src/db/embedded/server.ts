@@ -1,0 +1,245 @@
+// The listener: TCP on 127.0.0.1, one message at a time per connection, dispatch through the
+// command table, transactions found by (lsid, txnNumber), durability awaited before any reply,
+// malformed input answered with an error (or the socket closed) without touching other clients.
+import net from 'net';
+import { BSON, Document } from 'bson';
+import { ADMIN_ONLY, TRANSACTION_COMMANDS, lookupCommand } from './commands';
+import { CommandContext, ConnectionInfo, CursorRegistry, ServerInfo } from './commands/context';
+import { ErrorCodes, MongoServerError, asServerError } from './errors';
+import { Engine, Transaction } from './storage/engine';
+import { Journal } from './storage/journal';
+import { MAX_MESSAGE_SIZE, MSG_MORE_TO_COME, ProtocolError, Request, opMsgReply, opReply, parseMessage, readHeader } from './wire/protocol';
+
+export interface EmbeddedMongoOptions {
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  /** How often expired TTL documents are removed (default 10 s; MongoDB: 60 s). */
+  ttlIntervalMs?: number;
+  /** Compact the journal into a snapshot beyond this size (default 64 MiB). */
+  compactBytes?: number;
+  argv?: string[];
+}
+
+export interface EmbeddedMongo {
+  uri: string;
+  port: number;
+  host: string;
+  engine: Engine;
+  stop(): Promise<void>;
+}
+
+const TRANSACTION_LIFETIME_MS = 60_000;
+const WRITE_COMMANDS = new Set(['insert', 'update', 'delete', 'findAndModify', 'findandmodify', 'create', 'drop', 'dropDatabase', 'createIndexes', 'dropIndexes', 'deleteIndexes', 'commitTransaction', 'renameCollection', 'aggregate']);
+
+function lsidKey(body: Document): string | undefined {
+  const id = (body.lsid as Document | undefined)?.id as { buffer?: Uint8Array } | undefined;
+  if (!id?.buffer) return undefined;
+  return Buffer.from(id.buffer).toString('hex');
+}
+
+export class EmbeddedServer {
+  readonly engine = new Engine();
+  readonly cursors = new CursorRegistry();
+  private server?: net.Server;
+  private sockets = new Set<net.Socket>();
+  private connectionCounter = 0;
+  private housekeeping?: NodeJS.Timeout;
+  readonly info: ServerInfo;
+
+  constructor(private readonly options: EmbeddedMongoOptions) {
+    this.info = {
+      host: options.host ?? '127.0.0.1',
+      port: 0,
+      connections: () => this.sockets.size,
+      totalConnections: () => this.connectionCounter,
+      dataDir: options.dataDir,
+      argv: options.argv ?? [],
+      log: [],
+    };
+  }
+
+  async start(): Promise<void> {
+    if (this.options.dataDir) {
+      const records = Journal.load(this.options.dataDir);
+      const journal = new Journal({ dir: this.options.dataDir, compactBytes: this.options.compactBytes });
+      this.engine.replay(records);
+      this.engine.attachJournal(journal);
+    }
+    this.engine.startTtl(this.options.ttlIntervalMs ?? 10_000);
+    this.housekeeping = setInterval(() => {
+      this.cursors.reap(10 * 60_000);
+      const now = Date.now();
+      for (const [k, t] of this.engine.transactions) {
+        if (t.state !== 'active' || now - t.startedAt > TRANSACTION_LIFETIME_MS) {
+          if (t.state === 'active') t.abort();
+          if (now - t.startedAt > TRANSACTION_LIFETIME_MS) this.engine.transactions.delete(k);
+        }
+      }
+    }, 5_000);
+    this.housekeeping.unref();
+    this.server = net.createServer((socket) => this.onConnection(socket));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.options.port ?? 0, this.info.host, () => resolve());
+    });
+    this.info.port = (this.server.address() as net.AddressInfo).port;
+    this.log(`listening on ${this.info.host}:${this.info.port}`);
+  }
+
+  private log(line: string): void {
+    this.info.log.push(JSON.stringify({ t: { $date: new Date().toISOString() }, s: 'I', c: 'NETWORK', msg: line }));
+    if (this.info.log.length > 2048) this.info.log.splice(0, 1024);
+  }
+
+  private onConnection(socket: net.Socket): void {
+    socket.setNoDelay(true);
+    this.sockets.add(socket);
+    const conn: ConnectionInfo = { id: ++this.connectionCounter, remote: `${socket.remoteAddress}:${socket.remotePort}` };
+    let buffered: Buffer[] = [];
+    let bufferedBytes = 0;
+    let queue: Promise<void> = Promise.resolve();
+    let closed = false;
+    socket.on('close', () => {
+      closed = true;
+      this.sockets.delete(socket);
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('data', (chunk: Buffer) => {
+      buffered.push(chunk);
+      bufferedBytes += chunk.length;
+      let all = buffered.length === 1 ? buffered[0] : Buffer.concat(buffered, bufferedBytes);
+      while (all.length >= 4) {
+        const length = all.readInt32LE(0);
+        if (length < 16 || length > MAX_MESSAGE_SIZE) {
+          // The stream cannot be resynchronised: answer if we can read a request id, then close.
+          if (all.length >= 8) {
+            const requestId = all.readInt32LE(4);
+            const err = new MongoServerError(ErrorCodes.ProtocolError, `invalid message length ${length}`);
+            socket.end(opMsgReply(requestId, Buffer.from(BSON.serialize(err.toReply()))));
+          } else socket.destroy();
+          buffered = [];
+          bufferedBytes = 0;
+          return;
+        }
+        if (all.length < length) break;
+        const msg = Buffer.from(all.subarray(0, length));
+        all = all.subarray(length);
+        queue = queue.then(() => (closed ? undefined : this.handleMessage(msg, socket, conn)));
+      }
+      buffered = all.length ? [all] : [];
+      bufferedBytes = all.length;
+    });
+  }
+
+  private async handleMessage(msg: Buffer, socket: net.Socket, conn: ConnectionInfo): Promise<void> {
+    const header = readHeader(msg);
+    let req: Request;
+    try {
+      req = parseMessage(msg);
+    } catch (e) {
+      const err = new MongoServerError(e instanceof ProtocolError ? ErrorCodes.ProtocolError : ErrorCodes.InvalidBSON, (e as Error).message);
+      const body = Buffer.from(BSON.serialize(err.toReply()));
+      if (!socket.destroyed) socket.write(header.opCode === 2004 ? opReply(header.requestId, body) : opMsgReply(header.requestId, body));
+      return;
+    }
+    const reply = await this.execute(req, conn);
+    if (req.flags & MSG_MORE_TO_COME) return; // the client asked for no reply (w: 0)
+    if (socket.destroyed) return;
+    socket.write(req.legacy ? opReply(header.requestId, reply) : opMsgReply(header.requestId, reply));
+  }
+
+  /** Runs one command and returns the encoded reply document. */
+  async execute(req: Request, conn: ConnectionInfo): Promise<Buffer> {
+    const body = req.body;
+    const name = Object.keys(body)[0];
+    let db = typeof body.$db === 'string' ? body.$db : req.legacyNs?.endsWith('.$cmd') ? req.legacyNs.slice(0, -5) : undefined;
+    try {
+      if (!name) throw new MongoServerError(ErrorCodes.FailedToParse, 'Command document is empty');
+      if (db === undefined) throw new MongoServerError(ErrorCodes.InvalidNamespace, 'OP_MSG requests require a $db argument');
+      db = String(db);
+      const handler = lookupCommand(name);
+      if (ADMIN_ONLY.has(name) && db !== 'admin') throw new MongoServerError(ErrorCodes.Unauthorized, `${name} may only be run against the admin database.`);
+      this.engine.stats.commands++;
+      const ctx: CommandContext = {
+        engine: this.engine,
+        db,
+        name,
+        body,
+        rawBody: req.rawBody,
+        sequences: req.sequences,
+        scope: this.engine.base,
+        cursors: this.cursors,
+        server: this.info,
+        conn,
+      };
+      const txn = this.transactionFor(body, name);
+      if (txn) {
+        ctx.txn = txn;
+        ctx.scope = txn;
+      }
+      let result = await handler(ctx);
+      if (txn && !(result instanceof Buffer) && Array.isArray((result as Document).writeErrors) && (result as Document).writeErrors.length) {
+        // Any failed statement aborts the whole transaction, as in MongoDB.
+        txn.abort();
+        const first = (result as Document).writeErrors[0] as Document;
+        result = new MongoServerError(first.code as number, first.errmsg as string, { ...first, index: undefined }, ['TransientTransactionError']).toReply();
+        delete result.index;
+      }
+      if (WRITE_COMMANDS.has(name) || this.engine.journal) await this.engine.durable();
+      return result instanceof Buffer ? result : Buffer.from(BSON.serialize(result));
+    } catch (e) {
+      const err = asServerError(e);
+      if (name && TRANSACTION_COMMANDS.has(name) && body.autocommit === false && name !== 'commitTransaction' && name !== 'abortTransaction') {
+        const t = this.engine.transactions.get(lsidKey(body) ?? '');
+        if (t && t.state === 'active' && err.code !== ErrorCodes.NoSuchTransaction) t.abort();
+      }
+      return Buffer.from(BSON.serialize(err.toReply()));
+    }
+  }
+
+  /** Finds (or starts) the transaction a command belongs to; undefined outside transactions. */
+  private transactionFor(body: Document, name: string): Transaction | undefined {
+    if (body.autocommit !== false) return undefined;
+    const key = lsidKey(body);
+    if (!key) throw new MongoServerError(ErrorCodes.InvalidOptions, 'Transactions require a logical session id (lsid)');
+    const txnNumber = Number(body.txnNumber);
+    if (!Number.isFinite(txnNumber)) throw new MongoServerError(ErrorCodes.InvalidOptions, 'Transactions require a txnNumber');
+    if (!TRANSACTION_COMMANDS.has(name)) throw new MongoServerError(ErrorCodes.OperationNotSupportedInTransaction, `Cannot run '${name}' in a multi-document transaction.`);
+    let txn = this.engine.transactions.get(key);
+    if (body.startTransaction === true) {
+      if (txn && txn.txnNumber > txnNumber) throw new MongoServerError(ErrorCodes.TransactionTooOld, `Cannot start transaction ${txnNumber} on session because a newer transaction ${txn.txnNumber} has already started.`);
+      if (txn?.state === 'active') txn.abort();
+      txn = new Transaction(this.engine, txnNumber);
+      this.engine.transactions.set(key, txn);
+      return txn;
+    }
+    if (!txn || txn.txnNumber !== txnNumber || (txn.state === 'aborted' && name !== 'abortTransaction')) {
+      throw new MongoServerError(ErrorCodes.NoSuchTransaction, `Transaction with { txnNumber: ${txnNumber} } has been aborted.`, {}, ['TransientTransactionError']);
+    }
+    if (txn.state === 'committed' && name !== 'commitTransaction') throw new MongoServerError(ErrorCodes.NoSuchTransaction, `Transaction with { txnNumber: ${txnNumber} } has been committed.`);
+    return txn;
+  }
+
+  async stop(): Promise<void> {
+    if (this.housekeeping) clearInterval(this.housekeeping);
+    this.engine.stop();
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    if (this.engine.journal) await this.engine.journal.close();
+  }
+}
+
+/** Starts the embedded engine; port 0 (the default) picks a free port. */
+export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
+  const server = new EmbeddedServer(options);
+  await server.start();
+  const { host, port } = server.info;
+  return {
+    uri: `mongodb://${host}:${port}/?directConnection=true`,
+    port,
+    host,
+    engine: server.engine,
+    stop: () => server.stop(),
+  };
+}

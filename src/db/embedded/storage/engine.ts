@@ -1,0 +1,361 @@
+// The engine's state: databases → collections, the write paths (plain and transactional) that
+// keep indexes, uniqueness and the journal in step, and the TTL sweeper.
+import { BSON, Document } from 'bson';
+import { ErrorCodes, MongoServerError, fail } from '../errors';
+import { Collection, IndexSpec, StoredDoc, nextVersion } from './collection';
+import { Journal, JournalRecord, encodeRecord } from './journal';
+import { ReadView, findDocs, viewGet } from './query';
+import { keyOf, valuesAtPath } from './values';
+
+export function makeStoredDoc(raw: Buffer, obj?: Document): StoredDoc {
+  const o = obj ?? BSON.deserialize(raw, { validation: { utf8: false } });
+  return { id: keyOf(o._id), raw, obj: o, ver: nextVersion() };
+}
+
+const INVALID_DB_CHARS = /[/\\. "$\0]/;
+
+export function validateNamespace(db: string, coll?: string): void {
+  if (!db || INVALID_DB_CHARS.test(db) || db.length > 63) fail(ErrorCodes.InvalidNamespace, `Invalid database name: '${db}'`);
+  if (coll !== undefined) {
+    if (typeof coll !== 'string' || coll.length === 0 || coll.includes('\0') || coll.startsWith('.') || (coll.includes('$') && !coll.startsWith('$cmd')))
+      fail(ErrorCodes.InvalidNamespace, `Invalid collection name: ${db}.${String(coll)}`);
+  }
+}
+
+/** Reads and writes of one command: either straight to the engine or into a transaction. */
+export interface WriteScope {
+  view(db: string, name: string): ReadView;
+  insert(db: string, name: string, doc: StoredDoc): void;
+  replace(db: string, name: string, old: StoredDoc, next: StoredDoc): void;
+  remove(db: string, name: string, old: StoredDoc): void;
+}
+
+export class Engine {
+  readonly dbs = new Map<string, Map<string, Collection>>();
+  journal?: Journal;
+  readonly startedAt = new Date();
+  private ttlTimer?: NodeJS.Timeout;
+  readonly transactions = new Map<string, Transaction>();
+  readonly stats = { inserts: 0, queries: 0, updates: 0, deletes: 0, commands: 0 };
+
+  // ---- catalog -----------------------------------------------------------------------------
+
+  collection(db: string, name: string): Collection | undefined {
+    return this.dbs.get(db)?.get(name);
+  }
+
+  ensureCollection(db: string, name: string, options: Document = {}): Collection {
+    let c = this.collection(db, name);
+    if (c) return c;
+    validateNamespace(db, name);
+    let colls = this.dbs.get(db);
+    if (!colls) this.dbs.set(db, (colls = new Map()));
+    c = new Collection(db, name, options);
+    colls.set(name, c);
+    this.journal?.append({ o: 'c', ns: c.ns, options });
+    return c;
+  }
+
+  dropCollection(db: string, name: string): boolean {
+    const colls = this.dbs.get(db);
+    if (!colls?.has(name)) return false;
+    colls.delete(name);
+    if (colls.size === 0) this.dbs.delete(db);
+    this.journal?.append({ o: 'x', ns: `${db}.${name}` });
+    return true;
+  }
+
+  dropDatabase(db: string): void {
+    if (!this.dbs.has(db)) return;
+    this.dbs.delete(db);
+    this.journal?.append({ o: 'X', db });
+  }
+
+  createIndex(coll: Collection, spec: IndexSpec): void {
+    coll.addIndex(spec);
+    this.journal?.append({ o: 'i', ns: coll.ns, spec: spec as Document });
+  }
+
+  dropIndex(coll: Collection, name: string): void {
+    coll.dropIndex(name);
+    this.journal?.append({ o: 'di', ns: coll.ns, name });
+  }
+
+  // ---- plain writes ------------------------------------------------------------------------
+
+  readonly base: WriteScope = {
+    view: (db, name) => ({ coll: this.collection(db, name) }),
+    insert: (db, name, doc) => {
+      const coll = this.ensureCollection(db, name);
+      if (coll.docs.has(doc.id)) throw coll.indexes[0].duplicateKeyError(coll.ns, [doc.obj._id]);
+      coll.checkUnique(doc.obj, doc.id);
+      coll.put(doc);
+      this.journal?.append({ o: 'p', ns: coll.ns, d: doc.raw });
+    },
+    replace: (db, name, old, next) => {
+      const coll = this.collection(db, name);
+      if (!coll) return;
+      coll.checkUnique(next.obj, next.id);
+      coll.put(next);
+      this.journal?.append({ o: 'p', ns: coll.ns, d: next.raw });
+    },
+    remove: (db, name, old) => {
+      const coll = this.collection(db, name);
+      if (!coll?.delete(old.id)) return;
+      this.journal?.append({ o: 'd', ns: coll.ns, id: old.obj._id });
+    },
+  };
+
+  // ---- journal replay and snapshots --------------------------------------------------------
+
+  applyRecord(r: JournalRecord): void {
+    switch (r.o) {
+      case 'p': {
+        const [db, name] = splitNs(r.ns);
+        this.ensureCollection(db, name).put(makeStoredDoc(r.d));
+        break;
+      }
+      case 'd': {
+        const [db, name] = splitNs(r.ns);
+        this.collection(db, name)?.delete(keyOf(r.id));
+        break;
+      }
+      case 'c': {
+        const [db, name] = splitNs(r.ns);
+        this.ensureCollection(db, name, r.options);
+        break;
+      }
+      case 'x': {
+        const [db, name] = splitNs(r.ns);
+        this.dropCollection(db, name);
+        break;
+      }
+      case 'X':
+        this.dropDatabase(r.db);
+        break;
+      case 'i': {
+        const [db, name] = splitNs(r.ns);
+        const coll = this.ensureCollection(db, name);
+        const spec = r.spec as IndexSpec;
+        if (!coll.index(spec.name)) {
+          try {
+            coll.addIndex(spec);
+          } catch {
+            // A unique index that the journal's later records will make valid again: build without checks.
+            coll.indexes.push(new (coll.indexes[0].constructor as typeof import('./collection').Index)(spec, coll));
+            for (const d of coll.docs.values()) coll.indexes[coll.indexes.length - 1].add(d);
+          }
+        }
+        break;
+      }
+      case 'di': {
+        const [db, name] = splitNs(r.ns);
+        this.collection(db, name)?.dropIndex(r.name);
+        break;
+      }
+      case 't':
+        for (const op of r.ops) this.applyRecord(op);
+        break;
+    }
+  }
+
+  /** Rebuilds the state from records, without journaling them again. */
+  replay(records: JournalRecord[]): void {
+    const journal = this.journal;
+    this.journal = undefined;
+    try {
+      for (const r of records) this.applyRecord(r);
+    } finally {
+      this.journal = journal;
+    }
+  }
+
+  *snapshotRecords(): Generator<Buffer> {
+    for (const colls of this.dbs.values())
+      for (const coll of colls.values()) {
+        yield encodeRecord({ o: 'c', ns: coll.ns, options: coll.options });
+        for (const idx of coll.indexes) if (!idx.isId) yield encodeRecord({ o: 'i', ns: coll.ns, spec: idx.spec as Document });
+        for (const d of coll.docs.values()) yield encodeRecord({ o: 'p', ns: coll.ns, d: d.raw });
+      }
+  }
+
+  attachJournal(journal: Journal): void {
+    this.journal = journal;
+    journal.setSnapshotSource(() => Array.from(this.snapshotRecords()));
+  }
+
+  /** Resolves when every write so far is durable (immediately without a data directory). */
+  async durable(): Promise<void> {
+    if (this.journal) await this.journal.commit();
+  }
+
+  // ---- TTL ---------------------------------------------------------------------------------
+
+  startTtl(intervalMs: number): void {
+    this.ttlTimer = setInterval(() => {
+      this.sweepTtl();
+      void this.durable().catch(() => undefined);
+    }, intervalMs);
+    this.ttlTimer.unref();
+  }
+
+  sweepTtl(now = Date.now()): number {
+    let removed = 0;
+    for (const colls of this.dbs.values())
+      for (const coll of colls.values())
+        for (const idx of coll.indexes) {
+          const secs = idx.spec.expireAfterSeconds;
+          if (typeof secs !== 'number' || idx.fields.length !== 1) continue;
+          const cutoff = now - secs * 1000;
+          const { docs } = findDocs({ coll }, { filter: { [idx.fields[0]]: { $lte: new Date(cutoff) } } });
+          for (const d of docs) {
+            const dates = valuesAtPath(d.obj, idx.fields[0]).filter((v): v is Date => v instanceof Date);
+            if (dates.length && Math.min(...dates.map((x) => x.getTime())) <= cutoff) {
+              this.base.remove(coll.db, coll.name, d);
+              removed++;
+            }
+          }
+        }
+    return removed;
+  }
+
+  stop(): void {
+    if (this.ttlTimer) clearInterval(this.ttlTimer);
+  }
+}
+
+export function splitNs(ns: string): [string, string] {
+  const i = ns.indexOf('.');
+  return [ns.slice(0, i), ns.slice(i + 1)];
+}
+
+// ---- transactions --------------------------------------------------------------------------
+
+const TRANSIENT = ['TransientTransactionError'];
+
+/**
+ * A transaction buffers its writes per collection (overlay) and reads through them; commit checks
+ * that no document it wrote changed meanwhile and that unique indexes still hold, then applies all
+ * writes in one synchronous step (no other client can observe half of it) and journals them as
+ * one record.
+ */
+export class Transaction implements WriteScope {
+  readonly overlays = new Map<string, Map<string, StoredDoc | null>>();
+  /** ns|id → version of the committed document when the transaction first wrote it (0 = absent). */
+  private readonly baseVersions = new Map<string, number>();
+  state: 'active' | 'committed' | 'aborted' = 'active';
+  readonly startedAt = Date.now();
+
+  constructor(
+    private readonly engine: Engine,
+    readonly txnNumber: number,
+  ) {}
+
+  private overlay(ns: string): Map<string, StoredDoc | null> {
+    let o = this.overlays.get(ns);
+    if (!o) this.overlays.set(ns, (o = new Map()));
+    return o;
+  }
+
+  view(db: string, name: string): ReadView {
+    return { coll: this.engine.collection(db, name), overlay: this.overlays.get(`${db}.${name}`) };
+  }
+
+  private touch(ns: string, coll: Collection | undefined, id: string): void {
+    const k = ns + '|' + id;
+    if (!this.baseVersions.has(k)) this.baseVersions.set(k, coll?.docs.get(id)?.ver ?? 0);
+  }
+
+  private checkUnique(coll: Collection, ns: string, doc: StoredDoc): void {
+    const overlay = this.overlay(ns);
+    coll.checkUnique(doc.obj, doc.id, (other) => !overlay.has(other));
+    for (const idx of coll.indexes) {
+      if (!idx.unique || idx.isId) continue;
+      const mine = idx.entries(doc.obj);
+      if (!mine) continue;
+      const keys = new Set(mine.full.map((f) => f.key));
+      for (const [id, other] of overlay) {
+        if (!other || id === doc.id) continue;
+        const theirs = idx.entries(other.obj);
+        const hit = theirs?.full.find((f) => keys.has(f.key));
+        if (hit) throw idx.duplicateKeyError(ns, hit.values);
+      }
+    }
+  }
+
+  insert(db: string, name: string, doc: StoredDoc): void {
+    const coll = this.engine.ensureCollection(db, name);
+    const ns = coll.ns;
+    if (viewGet(this.view(db, name), doc.id)) throw coll.indexes[0].duplicateKeyError(ns, [doc.obj._id]);
+    this.checkUnique(coll, ns, doc);
+    this.touch(ns, coll, doc.id);
+    this.overlay(ns).set(doc.id, doc);
+  }
+
+  replace(db: string, name: string, _old: StoredDoc, next: StoredDoc): void {
+    const coll = this.engine.ensureCollection(db, name);
+    this.checkUnique(coll, coll.ns, next);
+    this.touch(coll.ns, coll, next.id);
+    this.overlay(coll.ns).set(next.id, next);
+  }
+
+  remove(db: string, name: string, old: StoredDoc): void {
+    const ns = `${db}.${name}`;
+    this.touch(ns, this.engine.collection(db, name), old.id);
+    this.overlay(ns).set(old.id, null);
+  }
+
+  commit(): void {
+    if (this.state === 'committed') return;
+    if (this.state === 'aborted') throw new MongoServerError(ErrorCodes.NoSuchTransaction, 'Transaction has been aborted.', {}, TRANSIENT);
+    // 1. Nothing this transaction wrote may have changed since.
+    for (const [k, ver] of this.baseVersions) {
+      const bar = k.indexOf('|');
+      const [db, name] = splitNs(k.slice(0, bar));
+      const current = this.engine.collection(db, name)?.docs.get(k.slice(bar + 1))?.ver ?? 0;
+      if (current !== ver) {
+        this.state = 'aborted';
+        throw new MongoServerError(ErrorCodes.WriteConflict, 'Write conflict during plan execution and yielding is disabled. :: Please retry your operation or multi-document transaction.', {}, TRANSIENT);
+      }
+    }
+    // 2. Unique indexes must still hold against what others committed meanwhile.
+    for (const [ns, overlay] of this.overlays) {
+      const [db, name] = splitNs(ns);
+      const coll = this.engine.collection(db, name);
+      if (!coll) continue;
+      for (const d of overlay.values()) {
+        if (!d) continue;
+        try {
+          coll.checkUnique(d.obj, d.id, (other) => !overlay.has(other));
+        } catch (e) {
+          this.state = 'aborted';
+          throw e;
+        }
+      }
+    }
+    // 3. Apply everything synchronously and journal it as one record.
+    const ops: JournalRecord[] = [];
+    for (const [ns, overlay] of this.overlays) {
+      const [db, name] = splitNs(ns);
+      for (const [id, d] of overlay) {
+        if (d) continue;
+        const coll = this.engine.collection(db, name);
+        const old = coll?.delete(id);
+        if (old) ops.push({ o: 'd', ns, id: old.obj._id });
+      }
+      for (const d of overlay.values()) {
+        if (!d) continue;
+        const coll = this.engine.ensureCollection(db, name);
+        coll.put({ ...d, ver: nextVersion() });
+        ops.push({ o: 'p', ns, d: d.raw });
+      }
+    }
+    if (ops.length) this.engine.journal?.append({ o: 't', ops });
+    this.state = 'committed';
+  }
+
+  abort(): void {
+    this.overlays.clear();
+    this.state = 'aborted';
+  }
+}

@@ -1,0 +1,293 @@
+// Query planning and execution: picks an index for equality, $in and range conditions on an
+// indexed leading field (IDHACK for _id, IXSCAN otherwise), falls back to a collection scan, then
+// filters with mingo, sorts in BSON order (or walks an index in order), skips and limits.
+import { BSON, Document, Double, Long } from 'bson';
+import { Query } from 'mingo';
+import { rawElements } from '../wire/rawbson';
+import { Collection, Index, StoredDoc } from './collection';
+import { bsonCompare, isPlainObject, keyOf, sortValue } from './values';
+
+type MingoOptions = NonNullable<ConstructorParameters<typeof Query>[1]>;
+export const MINGO_OPTIONS: MingoOptions = { scriptEnabled: false, useStrictMode: true };
+
+/** What one reader sees of a collection: the committed documents, overlaid by its transaction's writes. */
+export interface ReadView {
+  coll: Collection | undefined;
+  overlay?: Map<string, StoredDoc | null>;
+}
+
+export function viewGet(view: ReadView, id: string): StoredDoc | undefined {
+  if (view.overlay?.has(id)) return view.overlay.get(id) ?? undefined;
+  return view.coll?.docs.get(id);
+}
+
+// ---- filters -------------------------------------------------------------------------------
+
+const queryCache = new Map<string, Query>();
+const QUERY_CACHE_MAX = 1000;
+
+export function compileQuery(filter: Document): Query {
+  const key = keyOf(filter);
+  let q = queryCache.get(key);
+  if (!q) {
+    q = new Query(filter, MINGO_OPTIONS);
+    if (queryCache.size >= QUERY_CACHE_MAX) queryCache.delete(queryCache.keys().next().value as string);
+    queryCache.set(key, q);
+  }
+  return q;
+}
+
+export function matcher(filter: Document | undefined): (obj: Document) => boolean {
+  if (!filter || Object.keys(filter).length === 0) return () => true;
+  const q = compileQuery(filter);
+  return (obj) => q.test(obj);
+}
+
+// ---- planning ------------------------------------------------------------------------------
+
+interface Condition {
+  field: string;
+  kind: 'eq' | 'in' | 'range';
+  values?: unknown[];
+  lo?: { v: unknown; inclusive: boolean } | null;
+  hi?: { v: unknown; inclusive: boolean } | null;
+}
+
+function isIndexableValue(v: unknown): boolean {
+  return !(v instanceof RegExp) && !Array.isArray(v) && !(isPlainObject(v) && Object.keys(v).some((k) => k.startsWith('$'))) && (v as { _bsontype?: string })?._bsontype !== 'BSONRegExp';
+}
+
+function conditions(filter: Document, out: Condition[] = []): Condition[] {
+  for (const [field, cond] of Object.entries(filter)) {
+    if (field === '$and' && Array.isArray(cond)) {
+      for (const sub of cond) if (isPlainObject(sub)) conditions(sub, out);
+      continue;
+    }
+    if (field.startsWith('$')) continue;
+    if (isPlainObject(cond) && Object.keys(cond).some((k) => k.startsWith('$'))) {
+      const ops = cond as Record<string, unknown>;
+      if ('$eq' in ops && isIndexableValue(ops.$eq)) out.push({ field, kind: 'eq', values: [ops.$eq] });
+      if (Array.isArray(ops.$in) && ops.$in.every(isIndexableValue)) out.push({ field, kind: 'in', values: ops.$in });
+      const lo = '$gt' in ops ? { v: ops.$gt, inclusive: false } : '$gte' in ops ? { v: ops.$gte, inclusive: true } : null;
+      const hi = '$lt' in ops ? { v: ops.$lt, inclusive: false } : '$lte' in ops ? { v: ops.$lte, inclusive: true } : null;
+      const bad = (b: { v: unknown } | null) => b !== null && (!isIndexableValue(b.v) || b.v === null || b.v === undefined);
+      if ((lo || hi) && !bad(lo) && !bad(hi) && (!lo || !hi || bsonTypeMatches(lo.v, hi.v))) out.push({ field, kind: 'range', lo, hi });
+    } else if (isIndexableValue(cond)) {
+      out.push({ field, kind: 'eq', values: [cond] });
+    }
+  }
+  return out;
+}
+
+function bsonTypeMatches(a: unknown, b: unknown): boolean {
+  return bsonCompare(a, a) === 0 && bsonCompare(b, b) === 0 && typeof a === typeof b;
+}
+
+export interface Plan {
+  stage: 'COLLSCAN' | 'IXSCAN' | 'IDHACK';
+  index?: Index;
+  ids?: Iterable<string>;
+  /** The plan already yields documents in the requested sort order. */
+  sorted?: boolean;
+  bounds?: string;
+}
+
+function usable(idx: Index, c: Condition): boolean {
+  if (idx.partial || idx.isTextOrSpecial || idx.fields[0] !== c.field) return false;
+  if (idx.sparse && c.values?.some((v) => v === null || v === undefined)) return false;
+  return true;
+}
+
+export function plan(coll: Collection | undefined, filter: Document | undefined, sort?: Document): Plan {
+  if (!coll) return { stage: 'COLLSCAN' };
+  const conds = filter ? conditions(filter) : [];
+  let best: { score: number; idx: Index; c: Condition } | null = null;
+  for (const c of conds) {
+    for (const idx of coll.indexes) {
+      if (!usable(idx, c)) continue;
+      const score = (idx.isId ? 100 : 0) + (idx.unique && idx.fields.length === 1 ? 50 : 0) + (c.kind === 'eq' ? 30 : c.kind === 'in' ? 20 : 10) - idx.fields.length;
+      if (!best || score > best.score) best = { score, idx, c };
+    }
+  }
+  if (best) {
+    const { idx, c } = best;
+    const stage = idx.isId && c.kind !== 'range' ? 'IDHACK' : 'IXSCAN';
+    if (c.kind === 'range') return { stage, index: idx, ids: idx.lookupRange(c.lo ?? null, c.hi ?? null), bounds: `${c.field}: range` };
+    const ids = new Set<string>();
+    for (const v of c.values!) for (const id of idx.lookupEq(v)) ids.add(id);
+    return { stage, index: idx, ids, bounds: `${c.field}: ${c.kind}` };
+  }
+  const sortKeys = sort ? Object.keys(sort) : [];
+  if (sortKeys.length === 1 && !sortKeys[0].startsWith('$')) {
+    const dir = Number(sort![sortKeys[0]]);
+    const idx = coll.indexes.find((i) => i.fields[0] === sortKeys[0] && !i.partial && !i.sparse && !i.isTextOrSpecial);
+    if (idx && (dir === 1 || dir === -1)) return { stage: 'IXSCAN', index: idx, ids: idx.scanOrdered(dir), sorted: true, bounds: `${sortKeys[0]}: full (sort)` };
+  }
+  return { stage: 'COLLSCAN' };
+}
+
+// ---- execution -----------------------------------------------------------------------------
+
+export interface FindOptions {
+  filter?: Document;
+  sort?: Document;
+  skip?: number;
+  limit?: number;
+}
+
+export interface FindResult {
+  docs: StoredDoc[];
+  plan: Plan;
+  keysExamined: number;
+  docsExamined: number;
+}
+
+function sortComparator(sort: Document): ((a: StoredDoc, b: StoredDoc) => number) | null {
+  const keys = Object.entries(sort).filter(([k, d]) => !k.startsWith('$') && typeof d !== 'object');
+  if (keys.length === 0) return null;
+  const cache = new Map<StoredDoc, unknown[]>();
+  const values = (d: StoredDoc) => {
+    let v = cache.get(d);
+    if (!v) cache.set(d, (v = keys.map(([k, dir]) => sortValue(d.obj, k, Number(dir)))));
+    return v;
+  };
+  return (a, b) => {
+    const va = values(a);
+    const vb = values(b);
+    for (let i = 0; i < keys.length; i++) {
+      const c = bsonCompare(va[i], vb[i]);
+      if (c !== 0) return Number(keys[i][1]) < 0 ? -c : c;
+    }
+    return 0;
+  };
+}
+
+/** Finds the matching documents of a view, in order, after skip and limit. */
+export function findDocs(view: ReadView, opts: FindOptions): FindResult {
+  const test = matcher(opts.filter);
+  const hasSort = !!opts.sort && Object.keys(opts.sort).length > 0;
+  const overlayActive = !!view.overlay && view.overlay.size > 0;
+  let p = plan(view.coll, opts.filter, hasSort && !overlayActive ? opts.sort : undefined);
+  if (p.sorted && overlayActive) p = { stage: 'COLLSCAN' };
+  const skip = Math.max(0, opts.skip ?? 0);
+  const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
+  const needAll = hasSort && !p.sorted;
+  const out: StoredDoc[] = [];
+  let keysExamined = 0;
+  let docsExamined = 0;
+  let skipped = 0;
+
+  const consider = (d: StoredDoc | undefined): boolean => {
+    if (!d) return true;
+    docsExamined++;
+    if (!test(d.obj)) return true;
+    if (!needAll && skipped < skip) {
+      skipped++;
+      return true;
+    }
+    out.push(d);
+    return needAll || out.length < limit;
+  };
+
+  const coll = view.coll;
+  if (p.ids) {
+    for (const id of p.ids) {
+      keysExamined++;
+      if (view.overlay?.has(id)) continue;
+      if (!consider(coll?.docs.get(id))) break;
+    }
+    if (view.overlay) for (const d of view.overlay.values()) if (d && (needAll || out.length < limit) && !consider(d)) break;
+  } else {
+    if (coll)
+      for (const d of coll.docs.values()) {
+        if (view.overlay?.has(d.id)) continue;
+        if (!consider(d)) break;
+      }
+    if (view.overlay) for (const d of view.overlay.values()) if (d && (needAll || out.length < limit) && !consider(d)) break;
+  }
+  let docs = out;
+  if (needAll) {
+    const cmp = sortComparator(opts.sort!);
+    if (cmp) docs.sort(cmp);
+    docs = docs.slice(skip, limit === Infinity ? undefined : skip + limit);
+  }
+  return { docs, plan: p, keysExamined, docsExamined };
+}
+
+// ---- projection and type preservation ------------------------------------------------------
+
+const WRAPPED = { promoteValues: false, validation: { utf8: false } } as const;
+
+export function deserializeWrapped(raw: Buffer): Document {
+  return BSON.deserialize(raw, WRAPPED);
+}
+
+/**
+ * Restores BSON number types lost by promotion: where `next` holds a plain number at a path whose
+ * previous value was a Double or Long, the number is written back as that type (a stored `1.0`
+ * stays a double after unrelated updates).
+ */
+export function retype(next: unknown, prev: unknown): unknown {
+  if (typeof next === 'number') {
+    const t = (prev as { _bsontype?: string } | null)?._bsontype;
+    if (t === 'Double') return new Double(next);
+    if (t === 'Long' && Number.isInteger(next)) return Long.fromNumber(next);
+    return next;
+  }
+  if (Array.isArray(next)) {
+    if (!Array.isArray(prev)) return next;
+    return next.map((v, i) => retype(v, prev[i]));
+  }
+  if (isPlainObject(next)) {
+    if (!isPlainObject(prev)) return next;
+    const o: Record<string, unknown> = {};
+    for (const k of Object.keys(next)) o[k] = retype(next[k], prev[k]);
+    return o;
+  }
+  return next;
+}
+
+/** True if a find projection only includes or excludes top-level fields (done on raw bytes). */
+function isSimpleProjection(projection: Document): boolean {
+  return Object.entries(projection).every(([k, v]) => !k.includes('.') && !k.startsWith('$') && (typeof v === 'number' || typeof v === 'boolean'));
+}
+
+/** Applies a find projection to stored documents, keeping BSON types. */
+export function projectDocs(docs: StoredDoc[], projection: Document | undefined, filter: Document | undefined): Buffer[] {
+  if (!projection || Object.keys(projection).length === 0) return docs.map((d) => d.raw);
+  if (isSimpleProjection(projection)) {
+    const entries = Object.entries(projection);
+    const inclusive = entries.some(([k, v]) => k !== '_id' && !!v);
+    const names = new Set(entries.filter(([, v]) => !!v === inclusive).map(([k]) => k));
+    const idExcluded = projection._id !== undefined && !projection._id;
+    return docs.map((d) => filterRaw(d.raw, (name) => (name === '_id' ? !idExcluded : inclusive ? names.has(name) : !names.has(name))));
+  }
+  const q = new Query(filter ?? {}, MINGO_OPTIONS);
+  return docs.map((d) => {
+    const projected = q.find([d.obj], projection).all()[0] ?? {};
+    return Buffer.from(BSON.serialize(retype(projected, deserializeWrapped(d.raw)) as Document));
+  });
+}
+
+/** Copies the top-level elements `keep` accepts, without deserialising. */
+function filterRaw(raw: Buffer, keep: (name: string) => boolean): Buffer {
+  const parts: Buffer[] = [];
+  let size = 5;
+  for (const el of rawElementSpans(raw)) {
+    if (keep(el.name)) {
+      parts.push(raw.subarray(el.from, el.to));
+      size += el.to - el.from;
+    }
+  }
+  const head = Buffer.allocUnsafe(4);
+  head.writeInt32LE(size, 0);
+  return Buffer.concat([head, ...parts, Buffer.from([0])], size);
+}
+
+function* rawElementSpans(raw: Buffer): Generator<{ name: string; from: number; to: number }> {
+  let from = 4;
+  for (const el of rawElements(raw)) {
+    yield { name: el.name, from, to: el.end };
+    from = el.end;
+  }
+}

@@ -1,0 +1,176 @@
+// Applying one update to one document: operator updates and pipeline updates through mingo's
+// updater, replacements, $setOnInsert and the upsert seed document, with `_id` kept immutable.
+import { BSON, Document, ObjectId } from 'bson';
+import { updateOne as mingoUpdateOne } from 'mingo';
+import { ErrorCodes, MongoServerError } from '../errors';
+import { MAX_BSON_SIZE } from '../wire/protocol';
+import { StoredDoc, nextVersion } from './collection';
+import { makeStoredDoc } from './engine';
+import { MINGO_OPTIONS, deserializeWrapped, retype } from './query';
+import { isPlainObject, keyOf } from './values';
+
+export type UpdateSpec = Document | Document[];
+
+const KNOWN_OPERATORS = new Set(['$set', '$unset', '$inc', '$mul', '$min', '$max', '$rename', '$push', '$pull', '$pullAll', '$addToSet', '$pop', '$bit', '$currentDate', '$setOnInsert']);
+
+export function isReplacement(u: UpdateSpec): boolean {
+  return !Array.isArray(u) && !Object.keys(u).some((k) => k.startsWith('$'));
+}
+
+export function validateUpdate(u: unknown): UpdateSpec {
+  if (Array.isArray(u)) {
+    if (!u.every(isPlainObject)) throw new MongoServerError(ErrorCodes.FailedToParse, 'Each element of the update pipeline must be an object');
+    return u as Document[];
+  }
+  if (!isPlainObject(u)) throw new MongoServerError(ErrorCodes.FailedToParse, 'Update argument must be either an object or an array');
+  const keys = Object.keys(u);
+  const ops = keys.filter((k) => k.startsWith('$'));
+  if (ops.length > 0 && ops.length !== keys.length) throw new MongoServerError(ErrorCodes.FailedToParse, `Unknown modifier: ${keys.find((k) => !k.startsWith('$'))}. Expected a valid update modifier or pipeline-style update specified as an array`);
+  for (const op of ops) {
+    if (!KNOWN_OPERATORS.has(op)) throw new MongoServerError(ErrorCodes.FailedToParse, `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`);
+    if (!isPlainObject(u[op])) throw new MongoServerError(ErrorCodes.FailedToParse, `Modifiers operate on fields but we found type ${Array.isArray(u[op]) ? 'array' : typeof u[op]} instead. For example: {$mod: {<field>: ...}} not {$set: ${String(u[op])}}`);
+  }
+  // Two operators touching the same path (or one a prefix of the other) conflict.
+  const paths: string[] = [];
+  for (const op of ops) for (const p of Object.keys(u[op] as Document)) paths.push(p, ...(op === '$rename' ? [String((u[op] as Document)[p])] : []));
+  const sorted = [...paths].sort();
+  for (let i = 1; i < sorted.length; i++) {
+    const a = sorted[i - 1];
+    const b = sorted[i];
+    if (a === b || b.startsWith(a + '.')) throw new MongoServerError(ErrorCodes.ConflictingUpdateOperators, `Updating the path '${b}' would create a conflict at '${a}'`);
+  }
+  return u as Document;
+}
+
+function serializeChecked(obj: Document): Buffer {
+  const raw = Buffer.from(BSON.serialize(obj));
+  if (raw.length > MAX_BSON_SIZE) throw new MongoServerError(ErrorCodes.BSONObjectTooLarge, `BSONObj size: ${raw.length} (0x${raw.length.toString(16)}) is invalid. Size must be between 0 and 16793600(16MB)`);
+  return raw;
+}
+
+function checkFieldNames(obj: Document): void {
+  for (const k of Object.keys(obj)) if (k.startsWith('$')) throw new MongoServerError(ErrorCodes.DollarPrefixedFieldName, `The dollar ($) prefixed field '${k}' in '${k}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`);
+}
+
+function usesPositional(u: Document): boolean {
+  for (const v of Object.values(u)) if (isPlainObject(v)) for (const p of Object.keys(v)) if (/\.\$(\.|$)/.test(p)) return true;
+  return false;
+}
+
+/** Applies `update` to a copy of `old`; returns the new document, or null when nothing changed. */
+export function applyUpdate(old: StoredDoc, filter: Document, update: UpdateSpec, arrayFilters: Document[] | undefined, replacementRaw?: Buffer): StoredDoc | null {
+  let next: Document;
+  let raw: Buffer;
+  if (isReplacement(update)) {
+    const repl = replacementRaw ? deserializeWrapped(replacementRaw) : (update as Document);
+    checkFieldNames(repl);
+    const { _id, ...rest } = repl;
+    if (_id !== undefined && keyOf(_id) !== old.id) throw immutableId(_id);
+    raw = serializeChecked({ _id: deserializeWrapped(old.raw)._id, ...rest });
+    next = BSON.deserialize(raw);
+  } else {
+    const work = BSON.deserialize(old.raw);
+    const modifier = stripSameId({ ...(update as Document) }, work._id);
+    delete modifier.$setOnInsert;
+    const docs = [work];
+    const isPipeline = Array.isArray(update);
+    if (isPipeline || Object.keys(modifier).length > 0) {
+      const condition = !isPipeline && usesPositional(modifier) ? filter : {};
+      mingoUpdateOne(docs, condition, isPipeline ? (update as never) : (modifier as never), { arrayFilters, cloneMode: 'copy' }, MINGO_OPTIONS);
+    }
+    next = docs[0];
+    if (keyOf(next._id) !== old.id) throw immutableId(next._id);
+    raw = serializeChecked(retype(next, deserializeWrapped(old.raw)) as Document);
+    if (raw.equals(old.raw)) return null;
+    next = BSON.deserialize(raw);
+  }
+  if (raw.equals(old.raw)) return null;
+  return { id: old.id, raw, obj: next, ver: nextVersion() };
+}
+
+/** mingo refuses any $set of `_id`; MongoDB allows setting it to the value it already has. */
+function stripSameId(modifier: Document, id: unknown): Document {
+  for (const op of ['$set', '$setOnInsert']) {
+    const fields = modifier[op];
+    if (!isPlainObject(fields) || !('_id' in fields)) continue;
+    if (keyOf(fields._id) !== keyOf(id)) throw immutableId(fields._id);
+    const { _id, ...rest } = fields;
+    void _id;
+    modifier[op] = rest;
+  }
+  return modifier;
+}
+
+function immutableId(v: unknown): MongoServerError {
+  return new MongoServerError(ErrorCodes.ImmutableField, `Performing an update on the path '_id' would modify the immutable field '_id'`, { attempted: v });
+}
+
+/** The document an upsert inserts: equality fields of the filter, then the update (with $setOnInsert). */
+export function upsertDocument(filter: Document, update: UpdateSpec, arrayFilters: Document[] | undefined, replacementRaw?: Buffer): StoredDoc {
+  let doc: Document;
+  if (isReplacement(update)) {
+    const repl = replacementRaw ? deserializeWrapped(replacementRaw) : (update as Document);
+    checkFieldNames(repl);
+    const id = repl._id !== undefined ? repl._id : equalityValue(filter, '_id');
+    const { _id, ...rest } = repl;
+    void _id;
+    doc = { _id: id === undefined ? new ObjectId() : id, ...rest };
+  } else {
+    const seed: Document = {};
+    collectEqualities(filter, seed);
+    const work: Document = { _id: seed._id === undefined ? new ObjectId() : seed._id };
+    for (const [k, v] of Object.entries(seed)) if (k !== '_id') setPath(work, k, v);
+    const docs = [work];
+    if (Array.isArray(update)) mingoUpdateOne(docs, {}, update as never, { arrayFilters }, MINGO_OPTIONS);
+    else {
+      const u = update as Document;
+      let modifier: Document = { ...u };
+      if (u.$setOnInsert) {
+        modifier.$set = { ...(u.$set ?? {}), ...u.$setOnInsert };
+        delete modifier.$setOnInsert;
+      }
+      if (seed._id === undefined && isPlainObject(modifier.$set) && modifier.$set._id !== undefined) work._id = modifier.$set._id;
+      modifier = stripSameId(modifier, work._id);
+      if (Object.keys(modifier).length) mingoUpdateOne(docs, {}, modifier as never, { arrayFilters, cloneMode: 'copy' }, MINGO_OPTIONS);
+    }
+    doc = docs[0];
+    if (doc._id === undefined) doc = { _id: new ObjectId(), ...doc };
+    else if (Object.keys(doc)[0] !== '_id') {
+      const { _id, ...rest } = doc;
+      doc = { _id, ...rest };
+    }
+  }
+  return makeStoredDoc(serializeChecked(doc));
+}
+
+function equalityValue(filter: Document, field: string): unknown {
+  const seed: Document = {};
+  collectEqualities(filter, seed);
+  return seed[field];
+}
+
+function collectEqualities(filter: Document, out: Document): void {
+  for (const [k, v] of Object.entries(filter)) {
+    if (k === '$and' && Array.isArray(v)) {
+      for (const sub of v) if (isPlainObject(sub)) collectEqualities(sub, out);
+      continue;
+    }
+    if (k.startsWith('$')) continue;
+    if (isPlainObject(v) && Object.keys(v).some((x) => x.startsWith('$'))) {
+      if ('$eq' in v) out[k] = v.$eq;
+      else if (Array.isArray(v.$in) && v.$in.length === 1) out[k] = v.$in[0];
+      continue;
+    }
+    out[k] = v;
+  }
+}
+
+function setPath(obj: Document, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let cur: Document = obj;
+  for (let i = 0; i < parts.length - 1; i++) {
+    if (!isPlainObject(cur[parts[i]])) cur[parts[i]] = {};
+    cur = cur[parts[i]] as Document;
+  }
+  cur[parts[parts.length - 1]] = value;
+}

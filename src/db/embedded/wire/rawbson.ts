@@ -1,0 +1,180 @@
+// Raw BSON helpers: slicing documents out of a message without re-encoding them (so stored
+// documents keep every byte and type the client sent), and writing reply envelopes around
+// already-encoded documents.
+import { Long } from 'bson';
+
+/** Size in bytes of the value of an element of BSON type `type` starting at `pos`. */
+function valueSize(buf: Buffer, type: number, pos: number): number {
+  switch (type) {
+    case 0x01: // double
+    case 0x09: // date
+    case 0x11: // timestamp
+    case 0x12: // int64
+      return 8;
+    case 0x02: // string
+    case 0x0d: // code
+    case 0x0e: // symbol
+      return 4 + buf.readInt32LE(pos);
+    case 0x03: // document
+    case 0x04: // array
+    case 0x0f: // code with scope
+      return buf.readInt32LE(pos);
+    case 0x05: // binary
+      return 5 + buf.readInt32LE(pos);
+    case 0x06: // undefined
+    case 0x0a: // null
+    case 0x7f: // max key
+    case 0xff: // min key
+      return 0;
+    case 0x07: // ObjectId
+      return 12;
+    case 0x08: // bool
+      return 1;
+    case 0x0b: {
+      // regex: two cstrings
+      let p = buf.indexOf(0, pos) + 1;
+      p = buf.indexOf(0, p) + 1;
+      return p - pos;
+    }
+    case 0x0c: // DBPointer
+      return 4 + buf.readInt32LE(pos) + 12;
+    case 0x10: // int32
+      return 4;
+    case 0x13: // decimal128
+      return 16;
+    default:
+      throw new RangeError(`invalid BSON type 0x${type.toString(16)}`);
+  }
+}
+
+interface RawElement {
+  type: number;
+  name: string;
+  start: number; // value start
+  end: number; // value end
+}
+
+/** Iterates over the top-level elements of the BSON document in `buf`. */
+export function* rawElements(buf: Buffer): Generator<RawElement> {
+  const size = buf.readInt32LE(0);
+  let pos = 4;
+  while (pos < size - 1) {
+    const type = buf[pos];
+    const nameEnd = buf.indexOf(0, pos + 1);
+    if (nameEnd < 0 || nameEnd >= size) throw new RangeError('corrupt BSON element name');
+    const name = buf.toString('utf8', pos + 1, nameEnd);
+    const start = nameEnd + 1;
+    const end = start + valueSize(buf, type, start);
+    if (end > size - 1) throw new RangeError('BSON element overruns its document');
+    yield { type, name, start, end };
+    pos = end;
+  }
+}
+
+/** The raw bytes of the embedded document (or array) stored under `field`, or undefined. */
+export function rawField(buf: Buffer, field: string): Buffer | undefined {
+  for (const el of rawElements(buf)) {
+    if (el.name === field) return el.type === 0x03 || el.type === 0x04 ? buf.subarray(el.start, el.end) : undefined;
+  }
+  return undefined;
+}
+
+/** The embedded documents of the array stored under `field` (non-document elements give undefined). */
+export function rawArrayDocs(buf: Buffer, field: string): (Buffer | undefined)[] {
+  const arr = rawField(buf, field);
+  if (!arr) return [];
+  const out: (Buffer | undefined)[] = [];
+  for (const el of rawElements(arr)) out.push(el.type === 0x03 ? arr.subarray(el.start, el.end) : undefined);
+  return out;
+}
+
+/** Does a BSON document's top level hold `_id`, and is it first? */
+export function rawIdPosition(buf: Buffer): number {
+  let i = 0;
+  for (const el of rawElements(buf)) {
+    if (el.name === '_id') return i;
+    i++;
+  }
+  return -1;
+}
+
+// ---- writing -------------------------------------------------------------------------------
+
+/** A tiny BSON writer for reply envelopes whose documents are already encoded. */
+export class RawDocWriter {
+  private parts: Buffer[] = [];
+  private size = 5; // int32 length + trailing zero
+
+  private key(type: number, name: string): void {
+    const k = Buffer.allocUnsafe(Buffer.byteLength(name) + 2);
+    k[0] = type;
+    k.write(name, 1);
+    k[k.length - 1] = 0;
+    this.push(k);
+  }
+
+  private push(b: Buffer): void {
+    this.parts.push(b);
+    this.size += b.length;
+  }
+
+  doc(name: string, raw: Buffer): this {
+    this.key(0x03, name);
+    this.push(raw);
+    return this;
+  }
+
+  array(name: string, raws: Buffer[]): this {
+    const w = new RawDocWriter();
+    for (let i = 0; i < raws.length; i++) w.doc(String(i), raws[i]);
+    this.key(0x04, name);
+    this.push(w.finish());
+    return this;
+  }
+
+  string(name: string, s: string): this {
+    this.key(0x02, name);
+    const len = Buffer.byteLength(s);
+    const b = Buffer.allocUnsafe(len + 5);
+    b.writeInt32LE(len + 1, 0);
+    b.write(s, 4);
+    b[len + 4] = 0;
+    this.push(b);
+    return this;
+  }
+
+  double(name: string, n: number): this {
+    this.key(0x01, name);
+    const b = Buffer.allocUnsafe(8);
+    b.writeDoubleLE(n, 0);
+    this.push(b);
+    return this;
+  }
+
+  long(name: string, n: Long): this {
+    this.key(0x12, name);
+    const b = Buffer.allocUnsafe(8);
+    b.writeInt32LE(n.low, 0);
+    b.writeInt32LE(n.high, 4);
+    this.push(b);
+    return this;
+  }
+
+  raw(name: string, type: number, bytes: Buffer): this {
+    this.key(type, name);
+    this.push(bytes);
+    return this;
+  }
+
+  finish(): Buffer {
+    const head = Buffer.allocUnsafe(4);
+    head.writeInt32LE(this.size, 0);
+    return Buffer.concat([head, ...this.parts, Buffer.from([0])], this.size);
+  }
+}
+
+/** `{ cursor: { <batchName>: [...docs], id, ns }, ok: 1 }` around already-encoded documents. */
+export function cursorReply(id: Long, ns: string, batchName: 'firstBatch' | 'nextBatch', docs: Buffer[]): Buffer {
+  const cursor = new RawDocWriter().array(batchName, docs).long('id', id).string('ns', ns).finish();
+  return new RawDocWriter().doc('cursor', cursor).double('ok', 1).finish();
+}

@@ -1,0 +1,48 @@
+// Where the engine conformance suite runs: a fresh embedded engine per test file, or, when
+// MONGODB_URI is set, a real MongoDB with a unique database per test file (dropped afterwards).
+//   MONGODB_URI='mongodb://localhost:27017/?replicaSet=rs0' npx jest test/engine
+import { randomBytes } from 'crypto';
+import { Db, MongoClient } from 'mongodb';
+import { startEmbeddedMongo } from '../../src/db/embedded';
+
+export interface EngineUnderTest {
+  uri: string;
+  dbName: string;
+  client: MongoClient;
+  db: Db;
+  /** True when running against a real MongoDB. */
+  isReal: boolean;
+  stop(): Promise<void>;
+}
+
+export async function openEngine(): Promise<EngineUnderTest> {
+  const real = process.env.MONGODB_URI;
+  const dbName = `engine_${randomBytes(6).toString('hex')}`;
+  if (real) {
+    const client = await MongoClient.connect(real);
+    return {
+      uri: real,
+      dbName,
+      client,
+      db: client.db(dbName),
+      isReal: true,
+      stop: async () => {
+        await client.db(dbName).dropDatabase().catch(() => undefined);
+        await client.close();
+      },
+    };
+  }
+  const engine = await startEmbeddedMongo();
+  const client = await MongoClient.connect(engine.uri);
+  return {
+    uri: engine.uri,
+    dbName,
+    client,
+    db: client.db(dbName),
+    isReal: false,
+    stop: async () => {
+      await client.close();
+      await engine.stop();
+    },
+  };
+}
