@@ -13,8 +13,10 @@ async function seedIfEmpty(config: Config, logger: Logger): Promise<void> {
   if ((await User.estimatedDocumentCount()) > 0) return;
   // Demo data is engineer C's module; loaded lazily so a production start never touches it.
   const { seedDemoData } = await import('./cli/seed-data');
-  const report = await seedDemoData();
-  logger.info({ report }, 'demo data created');
+  const { formatSeedReport } = await import('./cli/seed');
+  const report = await seedDemoData({ policy: config.passwordPolicy });
+  logger.info({ institutions: report.institutions, people: report.people }, 'demo data created');
+  console.log(`\n${formatSeedReport(report)}\n`);
 }
 
 function closeGracefully(server: Server, db: Database, logger: Logger, app: ReturnType<typeof createApp>): (signal: string) => void {
