@@ -5,13 +5,20 @@ import type { RouteDeps } from '../app';
 import { LANGUAGE_COOKIE } from '../web/i18n';
 import { securityEvent } from '../web/logging';
 import { parseInput } from '../web/validation';
-import { changePassword, setLanguage, type SessionPerson } from './auth.service';
+import { acknowledgePrivacy, changePassword, hasAcknowledgedPrivacy, setLanguage, type SessionPerson } from './auth.service';
 import { changePasswordForm, languageForm, loginForm, loginQuery } from './auth.schemas';
 import { requireAuth, safeReturnTo } from './guards';
 import { LOCAL_STRATEGY, type SignInRefusal } from './local-strategy';
 import { CHANGE_PASSWORD_PATH } from './must-change-password';
 import { ipRateLimit } from './rate-limit';
 import { sessionCookieName } from './session';
+
+export const PRIVACY_PATH = '/privasi';
+
+/** Where a person goes after signing in: the privacy notice first, once. */
+function afterSignIn(target: string, hasAcknowledgedPrivacy: boolean): string {
+  return hasAcknowledgedPrivacy ? target : `${PRIVACY_PATH}?${new URLSearchParams({ returnTo: target }).toString()}`;
+}
 
 function renderLogin(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
   res.status(status).render('auth/login', { title: req.t('auth.login.title'), returnTo: '', values: {}, fieldErrors: {}, error: undefined, ...extra });
@@ -66,7 +73,9 @@ export function authRouter({ config, clock }: RouteDeps): Router {
         return next(sessionError);
       }
       securityEvent(req, 'login.succeeded', { userId: person.actor.id }, 'info');
-      res.redirect(person.mustChangePassword ? CHANGE_PASSWORD_PATH : safeReturnTo(input.data.returnTo));
+      const target = safeReturnTo(input.data.returnTo);
+      if (person.mustChangePassword) return res.redirect(CHANGE_PASSWORD_PATH);
+      res.redirect(afterSignIn(target, person.hasAcknowledgedPrivacy));
     })(req, res, next);
   });
 
@@ -99,7 +108,19 @@ export function authRouter({ config, clock }: RouteDeps): Router {
     req.session.mustChangePassword = false;
     securityEvent(req, 'password.changed', {}, 'info');
     req.flash('success', req.t('auth.password.changed'));
-    res.redirect('/');
+    res.redirect(afterSignIn('/', await hasAcknowledgedPrivacy(req.user!)));
+  });
+
+  // The privacy notice (UU 27/2022): public, and shown once at first sign-in with a confirmation.
+  router.get(PRIVACY_PATH, async (req, res) => {
+    const mustAcknowledge = req.user ? !(await hasAcknowledgedPrivacy(req.user)) : false;
+    const returnTo = safeReturnTo(typeof req.query.returnTo === 'string' ? req.query.returnTo : undefined);
+    res.render('home/privacy', { title: req.t('home.privacy.title'), mustAcknowledge, returnTo });
+  });
+
+  router.post(`${PRIVACY_PATH}/setuju`, requireAuth, async (req, res) => {
+    await acknowledgePrivacy(req.user!, clock());
+    res.redirect(safeReturnTo((req.body as { returnTo?: unknown })?.returnTo));
   });
 
   router.post('/language', async (req, res) => {

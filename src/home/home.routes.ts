@@ -10,8 +10,5 @@ export function homeRouter(_deps: RouteDeps): Router {
     const panels = await dashboardFor(req.user);
     res.render('home/dashboard', { title: req.t('home.dashboard.title'), panels });
   });
-  router.get('/privasi', (req, res) => {
-    res.render('home/privacy', { title: req.t('home.privacy.title') });
-  });
   return router;
 }

@@ -3,6 +3,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { HttpError, NotFound } from './errors';
 import { translatorFor, languageOf } from './i18n';
+import { renderInLayout } from './layout';
 
 const VIEWS: Record<number, string> = { 403: 'errors/403', 404: 'errors/404', 500: 'errors/500' };
 
@@ -32,6 +33,14 @@ export const errorHandler: ErrorRequestHandler = (error, req: Request, res, next
   const t = req.t ?? translatorFor(languageOf(req));
   res.locals.t ??= t;
   res.locals.lang ??= req.lang ?? 'id';
+  // Error pages must not echo the request: a 404 for someone else's id is byte for byte the 404
+  // of an id that does not exist (SECURITY.md). The language switch then returns home.
+  res.locals.currentPath = '';
+  // Errors raised before the view locals were set (body too large, bad JSON) still get the layout.
+  res.locals.currentUser ??= req.user;
+  res.locals.navItems ??= [];
+  res.locals.takeFlash ??= () => [];
+  res.locals.csrfToken ??= '';
   const requestId = String((req as Request & { id?: unknown }).id ?? '');
   res.status(status);
   res.setHeader('Cache-Control', 'no-store');
@@ -40,5 +49,14 @@ export const errorHandler: ErrorRequestHandler = (error, req: Request, res, next
     return;
   }
   const view = VIEWS[status] ?? 'errors/error';
-  res.render(view, { title: t(`errors.title.${VIEWS[status] ? status : 'other'}`), status, message: t(messageKey), requestId });
+  const locals = { title: t(`errors.title.${VIEWS[status] ? status : 'other'}`), status, message: t(messageKey), requestId: status >= 500 ? requestId : '' };
+  const plainRender = (v: string, o: object, cb: (err: Error | null, html?: string) => void) => req.app.render(v, { ...res.locals, ...o }, cb);
+  renderInLayout(plainRender, view, locals, (err, html) => {
+    if (err) {
+      log?.error({ err }, 'error page failed to render');
+      res.status(500).type('text/plain').send('500 Internal Server Error');
+      return;
+    }
+    res.type('html').send(html);
+  });
 };

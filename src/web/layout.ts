@@ -4,22 +4,28 @@
 import type { NextFunction, Request, Response } from 'express';
 
 type RenderCallback = (err: Error | null, html?: string) => void;
+type PlainRender = (view: string, options: object, callback: RenderCallback) => void;
 
-export function layoutMiddleware(req: Request, res: Response, next: NextFunction): void {
-  const render = res.render.bind(res) as (view: string, options?: object, callback?: RenderCallback) => void;
+/** Renders `view` inside the layout and calls back with the whole page. */
+export function renderInLayout(render: PlainRender, view: string, locals: Record<string, unknown>, callback: RenderCallback): void {
+  render(view, locals, (err, body) => {
+    if (err) return callback(err);
+    render('layouts/main', { ...locals, body }, callback);
+  });
+}
+
+export function layoutMiddleware(_req: Request, res: Response, next: NextFunction): void {
+  const render = res.render.bind(res) as PlainRender;
   res.render = ((view: string, options?: object | RenderCallback, callback?: RenderCallback) => {
     if (typeof options === 'function') {
       callback = options as RenderCallback;
       options = {};
     }
     const locals = (options ?? {}) as Record<string, unknown>;
-    if (callback || locals.layout === false) return render(view, locals, callback);
-    render(view, locals, (err, body) => {
+    if (callback || locals.layout === false) return render(view, locals, callback ?? (() => undefined));
+    renderInLayout(render, view, locals, (err, html) => {
       if (err) return next(err);
-      render('layouts/main', { ...locals, body }, (layoutErr, html) => {
-        if (layoutErr) return next(layoutErr);
-        res.type('html').send(html);
-      });
+      res.type('html').send(html);
     });
   }) as Response['render'];
   next();

@@ -54,6 +54,14 @@ describe('error pages', () => {
     expect(res.text).toContain('Halaman tidak ditemukan');
   });
 
+  it('answer 404 with the same bytes whatever the path', async () => {
+    const a = await request(t.app).get('/tidak-ada/6b0465e30d39307a17139124');
+    const b = await request(t.app).get('/courses/no-such-thing');
+    expect(a.status).toBe(404);
+    const withoutToken = (html: string) => html.replace(/name="_csrf" value="[^"]*"/g, '');
+    expect(withoutToken(a.text)).toBe(withoutToken(b.text));
+  });
+
   it('answer 500 with the request id and no internal detail', async () => {
     const res = await request(t.app).get('/test/boom');
     expect(res.status).toBe(500);
@@ -69,6 +77,8 @@ describe('error pages', () => {
   it('answer 413 for a body that is too large', async () => {
     const res = await request(t.app).post('/login').type('form').send({ identifier: 'x'.repeat(300_000), password: 'y' });
     expect(res.status).toBe(413);
+    expect(res.text).toContain('<html lang="id">');
+    expect(res.text).toContain('Data atau berkas yang dikirim terlalu besar.');
   });
 
   it('answer JSON to a client that asks for JSON', async () => {

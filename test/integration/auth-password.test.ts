@@ -81,3 +81,21 @@ describe('a password that must be changed', () => {
     expect((await User.findById(user._id).lean())?.mustChangePassword).toBe(false);
   });
 });
+
+describe('the privacy notice at first sign-in', () => {
+  it('is shown once after the first sign-in and remembered when confirmed', async () => {
+    const user = await createUser({ privacyAcknowledged: false });
+    const agent = request.agent(t.app);
+    const login = await signIn(agent, user.email!, DEFAULT_PASSWORD, '/account/password');
+    expect(login.headers.location).toBe('/privasi?returnTo=%2Faccount%2Fpassword');
+    const page = await agent.get(login.headers.location);
+    expect(page.text).toContain('Saya telah membaca pemberitahuan ini');
+    const token = await csrfToken(agent, login.headers.location);
+    const confirm = await agent.post('/privasi/setuju').type('form').send({ _csrf: token, returnTo: '/account/password' });
+    expect(confirm.headers.location).toBe('/account/password');
+    expect((await User.findById(user._id).lean())?.privacyAcknowledgedAt).toEqual(t.clock());
+    expect((await agent.get('/privasi')).text).not.toContain('Saya telah membaca pemberitahuan ini');
+    const again = await signIn(request.agent(t.app), user.email!, DEFAULT_PASSWORD);
+    expect(again.headers.location).toBe('/');
+  });
+});

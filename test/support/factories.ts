@@ -44,6 +44,8 @@ export interface UserFactoryInput {
   status?: 'active' | 'inactive';
   language?: 'id' | 'en';
   mustChangePassword?: boolean;
+  /** Default true: the person has already confirmed the privacy notice shown at first sign-in. */
+  privacyAcknowledged?: boolean;
   jabatan?: string;
   unitKerja?: string;
 }
@@ -67,5 +69,6 @@ export async function createUser(input: UserFactoryInput = {}) {
     language: input.language ?? 'id',
     passwordHash: await hashPassword(input.password ?? DEFAULT_PASSWORD),
     mustChangePassword: input.mustChangePassword ?? false,
+    privacyAcknowledgedAt: input.privacyAcknowledged === false ? undefined : new Date('2026-01-02T03:04:05Z'),
   });
 }
