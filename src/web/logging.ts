@@ -28,8 +28,10 @@ const REDACT_PATHS = [
   '*.identifier',
 ];
 
-export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { app: 'binaasn' } });
+/** The app's logger; `destination` lets tests read what would be written. */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { app: 'binaasn' } };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 const NIP_IN_TEXT = /\b(\d{8})\d{8}(\d{2})\b/g;
