@@ -2,7 +2,7 @@
 // Every query that reads people for someone goes through peopleScope(actor): list, detail, edit,
 // export, import and dashboard alike (SECURITY.md: one rule, every channel).
 import { randomInt } from 'node:crypto';
-import { trusted, type FilterQuery, type Types } from 'mongoose';
+import { trusted, Types, type FilterQuery } from 'mongoose';
 import type { Actor } from '../auth/actor';
 import { hashPassword, checkPasswordPolicy } from '../auth/password';
 import type { PasswordPolicy } from '../config';
@@ -145,7 +145,7 @@ async function assertUnique(input: { nip?: string; email?: string }, exceptId?: 
 
 /** Upper, lower, digit, symbol, 16 characters: meets any policy up to 16 and is typed once. */
 export function generateTemporaryPassword(): string {
-  const sets = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnopqrstuvwxyz', '23456789', '!@#$%&*?-+'];
+  const sets = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnopqrstuvwxyz', '23456789', '!@#$%*?-+='];
   const chars = sets.map((s) => s[randomInt(s.length)]);
   const all = sets.join('');
   while (chars.length < 16) chars.push(all[randomInt(all.length)]);
@@ -304,4 +304,46 @@ export function permissionsFor(actor: Actor, person: { _id: unknown; roles?: str
     canResetPassword: manageable && !isSelf,
     canChangeRoles: actor.roles.includes('admin'),
   };
+}
+
+export interface ScopeCount {
+  opd?: { _id: string; code: string; name: string };
+  active: number;
+  inactive: number;
+}
+
+/** How many people of the actor's scope each OPD holds (active and inactive), for dashboards. */
+export async function countPeopleByOpd(actor: Actor): Promise<ScopeCount[]> {
+  if (!canAdministerPeople(actor)) return [];
+  const scope = peopleScope(actor);
+  const match = 'opd' in scope && actor.opdId ? { opd: new Types.ObjectId(actor.opdId) } : scope;
+  const groups = await User.aggregate<{ _id: { opd: Types.ObjectId | null; status: string }; n: number }>([
+    { $match: match },
+    { $group: { _id: { opd: '$opd', status: '$status' }, n: { $sum: 1 } } },
+  ]);
+  const opds = await Institution.find({ _id: trusted({ $in: groups.map((g) => g._id.opd).filter(Boolean) }) }).select('code name').lean();
+  const byId = new Map(opds.map((o) => [String(o._id), { _id: String(o._id), code: o.code, name: o.name }]));
+  const counts = new Map<string, ScopeCount>();
+  for (const group of groups) {
+    const key = String(group._id.opd ?? '');
+    const entry = counts.get(key) ?? { opd: byId.get(key), active: 0, inactive: 0 };
+    if (group._id.status === 'inactive') entry.inactive += group.n;
+    else entry.active += group.n;
+    counts.set(key, entry);
+  }
+  return [...counts.values()].sort((a, b) => (a.opd?.name ?? '~').localeCompare(b.opd?.name ?? '~'));
+}
+
+/** Admin overview: accounts per role and per status. */
+export async function countAccounts(actor: Actor): Promise<{ byRole: Record<Role, number>; byStatus: Record<'active' | 'inactive', number> }> {
+  if (!actor.roles.includes('admin')) throw new Forbidden();
+  const roles = ['learner', 'author', 'curator', 'hr', 'admin'] as const;
+  const roleCounts = await Promise.all(roles.map((role) => User.countDocuments({ roles: role, status: 'active' })));
+  const [active, inactive] = await Promise.all([User.countDocuments({ status: 'active' }), User.countDocuments({ status: 'inactive' })]);
+  return { byRole: Object.fromEntries(roles.map((r, i) => [r, roleCounts[i]])) as Record<Role, number>, byStatus: { active, inactive } };
+}
+
+/** The signed-in person's own profile, for their home page. */
+export async function ownProfile(actor: Actor) {
+  return User.findById(actor.id).select('nip name email employeeType golongan jabatan unitKerja opd institution').populate('opd', 'code name').populate('institution', 'code name').lean();
 }

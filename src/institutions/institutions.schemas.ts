@@ -1,0 +1,25 @@
+// zod schemas of the institution (OPD and partner university) forms and list query.
+import { z } from 'zod';
+import { INSTITUTION_KINDS } from './institution.model';
+
+export const institutionForm = z
+  .object({
+    code: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z0-9_-]{2,40}$/, 'institutions.errors.code'),
+    name: z.string().trim().min(3, 'institutions.errors.name').max(200, 'institutions.errors.tooLong'),
+    kind: z.enum(INSTITUTION_KINDS, 'institutions.errors.kind'),
+  })
+  .strict();
+export type InstitutionInput = z.infer<typeof institutionForm>;
+
+export const institutionQuery = z
+  .object({
+    kind: z.enum(INSTITUTION_KINDS).optional().catch(undefined),
+    q: z.string().trim().max(100).optional().catch(undefined),
+    page: z.coerce.number().int().min(1).max(100000).catch(1).optional(),
+  })
+  .strict();
+export type InstitutionQuery = z.infer<typeof institutionQuery>;

@@ -1,0 +1,108 @@
+// Institutions: OPDs of Kota Medan and partner universities, managed by curators and admins.
+// Every change is audited. Deactivated institutions stay (people and courses refer to them).
+import { Types } from 'mongoose';
+import type { Actor } from '../auth/actor';
+import { audit, type AuditContext } from '../audit';
+import { Conflict, Forbidden, NotFound } from '../web/errors';
+import { Institution, type InstitutionKind } from './institution.model';
+import type { InstitutionInput, InstitutionQuery } from './institutions.schemas';
+
+export const PAGE_SIZE = 50;
+
+/** A code already taken: 409 with a message next to the code field. */
+export class DuplicateCode extends Conflict {
+  readonly fieldErrors = { code: 'institutions.errors.codeTaken' };
+  constructor() {
+    super('institutions.errors.codeTaken');
+  }
+}
+
+export function canManageInstitutions(actor: Actor): boolean {
+  return actor.roles.includes('admin') || actor.roles.includes('curator');
+}
+
+function assertManager(actor: Actor): void {
+  if (!canManageInstitutions(actor)) throw new Forbidden();
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export async function listInstitutions(actor: Actor, query: InstitutionQuery) {
+  assertManager(actor);
+  const filter: Record<string, unknown> = {};
+  if (query.kind) filter.kind = query.kind;
+  if (query.q) {
+    // eslint-disable-next-line security/detect-non-literal-regexp -- escaped: a literal match
+    const text = new RegExp(escapeRegex(query.q), 'i');
+    filter.$or = [{ name: text }, { code: text }];
+  }
+  const total = await Institution.countDocuments(filter);
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const page = Math.min(query.page ?? 1, pages);
+  const items = await Institution.find(filter)
+    .select('code name kind active')
+    .sort({ kind: 1, name: 1 })
+    .skip((page - 1) * PAGE_SIZE)
+    .limit(PAGE_SIZE)
+    .lean();
+  return { items, total, page, pages };
+}
+
+export async function getInstitution(actor: Actor, id: string) {
+  assertManager(actor);
+  const institution = Types.ObjectId.isValid(id) ? await Institution.findById(id).select('code name kind active').lean() : null;
+  if (!institution) throw new NotFound('institution');
+  return institution;
+}
+
+/** Active institutions of a kind, for choosing in other forms (no role needed to read names). */
+export async function activeOfKind(kind: InstitutionKind) {
+  return Institution.find({ kind, active: true }).select('code name').sort({ name: 1 }).lean();
+}
+
+async function assertCodeFree(code: string, exceptId?: string): Promise<void> {
+  const found = await Institution.findOne({ code }).select('_id').lean();
+  if (found && String(found._id) !== exceptId) throw new DuplicateCode();
+}
+
+async function saveOrDuplicate(doc: { save(): Promise<unknown> }): Promise<void> {
+  try {
+    await doc.save();
+  } catch (error) {
+    if ((error as { code?: number }).code === 11000) throw new DuplicateCode();
+    throw error;
+  }
+}
+
+export async function createInstitution(actor: Actor, input: InstitutionInput, context: AuditContext = {}): Promise<string> {
+  assertManager(actor);
+  await assertCodeFree(input.code);
+  const institution = new Institution(input);
+  await saveOrDuplicate(institution);
+  await audit.record(actor, { action: 'institution.create', targetType: 'institution', targetId: institution._id, targetLabel: institution.name, after: input }, context);
+  return String(institution._id);
+}
+
+export async function updateInstitution(actor: Actor, id: string, input: InstitutionInput, context: AuditContext = {}): Promise<void> {
+  assertManager(actor);
+  const institution = Types.ObjectId.isValid(id) ? await Institution.findById(id) : null;
+  if (!institution) throw new NotFound('institution');
+  await assertCodeFree(input.code, id);
+  const before = { code: institution.code, name: institution.name, kind: institution.kind };
+  institution.set(input);
+  await saveOrDuplicate(institution);
+  await audit.record(actor, { action: 'institution.update', targetType: 'institution', targetId: institution._id, targetLabel: institution.name, before, after: input }, context);
+}
+
+export async function setActive(actor: Actor, id: string, active: boolean, context: AuditContext = {}): Promise<void> {
+  assertManager(actor);
+  const institution = Types.ObjectId.isValid(id) ? await Institution.findById(id) : null;
+  if (!institution) throw new NotFound('institution');
+  if (institution.active === active) return;
+  institution.active = active;
+  await institution.save();
+  const action = active ? 'institution.activate' : 'institution.deactivate';
+  await audit.record(actor, { action, targetType: 'institution', targetId: institution._id, targetLabel: institution.name, before: { active: !active }, after: { active } }, context);
+}
