@@ -32,11 +32,19 @@ const envSchema = z.object({
   LOGIN_FAILURE_WINDOW_MINUTES: int(15, 1, 24 * 60),
   LOGIN_LOCK_MINUTES: int(15, 1, 24 * 60),
   LOGIN_IP_MAX_ATTEMPTS: int(100, 10, 100000),
-  MFA_REQUIRED: bool(false),
+  // Second factor for admin, curator and HR accounts: on by default in production only.
+  MFA_REQUIRED: z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional(),
   PRIVACY_OFFICER_NAME: z.string().default('Pejabat Pelindungan Data Pribadi, BKPSDM Kota Medan'),
   PRIVACY_OFFICER_EMAIL: z.email().default('ppdp.bkpsdm@pemkomedan.go.id'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   SEED_DEMO_DATA: bool(false),
+  // Retention (src/retention): how long each kind of record is kept before the purge job deletes it.
+  UPLOADS_DIR: z.string().min(1).default('uploads'),
+  RETENTION_STAGING_HOURS: int(24, 1, 24 * 365),
+  RETENTION_IMPORT_PREVIEW_HOURS: int(24, 1, 24 * 365),
+  RETENTION_ACCESS_LOG_DAYS: int(730, 30, 365 * 30),
+  RETENTION_AUDIT_LOG_DAYS: int(1825, 365, 365 * 30),
+  RETENTION_PURGE_INTERVAL_MINUTES: int(60, 0, 24 * 60),
 });
 
 export interface PasswordPolicy {
@@ -65,6 +73,18 @@ export interface Config {
   privacyOfficer: { name: string; email: string };
   logLevel: string;
   seedDemoData: boolean;
+  /** multer's staging folder; its files are purged after `retention.stagingUploadsHours`. */
+  uploadsDir: string;
+  retention: RetentionSettings;
+}
+
+export interface RetentionSettings {
+  stagingUploadsHours: number;
+  importPreviewHours: number;
+  accessLogDays: number;
+  auditLogDays: number;
+  /** How often the server runs the purge job; 0 = never (run `npm run purge` instead). */
+  purgeIntervalMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -117,10 +137,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       lockMinutes: e.LOGIN_LOCK_MINUTES,
       ipMaxAttempts: e.LOGIN_IP_MAX_ATTEMPTS,
     },
-    mfaRequired: e.MFA_REQUIRED,
+    mfaRequired: e.MFA_REQUIRED === undefined ? isProduction : ['true', '1', 'yes'].includes(e.MFA_REQUIRED),
     privacyOfficer: { name: e.PRIVACY_OFFICER_NAME, email: e.PRIVACY_OFFICER_EMAIL },
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     seedDemoData: e.SEED_DEMO_DATA,
+    uploadsDir: e.UPLOADS_DIR,
+    retention: {
+      stagingUploadsHours: e.RETENTION_STAGING_HOURS,
+      importPreviewHours: e.RETENTION_IMPORT_PREVIEW_HOURS,
+      accessLogDays: e.RETENTION_ACCESS_LOG_DAYS,
+      auditLogDays: e.RETENTION_AUDIT_LOG_DAYS,
+      purgeIntervalMinutes: e.RETENTION_PURGE_INTERVAL_MINUTES,
+    },
   };
 }
 
