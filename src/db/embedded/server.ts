@@ -186,7 +186,7 @@ export class EmbeddedServer {
         result = new MongoServerError(first.code as number, first.errmsg as string, { ...first, index: undefined }, ['TransientTransactionError']).toReply();
         delete result.index;
       }
-      if (WRITE_COMMANDS.has(name) || this.engine.journal) await this.engine.durable();
+      if (WRITE_COMMANDS.has(name)) await this.engine.durable();
       return result instanceof Buffer ? result : Buffer.from(BSON.serialize(result));
     } catch (e) {
       const err = asServerError(e);

@@ -5,7 +5,7 @@ import { ErrorCodes, MongoServerError, asServerError } from '../errors';
 import { makeStoredDoc } from '../storage/engine';
 import { deserializeWrapped } from '../storage/query';
 import { MAX_BSON_SIZE } from '../wire/protocol';
-import { rawArrayDocs, rawIdPosition } from '../wire/rawbson';
+import { rawArrayDocs, rawShape } from '../wire/rawbson';
 import { CommandContext, targetCollection } from './context';
 
 export function writeErrorEntry(index: number, err: unknown): Document {
@@ -16,15 +16,15 @@ export function writeErrorEntry(index: number, err: unknown): Document {
 /** Validates a document to be stored and returns its raw bytes with `_id` first. */
 export function prepareDocument(raw: Buffer): Buffer {
   if (raw.length > MAX_BSON_SIZE) throw new MongoServerError(ErrorCodes.BSONObjectTooLarge, `object to insert too large. size in bytes: ${raw.length}, max size: ${MAX_BSON_SIZE}`);
-  const wrapped = deserializeWrapped(raw);
-  for (const k of Object.keys(wrapped)) {
+  const { names, idType, idPos } = rawShape(raw);
+  for (const k of names) {
     if (k.startsWith('$')) throw new MongoServerError(ErrorCodes.BadValue, `Document can't have $ prefixed field names: ${k}`);
   }
-  const id = wrapped._id;
-  if (Array.isArray(id)) throw new MongoServerError(ErrorCodes.InvalidIdField, "The '_id' value cannot be of type array");
-  if (id instanceof RegExp || (id as { _bsontype?: string })?._bsontype === 'BSONRegExp') throw new MongoServerError(ErrorCodes.InvalidIdField, "The '_id' value cannot be of type regex");
-  if (id === undefined || rawIdPosition(raw) !== 0) {
-    const { _id, ...rest } = wrapped;
+  if (idType === 0x04) throw new MongoServerError(ErrorCodes.InvalidIdField, "The '_id' value cannot be of type array");
+  if (idType === 0x0b) throw new MongoServerError(ErrorCodes.InvalidIdField, "The '_id' value cannot be of type regex");
+  if (idType === 0x06) throw new MongoServerError(ErrorCodes.InvalidIdField, "The '_id' value cannot be of type undefined");
+  if (idPos !== 0) {
+    const { _id, ...rest } = deserializeWrapped(raw);
     return Buffer.from(BSON.serialize({ _id: _id === undefined ? new ObjectId() : _id, ...rest }));
   }
   return raw;

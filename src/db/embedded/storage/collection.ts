@@ -32,6 +32,11 @@ export interface IndexSpec {
   [option: string]: unknown;
 }
 
+interface IndexEntries {
+  lead: unknown[];
+  full: { key: string; values: unknown[] }[];
+}
+
 interface SortedEntry {
   v: unknown;
   id: string;
@@ -46,11 +51,14 @@ export class Index {
   readonly unique: boolean;
   readonly sparse: boolean;
   readonly partial?: Query;
-  /** leading-field key → ids */
-  private eq = new Map<string, Set<string>>();
+  /** leading-field key → id, or ids when several documents share it (not kept for single-field unique indexes: `full` serves) */
+  private eq = new Map<string, string | Set<string>>();
   /** full key → id (unique indexes only) */
   private full = new Map<string, string>();
   private sorted: SortedEntry[] | null = [];
+  private readonly singleUnique: boolean;
+  /** The last document whose entries were computed (a uniqueness check is followed by an add). */
+  private memo: { obj: Document; e: IndexEntries | null } | null = null;
 
   constructor(spec: IndexSpec, private readonly collection: Collection) {
     this.spec = spec;
@@ -58,6 +66,7 @@ export class Index {
     this.isId = spec.name === '_id_';
     this.unique = this.isId || spec.unique === true;
     this.sparse = spec.sparse === true;
+    this.singleUnique = this.unique && this.fields.length === 1;
     if (spec.partialFilterExpression) this.partial = new Query(spec.partialFilterExpression, { scriptEnabled: false });
   }
 
@@ -66,20 +75,31 @@ export class Index {
   }
 
   /** Index entries of a document: its leading-field values and full keys, or null when not indexed. */
-  entries(obj: Document): { lead: unknown[]; full: { key: string; values: unknown[] }[] } | null {
+  entries(obj: Document): IndexEntries | null {
+    if (this.memo?.obj === obj) return this.memo.e;
+    const e = this.computeEntries(obj);
+    this.memo = { obj, e };
+    return e;
+  }
+
+  private computeEntries(obj: Document): IndexEntries | null {
     const perField = this.fields.map((f) => valuesAtPath(obj, f));
     if (this.sparse && perField.every((vals) => vals.length === 1 && vals[0] === undefined)) return null;
     if (this.partial && !this.partial.test(obj)) return null;
     const lead = dedupe(perField[0]);
     const full: { key: string; values: unknown[] }[] = [];
     if (this.unique) {
-      let combos: unknown[][] = [[]];
-      for (const vals of perField) {
-        const next: unknown[][] = [];
-        for (const c of combos) for (const v of dedupe(vals)) if (next.length < MAX_KEYS_PER_DOC) next.push([...c, v]);
-        combos = next;
+      if (perField.length === 1) {
+        for (const v of lead) full.push({ key: keyOf(v), values: [v] });
+      } else {
+        let combos: unknown[][] = [[]];
+        for (const vals of perField) {
+          const next: unknown[][] = [];
+          for (const c of combos) for (const v of dedupe(vals)) if (next.length < MAX_KEYS_PER_DOC) next.push([...c, v]);
+          combos = next;
+        }
+        for (const c of combos) full.push({ key: c.map(keyOf).join('|'), values: c });
       }
-      for (const c of combos) full.push({ key: c.map(keyOf).join('|'), values: c });
     }
     return { lead, full };
   }
@@ -91,32 +111,49 @@ export class Index {
     }
     const e = this.entries(doc.obj);
     if (!e) return;
-    for (const v of e.lead) {
-      const k = keyOf(v);
-      let set = this.eq.get(k);
-      if (!set) this.eq.set(k, (set = new Set()));
-      set.add(doc.id);
-      this.addSorted(v === undefined ? null : v, doc.id);
-    }
+    if (!this.singleUnique)
+      for (const v of e.lead) {
+        const k = keyOf(v);
+        const cur = this.eq.get(k);
+        if (cur === undefined) this.eq.set(k, doc.id);
+        else if (typeof cur === 'string') {
+          if (cur !== doc.id) this.eq.set(k, new Set([cur, doc.id]));
+        } else cur.add(doc.id);
+      }
+    for (const v of e.lead) this.addSorted(v === undefined ? null : v, doc.id);
     for (const f of e.full) this.full.set(f.key, doc.id);
   }
 
   remove(doc: StoredDoc): void {
     if (this.isId) {
-      this.sorted = null;
+      this.removeSorted(doc.obj._id, doc.id);
       return;
     }
     const e = this.entries(doc.obj);
     if (!e) return;
-    for (const v of e.lead) {
-      const k = keyOf(v);
-      const set = this.eq.get(k);
-      if (set) {
-        set.delete(doc.id);
-        if (set.size === 0) this.eq.delete(k);
+    if (!this.singleUnique)
+      for (const v of e.lead) {
+        const k = keyOf(v);
+        const cur = this.eq.get(k);
+        if (cur === doc.id) this.eq.delete(k);
+        else if (cur instanceof Set) {
+          cur.delete(doc.id);
+          if (cur.size === 1) this.eq.set(k, cur.values().next().value as string);
+        }
+      }
+    for (const f of e.full) if (this.full.get(f.key) === doc.id) this.full.delete(f.key);
+    for (const v of e.lead) this.removeSorted(v === undefined ? null : v, doc.id);
+  }
+
+  private removeSorted(v: unknown, id: string): void {
+    const s = this.sorted;
+    if (!s) return;
+    for (let i = lowerBound(s, v, false); i < s.length && bsonCompare(s[i].v, v) === 0; i++) {
+      if (s[i].id === id) {
+        s.splice(i, 1);
+        return;
       }
     }
-    for (const f of e.full) if (this.full.get(f.key) === doc.id) this.full.delete(f.key);
     this.sorted = null;
   }
 
@@ -156,8 +193,14 @@ export class Index {
 
   /** Ids whose leading field equals v (null also finds missing fields). */
   lookupEq(v: unknown): Iterable<string> {
-    if (this.isId) return this.collection.docs.has(keyOf(v)) ? [keyOf(v)] : [];
-    return this.eq.get(keyOf(v)) ?? [];
+    const k = keyOf(v);
+    if (this.isId) return this.collection.docs.has(k) ? [k] : [];
+    if (this.singleUnique) {
+      const id = this.full.get(k);
+      return id === undefined ? [] : [id];
+    }
+    const cur = this.eq.get(k);
+    return cur === undefined ? [] : typeof cur === 'string' ? [cur] : cur;
   }
 
   private sortedEntries(): SortedEntry[] {
@@ -211,7 +254,7 @@ export class Index {
   }
 
   get entryCount(): number {
-    return this.isId ? this.collection.docs.size : this.eq.size;
+    return this.isId ? this.collection.docs.size : this.singleUnique ? this.full.size : this.eq.size;
   }
 }
 

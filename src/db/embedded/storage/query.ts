@@ -3,9 +3,9 @@
 // filters with mingo, sorts in BSON order (or walks an index in order), skips and limits.
 import { BSON, Document, Double, Long } from 'bson';
 import { Query } from 'mingo';
-import { rawElements } from '../wire/rawbson';
+import { filterTopLevel } from '../wire/rawbson';
 import { Collection, Index, StoredDoc } from './collection';
-import { bsonCompare, isPlainObject, keyOf, sortValue } from './values';
+import { bsonCompare, isPlainObject, keyOf, sortValue, typeRank } from './values';
 
 type MingoOptions = NonNullable<ConstructorParameters<typeof Query>[1]>;
 export const MINGO_OPTIONS: MingoOptions = { scriptEnabled: false, useStrictMode: true };
@@ -39,8 +39,96 @@ export function compileQuery(filter: Document): Query {
 
 export function matcher(filter: Document | undefined): (obj: Document) => boolean {
   if (!filter || Object.keys(filter).length === 0) return () => true;
-  const q = compileQuery(filter);
-  return (obj) => q.test(obj);
+  const fast = fastMatcher(filter);
+  let q: Query | undefined;
+  const slow = (obj: Document) => (q ??= compileQuery(filter)).test(obj);
+  if (!fast) return slow;
+  return (obj) => {
+    const r = fast(obj);
+    return r === undefined ? slow(obj) : r;
+  };
+}
+
+// A fast path for the most common filters (equality and comparisons of scalar values on fields
+// that hold scalars), which avoids compiling a mingo query per distinct value. It answers
+// undefined when a document holds an array on the path, and mingo decides.
+
+const ARRAY = Symbol('array');
+const FAST_OPS = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists']);
+
+function isScalar(v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return typeof v !== 'function' && v !== undefined;
+  if (Array.isArray(v) || v instanceof RegExp) return false;
+  const t = (v as { _bsontype?: string })._bsontype;
+  return v instanceof Date || t === 'ObjectId' || t === 'Decimal128' || t === 'Long' || t === 'Int32' || t === 'Double';
+}
+
+function scalarAt(obj: Document, path: string[]): unknown {
+  let cur: unknown = obj;
+  for (const part of path) {
+    if (cur === null || cur === undefined) return undefined;
+    if (Array.isArray(cur)) return ARRAY;
+    if (typeof cur !== 'object' || !isPlainObject(cur)) return undefined;
+    cur = Object.prototype.hasOwnProperty.call(cur, part) ? (cur as Document)[part] : undefined;
+  }
+  return Array.isArray(cur) ? ARRAY : cur;
+}
+
+type FieldTest = (v: unknown) => boolean;
+
+function compareTest(op: string, operand: unknown): FieldTest {
+  const rank = typeRank(operand);
+  switch (op) {
+    case '$eq':
+      return (v) => keyOf(v) === keyOf(operand);
+    case '$ne':
+      return (v) => keyOf(v) !== keyOf(operand);
+    case '$gt':
+      return (v) => v !== undefined && typeRank(v) === rank && bsonCompare(v, operand) > 0;
+    case '$gte':
+      return (v) => v !== undefined && typeRank(v) === rank && bsonCompare(v, operand) >= 0;
+    case '$lt':
+      return (v) => v !== undefined && typeRank(v) === rank && bsonCompare(v, operand) < 0;
+    default:
+      return (v) => v !== undefined && typeRank(v) === rank && bsonCompare(v, operand) <= 0;
+  }
+}
+
+function fastMatcher(filter: Document): ((obj: Document) => boolean | undefined) | null {
+  const tests: { path: string[]; test: FieldTest }[] = [];
+  for (const [field, cond] of Object.entries(filter)) {
+    if (field.startsWith('$')) return null;
+    const path = field.split('.');
+    if (isScalar(cond)) {
+      const key = keyOf(cond);
+      tests.push({ path, test: (v) => keyOf(v) === key });
+      continue;
+    }
+    if (!isPlainObject(cond)) return null;
+    const ops = Object.entries(cond);
+    if (ops.length === 0 || !ops.every(([op]) => FAST_OPS.has(op))) return null;
+    for (const [op, operand] of ops) {
+      if (op === '$in' || op === '$nin') {
+        if (!Array.isArray(operand) || !operand.every(isScalar)) return null;
+        const keys = new Set(operand.map(keyOf));
+        tests.push({ path, test: op === '$in' ? (v) => keys.has(keyOf(v)) : (v) => !keys.has(keyOf(v)) });
+      } else if (op === '$exists') {
+        const want = !!operand;
+        tests.push({ path, test: (v) => (v !== undefined) === want });
+      } else {
+        if (!isScalar(operand) || (operand === null && op !== '$eq' && op !== '$ne')) return null;
+        tests.push({ path, test: compareTest(op, operand) });
+      }
+    }
+  }
+  return (obj) => {
+    for (const t of tests) {
+      const v = scalarAt(obj, t.path);
+      if (v === ARRAY) return undefined;
+      if (!t.test(v)) return false;
+    }
+    return true;
+  };
 }
 
 // ---- planning ------------------------------------------------------------------------------
@@ -260,7 +348,7 @@ export function projectDocs(docs: StoredDoc[], projection: Document | undefined,
     const inclusive = entries.some(([k, v]) => k !== '_id' && !!v);
     const names = new Set(entries.filter(([, v]) => !!v === inclusive).map(([k]) => k));
     const idExcluded = projection._id !== undefined && !projection._id;
-    return docs.map((d) => filterRaw(d.raw, (name) => (name === '_id' ? !idExcluded : inclusive ? names.has(name) : !names.has(name))));
+    return docs.map((d) => filterTopLevel(d.raw, (name) => (name === '_id' ? !idExcluded : inclusive ? names.has(name) : !names.has(name))));
   }
   const q = new Query(filter ?? {}, MINGO_OPTIONS);
   return docs.map((d) => {
@@ -269,25 +357,3 @@ export function projectDocs(docs: StoredDoc[], projection: Document | undefined,
   });
 }
 
-/** Copies the top-level elements `keep` accepts, without deserialising. */
-function filterRaw(raw: Buffer, keep: (name: string) => boolean): Buffer {
-  const parts: Buffer[] = [];
-  let size = 5;
-  for (const el of rawElementSpans(raw)) {
-    if (keep(el.name)) {
-      parts.push(raw.subarray(el.from, el.to));
-      size += el.to - el.from;
-    }
-  }
-  const head = Buffer.allocUnsafe(4);
-  head.writeInt32LE(size, 0);
-  return Buffer.concat([head, ...parts, Buffer.from([0])], size);
-}
-
-function* rawElementSpans(raw: Buffer): Generator<{ name: string; from: number; to: number }> {
-  let from = 4;
-  for (const el of rawElements(raw)) {
-    yield { name: el.name, from, to: el.end };
-    from = el.end;
-  }
-}

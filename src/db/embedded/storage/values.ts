@@ -213,6 +213,11 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
  * expanded (multikey), and a missing path yields `undefined` once.
  */
 export function valuesAtPath(doc: unknown, path: string): unknown[] {
+  if (!path.includes('.') && doc !== null && typeof doc === 'object' && !Array.isArray(doc)) {
+    const o = doc as Record<string, unknown>;
+    const v = Object.prototype.hasOwnProperty.call(o, path) ? o[path] : undefined;
+    if (!Array.isArray(v)) return [v];
+  }
   const out: unknown[] = [];
   collect(doc, path.split('.'), 0, out);
   if (out.length === 0) out.push(undefined);

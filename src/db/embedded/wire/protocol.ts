@@ -1,6 +1,7 @@
 // MongoDB wire protocol framing: OP_MSG (kind 0 body and kind 1 document sequences, optional
 // CRC-32C checksum) and legacy OP_QUERY in; OP_MSG and OP_REPLY out.
 import { BSON, Document } from 'bson';
+import { withoutFields } from './rawbson';
 
 export const OP_REPLY = 1;
 export const OP_QUERY = 2004;
@@ -49,6 +50,18 @@ function readDoc(buf: Buffer, pos: number, end: number): Buffer {
   if (size < 5 || pos + size > end) throw new ProtocolError(`invalid BSON document length ${size}`);
   if (buf[pos + size - 1] !== 0) throw new ProtocolError('BSON document is not terminated');
   return buf.subarray(pos, pos + size);
+}
+
+/**
+ * Deserialises a command body, leaving out an insert's `documents` array: the insert handler
+ * reads those straight from the raw bytes, so decoding them here would be wasted work.
+ */
+export function deserializeBody(raw: Buffer): Document {
+  if (raw.length > 4096 && raw.toString('utf8', 5, 12) === 'insert\0') {
+    const slim = withoutFields(raw, ['documents']);
+    if (slim.length !== raw.length) return deserialize(slim);
+  }
+  return deserialize(raw);
 }
 
 export function deserialize(raw: Buffer): Document {
@@ -107,7 +120,7 @@ function parseOpMsg(msg: Buffer, header: Header): Request {
     }
   }
   if (!rawBody) throw new ProtocolError('OP_MSG has no body section');
-  return { header, body: deserialize(rawBody), rawBody, sequences, flags, legacy: false };
+  return { header, body: deserializeBody(rawBody), rawBody, sequences, flags, legacy: false };
 }
 
 function parseOpQuery(msg: Buffer, header: Header): Request {

@@ -98,6 +98,43 @@ export function rawIdPosition(buf: Buffer): number {
   return -1;
 }
 
+/** A copy of a BSON document without the named top-level fields. */
+export function withoutFields(raw: Buffer, names: string[]): Buffer {
+  return filterTopLevel(raw, (name) => !names.includes(name));
+}
+
+/** Copies the top-level elements `keep` accepts, without deserialising. */
+export function filterTopLevel(raw: Buffer, keep: (name: string) => boolean): Buffer {
+  const parts: Buffer[] = [];
+  let size = 5;
+  let from = 4;
+  for (const el of rawElements(raw)) {
+    if (keep(el.name)) {
+      parts.push(raw.subarray(from, el.end));
+      size += el.end - from;
+    }
+    from = el.end;
+  }
+  const head = Buffer.allocUnsafe(4);
+  head.writeInt32LE(size, 0);
+  return Buffer.concat([head, ...parts, Buffer.from([0])], size);
+}
+
+/** Top-level field names, the BSON type of `_id` and its position, read without deserialising. */
+export function rawShape(raw: Buffer): { names: string[]; idType: number; idPos: number } {
+  const names: string[] = [];
+  let idType = -1;
+  let idPos = -1;
+  for (const el of rawElements(raw)) {
+    if (el.name === '_id' && idPos < 0) {
+      idType = el.type;
+      idPos = names.length;
+    }
+    names.push(el.name);
+  }
+  return { names, idType, idPos };
+}
+
 // ---- writing -------------------------------------------------------------------------------
 
 /** A tiny BSON writer for reply envelopes whose documents are already encoded. */
