@@ -7,7 +7,7 @@ import { MAX_BSON_SIZE } from '../wire/protocol';
 import { StoredDoc, nextVersion } from './collection';
 import { makeStoredDoc } from './engine';
 import { MINGO_OPTIONS, deserializeWrapped, retype } from './query';
-import { isPlainObject, keyOf } from './values';
+import { isPlainObject, keyOf, typeRank } from './values';
 
 export type UpdateSpec = Document | Document[];
 
@@ -74,6 +74,7 @@ export function applyUpdate(old: StoredDoc, filter: Document, update: UpdateSpec
     delete modifier.$setOnInsert;
     const docs = [work];
     const isPipeline = Array.isArray(update);
+    if (!isPipeline) checkOperandTypes(work, modifier);
     if (isPipeline || Object.keys(modifier).length > 0) {
       const condition = !isPipeline && usesPositional(modifier) ? filter : {};
       mingoUpdateOne(docs, condition, isPipeline ? (update as never) : (modifier as never), { arrayFilters, cloneMode: 'copy' }, MINGO_OPTIONS);
@@ -86,6 +87,58 @@ export function applyUpdate(old: StoredDoc, filter: Document, update: UpdateSpec
   }
   if (raw.equals(old.raw)) return null;
   return { id: old.id, raw, obj: next, ver: nextVersion() };
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (v instanceof Date) return 'date';
+  const t = (v as { _bsontype?: string })?._bsontype;
+  if (t) return t.toLowerCase();
+  return typeof v === 'object' ? 'object' : typeof v;
+}
+
+function plainPathValue(doc: Document, path: string): unknown {
+  let cur: unknown = doc;
+  for (const part of path.split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    if (Array.isArray(cur)) {
+      if (!/^\d+$/.test(part)) return undefined;
+      cur = cur[Number(part)];
+    } else cur = (cur as Document)[part];
+  }
+  return cur;
+}
+
+/** The type errors MongoDB raises (and mingo would silently skip). */
+function checkOperandTypes(doc: Document, modifier: Document): void {
+  const idText = `{_id: ${JSON.stringify(doc._id)}}`;
+  for (const op of ['$inc', '$mul']) {
+    const fields = modifier[op] as Document | undefined;
+    if (!fields) continue;
+    for (const [path, operand] of Object.entries(fields)) {
+      if (typeRank(operand) !== 3) throw new MongoServerError(ErrorCodes.TypeMismatch, `Cannot ${op === '$inc' ? 'increment' : 'multiply'} with non-numeric argument: {${path}: ${JSON.stringify(operand)}}`);
+      if (path.includes('$')) continue;
+      const cur = plainPathValue(doc, path);
+      if (cur !== undefined && typeRank(cur) !== 3)
+        throw new MongoServerError(ErrorCodes.TypeMismatch, `Cannot apply ${op} to a value of non-numeric type. ${idText} has the field '${path.split('.').pop()}' of non-numeric type ${typeName(cur)}`);
+    }
+  }
+  for (const op of ['$push', '$addToSet', '$pull', '$pullAll', '$pop']) {
+    const fields = modifier[op] as Document | undefined;
+    if (!fields) continue;
+    for (const path of Object.keys(fields)) {
+      if (path.includes('$')) continue;
+      const cur = plainPathValue(doc, path);
+      if (cur !== undefined && !Array.isArray(cur)) {
+        if (op === '$pull' || op === '$pullAll' || op === '$pop') {
+          if (cur === null && op !== '$pop') continue;
+          throw new MongoServerError(ErrorCodes.BadValue, `Cannot apply ${op} to a non-array value`);
+        }
+        throw new MongoServerError(ErrorCodes.BadValue, `The field '${path}' must be an array but is of type ${typeName(cur)} in document ${idText}`);
+      }
+    }
+  }
 }
 
 /** mingo refuses any $set of `_id`; MongoDB allows setting it to the value it already has. */
