@@ -26,15 +26,13 @@ const optionalId = z
   .transform((v) => (v ? v : undefined))
   .pipe(objectId.optional());
 
-/** NIP as people type it ("19900101 201503 1 001"), normalised; checked digit by digit. */
+/** NIP as people type it ("19900101 201503 1 001"), normalised; empty means "none" (checked with the type). */
 export const nipField = z
   .string()
   .trim()
   .transform(normaliseNip)
-  .superRefine((nip, ctx) => {
-    const key = nipProblem(nip);
-    if (key) ctx.addIssue({ code: 'custom', message: key });
-  });
+  .optional()
+  .transform((v) => (v ? v : undefined));
 
 /** The reason a NIP is not valid, as a message key; undefined when it is valid. */
 export function nipProblem(nip: string): string | undefined {
@@ -73,14 +71,25 @@ const personFields = {
   institution: optionalId,
 };
 
-function checkGolongan(value: { employeeType: (typeof EMPLOYEE_TYPES)[number]; golongan?: string }, ctx: z.RefinementCtx) {
+type PersonShape = { nip?: string; email?: string; employeeType: (typeof EMPLOYEE_TYPES)[number]; golongan?: string };
+
+/** Rules across fields: ASN need a valid NIP; anyone without a NIP needs an email; golongan fits the type. */
+function checkPerson(value: PersonShape, ctx: z.RefinementCtx) {
+  if (value.nip) {
+    const problem = nipProblem(value.nip);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['nip'], message: problem });
+  } else if (value.employeeType !== 'non_asn') {
+    ctx.addIssue({ code: 'custom', path: ['nip'], message: 'users.errors.nipRequired' });
+  } else if (!value.email) {
+    ctx.addIssue({ code: 'custom', path: ['email'], message: 'users.errors.emailRequired' });
+  }
   if (!isValidGolongan(value.employeeType, value.golongan)) {
     const key = value.employeeType === 'non_asn' ? 'users.errors.golonganNone' : 'users.errors.golonganInvalid';
     ctx.addIssue({ code: 'custom', path: ['golongan'], message: key });
   }
 }
 
-export const personForm = z.object(personFields).strict().superRefine(checkGolongan);
+export const personForm = z.object(personFields).strict().superRefine(checkPerson);
 export type PersonInput = z.infer<typeof personForm>;
 
 export const rolesForm = z

@@ -51,6 +51,13 @@ describe('the person form', () => {
     expect(parseInput(personForm, formFields({ ...good, _csrf: 'token' })).ok).toBe(true);
   });
 
+  it('lets Non-ASN staff go without a NIP when they have an email', () => {
+    const author = { ...good, nip: '', employeeType: 'non_asn', golongan: '' };
+    expect(parseInput(personForm, author)).toMatchObject({ ok: true, data: { nip: undefined, email: 'budi@example.go.id' } });
+    expect(parseInput(personForm, { ...author, email: '' })).toEqual({ ok: false, errors: { email: 'users.errors.emailRequired' } });
+    expect(parseInput(personForm, { ...good, nip: '' })).toEqual({ ok: false, errors: { nip: 'users.errors.nipRequired' } });
+  });
+
   it('explains NIP problems digit by digit', () => {
     expect(nipProblem('')).toBe('users.errors.nipRequired');
     expect(nipProblem('12345')).toBe('users.errors.nipDigits');
