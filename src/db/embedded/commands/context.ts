@@ -110,7 +110,8 @@ export class CursorRegistry {
     const { docs, exhausted } = size === 0 ? { docs: [], exhausted: false } : CursorRegistry.batch(source, size);
     let id = Long.ZERO;
     if (!exhausted && !singleBatch) {
-      id = Long.fromNumber(1 + Math.floor(Math.random() * 2 ** 52));
+      // Like MongoDB's, ids use 63 bits, so drivers keep them as Long rather than promoting to number.
+      id = Long.fromBits((Math.random() * 2 ** 32) | 0, 2 ** 21 + Math.floor(Math.random() * (2 ** 31 - 2 ** 21)));
       this.open.set(id.toString(), { id, ns, source, lastUsed: Date.now() });
     }
     return cursorReply(id, ns, 'firstBatch', docs);
