@@ -108,27 +108,29 @@ export class EmbeddedServer {
     socket.on('data', (chunk: Buffer) => {
       buffered.push(chunk);
       bufferedBytes += chunk.length;
-      let all = buffered.length === 1 ? buffered[0] : Buffer.concat(buffered, bufferedBytes);
-      while (all.length >= 4) {
-        const length = all.readInt32LE(0);
+      // Concatenate only once a whole message has arrived (large messages come in many chunks).
+      while (bufferedBytes >= 4) {
+        if (buffered[0].length < 4) buffered = [Buffer.concat(buffered, bufferedBytes)];
+        const length = buffered[0].readInt32LE(0);
         if (length < 16 || length > MAX_MESSAGE_SIZE) {
           // The stream cannot be resynchronised: answer if we can read a request id, then close.
-          if (all.length >= 8) {
-            const requestId = all.readInt32LE(4);
+          const head = Buffer.concat(buffered, bufferedBytes);
+          if (head.length >= 8) {
             const err = new MongoServerError(ErrorCodes.ProtocolError, `invalid message length ${length}`);
-            socket.end(opMsgReply(requestId, Buffer.from(BSON.serialize(err.toReply()))));
+            socket.end(opMsgReply(head.readInt32LE(4), Buffer.from(BSON.serialize(err.toReply()))));
           } else socket.destroy();
           buffered = [];
           bufferedBytes = 0;
           return;
         }
-        if (all.length < length) break;
+        if (bufferedBytes < length) break;
+        const all = buffered.length === 1 ? buffered[0] : Buffer.concat(buffered, bufferedBytes);
         const msg = Buffer.from(all.subarray(0, length));
-        all = all.subarray(length);
+        const rest = all.subarray(length);
+        buffered = rest.length ? [rest] : [];
+        bufferedBytes = rest.length;
         queue = queue.then(() => (closed ? undefined : this.handleMessage(msg, socket, conn)));
       }
-      buffered = all.length ? [all] : [];
-      bufferedBytes = all.length;
     });
   }
 
