@@ -4,18 +4,18 @@
 import type { Actor } from '../auth/actor';
 import { registerDashboardPanel, type DashboardPanel } from '../home';
 import { institutions } from '../institutions';
-import { formatNip, rankLabel, users } from '../users';
+import { formatNip, peopleOverview, rankLabel, users } from '../users';
 import type { EmployeeType } from '../users/ranks';
 
 export async function adminPanel(actor: Actor): Promise<DashboardPanel | undefined> {
   if (!actor.roles.includes('admin')) return undefined;
-  const counts = await users.countAccounts(actor);
+  const counts = await peopleOverview.countAccounts(actor);
   return { view: 'dashboard/admin', data: { accounts: counts } };
 }
 
 export async function hrPanel(actor: Actor): Promise<DashboardPanel | undefined> {
   if (!actor.roles.includes('hr')) return undefined;
-  const rows = await users.countPeopleByOpd(actor);
+  const rows = await peopleOverview.countPeopleByOpd(actor);
   const total = rows.reduce((sum, r) => sum + r.active + r.inactive, 0);
   return { view: 'dashboard/hr', data: { rows, total, seesEveryone: users.seesEveryone(actor) } };
 }
@@ -27,7 +27,7 @@ export async function curatorPanel(actor: Actor): Promise<DashboardPanel | undef
 }
 
 export async function profilePanel(actor: Actor): Promise<DashboardPanel | undefined> {
-  const person = await users.ownProfile(actor);
+  const person = await peopleOverview.ownProfile(actor);
   if (!person) return undefined;
   const ref = (value: unknown) => (value && typeof value === 'object' && 'name' in value ? String((value as { name: unknown }).name) : '');
   return {

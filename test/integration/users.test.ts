@@ -227,6 +227,33 @@ describe('roles, deactivation and password reset', () => {
   });
 });
 
+describe('query strings', () => {
+  it('refuse operator objects and unknown parameters with 400', async () => {
+    expect((await adminAgent.get('/admin/users?nip[$gt]=')).status).toBe(400);
+    expect((await adminAgent.get('/admin/users?q[$ne]=x')).status).toBe(400);
+    expect((await adminAgent.get('/admin/users?role=king&status=zzz&page=-1')).status).toBe(200);
+  });
+});
+
+describe('the home dashboard', () => {
+  it('shows an admin the real number of active accounts per role', async () => {
+    const home = await adminAgent.get('/');
+    const admins = await User.countDocuments({ roles: 'admin', status: 'active' });
+    const learners = await User.countDocuments({ roles: 'learner', status: 'active' });
+    expect(home.text).toContain('Akun pengguna');
+    expect(home.text).toMatch(new RegExp(`Administrator</th><td>${admins}</td>`));
+    expect(home.text).toMatch(new RegExp(`Peserta</th><td>${learners}</td>`));
+  });
+
+  it('shows HR of an OPD the people of that OPD only', async () => {
+    const home = await hrAgent.get('/');
+    const inA = await User.countDocuments({ opd: opdA._id });
+    expect(home.text).toContain('Pegawai OPD Anda');
+    expect(home.text).toContain(`${inA} pegawai tercatat.`);
+    expect(home.text).not.toContain('Dinas Kesehatan');
+  });
+});
+
 describe('hostile names', () => {
   it('are shown escaped on the list, the detail page and the edit form', async () => {
     for (const path of [`/admin/users?q=Budi`, `/admin/users/${personB._id}`, `/admin/users/${personB._id}/edit`]) {
