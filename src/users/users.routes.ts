@@ -13,6 +13,7 @@ import { DuplicateField } from './users.errors';
 import { formFields, idParams, listQuery, personForm, resetPasswordForm, rolesForm } from './users.schemas';
 import * as users from './users.service';
 import { importRouter } from './import/import.routes';
+import { accessLog } from '../personal-data';
 
 export const USERS_PATH = '/admin/users';
 
@@ -114,6 +115,7 @@ export function usersRouter(deps: RouteDeps): Router {
 
   router.get('/:id', async (req, res) => {
     const person = await users.getPerson(req.user!, idOf(req));
+    await accessLog.record(req.user!, String(person._id), 'view', 'users.detail', { ...auditContext(req), at: deps.clock() });
     res.render('users/show', {
       title: person.name,
       basePath: USERS_PATH,
@@ -128,6 +130,7 @@ export function usersRouter(deps: RouteDeps): Router {
   router.get('/:id/edit', async (req, res) => {
     const person = await users.getPerson(req.user!, idOf(req));
     if (!users.permissionsFor(req.user!, person).canEdit) throw new Forbidden('users.errors.notYours');
+    await accessLog.record(req.user!, String(person._id), 'view', 'users.edit', { ...auditContext(req), at: deps.clock() });
     await renderForm(req, res, 200, { person, values: formValues(person) });
   });
 

@@ -1,0 +1,33 @@
+// "Data saya": the signed-in person's own data page and its download. The person is always the
+// session's; no route here takes a user id from the request.
+import { Router } from 'express';
+import type { RouteDeps } from '../app';
+import { requireAuth } from '../auth/guards';
+import { registerNavItem } from '../web/navigation';
+import { dateTimeFormatter } from './format';
+import { accessRecordOf, exportFor, profileOf, sectionsOf } from './personal-data.service';
+
+export const MY_DATA_PATH = '/data-saya';
+
+export function personalDataRouter({ clock }: RouteDeps): Router {
+  registerNavItem({ href: MY_DATA_PATH, labelKey: 'personalData.nav', roles: [], order: 80 });
+  const router = Router();
+
+  router.get(MY_DATA_PATH, requireAuth, async (req, res) => {
+    const [profile, sections, access] = await Promise.all([profileOf(req.user!), sectionsOf(req.user!), accessRecordOf(req.user!)]);
+    res.render('personal-data/index', { title: req.t('personalData.title'), profile, sections, access, formatDateTime: dateTimeFormatter(req.lang) });
+  });
+
+  router.get(`${MY_DATA_PATH}/unduh`, requireAuth, async (req, res) => {
+    const now = clock();
+    const data = await exportFor(req.user!, now);
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(now); // YYYY-MM-DD in WIB
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="data-saya-${day}.json"`);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.send(JSON.stringify(data, null, 2));
+  });
+
+  return router;
+}
