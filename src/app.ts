@@ -9,6 +9,7 @@ import { configurePassport, sessionLifetime, sessionMiddleware, type Clock } fro
 import { configureLocalStrategy } from './auth/local-strategy';
 import { enforcePasswordChange } from './auth/must-change-password';
 import { authRouter } from './auth/auth.routes';
+import { enforceMfaEnrolment, mfaRouter } from './auth/mfa.routes';
 import { healthRouter } from './health/health.routes';
 import { homeRouter } from './home/home.routes';
 import { mountFeatureRoutes } from './routes';
@@ -81,8 +82,10 @@ export function createApp(deps: AppDeps): Express {
   app.set('csrf', csrf);
   app.use(csrf.protect);
   app.use(enforcePasswordChange);
+  app.use(enforceMfaEnrolment(config));
 
   app.use(authRouter(routeDeps));
+  app.use(mfaRouter(routeDeps));
   app.use(homeRouter(routeDeps));
   mountFeatureRoutes(app, routeDeps);
   deps.extraRoutes?.(app, routeDeps);

@@ -1,4 +1,4 @@
-// Sign-in, sign-out, change password and the language switch.
+// Sign-in, sign-out, change password, the privacy notice and the language switch.
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import passport from 'passport';
 import type { RouteDeps } from '../app';
@@ -10,32 +10,12 @@ import { changePasswordForm, languageForm, loginForm, loginQuery } from './auth.
 import { requireAuth, safeReturnTo } from './guards';
 import { LOCAL_STRATEGY, type SignInRefusal } from './local-strategy';
 import { CHANGE_PASSWORD_PATH } from './must-change-password';
+import { afterSignIn, MFA_LOGIN_PATH, PRIVACY_PATH, startMfaStep, startSession } from './sign-in-flow';
 import { ipRateLimit } from './rate-limit';
 import { sessionCookieName } from './session';
 
-export const PRIVACY_PATH = '/privasi';
-
-/** Where a person goes after signing in: the privacy notice first, once. */
-function afterSignIn(target: string, hasAcknowledgedPrivacy: boolean): string {
-  return hasAcknowledgedPrivacy ? target : `${PRIVACY_PATH}?${new URLSearchParams({ returnTo: target }).toString()}`;
-}
-
 function renderLogin(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
   res.status(status).render('auth/login', { title: req.t('auth.login.title'), returnTo: '', values: {}, fieldErrors: {}, error: undefined, ...extra });
-}
-
-function startSession(req: Request, person: SessionPerson, now: Date): Promise<void> {
-  // passport's req.login regenerates the session: a new id at sign-in (no session fixation).
-  return new Promise((resolve, reject) => {
-    req.login(person.actor, (err) => {
-      if (err) return reject(err);
-      req.session.epoch = person.epoch;
-      req.session.createdAt = now.getTime();
-      req.session.lastSeenAt = now.getTime();
-      req.session.mustChangePassword = person.mustChangePassword;
-      resolve();
-    });
-  });
 }
 
 export function authRouter({ config, clock }: RouteDeps): Router {
@@ -67,15 +47,19 @@ export function authRouter({ config, clock }: RouteDeps): Router {
         securityEvent(req, 'login.failed');
         return renderLogin(req, res, 401, { values, returnTo, error: req.t('auth.login.invalid') });
       }
+      const target = safeReturnTo(input.data.returnTo);
       try {
+        if (person.isMfaEnabled) {
+          await startMfaStep(req, person, target, clock());
+          securityEvent(req, 'login.passwordAccepted', { userId: person.actor.id }, 'info');
+          return res.redirect(MFA_LOGIN_PATH);
+        }
         await startSession(req, person, clock());
       } catch (sessionError) {
         return next(sessionError);
       }
       securityEvent(req, 'login.succeeded', { userId: person.actor.id }, 'info');
-      const target = safeReturnTo(input.data.returnTo);
-      if (person.mustChangePassword) return res.redirect(CHANGE_PASSWORD_PATH);
-      res.redirect(afterSignIn(target, person.hasAcknowledgedPrivacy));
+      res.redirect(afterSignIn(target, person));
     })(req, res, next);
   });
 
@@ -108,7 +92,7 @@ export function authRouter({ config, clock }: RouteDeps): Router {
     req.session.mustChangePassword = false;
     securityEvent(req, 'password.changed', {}, 'info');
     req.flash('success', req.t('auth.password.changed'));
-    res.redirect(afterSignIn('/', await hasAcknowledgedPrivacy(req.user!)));
+    res.redirect(afterSignIn('/', { mustChangePassword: false, hasAcknowledgedPrivacy: await hasAcknowledgedPrivacy(req.user!) }));
   });
 
   // The privacy notice (UU 27/2022): public, and shown once at first sign-in with a confirmation.

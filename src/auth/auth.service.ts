@@ -15,13 +15,14 @@ export function canonicalIdentifier(identifier: string): string {
   return trimmed.includes('@') ? trimmed.toLowerCase() : normaliseNip(trimmed);
 }
 
-const SESSION_FIELDS = { name: 1, roles: 1, opd: 1, institution: 1, language: 1, status: 1, sessionEpoch: 1, mustChangePassword: 1, privacyAcknowledgedAt: 1 } as const;
+const SESSION_FIELDS = { name: 1, roles: 1, opd: 1, institution: 1, language: 1, status: 1, sessionEpoch: 1, mustChangePassword: 1, privacyAcknowledgedAt: 1, 'mfa.enabled': 1 } as const;
 
 export interface SessionPerson {
   actor: Actor;
   epoch: number;
   mustChangePassword: boolean;
   hasAcknowledgedPrivacy: boolean;
+  isMfaEnabled: boolean;
 }
 
 async function opdCodeOf(opdId: unknown): Promise<string | undefined> {
@@ -39,6 +40,7 @@ export async function loadSessionPerson(userId: string): Promise<SessionPerson |
     epoch: user.sessionEpoch ?? 0,
     mustChangePassword: !!user.mustChangePassword,
     hasAcknowledgedPrivacy: !!user.privacyAcknowledgedAt,
+    isMfaEnabled: !!user.mfa?.enabled,
   };
 }
 

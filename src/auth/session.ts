@@ -57,6 +57,7 @@ export function configurePassport(): void {
       .then((person) => {
         if (!person || person.epoch !== req.session.epoch) return done(null, false);
         req.session.mustChangePassword = person.mustChangePassword;
+        req.session.isMfaEnabled = person.isMfaEnabled;
         done(null, person.actor);
       })
       .catch(done);

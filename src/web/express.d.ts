@@ -25,6 +25,9 @@ declare module 'express-session' {
     createdAt?: number;
     lastSeenAt?: number;
     mustChangePassword?: boolean;
+    isMfaEnabled?: boolean;
+    /** Password checked, second factor still to come. */
+    mfaPending?: { userId: string; returnTo: string; startedAt: number };
   }
 }
 

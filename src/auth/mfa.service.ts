@@ -1,0 +1,95 @@
+// Second factor: TOTP (RFC 6238, any authenticator app) with one-time recovery codes. Required of
+// admin, curator and HR accounts when MFA_REQUIRED is on; available to everyone otherwise.
+import crypto from 'node:crypto';
+import { trusted } from 'mongoose';
+import QRCode from 'qrcode';
+import { User, type Role } from '../users/user.model';
+import type { Actor } from './actor';
+import { verifyPassword } from './password';
+import { generateTotpSecret, matchTotp, totpUri } from './totp';
+
+export const MFA_ROLES: Role[] = ['admin', 'curator', 'hr'];
+const RECOVERY_CODE_COUNT = 10;
+const ISSUER = 'BinaASN';
+
+export function needsMfa(actor: Actor): boolean {
+  return actor.roles.some((r) => MFA_ROLES.includes(r));
+}
+
+const hashCode = (code: string) => crypto.createHash('sha256').update(code.toLowerCase().replace(/[^a-z0-9]/g, '')).digest('hex');
+
+function newRecoveryCode(): string {
+  const raw = crypto.randomBytes(8).toString('hex'); // 64 bits
+  return `${raw.slice(0, 4)}-${raw.slice(4, 8)}-${raw.slice(8, 12)}-${raw.slice(12)}`;
+}
+
+export interface MfaStatus {
+  isEnabled: boolean;
+  recoveryCodesLeft: number;
+}
+
+export async function mfaStatus(actor: Actor): Promise<MfaStatus> {
+  const user = await User.findById(actor.id, { 'mfa.enabled': 1, 'mfa.recoveryCodeHashes': 1 }).lean();
+  return { isEnabled: !!user?.mfa?.enabled, recoveryCodesLeft: user?.mfa?.recoveryCodeHashes?.length ?? 0 };
+}
+
+export interface Enrolment {
+  secret: string;
+  qrDataUrl: string;
+}
+
+/** The enrolment in progress (a pending secret as a QR code and as text), started if there is none. */
+export async function enrolmentFor(actor: Actor, restart = false): Promise<Enrolment> {
+  const user = await User.findById(actor.id, { email: 1, nip: 1, 'mfa.pendingSecret': 1 }).lean();
+  let secret = restart ? undefined : (user?.mfa?.pendingSecret ?? undefined);
+  if (!secret) {
+    secret = generateTotpSecret();
+    await User.updateOne({ _id: actor.id }, { $set: { 'mfa.pendingSecret': secret } });
+  }
+  const uri = totpUri(ISSUER, user?.email ?? user?.nip ?? actor.name, secret);
+  return { secret, qrDataUrl: await QRCode.toDataURL(uri, { margin: 1, width: 220 }) };
+}
+
+/** Confirms enrolment with a first code; returns the recovery codes, shown once. */
+export async function confirmEnrolment(actor: Actor, code: string, now: Date): Promise<string[] | undefined> {
+  const user = await User.findById(actor.id, { 'mfa.pendingSecret': 1 }).lean();
+  const secret = user?.mfa?.pendingSecret;
+  if (!secret) return undefined;
+  const step = matchTotp(secret, code.trim(), now);
+  if (step === undefined) return undefined;
+  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
+  await User.updateOne(
+    { _id: actor.id },
+    { $set: { 'mfa.enabled': true, 'mfa.secret': secret, 'mfa.lastUsedStep': step, 'mfa.recoveryCodeHashes': codes.map(hashCode) }, $unset: { 'mfa.pendingSecret': 1 } },
+  );
+  return codes;
+}
+
+/** Verifies a sign-in's second factor: a TOTP code, or a recovery code (which is then used up). */
+export async function verifySecondFactor(userId: string, code: string, now: Date): Promise<boolean> {
+  const user = await User.findById(userId, { mfa: 1 }).lean();
+  if (!user?.mfa?.enabled || !user.mfa.secret) return false;
+  const trimmed = code.trim();
+  const step = matchTotp(user.mfa.secret, trimmed, now, user.mfa.lastUsedStep ?? undefined); // a used step cannot be replayed
+  if (step !== undefined) {
+    // Conditional on the last used step, so two concurrent uses of one code: only one wins.
+    const used = await User.updateOne(
+      { _id: user._id, $or: [{ 'mfa.lastUsedStep': trusted({ $exists: false }) }, { 'mfa.lastUsedStep': trusted({ $lt: step }) }] },
+      { $set: { 'mfa.lastUsedStep': step } },
+    );
+    return used.modifiedCount === 1;
+  }
+  const hash = hashCode(trimmed);
+  if (trimmed.length < 16 || !user.mfa.recoveryCodeHashes?.includes(hash)) return false;
+  const result = await User.updateOne({ _id: user._id, 'mfa.recoveryCodeHashes': hash }, { $pull: { 'mfa.recoveryCodeHashes': hash } });
+  return result.modifiedCount === 1;
+}
+
+/** Turns the second factor off, after the password and a current code. */
+export async function disableMfa(actor: Actor, password: string, code: string, now: Date): Promise<boolean> {
+  const user = await User.findById(actor.id, { passwordHash: 1 }).lean();
+  if (!user || !(await verifyPassword(user.passwordHash, password))) return false;
+  if (!(await verifySecondFactor(actor.id, code, now))) return false;
+  await User.updateOne({ _id: actor.id }, { $set: { 'mfa.enabled': false, 'mfa.recoveryCodeHashes': [] }, $unset: { 'mfa.secret': 1, 'mfa.lastUsedStep': 1, 'mfa.pendingSecret': 1 } });
+  return true;
+}
