@@ -40,9 +40,13 @@ export function compileQuery(filter: Document): Query {
 export function matcher(filter: Document | undefined): (obj: Document) => boolean {
   if (!filter || Object.keys(filter).length === 0) return () => true;
   const fast = fastMatcher(filter);
+  if (!fast) {
+    // Compile now, so an invalid filter fails even when there is nothing to match.
+    const q = compileQuery(filter);
+    return (obj) => q.test(obj);
+  }
   let q: Query | undefined;
   const slow = (obj: Document) => (q ??= compileQuery(filter)).test(obj);
-  if (!fast) return slow;
   return (obj) => {
     const r = fast(obj);
     return r === undefined ? slow(obj) : r;
