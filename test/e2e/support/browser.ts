@@ -38,6 +38,9 @@ export async function openWatchedPage(context: BrowserContext): Promise<WatchedP
   page.on('console', (message) => {
     if (message.type() !== 'error') return;
     const text = message.text();
+    // A page answered with its deliberate status (401 after a failed sign-in, 404 page) is not an
+    // error of the page; a failing sub-resource (CSS, script, image) is.
+    if (/^Failed to load resource/.test(text) && message.location().url === page.url()) return;
     if (/Content Security Policy/i.test(text)) problems.csp.push(text);
     else problems.console.push(text);
   });
