@@ -13,6 +13,7 @@ import { DuplicateField } from './users.errors';
 import { formFields, idParams, listQuery, personForm, resetPasswordForm, rolesForm } from './users.schemas';
 import * as users from './users.service';
 import { importRouter } from './import/import.routes';
+import { exportPeopleCsv } from './users.export';
 import { accessLog } from '../personal-data';
 
 export const USERS_PATH = '/admin/users';
@@ -113,8 +114,16 @@ export function usersRouter(deps: RouteDeps): Router {
     }),
   );
 
+  router.get('/export.csv', async (req, res) => {
+    const query = listQuery.safeParse(req.query);
+    if (!query.success) throw new BadRequest();
+    const csv = await exportPeopleCsv(req.user!, query.data, auditContext(req));
+    res.setHeader('Content-Disposition', 'attachment; filename="pegawai.csv"');
+    res.type('text/csv; charset=utf-8').send(csv);
+  });
+
   router.get('/:id', async (req, res) => {
-    const person = await users.getPerson(req.user!, idOf(req));
+    const person = await users.viewPerson(req.user!, idOf(req), 'users.detail', auditContext(req));
     await accessLog.record(req.user!, String(person._id), 'view', 'users.detail', { ...auditContext(req), at: deps.clock() });
     res.render('users/show', {
       title: person.name,
@@ -128,7 +137,7 @@ export function usersRouter(deps: RouteDeps): Router {
   });
 
   router.get('/:id/edit', async (req, res) => {
-    const person = await users.getPerson(req.user!, idOf(req));
+    const person = await users.viewPerson(req.user!, idOf(req), 'users.edit', auditContext(req));
     if (!users.permissionsFor(req.user!, person).canEdit) throw new Forbidden('users.errors.notYours');
     await accessLog.record(req.user!, String(person._id), 'view', 'users.edit', { ...auditContext(req), at: deps.clock() });
     await renderForm(req, res, 200, { person, values: formValues(person) });

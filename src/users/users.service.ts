@@ -7,6 +7,7 @@ import type { Actor } from '../auth/actor';
 import { hashPassword, checkPasswordPolicy } from '../auth/password';
 import type { PasswordPolicy } from '../config';
 import { audit, type AuditContext } from '../audit';
+import { accessLog } from '../personal-data';
 import { Institution } from '../institutions/institution.model';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../web/errors';
 import { User, type Role, type UserFields } from './user.model';
@@ -103,6 +104,13 @@ export async function getPerson(actor: Actor, id: string) {
     .populate('institution', 'code name')
     .lean();
   if (!person) throw new NotFound('person');
+  return person;
+}
+
+/** getPerson for showing the person to the actor: the view is recorded in the access log. */
+export async function viewPerson(actor: Actor, id: string, what: string, context: AuditContext = {}) {
+  const person = await getPerson(actor, id);
+  await accessLog.record(actor, person._id, 'view', what, context);
   return person;
 }
 

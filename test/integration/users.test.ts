@@ -7,6 +7,7 @@ import { createOpd, createUser, DEFAULT_PASSWORD } from '../support/factories';
 import { csrfToken, signedInAgent, type Agent } from '../support/auth';
 import { User } from '../../src/users/user.model';
 import { AuditEntry } from '../../src/audit/audit.model';
+import { AccessLogEntry } from '../../src/personal-data/access-log.model';
 
 const HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(1)>';
 
@@ -224,6 +225,28 @@ describe('roles, deactivation and password reset', () => {
     const res = await post(adminAgent, `/admin/users/${personB._id}`, `/admin/users/${personB._id}/password`, { password: 'short' });
     expect(res.status).toBe(422);
     expect((await User.findById(personB._id).lean())!.mustChangePassword).toBe(false);
+  });
+});
+
+describe('the CSV export', () => {
+  it('holds only the people in scope, neutralises formulas and records the export in the access log', async () => {
+    const sneaky = await createUser({ name: "=cmd|' /C calc'!A0", opd: opdA });
+    const res = await hrAgent.get('/admin/users/export.csv');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-disposition']).toBe('attachment; filename="pegawai.csv"');
+    const lines = res.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toBe('NIP,Nama,Email,Jenis,Golongan,Jabatan,Unit Kerja,Kode OPD,Status,Peran');
+    expect(lines).toContain(`${sneaky.nip},'=cmd|' /C calc'!A0,${sneaky.email},PNS,III/a,Analis,Bidang Uji,DISDUKCAPIL,active,learner`);
+    expect(lines.length - 1).toBe(await User.countDocuments({ opd: opdA._id }));
+    expect(res.text).not.toContain(personB.nip!);
+    const logged = await AccessLogEntry.countDocuments({ kind: 'export', what: 'users.export.csv', subject: sneaky._id });
+    expect(logged).toBe(1);
+    expect(await AccessLogEntry.countDocuments({ kind: 'export', subject: personB._id })).toBe(0);
+  });
+
+  it('records a view of a person by someone else in the access log', async () => {
+    await adminAgent.get(`/admin/users/${personB._id}`);
+    expect(await AccessLogEntry.countDocuments({ kind: 'view', what: 'users.detail', subject: personB._id, actor: admin._id })).toBeGreaterThan(0);
   });
 });
 
