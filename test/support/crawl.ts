@@ -1,0 +1,129 @@
+// Crawling and inspecting pages from tests: links and forms of a page, elements injected by
+// hostile data, and a snapshot of every collection to prove that a set of requests changed nothing.
+import crypto from 'node:crypto';
+import { parseDocument, DomUtils } from 'htmlparser2';
+import type { Element } from 'domhandler';
+import { EJSON } from 'bson';
+import type { Database } from '../../src/db';
+import type { Agent } from './auth';
+
+const BASE = 'http://binaasn.test';
+
+/** A same-origin path (with query) for an href, or undefined for other origins and non-http links. */
+export function sameOriginPath(href: string, from = '/'): string | undefined {
+  try {
+    const url = new URL(href, new URL(from, BASE));
+    if (url.origin !== BASE) return undefined;
+    return url.pathname + url.search;
+  } catch {
+    return undefined;
+  }
+}
+
+function elements(html: string): Element[] {
+  return DomUtils.findAll(() => true, parseDocument(html).children);
+}
+
+/** Same-origin paths of the `<a href>` links on a page. */
+export function linksIn(html: string, from = '/'): string[] {
+  return elements(html)
+    .filter((e) => e.name === 'a' && e.attribs.href)
+    .map((e) => sameOriginPath(e.attribs.href, from))
+    .filter((p): p is string => p !== undefined);
+}
+
+export interface FormInfo {
+  method: string;
+  action: string;
+}
+
+/** The forms of a page: method and same-origin action path. */
+export function formsIn(html: string, from = '/'): FormInfo[] {
+  return elements(html)
+    .filter((e) => e.name === 'form')
+    .map((e) => ({ method: (e.attribs.method ?? 'get').toUpperCase(), action: sameOriginPath(e.attribs.action ?? from, from) ?? '(other origin)' }));
+}
+
+const URL_ATTRIBUTES = ['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'poster', 'srcdoc'];
+
+/**
+ * What hostile data managed to inject into a page: event-handler attributes, inline or foreign
+ * scripts, `javascript:`/`data:` URLs, frames and objects, elements carrying the payload marker.
+ * An empty list means the page is clean.
+ */
+export function injectedElements(html: string, marker = 'pwn'): string[] {
+  const problems: string[] = [];
+  for (const e of elements(html)) {
+    const describe = `<${e.name} ${Object.entries(e.attribs).map(([k, v]) => `${k}="${v}"`).join(' ')}>`;
+    if (e.name === 'script' && (!e.attribs.src || !e.attribs.src.startsWith('/') || e.attribs.src.startsWith('//'))) problems.push(`script: ${describe}`);
+    if (['iframe', 'object', 'embed', 'frame', 'base', 'svg', 'math', 'meta'].includes(e.name) && (e.name !== 'meta' || e.attribs['http-equiv'])) problems.push(`element: ${describe}`);
+    for (const [name, value] of Object.entries(e.attribs)) {
+      if (/^on/i.test(name)) problems.push(`event handler: ${describe}`);
+      if (name.toLowerCase().includes(marker) || (name !== 'value' && name !== 'title' && name !== 'aria-label' && value.includes(`${marker}=`))) problems.push(`marker: ${describe}`);
+      if (URL_ATTRIBUTES.includes(name.toLowerCase()) && /^\s*(javascript|vbscript|data):/i.test(value.replace(/[\u0000-\u0020]/g, ''))) problems.push(`url: ${describe}`);
+      if (name === 'style') problems.push(`inline style: ${describe}`);
+    }
+    if (e.name === 'style') problems.push(`style element: ${describe}`);
+  }
+  return problems;
+}
+
+export interface CollectionState {
+  count: number;
+  hash: string;
+}
+
+/** Every collection's document count and a hash of its documents (in _id order). */
+export async function snapshotDatabase(db: Database, ignore: RegExp): Promise<Record<string, CollectionState>> {
+  const mongo = db.client.db(db.dbName);
+  const names = (await mongo.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => !ignore.test(n) && !n.startsWith('system.'));
+  const out: Record<string, CollectionState> = {};
+  for (const name of names.sort()) {
+    const docs = await mongo.collection(name).find({}).sort({ _id: 1 }).toArray();
+    const hash = crypto.createHash('sha256');
+    for (const doc of docs) hash.update(EJSON.stringify(doc, { relaxed: false }));
+    out[name] = { count: docs.length, hash: hash.digest('hex').slice(0, 16) };
+  }
+  return out;
+}
+
+export interface CrawlResult {
+  /** path → status of every GET made. */
+  visited: Map<string, number>;
+  /** path → page that linked to it first. */
+  referrers: Map<string, string>;
+  /** HTML of each visited page answered with 200 HTML. */
+  pages: Map<string, string>;
+}
+
+export interface CrawlOptions {
+  /** Paths never requested (sign-out links, downloads that are checked elsewhere, ...). */
+  skip?: (path: string) => boolean;
+  maxPages?: number;
+}
+
+/** Breadth-first GET of `start` and of every same-origin link found on the pages, once each. */
+export async function crawl(agent: Agent, start: string[], options: CrawlOptions = {}): Promise<CrawlResult> {
+  const maxPages = options.maxPages ?? 200;
+  const queue = [...new Set(start)];
+  const visited = new Map<string, number>();
+  const referrers = new Map<string, string>();
+  const pages = new Map<string, string>();
+  while (queue.length > 0 && visited.size < maxPages) {
+    const path = queue.shift()!;
+    if (visited.has(path) || options.skip?.(path)) continue;
+    const res = await agent.get(path);
+    visited.set(path, res.status);
+    const isHtml = String(res.headers['content-type'] ?? '').startsWith('text/html');
+    if (!isHtml) continue;
+    if (res.status === 200) pages.set(path, res.text);
+    for (const link of linksIn(res.text, path)) {
+      if (link.startsWith('/css/') || link.startsWith('/js/') || /\.(svg|png|ico|css|js)$/.test(link.split('?')[0])) continue;
+      if (!visited.has(link) && !queue.includes(link)) {
+        queue.push(link);
+        if (!referrers.has(link)) referrers.set(link, path);
+      }
+    }
+  }
+  return { visited, referrers, pages };
+}
