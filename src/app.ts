@@ -13,6 +13,7 @@ import { enforceMfaEnrolment, mfaRouter } from './auth/mfa.routes';
 import { healthRouter } from './health/health.routes';
 import { homeRouter } from './home/home.routes';
 import { mountFeatureRoutes } from './routes';
+import { requirePrivacyAcknowledgement } from './privacy';
 import { createCsrf } from './web/csrf';
 import { errorHandler, notFoundHandler } from './web/error-handler';
 import { flashMiddleware } from './web/flash';
@@ -83,6 +84,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(csrf.protect);
   app.use(enforcePasswordChange);
   app.use(enforceMfaEnrolment(config));
+  app.use(requirePrivacyAcknowledgement); // the privacy notice is confirmed once, at first sign-in
 
   app.use(authRouter(routeDeps));
   app.use(mfaRouter(routeDeps));

@@ -1,16 +1,16 @@
-// Sign-in, sign-out, change password, the privacy notice and the language switch.
+// Sign-in, sign-out, change password and the language switch.
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import passport from 'passport';
 import type { RouteDeps } from '../app';
 import { LANGUAGE_COOKIE } from '../web/i18n';
 import { securityEvent } from '../web/logging';
 import { parseInput } from '../web/validation';
-import { acknowledgePrivacy, changePassword, hasAcknowledgedPrivacy, setLanguage, type SessionPerson } from './auth.service';
+import { changePassword, setLanguage, type SessionPerson } from './auth.service';
 import { changePasswordForm, languageForm, loginForm, loginQuery } from './auth.schemas';
 import { requireAuth, safeReturnTo } from './guards';
 import { LOCAL_STRATEGY, type SignInRefusal } from './local-strategy';
 import { CHANGE_PASSWORD_PATH } from './must-change-password';
-import { afterSignIn, MFA_LOGIN_PATH, PRIVACY_PATH, startMfaStep, startSession } from './sign-in-flow';
+import { afterSignIn, MFA_LOGIN_PATH, startMfaStep, startSession } from './sign-in-flow';
 import { ipRateLimit } from './rate-limit';
 import { sessionCookieName } from './session';
 
@@ -92,19 +92,7 @@ export function authRouter({ config, clock }: RouteDeps): Router {
     req.session.mustChangePassword = false;
     securityEvent(req, 'password.changed', {}, 'info');
     req.flash('success', req.t('auth.password.changed'));
-    res.redirect(afterSignIn('/', { mustChangePassword: false, hasAcknowledgedPrivacy: await hasAcknowledgedPrivacy(req.user!) }));
-  });
-
-  // The privacy notice (UU 27/2022): public, and shown once at first sign-in with a confirmation.
-  router.get(PRIVACY_PATH, async (req, res) => {
-    const mustAcknowledge = req.user ? !(await hasAcknowledgedPrivacy(req.user)) : false;
-    const returnTo = safeReturnTo(typeof req.query.returnTo === 'string' ? req.query.returnTo : undefined);
-    res.render('home/privacy', { title: req.t('home.privacy.title'), mustAcknowledge, returnTo });
-  });
-
-  router.post(`${PRIVACY_PATH}/setuju`, requireAuth, async (req, res) => {
-    await acknowledgePrivacy(req.user!, clock());
-    res.redirect(safeReturnTo((req.body as { returnTo?: unknown })?.returnTo));
+    res.redirect('/');
   });
 
   router.post('/language', async (req, res) => {

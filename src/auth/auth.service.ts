@@ -15,13 +15,12 @@ export function canonicalIdentifier(identifier: string): string {
   return trimmed.includes('@') ? trimmed.toLowerCase() : normaliseNip(trimmed);
 }
 
-const SESSION_FIELDS = { name: 1, roles: 1, opd: 1, institution: 1, language: 1, status: 1, sessionEpoch: 1, mustChangePassword: 1, privacyAcknowledgedAt: 1, 'mfa.enabled': 1 } as const;
+const SESSION_FIELDS = { name: 1, roles: 1, opd: 1, institution: 1, language: 1, status: 1, sessionEpoch: 1, mustChangePassword: 1, 'mfa.enabled': 1 } as const;
 
 export interface SessionPerson {
   actor: Actor;
   epoch: number;
   mustChangePassword: boolean;
-  hasAcknowledgedPrivacy: boolean;
   isMfaEnabled: boolean;
 }
 
@@ -39,7 +38,6 @@ export async function loadSessionPerson(userId: string): Promise<SessionPerson |
     actor: toActor(user, await opdCodeOf(user.opd)),
     epoch: user.sessionEpoch ?? 0,
     mustChangePassword: !!user.mustChangePassword,
-    hasAcknowledgedPrivacy: !!user.privacyAcknowledgedAt,
     isMfaEnabled: !!user.mfa?.enabled,
   };
 }
@@ -112,14 +110,4 @@ export async function changePassword(
 /** Remembers the person's interface language. */
 export async function setLanguage(actor: Actor, language: 'id' | 'en'): Promise<void> {
   await User.updateOne({ _id: actor.id }, { $set: { language } });
-}
-
-/** Whether the person has confirmed reading the privacy notice (shown at first sign-in). */
-export async function hasAcknowledgedPrivacy(actor: Actor): Promise<boolean> {
-  const user = await User.findById(actor.id, { privacyAcknowledgedAt: 1 }).lean();
-  return !!user?.privacyAcknowledgedAt;
-}
-
-export async function acknowledgePrivacy(actor: Actor, now: Date): Promise<void> {
-  await User.updateOne({ _id: actor.id, privacyAcknowledgedAt: trusted({ $exists: false }) }, { $set: { privacyAcknowledgedAt: now } });
 }

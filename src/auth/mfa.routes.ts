@@ -10,7 +10,7 @@ import { parseInput } from '../web/validation';
 import { loadSessionPerson } from './auth.service';
 import { requireAuth } from './guards';
 import { confirmEnrolment, disableMfa, enrolmentFor, mfaStatus, needsMfa, verifySecondFactor } from './mfa.service';
-import { afterSignIn, MFA_LOGIN_PATH, MFA_PENDING_MS, MFA_SETUP_PATH, PRIVACY_PATH, startSession } from './sign-in-flow';
+import { afterSignIn, MFA_LOGIN_PATH, MFA_PENDING_MS, MFA_SETUP_PATH, startSession } from './sign-in-flow';
 import * as throttle from './throttle.service';
 
 const codeForm = z.object({ _csrf: z.string().optional(), code: z.string().trim().min(1, 'auth.mfa.codeRequired').max(40) }).strict();
@@ -87,7 +87,7 @@ export function mfaRouter({ config, clock }: RouteDeps): Router {
   return router;
 }
 
-const SETUP_ALLOWED = [MFA_SETUP_PATH, '/logout', '/language', '/account/password', PRIVACY_PATH];
+const SETUP_ALLOWED = [MFA_SETUP_PATH, '/logout', '/language', '/account/password', '/privasi'];
 
 /** With MFA_REQUIRED, a person with an MFA role who has not enrolled is sent to enrol first. */
 export function enforceMfaEnrolment(config: Pick<Config, 'mfaRequired'>): RequestHandler {

@@ -4,16 +4,17 @@ import type { Request } from 'express';
 import type { SessionPerson } from './auth.service';
 import { CHANGE_PASSWORD_PATH } from './must-change-password';
 
-export const PRIVACY_PATH = '/privasi';
 export const MFA_LOGIN_PATH = '/login/mfa';
 export const MFA_SETUP_PATH = '/account/mfa';
 /** How long the second-factor form waits after the password was accepted. */
 export const MFA_PENDING_MS = 5 * 60_000;
 
-/** Where a person goes after signing in: a forced password change, else the privacy notice once. */
-export function afterSignIn(target: string, person: Pick<SessionPerson, 'mustChangePassword' | 'hasAcknowledgedPrivacy'>): string {
-  if (person.mustChangePassword) return CHANGE_PASSWORD_PATH;
-  return person.hasAcknowledgedPrivacy ? target : `${PRIVACY_PATH}?${new URLSearchParams({ returnTo: target }).toString()}`;
+/**
+ * Where a person goes after signing in: a forced password change first. (The privacy notice at
+ * first sign-in is the privacy feature's gate, which every page passes.)
+ */
+export function afterSignIn(target: string, person: Pick<SessionPerson, 'mustChangePassword'>): string {
+  return person.mustChangePassword ? CHANGE_PASSWORD_PATH : target;
 }
 
 /** Signs the person in on a regenerated session (a new id: no session fixation). */

@@ -83,19 +83,23 @@ describe('a password that must be changed', () => {
 });
 
 describe('the privacy notice at first sign-in', () => {
-  it('is shown once after the first sign-in and remembered when confirmed', async () => {
+  it('comes before any other page until confirmed, then is remembered', async () => {
     const user = await createUser({ privacyAcknowledged: false });
     const agent = request.agent(t.app);
-    const login = await signIn(agent, user.email!, DEFAULT_PASSWORD, '/account/password');
-    expect(login.headers.location).toBe('/privasi?returnTo=%2Faccount%2Fpassword');
-    const page = await agent.get(login.headers.location);
-    expect(page.text).toContain('Saya telah membaca pemberitahuan ini');
-    const token = await csrfToken(agent, login.headers.location);
-    const confirm = await agent.post('/privasi/setuju').type('form').send({ _csrf: token, returnTo: '/account/password' });
-    expect(confirm.headers.location).toBe('/account/password');
+    const login = await signIn(agent, user.email!, DEFAULT_PASSWORD, '/?tab=1');
+    expect(login.headers.location).toBe('/?tab=1');
+    const home = await agent.get('/?tab=1');
+    expect(home.status).toBe(302);
+    expect(home.headers.location).toBe('/privasi?returnTo=%2F%3Ftab%3D1');
+    const notice = await agent.get(home.headers.location);
+    expect(notice.text).toContain('action="/privasi/setuju"');
+    const token = await csrfToken(agent, home.headers.location);
+    const confirm = await agent.post('/privasi/setuju').type('form').send({ _csrf: token, returnTo: '/?tab=1' });
+    expect(confirm.headers.location).toBe('/?tab=1');
     expect((await User.findById(user._id).lean())?.privacyAcknowledgedAt).toEqual(t.clock());
-    expect((await agent.get('/privasi')).text).not.toContain('Saya telah membaca pemberitahuan ini');
-    const again = await signIn(request.agent(t.app), user.email!, DEFAULT_PASSWORD);
-    expect(again.headers.location).toBe('/');
+    expect((await agent.get('/')).status).toBe(200);
+    const again = request.agent(t.app);
+    await signIn(again, user.email!, DEFAULT_PASSWORD);
+    expect((await again.get('/')).status).toBe(200);
   });
 });
