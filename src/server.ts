@@ -7,6 +7,7 @@ import { ConfigError, loadServerConfig, type Config } from './config';
 import { openDatabase, type Database } from './db';
 import { createLogger, type Logger } from './web/logging';
 import { User } from './users/user.model';
+import { startPurgeSchedule } from './retention';
 
 async function seedIfEmpty(config: Config, logger: Logger): Promise<void> {
   if (!config.seedDemoData) return;
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
     logger.info({ url, database: db.isEmbedded ? `embedded (${config.embeddedDataDir ?? 'in memory'})` : 'MONGODB_URI' }, 'BinaASN is listening');
     console.log(`BinaASN is ready at ${url}`);
   });
+  startPurgeSchedule({ config, db, logger }); // retention: hourly purge of what is past its period (timers do not keep the process alive)
   const shutdown = closeGracefully(server, db, logger, app);
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

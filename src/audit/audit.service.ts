@@ -1,5 +1,5 @@
 // Writes and reads the audit log. Every feature records through `record`, never the model.
-import type { Types } from 'mongoose';
+import { trusted, type Types } from 'mongoose';
 import { AuditEntry } from './audit.model';
 
 export interface AuditActor {
@@ -34,4 +34,10 @@ export async function record(actor: AuditActor | null, event: AuditEvent, contex
     requestId: context.requestId,
     ip: context.ip,
   });
+}
+
+/** Deletes entries older than `before`: used only by the retention job (src/retention). */
+export async function purgeOlderThan(before: Date): Promise<number> {
+  const result = await AuditEntry.deleteMany({ at: trusted({ $lt: before }) });
+  return result.deletedCount ?? 0;
 }
