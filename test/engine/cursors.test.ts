@@ -18,7 +18,7 @@ describe('cursors', () => {
     let last = -1;
     for await (const d of e.db.collection('big').find().sort({ _id: 1 })) {
       expect(d._id).toBe(last + 1);
-      last = d._id as number;
+      last = d._id as unknown as number;
       count++;
     }
     expect(count).toBe(5000);

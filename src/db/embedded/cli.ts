@@ -3,9 +3,10 @@
 // (flushing and compacting the journal).
 import { startEmbeddedMongo } from './server';
 
-function parseArgs(argv: string[]): { port: number; dataDir?: string; help: boolean } {
+function parseArgs(argv: string[]): { port: number; dataDir?: string; compactBytes?: number; help: boolean } {
   let port = 27017;
   let dataDir: string | undefined;
+  let compactBytes: number | undefined;
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -13,20 +14,21 @@ function parseArgs(argv: string[]): { port: number; dataDir?: string; help: bool
     else if (a.startsWith('--port=')) port = Number(a.slice(7));
     else if (a === '--data' || a === '--dbpath') dataDir = argv[++i];
     else if (a.startsWith('--data=')) dataDir = a.slice(7);
+    else if (a === '--compact-bytes') compactBytes = Number(argv[++i]);
     else if (a === '--help' || a === '-h') help = true;
     else throw new Error(`unknown argument: ${a}`);
   }
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be an integer between 0 and 65535');
-  return { port, dataDir, help };
+  return { port, dataDir, compactBytes, help };
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.help) {
-    process.stdout.write('usage: npm run db -- [--port N] [--data DIR]\n');
+    process.stdout.write('usage: npm run db -- [--port N] [--data DIR] [--compact-bytes N]\n');
     return;
   }
-  const engine = await startEmbeddedMongo({ port: args.port, dataDir: args.dataDir, argv: process.argv });
+  const engine = await startEmbeddedMongo({ port: args.port, dataDir: args.dataDir, compactBytes: args.compactBytes, argv: process.argv });
   process.stdout.write(`${engine.uri}\n`);
   let stopping = false;
   const stop = (signal: string) => {

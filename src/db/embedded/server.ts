@@ -196,6 +196,8 @@ export class EmbeddedServer {
         const t = this.engine.transactions.get(lsidKey(body) ?? '');
         if (t && t.state === 'active' && err.code !== ErrorCodes.NoSuchTransaction) t.abort();
       }
+      // A write command may have applied part of its work before failing: make that durable too.
+      if (name && WRITE_COMMANDS.has(name)) await this.engine.durable().catch(() => undefined);
       return Buffer.from(BSON.serialize(err.toReply()));
     }
   }
