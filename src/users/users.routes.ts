@@ -14,7 +14,6 @@ import { formFields, idParams, listQuery, personForm, resetPasswordForm, rolesFo
 import * as users from './users.service';
 import { importRouter } from './import/import.routes';
 import { exportPeopleCsv } from './users.export';
-import { accessLog } from '../personal-data';
 
 export const USERS_PATH = '/admin/users';
 
@@ -124,7 +123,6 @@ export function usersRouter(deps: RouteDeps): Router {
 
   router.get('/:id', async (req, res) => {
     const person = await users.viewPerson(req.user!, idOf(req), 'users.detail', auditContext(req));
-    await accessLog.record(req.user!, String(person._id), 'view', 'users.detail', { ...auditContext(req), at: deps.clock() });
     res.render('users/show', {
       title: person.name,
       basePath: USERS_PATH,
@@ -139,7 +137,6 @@ export function usersRouter(deps: RouteDeps): Router {
   router.get('/:id/edit', async (req, res) => {
     const person = await users.viewPerson(req.user!, idOf(req), 'users.edit', auditContext(req));
     if (!users.permissionsFor(req.user!, person).canEdit) throw new Forbidden('users.errors.notYours');
-    await accessLog.record(req.user!, String(person._id), 'view', 'users.edit', { ...auditContext(req), at: deps.clock() });
     await renderForm(req, res, 200, { person, values: formValues(person) });
   });
 
