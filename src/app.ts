@@ -58,7 +58,8 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple'); // `?a[$ne]=1` stays the string key "a[$ne]", never an object
   app.set('views', path.join(ROOT, 'views'));
   app.set('view engine', 'ejs');
-  if (config.isProduction) app.set('view cache', true);
+  // Compiled templates are cached everywhere but on a developer's machine, where edits should show at once.
+  if (config.nodeEnv !== 'development') app.set('view cache', true);
 
   app.use(httpLogger(routeDeps.logger));
   app.use(securityHeaders(config.isProduction));

@@ -17,7 +17,7 @@ interface Started {
 function startServer(script: string): Promise<Started> {
   const child = spawn(process.execPath, ['--import', 'tsx', script, '0'], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', BENCH: '1' },
+    env: { ...process.env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -64,7 +64,27 @@ async function signIn(base: string, identifier: string, password: string): Promi
   });
   const sessionCookies = response.headers.getSetCookie().map((c) => c.split(';')[0]);
   if (response.status !== 302 || sessionCookies.length === 0) throw new Error(`sign-in failed: ${response.status}`);
-  return sessionCookies.join('; ');
+  const cookie = sessionCookies.join('; ');
+  await acknowledgePrivacyNotice(base, cookie);
+  return cookie;
+}
+
+/** The first sign-in shows the privacy notice until it is confirmed; confirm it as a person would. */
+async function acknowledgePrivacyNotice(base: string, cookie: string): Promise<void> {
+  const home = await fetch(`${base}/`, { headers: { cookie }, redirect: 'manual' });
+  if (home.status === 200) return;
+  const notice = await fetch(new URL(home.headers.get('location')!, base), { headers: { cookie } });
+  const html = await notice.text();
+  const action = /<form[^>]*method="post"[^>]*action="([^"]*privasi[^"]*)"/.exec(html)?.[1];
+  const csrf = /name="_csrf"\s+value="([^"]+)"/.exec(html)?.[1] ?? '';
+  if (!action) throw new Error('privacy notice form not found');
+  const confirmed = await fetch(new URL(action, base), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    body: new URLSearchParams({ _csrf: csrf, returnTo: '/' }),
+  });
+  if (confirmed.status !== 302) throw new Error(`privacy confirmation failed: ${confirmed.status}`);
 }
 
 function table(rows: Measured[], baseline: number): string {
@@ -80,7 +100,7 @@ async function main(): Promise<void> {
   const appServer = await startServer('test/bench/app-server.ts');
   const base = `http://127.0.0.1:${appServer.port}`;
   try {
-    const cookie = await signIn(base, process.env.BENCH_LEARNER ?? 'peserta001@demo.binaasn.id', process.env.BENCH_PASSWORD ?? 'Peserta#Medan2026');
+    const cookie = await signIn(base, process.env.BENCH_LEARNER ?? 'asn@binaasn.example', process.env.BENCH_PASSWORD ?? 'Pelatihan#Demo2026');
     const bare = `http://127.0.0.1:${baselineServer.port}/`;
     const rows: Measured[] = [];
     const first = await measure('bare Express+EJS page', bare);
