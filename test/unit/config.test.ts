@@ -58,3 +58,16 @@ describe('loading the configuration', () => {
     expect(loadServerConfig({ EMBEDDED_DATA_DIR: ':memory:', SEED_DEMO_DATA: 'false' })).toMatchObject({ embeddedDataDir: undefined, seedDemoData: false });
   });
 });
+
+describe('empty variables', () => {
+  it('count as not set', () => {
+    expect(loadConfig({ MONGODB_URI: '', PORT: '', BASE_URL: '' })).toMatchObject({ mongodbUri: undefined, port: 3000, baseUrl: 'http://127.0.0.1:3000' });
+  });
+});
+
+describe('opening the database', () => {
+  it('refuses production without MONGODB_URI before starting anything', async () => {
+    const { openDatabase } = await import('../../src/db');
+    await expect(openDatabase({ isProduction: true, mongodbUri: undefined, dbName: 'x', embeddedDataDir: undefined })).rejects.toThrow(/MONGODB_URI is required in production/);
+  });
+});
