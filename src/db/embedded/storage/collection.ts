@@ -57,6 +57,8 @@ export class Index {
   private full = new Map<string, string>();
   private sorted: SortedEntry[] | null = [];
   private readonly singleUnique: boolean;
+  /** Some document has several keys in this index (an array on an indexed path). */
+  private multikey = false;
   /** The last document whose entries were computed (a uniqueness check is followed by an add). */
   private memo: { obj: Document; e: IndexEntries | null } | null = null;
 
@@ -111,6 +113,7 @@ export class Index {
     }
     const e = this.entries(doc.obj);
     if (!e) return;
+    if (e.lead.length > 1) this.multikey = true;
     if (!this.singleUnique)
       for (const v of e.lead) {
         const k = keyOf(v);
@@ -219,13 +222,11 @@ export class Index {
   }
 
   /** Ids with a leading value within the bounds, of the bounds' BSON type (type bracketing). */
-  *lookupRange(lo: { v: unknown; inclusive: boolean } | null, hi: { v: unknown; inclusive: boolean } | null): Generator<string> {
+  lookupRange(lo: { v: unknown; inclusive: boolean } | null, hi: { v: unknown; inclusive: boolean } | null): string[] {
     const s = this.sortedEntries();
     const rank = typeRank((lo ?? hi)!.v);
-    let start: number;
-    if (lo) start = lowerBound(s, lo.v, !lo.inclusive);
-    else start = lowerBoundRank(s, rank);
-    const seen = new Set<string>();
+    const start = lo ? lowerBound(s, lo.v, !lo.inclusive) : lowerBoundRank(s, rank);
+    const out: string[] = [];
     for (let i = start; i < s.length; i++) {
       const e = s[i];
       if (typeRank(e.v) !== rank) break;
@@ -233,22 +234,22 @@ export class Index {
         const c = bsonCompare(e.v, hi.v);
         if (c > 0 || (c === 0 && !hi.inclusive)) break;
       }
-      if (!seen.has(e.id)) {
-        seen.add(e.id);
-        yield e.id;
-      }
+      out.push(e.id);
     }
+    return this.multikey ? [...new Set(out)] : out;
   }
 
   /** All indexed ids in leading-field order (ascending or descending), each once. */
   *scanOrdered(direction: number): Generator<string> {
     const s = this.sortedEntries();
-    const seen = new Set<string>();
+    const seen = this.multikey ? new Set<string>() : null;
     const n = s.length;
     for (let k = 0; k < n; k++) {
       const e = s[direction >= 0 ? k : n - 1 - k];
-      if (seen.has(e.id)) continue;
-      seen.add(e.id);
+      if (seen) {
+        if (seen.has(e.id)) continue;
+        seen.add(e.id);
+      }
       yield e.id;
     }
   }
