@@ -55,7 +55,9 @@ export function mfaRouter({ config, clock }: RouteDeps): Router {
 
   const renderSetup = async (req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}) => {
     const current = await mfaStatus(req.user!);
-    const enrolment = current.isEnabled ? undefined : await enrolmentFor(req.user!, extra.restart === true);
+    // The pending secret lives in the session until confirmed: showing this page changes no data.
+    const enrolment = current.isEnabled ? undefined : await enrolmentFor(req.user!, extra.restart === true ? undefined : req.session.mfaPendingSecret);
+    if (enrolment) req.session.mfaPendingSecret = enrolment.secret;
     const canDisable = !(config.mfaRequired && needsMfa(req.user!));
     res.status(status).render('auth/mfa-setup', { title: req.t('auth.mfa.setupTitle'), mfa: current, enrolment, canDisable, fieldErrors: {}, recoveryCodes: undefined, ...extra });
   };
@@ -66,8 +68,9 @@ export function mfaRouter({ config, clock }: RouteDeps): Router {
   router.post(`${MFA_SETUP_PATH}/confirm`, requireAuth, async (req, res) => {
     const input = parseInput(codeForm, req.body);
     if (!input.ok) return renderSetup(req, res, 422, { fieldErrors: input.errors });
-    const codes = await confirmEnrolment(req.user!, input.data.code, clock());
+    const codes = await confirmEnrolment(req.user!, req.session.mfaPendingSecret, input.data.code, clock());
     if (!codes) return renderSetup(req, res, 422, { fieldErrors: { code: 'auth.mfa.wrongCode' } });
+    delete req.session.mfaPendingSecret;
     req.session.isMfaEnabled = true;
     securityEvent(req, 'mfa.enabled', {}, 'info');
     res.render('auth/mfa-recovery', { title: req.t('auth.mfa.setupTitle'), recoveryCodes: codes });

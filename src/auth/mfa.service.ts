@@ -38,22 +38,19 @@ export interface Enrolment {
   qrDataUrl: string;
 }
 
-/** The enrolment in progress (a pending secret as a QR code and as text), started if there is none. */
-export async function enrolmentFor(actor: Actor, restart = false): Promise<Enrolment> {
-  const user = await User.findById(actor.id, { email: 1, nip: 1, 'mfa.pendingSecret': 1 }).lean();
-  let secret = restart ? undefined : (user?.mfa?.pendingSecret ?? undefined);
-  if (!secret) {
-    secret = generateTotpSecret();
-    await User.updateOne({ _id: actor.id }, { $set: { 'mfa.pendingSecret': secret } });
-  }
+/**
+ * The enrolment in progress as a QR code and as text: the pending secret kept in the person's
+ * session, or a new one. Writes nothing, because the enrolment page is a GET (SECURITY.md).
+ */
+export async function enrolmentFor(actor: Actor, pendingSecret?: string): Promise<Enrolment> {
+  const user = await User.findById(actor.id, { email: 1, nip: 1 }).lean();
+  const secret = pendingSecret ?? generateTotpSecret();
   const uri = totpUri(ISSUER, user?.email ?? user?.nip ?? actor.name, secret);
   return { secret, qrDataUrl: await QRCode.toDataURL(uri, { margin: 1, width: 220 }) };
 }
 
 /** Confirms enrolment with a first code; returns the recovery codes, shown once. */
-export async function confirmEnrolment(actor: Actor, code: string, now: Date): Promise<string[] | undefined> {
-  const user = await User.findById(actor.id, { 'mfa.pendingSecret': 1 }).lean();
-  const secret = user?.mfa?.pendingSecret;
+export async function confirmEnrolment(actor: Actor, secret: string | undefined, code: string, now: Date): Promise<string[] | undefined> {
   if (!secret) return undefined;
   const step = matchTotp(secret, code.trim(), now);
   if (step === undefined) return undefined;

@@ -28,6 +28,8 @@ declare module 'express-session' {
     isMfaEnabled?: boolean;
     /** Password checked, second factor still to come. */
     mfaPending?: { userId: string; returnTo: string; startedAt: number };
+    /** TOTP secret shown for enrolment, until the first code confirms it. */
+    mfaPendingSecret?: string;
   }
 }
 
