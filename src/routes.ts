@@ -8,6 +8,7 @@ import { auditRouter } from './audit/audit.routes';
 import { registerPeopleDashboard } from './dashboard';
 import { privacyRouter } from './privacy';
 import { accessLogRouter, personalDataRouter } from './personal-data';
+import { mfaAdminRouter } from './mfa';
 
 export function mountFeatureRoutes(app: Express, deps: RouteDeps): void {
   app.use('/admin/users', usersRouter(deps));
@@ -17,4 +18,5 @@ export function mountFeatureRoutes(app: Express, deps: RouteDeps): void {
   app.use(privacyRouter(deps)); // /privasi: the privacy notice and its confirmation
   app.use(personalDataRouter(deps)); // /data-saya: a person's own data and who accessed it
   app.use('/admin/akses', accessLogRouter(deps)); // whose data an account read or exported
+  app.use('/admin/mfa', mfaAdminRouter(deps)); // an admin resets a person's second factor
 }
