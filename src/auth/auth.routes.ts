@@ -2,6 +2,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import passport from 'passport';
 import type { RouteDeps } from '../app';
+import { TooManyRequests } from '../web/errors';
 import { LANGUAGE_COOKIE } from '../web/i18n';
 import { securityEvent } from '../web/logging';
 import { parseInput } from '../web/validation';
@@ -24,7 +25,10 @@ export function authRouter({ config, clock }: RouteDeps): Router {
     securityEvent(req, 'login.rateLimited');
     renderLogin(req, res, 429, { error: req.t('auth.login.tooManyAttempts') });
   };
-  const limitByIp = ipRateLimit({ max: config.login.ipMaxAttempts, windowMinutes: config.login.failureWindowMinutes, clock, onLimit: tooManyAttempts });
+  // Sign-in and password change count against the same per-IP budget (one counter in MongoDB).
+  const ipLimit = { max: config.login.ipMaxAttempts, windowMinutes: config.login.failureWindowMinutes, clock };
+  const limitByIp = ipRateLimit({ ...ipLimit, onLimit: tooManyAttempts });
+  const limitPasswordChangeByIp = ipRateLimit({ ...ipLimit, onLimit: (_req, _res, next) => next(new TooManyRequests()) });
 
   router.get('/login', (req, res) => {
     if (req.user) return res.redirect('/');
@@ -78,7 +82,7 @@ export function authRouter({ config, clock }: RouteDeps): Router {
     res.render('auth/change-password', { title: req.t('auth.password.title'), fieldErrors: {}, isForced: !!req.session.mustChangePassword });
   });
 
-  router.post(CHANGE_PASSWORD_PATH, requireAuth, async (req, res) => {
+  router.post(CHANGE_PASSWORD_PATH, requireAuth, limitPasswordChangeByIp, async (req, res) => {
     const render = (status: number, fieldErrors: Record<string, string>) =>
       res.status(status).render('auth/change-password', { title: req.t('auth.password.title'), fieldErrors, isForced: !!req.session.mustChangePassword });
     const input = parseInput(changePasswordForm, req.body);

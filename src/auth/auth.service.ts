@@ -47,6 +47,8 @@ export type SignInResult =
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'locked'; lockedUntil: Date; justLocked: boolean };
 
+const personKey = (userId: string) => throttle.accountKey(`user:${userId}`);
+
 function lockRule(config: Pick<Config, 'login'>): throttle.ThrottleRule {
   const { maxFailures, failureWindowMinutes, lockMinutes } = config.login;
   return { max: maxFailures, windowMs: failureWindowMinutes * 60_000, lockMs: lockMinutes * 60_000 };
@@ -58,12 +60,13 @@ function lockRule(config: Pick<Config, 'login'>): throttle.ThrottleRule {
  */
 export async function signIn(identifier: string, password: string, config: Pick<Config, 'login'>, now: Date): Promise<SignInResult> {
   const canonical = canonicalIdentifier(identifier);
-  const key = throttle.accountKey(canonical);
+  const filter = canonical.includes('@') ? { email: canonical } : { nip: canonical };
+  const user = canonical ? await User.findOne({ ...filter, status: 'active' }, { passwordHash: 1 }).lean() : null;
+  // A person's failures count together whether they type the NIP or the email.
+  const key = user ? personKey(String(user._id)) : throttle.accountKey(canonical);
   const locked = await throttle.lockedUntil(key, now);
   if (locked) return { ok: false, reason: 'locked', lockedUntil: locked, justLocked: false };
 
-  const filter = canonical.includes('@') ? { email: canonical } : { nip: canonical };
-  const user = canonical ? await User.findOne({ ...filter, status: 'active' }, { passwordHash: 1 }).lean() : null;
   const isRight = user ? await verifyPassword(user.passwordHash, password) : (await verifyAgainstNothing(password), false);
 
   if (!user || !isRight) {
@@ -89,7 +92,7 @@ export async function changePassword(
 ): Promise<ChangePasswordResult> {
   const user = await User.findById(actor.id, { passwordHash: 1, nip: 1, name: 1, email: 1 });
   if (!user) return { ok: false, errors: { currentPassword: 'auth.password.currentWrong' } };
-  const key = throttle.accountKey(user.email ?? user.nip ?? actor.id);
+  const key = personKey(actor.id); // shared with sign-in: guessing here counts towards the lockout
   if (await throttle.lockedUntil(key, now)) return { ok: false, errors: { currentPassword: 'auth.login.locked' } };
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
     await throttle.countEvent(key, now, lockRule(config));

@@ -176,6 +176,15 @@ describe('repeated failures', () => {
     expect((await signIn(agent, user.email!, DEFAULT_PASSWORD)).status).toBe(302);
   });
 
+  it('counts failures by NIP and by email together for one person', async () => {
+    const user = await createUser();
+    const agent = request.agent(t.app);
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i += 1) statuses.push((await signIn(agent, i % 2 ? user.email! : formatNip(user.nip!), `Wrong#Guess${i}xx`)).status);
+    expect(statuses.slice(8)).toEqual([401, 429]);
+    expect((await signIn(agent, user.nip!, DEFAULT_PASSWORD)).status).toBe(429);
+  });
+
   it('locks unknown accounts the same way, so lockout reveals nothing', async () => {
     const agent = request.agent(t.app);
     const statuses: number[] = [];
