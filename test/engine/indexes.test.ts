@@ -186,3 +186,42 @@ describe('query planning', () => {
     expect((await coll.findOne({ nip: 'n5' }))?._id).toBe(5);
   });
 });
+
+describe('text indexes and $text', () => {
+  beforeAll(async () => {
+    const coll = e.db.collection('catalog');
+    await coll.createIndex({ title: 'text', summary: 'text' }, { weights: { title: 3 } });
+    await coll.insertMany([
+      { _id: 1, title: 'Literasi Digital untuk ASN', summary: 'Keamanan data dan layanan digital' },
+      { _id: 2, title: 'Pelayanan Publik Prima', summary: 'Standar pelayanan dan penanganan pengaduan' },
+      { _id: 3, title: 'Penanganan Pengaduan', summary: 'SP4N-LAPOR! dan tindak lanjut pengaduan masyarakat' },
+      { _id: 4, title: 'Manajemen Kinerja', summary: 'Sasaran kinerja pegawai' },
+    ] as Document[]);
+  });
+
+  it('is listed as MongoDB lists text indexes', async () => {
+    const idx = (await e.db.collection('catalog').indexes()).find((i) => i.name === 'title_text_summary_text');
+    expect(idx).toMatchObject({ key: { _fts: 'text', _ftsx: 1 }, weights: { title: 3, summary: 1 }, default_language: 'english', language_override: 'language', textIndexVersion: 3 });
+  });
+
+  it('finds any of the terms, ignoring case and diacritics, ranked by textScore', async () => {
+    const coll = e.db.collection('catalog');
+    const hits = await coll
+      .find({ $text: { $search: 'PENGADUAN digitál' } }, { projection: { score: { $meta: 'textScore' } }, sort: { score: { $meta: 'textScore' } } })
+      .toArray();
+    expect(hits.map((h) => h._id).sort()).toEqual([1, 2, 3]);
+    expect(hits[0]._id).toBe(3);
+    expect(hits.every((h) => typeof h.score === 'number' && h.score > 0)).toBe(true);
+  });
+
+  it('requires phrases and excludes negated terms', async () => {
+    const coll = e.db.collection('catalog');
+    expect((await coll.find({ $text: { $search: '"penanganan pengaduan"' } }).toArray()).map((d) => d._id).sort()).toEqual([2, 3]);
+    expect((await coll.find({ $text: { $search: 'pengaduan -lapor' } }).toArray()).map((d) => d._id)).toEqual([2]);
+    expect(await coll.countDocuments({ $text: { $search: 'kinerja' }, _id: { $gt: 3 } })).toBe(1);
+  });
+
+  it('needs a text index', async () => {
+    await expect(e.db.collection('planned').find({ $text: { $search: 'x' } }).toArray()).rejects.toMatchObject({ code: 27 });
+  });
+});

@@ -31,7 +31,7 @@ export function find(ctx: CommandContext): Buffer {
   if (skip !== undefined && skip < 0) fail(ErrorCodes.BadValue, 'skip value must be non-negative');
   if (limit !== undefined && limit < 0) fail(ErrorCodes.BadValue, 'limit value must be non-negative');
   ctx.engine.stats.queries++;
-  const { docs } = findDocs(ctx.scope.view(ctx.db, name), { filter, sort, skip, limit: limit || undefined });
+  const { docs, scores } = findDocs(ctx.scope.view(ctx.db, name), { filter, sort, skip, limit: limit || undefined });
   // Project lazily, batch by batch.
   let pos = 0;
   const PAGE = 256;
@@ -40,7 +40,7 @@ export function find(ctx: CommandContext): Buffer {
   const next = (): Buffer | undefined => {
     if (pagePos >= page.length) {
       if (pos >= docs.length) return undefined;
-      page = projectDocs(docs.slice(pos, pos + PAGE), projection, filter);
+      page = projectDocs(docs.slice(pos, pos + PAGE), projection, filter, scores);
       pos += PAGE;
       pagePos = 0;
     }

@@ -18,6 +18,30 @@ function sameSpec(a: IndexSpec, b: IndexSpec): boolean {
   return keyOf(a.key) === keyOf(b.key) && !!a.unique === !!b.unique && !!a.sparse === !!b.sparse && keyOf(a.partialFilterExpression ?? null) === keyOf(b.partialFilterExpression ?? null) && a.expireAfterSeconds === b.expireAfterSeconds;
 }
 
+/** Text indexes are stored as MongoDB stores them: key { _fts: 'text', _ftsx: 1 } and the fields in weights. */
+function normaliseTextIndex(spec: IndexSpec): void {
+  const textFields = Object.entries(spec.key).filter(([, v]) => v === 'text');
+  if (textFields.length === 0) return;
+  const weights: Record<string, number> = { ...((spec.weights as Record<string, number>) ?? {}) };
+  for (const [f] of textFields) weights[f] ??= 1;
+  const key: Record<string, unknown> = {};
+  let placed = false;
+  for (const [k, v] of Object.entries(spec.key)) {
+    if (v === 'text') {
+      if (!placed) {
+        key._fts = 'text';
+        key._ftsx = 1;
+        placed = true;
+      }
+    } else key[k] = v;
+  }
+  spec.key = key;
+  spec.weights = weights;
+  spec.default_language ??= 'english';
+  spec.language_override ??= 'language';
+  spec.textIndexVersion ??= 3;
+}
+
 export function createIndexes(ctx: CommandContext): Document {
   const name = targetCollection(ctx);
   const specs = ctx.body.indexes;
@@ -38,6 +62,7 @@ export function createIndexes(ctx: CommandContext): Document {
       spec[k] = v;
     }
     if (spec.expireAfterSeconds !== undefined) spec.expireAfterSeconds = Number(spec.expireAfterSeconds);
+    normaliseTextIndex(spec);
     if (spec.name === '_id_' || keyOf(spec.key) === keyOf({ _id: 1 })) {
       if (spec.unique === false) fail(ErrorCodes.InvalidOptions, "The field 'unique' is not valid for an _id index specification");
       continue;

@@ -5,6 +5,7 @@ import { BSON, Document, Double, Long } from 'bson';
 import { Query } from 'mingo';
 import { filterTopLevel } from '../wire/rawbson';
 import { Collection, Index, StoredDoc } from './collection';
+import { splitText, textSearch } from './text';
 import { bsonCompare, isPlainObject, keyOf, sortValue, typeRank } from './values';
 
 type MingoOptions = NonNullable<ConstructorParameters<typeof Query>[1]>;
@@ -232,23 +233,30 @@ export interface FindResult {
   plan: Plan;
   keysExamined: number;
   docsExamined: number;
+  /** `$text` scores of the returned documents. */
+  scores?: Map<StoredDoc, number>;
 }
 
-function sortComparator(sort: Document): ((a: StoredDoc, b: StoredDoc) => number) | null {
-  const keys = Object.entries(sort).filter(([k, d]) => !k.startsWith('$') && typeof d !== 'object');
+function isTextScoreMeta(v: unknown): boolean {
+  return isPlainObject(v) && v.$meta === 'textScore';
+}
+
+function sortComparator(sort: Document, scores?: Map<StoredDoc, number>): ((a: StoredDoc, b: StoredDoc) => number) | null {
+  const keys = Object.entries(sort).filter(([k, d]) => !k.startsWith('$') && (typeof d !== 'object' || isTextScoreMeta(d)));
   if (keys.length === 0) return null;
   const cache = new Map<StoredDoc, unknown[]>();
   const values = (d: StoredDoc) => {
     let v = cache.get(d);
-    if (!v) cache.set(d, (v = keys.map(([k, dir]) => sortValue(d.obj, k, Number(dir)))));
+    if (!v) cache.set(d, (v = keys.map(([k, dir]) => (isTextScoreMeta(dir) ? (scores?.get(d) ?? 0) : sortValue(d.obj, k, Number(dir))))));
     return v;
   };
+  const dirs = keys.map(([, dir]) => (isTextScoreMeta(dir) ? -1 : Number(dir) < 0 ? -1 : 1));
   return (a, b) => {
     const va = values(a);
     const vb = values(b);
     for (let i = 0; i < keys.length; i++) {
       const c = bsonCompare(va[i], vb[i]);
-      if (c !== 0) return Number(keys[i][1]) < 0 ? -c : c;
+      if (c !== 0) return dirs[i] * c;
     }
     return 0;
   };
@@ -256,7 +264,19 @@ function sortComparator(sort: Document): ((a: StoredDoc, b: StoredDoc) => number
 
 /** Finds the matching documents of a view, in order, after skip and limit. */
 export function findDocs(view: ReadView, opts: FindOptions): FindResult {
-  const test = matcher(opts.filter);
+  const { rest, text } = splitText(opts.filter);
+  if (text) opts = { ...opts, filter: rest };
+  const search = text ? textSearch(view.coll, text) : undefined;
+  const scores = search ? new Map<StoredDoc, number>() : undefined;
+  const baseTest = matcher(opts.filter);
+  const test = search
+    ? (obj: Document, d?: StoredDoc) => {
+        if (!baseTest(obj)) return false;
+        const sc = search.score(obj);
+        if (sc > 0 && d) scores!.set(d, sc);
+        return sc > 0;
+      }
+    : baseTest;
   const hasSort = !!opts.sort && Object.keys(opts.sort).length > 0;
   const overlayActive = !!view.overlay && view.overlay.size > 0;
   let p = plan(view.coll, opts.filter, hasSort && !overlayActive ? opts.sort : undefined);
@@ -272,7 +292,7 @@ export function findDocs(view: ReadView, opts: FindOptions): FindResult {
   const consider = (d: StoredDoc | undefined): boolean => {
     if (!d) return true;
     docsExamined++;
-    if (!test(d.obj)) return true;
+    if (!test(d.obj, d)) return true;
     if (!needAll && skipped < skip) {
       skipped++;
       return true;
@@ -299,11 +319,11 @@ export function findDocs(view: ReadView, opts: FindOptions): FindResult {
   }
   let docs = out;
   if (needAll) {
-    const cmp = sortComparator(opts.sort!);
+    const cmp = sortComparator(opts.sort!, scores);
     if (cmp) docs.sort(cmp);
     docs = docs.slice(skip, limit === Infinity ? undefined : skip + limit);
   }
-  return { docs, plan: p, keysExamined, docsExamined };
+  return { docs, plan: p, keysExamined, docsExamined, scores };
 }
 
 // ---- projection and type preservation ------------------------------------------------------
@@ -345,8 +365,19 @@ function isSimpleProjection(projection: Document): boolean {
 }
 
 /** Applies a find projection to stored documents, keeping BSON types. */
-export function projectDocs(docs: StoredDoc[], projection: Document | undefined, filter: Document | undefined): Buffer[] {
+export function projectDocs(docs: StoredDoc[], projection: Document | undefined, filter: Document | undefined, scores?: Map<StoredDoc, number>): Buffer[] {
   if (!projection || Object.keys(projection).length === 0) return docs.map((d) => d.raw);
+  const metas = Object.entries(projection).filter(([, v]) => isTextScoreMeta(v));
+  if (metas.length > 0) {
+    const rest = Object.fromEntries(Object.entries(projection).filter(([, v]) => !isTextScoreMeta(v)));
+    const base = projectDocs(docs, rest, splitText(filter).rest, scores);
+    return base.map((raw, i) => {
+      const obj = deserializeWrapped(raw);
+      for (const [k] of metas) obj[k] = scores?.get(docs[i]) ?? 0;
+      return Buffer.from(BSON.serialize(obj));
+    });
+  }
+  filter = splitText(filter).rest;
   if (isSimpleProjection(projection)) {
     const entries = Object.entries(projection);
     const inclusive = entries.some(([k, v]) => k !== '_id' && !!v);
