@@ -119,3 +119,23 @@ describe('BSON round trips', () => {
     expect(back!.big.length).toBe(big.length);
   });
 });
+
+describe('BSON order in aggregation', () => {
+  it('$sort orders mixed types, ObjectIds and Decimal128 values as MongoDB does', async () => {
+    const coll = e.db.collection('aggorder');
+    await coll.insertMany([
+      { _id: 1, v: Decimal128.fromString('10') },
+      { _id: 2, v: Decimal128.fromString('9.5') },
+      { _id: 3, v: new ObjectId('00000000000000000000000a') },
+      { _id: 4, v: true },
+      { _id: 5, v: new Date(5) },
+      { _id: 6, v: 'text' },
+      { _id: 7, v: null },
+      { _id: 8, v: 3 },
+    ] as Document[]);
+    const asc = await coll.aggregate([{ $sort: { v: 1 } }, { $project: { _id: 1 } }]).toArray();
+    expect(asc.map((d) => d._id)).toEqual([7, 8, 2, 1, 6, 3, 4, 5]);
+    const [facet] = await coll.aggregate([{ $facet: { desc: [{ $sort: { v: -1, _id: 1 } }, { $limit: 3 }, { $project: { _id: 1 } }] } }]).toArray();
+    expect(facet.desc.map((d: Document) => d._id)).toEqual([5, 4, 3]);
+  });
+});

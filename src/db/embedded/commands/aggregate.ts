@@ -2,17 +2,52 @@
 // $lookup/$unionWith/$graphLookup resolving other collections of the same database, $out and
 // $merge writing back, and `explain`.
 import { BSON, Document } from 'bson';
-import { Aggregator } from 'mingo';
+import { Aggregator, Context } from 'mingo';
 import { ErrorCodes, fail } from '../errors';
 import { makeStoredDoc } from '../storage/engine';
 import { MINGO_OPTIONS, findDocs, plan } from '../storage/query';
-import { isPlainObject } from '../storage/values';
+import { bsonCompare, isPlainObject, sortValue } from '../storage/values';
 import { CommandContext, arraySource } from './context';
 import { validateNamespace } from '../storage/engine';
 import { MAX_BSON_SIZE } from '../wire/protocol';
 
+// $sort in MongoDB's BSON order (ObjectId, Decimal128, Long and mixed types compared as MongoDB
+// does), registered under its own name because mingo keeps its built-in $sort otherwise.
+interface LazyLike {
+  transform(f: (all: Document[]) => Iterator<Document>): unknown;
+}
+
+function bsonSortStage(coll: LazyLike, spec: Document): unknown {
+  const keys = Object.entries(spec).map(([k, d]) => [k, Number(d) < 0 ? -1 : 1] as const);
+  return coll.transform((all) => {
+    const decorated = all.map((doc, i) => ({ doc, i, v: keys.map(([k, d]) => sortValue(doc, k, d)) }));
+    decorated.sort((a, b) => {
+      for (let j = 0; j < keys.length; j++) {
+        const c = bsonCompare(a.v[j], b.v[j]);
+        if (c !== 0) return keys[j][1] * c;
+      }
+      return a.i - b.i;
+    });
+    return decorated.map((x) => x.doc)[Symbol.iterator]();
+  });
+}
+
+const SORT_CONTEXT = Context.init({ pipeline: { $bsonSort: bsonSortStage as never } });
+
+/** Rewrites $sort stages (also inside $facet, $lookup and $unionWith pipelines) to $bsonSort. */
+function withBsonSort(pipeline: Document[]): Document[] {
+  return pipeline.map((stage) => {
+    const [op] = Object.keys(stage);
+    const arg = stage[op];
+    if (op === '$sort' && isPlainObject(arg) && Object.values(arg).every((d) => d === 1 || d === -1)) return { $bsonSort: arg };
+    if (op === '$facet' && isPlainObject(arg)) return { $facet: Object.fromEntries(Object.entries(arg).map(([k, p]) => [k, Array.isArray(p) ? withBsonSort(p as Document[]) : p])) };
+    if ((op === '$lookup' || op === '$unionWith') && isPlainObject(arg) && Array.isArray(arg.pipeline)) return { [op]: { ...arg, pipeline: withBsonSort(arg.pipeline as Document[]) } };
+    return stage;
+  });
+}
+
 /** Stages that never modify the documents they receive (so stored objects can be fed directly). */
-const READ_ONLY_STAGES = new Set(['$match', '$sort', '$skip', '$limit', '$count', '$group', '$sortByCount', '$project', '$bucket', '$bucketAuto', '$sample']);
+const READ_ONLY_STAGES = new Set(['$match', '$sort', '$bsonSort', '$skip', '$limit', '$count', '$group', '$sortByCount', '$project', '$bucket', '$bucketAuto', '$sample']);
 
 export function aggregate(ctx: CommandContext): Buffer | Document {
   const target = ctx.body.aggregate;
@@ -59,7 +94,7 @@ export function aggregate(ctx: CommandContext): Buffer | Document {
     const { docs } = findDocs(ctx.scope.view(ctx.db, coll), {});
     return docs.map((d) => BSON.deserialize(d.raw));
   };
-  const results = new Aggregator(rest, { ...MINGO_OPTIONS, collectionResolver: resolver }).run(inputs);
+  const results = new Aggregator(withBsonSort(rest), { ...MINGO_OPTIONS, collectionResolver: resolver, context: SORT_CONTEXT }).run(inputs);
   if (out) {
     writeOut(ctx, out, results as Document[]);
     return ctx.cursors.reply(`${ctx.db}.${name ?? '$cmd.aggregate'}`, arraySource([]), 0, true);
