@@ -33,7 +33,7 @@ describe('with MFA required', () => {
     expect(home.headers.location).toBe('/account/mfa');
     const setup = await agent.get('/account/mfa');
     expect(setup.text).toContain('Pindai kode QR');
-    expect(setup.text).toMatch(/<img src="data:image\/png;base64,/);
+    expect(setup.text).toMatch(/<img src="data:image\/svg\+xml;base64,/);
     const learner = await createUser({ roles: ['learner'] });
     expect((await (await signedInAgent(t.app, learner.email!, DEFAULT_PASSWORD)).get('/')).status).toBe(200);
   });
