@@ -26,11 +26,20 @@ export async function signIn(agent: Agent, identifier: string, password: string,
     .send({ _csrf: token, identifier, password, ...(returnTo ? { returnTo } : {}) });
 }
 
-/** An agent already signed in, ready for requests. Throws when sign-in fails. */
+/**
+ * An agent already signed in, ready for requests: like a person at their first sign-in, it
+ * confirms the privacy notice when asked to. Throws when sign-in fails.
+ */
 export async function signedInAgent(app: Express, identifier: string, password: string): Promise<Agent> {
   const agent = request.agent(app);
   const response = await signIn(agent, identifier, password);
   if (response.status !== 302) throw new Error(`sign-in failed with ${response.status}`);
+  const probe = await agent.get('/');
+  const location = String(probe.headers.location ?? '');
+  if (probe.status === 302 && location.startsWith('/privasi')) {
+    const token = await csrfToken(agent, location);
+    await agent.post('/privasi/setuju').type('form').send({ _csrf: token, returnTo: '/' });
+  }
   return agent;
 }
 
