@@ -54,13 +54,16 @@ const URL_ATTRIBUTES = ['href', 'src', 'action', 'formaction', 'xlink:href', 'da
 export function injectedElements(html: string, marker = 'pwn'): string[] {
   const problems: string[] = [];
   for (const e of elements(html)) {
-    const describe = `<${e.name} ${Object.entries(e.attribs).map(([k, v]) => `${k}="${v}"`).join(' ')}>`;
+    const describe = `<${e.name} ${Object.entries(e.attribs).map(([k, v]) => `${k}="${v.length > 80 ? `${v.slice(0, 80)}…` : v}"`).join(' ')}>`;
     if (e.name === 'script' && (!e.attribs.src || !e.attribs.src.startsWith('/') || e.attribs.src.startsWith('//'))) problems.push(`script: ${describe}`);
     if (['iframe', 'object', 'embed', 'frame', 'base', 'svg', 'math', 'meta'].includes(e.name) && (e.name !== 'meta' || e.attribs['http-equiv'])) problems.push(`element: ${describe}`);
     for (const [name, value] of Object.entries(e.attribs)) {
       if (/^on/i.test(name)) problems.push(`event handler: ${describe}`);
       if (name.toLowerCase().includes(marker) || (name !== 'value' && name !== 'title' && name !== 'aria-label' && value.includes(`${marker}=`))) problems.push(`marker: ${describe}`);
-      if (URL_ATTRIBUTES.includes(name.toLowerCase()) && /^\s*(javascript|vbscript|data):/i.test(value.replace(/[\u0000-\u0020]/g, ''))) problems.push(`url: ${describe}`);
+      const url = value.replace(/[\u0000-\u0020]/g, '');
+      // An image inlined by the app (the TOTP QR code) is the one data: URL allowed; <img> runs no script.
+      const isInlineImage = e.name === 'img' && name === 'src' && /^data:image\/(png|jpeg|gif|webp|svg\+xml);/i.test(url);
+      if (URL_ATTRIBUTES.includes(name.toLowerCase()) && /^(javascript|vbscript|data):/i.test(url) && !isInlineImage) problems.push(`url: ${describe}`);
       if (name === 'style') problems.push(`inline style: ${describe}`);
     }
     if (e.name === 'style') problems.push(`style element: ${describe}`);

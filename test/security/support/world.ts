@@ -146,6 +146,8 @@ const ID_RULES: IdRule[] = [
   },
   // Institutions are shared reference data: every curator and admin may reach every one.
   { prefix: '/admin/institutions/:id', own: (w) => w.ids.opdB },
+  // An admin's view of a person's second factor: admins reach every person.
+  { prefix: '/admin/mfa/:id', own: (w) => w.ids.personInA },
 ];
 
 function ruleFor(path: string): IdRule | undefined {
@@ -156,6 +158,11 @@ export function hasIdRule(route: Pick<RouteEntry, 'path'>): boolean {
   return routeParams(route.path).length === 0 || ruleFor(route.path) !== undefined;
 }
 
+/** The failure message for routes whose ids nobody described. */
+export function missingIdRules(routes: RouteEntry[]): string[] {
+  return routes.filter((r) => !hasIdRule(r)).map((r) => `${r.method} ${r.path}: has an id parameter but no id rule; describe its ids (own, foreign) in ID_RULES of test/security/support/world.ts`);
+}
+
 function fill(path: string, id: string): string {
   return path.replace(/:([A-Za-z_$][\w$]*)/g, () => id);
 }
@@ -163,8 +170,9 @@ function fill(path: string, id: string): string {
 /** The route's path with its ids filled for the role, or undefined when no rule covers it. */
 export function concretePath(w: World, route: Pick<RouteEntry, 'path'>, role: MatrixRole, which: 'own' | 'foreign' | 'missing' = 'own'): string | undefined {
   if (routeParams(route.path).length === 0) return route.path;
+  if (which === 'missing') return fill(route.path, MISSING_ID);
   const rule = ruleFor(route.path);
   if (!rule) return undefined;
-  const id = which === 'missing' ? MISSING_ID : which === 'own' ? rule.own(w, role) : rule.foreign?.(w, role);
+  const id = which === 'own' ? rule.own(w, role) : rule.foreign?.(w, role);
   return id === undefined ? undefined : fill(route.path, id);
 }
