@@ -56,3 +56,35 @@ describe('message catalogs', () => {
     expect(keysOf(catalogs.en).sort()).toEqual(keysOf(catalogs.id).sort());
   });
 });
+
+describe('every literal translation key in the code and views', () => {
+  it('exists in both languages', () => {
+    const fs = require('node:fs') as typeof import('node:fs');
+    const path = require('node:path') as typeof import('node:path');
+    const root = path.join(__dirname, '../..');
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory() && entry.name !== 'embedded') walk(full);
+        else if (/\.(ts|ejs)$/.test(entry.name)) files.push(full);
+      }
+    };
+    walk(path.join(root, 'src'));
+    walk(path.join(root, 'views'));
+    const catalogs = readCatalogs();
+    const lookup = (lang: 'id' | 'en', key: string) =>
+      key.split('.').reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), catalogs[lang]);
+    // Plural keys exist as key_one / key_other.
+    const has = (lang: 'id' | 'en', key: string) => lookup(lang, key) !== undefined || lookup(lang, `${key}_other`) !== undefined;
+    const missing: string[] = [];
+    for (const file of files) {
+      const text = fs.readFileSync(file, 'utf8');
+      for (const match of text.matchAll(/\bt\('([\w.-]+)'/g)) {
+        if (!match[1].includes('.')) continue;
+        for (const lang of ['id', 'en'] as const) if (!has(lang, match[1])) missing.push(`${path.relative(root, file)}: ${lang} ${match[1]}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});
