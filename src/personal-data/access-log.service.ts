@@ -77,27 +77,33 @@ export interface AccessQueryResult {
 
 /** "Whose data did this account read or export between two dates": subjects with counts, and the entries. */
 export async function accessedBy(query: AccessQuery): Promise<AccessQueryResult> {
-  const filter: Record<string, unknown> = { actor: query.actorId };
+  if (!Types.ObjectId.isValid(query.actorId)) return { subjects: [], entries: [], totalEntries: 0, isTruncated: false };
   const at: Record<string, Date> = {};
   if (query.from) at.$gte = query.from;
   if (query.to) at.$lt = query.to;
-  if (Object.keys(at).length > 0) filter.at = trusted(at);
+  const hasRange = Object.keys(at).length > 0;
+  const filter = { actor: query.actorId, ...(hasRange ? { at: trusted(at) } : {}) };
+  // Aggregation pipelines are not cast by Mongoose: the $match carries real ObjectIds and Dates.
+  const match = { actor: new Types.ObjectId(query.actorId), ...(hasRange ? { at } : {}) };
   const limit = query.limit ?? 500;
-  const [entries, totalEntries, all] = await Promise.all([
+  const [entries, groups] = await Promise.all([
     AccessLogEntry.find(filter).sort({ at: -1 }).limit(limit).lean(),
-    AccessLogEntry.countDocuments(filter),
-    AccessLogEntry.find(filter, { subject: 1, kind: 1, at: 1 }).lean(),
+    AccessLogEntry.aggregate<{ _id: { subject: Types.ObjectId; kind: AccessKind }; count: number; first: Date; last: Date }>([
+      { $match: match },
+      { $group: { _id: { subject: '$subject', kind: '$kind' }, count: { $sum: 1 }, first: { $min: '$at' }, last: { $max: '$at' } } },
+    ]),
   ]);
   const bySubject = new Map<string, SubjectSummary>();
-  for (const e of all) {
-    const id = String(e.subject);
-    const summary = bySubject.get(id) ?? { subjectId: id, subjectName: '', count: 0, kinds: { view: 0, export: 0, download: 0 }, first: e.at, last: e.at };
-    summary.count += 1;
-    summary.kinds[e.kind as AccessKind] += 1;
-    if (e.at < summary.first) summary.first = e.at;
-    if (e.at > summary.last) summary.last = e.at;
+  for (const g of groups) {
+    const id = String(g._id.subject);
+    const summary = bySubject.get(id) ?? { subjectId: id, subjectName: '', count: 0, kinds: { view: 0, export: 0, download: 0 }, first: g.first, last: g.last };
+    summary.count += g.count;
+    summary.kinds[g._id.kind] += g.count;
+    if (g.first < summary.first) summary.first = g.first;
+    if (g.last > summary.last) summary.last = g.last;
     bySubject.set(id, summary);
   }
+  const totalEntries = [...bySubject.values()].reduce((sum, s) => sum + s.count, 0);
   const names = await namesOf([...bySubject.keys()]);
   const subjects = [...bySubject.values()]
     .map((s) => ({ ...s, subjectName: names.get(s.subjectId) ?? '' }))
