@@ -92,7 +92,7 @@ describe('headers on every route of the inventory', () => {
 
   it('the checks see a missing header (they can fail)', async () => {
     const res = await request(w.t.app).get('/login');
-    const stripped = { ...res, headers: { ...res.headers, 'content-security-policy': "default-src 'self'; script-src 'self' 'unsafe-inline'", 'cache-control': 'private' } } as Res;
+    const stripped = { ...res, headers: { ...res.headers, 'content-security-policy': "default-src 'self'; script-src 'self' 'unsafe-inline'", 'cache-control': 'private' } } as unknown as Res;
     expect(headerProblems(stripped, true, false)).toEqual(expect.arrayContaining([expect.stringMatching(/^CSP object-src/), expect.stringMatching(/^CSP allows too much/), 'Cache-Control private']));
   });
 });
