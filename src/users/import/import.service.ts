@@ -141,9 +141,9 @@ async function inTransaction<T>(work: (session?: ClientSession) => Promise<T>): 
   }
 }
 
-async function applyRow(row: ResolvedRow, session?: ClientSession): Promise<void> {
+function fieldsOf(row: ResolvedRow) {
   const record = row.record!;
-  const fields = {
+  return {
     name: record.name,
     email: record.email,
     employeeType: record.employeeType,
@@ -152,15 +152,23 @@ async function applyRow(row: ResolvedRow, session?: ClientSession): Promise<void
     unitKerja: record.unitKerja,
     opd: row.opdId,
   };
-  if (row.action === 'create') {
-    // No password yet: HR or an admin sets a temporary one when the person needs to sign in.
-    await new User({ nip: record.nip, ...fields, roles: ['learner'] }).save({ session });
-    return;
+}
+
+const INSERT_BATCH = 500;
+
+/** Writes the rows: new people in validated batches, changed people one by one through their documents. */
+async function applyRows(rows: ResolvedRow[], session?: ClientSession): Promise<void> {
+  // No password yet for new people: HR or an admin sets a temporary one when they need to sign in.
+  const creates = rows.filter((r) => r.action === 'create').map((r) => ({ nip: r.record!.nip, ...fieldsOf(r), roles: ['learner'] }));
+  for (let i = 0; i < creates.length; i += INSERT_BATCH) {
+    await User.insertMany(creates.slice(i, i + INSERT_BATCH), { session, ordered: true });
   }
-  const person = await User.findOne({ nip: record.nip }).session(session ?? null);
-  if (!person) throw new Conflict('users.import.errors.changedMeanwhile');
-  person.set(fields);
-  await person.save({ session });
+  for (const row of rows.filter((r) => r.action === 'update')) {
+    const person = await User.findOne({ nip: row.record!.nip }).session(session ?? null);
+    if (!person) throw new Conflict('users.import.errors.changedMeanwhile');
+    person.set(fieldsOf(row));
+    await person.save({ session });
+  }
 }
 
 /**
@@ -179,9 +187,7 @@ export async function confirmImport(actor: Actor, id: string, context: AuditCont
   }));
   const result = await inTransaction(async (session) => {
     const rows = await resolveRows(actor, checked, session);
-    for (const row of rows) {
-      if (row.action === 'create' || row.action === 'update') await applyRow(row, session);
-    }
+    await applyRows(rows, session);
     return countOf(rows);
   });
   preview.appliedAt = new Date();
