@@ -4,7 +4,7 @@ import { BSON, Document } from 'bson';
 import { ErrorCodes, MongoServerError, fail } from '../errors';
 import { StoredDoc } from '../storage/collection';
 import { deserializeWrapped, findDocs, projectDocs } from '../storage/query';
-import { applyUpdate, upsertDocument, validateUpdate } from '../storage/update';
+import { applyUpdates, upsertDocument, validateUpdate } from '../storage/update';
 import { isPlainObject } from '../storage/values';
 import { rawArrayDocs, rawField } from '../wire/rawbson';
 import { CommandContext, targetCollection } from './context';
@@ -42,17 +42,17 @@ function runUpdate(
     return { n: 1, nModified: 0, upserted: doc, after: doc };
   }
   let nModified = 0;
-  let before: StoredDoc | undefined;
   let after: StoredDoc | undefined;
-  for (const old of docs) {
-    const next = applyUpdate(old, stmt.q, update, stmt.arrayFilters, rawReplacement);
-    before ??= old;
+  const nexts = applyUpdates(docs, stmt.q, update, stmt.arrayFilters, rawReplacement);
+  docs.forEach((old, i) => {
+    const next = nexts[i];
     if (next) {
       ctx.scope.replace(ctx.db, name, old, next);
       nModified++;
-      after ??= next;
-    } else after ??= old;
-  }
+    }
+    after ??= next ?? old;
+  });
+  const before = docs[0];
   return { n: docs.length, nModified, before, after };
 }
 

@@ -6,7 +6,7 @@ import { Query } from 'mingo';
 import { filterTopLevel } from '../wire/rawbson';
 import { Collection, Index, StoredDoc } from './collection';
 import { splitText, textSearch } from './text';
-import { bsonCompare, isPlainObject, keyOf, sortValue, typeRank } from './values';
+import { bsonCompare, isPlainObject, keyOf, sortValue, toNumber, typeRank } from './values';
 
 type MingoOptions = NonNullable<ConstructorParameters<typeof Query>[1]>;
 export const MINGO_OPTIONS: MingoOptions = { scriptEnabled: false, useStrictMode: true };
@@ -81,11 +81,29 @@ function scalarAt(obj: Document, path: string[]): unknown {
 
 type FieldTest = (v: unknown) => boolean;
 
+/** Equality as MongoDB defines it, with shortcuts for the common types. */
+function equalityTest(operand: unknown): FieldTest {
+  if (typeof operand === 'string') return (v) => v === operand || (typeof v === 'object' && v !== null && (v as { _bsontype?: string })._bsontype === 'BSONSymbol' && String(v) === operand);
+  if (typeof operand === 'number') return (v) => v === operand || (typeof v === 'object' && v !== null && typeRank(v) === 3 && toNumber(v) === operand);
+  if (typeof operand === 'boolean') return (v) => v === operand;
+  if (operand === null) return (v) => v === null || v === undefined;
+  if (operand instanceof Date) {
+    const t = operand.getTime();
+    return (v) => v instanceof Date && v.getTime() === t;
+  }
+  if ((operand as { _bsontype?: string })._bsontype === 'ObjectId') {
+    const bytes = (operand as { id: Uint8Array }).id;
+    return (v) => (v as { _bsontype?: string } | null)?._bsontype === 'ObjectId' && Buffer.compare((v as { id: Uint8Array }).id, bytes) === 0;
+  }
+  const key = keyOf(operand);
+  return (v) => keyOf(v) === key;
+}
+
 function compareTest(op: string, operand: unknown): FieldTest {
   const rank = typeRank(operand);
   switch (op) {
     case '$eq':
-      return (v) => keyOf(v) === keyOf(operand);
+      return equalityTest(operand);
     case '$ne':
       return (v) => keyOf(v) !== keyOf(operand);
     case '$gt':
@@ -105,8 +123,7 @@ function fastMatcher(filter: Document): ((obj: Document) => boolean | undefined)
     if (field.startsWith('$')) return null;
     const path = field.split('.');
     if (isScalar(cond)) {
-      const key = keyOf(cond);
-      tests.push({ path, test: (v) => keyOf(v) === key });
+      tests.push({ path, test: equalityTest(cond) });
       continue;
     }
     if (!isPlainObject(cond)) return null;
