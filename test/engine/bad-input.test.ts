@@ -179,6 +179,30 @@ describe('malformed messages', () => {
   });
 });
 
+describe('random garbage', () => {
+  it('survives random frames and deeply nested documents, and keeps serving', async () => {
+    let seed = 12345;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    for (let i = 0; i < 30; i++) {
+      const c = new RawClient();
+      const good = opMsg({ find: 'x', filter: { a: i }, $db: e.dbName });
+      const bad = Buffer.from(good);
+      // Flip random bytes after the length field.
+      for (let k = 0; k < 1 + Math.floor(rand() * 6); k++) bad[4 + Math.floor(rand() * (bad.length - 4))] = Math.floor(rand() * 256);
+      await Promise.race([c.send(bad), new Promise((r) => setTimeout(r, 200))]);
+      c.close();
+    }
+    let nested: Document = { leaf: 1 };
+    for (let i = 0; i < 1000; i++) nested = { n: nested };
+    const c = new RawClient();
+    const reply = await c.send(opMsg({ insert: 'deep', documents: [{ _id: 1, nested }], $db: e.dbName }));
+    expect(reply).not.toBeNull();
+    expect(await c.send(opMsg({ ping: 1, $db: 'admin' }))).toEqual({ ok: 1 });
+    c.close();
+    expect(await e.db.command({ ping: 1 })).toEqual({ ok: 1 });
+  });
+});
+
 describe('invalid commands through the driver', () => {
   it('rejects invalid query operators', async () => {
     await expect(e.db.collection('x').find({ a: { $frob: 1 } }).toArray()).rejects.toMatchObject({ code: 2 });

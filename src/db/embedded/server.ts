@@ -106,6 +106,14 @@ export class EmbeddedServer {
     });
     socket.on('error', () => socket.destroy());
     socket.on('data', (chunk: Buffer) => {
+      try {
+        onData(chunk);
+      } catch (err) {
+        this.log(`connection ${conn.id}: unreadable input: ${String(err)}`);
+        socket.destroy();
+      }
+    });
+    const onData = (chunk: Buffer): void => {
       buffered.push(chunk);
       bufferedBytes += chunk.length;
       // Concatenate only once a whole message has arrived (large messages come in many chunks).
@@ -129,9 +137,15 @@ export class EmbeddedServer {
         const rest = all.subarray(length);
         buffered = rest.length ? [rest] : [];
         bufferedBytes = rest.length;
-        queue = queue.then(() => (closed ? undefined : this.handleMessage(msg, socket, conn)));
+        queue = queue
+          .then(() => (closed ? undefined : this.handleMessage(msg, socket, conn)))
+          .catch((err: unknown) => {
+            // Never reached by design (handleMessage answers errors itself); if it is, drop only this client.
+            this.log(`connection ${conn.id} failed: ${String(err)}`);
+            socket.destroy();
+          });
       }
-    });
+    };
   }
 
   private async handleMessage(msg: Buffer, socket: net.Socket, conn: ConnectionInfo): Promise<void> {

@@ -193,7 +193,11 @@ export class Engine {
 
   startTtl(intervalMs: number): void {
     this.ttlTimer = setInterval(() => {
-      this.sweepTtl();
+      try {
+        this.sweepTtl();
+      } catch {
+        // A document the sweep cannot read must not stop the engine; the next sweep tries again.
+      }
       void this.durable().catch(() => undefined);
     }, intervalMs);
     this.ttlTimer.unref();
