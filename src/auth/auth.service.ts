@@ -24,9 +24,18 @@ export interface SessionPerson {
   isMfaEnabled: boolean;
 }
 
+// OPD codes almost never change; a short cache spares a query on every signed-in request.
+const OPD_CODE_TTL_MS = 60_000;
+const opdCodes = new Map<string, { code: string | undefined; at: number }>();
+
 async function opdCodeOf(opdId: unknown): Promise<string | undefined> {
   if (!opdId) return undefined;
-  const opd = await Institution.findById(opdId, { code: 1 }).lean();
+  const id = String(opdId);
+  const cached = opdCodes.get(id);
+  if (cached && Date.now() - cached.at < OPD_CODE_TTL_MS) return cached.code;
+  const opd = await Institution.findById(id, { code: 1 }).lean();
+  if (opdCodes.size > 1000) opdCodes.clear();
+  opdCodes.set(id, { code: opd?.code, at: Date.now() });
   return opd?.code;
 }
 

@@ -24,6 +24,7 @@ export function sessionMiddleware(config: Config, db: Database): RequestHandler 
     ttl: config.sessionAbsoluteHours * 3600,
     stringify: false,
     autoRemove: 'native',
+    touchAfter: 60, // seconds: an unchanged session is written back at most once a minute
   });
   return session({
     name: sessionCookieName(config),
@@ -86,7 +87,8 @@ export function sessionLifetime(config: Config, clock: Clock): RequestHandler {
     const now = clock().getTime();
     if (s.lastSeenAt !== undefined && now - s.lastSeenAt > idleMs) return endSession(req, res, config, 'idle', next);
     if (s.createdAt !== undefined && now - s.createdAt > absoluteMs) return endSession(req, res, config, 'expired', next);
-    s.lastSeenAt = now;
+    // Minute precision is enough for a 30-minute idle limit, and spares a session write per request.
+    if (s.lastSeenAt === undefined || now - s.lastSeenAt >= 60_000) s.lastSeenAt = now;
     next();
   };
 }
