@@ -80,7 +80,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(flashMiddleware);
   app.use(layoutMiddleware);
   app.use(viewLocals(config));
-  const csrf = createCsrf({ secret: config.sessionSecret, secureCookies: config.isProduction });
+  const csrf = createCsrf({ secret: config.sessionSecret, secureCookies: config.secureCookies });
   app.set('csrf', csrf);
   app.use(csrf.protect);
   app.use(enforcePasswordChange);

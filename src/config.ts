@@ -26,6 +26,7 @@ const envSchema = z.object({
   SESSION_IDLE_MINUTES: int(30, 1, 24 * 60),
   SESSION_ABSOLUTE_HOURS: int(12, 1, 24 * 30),
   TRUST_PROXY: z.string().default(''),
+  SECURE_COOKIES: z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional(),
   PASSWORD_MIN_LENGTH: int(12, 8, 128),
   PASSWORD_REQUIRE_CLASSES: bool(true),
   LOGIN_MAX_FAILURES: int(10, 3, 1000),
@@ -65,6 +66,8 @@ export interface Config {
   sessionSecret: string;
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
+  /** `Secure` cookies with the `__Host-` prefix: on in production unless SECURE_COOKIES=false (plain-HTTP benchmarks). */
+  secureCookies: boolean;
   /** Express `trust proxy` value: false, a hop count, or a list of addresses/subnets. */
   trustProxy: boolean | number | string[];
   passwordPolicy: PasswordPolicy;
@@ -131,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: e.SESSION_SECRET ?? DEV_SESSION_SECRET,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
+    secureCookies: e.SECURE_COOKIES === undefined ? isProduction : ['true', '1', 'yes'].includes(e.SECURE_COOKIES),
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     passwordPolicy: { minLength: e.PASSWORD_MIN_LENGTH, requireClasses: e.PASSWORD_REQUIRE_CLASSES },
     login: {

@@ -61,6 +61,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger(config.logLevel);
+  if (config.isProduction && !config.secureCookies) logger.warn('SECURE_COOKIES=false in production: session cookies travel without the Secure flag');
   const db = await openDatabase(config);
   await seedIfEmpty(config, logger);
   const app = createApp({ config, db, logger });

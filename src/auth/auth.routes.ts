@@ -104,7 +104,7 @@ export function authRouter({ config, clock }: RouteDeps): Router {
     const returnTo = safeReturnTo((req.body as { returnTo?: unknown })?.returnTo);
     if (input.ok) {
       if (req.user) await setLanguage(req.user, input.data.lang);
-      else res.cookie(LANGUAGE_COOKIE, input.data.lang, { httpOnly: true, sameSite: 'lax', secure: config.isProduction, path: '/', maxAge: 365 * 86_400_000 });
+      else res.cookie(LANGUAGE_COOKIE, input.data.lang, { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, path: '/', maxAge: 365 * 86_400_000 });
     }
     res.redirect(returnTo);
   });

@@ -12,8 +12,8 @@ import type { Actor } from './actor';
 
 export type Clock = () => Date;
 
-export function sessionCookieName(config: Pick<Config, 'isProduction'>): string {
-  return config.isProduction ? '__Host-binaasn.sid' : 'binaasn.sid';
+export function sessionCookieName(config: Pick<Config, 'secureCookies'>): string {
+  return config.secureCookies ? '__Host-binaasn.sid' : 'binaasn.sid';
 }
 
 export function sessionMiddleware(config: Config, db: Database): RequestHandler {
@@ -37,7 +37,7 @@ export function sessionMiddleware(config: Config, db: Database): RequestHandler 
     cookie: {
       httpOnly: true,
       sameSite: 'lax',
-      secure: config.isProduction,
+      secure: config.secureCookies,
       path: '/',
       maxAge: config.sessionIdleMinutes * 60_000,
     },

@@ -64,7 +64,7 @@ describe('security headers', () => {
 describe('in production', () => {
   it('adds HSTS and uses a __Host- secure cookie name', async () => {
     const prod = await import('../../src/auth/session');
-    expect(prod.sessionCookieName({ isProduction: true })).toBe('__Host-binaasn.sid');
+    expect(prod.sessionCookieName({ secureCookies: true })).toBe('__Host-binaasn.sid');
     const { securityHeaders } = await import('../../src/web/security');
     const express = (await import('express')).default;
     const app = express();

@@ -45,7 +45,8 @@ describe('loading the configuration', () => {
 
   it('accepts production with a database and a secret', () => {
     const config = loadConfig({ NODE_ENV: 'production', MONGODB_URI: 'mongodb://db:27017/?replicaSet=rs0', SESSION_SECRET: 'x'.repeat(40), TRUST_PROXY: '1' });
-    expect(config).toMatchObject({ isProduction: true, mongodbUri: 'mongodb://db:27017/?replicaSet=rs0', trustProxy: 1 });
+    expect(config).toMatchObject({ isProduction: true, mongodbUri: 'mongodb://db:27017/?replicaSet=rs0', trustProxy: 1, secureCookies: true, mfaRequired: true });
+    expect(loadConfig({ NODE_ENV: 'production', MONGODB_URI: 'mongodb://db', SESSION_SECRET: 'x'.repeat(40), SECURE_COOKIES: 'false' }).secureCookies).toBe(false);
   });
 
   it('reads a list of trusted proxies and refuses a blanket "true"', () => {
