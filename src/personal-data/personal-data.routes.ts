@@ -8,6 +8,8 @@ import { dateTimeFormatter } from './format';
 import { accessRecordOf, exportFor, profileOf, sectionsOf } from './personal-data.service';
 
 export const MY_DATA_PATH = '/data-saya';
+/** The page lists the latest accesses; the download holds them all. */
+const PAGE_ENTRIES = 50;
 
 export function personalDataRouter({ clock }: RouteDeps): Router {
   registerNavItem({ href: MY_DATA_PATH, labelKey: 'personalData.nav', roles: [], order: 80 });
@@ -15,7 +17,7 @@ export function personalDataRouter({ clock }: RouteDeps): Router {
 
   router.get(MY_DATA_PATH, requireAuth, async (req, res) => {
     const [profile, sections, access] = await Promise.all([profileOf(req.user!), sectionsOf(req.user!), accessRecordOf(req.user!)]);
-    res.render('personal-data/index', { title: req.t('personalData.title'), profile, sections, access, formatDateTime: dateTimeFormatter(req.lang) });
+    res.render('personal-data/index', { title: req.t('personalData.title'), profile, sections, access: access.slice(0, PAGE_ENTRIES), accessTotal: access.length, formatDateTime: dateTimeFormatter(req.lang) });
   });
 
   router.get(`${MY_DATA_PATH}/unduh`, requireAuth, async (req, res) => {

@@ -94,3 +94,19 @@ describe('downloading Data saya', () => {
     expect((await agent.get(`/data-saya/${learner._id}`)).status).toBe(404);
   });
 });
+
+describe('a long access record', () => {
+  it('lists the latest 50 on the page and every entry in the download', async () => {
+    const many = await createUser({ opd, email: 'banyak@uji.go.id' });
+    for (let i = 0; i < 55; i++) {
+      await accessLog.record({ id: String(hr._id), name: hr.name }, String(many._id), 'view', 'users.detail', { at: new Date(Date.UTC(2026, 0, 1, 0, i)) });
+    }
+    const agent = await signedInAgent(t.app, 'banyak@uji.go.id', DEFAULT_PASSWORD);
+    const page = await agent.get('/data-saya');
+    expect(page.text).toContain('Menampilkan 50 akses terbaru dari 55; unduh data Anda untuk catatan lengkap.');
+    expect(page.text.match(/<td>Dewi Kepegawaian<\/td>/g)).toHaveLength(50);
+    const download = JSON.parse((await agent.get('/data-saya/unduh')).text);
+    expect(download.accessLog).toHaveLength(55);
+    expect(download.accessLog[0].at).toBe('2026-01-01T00:54:00.000Z');
+  });
+});
