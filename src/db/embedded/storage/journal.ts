@@ -107,6 +107,8 @@ export class Journal {
   private readonly file: string;
   private readonly compactBytes: number;
   private snapshotSource: (() => Buffer[]) | null = null;
+  /** Size of the last snapshot: the journal may grow to that size too before compacting again, so compaction costs stay proportional to the writes. */
+  private snapshotBytes = 0;
   private closed = false;
 
   constructor(private readonly options: JournalOptions) {
@@ -117,6 +119,8 @@ export class Journal {
     if (fs.existsSync(this.file) && fs.statSync(this.file).size !== validLength) fs.truncateSync(this.file, validLength);
     this.fd = fs.openSync(this.file, 'a');
     this.size = validLength;
+    const snapshot = path.join(options.dir, SNAPSHOT_FILE);
+    if (fs.existsSync(snapshot)) this.snapshotBytes = fs.statSync(snapshot).size;
   }
 
   /** Loads the snapshot and journal records, in the order they must be applied. */
@@ -165,7 +169,7 @@ export class Journal {
         } catch (e) {
           for (const w of waiters) w.reject(e as Error);
         }
-        if (this.size > this.compactBytes) this.compact();
+        if (this.size > Math.max(this.compactBytes, this.snapshotBytes)) this.compact();
       }
     } finally {
       this.flushing = false;
@@ -180,9 +184,11 @@ export class Journal {
     try {
       let chunk: Buffer[] = [];
       let chunkSize = 0;
+      let total = 0;
       for (const rec of this.snapshotSource()) {
         chunk.push(rec);
         chunkSize += rec.length;
+        total += rec.length;
         if (chunkSize > 4 * 1024 * 1024) {
           fs.writeSync(fd, Buffer.concat(chunk));
           chunk = [];
@@ -191,6 +197,7 @@ export class Journal {
       }
       if (chunk.length) fs.writeSync(fd, Buffer.concat(chunk));
       fs.fsyncSync(fd);
+      this.snapshotBytes = total;
     } finally {
       fs.closeSync(fd);
     }
