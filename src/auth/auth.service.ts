@@ -64,23 +64,42 @@ function lockRule(config: Pick<Config, 'login'>): throttle.ThrottleRule {
 }
 
 /**
+ * The lock in force for a known person. User.lockedUntil mirrors the counter's lock, so that an
+ * admin who clears it (a password reset) unlocks the account; the counter then starts over.
+ */
+async function personLock(userId: string, mirrored: Date | null | undefined, now: Date): Promise<Date | undefined> {
+  const key = personKey(userId);
+  const locked = await throttle.lockedUntil(key, now);
+  if (locked && !(mirrored && mirrored > now)) {
+    await throttle.reset(key);
+    return undefined;
+  }
+  return locked;
+}
+
+async function countPersonFailure(userId: string, config: Pick<Config, 'login'>, now: Date): Promise<throttle.ThrottleState> {
+  const state = await throttle.countEvent(personKey(userId), now, lockRule(config));
+  await User.updateOne({ _id: userId }, { $inc: { failedLogins: 1 }, ...(state.lockedUntil ? { $set: { lockedUntil: state.lockedUntil } } : {}) });
+  return state;
+}
+
+/**
  * Checks an identifier and password. Unknown accounts, wrong passwords and inactive people all
  * answer 'invalid' after the same work; the maxFailures-th failure in the window locks the account.
  */
 export async function signIn(identifier: string, password: string, config: Pick<Config, 'login'>, now: Date): Promise<SignInResult> {
   const canonical = canonicalIdentifier(identifier);
   const filter = canonical.includes('@') ? { email: canonical } : { nip: canonical };
-  const user = canonical ? await User.findOne({ ...filter, status: 'active' }, { passwordHash: 1 }).lean() : null;
+  const user = canonical ? await User.findOne({ ...filter, status: 'active' }, { passwordHash: 1, lockedUntil: 1 }).lean() : null;
   // A person's failures count together whether they type the NIP or the email.
   const key = user ? personKey(String(user._id)) : throttle.accountKey(canonical);
-  const locked = await throttle.lockedUntil(key, now);
+  const locked = user ? await personLock(String(user._id), user.lockedUntil, now) : await throttle.lockedUntil(key, now);
   if (locked) return { ok: false, reason: 'locked', lockedUntil: locked, justLocked: false };
 
   const isRight = user ? await verifyPassword(user.passwordHash, password) : (await verifyAgainstNothing(password), false);
 
   if (!user || !isRight) {
-    const state = await throttle.countEvent(key, now, lockRule(config));
-    if (user) await User.updateOne({ _id: user._id }, { $inc: { failedLogins: 1 }, ...(state.lockedUntil ? { $set: { lockedUntil: state.lockedUntil } } : {}) });
+    const state = user ? await countPersonFailure(String(user._id), config, now) : await throttle.countEvent(key, now, lockRule(config));
     if (state.lockedUntil) return { ok: false, reason: 'locked', lockedUntil: state.lockedUntil, justLocked: true };
     return { ok: false, reason: 'invalid' };
   }
@@ -99,12 +118,12 @@ export async function changePassword(
   config: Pick<Config, 'login' | 'passwordPolicy'>,
   now: Date,
 ): Promise<ChangePasswordResult> {
-  const user = await User.findById(actor.id, { passwordHash: 1, nip: 1, name: 1, email: 1 });
+  const user = await User.findById(actor.id, { passwordHash: 1, nip: 1, name: 1, email: 1, lockedUntil: 1 });
   if (!user) return { ok: false, errors: { currentPassword: 'auth.password.currentWrong' } };
-  const key = personKey(actor.id); // shared with sign-in: guessing here counts towards the lockout
-  if (await throttle.lockedUntil(key, now)) return { ok: false, errors: { currentPassword: 'auth.login.locked' } };
+  // Shared with sign-in: guessing the current password here counts towards the same lockout.
+  if (await personLock(actor.id, user.lockedUntil, now)) return { ok: false, errors: { currentPassword: 'auth.login.locked' } };
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    await throttle.countEvent(key, now, lockRule(config));
+    await countPersonFailure(actor.id, config, now);
     return { ok: false, errors: { currentPassword: 'auth.password.currentWrong' } };
   }
   const problems = checkPasswordPolicy(input.newPassword, config.passwordPolicy, { nip: user.nip, name: user.name, email: user.email });

@@ -176,6 +176,15 @@ describe('repeated failures', () => {
     expect((await signIn(agent, user.email!, DEFAULT_PASSWORD)).status).toBe(302);
   });
 
+  it('is lifted when an admin clears the lock (password reset)', async () => {
+    const user = await createUser();
+    const agent = request.agent(t.app);
+    for (let i = 0; i < 10; i += 1) await signIn(agent, user.email!, `Wrong#Guess${i}xx`);
+    expect((await signIn(agent, user.email!, DEFAULT_PASSWORD)).status).toBe(429);
+    await User.updateOne({ _id: user._id }, { $unset: { lockedUntil: 1 }, $set: { failedLogins: 0 } });
+    expect((await signIn(agent, user.email!, DEFAULT_PASSWORD)).status).toBe(302);
+  });
+
   it('counts failures by NIP and by email together for one person', async () => {
     const user = await createUser();
     const agent = request.agent(t.app);
