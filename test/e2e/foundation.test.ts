@@ -86,7 +86,7 @@ describe('signing in as each role', () => {
     } finally {
       await context.close();
     }
-  });
+  }, 120_000);
 });
 
 describe('a failed sign-in', () => {
