@@ -182,3 +182,16 @@ describe('collections and databases', () => {
     expect(after.databases.map((d) => d.name)).not.toContain(`${e.dbName}_other`);
   });
 });
+
+describe('collation', () => {
+  it('sorts strings by locale, ignoring case at strength 2, in find and aggregate', async () => {
+    const coll = e.db.collection('names');
+    await coll.insertMany([{ n: 'budi' }, { n: 'Ani' }, { n: 'citra' }, { n: 'Budi' }, { n: 'ani' }, { n: 'Çelik' }]);
+    const binary = (await coll.find({}, { projection: { _id: 0 } }).sort({ n: 1 }).toArray()).map((d) => d.n);
+    expect(binary).toEqual(['Ani', 'Budi', 'ani', 'budi', 'citra', 'Çelik']);
+    const collated = (await coll.find({}, { projection: { _id: 0 }, collation: { locale: 'id', strength: 1 } }).sort({ n: 1 }).toArray()).map((d) => d.n.toLowerCase());
+    expect(collated).toEqual(['ani', 'ani', 'budi', 'budi', 'çelik', 'citra'].sort((a, b) => a.localeCompare(b, 'id', { sensitivity: 'base' })));
+    const agg = (await coll.aggregate([{ $sort: { n: -1 } }, { $limit: 2 }, { $project: { _id: 0, n: 1 } }], { collation: { locale: 'id', strength: 2 } }).toArray()).map((d) => d.n.toLowerCase());
+    expect(agg).toEqual(['citra', 'çelik']);
+  });
+});

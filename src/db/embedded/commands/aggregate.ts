@@ -6,7 +6,7 @@ import { Aggregator, Context } from 'mingo';
 import { ErrorCodes, fail } from '../errors';
 import { makeStoredDoc } from '../storage/engine';
 import { MINGO_OPTIONS, findDocs, plan } from '../storage/query';
-import { bsonCompare, isPlainObject, sortValue } from '../storage/values';
+import { collatedCompare, collatorFor, isPlainObject, sortValue } from '../storage/values';
 import { CommandContext, arraySource } from './context';
 import { validateNamespace } from '../storage/engine';
 import { MAX_BSON_SIZE } from '../wire/protocol';
@@ -17,13 +17,14 @@ interface LazyLike {
   transform(f: (all: Document[]) => Iterator<Document>): unknown;
 }
 
-function bsonSortStage(coll: LazyLike, spec: Document): unknown {
+function bsonSortStage(coll: LazyLike, spec: Document, options?: { collation?: unknown }): unknown {
+  const compare = collatedCompare(collatorFor(options?.collation));
   const keys = Object.entries(spec).map(([k, d]) => [k, Number(d) < 0 ? -1 : 1] as const);
   return coll.transform((all) => {
     const decorated = all.map((doc, i) => ({ doc, i, v: keys.map(([k, d]) => sortValue(doc, k, d)) }));
     decorated.sort((a, b) => {
       for (let j = 0; j < keys.length; j++) {
-        const c = bsonCompare(a.v[j], b.v[j]);
+        const c = compare(a.v[j], b.v[j]);
         if (c !== 0) return keys[j][1] * c;
       }
       return a.i - b.i;
@@ -94,7 +95,7 @@ export function aggregate(ctx: CommandContext): Buffer | Document {
     const { docs } = findDocs(ctx.scope.view(ctx.db, coll), {});
     return docs.map((d) => BSON.deserialize(d.raw));
   };
-  const results = new Aggregator(withBsonSort(rest), { ...MINGO_OPTIONS, collectionResolver: resolver, context: SORT_CONTEXT }).run(inputs);
+  const results = new Aggregator(withBsonSort(rest), { ...MINGO_OPTIONS, collectionResolver: resolver, context: SORT_CONTEXT, ...(isPlainObject(ctx.body.collation) ? { collation: ctx.body.collation as never } : {}) }).run(inputs);
   if (out) {
     writeOut(ctx, out, results as Document[]);
     return ctx.cursors.reply(`${ctx.db}.${name ?? '$cmd.aggregate'}`, arraySource([]), 0, true);

@@ -31,7 +31,7 @@ export function find(ctx: CommandContext): Buffer {
   if (skip !== undefined && skip < 0) fail(ErrorCodes.BadValue, 'skip value must be non-negative');
   if (limit !== undefined && limit < 0) fail(ErrorCodes.BadValue, 'limit value must be non-negative');
   ctx.engine.stats.queries++;
-  const { docs, scores } = findDocs(ctx.scope.view(ctx.db, name), { filter, sort, skip, limit: limit || undefined });
+  const { docs, scores } = findDocs(ctx.scope.view(ctx.db, name), { filter, sort, skip, limit: limit || undefined, collation: checkObject(b.collation, 'collation') });
   // Project lazily, batch by batch.
   let pos = 0;
   const PAGE = 256;

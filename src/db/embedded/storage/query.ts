@@ -6,7 +6,7 @@ import { Query } from 'mingo';
 import { filterTopLevel } from '../wire/rawbson';
 import { Collection, Index, StoredDoc } from './collection';
 import { splitText, textSearch } from './text';
-import { bsonCompare, isPlainObject, keyOf, sortValue, toNumber, typeRank } from './values';
+import { bsonCompare, collatedCompare, collatorFor, isPlainObject, keyOf, sortValue, toNumber, typeRank } from './values';
 
 type MingoOptions = NonNullable<ConstructorParameters<typeof Query>[1]>;
 export const MINGO_OPTIONS: MingoOptions = { scriptEnabled: false, useStrictMode: true };
@@ -241,6 +241,8 @@ export function plan(coll: Collection | undefined, filter: Document | undefined,
 export interface FindOptions {
   filter?: Document;
   sort?: Document;
+  /** A collation: string sort order by locale (strength 1-2 ignore case/accents). */
+  collation?: Document;
   skip?: number;
   limit?: number;
 }
@@ -258,7 +260,8 @@ function isTextScoreMeta(v: unknown): boolean {
   return isPlainObject(v) && v.$meta === 'textScore';
 }
 
-function sortComparator(sort: Document, scores?: Map<StoredDoc, number>): ((a: StoredDoc, b: StoredDoc) => number) | null {
+function sortComparator(sort: Document, scores?: Map<StoredDoc, number>, collation?: Document): ((a: StoredDoc, b: StoredDoc) => number) | null {
+  const compare = collatedCompare(collatorFor(collation));
   const keys = Object.entries(sort).filter(([k, d]) => !k.startsWith('$') && (typeof d !== 'object' || isTextScoreMeta(d)));
   if (keys.length === 0) return null;
   const cache = new Map<StoredDoc, unknown[]>();
@@ -272,7 +275,7 @@ function sortComparator(sort: Document, scores?: Map<StoredDoc, number>): ((a: S
     const va = values(a);
     const vb = values(b);
     for (let i = 0; i < keys.length; i++) {
-      const c = bsonCompare(va[i], vb[i]);
+      const c = compare(va[i], vb[i]);
       if (c !== 0) return dirs[i] * c;
     }
     return 0;
@@ -296,7 +299,9 @@ export function findDocs(view: ReadView, opts: FindOptions): FindResult {
     : baseTest;
   const hasSort = !!opts.sort && Object.keys(opts.sort).length > 0;
   const overlayActive = !!view.overlay && view.overlay.size > 0;
-  let p = plan(view.coll, opts.filter, hasSort && !overlayActive ? opts.sort : undefined);
+  // An index orders strings in binary order, so a collated sort is done in memory.
+  const collated = !!collatorFor(opts.collation);
+  let p = plan(view.coll, opts.filter, hasSort && !overlayActive && !collated ? opts.sort : undefined);
   if (p.sorted && overlayActive) p = { stage: 'COLLSCAN' };
   const skip = Math.max(0, opts.skip ?? 0);
   const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
@@ -336,7 +341,7 @@ export function findDocs(view: ReadView, opts: FindOptions): FindResult {
   }
   let docs = out;
   if (needAll) {
-    const cmp = sortComparator(opts.sort!, scores);
+    const cmp = sortComparator(opts.sort!, scores, opts.collation);
     if (cmp) docs.sort(cmp);
     docs = docs.slice(skip, limit === Infinity ? undefined : skip + limit);
   }

@@ -75,6 +75,26 @@ function cmpBytes(a: Uint8Array, b: Uint8Array): number {
   return cmpPrim(a.length, b.length);
 }
 
+/** A string comparison for a collation spec ({ locale, strength, numericOrdering, caseFirst }), or undefined for binary order. */
+export function collatorFor(collation: unknown): ((a: string, b: string) => number) | undefined {
+  if (!collation || typeof collation !== 'object') return undefined;
+  const c = collation as { locale?: string; strength?: number; numericOrdering?: boolean; caseFirst?: string };
+  if (!c.locale || c.locale === 'simple') return undefined;
+  const sensitivity = c.strength === 1 ? 'base' : c.strength === 2 ? 'accent' : 'variant';
+  const caseFirst = c.caseFirst === 'upper' || c.caseFirst === 'lower' ? c.caseFirst : undefined;
+  try {
+    return new Intl.Collator(c.locale, { sensitivity, numeric: !!c.numericOrdering, caseFirst }).compare;
+  } catch {
+    return new Intl.Collator('en', { sensitivity, numeric: !!c.numericOrdering }).compare;
+  }
+}
+
+/** bsonCompare with strings compared by a collation. */
+export function collatedCompare(collate: ((a: string, b: string) => number) | undefined): (a: unknown, b: unknown) => number {
+  if (!collate) return bsonCompare;
+  return (a, b) => (typeof a === 'string' && typeof b === 'string' ? collate(a, b) : bsonCompare(a, b));
+}
+
 /** Compares two BSON values in MongoDB's order (used by sort, indexes, $min/$max semantics). */
 export function bsonCompare(a: unknown, b: unknown): number {
   const ra = typeRank(a);
