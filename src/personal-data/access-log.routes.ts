@@ -6,17 +6,20 @@ import { requireRole } from '../auth/guards';
 import { User } from '../users/user.model';
 import { BadRequest } from '../web/errors';
 import { registerNavItem } from '../web/navigation';
-import { accessedBy, type AccessQueryResult } from './access-log.service';
+import { accessedBy, actorsInLog, type AccessQueryResult } from './access-log.service';
 import { dateTimeFormatter } from './format';
 import { accessQuery, endOfDayWib, startOfDayWib } from './personal-data.schemas';
 
 export const ACCESS_LOG_PATH = '/admin/akses';
 
-/** The account named by a NIP (spaces allowed) or an email; undefined when none matches. */
+/**
+ * The account named by its id (the form's choice, which keeps NIPs out of URLs and logs), a NIP
+ * (spaces allowed) or an email; undefined when none matches.
+ */
 async function findAccount(identifier: string): Promise<{ id: string; name: string } | undefined> {
-  const canonical = canonicalIdentifier(identifier);
+  const canonical = /^[0-9a-f]{24}$/i.test(identifier) ? identifier.toLowerCase() : canonicalIdentifier(identifier);
   if (!canonical) return undefined;
-  const filter = canonical.includes('@') ? { email: canonical } : { nip: canonical };
+  const filter = /^[0-9a-f]{24}$/.test(canonical) ? { _id: canonical } : canonical.includes('@') ? { email: canonical } : { nip: canonical };
   const user = await User.findOne(filter, { name: 1 }).lean();
   return user ? { id: String(user._id), name: user.name } : undefined;
 }
@@ -51,6 +54,7 @@ export function accessLogRouter(_deps: RouteDeps): Router {
       account,
       notFound,
       result,
+      actors: await actorsInLog(),
       formatDateTime: dateTimeFormatter(req.lang),
     });
   });

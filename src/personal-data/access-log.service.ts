@@ -124,6 +124,13 @@ export async function accessedBy(query: AccessQuery): Promise<AccessQueryResult>
   };
 }
 
+/** Every account that appears in the access log, by name (the admin page's choice of account). */
+export async function actorsInLog(): Promise<Array<{ id: string; name: string }>> {
+  const ids = (await AccessLogEntry.distinct('actor')).map(String);
+  const names = await namesOf(ids);
+  return ids.map((id) => ({ id, name: names.get(id) ?? '' })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
 async function namesOf(ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
   const people = await User.find({ _id: trusted({ $in: ids.map((id) => new Types.ObjectId(id)) }) }, { name: 1 }).lean();

@@ -88,6 +88,15 @@ describe('the admin access-log page', () => {
     expect(res.text).toMatch(/<td>Siti Aminah<\/td>\s*<td>3<\/td>\s*<td>2<\/td>\s*<td>1<\/td>\s*<td>0<\/td>/);
   });
 
+  it('offers the accounts found in the log, chosen by id so that no NIP travels in the URL', async () => {
+    const form = await adminAgent.get('/admin/akses');
+    expect(form.status).toBe(200);
+    expect(form.text).toContain(`<option value="${hr._id}" >Petugas HR Disdukcapil</option>`);
+    const chosen = await adminAgent.get(`/admin/akses?akun=${hr._id}`);
+    expect(chosen.text).toContain(`<option value="${hr._id}" selected>Petugas HR Disdukcapil</option>`);
+    expect(chosen.text).toContain('2 orang, 6 akses.');
+  });
+
   it('narrows to a date range in WIB, both ends included', async () => {
     const june1 = await adminAgent.get('/admin/akses?akun=hr%40uji.go.id&dari=2026-06-01&sampai=2026-06-01');
     expect(june1.text).toContain('1 orang, 1 akses.');
@@ -101,6 +110,7 @@ describe('the admin access-log page', () => {
   it('says so when no account has that NIP or email, and refuses unknown parameters', async () => {
     const res = await adminAgent.get('/admin/akses?akun=nobody%40uji.go.id');
     expect(res.text).toContain('Tidak ada akun dengan NIP atau email ini.');
+    expect((await adminAgent.get('/admin/akses?akun=0123456789abcdef01234567')).text).toContain('Tidak ada akun dengan NIP atau email ini.');
     expect((await adminAgent.get('/admin/akses?akun[$ne]=x')).status).toBe(400);
   });
 
