@@ -225,3 +225,36 @@ describe('text indexes and $text', () => {
     await expect(e.db.collection('planned').find({ $text: { $search: 'x' } }).toArray()).rejects.toMatchObject({ code: 27 });
   });
 });
+
+describe('index consistency under mixed writes', () => {
+  it('answers ranges and sorted scans exactly like a full scan while documents come and go', async () => {
+    const coll = e.db.collection('churn');
+    await coll.createIndex({ k: 1 });
+    let seed = 42;
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
+    const model = new Map<number, number>();
+    for (let round = 0; round < 30; round++) {
+      for (let i = 0; i < 40; i++) {
+        const id = rand(400);
+        const op = rand(3);
+        if (op === 0) {
+          const k = rand(1000);
+          await coll.updateOne({ _id: id } as Document, { $set: { k } }, { upsert: true });
+          model.set(id, k);
+        } else if (op === 1) {
+          await coll.deleteOne({ _id: id } as Document);
+          model.delete(id);
+        } else if (model.has(id)) {
+          await coll.updateOne({ _id: id } as Document, { $inc: { k: 7 } });
+          model.set(id, model.get(id)! + 7);
+        }
+      }
+      const lo = rand(900);
+      const expected = [...model].filter(([, k]) => k >= lo && k < lo + 150).sort((a, b) => a[1] - b[1] || a[0] - b[0]).map(([id]) => id);
+      const got = (await coll.find({ k: { $gte: lo, $lt: lo + 150 } }).sort({ k: 1, _id: 1 }).toArray()).map((d) => d._id);
+      expect(got).toEqual(expected);
+      const top = (await coll.find().sort({ k: -1 }).limit(5).toArray()).map((d) => d.k);
+      expect(top).toEqual([...model.values()].sort((a, b) => b - a).slice(0, 5));
+    }
+  });
+});

@@ -56,6 +56,8 @@ export class Index {
   /** full key → id (unique indexes only) */
   private full = new Map<string, string>();
   private sorted: SortedEntry[] | null = [];
+  /** Entries added out of order since the last ordered read. */
+  private pending: SortedEntry[] = [];
   private readonly singleUnique: boolean;
   /** Some document has several keys in this index (an array on an indexed path). */
   private multikey = false;
@@ -157,14 +159,23 @@ export class Index {
         return;
       }
     }
-    this.sorted = null;
+    const p = this.pending.findIndex((e) => e.id === id && bsonCompare(e.v, v) === 0);
+    if (p >= 0) this.pending.splice(p, 1);
+    else this.dropSorted();
   }
 
+  /** Appends in order when it can; otherwise parks the entry until the next ordered read merges it in. */
   private addSorted(v: unknown, id: string): void {
     const s = this.sorted;
     if (!s) return;
-    if (s.length === 0 || bsonCompare(s[s.length - 1].v, v) <= 0) s.push({ v, id });
-    else this.sorted = null;
+    if (this.pending.length === 0 && (s.length === 0 || bsonCompare(s[s.length - 1].v, v) <= 0)) s.push({ v, id });
+    else if (this.pending.length < Math.max(1024, s.length)) this.pending.push({ v, id });
+    else this.dropSorted(); // a bulk load: one full sort later is cheaper than merging
+  }
+
+  private dropSorted(): void {
+    this.sorted = null;
+    this.pending = [];
   }
 
   /** The id of another document holding the same unique key, with the key, or null. */
@@ -217,6 +228,19 @@ export class Index {
         }
       list.sort((a, b) => bsonCompare(a.v, b.v));
       this.sorted = list;
+      this.pending = [];
+    } else if (this.pending.length > 0) {
+      const add = this.pending.sort((a, b) => bsonCompare(a.v, b.v));
+      const cur = this.sorted;
+      const merged: SortedEntry[] = new Array(cur.length + add.length);
+      let i = 0;
+      let j = 0;
+      let k = 0;
+      while (i < cur.length && j < add.length) merged[k++] = bsonCompare(cur[i].v, add[j].v) <= 0 ? cur[i++] : add[j++];
+      while (i < cur.length) merged[k++] = cur[i++];
+      while (j < add.length) merged[k++] = add[j++];
+      this.sorted = merged;
+      this.pending = [];
     }
     return this.sorted;
   }
