@@ -264,9 +264,8 @@ export async function setRoles(actor: Actor, id: string, roles: Role[], context:
   if (before.includes('admin') && !wanted.includes('admin') && person.status === 'active') {
     await assertAnotherActiveAdmin(person._id);
   }
+  // Sessions re-read roles on every request, so the change applies at once without ending them.
   person.roles = wanted;
-  // Fewer rights must take effect now, not at the next sign-in.
-  person.sessionEpoch = (person.sessionEpoch ?? 0) + 1;
   await person.save();
   await audit.record(actor, { action: 'user.roles.change', targetType: 'user', targetId: person._id, targetLabel: person.name, before: { roles: before }, after: { roles: wanted } }, context);
 }

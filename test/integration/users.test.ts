@@ -174,6 +174,12 @@ describe('roles, deactivation and password reset', () => {
     expect((await User.findById(personA._id).lean())!.roles).toEqual(['author', 'learner']);
     const entry = await AuditEntry.findOne({ action: 'user.roles.change', targetId: String(personA._id) }).lean();
     expect(entry).toMatchObject({ actor: admin._id, before: { roles: ['learner'] }, after: { roles: ['author', 'learner'] } });
+    const learner = await signedInAgent(t.app, personA.email!, DEFAULT_PASSWORD);
+    expect((await learner.get('/admin/users')).status).toBe(403);
+    await post(adminAgent, `/admin/users/${personA._id}`, `/admin/users/${personA._id}/roles`, { roles: ['learner', 'author', 'hr'] });
+    expect((await learner.get('/admin/users')).status).toBe(200); // the live session sees the new role at once
+    await post(adminAgent, `/admin/users/${personA._id}`, `/admin/users/${personA._id}/roles`, { roles: ['learner', 'author'] });
+    expect((await learner.get('/admin/users')).status).toBe(403); // and loses it at once
   });
 
   it('never removes the last active admin', async () => {
