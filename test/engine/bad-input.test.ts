@@ -3,7 +3,7 @@
 // namespaces all get MongoDB-shaped error replies.
 import net from 'net';
 import { BSON, Document } from 'bson';
-import { EngineUnderTest, openEngine } from './support';
+import { EngineUnderTest, engineOnly, openEngine, withoutGossip } from './support';
 
 let e: EngineUnderTest;
 beforeAll(async () => {
@@ -88,7 +88,7 @@ class RawClient {
       this.waiters.push((msg) => {
         if (!msg) return resolve(null);
         const opCode = msg.readInt32LE(12);
-        resolve(BSON.deserialize(msg.subarray(opCode === 1 ? 36 : 21)));
+        resolve(withoutGossip(BSON.deserialize(msg.subarray(opCode === 1 ? 36 : 21))));
       });
       this.socket.write(raw);
     });
@@ -114,7 +114,7 @@ describe('malformed messages', () => {
     c.close();
   });
 
-  it('answers a body that is not valid BSON, and goes on', async () => {
+  engineOnly('answers a body that is not valid BSON, and goes on', async () => {
     const c = new RawClient();
     const good = opMsg({ ping: 1, $db: 'admin' });
     const bad = Buffer.from(good);
@@ -125,14 +125,14 @@ describe('malformed messages', () => {
     c.close();
   });
 
-  it('verifies OP_MSG checksums when present', async () => {
+  engineOnly('verifies OP_MSG checksums when present', async () => {
     const c = new RawClient();
     expect(await c.send(opMsg({ ping: 1, $db: 'admin' }, { checksum: 'good' }))).toEqual({ ok: 1 });
     expect(await c.send(opMsg({ ping: 1, $db: 'admin' }, { checksum: 'bad' }))).toMatchObject({ ok: 0, code: 17, errmsg: 'OP_MSG checksum mismatch' });
     c.close();
   });
 
-  it('closes only the offending socket on an impossible message length', async () => {
+  engineOnly('closes only the offending socket on an impossible message length', async () => {
     const c = new RawClient();
     const frame = Buffer.alloc(16);
     frame.writeInt32LE(3, 0); // shorter than a header
@@ -144,7 +144,7 @@ describe('malformed messages', () => {
     expect(await e.db.command({ ping: 1 })).toEqual({ ok: 1 });
   });
 
-  it('rejects an unknown opcode and an unsupported flag', async () => {
+  engineOnly('rejects an unknown opcode and an unsupported flag', async () => {
     const c = new RawClient();
     const m = opMsg({ ping: 1, $db: 'admin' });
     m.writeInt32LE(2010, 12);
@@ -154,7 +154,7 @@ describe('malformed messages', () => {
     c.close();
   });
 
-  it('requires $db', async () => {
+  engineOnly('requires $db', async () => {
     const c = new RawClient();
     expect(await c.send(opMsg({ ping: 1 }))).toMatchObject({ ok: 0, code: 73 });
     c.close();
@@ -206,6 +206,9 @@ describe('random garbage', () => {
 describe('invalid commands through the driver', () => {
   it('rejects invalid query operators', async () => {
     await expect(e.db.collection('x').find({ a: { $frob: 1 } }).toArray()).rejects.toMatchObject({ code: 2 });
+  });
+
+  engineOnly('refuses server-side JavaScript ($where)', async () => {
     await expect(e.db.collection('x').find({ $where: 'this.a == 1' }).toArray()).rejects.toHaveProperty('code');
   });
 
@@ -223,7 +226,9 @@ describe('invalid commands through the driver', () => {
     expect(await e.db.collection('huge').countDocuments()).toBe(0);
     const coll = e.db.collection('grow');
     await coll.insertOne({ _id: 1, s: 'x'.repeat(9 * 1024 * 1024) } as Document);
-    await expect(coll.updateOne({ _id: 1 } as Document, { $set: { t: 'y'.repeat(9 * 1024 * 1024) } })).rejects.toMatchObject({ code: 10334 });
+    const grown = await coll.updateOne({ _id: 1 } as Document, { $set: { t: 'y'.repeat(9 * 1024 * 1024) } }).catch((x) => x);
+    expect([10334, 17419]).toContain(grown.code);
+    expect(Object.keys((await coll.findOne({ _id: 1 } as Document))!)).toEqual(['_id', 's']);
   });
 
   it('rejects invalid namespaces', async () => {
@@ -239,7 +244,8 @@ describe('invalid commands through the driver', () => {
   it('rejects malformed command arguments with MongoDB codes', async () => {
     await expect(e.db.command({ find: 'x', filter: 'not an object' })).rejects.toMatchObject({ code: 14 });
     await expect(e.db.command({ find: 5 })).rejects.toMatchObject({ code: 73 });
-    await expect(e.db.command({ delete: 'x', deletes: [{ q: {}, limit: 5 }] })).resolves.toMatchObject({ writeErrors: [{ index: 0, code: 9 }] });
+    const badLimit = await e.db.command({ delete: 'x', deletes: [{ q: {}, limit: 5 }] }).catch((x) => x);
+    expect(badLimit.writeErrors?.[0]?.code ?? badLimit.code).toBe(9);
     await expect(e.db.command({ aggregate: 'x', pipeline: [{ $match: {}, $sort: { a: 1 } }], cursor: {} })).rejects.toMatchObject({ code: 40323 });
     await expect(e.db.command({ aggregate: 'x', pipeline: [{ $nosuchstage: {} }], cursor: {} })).rejects.toHaveProperty('code');
     await expect(e.db.command({ listDatabases: 1 })).rejects.toMatchObject({ code: 13 });

@@ -103,7 +103,7 @@ describe('insert and find', () => {
     expect(await coll.estimatedDocumentCount()).toBe(5);
     expect((await coll.distinct('opd')).sort()).toEqual(['BKPSDM', 'Disdukcapil', 'Diskominfo', null].sort());
     expect((await coll.distinct('tags')).sort()).toEqual(['it', 'komunikasi']);
-    expect(await coll.distinct('address.city', { jp: { $gt: 12 } })).toEqual(['Medan', 'Binjai']);
+    expect((await coll.distinct('address.city', { jp: { $gt: 12 } })).sort()).toEqual(['Binjai', 'Medan']);
     expect(await e.db.command({ count: 'people', query: { 'address.city': 'Medan' } })).toEqual({ n: 2, ok: 1 });
   });
 });

@@ -218,7 +218,7 @@ describe('text indexes and $text', () => {
     const coll = e.db.collection('catalog');
     expect((await coll.find({ $text: { $search: '"penanganan pengaduan"' } }).toArray()).map((d) => d._id).sort()).toEqual([2, 3]);
     expect((await coll.find({ $text: { $search: 'pengaduan -lapor' } }).toArray()).map((d) => d._id)).toEqual([2]);
-    expect(await coll.countDocuments({ $text: { $search: 'kinerja' }, _id: { $gt: 3 } })).toBe(1);
+    expect(await coll.countDocuments({ $text: { $search: 'kinerja' }, _id: { $gt: 3 } } as Document)).toBe(1);
   });
 
   it('needs a text index', async () => {
@@ -251,7 +251,7 @@ describe('index consistency under mixed writes', () => {
       }
       const lo = rand(900);
       const expected = [...model].filter(([, k]) => k >= lo && k < lo + 150).sort((a, b) => a[1] - b[1] || a[0] - b[0]).map(([id]) => id);
-      const got = (await coll.find({ k: { $gte: lo, $lt: lo + 150 } }).sort({ k: 1, _id: 1 }).toArray()).map((d) => d._id);
+      const got = (await coll.find({ k: { $gte: lo, $lt: lo + 150 } }).sort({ k: 1, _id: 1 }).toArray()).map((d) => d._id as unknown as number);
       expect(got).toEqual(expected);
       const top = (await coll.find().sort({ k: -1 }).limit(5).toArray()).map((d) => d.k);
       expect(top).toEqual([...model.values()].sort((a, b) => b - a).slice(0, 5));

@@ -43,7 +43,7 @@ describe('Mongoose documents with nested arrays', () => {
     c.modules[0].lessons.splice(0, 1);
     c.modules[1].lessons[0].minutes = 30;
     c.modules.push({ title: 'M3', lessons: [] });
-    c.tags.addToSet('digital', 'it');
+    (c.tags as unknown as Types.Array<string>).addToSet('digital', 'it');
     c.extra = { level: 2 };
     await c.save();
 
@@ -62,7 +62,7 @@ describe('Mongoose documents with nested arrays', () => {
     const [moved] = doc.modules[0].lessons.splice(1, 1);
     doc.modules[1].lessons.unshift({ title: moved.title, kind: moved.kind, minutes: moved.minutes });
     doc.modules.pull(doc.modules[2]._id);
-    doc.tags.pull('it');
+    (doc.tags as unknown as Types.Array<string>).pull('it');
     await doc.save();
     back = await Course.findById(c._id).lean();
     expect(back!.modules.map((m) => [m.title, m.lessons.map((l) => l.title)])).toEqual([
@@ -80,7 +80,7 @@ describe('Mongoose documents with nested arrays', () => {
     await a.save();
     b.set('title', 'stale');
     await expect(b.save()).rejects.toThrow(/No matching document found|version/i);
-    expect((await Course.findOne({ code: 'LD-01' }).lean())!.title).toBe('Literasi Digital 2');
+    expect(((await Course.findOne({ code: 'LD-01' }).lean()) as { title?: string } | null)?.title).toBe('Literasi Digital 2');
   });
 
   it('reports duplicate codes as E11000 through Mongoose', async () => {
