@@ -180,7 +180,7 @@ describe('pages and exports showing hostile data', () => {
     for (const role of ['admin', 'hrOpd', 'hrBkpsdm', 'curator'] as const) {
       const agent = agents[role];
       const start = ['/', '/admin/users', '/admin/users?status=active', `/admin/users?q=${encodeURIComponent(HTML_PAYLOADS[0])}`, '/admin/institutions', '/admin/audit', `/admin/audit?action=${encodeURIComponent(HTML_PAYLOADS[1])}`, '/admin/akses', '/data-saya'];
-      const result = await crawl(agent, start, { maxPages: role === 'admin' ? 140 : 70, skip: (p) => p.includes('export') || p.includes('unduh') || p.endsWith('.csv') });
+      const result = await crawl(agent, start, { maxPages: role === 'admin' ? 90 : 45, skip: (p) => p.includes('export') || p.includes('unduh') || p.endsWith('.csv') });
       for (const [path, status] of result.visited) if (status >= 500) problems.push(`${role} ${path}: ${status}`);
       for (const [path, html] of result.pages) for (const p of injectedElements(html)) problems.push(`${role} ${path}: ${p}`);
       expect(result.pages.size).toBeGreaterThan(5);

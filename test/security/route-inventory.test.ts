@@ -1,6 +1,7 @@
 // Every route of the app is either on the public allow-list or requires a session (SECURITY.md:
 // "keep a route inventory"). A new route that is neither fails here, with what to do about it.
-import { listRoutes, routeKey } from '../../src/web/route-inventory';
+import express from 'express';
+import { listRoutes, routeKey, routeParams } from '../../src/web/route-inventory';
 import { PUBLIC_ROUTES, isPublicRoute } from '../../src/web/public-routes';
 import { outcomeOf } from './support/matrix';
 import { concretePath, createWorld, tokenOf, type World } from './support/world';
@@ -51,5 +52,22 @@ describe('the route inventory', () => {
   it('keeps no entry on the public allow-list for a route that no longer exists', () => {
     const keys = new Set(listRoutes(w.t.app).map(routeKey));
     expect(Object.keys(PUBLIC_ROUTES).filter((k) => !keys.has(k))).toEqual([]);
+  });
+});
+
+describe('listing routes of an Express 5 app', () => {
+  it('joins mount prefixes of nested routers and lists every method of a route', () => {
+    const app = express();
+    const inner = express.Router();
+    inner.route('/:id').get((_req, res) => res.end()).post((_req, res) => res.end());
+    const outer = express.Router();
+    outer.use('/items', inner);
+    outer.get('/', (_req, res) => res.end());
+    app.use(express.static(__dirname));
+    app.use('/shop', outer);
+    app.get(['/a', '/b'], (_req, res) => res.end());
+    app.delete('/c/{:maybe}', (_req, res) => res.end());
+    expect(listRoutes(app).map(routeKey)).toEqual(['GET /*static', 'GET /shop/items/:id', 'POST /shop/items/:id', 'GET /shop', 'GET /a', 'GET /b', 'DELETE /c/{:maybe}']);
+    expect(routeParams('/shop/items/:id/:line')).toEqual(['id', 'line']);
   });
 });
