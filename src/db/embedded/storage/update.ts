@@ -89,7 +89,9 @@ export function applyUpdates(olds: StoredDoc[], filter: Document, update: Update
     }
     modifier = withoutId(modifier);
   }
-  if (isPipeline || Object.keys(modifier).length > 0) {
+  if (!isPipeline && isTopLevelSetIncUnset(modifier) && works.every((w) => canIncInPlace(w, modifier))) {
+    for (const w of works) applyTopLevel(w, modifier);
+  } else if (isPipeline || Object.keys(modifier).length > 0) {
     const condition = !isPipeline && usesPositional(modifier) ? filter : {};
     mingoUpdateMany(works, condition, isPipeline ? (update as never) : (modifier as never), { arrayFilters, cloneMode: 'copy' }, MINGO_OPTIONS);
   }
@@ -100,6 +102,31 @@ export function applyUpdates(olds: StoredDoc[], filter: Document, update: Update
     if (raw.equals(old.raw)) return null;
     return { id: old.id, raw, obj: BSON.deserialize(raw), ver: nextVersion() };
   });
+}
+
+// The commonest updates ($set/$unset/$inc of top-level fields: session touches, `__v` bumps,
+// form saves) applied directly; setting up mingo's updater costs more than such an update.
+
+function isTopLevelSetIncUnset(modifier: Document): boolean {
+  const ops = Object.keys(modifier);
+  if (ops.length === 0) return false;
+  for (const op of ops) {
+    if (op !== '$set' && op !== '$unset' && op !== '$inc') return false;
+    for (const k of Object.keys(modifier[op] as Document)) if (k.includes('.') || k.startsWith('$') || k === '' || k === '__proto__') return false;
+  }
+  return true;
+}
+
+function canIncInPlace(doc: Document, modifier: Document): boolean {
+  const inc = modifier.$inc as Document | undefined;
+  if (!inc) return true;
+  return Object.entries(inc).every(([k, by]) => typeof by === 'number' && (doc[k] === undefined || typeof doc[k] === 'number'));
+}
+
+function applyTopLevel(doc: Document, modifier: Document): void {
+  for (const [k, v] of Object.entries((modifier.$set as Document | undefined) ?? {})) doc[k] = v;
+  for (const k of Object.keys((modifier.$unset as Document | undefined) ?? {})) delete doc[k];
+  for (const [k, by] of Object.entries((modifier.$inc as Document | undefined) ?? {})) doc[k] = ((doc[k] as number | undefined) ?? 0) + (by as number);
 }
 
 function typeName(v: unknown): string {
