@@ -4,6 +4,8 @@
 // The engine runs in its own process (as `npm run db` would), so client and server do not share
 // an event loop. BENCH_DB_INPROCESS=1 runs it in-process instead; MONGODB_URI measures a real MongoDB.
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { MongoClient, ObjectId, type Document } from 'mongodb';
 
@@ -12,14 +14,15 @@ const READS = Number(process.env.BENCH_DB_READS ?? 5_000);
 const SINGLE_INSERTS = Number(process.env.BENCH_DB_SINGLE ?? 5_000);
 const root = path.resolve(__dirname, '../..');
 
-async function startEngine(): Promise<{ uri: string; stop(): Promise<void> }> {
+async function startEngine(dataDir?: string): Promise<{ uri: string; stop(): Promise<void> }> {
   if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, stop: async () => undefined };
   if (process.env.BENCH_DB_INPROCESS) {
     const { startEmbeddedMongo } = await import('../../src/db/embedded');
-    const e = await startEmbeddedMongo();
+    const e = await startEmbeddedMongo({ dataDir });
     return { uri: e.uri, stop: () => e.stop() };
   }
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/db/embedded/cli.ts', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const args = ['--import', 'tsx', 'src/db/embedded/cli.ts', '--port', '0', ...(dataDir ? ['--data', dataDir] : [])];
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   const uri = await new Promise<string>((resolve, reject) => {
     let buf = '';
     child.stdout!.on('data', (c: Buffer) => {
@@ -125,6 +128,31 @@ async function main(): Promise<void> {
   await db.dropDatabase();
   await client.close();
   await engine.stop();
+
+  // The same writes with a data directory: every acknowledged write is fsynced first.
+  if (!process.env.MONGODB_URI) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'binaasn-bench-'));
+    const durable = await startEngine(dir);
+    const dclient = await MongoClient.connect(durable.uri);
+    const dcoll = dclient.db('bench').collection('journaled');
+    t0 = process.hrtime.bigint();
+    for (let b = 0; b < 20_000; b += 1000) await dcoll.insertMany(Array.from({ length: 1000 }, (_, i) => ({ seq: b + i, email: `j${b + i}@x` })));
+    secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    rows.push(['journaled insertMany (batches of 1,000)', `${Math.round(20_000 / secs).toLocaleString('en')} docs/s`]);
+    t0 = process.hrtime.bigint();
+    for (let i = 0; i < 500; i++) await dcoll.insertOne({ i });
+    secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    rows.push(['journaled insertOne, one client (fsync each)', `${Math.round(500 / secs).toLocaleString('en')} docs/s`]);
+    t0 = process.hrtime.bigint();
+    await Promise.all(Array.from({ length: 20 }, async (_, w) => {
+      for (let i = 0; i < 100; i++) await dcoll.insertOne({ w, i });
+    }));
+    secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    rows.push(['journaled insertOne, 20 concurrent (group commit)', `${Math.round(2000 / secs).toLocaleString('en')} docs/s`]);
+    await dclient.close();
+    await durable.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
   const width = Math.max(...rows.map(([k]) => k.length));
   process.stdout.write(`\nDatabase benchmark (${process.env.MONGODB_URI ? 'MONGODB_URI' : process.env.BENCH_DB_INPROCESS ? 'embedded, in-process' : 'embedded, separate process'}; ${N.toLocaleString('en')} documents)\n`);
   for (const [k, v] of rows) process.stdout.write(`  ${k.padEnd(width)}  ${v}\n`);
