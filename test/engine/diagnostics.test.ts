@@ -105,3 +105,16 @@ describe('diagnostics', () => {
     await expect(admin().command({ totallyUnknownDiagnostic: 1 })).rejects.toMatchObject({ code: 59, codeName: 'CommandNotFound' });
   });
 });
+
+describe('statistics stages', () => {
+  it('$collStats and $indexStats describe the collection', async () => {
+    const [stats] = await e.db.collection('stats').aggregate([{ $collStats: { storageStats: {}, count: {} } }]).toArray();
+    expect(stats).toMatchObject({ ns: `${e.dbName}.stats`, storageStats: { count: 3, nindexes: 2 }, count: 3 });
+    expect(stats.storageStats.size).toBeGreaterThan(0);
+    const idx = await e.db.collection('stats').aggregate([{ $indexStats: {} }, { $project: { name: 1, key: 1, _id: 0 } }, { $sort: { name: 1 } }]).toArray();
+    expect(idx).toEqual([
+      { name: '_id_', key: { _id: 1 } },
+      { name: 'a_1', key: { a: 1 } },
+    ]);
+  });
+});

@@ -76,7 +76,12 @@ export function aggregate(ctx: CommandContext): Buffer | Document {
 
   // Input: a leading $match (and $sort) runs through the query planner.
   let inputs: Document[] = [];
-  if (name !== undefined) {
+  const first = rest[0] ? Object.keys(rest[0])[0] : undefined;
+  if (name !== undefined && (first === '$collStats' || first === '$indexStats')) {
+    // Statistics stages (Compass uses them) replace the collection's documents as the input.
+    inputs = statsStage(ctx, name, first, rest[0][first] as Document);
+    rest = rest.slice(1);
+  } else if (name !== undefined) {
     const view = ctx.scope.view(ctx.db, name);
     let filter: Document | undefined;
     if (rest[0] && '$match' in rest[0] && !JSON.stringify(Object.keys(rest[0].$match)).includes('$expr')) {
@@ -130,6 +135,22 @@ function writeOut(ctx: CommandContext, out: { kind: '$out' | '$merge'; spec: unk
     if (old) ctx.scope.replace(targetDb, targetColl, old, doc);
     else ctx.scope.insert(targetDb, targetColl, doc);
   }
+}
+
+function statsStage(ctx: CommandContext, name: string, stage: string, spec: Document): Document[] {
+  const coll = ctx.engine.collection(ctx.db, name);
+  if (!coll) fail(ErrorCodes.NamespaceNotFound, `ns does not exist: ${ctx.db}.${name}`);
+  const host = `${ctx.server.host}:${ctx.server.port}`;
+  if (stage === '$indexStats') return coll.indexes.map((i) => ({ name: i.spec.name, key: i.spec.key, host, accesses: { ops: 0, since: ctx.engine.startedAt }, spec: i.spec }));
+  const size = coll.dataSize();
+  const out: Document = { ns: coll.ns, host, localTime: new Date() };
+  if (isPlainObject(spec.storageStats) || spec.storageStats !== undefined) {
+    const indexSizes: Document = {};
+    for (const i of coll.indexes) indexSizes[i.spec.name] = 0;
+    out.storageStats = { size, count: coll.docs.size, avgObjSize: coll.docs.size ? Math.floor(size / coll.docs.size) : 0, storageSize: size, freeStorageSize: 0, capped: false, nindexes: coll.indexes.length, indexBuilds: [], totalIndexSize: 0, totalSize: size, indexSizes, scaleFactor: 1 };
+  }
+  if (spec.count !== undefined) out.count = coll.docs.size;
+  return [out];
 }
 
 export function explainReply(ctx: CommandContext, name: string, stage: string, indexName?: string): Document {
