@@ -35,7 +35,8 @@ describe('the route inventory', () => {
         continue;
       }
       const isRead = route.method === 'GET' || route.method === 'HEAD';
-      const res = isRead ? await anonymous.get(path) : await anonymous.post(path).type('form').send({ _csrf: token });
+      const method = route.method === 'ALL' ? 'post' : (route.method.toLowerCase() as 'post' | 'put' | 'patch' | 'delete');
+      const res = isRead ? await anonymous.get(path) : await anonymous[method](path).type('form').send({ _csrf: token });
       const location = String(res.headers.location ?? '');
       const isGuarded = isRead ? res.status === 302 && location.startsWith(`/login?returnTo=${encodeURIComponent(path)}`) : res.status === 401;
       if (!isGuarded) {

@@ -24,6 +24,27 @@ function elements(html: string): Element[] {
   return DomUtils.findAll(() => true, parseDocument(html).children);
 }
 
+/** Same-origin URLs that the page's GET forms (search, filters) request when submitted as they are. */
+export function getFormTargets(html: string, from = '/'): string[] {
+  const forms = elements(html).filter((e) => e.name === 'form' && (e.attribs.method ?? 'get').toLowerCase() === 'get');
+  return forms
+    .map((form) => {
+      const action = sameOriginPath(form.attribs.action ?? from, from);
+      if (!action) return undefined;
+      const fields = DomUtils.findAll((e) => ['input', 'select', 'textarea'].includes(e.name) && !!e.attribs.name && e.attribs.type !== 'submit', form.children);
+      const params = new URLSearchParams();
+      for (const field of fields) {
+        const selected = field.name === 'select' ? DomUtils.findAll((o) => o.name === 'option' && 'selected' in o.attribs, field.children)[0] : undefined;
+        const value = field.name === 'select' ? (selected?.attribs.value ?? '') : field.name === 'textarea' ? DomUtils.textContent(field) : (field.attribs.value ?? '');
+        if ((field.attribs.type === 'checkbox' || field.attribs.type === 'radio') && !('checked' in field.attribs)) continue;
+        params.append(field.attribs.name, value);
+      }
+      const query = params.toString();
+      return `${action.split('?')[0]}${query ? `?${query}` : ''}`;
+    })
+    .filter((p): p is string => p !== undefined);
+}
+
 /** Same-origin paths of the `<a href>` links on a page. */
 export function linksIn(html: string, from = '/'): string[] {
   return elements(html)
@@ -105,7 +126,7 @@ export interface CrawlOptions {
   maxPages?: number;
 }
 
-/** Breadth-first GET of `start` and of every same-origin link found on the pages, once each. */
+/** Breadth-first GET of `start` and of every same-origin link and GET form found on the pages, once each. */
 export async function crawl(agent: Agent, start: string[], options: CrawlOptions = {}): Promise<CrawlResult> {
   const maxPages = options.maxPages ?? 200;
   const queue = [...new Set(start)];
@@ -120,7 +141,7 @@ export async function crawl(agent: Agent, start: string[], options: CrawlOptions
     const isHtml = String(res.headers['content-type'] ?? '').startsWith('text/html');
     if (!isHtml) continue;
     if (res.status === 200) pages.set(path, res.text);
-    for (const link of linksIn(res.text, path)) {
+    for (const link of [...linksIn(res.text, path), ...getFormTargets(res.text, path)]) {
       if (link.startsWith('/css/') || link.startsWith('/js/') || /\.(svg|png|ico|css|js)$/.test(link.split('?')[0])) continue;
       if (!visited.has(link) && !queue.includes(link)) {
         queue.push(link);
