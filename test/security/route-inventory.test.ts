@@ -50,6 +50,18 @@ describe('the route inventory', () => {
     expect(await sessions()).toBe(before); // refusing a visitor creates no session document either
   });
 
+  it('lets visitors use the public routes without creating a session', async () => {
+    const before = await sessions();
+    for (const route of listRoutes(w.t.app).filter((r) => isPublicRoute(routeKey(r)))) {
+      const visitor = await w.agent('anonymous');
+      const path = route.kind === 'static' ? '/css/app.css' : concretePath(w, route, 'anonymous');
+      if (!path) continue;
+      if (route.method === 'GET') expect({ key: routeKey(route), status: (await visitor.get(path)).status < 500 }).toEqual({ key: routeKey(route), status: true });
+      else await visitor.post(path).type('form').send({ _csrf: await tokenOf(visitor) });
+    }
+    expect(await sessions()).toBe(before);
+  });
+
   it('keeps no entry on the public allow-list for a route that no longer exists', () => {
     const keys = new Set(listRoutes(w.t.app).map(routeKey));
     expect(Object.keys(PUBLIC_ROUTES).filter((k) => !keys.has(k))).toEqual([]);
