@@ -137,3 +137,38 @@ describe('transactions', () => {
     await expect(r).rejects.toMatchObject({ code: 251 });
   });
 });
+
+describe('snapshot isolation', () => {
+  it('reads the data as of the transaction’s start, and refuses to overwrite later changes', async () => {
+    const coll = e.db.collection('accounts');
+    await coll.insertOne({ _id: 'z', balance: 5 } as Document);
+    const session = e.client.startSession();
+    session.startTransaction();
+    expect(await coll.countDocuments({}, { session })).toBe(3);
+    // Another client commits changes after the transaction began.
+    const outside = other.db(e.dbName).collection('accounts');
+    await outside.updateOne({ _id: 'a' } as Document, { $set: { balance: 1 } });
+    await outside.insertOne({ _id: 'new', balance: 9 } as Document);
+    await outside.deleteOne({ _id: 'z' } as Document);
+    // The transaction still sees its snapshot, through scans and the _id index alike.
+    expect((await coll.find({}, { session, sort: { _id: 1 } }).toArray()).map((d) => [d._id, d.balance])).toEqual([
+      ['a', 100],
+      ['b', 0],
+      ['z', 5],
+    ]);
+    expect(await coll.findOne({ _id: 'a' } as Document, { session })).toEqual({ _id: 'a', balance: 100 });
+    expect(await coll.findOne({ balance: 100 }, { session })).toEqual({ _id: 'a', balance: 100 });
+    expect(await coll.findOne({ _id: 'new' } as Document, { session })).toBeNull();
+    // Writing a document changed since the snapshot is a write conflict, retryable.
+    const err = await coll.updateOne({ _id: 'a' } as Document, { $inc: { balance: 1 } }, { session }).catch((x) => x);
+    expect(err).toMatchObject({ code: 112, codeName: 'WriteConflict' });
+    expect(err.hasErrorLabel('TransientTransactionError')).toBe(true);
+    await session.abortTransaction().catch(() => undefined);
+    await session.endSession();
+    expect(await balances()).toEqual([
+      ['a', 1],
+      ['b', 0],
+      ['new', 9],
+    ]);
+  });
+});

@@ -21,6 +21,11 @@ export function nextVersion(): number {
   return versionCounter++;
 }
 
+/** The newest version handed out so far: a transaction's snapshot. */
+export function currentVersion(): number {
+  return versionCounter - 1;
+}
+
 export interface IndexSpec {
   v?: number;
   key: Record<string, unknown>;
@@ -394,8 +399,12 @@ export class Collection {
   }
 
   /** Inserts or replaces a document (uniqueness must already be checked). */
+  /** Told about every document version that a write replaces or deletes (transactions' snapshots keep them). */
+  onSupersede?: (coll: Collection, old: StoredDoc, at: number) => void;
+
   put(doc: StoredDoc): void {
     const old = this.docs.get(doc.id);
+    if (old) this.onSupersede?.(this, old, doc.ver);
     if (old) for (const idx of this.indexes) idx.remove(old);
     this.docs.set(doc.id, doc);
     for (const idx of this.indexes) idx.add(doc);
@@ -404,6 +413,7 @@ export class Collection {
   delete(id: string): StoredDoc | undefined {
     const old = this.docs.get(id);
     if (!old) return undefined;
+    this.onSupersede?.(this, old, nextVersion());
     for (const idx of this.indexes) idx.remove(old);
     this.docs.delete(id);
     return old;

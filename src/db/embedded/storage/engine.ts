@@ -2,7 +2,7 @@
 // keep indexes, uniqueness and the journal in step, and the TTL sweeper.
 import { BSON, Document } from 'bson';
 import { ErrorCodes, MongoServerError, fail } from '../errors';
-import { Collection, IndexSpec, StoredDoc, nextVersion } from './collection';
+import { Collection, IndexSpec, StoredDoc, currentVersion, nextVersion } from './collection';
 import { Journal, JournalRecord, encodeRecord } from './journal';
 import { ReadView, findDocs, viewGet } from './query';
 import { keyOf, valuesAtPath } from './values';
@@ -51,6 +51,7 @@ export class Engine {
     let colls = this.dbs.get(db);
     if (!colls) this.dbs.set(db, (colls = new Map()));
     c = new Collection(db, name, options);
+    c.onSupersede = (coll, old, at) => this.recordSuperseded(coll, old, at);
     colls.set(name, c);
     this.journal?.append({ o: 'c', ns: c.ns, options });
     return c;
@@ -79,6 +80,52 @@ export class Engine {
   dropIndex(coll: Collection, name: string): void {
     coll.dropIndex(name);
     this.journal?.append({ o: 'di', ns: coll.ns, name });
+  }
+
+  // ---- versions kept for transactions' snapshots --------------------------------------------
+
+  /** ns → id → replaced or deleted versions, with the version that superseded each. */
+  readonly history = new Map<string, Map<string, { doc: StoredDoc; until: number }[]>>();
+
+  private oldestActiveSnapshot(): number | undefined {
+    let min: number | undefined;
+    for (const t of this.transactions.values()) if (t.state === 'active' && (min === undefined || t.snapshot < min)) min = t.snapshot;
+    return min;
+  }
+
+  private recordSuperseded(coll: Collection, old: StoredDoc, at: number): void {
+    const oldest = this.oldestActiveSnapshot();
+    if (oldest === undefined) return;
+    let byId = this.history.get(coll.ns);
+    if (!byId) this.history.set(coll.ns, (byId = new Map()));
+    const list = byId.get(old.id);
+    if (list) list.push({ doc: old, until: at });
+    else byId.set(old.id, [{ doc: old, until: at }]);
+  }
+
+  /** The version of a document that a snapshot taken at `snap` sees. */
+  visibleAt(ns: string, id: string, current: StoredDoc | undefined, snap: number): StoredDoc | undefined {
+    if (current && current.ver <= snap) return current;
+    const list = this.history.get(ns)?.get(id);
+    if (list) for (const h of list) if (h.doc.ver <= snap && snap < h.until) return h.doc;
+    return undefined;
+  }
+
+  /** Forgets versions no active snapshot can see any more. */
+  pruneHistory(): void {
+    const oldest = this.oldestActiveSnapshot();
+    if (oldest === undefined) {
+      this.history.clear();
+      return;
+    }
+    for (const [ns, byId] of this.history) {
+      for (const [id, list] of byId) {
+        const keep = list.filter((h) => h.until > oldest);
+        if (keep.length === 0) byId.delete(id);
+        else if (keep.length !== list.length) byId.set(id, keep);
+      }
+      if (byId.size === 0) this.history.delete(ns);
+    }
   }
 
   // ---- plain writes ------------------------------------------------------------------------
@@ -249,6 +296,8 @@ export class Transaction implements WriteScope {
   private readonly baseVersions = new Map<string, number>();
   state: 'active' | 'committed' | 'aborted' = 'active';
   readonly startedAt = Date.now();
+  /** Reads see committed data as of this version (snapshot isolation). */
+  readonly snapshot = currentVersion();
 
   constructor(
     private readonly engine: Engine,
@@ -262,12 +311,28 @@ export class Transaction implements WriteScope {
   }
 
   view(db: string, name: string): ReadView {
-    return { coll: this.engine.collection(db, name), overlay: this.overlays.get(`${db}.${name}`) };
+    const ns = `${db}.${name}`;
+    return {
+      coll: this.engine.collection(db, name),
+      overlay: this.overlays.get(ns),
+      snapshot: {
+        resolve: (id, current) => this.engine.visibleAt(ns, id, current, this.snapshot),
+        changedIds: () => this.engine.history.get(ns)?.keys() ?? [],
+      },
+    };
   }
 
+  /** Records the version a write builds on; writing over a change made since the snapshot is a write conflict. */
   private touch(ns: string, coll: Collection | undefined, id: string): void {
     const k = ns + '|' + id;
-    if (!this.baseVersions.has(k)) this.baseVersions.set(k, coll?.docs.get(id)?.ver ?? 0);
+    if (this.baseVersions.has(k)) return;
+    const current = coll?.docs.get(id);
+    const seen = this.engine.visibleAt(ns, id, current, this.snapshot);
+    if ((current?.ver ?? 0) !== (seen?.ver ?? 0)) {
+      this.abort();
+      throw new MongoServerError(ErrorCodes.WriteConflict, 'Write conflict during plan execution and yielding is disabled. :: Please retry your operation or multi-document transaction.', {}, TRANSIENT);
+    }
+    this.baseVersions.set(k, current?.ver ?? 0);
   }
 
   private checkUnique(coll: Collection, ns: string, doc: StoredDoc): void {
@@ -318,7 +383,7 @@ export class Transaction implements WriteScope {
       const [db, name] = splitNs(k.slice(0, bar));
       const current = this.engine.collection(db, name)?.docs.get(k.slice(bar + 1))?.ver ?? 0;
       if (current !== ver) {
-        this.state = 'aborted';
+        this.abort();
         throw new MongoServerError(ErrorCodes.WriteConflict, 'Write conflict during plan execution and yielding is disabled. :: Please retry your operation or multi-document transaction.', {}, TRANSIENT);
       }
     }
@@ -332,7 +397,7 @@ export class Transaction implements WriteScope {
         try {
           coll.checkUnique(d.obj, d.id, (other) => !overlay.has(other));
         } catch (e) {
-          this.state = 'aborted';
+          this.abort();
           throw e;
         }
       }
@@ -356,10 +421,12 @@ export class Transaction implements WriteScope {
     }
     if (ops.length) this.engine.journal?.append({ o: 't', ops });
     this.state = 'committed';
+    this.engine.pruneHistory();
   }
 
   abort(): void {
     this.overlays.clear();
     this.state = 'aborted';
+    this.engine.pruneHistory();
   }
 }

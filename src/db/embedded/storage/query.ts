@@ -15,11 +15,21 @@ export const MINGO_OPTIONS: MingoOptions = { scriptEnabled: false, useStrictMode
 export interface ReadView {
   coll: Collection | undefined;
   overlay?: Map<string, StoredDoc | null>;
+  /** A transaction's snapshot: which version of a document it sees, and ids changed since it began. */
+  snapshot?: SnapshotView;
+}
+
+export interface SnapshotView {
+  /** The version of document `id` visible in the snapshot (`current` is the committed one). */
+  resolve(id: string, current: StoredDoc | undefined): StoredDoc | undefined;
+  /** Ids of documents replaced or deleted since the snapshot (their old versions may match). */
+  changedIds(): Iterable<string>;
 }
 
 export function viewGet(view: ReadView, id: string): StoredDoc | undefined {
   if (view.overlay?.has(id)) return view.overlay.get(id) ?? undefined;
-  return view.coll?.docs.get(id);
+  const current = view.coll?.docs.get(id);
+  return view.snapshot ? view.snapshot.resolve(id, current) : current;
 }
 
 // ---- filters -------------------------------------------------------------------------------
@@ -298,7 +308,7 @@ export function findDocs(view: ReadView, opts: FindOptions): FindResult {
       }
     : baseTest;
   const hasSort = !!opts.sort && Object.keys(opts.sort).length > 0;
-  const overlayActive = !!view.overlay && view.overlay.size > 0;
+  const overlayActive = (!!view.overlay && view.overlay.size > 0) || !!view.snapshot;
   // An index orders strings in binary order, so a collated sort is done in memory.
   const collated = !!collatorFor(opts.collation);
   let p = plan(view.coll, opts.filter, hasSort && !overlayActive && !collated ? opts.sort : undefined);
@@ -324,21 +334,34 @@ export function findDocs(view: ReadView, opts: FindOptions): FindResult {
   };
 
   const coll = view.coll;
+  const snap = view.snapshot;
+  const seen = snap ? new Set<string>() : undefined;
+  const visible = (id: string, current: StoredDoc | undefined): StoredDoc | undefined => {
+    if (!snap) return current;
+    seen!.add(id);
+    return snap.resolve(id, current);
+  };
+  let going = true;
   if (p.ids) {
     for (const id of p.ids) {
       keysExamined++;
       if (view.overlay?.has(id)) continue;
-      if (!consider(coll?.docs.get(id))) break;
+      if (!(going = consider(visible(id, coll?.docs.get(id))))) break;
     }
-    if (view.overlay) for (const d of view.overlay.values()) if (d && (needAll || out.length < limit) && !consider(d)) break;
-  } else {
-    if (coll)
-      for (const d of coll.docs.values()) {
-        if (view.overlay?.has(d.id)) continue;
-        if (!consider(d)) break;
-      }
-    if (view.overlay) for (const d of view.overlay.values()) if (d && (needAll || out.length < limit) && !consider(d)) break;
+  } else if (coll) {
+    for (const d of coll.docs.values()) {
+      if (view.overlay?.has(d.id)) continue;
+      if (!(going = consider(visible(d.id, d)))) break;
+    }
   }
+  // Old versions of documents changed since the snapshot may match where the current ones do not.
+  if (snap && going)
+    for (const id of snap.changedIds()) {
+      if (seen!.has(id) || view.overlay?.has(id)) continue;
+      seen!.add(id);
+      if (!(going = consider(snap.resolve(id, coll?.docs.get(id))))) break;
+    }
+  if (view.overlay && going) for (const d of view.overlay.values()) if (d && (needAll || out.length < limit) && !consider(d)) break;
   let docs = out;
   if (needAll) {
     const cmp = sortComparator(opts.sort!, scores, opts.collation);
