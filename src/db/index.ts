@@ -42,7 +42,9 @@ export async function openDatabase(config: Pick<Config, 'mongodbUri' | 'dbName' 
     uri = engine.uri;
   }
   try {
-    await mongoose.connect(uri, { dbName: config.dbName, serverSelectionTimeoutMS: 10_000 });
+    // A real deployment acknowledges writes on a majority of the replica set (DESIGN.md).
+    const durability = engine ? {} : { writeConcern: { w: 'majority' as const } };
+    await mongoose.connect(uri, { dbName: config.dbName, serverSelectionTimeoutMS: 10_000, ...durability });
     await Promise.all(Object.values(mongoose.models).map((m) => m.init()));
   } catch (error) {
     await engine?.stop();

@@ -88,3 +88,31 @@ describe('every literal translation key in the code and views', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('the shared partials', () => {
+  const ejs = require('ejs') as typeof import('ejs');
+  const path = require('node:path') as typeof import('node:path');
+  const render = (partial: string, data: Record<string, unknown>) =>
+    ejs.renderFile(path.join(__dirname, '../../views/partials', `${partial}.ejs`), { t: (key: string, o?: Record<string, unknown>) => (o ? `${key} ${JSON.stringify(o)}` : key), ...data });
+
+  it('pagination keeps the filters, escaped, and links the neighbours', async () => {
+    const html = await render('pagination', { page: 2, pages: 3, baseUrl: '/admin/users', query: { q: '"><script>', role: 'hr', empty: '' } });
+    expect(html).toContain('href="/admin/users?q=%22%3E%3Cscript%3E&amp;role=hr&amp;page=1" rel="prev"');
+    expect(html).toContain('href="/admin/users?q=%22%3E%3Cscript%3E&amp;role=hr&amp;page=3" rel="next"');
+    expect(html).not.toContain('<script>');
+    expect(await render('pagination', { page: 1, pages: 1, baseUrl: '/x' })).not.toContain('<nav');
+  });
+
+  it('a field shows its translated error, tied to the input, and escapes the value', async () => {
+    const html = await render('field', { name: 'email', label: 'Email', value: '"><img src=x>', error: 'common.validation.email', required: true });
+    expect(html).toContain('aria-invalid="true"');
+    expect(html).toContain('aria-describedby="field-email-error"');
+    expect(html).toContain('<p class="field-error" id="field-email-error">common.validation.email</p>');
+    expect(html).toContain('value="&#34;&gt;&lt;img src=x&gt;"');
+  });
+
+  it('a password field never echoes what was typed', async () => {
+    const html = await render('field', { name: 'password', label: 'Kata sandi', type: 'password', value: 'Rahasia#123' });
+    expect(html).not.toContain('Rahasia#123');
+  });
+});
