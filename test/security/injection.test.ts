@@ -101,6 +101,21 @@ describe('operator objects and dangerous keys', () => {
   });
 });
 
+describe('pages about "my" data', () => {
+  it('ignore any user id in the request: the person is always the session\'s', async () => {
+    const learner = await w.agent('learner');
+    const other = w.ids.personInA;
+    const otherDoc = await mongoose.connection.collection('users').findOne({ _id: new mongoose.Types.ObjectId(other) });
+    const mine = ['/data-saya', '/data-saya/unduh', '/account/password', '/account/mfa'];
+    for (const path of mine) {
+      const res = await learner.get(`${path}?id=${other}&userId=${other}&user=${other}&akun=${other}`);
+      expect({ path, status: res.status < 500 }).toEqual({ path, status: true });
+      expect({ path, leaks: res.text.includes(String(otherDoc!.name)) || res.text.includes(String(otherDoc!.nip)) }).toEqual({ path, leaks: false });
+    }
+    expect((await learner.get(`/data-saya?userId=${other}`)).text).toContain('Akun learner'); // the page does show a person: the session's
+  });
+});
+
 describe('redirect targets', () => {
   const HOSTILE = ['//evil.example', '//evil.example/login', 'https://evil.example/', 'http:evil.example', '/\\evil.example', '\\\\evil.example', '/\t/evil.example', '/\n/evil.example', 'javascript:alert(1)', ' //evil.example', '/%0d%0aSet-Cookie:x=1', 'data:text/html,<script>alert(1)</script>'];
   const isSameOrigin = (location: string) => location.startsWith('/') && new URL(location, BASE).origin === BASE && !/[\r\n\t\\]/.test(location) && !location.startsWith('//');

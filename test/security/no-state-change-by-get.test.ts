@@ -2,7 +2,7 @@
 // inventory (ids filled from the seeded world: own, foreign and missing) and follows every link it
 // finds on the pages; afterwards every collection is as it was, but the logs and the sessions.
 import { listRoutes, routeKey } from '../../src/web/route-inventory';
-import { crawl, snapshotDatabase } from '../support/crawl';
+import { crawl, formsWithoutCsrf, snapshotDatabase } from '../support/crawl';
 import type { Agent } from '../support/auth';
 import { concretePath, createWorld, MATRIX_ROLES, missingIdRules, type MatrixRole, type World } from './support/world';
 
@@ -25,6 +25,7 @@ describe('GET requests', () => {
     expect(missingIdRules(gets)).toEqual([]);
     const requested = new Set<string>();
     let pagesSeen = 0;
+    const missingTokens = new Set<string>();
     for (const role of MATRIX_ROLES) {
       const start = gets.flatMap((r) => (['own', 'foreign', 'missing'] as const).map((which) => concretePath(w, r, role, which))).filter((p): p is string => !!p);
       const result = await crawl(agents.get(role)!, start, { maxPages: 150 });
@@ -33,6 +34,8 @@ describe('GET requests', () => {
         expect({ role, path, status }).not.toEqual({ role, path, status: 500 });
       }
       pagesSeen += result.pages.size;
+      // Every state-changing form on the way carries its CSRF token.
+      for (const [path, html] of result.pages) for (const form of formsWithoutCsrf(html, path)) missingTokens.add(`${role} ${path}: ${form}`);
     }
     expect(await snapshotDatabase(w.t.db, MAY_CHANGE)).toEqual(before);
     // Every GET route of the inventory was among the requests, and links led beyond them.
@@ -40,6 +43,7 @@ describe('GET requests', () => {
     expect(unrequested).toEqual([]);
     expect(requested.size).toBeGreaterThan(gets.length);
     expect(pagesSeen).toBeGreaterThan(20);
+    expect([...missingTokens]).toEqual([]);
   }, 120_000);
 
   it('notices a change when a GET does write (the snapshot is sensitive)', async () => {

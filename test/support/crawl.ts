@@ -45,6 +45,14 @@ export function getFormTargets(html: string, from = '/'): string[] {
     .filter((p): p is string => p !== undefined);
 }
 
+/** The state-changing forms of a page that carry no CSRF token field (they could only fail, or be forged). */
+export function formsWithoutCsrf(html: string, from = '/'): string[] {
+  return elements(html)
+    .filter((e) => e.name === 'form' && (e.attribs.method ?? 'get').toLowerCase() === 'post')
+    .filter((form) => DomUtils.findAll((e) => e.name === 'input' && e.attribs.name === '_csrf' && !!e.attribs.value, form.children).length === 0)
+    .map((form) => `POST ${sameOriginPath(form.attribs.action ?? from, from) ?? form.attribs.action}`);
+}
+
 /** Same-origin paths of the `<a href>` links on a page. */
 export function linksIn(html: string, from = '/'): string[] {
   return elements(html)
