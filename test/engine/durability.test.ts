@@ -109,6 +109,17 @@ describeEmbedded('durability', () => {
     await kill9(r);
   });
 
+  it('refuses a second engine on a data directory in use', async () => {
+    const r = await startCli(dir);
+    await expect(startCli(dir)).rejects.toThrow(/in use by process/);
+    const { startEmbeddedMongo } = await import('../../src/db/embedded');
+    await expect(startEmbeddedMongo({ dataDir: dir })).rejects.toThrow(/in use by process/);
+    await kill9(r);
+    // After a crash the stale lock is taken over.
+    const again = await startCli(dir);
+    await kill9(again);
+  });
+
   it('compacts on a clean stop and ignores a torn record at the end of the journal', async () => {
     let r = await startCli(dir);
     let client = await MongoClient.connect(r.uri);

@@ -61,8 +61,8 @@ export class EmbeddedServer {
 
   async start(): Promise<void> {
     if (this.options.dataDir) {
-      const records = Journal.load(this.options.dataDir);
       const journal = new Journal({ dir: this.options.dataDir, compactBytes: this.options.compactBytes });
+      const records = Journal.load(this.options.dataDir);
       this.engine.replay(records);
       this.engine.attachJournal(journal);
     }
