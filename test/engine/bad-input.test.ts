@@ -106,6 +106,29 @@ class RawClient {
 
 // ---- tests -----------------------------------------------------------------------------------
 
+function opQuery(ns: string, query: Document): Buffer {
+  const nsBuf = Buffer.from(ns + '\0');
+  const body = Buffer.from(BSON.serialize(query));
+  const head = Buffer.alloc(20);
+  head.writeInt32LE(16 + 4 + nsBuf.length + 8 + body.length, 0);
+  head.writeInt32LE(++requestId, 4);
+  head.writeInt32LE(2004, 12);
+  const skipReturn = Buffer.alloc(8);
+  skipReturn.writeInt32LE(-1, 4);
+  return Buffer.concat([head, nsBuf, skipReturn, body]);
+}
+
+describe('legacy handshake', () => {
+  it('answers OP_QUERY isMaster on admin.$cmd with an OP_REPLY', async () => {
+    const c = new RawClient();
+    const reply = await c.send(opQuery('admin.$cmd', { isMaster: 1, helloOk: true, client: { application: { name: 'raw' } } }));
+    expect(reply).toMatchObject({ ismaster: true, ok: 1, maxWireVersion: expect.any(Number) });
+    expect(reply!.maxWireVersion).toBeGreaterThanOrEqual(21);
+    expect(await c.send(opMsg({ hello: 1, $db: 'admin' }))).toMatchObject({ isWritablePrimary: true, ok: 1 });
+    c.close();
+  });
+});
+
 describe('malformed messages', () => {
   it('answers an unknown command with code 59 and keeps the connection', async () => {
     const c = new RawClient();

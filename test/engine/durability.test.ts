@@ -109,6 +109,19 @@ describeEmbedded('durability', () => {
     await kill9(r);
   });
 
+  it('prints its URI and stops cleanly on SIGINT', async () => {
+    const r = await startCli(dir);
+    expect(r.uri).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+\/\?directConnection=true$/);
+    const client = await MongoClient.connect(r.uri);
+    await client.db('sig').collection('c').insertOne({ _id: 1 } as Document);
+    await client.close();
+    const code = new Promise<number | null>((resolve) => r.child.once('exit', (c) => resolve(c)));
+    r.child.kill('SIGINT');
+    expect(await code).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'engine.lock'))).toBe(false);
+    expect(fs.statSync(path.join(dir, 'snapshot.bson')).size).toBeGreaterThan(0);
+  });
+
   it('refuses a second engine on a data directory in use', async () => {
     const r = await startCli(dir);
     await expect(startCli(dir)).rejects.toThrow(/in use by process/);
