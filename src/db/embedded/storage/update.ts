@@ -81,7 +81,7 @@ export function applyUpdates(olds: StoredDoc[], filter: Document, update: Update
   const isPipeline = Array.isArray(update);
   let modifier: Document = {};
   if (!isPipeline) {
-    modifier = { ...(update as Document) };
+    modifier = keepValueTypes({ ...(update as Document) }, replacementRaw);
     delete modifier.$setOnInsert;
     for (const w of works) {
       checkSameId(modifier, w._id);
@@ -181,6 +181,23 @@ function checkOperandTypes(doc: Document, modifier: Document): void {
   }
 }
 
+const VALUE_OPERATORS = ['$set', '$setOnInsert', '$push', '$addToSet'];
+
+/**
+ * Values that $set/$setOnInsert/$push/$addToSet store keep the BSON number type the client sent
+ * (a Double 1.0 stays a double, a Long stays a long), taken from the update's raw bytes.
+ */
+function keepValueTypes(modifier: Document, raw: Buffer | undefined): Document {
+  if (!raw) return modifier;
+  let wrapped: Document | undefined;
+  for (const op of VALUE_OPERATORS) {
+    if (!isPlainObject(modifier[op])) continue;
+    wrapped ??= deserializeWrapped(raw);
+    if (isPlainObject(wrapped[op])) modifier[op] = retype(modifier[op], wrapped[op]);
+  }
+  return modifier;
+}
+
 /** mingo refuses any $set of `_id`; MongoDB allows setting it to the value it already has. */
 function checkSameId(modifier: Document, id: unknown): void {
   for (const op of ['$set', '$setOnInsert']) {
@@ -227,7 +244,7 @@ export function upsertDocument(filter: Document, update: UpdateSpec, arrayFilter
     const docs = [work];
     if (Array.isArray(update)) mingoUpdateOne(docs, {}, update as never, { arrayFilters }, MINGO_OPTIONS);
     else {
-      const u = update as Document;
+      const u = keepValueTypes({ ...(update as Document) }, replacementRaw);
       let modifier: Document = { ...u };
       if (u.$setOnInsert) {
         modifier.$set = { ...(u.$set ?? {}), ...u.$setOnInsert };
