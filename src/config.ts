@@ -1,5 +1,6 @@
 // Configuration: the whole environment parsed once with zod, typed, and passed to whoever needs it.
 // Nothing else in src/ reads process.env (an ESLint rule says so).
+import crypto from 'node:crypto';
 import { z } from 'zod';
 
 const bool = (fallback: boolean) =>
@@ -35,6 +36,8 @@ const envSchema = z.object({
   LOGIN_IP_MAX_ATTEMPTS: int(100, 10, 100000),
   // Second factor for admin, curator and HR accounts: on by default in production only.
   MFA_REQUIRED: z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional(),
+  // Key of the TOTP secrets at rest (AES-256-GCM) and of the recovery-code pepper: 32 bytes, base64 or hex.
+  MFA_ENCRYPTION_KEY: z.string().optional(),
   PRIVACY_OFFICER_NAME: z.string().default('Pejabat Pelindungan Data Pribadi, BKPSDM Kota Medan'),
   PRIVACY_OFFICER_EMAIL: z.email().default('ppdp.bkpsdm@pemkomedan.go.id'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
@@ -73,6 +76,8 @@ export interface Config {
   passwordPolicy: PasswordPolicy;
   login: { maxFailures: number; failureWindowMinutes: number; lockMinutes: number; ipMaxAttempts: number };
   mfaRequired: boolean;
+  /** 32 bytes; the second factor derives its encryption key and recovery-code pepper from it. Never log it. */
+  mfaEncryptionKey: Buffer;
   privacyOfficer: { name: string; email: string };
   logLevel: string;
   seedDemoData: boolean;
@@ -100,6 +105,19 @@ export class ConfigError extends Error {
 // A fixed development secret keeps sessions across restarts on a laptop; production must set its own.
 const DEV_SESSION_SECRET = 'binaasn-development-session-secret-not-for-production';
 
+// Outside production a fixed key derived from a public string: data sealed with it is not protected,
+// which is fine for a laptop and tests; production refuses to start without its own key.
+const DEV_MFA_KEY = crypto.createHash('sha256').update('binaasn-development-mfa-key-not-for-production').digest();
+
+/** 32 bytes written as 64 hex digits or as base64 (standard or URL-safe); undefined otherwise. */
+export function parseKey32(text: string): Buffer | undefined {
+  const trimmed = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, 'hex');
+  if (!/^[A-Za-z0-9+/_-]{43}={0,1}$/.test(trimmed)) return undefined;
+  const bytes = Buffer.from(trimmed.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  return bytes.length === 32 ? bytes : undefined;
+}
+
 function parseTrustProxy(value: string): boolean | number | string[] {
   const trimmed = value.trim();
   if (trimmed === '' || trimmed === 'false') return false;
@@ -120,6 +138,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   if (isProduction && !e.MONGODB_URI) problems.push('MONGODB_URI: required in production (the embedded engine is for development and tests)');
   if (isProduction && !e.SESSION_SECRET) problems.push('SESSION_SECRET: required in production (at least 32 characters)');
+  const mfaKey = e.MFA_ENCRYPTION_KEY === undefined ? undefined : parseKey32(e.MFA_ENCRYPTION_KEY);
+  if (e.MFA_ENCRYPTION_KEY !== undefined && !mfaKey) problems.push('MFA_ENCRYPTION_KEY: must be 32 bytes, as 64 hex digits or 44 base64 characters (e.g. `openssl rand -base64 32`)');
+  else if (isProduction && !mfaKey) problems.push('MFA_ENCRYPTION_KEY: required in production (32 bytes, base64 or hex; it encrypts the second-factor secrets)');
   if (e.TRUST_PROXY.trim() === 'true') problems.push('TRUST_PROXY: name the proxy hops (a number or addresses), not "true"');
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -144,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ipMaxAttempts: e.LOGIN_IP_MAX_ATTEMPTS,
     },
     mfaRequired: e.MFA_REQUIRED === undefined ? isProduction : ['true', '1', 'yes'].includes(e.MFA_REQUIRED),
+    mfaEncryptionKey: mfaKey ?? DEV_MFA_KEY,
     privacyOfficer: { name: e.PRIVACY_OFFICER_NAME, email: e.PRIVACY_OFFICER_EMAIL },
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     seedDemoData: e.SEED_DEMO_DATA,

@@ -4,12 +4,14 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import { z } from 'zod';
 import type { RouteDeps } from '../app';
 import type { Config } from '../config';
+import { mfaKeys } from '../mfa/mfa-crypto';
 import { Forbidden } from '../web/errors';
 import { securityEvent } from '../web/logging';
 import { parseInput } from '../web/validation';
 import { loadSessionPerson } from './auth.service';
 import { requireAuth } from './guards';
 import { confirmEnrolment, disableMfa, enrolmentFor, mfaStatus, needsMfa, verifySecondFactor } from './mfa.service';
+import { ipRateLimit } from './rate-limit';
 import { afterSignIn, MFA_LOGIN_PATH, MFA_PENDING_MS, MFA_SETUP_PATH, startSession } from './sign-in-flow';
 import * as throttle from './throttle.service';
 
@@ -20,6 +22,7 @@ const disableForm = z
 
 export function mfaRouter({ config, clock }: RouteDeps): Router {
   const router = Router();
+  const keys = mfaKeys(config.mfaEncryptionKey);
   const lockRule = { max: config.login.maxFailures, windowMs: config.login.failureWindowMinutes * 60_000, lockMs: config.login.lockMinutes * 60_000 };
   const renderCode = (req: Request, res: Response, status: number, error?: string, fieldErrors: Record<string, string> = {}) =>
     res.status(status).render('auth/mfa-login', { title: req.t('auth.mfa.loginTitle'), error, fieldErrors });
@@ -27,20 +30,33 @@ export function mfaRouter({ config, clock }: RouteDeps): Router {
     const pending = req.session?.mfaPending;
     return pending && clock().getTime() - pending.startedAt <= MFA_PENDING_MS ? pending : undefined;
   };
+  // The code step counts against the same per-IP budget as the password step (one counter in MongoDB).
+  const limitByIp = ipRateLimit({
+    max: config.login.ipMaxAttempts,
+    windowMinutes: config.login.failureWindowMinutes,
+    clock,
+    onLimit: (req, res) => {
+      securityEvent(req, 'login.rateLimited');
+      renderCode(req, res, 429, req.t('auth.login.tooManyAttempts'));
+    },
+  });
 
   router.get(MFA_LOGIN_PATH, (req, res) => {
     if (!pendingOf(req)) return res.redirect('/login');
     renderCode(req, res, 200);
   });
 
-  router.post(MFA_LOGIN_PATH, async (req, res) => {
+  router.post(MFA_LOGIN_PATH, limitByIp, async (req, res) => {
     const pending = pendingOf(req);
     if (!pending) return res.redirect('/login');
     const input = parseInput(codeForm, req.body);
     if (!input.ok) return renderCode(req, res, 422, undefined, input.errors);
     const key = throttle.accountKey(`mfa:${pending.userId}`);
     if (await throttle.lockedUntil(key, clock())) return renderCode(req, res, 429, req.t('auth.login.locked', { minutes: config.login.lockMinutes }));
-    if (!(await verifySecondFactor(pending.userId, input.data.code, clock()))) {
+    const verdict = await verifySecondFactor(keys, pending.userId, input.data.code, clock());
+    if (!verdict.ok) {
+      // A stored secret that does not open means a wrong MFA_ENCRYPTION_KEY or damaged data: tell operators.
+      if (verdict.reason === 'unreadable') securityEvent(req, 'mfa.secretUnreadable', { userId: pending.userId }, 'warn');
       const state = await throttle.countEvent(key, clock(), lockRule);
       securityEvent(req, state.lockedUntil ? 'login.mfaLockout' : 'login.mfaFailed', { userId: pending.userId });
       return state.lockedUntil ? renderCode(req, res, 429, req.t('auth.login.locked', { minutes: config.login.lockMinutes })) : renderCode(req, res, 401, req.t('auth.mfa.wrongCode'));
@@ -49,15 +65,16 @@ export function mfaRouter({ config, clock }: RouteDeps): Router {
     if (!person) return res.redirect('/login');
     await throttle.reset(key);
     await startSession(req, person, clock());
-    securityEvent(req, 'login.succeeded', { userId: person.actor.id, mfa: true }, 'info');
+    securityEvent(req, 'login.succeeded', { userId: person.actor.id, mfa: verdict.method }, 'info');
     res.redirect(afterSignIn(pending.returnTo, person));
   });
 
   const renderSetup = async (req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}) => {
     const current = await mfaStatus(req.user!);
     // The pending secret lives in the session until confirmed: showing this page changes no data.
-    const enrolment = current.isEnabled ? undefined : await enrolmentFor(req.user!, extra.restart === true ? undefined : req.session.mfaPendingSecret);
-    if (enrolment) req.session.mfaPendingSecret = enrolment.secret;
+    const enrolment = current.isEnabled ? undefined : await enrolmentFor(keys, req.user!, extra.restart === true ? undefined : req.session.mfaPendingSecret);
+    if (enrolment) req.session.mfaPendingSecret = enrolment.sealedPending; // sealed: the session store never holds it in clear
+    else delete req.session.mfaPendingSecret;
     const canDisable = !(config.mfaRequired && needsMfa(req.user!));
     res.status(status).render('auth/mfa-setup', { title: req.t('auth.mfa.setupTitle'), mfa: current, enrolment, canDisable, fieldErrors: {}, recoveryCodes: undefined, ...extra });
   };
@@ -68,7 +85,7 @@ export function mfaRouter({ config, clock }: RouteDeps): Router {
   router.post(`${MFA_SETUP_PATH}/confirm`, requireAuth, async (req, res) => {
     const input = parseInput(codeForm, req.body);
     if (!input.ok) return renderSetup(req, res, 422, { fieldErrors: input.errors });
-    const codes = await confirmEnrolment(req.user!, req.session.mfaPendingSecret, input.data.code, clock());
+    const codes = await confirmEnrolment(keys, req.user!, req.session.mfaPendingSecret, input.data.code, clock());
     if (!codes) return renderSetup(req, res, 422, { fieldErrors: { code: 'auth.mfa.wrongCode' } });
     delete req.session.mfaPendingSecret;
     req.session.isMfaEnabled = true;
@@ -80,7 +97,7 @@ export function mfaRouter({ config, clock }: RouteDeps): Router {
     if (config.mfaRequired && needsMfa(req.user!)) throw new Forbidden('auth.mfa.required');
     const input = parseInput(disableForm, req.body);
     if (!input.ok) return renderSetup(req, res, 422, { fieldErrors: input.errors });
-    if (!(await disableMfa(req.user!, input.data.password, input.data.code, clock()))) return renderSetup(req, res, 422, { fieldErrors: { code: 'auth.mfa.disableRefused' } });
+    if (!(await disableMfa(keys, req.user!, input.data.password, input.data.code, clock()))) return renderSetup(req, res, 422, { fieldErrors: { code: 'auth.mfa.disableRefused' } });
     req.session.isMfaEnabled = false;
     securityEvent(req, 'mfa.disabled', {}, 'info');
     req.flash('success', req.t('auth.mfa.disabled'));

@@ -1,12 +1,15 @@
 // Second factor: TOTP (RFC 6238, any authenticator app) with one-time recovery codes. Required of
 // admin, curator and HR accounts when MFA_REQUIRED is on; available to everyone otherwise.
+// At rest the TOTP secret is sealed (AES-256-GCM) and recovery codes are peppered HMACs
+// (src/mfa/mfa-crypto.ts); neither is ever logged, and the secret is shown only during enrolment.
 import crypto from 'node:crypto';
 import { trusted } from 'mongoose';
 import QRCode from 'qrcode';
+import { hashRecoveryCode, isSealed, matchRecoveryCode, openSecret, sealSecret, type MfaKeys } from '../mfa/mfa-crypto';
 import { User, type Role } from '../users/user.model';
 import type { Actor } from './actor';
 import { verifyPassword } from './password';
-import { generateTotpSecret, matchTotp, totpUri } from './totp';
+import { generateTotpSecret, isTotpSecret, matchTotp, totpUri } from './totp';
 
 export const MFA_ROLES: Role[] = ['admin', 'curator', 'hr'];
 const RECOVERY_CODE_COUNT = 10;
@@ -15,8 +18,6 @@ const ISSUER = 'BinaASN';
 export function needsMfa(actor: Actor): boolean {
   return actor.roles.some((r) => MFA_ROLES.includes(r));
 }
-
-const hashCode = (code: string) => crypto.createHash('sha256').update(code.toLowerCase().replace(/[^a-z0-9]/g, '')).digest('hex');
 
 function newRecoveryCode(): string {
   const raw = crypto.randomBytes(8).toString('hex'); // 64 bits
@@ -34,61 +35,119 @@ export async function mfaStatus(actor: Actor): Promise<MfaStatus> {
 }
 
 export interface Enrolment {
+  /** The secret in base32, shown as text beside the QR code (for apps that cannot scan). */
   secret: string;
+  /** The same secret sealed for this person's session, where it waits until confirmed. */
+  sealedPending: string;
   qrDataUrl: string;
 }
 
 /**
- * The enrolment in progress as a QR code and as text: the pending secret kept in the person's
- * session, or a new one. Writes nothing, because the enrolment page is a GET (SECURITY.md).
+ * The enrolment in progress as a QR code and as text: the pending secret kept (sealed) in the
+ * person's session, or a new one. Writes nothing, because the enrolment page is a GET (SECURITY.md).
  */
-export async function enrolmentFor(actor: Actor, pendingSecret?: string): Promise<Enrolment> {
+export async function enrolmentFor(keys: MfaKeys, actor: Actor, sealedPending?: string): Promise<Enrolment> {
   const user = await User.findById(actor.id, { email: 1, nip: 1 }).lean();
-  const secret = pendingSecret ?? generateTotpSecret();
+  const kept = sealedPending ? openSecret(keys, actor.id, 'pending', sealedPending) : undefined;
+  const secret = kept && isTotpSecret(kept) ? kept : generateTotpSecret();
   const uri = totpUri(ISSUER, user?.email ?? user?.nip ?? actor.name, secret);
   // SVG rather than PNG: a fifth of the CPU per page (no deflate), and an <img> never runs SVG scripts.
   const svg = await QRCode.toString(uri, { type: 'svg', margin: 1, width: 220 });
-  return { secret, qrDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` };
+  return {
+    secret,
+    sealedPending: secret === kept ? sealedPending! : sealSecret(keys, actor.id, 'pending', secret),
+    qrDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`,
+  };
 }
 
-/** Confirms enrolment with a first code; returns the recovery codes, shown once. */
-export async function confirmEnrolment(actor: Actor, secret: string | undefined, code: string, now: Date): Promise<string[] | undefined> {
-  if (!secret) return undefined;
+/**
+ * Confirms enrolment with a first code; returns the recovery codes, shown once and stored only as
+ * peppered hashes. Refused (undefined) when the code is wrong or the person already has a second
+ * factor (a second tab cannot silently replace it).
+ */
+export async function confirmEnrolment(keys: MfaKeys, actor: Actor, sealedPending: string | undefined, code: string, now: Date): Promise<string[] | undefined> {
+  const secret = sealedPending ? openSecret(keys, actor.id, 'pending', sealedPending) : undefined;
+  if (!secret || !isTotpSecret(secret)) return undefined;
   const step = matchTotp(secret, code.trim(), now);
   if (step === undefined) return undefined;
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
-  await User.updateOne(
-    { _id: actor.id },
-    { $set: { 'mfa.enabled': true, 'mfa.secret': secret, 'mfa.lastUsedStep': step, 'mfa.recoveryCodeHashes': codes.map(hashCode) }, $unset: { 'mfa.pendingSecret': 1 } },
+  const saved = await User.updateOne(
+    { _id: actor.id, 'mfa.enabled': trusted({ $ne: true }) },
+    {
+      $set: { 'mfa.enabled': true, 'mfa.secret': sealSecret(keys, actor.id, 'enrolled', secret), 'mfa.lastUsedStep': step, 'mfa.recoveryCodeHashes': codes.map((c) => hashRecoveryCode(keys, c)) },
+      $unset: { 'mfa.pendingSecret': 1 },
+    },
   );
-  return codes;
+  return saved.modifiedCount === 1 ? codes : undefined;
+}
+
+export type SecondFactorResult = { ok: true; method: 'totp' | 'recovery' } | { ok: false; reason: 'wrong' | 'unreadable' };
+
+/**
+ * The enrolled secret of a stored value. A legacy plain base32 secret (stored before secrets were
+ * sealed) is sealed in place on first use; a value that neither opens nor is a secret is unreadable
+ * (another key, another person's, or damaged): the caller refuses the code and says so in the log.
+ */
+async function enrolledSecret(keys: MfaKeys, userId: string, stored: string): Promise<string | undefined> {
+  if (isSealed(stored)) {
+    const secret = openSecret(keys, userId, 'enrolled', stored);
+    return secret && isTotpSecret(secret) ? secret : undefined;
+  }
+  if (!isTotpSecret(stored)) return undefined;
+  await User.updateOne({ _id: userId, 'mfa.secret': stored }, { $set: { 'mfa.secret': sealSecret(keys, userId, 'enrolled', stored) } });
+  return stored;
 }
 
 /** Verifies a sign-in's second factor: a TOTP code, or a recovery code (which is then used up). */
-export async function verifySecondFactor(userId: string, code: string, now: Date): Promise<boolean> {
+export async function verifySecondFactor(keys: MfaKeys, userId: string, code: string, now: Date): Promise<SecondFactorResult> {
   const user = await User.findById(userId, { mfa: 1 }).lean();
-  if (!user?.mfa?.enabled || !user.mfa.secret) return false;
+  if (!user?.mfa?.enabled || !user.mfa.secret) return { ok: false, reason: 'wrong' };
+  const secret = await enrolledSecret(keys, userId, user.mfa.secret);
+  if (!secret) return { ok: false, reason: 'unreadable' };
   const trimmed = code.trim();
-  const step = matchTotp(user.mfa.secret, trimmed, now, user.mfa.lastUsedStep ?? undefined); // a used step cannot be replayed
+  const step = matchTotp(secret, trimmed, now, user.mfa.lastUsedStep ?? undefined); // a used step cannot be replayed
   if (step !== undefined) {
     // Conditional on the last used step, so two concurrent uses of one code: only one wins.
     const used = await User.updateOne(
       { _id: user._id, $or: [{ 'mfa.lastUsedStep': trusted({ $exists: false }) }, { 'mfa.lastUsedStep': trusted({ $lt: step }) }] },
       { $set: { 'mfa.lastUsedStep': step } },
     );
-    return used.modifiedCount === 1;
+    return used.modifiedCount === 1 ? { ok: true, method: 'totp' } : { ok: false, reason: 'wrong' };
   }
-  const hash = hashCode(trimmed);
-  if (trimmed.length < 16 || !user.mfa.recoveryCodeHashes?.includes(hash)) return false;
+  if (trimmed.length < 16) return { ok: false, reason: 'wrong' };
+  const hash = matchRecoveryCode(keys, trimmed, user.mfa.recoveryCodeHashes ?? []);
+  if (!hash) return { ok: false, reason: 'wrong' };
+  // Conditional on the hash still being there: of two concurrent uses of one code, only one wins.
   const result = await User.updateOne({ _id: user._id, 'mfa.recoveryCodeHashes': hash }, { $pull: { 'mfa.recoveryCodeHashes': hash } });
-  return result.modifiedCount === 1;
+  return result.modifiedCount === 1 ? { ok: true, method: 'recovery' } : { ok: false, reason: 'wrong' };
 }
 
 /** Turns the second factor off, after the password and a current code. */
-export async function disableMfa(actor: Actor, password: string, code: string, now: Date): Promise<boolean> {
+export async function disableMfa(keys: MfaKeys, actor: Actor, password: string, code: string, now: Date): Promise<boolean> {
   const user = await User.findById(actor.id, { passwordHash: 1 }).lean();
   if (!user || !(await verifyPassword(user.passwordHash, password))) return false;
-  if (!(await verifySecondFactor(actor.id, code, now))) return false;
+  if (!(await verifySecondFactor(keys, actor.id, code, now)).ok) return false;
   await User.updateOne({ _id: actor.id }, { $set: { 'mfa.enabled': false, 'mfa.recoveryCodeHashes': [] }, $unset: { 'mfa.secret': 1, 'mfa.lastUsedStep': 1, 'mfa.pendingSecret': 1 } });
   return true;
+}
+
+/**
+ * Seals every legacy plain secret still in the users collection (run at start-up; idempotent).
+ * Returns how many were sealed and how many were neither sealed nor a usable secret.
+ */
+export async function sealPlainSecrets(keys: MfaKeys): Promise<{ sealed: number; unusable: number }> {
+  const plain = await User.find({ 'mfa.secret': trusted({ $type: 'string', $not: /^v1:/ }) }, { 'mfa.secret': 1 }).lean();
+  let sealed = 0;
+  let unusable = 0;
+  for (const user of plain) {
+    const stored = user.mfa!.secret!;
+    if (!isTotpSecret(stored)) {
+      unusable += 1;
+      continue;
+    }
+    const id = String(user._id);
+    const done = await User.updateOne({ _id: user._id, 'mfa.secret': stored }, { $set: { 'mfa.secret': sealSecret(keys, id, 'enrolled', stored) } });
+    sealed += done.modifiedCount;
+  }
+  return { sealed, unusable };
 }

@@ -1,85 +1,57 @@
-// TOTP (RFC 6238: HMAC-SHA1, 30-second steps, 6 digits) and its base32 secrets (RFC 4648), with
-// node:crypto. Written here because otplib 13's dependencies are ESM-only and do not load in the
-// CommonJS test runner; the algorithm is small and checked against the RFC's test vectors.
-import crypto from 'node:crypto';
+// TOTP (RFC 6238) through the maintained `otpauth` library, with the parameters every authenticator
+// app expects: HMAC-SHA-1, 30-second steps, 6 digits. This wrapper adds only our policy: one step
+// of clock drift either way, and never a step at or before the last one used (no replay).
+import { HOTP, Secret, TOTP } from 'otpauth';
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+const ALGORITHM = 'SHA1';
 const STEP_SECONDS = 30;
 const DIGITS = 6;
+const DRIFT_STEPS = 1;
 
-export function base32Encode(bytes: Buffer): string {
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += ALPHABET[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += ALPHABET[(value << (5 - bits)) & 31];
-  return out;
-}
-
-export function base32Decode(text: string): Buffer {
-  const clean = text.toUpperCase().replace(/[\s=-]/g, '');
-  let bits = 0;
-  let value = 0;
-  const out: number[] = [];
-  for (const char of clean) {
-    const index = ALPHABET.indexOf(char);
-    if (index < 0) throw new Error('not base32');
-    value = (value << 5) | index;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 255);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-}
-
-/** A new secret: 160 random bits, as authenticator apps expect. */
+/** A new secret: 160 random bits (RFC 4226's recommended size), in base32 as apps read it. */
 export function generateTotpSecret(): string {
-  return base32Encode(crypto.randomBytes(20));
+  return new Secret({ size: 20 }).base32;
+}
+
+/** Whether text is a base32 secret the library can use (stored secrets are checked before use). */
+export function isTotpSecret(text: string): boolean {
+  if (!/^[A-Z2-7]{16,128}$/.test(text)) return false;
+  try {
+    return Secret.fromBase32(text).bytes.length >= 10;
+  } catch {
+    return false;
+  }
 }
 
 export function timeStepOf(date: Date): number {
-  return Math.floor(date.getTime() / 1000 / STEP_SECONDS);
+  return TOTP.counter({ period: STEP_SECONDS, timestamp: date.getTime() });
 }
 
-export function hotp(key: Buffer, counter: number, digits = DIGITS): string {
-  const message = Buffer.alloc(8);
-  message.writeBigUInt64BE(BigInt(counter));
-  const mac = crypto.createHmac('sha1', key).update(message).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  const code = (mac.readUInt32BE(offset) & 0x7fffffff) % 10 ** digits;
-  return String(code).padStart(digits, '0');
-}
-
+/** The code for `date` (tests and the enrolment check use it). */
 export function totpCode(secret: string, date: Date): string {
-  return hotp(base32Decode(secret), timeStepOf(date));
+  return TOTP.generate({ secret: Secret.fromBase32(secret), algorithm: ALGORITHM, digits: DIGITS, period: STEP_SECONDS, timestamp: date.getTime() });
 }
 
 /**
  * The time step a code belongs to, accepting one step of clock drift either way, and never a step
  * at or before `afterStep` (a code once used cannot be replayed); undefined when it does not match.
+ * The library compares in constant time; every candidate step is checked, so the time taken does
+ * not tell which step matched.
  */
 export function matchTotp(secret: string, code: string, now: Date, afterStep?: number): number | undefined {
   if (!/^\d{6}$/.test(code)) return undefined;
-  const key = base32Decode(secret);
+  const key = Secret.fromBase32(secret);
   const current = timeStepOf(now);
-  for (const step of [current, current - 1, current + 1]) {
-    if (afterStep !== undefined && step <= afterStep) continue;
-    const expected = Buffer.from(hotp(key, step));
-    if (crypto.timingSafeEqual(expected, Buffer.from(code))) return step;
+  let matched: number | undefined;
+  for (let delta = -DRIFT_STEPS; delta <= DRIFT_STEPS; delta++) {
+    const step = current + delta;
+    const isMatch = HOTP.validate({ token: code, secret: key, algorithm: ALGORITHM, digits: DIGITS, counter: step, window: 0 }) === 0;
+    if (isMatch && (afterStep === undefined || step > afterStep) && matched === undefined) matched = step;
   }
-  return undefined;
+  return matched;
 }
 
+/** The otpauth:// URI an authenticator app reads from the QR code. */
 export function totpUri(issuer: string, label: string, secret: string): string {
-  const params = new URLSearchParams({ secret, issuer, algorithm: 'SHA1', digits: String(DIGITS), period: String(STEP_SECONDS) });
-  return `otpauth://totp/${encodeURIComponent(issuer)}:${encodeURIComponent(label)}?${params.toString()}`;
+  return new TOTP({ issuer, label, secret: Secret.fromBase32(secret), algorithm: ALGORITHM, digits: DIGITS, period: STEP_SECONDS }).toString();
 }

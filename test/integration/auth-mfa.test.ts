@@ -5,6 +5,7 @@ import { createTestApp, type TestApp } from '../support/app';
 import { createUser, DEFAULT_PASSWORD } from '../support/factories';
 import { csrfToken, signIn, signedInAgent, type Agent } from '../support/auth';
 import { User } from '../../src/users/user.model';
+import { hashRecoveryCode, mfaKeys, openSecret } from '../../src/mfa/mfa-crypto';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -44,9 +45,14 @@ describe('with MFA required', () => {
     const { secret, recoveryCodes } = await enrol(agent);
     expect(recoveryCodes).toHaveLength(10);
     const saved = await User.findById(admin._id).lean();
-    expect(saved?.mfa).toMatchObject({ enabled: true, secret });
-    expect(saved?.mfa?.recoveryCodeHashes).toHaveLength(10);
-    expect(JSON.stringify(saved?.mfa)).not.toContain(recoveryCodes[0]);
+    // At rest: the secret sealed for this person, the recovery codes as peppered HMACs only.
+    const keys = mfaKeys(t.config.mfaEncryptionKey);
+    expect(saved?.mfa?.enabled).toBe(true);
+    expect(saved?.mfa?.secret).toMatch(/^v1:[A-Za-z0-9_-]{80,}$/);
+    expect(openSecret(keys, String(admin._id), 'enrolled', saved!.mfa!.secret!)).toBe(secret);
+    expect(saved?.mfa?.recoveryCodeHashes).toEqual(recoveryCodes.map((c) => hashRecoveryCode(keys, c)));
+    expect(JSON.stringify(saved)).not.toContain(secret);
+    for (const c of recoveryCodes) expect(JSON.stringify(saved)).not.toContain(c.replace(/-/g, ''));
     expect((await agent.get('/')).status).toBe(200);
 
     // A new browser: the password alone is not enough.

@@ -1,5 +1,7 @@
 import { ConfigError, loadConfig, loadServerConfig } from '../../src/config';
 
+const PROD_MFA_KEY = Buffer.alloc(32, 7).toString('base64');
+
 describe('loading the configuration', () => {
   it('gives the documented defaults for an empty environment', () => {
     const config = loadConfig({});
@@ -40,13 +42,28 @@ describe('loading the configuration', () => {
   });
 
   it('refuses production without MONGODB_URI and SESSION_SECRET', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/MONGODB_URI: required in production[\s\S]*SESSION_SECRET: required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/MONGODB_URI: required in production[\s\S]*SESSION_SECRET: required in production[\s\S]*MFA_ENCRYPTION_KEY: required in production/);
   });
 
   it('accepts production with a database and a secret', () => {
-    const config = loadConfig({ NODE_ENV: 'production', MONGODB_URI: 'mongodb://db:27017/?replicaSet=rs0', SESSION_SECRET: 'x'.repeat(40), TRUST_PROXY: '1' });
+    const config = loadConfig({ NODE_ENV: 'production', MONGODB_URI: 'mongodb://db:27017/?replicaSet=rs0', SESSION_SECRET: 'x'.repeat(40), MFA_ENCRYPTION_KEY: PROD_MFA_KEY, TRUST_PROXY: '1' });
     expect(config).toMatchObject({ isProduction: true, mongodbUri: 'mongodb://db:27017/?replicaSet=rs0', trustProxy: 1, secureCookies: true, mfaRequired: true });
-    expect(loadConfig({ NODE_ENV: 'production', MONGODB_URI: 'mongodb://db', SESSION_SECRET: 'x'.repeat(40), SECURE_COOKIES: 'false' }).secureCookies).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', MONGODB_URI: 'mongodb://db', SESSION_SECRET: 'x'.repeat(40), MFA_ENCRYPTION_KEY: PROD_MFA_KEY, SECURE_COOKIES: 'false' }).secureCookies).toBe(false);
+  });
+
+  it('reads the second-factor key as base64 or hex, refuses anything but 32 bytes, and has a fixed default outside production', () => {
+    const key = Buffer.from('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f', 'hex');
+    expect(loadConfig({ MFA_ENCRYPTION_KEY: key.toString('base64') }).mfaEncryptionKey).toEqual(key);
+    expect(loadConfig({ MFA_ENCRYPTION_KEY: key.toString('base64url') }).mfaEncryptionKey).toEqual(key);
+    expect(loadConfig({ MFA_ENCRYPTION_KEY: key.toString('hex') }).mfaEncryptionKey).toEqual(key);
+    for (const bad of ['short', Buffer.alloc(16).toString('base64'), Buffer.alloc(33).toString('base64'), 'g'.repeat(64)]) {
+      expect(() => loadConfig({ MFA_ENCRYPTION_KEY: bad })).toThrow(/MFA_ENCRYPTION_KEY: must be 32 bytes/);
+    }
+    expect(loadConfig({}).mfaEncryptionKey).toHaveLength(32);
+    expect(loadConfig({}).mfaEncryptionKey).toEqual(loadConfig({ NODE_ENV: 'test' }).mfaEncryptionKey);
+    const production = { NODE_ENV: 'production', MONGODB_URI: 'mongodb://db', SESSION_SECRET: 'x'.repeat(40) };
+    expect(() => loadConfig(production)).toThrow(/MFA_ENCRYPTION_KEY: required in production/);
+    expect(loadConfig({ ...production, MFA_ENCRYPTION_KEY: key.toString('hex') }).mfaEncryptionKey).toEqual(key);
   });
 
   it('reads a list of trusted proxies and refuses a blanket "true"', () => {
