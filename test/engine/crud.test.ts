@@ -195,3 +195,19 @@ describe('collation', () => {
     expect(agg).toEqual(['citra', 'çelik']);
   });
 });
+
+describe('sorted pages without an index', () => {
+  it('returns the same page as sorting everything', async () => {
+    const coll = e.db.collection('pages');
+    let seed = 7;
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
+    const docs = Array.from({ length: 3000 }, (_, i) => ({ _id: i, score: rand(50), name: `n${rand(1000)}` }));
+    await coll.insertMany(docs);
+    const expected = [...docs].sort((a, b) => b.score - a.score || a._id - b._id).slice(40, 60).map((d) => d._id);
+    const page = await coll.find({}, { projection: { _id: 1 } }).sort({ score: -1, _id: 1 }).skip(40).limit(20).toArray();
+    expect(page.map((d) => d._id)).toEqual(expected);
+    const byTwo = await coll.find({ score: { $lt: 10 } }).sort({ score: 1, name: -1, _id: 1 }).limit(5).toArray();
+    const expectedTwo = docs.filter((d) => d.score < 10).sort((a, b) => a.score - b.score || (a.name < b.name ? 1 : a.name > b.name ? -1 : 0) || a._id - b._id).slice(0, 5);
+    expect(byTwo.map((d) => d._id)).toEqual(expectedTwo.map((d) => d._id));
+  });
+});

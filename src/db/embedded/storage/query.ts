@@ -321,10 +321,27 @@ export function findDocs(view: ReadView, opts: FindOptions): FindResult {
   let docsExamined = 0;
   let skipped = 0;
 
+  // With a small skip+limit, keep only the best documents while scanning (top-k) instead of sorting all.
+  const cmp = needAll ? sortComparator(opts.sort!, scores, opts.collation) : null;
+  const keep = skip + limit;
+  const bounded = !!cmp && keep <= 1000;
   const consider = (d: StoredDoc | undefined): boolean => {
     if (!d) return true;
     docsExamined++;
     if (!test(d.obj, d)) return true;
+    if (bounded) {
+      if (out.length >= keep && cmp!(d, out[out.length - 1]) >= 0) return true;
+      let lo = 0;
+      let hi = out.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (cmp!(out[mid], d) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      out.splice(lo, 0, d);
+      if (out.length > keep) out.pop();
+      return true;
+    }
     if (!needAll && skipped < skip) {
       skipped++;
       return true;
@@ -363,8 +380,8 @@ export function findDocs(view: ReadView, opts: FindOptions): FindResult {
     }
   if (view.overlay && going) for (const d of view.overlay.values()) if (d && (needAll || out.length < limit) && !consider(d)) break;
   let docs = out;
-  if (needAll) {
-    const cmp = sortComparator(opts.sort!, scores, opts.collation);
+  if (bounded) docs = out.slice(skip);
+  else if (needAll) {
     if (cmp) docs.sort(cmp);
     docs = docs.slice(skip, limit === Infinity ? undefined : skip + limit);
   }
