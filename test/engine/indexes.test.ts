@@ -159,6 +159,16 @@ describe('query planning', () => {
     expect(range.executionStats).toMatchObject({ nReturned: 50, totalDocsExamined: 50 });
   });
 
+  it('answers an $or of indexed conditions from the indexes', async () => {
+    const x = await explain({ $or: [{ nip: 'n10' }, { _id: 20 }, { opd: 'opd7', plain: { $lt: 100 } }] });
+    expect(JSON.stringify(x.queryPlanner.winningPlan)).not.toContain('COLLSCAN');
+    expect(x.executionStats.nReturned).toBe(7);
+    expect(x.executionStats.totalDocsExamined).toBeLessThan(200);
+    const half = await explain({ $or: [{ nip: 'n10' }, { plain: 3 }] });
+    expect(JSON.stringify(half.queryPlanner.winningPlan)).toContain('COLLSCAN');
+    expect(half.executionStats.nReturned).toBe(2);
+  });
+
   it('scans the collection when no index fits', async () => {
     const x = await explain({ plain: 5 });
     expect(leaf(x).stage).toBe('COLLSCAN');

@@ -237,6 +237,16 @@ export function plan(coll: Collection | undefined, filter: Document | undefined,
     for (const v of c.values!) for (const id of idx.lookupEq(v)) ids.add(id);
     return { stage, index: idx, ids, bounds: `${c.field}: ${c.kind}` };
   }
+  // $or: when every branch can use an index, the union of the branches' lookups (then the full filter).
+  const or = filter?.$or;
+  if (Array.isArray(or) && or.length > 0 && or.every(isPlainObject)) {
+    const branches = or.map((b) => plan(coll, b as Document));
+    if (branches.every((b) => b.ids)) {
+      const ids = new Set<string>();
+      for (const b of branches) for (const id of b.ids!) ids.add(id);
+      return { stage: 'IXSCAN', index: branches[0].index, ids, bounds: `$or: ${branches.map((b) => b.index?.spec.name).join(', ')}` };
+    }
+  }
   const sortKeys = sort ? Object.keys(sort) : [];
   if (sortKeys.length === 1 && !sortKeys[0].startsWith('$')) {
     const dir = Number(sort![sortKeys[0]]);
