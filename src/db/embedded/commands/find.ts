@@ -77,7 +77,7 @@ export function count(ctx: CommandContext): Document {
   const limit = Math.abs(num(ctx.body.limit, 'limit') ?? 0);
   let n: number;
   if (!query || Object.keys(query).length === 0) {
-    n = view.overlay?.size ? findDocs(view, {}).docs.length : (view.coll?.docs.size ?? 0);
+    n = view.overlay?.size || view.snapshot ? findDocs(view, {}).docs.length : (view.coll?.docs.size ?? 0);
     n = Math.max(0, n - skip);
     if (limit) n = Math.min(n, limit);
   } else {
