@@ -73,7 +73,7 @@ describe('BSON round trips', () => {
   it('stores the number types an update sends ($set, $setOnInsert, $push)', async () => {
     const coll = e.db.collection('settypes');
     await coll.insertOne({ _id: 1, list: [] } as Document);
-    await coll.updateOne({ _id: 1 } as Document, { $set: { d: new Double(1), nested: { l: Long.fromNumber(2), i: new Int32(3) } }, $push: { list: new Double(4) } });
+    await coll.updateOne({ _id: 1 } as Document, { $set: { d: new Double(1), nested: { l: Long.fromNumber(2), i: new Int32(3) } }, $push: { list: new Double(4) } } as Document);
     await coll.updateOne({ _id: 2 } as Document, { $set: { d: new Double(5) }, $setOnInsert: { l: Long.fromNumber(6) } }, { upsert: true });
     const [one, two] = await coll.find({}, RAW).sort({ _id: 1 }).toArray();
     expect(one).toEqual({ _id: new Int32(1), list: [new Double(4)], d: new Double(1), nested: { l: Long.fromNumber(2), i: new Int32(3) } });

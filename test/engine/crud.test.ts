@@ -1,6 +1,6 @@
 // CRUD through the official driver: inserts, query operators, projection, sort/skip/limit,
 // counts, distinct, findOneAndX, deletes — each asserting what MongoDB documents.
-import { ObjectId } from 'mongodb';
+import { Document, ObjectId } from 'mongodb';
 import { EngineUnderTest, openEngine } from './support';
 
 let e: EngineUnderTest;
@@ -202,7 +202,7 @@ describe('sorted pages without an index', () => {
     let seed = 7;
     const rand = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
     const docs = Array.from({ length: 3000 }, (_, i) => ({ _id: i, score: rand(50), name: `n${rand(1000)}` }));
-    await coll.insertMany(docs);
+    await coll.insertMany(docs as unknown as Document[]);
     const expected = [...docs].sort((a, b) => b.score - a.score || a._id - b._id).slice(40, 60).map((d) => d._id);
     const page = await coll.find({}, { projection: { _id: 1 } }).sort({ score: -1, _id: 1 }).skip(40).limit(20).toArray();
     expect(page.map((d) => d._id)).toEqual(expected);
