@@ -151,3 +151,13 @@ describe('BSON order in aggregation', () => {
     expect(facet.desc.map((d: Document) => d._id)).toEqual([5, 4, 3]);
   });
 });
+
+describe('64-bit integers', () => {
+  it('keeps longs beyond 2^53 distinct in unique indexes and lookups', async () => {
+    const coll = e.db.collection('bigints');
+    await coll.createIndex({ k: 1 }, { unique: true });
+    await coll.insertMany([{ k: Long.fromString('9007199254740992') }, { k: Long.fromString('9007199254740993') }]);
+    expect(await coll.countDocuments({ k: Long.fromString('9007199254740993') })).toBe(1);
+    await expect(coll.insertOne({ k: Long.fromString('9007199254740993') })).rejects.toMatchObject({ code: 11000 });
+  });
+});

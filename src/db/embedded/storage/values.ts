@@ -196,9 +196,13 @@ export function keyOf(v: unknown): string {
   switch ((v as Bsonish)._bsontype) {
     case 'ObjectId':
       return 'o' + (v as { toHexString(): string }).toHexString();
+    case 'Long': {
+      // Beyond 2^53 a double cannot hold every long: keep such keys exact.
+      const n = toNumber(v);
+      return Number.isSafeInteger(n) ? 'n' + n : 'n' + String(v);
+    }
     case 'Int32':
     case 'Double':
-    case 'Long':
     case 'Decimal128':
       return 'n' + toNumber(v);
     case 'Binary':
