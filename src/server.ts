@@ -3,6 +3,8 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { createApp } from './app';
+import { sealPlainSecrets } from './auth/mfa.service';
+import { mfaKeys } from './mfa/mfa-crypto';
 import { ConfigError, loadServerConfig, type Config } from './config';
 import { openDatabase, type Database } from './db';
 import { createLogger, type Logger } from './web/logging';
@@ -63,6 +65,9 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   if (config.isProduction && !config.secureCookies) logger.warn('SECURE_COOKIES=false in production: session cookies travel without the Secure flag');
   const db = await openDatabase(config);
+  // Second-factor secrets stored before they were encrypted are sealed now (a no-op once done).
+  const legacy = await sealPlainSecrets(mfaKeys(config.mfaEncryptionKey));
+  if (legacy.sealed > 0 || legacy.unusable > 0) logger.warn(legacy, 'second factor: plain TOTP secrets sealed at start-up (unusable ones are refused at sign-in)');
   await seedIfEmpty(config, logger);
   const app = createApp({ config, db, logger });
   const server = app.listen(config.port, config.host, () => {

@@ -13,7 +13,7 @@ export type Language = (typeof LANGUAGES)[number];
 const mfaSchema = new Schema(
   {
     enabled: { type: Boolean, default: false },
-    secret: { type: String }, // base32 TOTP secret; never rendered after enrolment
+    secret: { type: String }, // TOTP secret sealed with AES-256-GCM (src/mfa/mfa-crypto.ts); never rendered after enrolment
     pendingSecret: { type: String },
     recoveryCodeHashes: { type: [String], default: [] },
     lastUsedStep: { type: Number }, // rejects replay of the same TOTP code

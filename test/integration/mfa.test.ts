@@ -9,6 +9,7 @@ import { csrfToken, signIn, signedInAgent, type Agent } from '../support/auth';
 import { generateTotpSecret, totpCode } from '../../src/auth/totp';
 import { AuditEntry } from '../../src/audit/audit.model';
 import { User } from '../../src/users/user.model';
+import { mfaKeys, sealSecret } from '../../src/mfa/mfa-crypto';
 
 let t: TestApp;
 let admin: Awaited<ReturnType<typeof createUser>>;
@@ -16,7 +17,8 @@ let adminSecret: string;
 
 async function withSecondFactor(user: { _id: unknown }): Promise<string> {
   const secret = generateTotpSecret();
-  await User.updateOne({ _id: user._id }, { $set: { 'mfa.enabled': true, 'mfa.secret': secret, 'mfa.recoveryCodeHashes': ['x'.repeat(64)] } });
+  const sealed = sealSecret(mfaKeys(t.config.mfaEncryptionKey), String(user._id), 'enrolled', secret); // as enrolment stores it
+  await User.updateOne({ _id: user._id }, { $set: { 'mfa.enabled': true, 'mfa.secret': sealed, 'mfa.recoveryCodeHashes': ['0'.repeat(64)] } });
   return secret;
 }
 
