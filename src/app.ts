@@ -21,6 +21,7 @@ import { i18nMiddleware } from './web/i18n';
 import { layoutMiddleware } from './web/layout';
 import { createLogger, httpLogger, type Logger } from './web/logging';
 import { noStore, securityHeaders } from './web/security';
+import { staticFiles } from './web/static-files';
 import { viewLocals } from './web/view-locals';
 
 export interface AppDeps {
@@ -64,7 +65,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(httpLogger(routeDeps.logger));
   app.use(securityHeaders(config.isProduction));
   app.use(compression());
-  app.use(express.static(path.join(ROOT, 'public'), { index: false, maxAge: config.isProduction ? '7d' : 0 }));
+  app.use(staticFiles(path.join(ROOT, 'public'), { index: false, maxAge: config.isProduction ? '7d' : 0 }));
   app.use(healthRouter(routeDeps));
 
   app.use(noStore);

@@ -1,5 +1,7 @@
 // The app as `npm run bench` measures it: embedded engine in memory, demo data, compiled-template
 // cache on, warnings-only logging (request logs would measure the pipe, not the app).
+import fs from 'node:fs';
+import inspector from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
@@ -14,9 +16,24 @@ async function main(): Promise<void> {
   const server = app.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => {
     process.stdout.write(`READY ${(server.address() as AddressInfo).port}\n`);
   });
+  // BENCH_PROFILE_FILE (test/bench/profile.ts): SIGUSR2 starts the CPU profiler, after start-up and
+  // warm-up, so the profile holds the requests only; SIGTERM writes it.
+  const profileFile = process.env.BENCH_PROFILE_FILE;
+  const profiler = profileFile ? new inspector.Session() : undefined;
+  profiler?.connect();
+  process.on('SIGUSR2', () => {
+    void profiler?.post('Profiler.enable').then(() => profiler.post('Profiler.start'));
+  });
   process.on('SIGTERM', () => {
-    server.close();
-    void db.close().then(() => process.exit(0));
+    void (async () => {
+      if (profiler && profileFile) {
+        const { profile } = await profiler.post('Profiler.stop');
+        fs.writeFileSync(profileFile, JSON.stringify(profile));
+      }
+      server.close();
+      await db.close();
+      process.exit(0);
+    })();
   });
 }
 

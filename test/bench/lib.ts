@@ -1,0 +1,106 @@
+// Helpers shared by the page benchmark (run.ts) and the profiler (profile.ts): start a server
+// script in a child process, sign in through the real login form, run autocannon.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import autocannon from 'autocannon';
+
+export const root = path.resolve(__dirname, '../..');
+
+export interface Started {
+  child: ChildProcess;
+  port: number;
+  /** Sends SIGTERM and resolves once the child has exited (so a CPU profile is written). */
+  stop(): Promise<void>;
+}
+
+export function startServer(script: string, nodeArgs: string[] = []): Promise<Started> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, '0'], {
+    cwd: root,
+    env: { ...process.env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const match = /READY (\d+)/.exec(buffer);
+      if (match) resolve({ child, port: Number(match[1]), stop });
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+export interface Measured {
+  name: string;
+  requestsPerSecond: number;
+  bytesPerResponse: number;
+  /** Size of the page's body as a browser would get it uncompressed (one plain request). */
+  htmlBytes: number;
+  latencyP99: number;
+  non2xx: number;
+}
+
+export async function measure(
+  name: string,
+  url: string,
+  options: { headers?: Record<string, string>; connections: number; seconds: number },
+): Promise<Measured> {
+  const probe = await fetch(url, { headers: options.headers, redirect: 'manual' });
+  const body = await probe.arrayBuffer();
+  if (probe.status !== 200) throw new Error(`${name}: ${url} answered ${probe.status}, not 200`);
+  const result = await autocannon({ url, connections: options.connections, duration: options.seconds, headers: options.headers });
+  return {
+    name,
+    requestsPerSecond: result.requests.average,
+    bytesPerResponse: result.requests.total ? result.throughput.total / result.requests.total : 0,
+    htmlBytes: body.byteLength,
+    latencyP99: result.latency.p99,
+    non2xx: result.non2xx,
+  };
+}
+
+/** Signs in through the real login form (and confirms the privacy notice); returns the session cookie. */
+export async function signIn(base: string, identifier: string, password: string): Promise<string> {
+  const page = await fetch(`${base}/login`);
+  const html = await page.text();
+  const cookies = page.headers.getSetCookie().map((c) => c.split(';')[0]);
+  const csrf = /name="_csrf"\s+value="([^"]+)"/.exec(html)?.[1] ?? '';
+  const idField = /<input[^>]*name="(identifier|nip|email|username)"/.exec(html)?.[1] ?? 'identifier';
+  const body = new URLSearchParams({ _csrf: csrf, [idField]: identifier, password });
+  const response = await fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookies.join('; ') },
+    body,
+  });
+  const sessionCookies = response.headers.getSetCookie().map((c) => c.split(';')[0]);
+  if (response.status !== 302 || sessionCookies.length === 0) throw new Error(`sign-in failed: ${response.status}`);
+  const cookie = sessionCookies.join('; ');
+  await acknowledgePrivacyNotice(base, cookie);
+  return cookie;
+}
+
+/** The first sign-in shows the privacy notice until it is confirmed; confirm it as a person would. */
+async function acknowledgePrivacyNotice(base: string, cookie: string): Promise<void> {
+  const home = await fetch(`${base}/`, { headers: { cookie }, redirect: 'manual' });
+  if (home.status === 200) return;
+  const notice = await fetch(new URL(home.headers.get('location')!, base), { headers: { cookie } });
+  const html = await notice.text();
+  const action = /<form[^>]*method="post"[^>]*action="([^"]*privasi[^"]*)"/.exec(html)?.[1];
+  const csrf = /name="_csrf"\s+value="([^"]+)"/.exec(html)?.[1] ?? '';
+  if (!action) throw new Error('privacy notice form not found');
+  const confirmed = await fetch(new URL(action, base), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    body: new URLSearchParams({ _csrf: csrf, returnTo: '/' }),
+  });
+  if (confirmed.status !== 302) throw new Error(`privacy confirmation failed: ${confirmed.status}`);
+}
+
+export const DEMO_LEARNER = { identifier: 'asn@binaasn.example', password: 'Pelatihan#Demo2026' };

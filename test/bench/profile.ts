@@ -1,0 +1,91 @@
+// Where the CPU goes on one page: starts the bench app, signs in as the demo learner, warms up, then
+// profiles the app (inspector CPU profiler, requests only) while autocannon loads one path, and
+// prints the packages, files and functions with the most self time per request.
+//   npx tsx test/bench/profile.ts [path=/] [seconds=8]
+// PROFILE_ANON=1: without signing in; PROFILE_CPU_ONLY=1: no profiler, only the server's CPU per request.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { DEMO_LEARNER, signIn, startServer } from './lib';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** User + system CPU seconds of a process, all threads (Linux /proc; the profiler's samples count wall time). */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+}
+
+function short(url: string): string {
+  return url.replace(/^file:\/\//, '').replace(`${path.resolve(__dirname, '../..')}/`, '');
+}
+
+async function main(): Promise<void> {
+  const target = process.argv[2] ?? '/';
+  const seconds = Number(process.argv[3] ?? 8);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'binaasn-prof-'));
+  const file = path.join(dir, 'app.cpuprofile');
+  const cpuOnly = !!process.env.PROFILE_CPU_ONLY; // only the /proc CPU figure, without the profiler's own cost
+  if (!cpuOnly) process.env.BENCH_PROFILE_FILE = file;
+  const server = await startServer('test/bench/app-server.ts');
+  const base = `http://127.0.0.1:${server.port}`;
+  const cookie = process.env.PROFILE_ANON ? undefined : await signIn(base, DEMO_LEARNER.identifier, DEMO_LEARNER.password);
+  const load = (duration: number) =>
+    autocannon({ url: `${base}${target}`, connections: Number(process.env.BENCH_CONNECTIONS ?? 10), duration, headers: cookie ? { cookie } : {} });
+  await load(2); // warm-up: JIT, compiled templates, caches; not profiled
+  server.child.kill('SIGUSR2');
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const cpuBefore = cpuSeconds(server.child.pid!);
+  const result = await load(seconds);
+  const cpuUsed = cpuSeconds(server.child.pid!) - cpuBefore;
+  await server.stop();
+  if (cpuOnly) {
+    console.log(`${target}: ${result.requests.average.toFixed(0)} req/s, ${result.requests.total} requests; server process CPU ${((cpuUsed * 1000) / result.requests.total).toFixed(2)} ms per request`);
+    return;
+  }
+  if (!fs.existsSync(file)) throw new Error('no profile written');
+  const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const selfUs = new Map<number, number>();
+  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const byFunction = new Map<string, number>();
+  const byFile = new Map<string, number>();
+  let total = 0;
+  for (const [id, us] of selfUs) {
+    const node = byId.get(id)!;
+    const { functionName, url, lineNumber } = node.callFrame;
+    total += us;
+    if (functionName === '(idle)' || functionName === '(program)') continue;
+    const key = `${functionName || '(anonymous)'} ${short(url)}:${lineNumber + 1}`;
+    byFunction.set(key, (byFunction.get(key) ?? 0) + us);
+    const parts = short(url).split('/');
+    const fileKey = parts[0] === 'node_modules' ? parts.slice(0, parts[1]?.startsWith('@') ? 3 : 2).join('/') : short(url) || functionName;
+    byFile.set(fileKey, (byFile.get(fileKey) ?? 0) + us);
+  }
+  const idle = [...selfUs].filter(([id]) => byId.get(id)!.callFrame.functionName === '(idle)').reduce((s, [, us]) => s + us, 0);
+  const requests = result.requests.total;
+  console.log(
+    `${target}: ${result.requests.average.toFixed(0)} req/s, ${requests} requests; server process CPU ${((cpuUsed * 1000) / requests).toFixed(2)} ms per request` +
+      ` (all threads, from /proc); main thread samples ${((total - idle) / 1000 / requests).toFixed(2)} ms per request (${((idle / total) * 100).toFixed(0)}% idle)`,
+  );
+  const top = (m: Map<string, number>, n: number) =>
+    [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => `  ${(us / 1000 / requests).toFixed(3).padStart(7)} ms/req  ${k}`).join('\n');
+  console.log('\nby file/package (self time):\n' + top(byFile, 25));
+  console.log('\nby function (self time):\n' + top(byFunction, 40));
+  console.log(`\nprofile (open in Chrome DevTools): ${file}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
