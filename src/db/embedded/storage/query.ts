@@ -199,8 +199,9 @@ function conditions(filter: Document, out: Condition[] = []): Condition[] {
   return out;
 }
 
+/** Range bounds of one BSON type (MongoDB brackets comparisons by type). */
 function bsonTypeMatches(a: unknown, b: unknown): boolean {
-  return bsonCompare(a, a) === 0 && bsonCompare(b, b) === 0 && typeof a === typeof b;
+  return typeRank(a) === typeRank(b);
 }
 
 export interface Plan {
