@@ -52,14 +52,20 @@ export function mfaRouter({ config, clock }: RouteDeps): Router {
     const input = parseInput(codeForm, req.body);
     if (!input.ok) return renderCode(req, res, 422, undefined, input.errors);
     const key = throttle.accountKey(`mfa:${pending.userId}`);
-    if (await throttle.lockedUntil(key, clock())) return renderCode(req, res, 429, req.t('auth.login.locked', { minutes: config.login.lockMinutes }));
+    const locked = () => renderCode(req, res, 429, req.t('auth.login.locked', { minutes: config.login.lockMinutes }));
+    // Each attempt is counted (atomically) before its code is checked, so however many guesses arrive
+    // at once, at most `maxFailures` are checked per lock; a success clears the count below.
+    const attempt = await throttle.countEvent(key, clock(), lockRule);
+    if (attempt.count > lockRule.max) {
+      securityEvent(req, 'login.mfaLocked', { userId: pending.userId });
+      return locked();
+    }
     const verdict = await verifySecondFactor(keys, pending.userId, input.data.code, clock());
     if (!verdict.ok) {
       // A stored secret that does not open means a wrong MFA_ENCRYPTION_KEY or damaged data: tell operators.
       if (verdict.reason === 'unreadable') securityEvent(req, 'mfa.secretUnreadable', { userId: pending.userId }, 'warn');
-      const state = await throttle.countEvent(key, clock(), lockRule);
-      securityEvent(req, state.lockedUntil ? 'login.mfaLockout' : 'login.mfaFailed', { userId: pending.userId });
-      return state.lockedUntil ? renderCode(req, res, 429, req.t('auth.login.locked', { minutes: config.login.lockMinutes })) : renderCode(req, res, 401, req.t('auth.mfa.wrongCode'));
+      securityEvent(req, attempt.lockedUntil ? 'login.mfaLockout' : 'login.mfaFailed', { userId: pending.userId });
+      return attempt.lockedUntil ? locked() : renderCode(req, res, 401, req.t('auth.mfa.wrongCode'));
     }
     const person = await loadSessionPerson(pending.userId);
     if (!person) return res.redirect('/login');

@@ -195,7 +195,23 @@ describe('the code step under attack', () => {
     const saved = await User.findById(admin._id).lean();
     expect(saved?.mfa?.recoveryCodeHashes).toEqual([hashRecoveryCode(keys, '1111-2222-3333-4444')]); // not used up while locked
     expect(saved?.mfa?.lastUsedStep).toBeUndefined();
-    expect(await t.db.connection.collection('loginthrottles').findOne({ _id: `acct:mfa:${admin._id}` as never })).toMatchObject({ count: 5 });
+    expect(await t.db.connection.collection('loginthrottles').findOne({ _id: `acct:mfa:${admin._id}` as never })).toMatchObject({ count: 8, lockedUntil: expect.any(Date) }); // 5 checked + 3 refused unchecked
+  });
+
+  it('checks at most N codes per lock, even when the guesses arrive all at once', async () => {
+    const { app, log } = loggedApp();
+    const admin = await createUser({ roles: ['admin'], email: 'parallel@uji.go.id' });
+    await withSecondFactor(admin);
+    const agent = await halfSigned(app, 'parallel@uji.go.id');
+    const token = await csrfToken(agent, '/login/mfa');
+    const guesses = Array.from({ length: 20 }, (_, i) => String(300000 + i));
+    const statuses = await Promise.all(guesses.map((code) => agent.post('/login/mfa').type('form').send({ _csrf: token, code }).then((r) => r.status)));
+    expect(statuses.filter((s) => s === 401)).toHaveLength(4); // the 5th counted attempt locks; the rest are refused unchecked
+    expect(statuses.filter((s) => s === 429)).toHaveLength(16);
+    // Codes actually checked: each logs mfaFailed or mfaLockout; the others were refused unchecked.
+    const checked = log().match(/"security":"login\.mfa(Failed|Lockout)"/g) ?? [];
+    expect(checked).toHaveLength(5);
+    expect(log().match(/"security":"login\.mfaLocked"/g)).toHaveLength(15);
   });
 
   it('counts code attempts against the per-IP budget of the password form', async () => {
