@@ -2,18 +2,16 @@
 // navigation, visits every page it links to (each checked with axe, at 360 px, for console errors
 // and CSP violations) and signs out; a failed sign-in shows its message; the language switch works
 // and is remembered per person.
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { createTestApp, type TestApp } from '../support/app';
 import { createOpd, createUniversity, createUser, DEFAULT_PASSWORD } from '../support/factories';
-import { launchBrowser, openWatchedPage, pageChecks, type WatchedPage } from './support/browser';
+import { signInThroughForm, startBrowserRig, type BrowserRig, openWatchedPage, pageChecks, type WatchedPage } from './support/browser';
 import type { Role } from '../../src/users/user.model';
 import idAuth from '../../src/locales/id/auth.json';
 import enAuth from '../../src/locales/en/auth.json';
 
 let testApp: TestApp;
-let server: Server;
+let rig: BrowserRig;
 let browser: Browser;
 let base: string;
 const people: Record<string, { email: string; name: string; roles: Role[] }> = {};
@@ -35,24 +33,17 @@ beforeAll(async () => {
   await make('hrBkpsdm', ['hr', 'learner'], bkpsdm);
   await make('admin', ['admin'], bkpsdm);
   await make('switcher', ['learner'], disdukcapil);
-  server = testApp.app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
+  rig = await startBrowserRig(testApp.app);
+  ({ base, browser } = rig);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((resolve) => server?.close(() => resolve()));
+  await rig?.close();
   await testApp?.close();
 });
 
-async function signInThroughForm(watched: WatchedPage, email: string, password = DEFAULT_PASSWORD): Promise<void> {
-  const { page } = watched;
-  await page.goto(`${base}/login`);
-  await page.fill('input[name=identifier]', email);
-  await page.fill('input[name=password]', password);
-  await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
+async function signIn(watched: WatchedPage, email: string, password = DEFAULT_PASSWORD): Promise<void> {
+  await signInThroughForm(watched.page, base, email, password);
 }
 
 describe('signing in as each role', () => {
@@ -63,7 +54,7 @@ describe('signing in as each role', () => {
     const watched = await openWatchedPage(context);
     const { page } = watched;
     try {
-      await signInThroughForm(watched, people[key].email);
+      await signIn(watched, people[key].email);
       expect(new URL(page.url()).pathname).toBe('/');
       await expect(page.locator('nav.site-nav').textContent()).resolves.toContain(people[key].name);
       expect(await pageChecks(watched)).toEqual([]);
@@ -94,14 +85,14 @@ describe('a failed sign-in', () => {
     const context = await browser.newContext();
     const watched = await openWatchedPage(context);
     try {
-      await signInThroughForm(watched, people.learner.email, 'Salah#Sandi2026x');
+      await signIn(watched, people.learner.email, 'Salah#Sandi2026x');
       const alert = await watched.page.locator('main').textContent();
       expect(alert).toContain(idAuth.login.invalid);
       expect(await watched.page.inputValue('input[name=identifier]')).toBe(people.learner.email);
       expect(await watched.page.inputValue('input[name=password]')).toBe('');
       expect(await pageChecks(watched)).toEqual([]);
 
-      await signInThroughForm(watched, 'tidak.ada@e2e.pemkomedan.go.id', 'Salah#Sandi2026x');
+      await signIn(watched, 'tidak.ada@e2e.pemkomedan.go.id', 'Salah#Sandi2026x');
       expect(await watched.page.locator('main').textContent()).toContain(idAuth.login.invalid);
     } finally {
       await context.close();
@@ -132,7 +123,7 @@ describe('the language switch', () => {
   it('remembers a signed-in person’s choice on their next sign-in from another browser', async () => {
     const first = await browser.newContext();
     const watched = await openWatchedPage(first);
-    await signInThroughForm(watched, people.switcher.email);
+    await signIn(watched, people.switcher.email);
     await Promise.all([watched.page.waitForNavigation(), watched.page.click('form.language-switch button')]);
     await expect(watched.page.locator('html').getAttribute('lang')).resolves.toBe('en');
     await first.close();
@@ -140,7 +131,7 @@ describe('the language switch', () => {
     const second = await browser.newContext();
     const again = await openWatchedPage(second);
     try {
-      await signInThroughForm(again, people.switcher.email);
+      await signIn(again, people.switcher.email);
       expect(new URL(again.page.url()).pathname).toBe('/');
       await expect(again.page.locator('html').getAttribute('lang')).resolves.toBe('en');
       expect(await pageChecks(again)).toEqual([]);

@@ -4,17 +4,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { createTestApp, type TestApp } from '../support/app';
 import { createOpd, createUser, DEFAULT_PASSWORD } from '../support/factories';
-import { launchBrowser, openWatchedPage, pageChecks, type WatchedPage } from '../e2e/support/browser';
+import { signInThroughForm, startBrowserRig, type BrowserRig, openWatchedPage, pageChecks, type WatchedPage } from './support/browser';
 import { csvOf } from '../fixtures/people-files';
 import { User } from '../../src/users/user.model';
 
 let testApp: TestApp;
-let server: Server;
+let rig: BrowserRig;
 let browser: Browser;
 let base: string;
 let csvPath: string;
@@ -31,24 +29,18 @@ beforeAll(async () => {
     ['199001012015031001', 'Rina Sembiring, A.Md.', '', 'PNS', 'II/c', 'Pengelola Data', 'Sekretariat', 'DISDUKCAPIL'],
     ['199013012015031001', '"><img src=x onerror=alert(1)>', '', 'PNS', 'III/a', '', '', 'DISDUKCAPIL'],
   ]));
-  server = testApp.app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
+  rig = await startBrowserRig(testApp.app);
+  ({ base, browser } = rig);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((resolve) => server?.close(() => resolve()));
+  await rig?.close();
   await testApp?.close();
 });
 
 async function signIn(watched: WatchedPage, email: string): Promise<void> {
   const { page } = watched;
-  await page.goto(`${base}/login`);
-  await page.fill('input[name=identifier]', email);
-  await page.fill('input[name=password]', DEFAULT_PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
+  await signInThroughForm(page, base, email, DEFAULT_PASSWORD);
   if (page.url().includes('/privasi')) {
     // First sign-in shows the privacy notice to confirm.
     await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);

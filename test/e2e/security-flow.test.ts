@@ -3,17 +3,15 @@
 // learner's "Data saya" then lists that access. Every page visited passes pageChecks (axe, 360 px,
 // console errors, CSP violations).
 import fs from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { createTestApp, type TestApp } from '../support/app';
 import { createOpd, createUser, DEFAULT_PASSWORD } from '../support/factories';
-import { launchBrowser, openWatchedPage, pageChecks, type WatchedPage } from './support/browser';
+import { startBrowserRig, type BrowserRig, openWatchedPage, pageChecks, type WatchedPage } from './support/browser';
 import { generateTotpSecret, totpCode } from '../../src/auth/totp';
 import { User } from '../../src/users/user.model';
 
 let testApp: TestApp;
-let server: Server;
+let rig: BrowserRig;
 let browser: Browser;
 let base: string;
 let learnerId: string;
@@ -35,15 +33,12 @@ beforeAll(async () => {
   learnerId = String(learner._id);
   await seedSecondFactor(admin, 'admin');
   await seedSecondFactor(hr, 'hr');
-  server = testApp.app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
+  rig = await startBrowserRig(testApp.app);
+  ({ base, browser } = rig);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((resolve) => server?.close(() => resolve()));
+  await rig?.close();
   await testApp?.close();
 });
 

@@ -95,3 +95,33 @@ export async function pageChecks(watched: WatchedPage): Promise<string[]> {
   problems.csp.length = 0;
   return failures;
 }
+
+/** The app under test listening on a free loopback port, with one browser for the whole file. */
+export interface BrowserRig {
+  base: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function startBrowserRig(app: import('express').Express): Promise<BrowserRig> {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const base = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+  const browser = await launchBrowser();
+  return {
+    base,
+    browser,
+    async close() {
+      await browser.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Signs in through the real form (the login page's own submit button, not the language switch). */
+export async function signInThroughForm(page: Page, base: string, identifier: string, password: string): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.fill('input[name=identifier]', identifier);
+  await page.fill('input[name=password]', password);
+  await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
+}
