@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { RouteDeps } from '../app';
 import type { Config } from '../config';
 import { mfaKeys } from '../mfa/mfa-crypto';
-import { Forbidden } from '../web/errors';
+import { Forbidden, TooManyRequests } from '../web/errors';
 import { securityEvent } from '../web/logging';
 import { parseInput } from '../web/validation';
 import { loadSessionPerson } from './auth.service';
@@ -40,6 +40,8 @@ export function mfaRouter({ config, clock }: RouteDeps): Router {
       renderCode(req, res, 429, req.t('auth.login.tooManyAttempts'));
     },
   });
+
+  const limitDisableByIp = ipRateLimit({ max: config.login.ipMaxAttempts, windowMinutes: config.login.failureWindowMinutes, clock, onLimit: (_req, _res, next) => next(new TooManyRequests()) });
 
   router.get(MFA_LOGIN_PATH, (req, res) => {
     if (!pendingOf(req)) return res.redirect('/login');
@@ -99,11 +101,18 @@ export function mfaRouter({ config, clock }: RouteDeps): Router {
     res.render('auth/mfa-recovery', { title: req.t('auth.mfa.setupTitle'), recoveryCodes: codes });
   });
 
-  router.post(`${MFA_SETUP_PATH}/disable`, requireAuth, async (req, res) => {
+  router.post(`${MFA_SETUP_PATH}/disable`, requireAuth, limitDisableByIp, async (req, res) => {
     if (config.mfaRequired && needsMfa(req.user!)) throw new Forbidden('auth.mfa.required');
     const input = parseInput(disableForm, req.body);
     if (!input.ok) return renderSetup(req, res, 422, { fieldErrors: input.errors });
-    if (!(await disableMfa(keys, req.user!, input.data.password, input.data.code, clock()))) return renderSetup(req, res, 422, { fieldErrors: { code: 'auth.mfa.disableRefused' } });
+    // Password and code guesses here share the sign-in code step's lock (counted before checking).
+    const key = throttle.accountKey(`mfa:${req.user!.id}`);
+    if ((await throttle.countEvent(key, clock(), lockRule)).count > lockRule.max) throw new TooManyRequests();
+    if (!(await disableMfa(keys, req.user!, input.data.password, input.data.code, clock()))) {
+      securityEvent(req, 'mfa.disableRefused');
+      return renderSetup(req, res, 422, { fieldErrors: { code: 'auth.mfa.disableRefused' } });
+    }
+    await throttle.reset(key);
     req.session.isMfaEnabled = false;
     securityEvent(req, 'mfa.disabled', {}, 'info');
     req.flash('success', req.t('auth.mfa.disabled'));

@@ -214,6 +214,25 @@ describe('the code step under attack', () => {
     expect(log().match(/"security":"login\.mfaLocked"/g)).toHaveLength(15);
   });
 
+  it('locks turning the second factor off after N wrong password-or-code attempts', async () => {
+    const learner = await createUser({ roles: ['learner'], email: 'disable.guess@uji.go.id' });
+    const agent = await signedInAgent(t.app, 'disable.guess@uji.go.id', DEFAULT_PASSWORD);
+    const secret = await withSecondFactor(learner);
+    const disable = async (password: string, code: string) =>
+      agent.post('/account/mfa/disable').type('form').send({ _csrf: await csrfToken(agent, '/account/mfa'), password, code });
+    for (let i = 1; i <= 5; i++) {
+      const refused = await disable(`Salah-${i}-Sandi!`, totpCode(secret, t.clock()));
+      expect([i, refused.status, refused.text.includes('Kata sandi atau kode verifikasi salah.')]).toEqual([i, 422, true]);
+    }
+    t.clock.advance(30_000);
+    expect((await disable(DEFAULT_PASSWORD, totpCode(secret, t.clock()))).status).toBe(429);
+    expect((await User.findById(learner._id).lean())?.mfa?.enabled).toBe(true);
+    t.clock.advance(16 * 60_000);
+    const allowed = await disable(DEFAULT_PASSWORD, totpCode(secret, t.clock()));
+    expect(allowed.status).toBe(302);
+    expect((await User.findById(learner._id).lean())?.mfa).toEqual({ enabled: false, recoveryCodeHashes: [] });
+  });
+
   it('counts code attempts against the per-IP budget of the password form', async () => {
     t.clock.advance(16 * 60_000); // a fresh window for this IP
     const config = { ...t.config, login: { ...t.config.login, maxFailures: 1000, ipMaxAttempts: 10 } };
