@@ -23,6 +23,7 @@ const envSchema = z.object({
     .string()
     .optional()
     .transform((v) => (v === undefined || v === '' || v === ':memory:' ? undefined : v)),
+  EMBEDDED_THREAD: z.enum(['worker', 'main']).optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SESSION_IDLE_MINUTES: int(30, 1, 24 * 60),
   SESSION_ABSOLUTE_HOURS: int(12, 1, 24 * 30),
@@ -66,6 +67,8 @@ export interface Config {
   dbName: string;
   /** Journal directory of the embedded engine; undefined keeps its data in memory. */
   embeddedDataDir?: string;
+  /** Where the embedded engine runs: its own worker thread (default) or the app's event loop (tests' default: faster start). */
+  embeddedThread: 'worker' | 'main';
   sessionSecret: string;
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
@@ -152,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mongodbUri: e.MONGODB_URI,
     dbName: e.DB_NAME,
     embeddedDataDir: e.EMBEDDED_DATA_DIR,
+    embeddedThread: e.EMBEDDED_THREAD ?? (e.NODE_ENV === 'test' ? 'main' : 'worker'),
     sessionSecret: e.SESSION_SECRET ?? DEV_SESSION_SECRET,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,

@@ -1,5 +1,6 @@
 // Database connection: Mongoose on MONGODB_URI, or on the embedded engine started in-process when
-// it is unset (development and tests). Production without MONGODB_URI is refused by loadConfig too.
+// it is unset (development and tests): in a worker thread of its own (embedded-worker.ts), or on the
+// app's event loop (config.embeddedThread = 'main', the tests' default). Production without MONGODB_URI is refused by loadConfig too.
 import mongoose, { type Connection } from 'mongoose';
 import type { MongoClient } from 'mongodb';
 import type { Config } from '../config';
@@ -27,7 +28,11 @@ interface EmbeddedEngine {
   stop(): Promise<void>;
 }
 
-async function startEmbedded(dataDir: string | undefined): Promise<EmbeddedEngine> {
+async function startEmbedded(dataDir: string | undefined, thread: 'worker' | 'main'): Promise<EmbeddedEngine> {
+  if (thread === 'worker') {
+    const { startEmbeddedMongoInWorker } = await import('./embedded-worker');
+    return startEmbeddedMongoInWorker({ dataDir });
+  }
   const { startEmbeddedMongo } = await import('./embedded');
   return startEmbeddedMongo({ dataDir });
 }
@@ -36,12 +41,14 @@ async function startEmbedded(dataDir: string | undefined): Promise<EmbeddedEngin
  * Connects the app's Mongoose (the default connection, which the models use) and returns handles
  * for the session store and health checks. One Database per process; tests open one per test file.
  */
-export async function openDatabase(config: Pick<Config, 'mongodbUri' | 'dbName' | 'embeddedDataDir' | 'isProduction'>): Promise<Database> {
+export async function openDatabase(
+  config: Pick<Config, 'mongodbUri' | 'dbName' | 'embeddedDataDir' | 'isProduction'> & Partial<Pick<Config, 'embeddedThread'>>,
+): Promise<Database> {
   let engine: EmbeddedEngine | undefined;
   let uri = config.mongodbUri;
   if (!uri) {
     if (config.isProduction) throw new Error('MONGODB_URI is required in production; the embedded engine is for development and tests.');
-    engine = await startEmbedded(config.embeddedDataDir);
+    engine = await startEmbedded(config.embeddedDataDir, config.embeddedThread ?? 'main');
     uri = engine.uri;
   }
   try {

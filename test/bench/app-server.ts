@@ -1,5 +1,6 @@
 // The app as `npm run bench` measures it: embedded engine in memory, demo data, compiled-template
-// cache on, warnings-only logging (request logs would measure the pipe, not the app).
+// cache on, warnings-only logging (request logs would measure the pipe, not the app). The engine runs
+// in its worker thread as under `npm start` (EMBEDDED_THREAD=main: on the app's event loop).
 import fs from 'node:fs';
 import inspector from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +10,7 @@ import { openDatabase } from '../../src/db';
 import { seedDemoData } from '../../src/cli/seed-data';
 
 async function main(): Promise<void> {
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'warn', SESSION_SECRET: 'bench-session-secret-0123456789-abcdefghij' });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'warn', SESSION_SECRET: 'bench-session-secret-0123456789-abcdefghij', EMBEDDED_THREAD: process.env.EMBEDDED_THREAD ?? 'worker' });
   const db = await openDatabase(config);
   await seedDemoData({ policy: config.passwordPolicy });
   const app = createApp({ config, db });
