@@ -50,6 +50,19 @@ export interface UserFactoryInput {
   unitKerja?: string;
 }
 
+// argon2id at the production cost takes tens of milliseconds per hash; a test file creates dozens of
+// people with the same password, so each password is hashed once per file (the salt is then shared,
+// which is harmless in tests; production hashing is unchanged).
+const hashes = new Map<string, Promise<string>>();
+function hashOnce(password: string): Promise<string> {
+  let hash = hashes.get(password);
+  if (!hash) {
+    hash = hashPassword(password);
+    hashes.set(password, hash);
+  }
+  return hash;
+}
+
 const idOf = (v: UserFactoryInput['opd']) => (v && typeof v === 'object' && '_id' in v ? v._id : v);
 
 export async function createUser(input: UserFactoryInput = {}) {
@@ -67,7 +80,7 @@ export async function createUser(input: UserFactoryInput = {}) {
     roles: input.roles ?? ['learner'],
     status: input.status ?? 'active',
     language: input.language ?? 'id',
-    passwordHash: await hashPassword(input.password ?? DEFAULT_PASSWORD),
+    passwordHash: await hashOnce(input.password ?? DEFAULT_PASSWORD),
     mustChangePassword: input.mustChangePassword ?? false,
     privacyAcknowledgedAt: input.privacyAcknowledged === false ? undefined : new Date('2026-01-02T03:04:05Z'),
   });
