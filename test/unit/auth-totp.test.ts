@@ -85,4 +85,19 @@ describe('second-factor secrets at rest', () => {
     expect(matchRecoveryCode(keys, 'a1b2-c3d4-e5f6-0719', ['00'.repeat(32), hash])).toBeUndefined();
     expect(matchRecoveryCode(keys, code, ['not hex', ''])).toBeUndefined();
   });
+
+  it('compares in constant time, against every stored hash even after a match', () => {
+    const spy = jest.spyOn(crypto, 'timingSafeEqual');
+    try {
+      const codes = Array.from({ length: 10 }, (_, i) => `0000-0000-0000-000${i}`);
+      expect(matchRecoveryCode(keys, codes[0], codes.map((c) => hashRecoveryCode(keys, c)))).toBe(hashRecoveryCode(keys, codes[0]));
+      expect(spy).toHaveBeenCalledTimes(10);
+      spy.mockClear();
+      const now = new Date(1_795_450_000_000);
+      expect(matchTotp(RFC_SECRET, totpCode(RFC_SECRET, now), now)).toBe(timeStepOf(now));
+      expect(spy).toHaveBeenCalledTimes(3); // all three steps of the window, through the library
+    } finally {
+      spy.mockRestore();
+    }
+  });
 });
