@@ -120,19 +120,32 @@ export function filterTopLevel(raw: Buffer, keep: (name: string) => boolean): Bu
   return Buffer.concat([head, ...parts, Buffer.from([0])], size);
 }
 
-/** Top-level field names, the BSON type of `_id` and its position, read without deserialising. */
-export function rawShape(raw: Buffer): { names: string[]; idType: number; idPos: number } {
-  const names: string[] = [];
+/**
+ * What an insert needs to know about a document, read without deserialising or decoding names:
+ * the first top-level name starting with `$` (if any), and the BSON type and position of `_id`.
+ */
+export function rawShape(raw: Buffer): { dollarName?: string; idType: number; idPos: number } {
+  const size = raw.readInt32LE(0);
+  let pos = 4;
   let idType = -1;
   let idPos = -1;
-  for (const el of rawElements(raw)) {
-    if (el.name === '_id' && idPos < 0) {
-      idType = el.type;
-      idPos = names.length;
+  let dollarName: string | undefined;
+  let index = 0;
+  while (pos < size - 1) {
+    const type = raw[pos];
+    const nameStart = pos + 1;
+    const nameEnd = raw.indexOf(0, nameStart);
+    if (nameEnd < 0 || nameEnd >= size) throw new RangeError('corrupt BSON element name');
+    if (raw[nameStart] === 0x24 && dollarName === undefined) dollarName = raw.toString('utf8', nameStart, nameEnd);
+    if (idPos < 0 && nameEnd - nameStart === 3 && raw[nameStart] === 0x5f && raw[nameStart + 1] === 0x69 && raw[nameStart + 2] === 0x64) {
+      idType = type;
+      idPos = index;
     }
-    names.push(el.name);
+    pos = nameEnd + 1 + valueSize(raw, type, nameEnd + 1);
+    if (pos > size - 1) throw new RangeError('BSON element overruns its document');
+    index++;
   }
-  return { names, idType, idPos };
+  return { dollarName, idType, idPos };
 }
 
 // ---- writing -------------------------------------------------------------------------------
