@@ -51,8 +51,29 @@ export function getI18n(): I18n {
   return instance;
 }
 
+const translators = new Map<Language, TFunction>();
+
+/**
+ * The translator of a language. Catalogs never change while the process runs, so a key asked for
+ * without options (most of a page's texts) is looked up in i18next once and then remembered;
+ * calls with options (interpolation, plurals) go to i18next every time.
+ */
 export function translatorFor(lang: Language): TFunction {
-  return getI18n().getFixedT(lang);
+  const known = translators.get(lang);
+  if (known) return known;
+  const fixed = getI18n().getFixedT(lang);
+  const plain = new Map<string, string>();
+  const t = ((key: unknown, ...rest: unknown[]) => {
+    if (rest.length > 0 || typeof key !== 'string') return (fixed as unknown as (...args: unknown[]) => unknown)(key, ...rest);
+    let text = plain.get(key);
+    if (text === undefined) {
+      text = String(fixed(key));
+      plain.set(key, text);
+    }
+    return text;
+  }) as unknown as TFunction;
+  translators.set(lang, t);
+  return t;
 }
 
 function cookieValue(req: Request, name: string): string | undefined {
