@@ -20,5 +20,18 @@ const institutionSchema = new Schema(
 institutionSchema.index({ code: 1 }, { unique: true });
 institutionSchema.index({ kind: 1, name: 1 });
 
+/** Bumped by every write through this model in this process; institution-refs.ts forgets its cache on a change. */
+export const institutionWrites = { version: 0 };
+const changed = () => {
+  institutionWrites.version++;
+};
+for (const op of ['save', 'insertMany', 'updateOne', 'updateMany', 'replaceOne', 'findOneAndUpdate', 'findOneAndReplace', 'findOneAndDelete', 'deleteOne', 'deleteMany'] as const) {
+  institutionSchema.pre(op as 'save', function (next) {
+    changed();
+    next();
+  });
+  institutionSchema.post(op as 'save', changed);
+}
+
 export type InstitutionFields = InferSchemaType<typeof institutionSchema>;
 export const Institution = model('Institution', institutionSchema);

@@ -1,7 +1,7 @@
 // "Data saya": everything BinaASN holds about the signed-in person, as one document they can read
 // and download (UU 27/2022 right of access). Always built for the actor — never from an id in a request.
 import type { Actor } from '../auth/actor';
-import { Institution } from '../institutions/institution.model';
+import { institutionRef } from '../institutions/institution-refs';
 import { User } from '../users/user.model';
 import { formatNip } from '../users/nip';
 import { pangkatOf } from '../users/ranks';
@@ -52,8 +52,7 @@ export interface PersonalDataExport {
 }
 
 async function institutionOf(id: unknown): Promise<{ code: string; name: string } | null> {
-  if (!id) return null;
-  const found = await Institution.findById(id, { code: 1, name: 1 }).lean();
+  const found = await institutionRef(id);
   return found ? { code: found.code, name: found.name } : null;
 }
 

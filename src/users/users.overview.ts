@@ -3,6 +3,7 @@
 import { trusted, Types } from 'mongoose';
 import type { Actor } from '../auth/actor';
 import { Institution } from '../institutions/institution.model';
+import { institutionRef } from '../institutions/institution-refs';
 import { Forbidden } from '../web/errors';
 import { User, type Role } from './user.model';
 import { canAdministerPeople, peopleScope } from './users.service';
@@ -46,5 +47,9 @@ export async function countAccounts(actor: Actor): Promise<{ byRole: Record<Role
 
 /** The signed-in person's own profile, for their home page. */
 export async function ownProfile(actor: Actor) {
-  return User.findById(actor.id).select('nip name email employeeType golongan jabatan unitKerja opd institution').populate('opd', 'code name').populate('institution', 'code name').lean();
+  const person = await User.findById(actor.id).select('nip name email employeeType golongan jabatan unitKerja opd institution').lean();
+  if (!person) return null;
+  // The OPD and institution names come from a short cache (institution-refs.ts), not a query per page.
+  const [opd, institution] = await Promise.all([institutionRef(person.opd), institutionRef(person.institution)]);
+  return { ...person, opd, institution };
 }
