@@ -172,3 +172,52 @@ describe('snapshot isolation', () => {
     ]);
   });
 });
+
+describe('unique indexes inside a transaction', () => {
+  const people = () => e.db.collection('txn_people');
+  beforeAll(async () => {
+    await people().createIndex({ nip: 1 }, { unique: true });
+  });
+  beforeEach(async () => {
+    await people().deleteMany({});
+    await people().insertOne({ _id: 'kept', nip: '100' } as Document);
+  });
+
+  it('refuses a key written earlier in the same transaction, with the key in the error', async () => {
+    const session = e.client.startSession();
+    session.startTransaction();
+    await people().insertOne({ _id: 'p1', nip: '200' } as Document, { session });
+    const err = await people().insertOne({ _id: 'p2', nip: '200' } as Document, { session }).catch((x) => x);
+    expect(err).toMatchObject({ code: 11000, keyPattern: { nip: 1 }, keyValue: { nip: '200' } });
+    await session.endSession();
+    expect(await people().countDocuments()).toBe(1);
+  });
+
+  it('frees a key the transaction changed or deleted, and takes it again', async () => {
+    const session = e.client.startSession();
+    await session.withTransaction(async () => {
+      await people().insertOne({ _id: 'p1', nip: '300' } as Document, { session });
+      await people().updateOne({ _id: 'p1' } as Document, { $set: { nip: '301' } }, { session });
+      await people().insertOne({ _id: 'p2', nip: '300' } as Document, { session }); // 300 was given up by p1
+      await people().deleteOne({ _id: 'kept' } as Document, { session });
+      await people().insertOne({ _id: 'p3', nip: '100' } as Document, { session }); // deleted in this transaction
+    });
+    await session.endSession();
+    const rows = await people().find({}, { sort: { _id: 1 } }).toArray();
+    expect(rows).toEqual([
+      { _id: 'p1', nip: '301' },
+      { _id: 'p2', nip: '300' },
+      { _id: 'p3', nip: '100' },
+    ]);
+  });
+
+  it('takes 5,000 rows with unique keys in one transaction', async () => {
+    const session = e.client.startSession();
+    const rows = Array.from({ length: 5000 }, (_, i) => ({ _id: `r${i}`, nip: String(10_000 + i) }));
+    await session.withTransaction(async () => {
+      for (let i = 0; i < rows.length; i += 500) await people().insertMany(rows.slice(i, i + 500) as Document[], { session });
+    });
+    await session.endSession();
+    expect(await people().countDocuments()).toBe(5001);
+  });
+});

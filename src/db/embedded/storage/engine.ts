@@ -2,7 +2,7 @@
 // keep indexes, uniqueness and the journal in step, and the TTL sweeper.
 import { BSON, Document } from 'bson';
 import { ErrorCodes, MongoServerError, fail } from '../errors';
-import { Collection, IndexSpec, StoredDoc, currentVersion, nextVersion } from './collection';
+import { Collection, Index, IndexSpec, StoredDoc, currentVersion, nextVersion } from './collection';
 import { Journal, JournalRecord, encodeRecord } from './journal';
 import { ReadView, findDocs, viewGet } from './query';
 import { keyOf, valuesAtPath } from './values';
@@ -335,6 +335,27 @@ export class Transaction implements WriteScope {
     this.baseVersions.set(k, current?.ver ?? 0);
   }
 
+  /**
+   * Unique keys written by this transaction, per collection and index: key → id of the overlay
+   * document holding it. Kept up to date write by write, so checking a write costs one lookup per
+   * key instead of a pass over everything the transaction wrote (imports of thousands of rows).
+   */
+  private readonly uniqueKeys = new Map<string, Map<Index, Map<string, string>>>();
+
+  private keysOf(ns: string, idx: Index): Map<string, string> {
+    let byIndex = this.uniqueKeys.get(ns);
+    if (!byIndex) this.uniqueKeys.set(ns, (byIndex = new Map()));
+    let keys = byIndex.get(idx);
+    if (!keys) {
+      // First use (or an index created during the transaction): index what was written so far.
+      byIndex.set(idx, (keys = new Map()));
+      for (const [id, d] of this.overlay(ns)) {
+        if (d) for (const f of idx.entries(d.obj)?.full ?? []) keys.set(f.key, id);
+      }
+    }
+    return keys;
+  }
+
   private checkUnique(coll: Collection, ns: string, doc: StoredDoc): void {
     const overlay = this.overlay(ns);
     coll.checkUnique(doc.obj, doc.id, (other) => !overlay.has(other));
@@ -342,14 +363,23 @@ export class Transaction implements WriteScope {
       if (!idx.unique || idx.isId) continue;
       const mine = idx.entries(doc.obj);
       if (!mine) continue;
-      const keys = new Set(mine.full.map((f) => f.key));
-      for (const [id, other] of overlay) {
-        if (!other || id === doc.id) continue;
-        const theirs = idx.entries(other.obj);
-        const hit = theirs?.full.find((f) => keys.has(f.key));
-        if (hit) throw idx.duplicateKeyError(ns, hit.values);
+      const keys = this.keysOf(ns, idx);
+      for (const f of mine.full) {
+        const holder = keys.get(f.key);
+        if (holder !== undefined && holder !== doc.id) throw idx.duplicateKeyError(ns, f.values);
       }
     }
+  }
+
+  /** Puts a write into the overlay and moves its unique keys from the version it replaces. */
+  private write(ns: string, id: string, next: StoredDoc | null): void {
+    const overlay = this.overlay(ns);
+    const previous = overlay.get(id);
+    for (const [idx, keys] of this.uniqueKeys.get(ns) ?? []) {
+      if (previous) for (const f of idx.entries(previous.obj)?.full ?? []) if (keys.get(f.key) === id) keys.delete(f.key);
+      if (next) for (const f of idx.entries(next.obj)?.full ?? []) keys.set(f.key, id);
+    }
+    overlay.set(id, next);
   }
 
   insert(db: string, name: string, doc: StoredDoc): void {
@@ -358,20 +388,20 @@ export class Transaction implements WriteScope {
     if (viewGet(this.view(db, name), doc.id)) throw coll.indexes[0].duplicateKeyError(ns, [doc.obj._id]);
     this.checkUnique(coll, ns, doc);
     this.touch(ns, coll, doc.id);
-    this.overlay(ns).set(doc.id, doc);
+    this.write(ns, doc.id, doc);
   }
 
   replace(db: string, name: string, _old: StoredDoc, next: StoredDoc): void {
     const coll = this.engine.ensureCollection(db, name);
     this.checkUnique(coll, coll.ns, next);
     this.touch(coll.ns, coll, next.id);
-    this.overlay(coll.ns).set(next.id, next);
+    this.write(coll.ns, next.id, next);
   }
 
   remove(db: string, name: string, old: StoredDoc): void {
     const ns = `${db}.${name}`;
     this.touch(ns, this.engine.collection(db, name), old.id);
-    this.overlay(ns).set(old.id, null);
+    this.write(ns, old.id, null);
   }
 
   commit(): void {
@@ -426,6 +456,7 @@ export class Transaction implements WriteScope {
 
   abort(): void {
     this.overlays.clear();
+    this.uniqueKeys.clear();
     this.state = 'aborted';
     this.engine.pruneHistory();
   }
