@@ -6,6 +6,7 @@ import { User } from '../users/user.model';
 import { normaliseNip } from '../users/nip';
 import type { Config } from '../config';
 import { toActor, type Actor } from './actor';
+import { rememberPersonRecord } from './person-record';
 import { checkPasswordPolicy, hashPassword, verifyAgainstNothing, verifyPassword } from './password';
 import * as throttle from './throttle.service';
 
@@ -15,7 +16,18 @@ export function canonicalIdentifier(identifier: string): string {
   return trimmed.includes('@') ? trimmed.toLowerCase() : normaliseNip(trimmed);
 }
 
-const SESSION_FIELDS = { name: 1, roles: 1, opd: 1, institution: 1, language: 1, status: 1, sessionEpoch: 1, mustChangePassword: 1, 'mfa.enabled': 1 } as const;
+// The profile fields (nip … unitKerja) are a few short strings read along with the session check, so
+// the home page's profile panel reuses this read (person-record.ts) instead of a second query.
+const PROFILE_FIELDS = ['_id', 'nip', 'name', 'email', 'employeeType', 'golongan', 'jabatan', 'unitKerja', 'opd', 'institution'] as const;
+const SESSION_FIELDS = {
+  ...Object.fromEntries(PROFILE_FIELDS.filter((f) => f !== '_id').map((f) => [f, 1])),
+  roles: 1,
+  language: 1,
+  status: 1,
+  sessionEpoch: 1,
+  mustChangePassword: 1,
+  'mfa.enabled': 1,
+} as const;
 
 export interface SessionPerson {
   actor: Actor;
@@ -43,8 +55,10 @@ async function opdCodeOf(opdId: unknown): Promise<string | undefined> {
 export async function loadSessionPerson(userId: string): Promise<SessionPerson | undefined> {
   const user = await User.findById(userId, SESSION_FIELDS).lean().catch(() => null);
   if (!user || user.status !== 'active') return undefined;
+  const actor = toActor(user, await opdCodeOf(user.opd));
+  rememberPersonRecord(actor, user as unknown as Record<string, unknown>, PROFILE_FIELDS);
   return {
-    actor: toActor(user, await opdCodeOf(user.opd)),
+    actor,
     epoch: user.sessionEpoch ?? 0,
     mustChangePassword: !!user.mustChangePassword,
     isMfaEnabled: !!user.mfa?.enabled,
@@ -67,10 +81,13 @@ function lockRule(config: Pick<Config, 'login'>): throttle.ThrottleRule {
  * The lock in force for a known person. User.lockedUntil mirrors the counter's lock, so that an
  * admin who clears it (a password reset) unlocks the account; the counter then starts over.
  */
-async function personLock(userId: string, mirrored: Date | null | undefined, now: Date): Promise<Date | undefined> {
+async function personLock(userId: string, now: Date): Promise<Date | undefined> {
   const key = personKey(userId);
   const locked = await throttle.lockedUntil(key, now);
-  if (locked && !(mirrored && mirrored > now)) {
+  if (!locked) return undefined;
+  // Read fresh, not from the sign-in's earlier read: in a burst of guesses that copy predates the lock.
+  const person = await User.findById(userId, { lockedUntil: 1, failedLogins: 1 }).lean();
+  if (person && !person.lockedUntil && !person.failedLogins) {
     await throttle.reset(key);
     return undefined;
   }
@@ -90,17 +107,22 @@ async function countPersonFailure(userId: string, config: Pick<Config, 'login'>,
 export async function signIn(identifier: string, password: string, config: Pick<Config, 'login'>, now: Date): Promise<SignInResult> {
   const canonical = canonicalIdentifier(identifier);
   const filter = canonical.includes('@') ? { email: canonical } : { nip: canonical };
-  const user = canonical ? await User.findOne({ ...filter, status: 'active' }, { passwordHash: 1, lockedUntil: 1 }).lean() : null;
+  const user = canonical ? await User.findOne({ ...filter, status: 'active' }, { passwordHash: 1 }).lean() : null;
   // A person's failures count together whether they type the NIP or the email.
   const key = user ? personKey(String(user._id)) : throttle.accountKey(canonical);
-  const locked = user ? await personLock(String(user._id), user.lockedUntil, now) : await throttle.lockedUntil(key, now);
+  const locked = user ? await personLock(String(user._id), now) : await throttle.lockedUntil(key, now);
   if (locked) return { ok: false, reason: 'locked', lockedUntil: locked, justLocked: false };
 
+  // Each attempt is counted (atomically) before its password is checked, so however many guesses
+  // arrive at once, at most maxFailures are checked per lock; a success clears the count below.
+  const attempt = user ? await countPersonFailure(String(user._id), config, now) : await throttle.countEvent(key, now, lockRule(config));
+  if (attempt.count > config.login.maxFailures) {
+    return { ok: false, reason: 'locked', lockedUntil: attempt.lockedUntil ?? now, justLocked: false };
+  }
   const isRight = user ? await verifyPassword(user.passwordHash, password) : (await verifyAgainstNothing(password), false);
 
   if (!user || !isRight) {
-    const state = user ? await countPersonFailure(String(user._id), config, now) : await throttle.countEvent(key, now, lockRule(config));
-    if (state.lockedUntil) return { ok: false, reason: 'locked', lockedUntil: state.lockedUntil, justLocked: true };
+    if (attempt.lockedUntil) return { ok: false, reason: 'locked', lockedUntil: attempt.lockedUntil, justLocked: true };
     return { ok: false, reason: 'invalid' };
   }
   await throttle.reset(key);
@@ -118,10 +140,10 @@ export async function changePassword(
   config: Pick<Config, 'login' | 'passwordPolicy'>,
   now: Date,
 ): Promise<ChangePasswordResult> {
-  const user = await User.findById(actor.id, { passwordHash: 1, nip: 1, name: 1, email: 1, lockedUntil: 1 });
+  const user = await User.findById(actor.id, { passwordHash: 1, nip: 1, name: 1, email: 1 });
   if (!user) return { ok: false, errors: { currentPassword: 'auth.password.currentWrong' } };
   // Shared with sign-in: guessing the current password here counts towards the same lockout.
-  if (await personLock(actor.id, user.lockedUntil, now)) return { ok: false, errors: { currentPassword: 'auth.login.locked' } };
+  if (await personLock(actor.id, now)) return { ok: false, errors: { currentPassword: 'auth.login.locked' } };
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
     await countPersonFailure(actor.id, config, now);
     return { ok: false, errors: { currentPassword: 'auth.password.currentWrong' } };

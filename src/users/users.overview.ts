@@ -5,7 +5,8 @@ import type { Actor } from '../auth/actor';
 import { Institution } from '../institutions/institution.model';
 import { institutionRef } from '../institutions/institution-refs';
 import { Forbidden } from '../web/errors';
-import { User, type Role } from './user.model';
+import { User, type Role, type UserFields } from './user.model';
+import { personRecordOf } from '../auth/person-record';
 import { canAdministerPeople, peopleScope } from './users.service';
 
 export interface ScopeCount {
@@ -46,8 +47,12 @@ export async function countAccounts(actor: Actor): Promise<{ byRole: Record<Role
 }
 
 /** The signed-in person's own profile, for their home page. */
+const PROFILE_FIELDS = ['_id', 'nip', 'name', 'email', 'employeeType', 'golongan', 'jabatan', 'unitKerja', 'opd', 'institution'] as const;
+type ProfileRecord = Pick<UserFields, Exclude<(typeof PROFILE_FIELDS)[number], '_id'>> & { _id: Types.ObjectId };
+
 export async function ownProfile(actor: Actor) {
-  const person = await User.findById(actor.id).select('nip name email employeeType golongan jabatan unitKerja opd institution').lean();
+  // Read once per request: the session check of this request already read these fields.
+  const person = (personRecordOf(actor, PROFILE_FIELDS) as ProfileRecord | undefined) ?? (await User.findById(actor.id).select(PROFILE_FIELDS.join(' ')).lean());
   if (!person) return null;
   // The OPD and institution names come from a short cache (institution-refs.ts), not a query per page.
   const [opd, institution] = await Promise.all([institutionRef(person.opd), institutionRef(person.institution)]);
