@@ -78,8 +78,8 @@ function lockRule(config: Pick<Config, 'login'>): throttle.ThrottleRule {
 }
 
 /**
- * The lock in force for a known person. User.lockedUntil mirrors the counter's lock, so that an
- * admin who clears it (a password reset) unlocks the account; the counter then starts over.
+ * The lock in force for a known person. User.lockedUntil and failedLogins mirror the counter, so that an
+ * admin who clears both (a password reset) unlocks the account; the counter then starts over.
  */
 async function personLock(userId: string, now: Date): Promise<Date | undefined> {
   const key = personKey(userId);

@@ -194,6 +194,19 @@ describe('repeated failures', () => {
     expect((await signIn(agent, user.nip!, DEFAULT_PASSWORD)).status).toBe(429);
   });
 
+  it('checks at most 10 passwords of a burst of 20 parallel guesses, then refuses the right one', async () => {
+    const user = await createUser();
+    const agent = request.agent(t.app);
+    const guesses = Array.from({ length: 20 }, (_, i) => `Wrong#Guess${i}xx`);
+    const statuses = await Promise.all(guesses.map((password) => signIn(agent, user.email!, password).then((r) => r.status)));
+    const checkedAndWrong = statuses.filter((s) => s === 401).length;
+    const refused = statuses.filter((s) => s === 429).length;
+    // Attempts are counted before they are checked: the 10th counted one locks, later ones are not checked.
+    expect({ statuses: statuses.join(","), checkedAndWrong, refused }).toEqual({ statuses: statuses.join(","), checkedAndWrong: 9, refused: 11 });
+    expect((await User.findById(user._id).lean())?.lockedUntil).toBeInstanceOf(Date);
+    expect((await signIn(agent, user.email!, DEFAULT_PASSWORD)).status).toBe(429);
+  });
+
   it('locks unknown accounts the same way, so lockout reveals nothing', async () => {
     const agent = request.agent(t.app);
     const statuses: number[] = [];
