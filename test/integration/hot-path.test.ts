@@ -42,4 +42,17 @@ describe('the signed-in home page', () => {
     expect([after.status, after.text]).toEqual([200, expect.not.stringContaining('Pemeriksa Pajak Daerah')]);
     expect(after.text).not.toContain('Rina Sari Nasution');
   });
+
+  it('treats a stored session past its expiry as no session, before the TTL monitor removes it', async () => {
+    const person = await createUser({ name: 'Dedi Kurniawan Harahap, S.T.' });
+    const agent = await signedInAgent(t.app, person.email!, DEFAULT_PASSWORD);
+    expect((await agent.get('/')).text).toContain('Dedi Kurniawan Harahap');
+    const sessions = t.db.connection.collection('sessions');
+    const stored = await sessions.find({ 'session.passport.user': String(person._id) }).toArray();
+    expect(stored).toHaveLength(1);
+    await sessions.updateOne({ _id: stored[0]._id }, { $set: { expires: new Date(Date.now() - 1000) } });
+    const after = await agent.get('/');
+    expect(after.status).toBe(200);
+    expect(after.text).not.toContain('Dedi Kurniawan Harahap');
+  });
 });
