@@ -1,12 +1,8 @@
 // zod schema of the audit-log filter form (a GET query): bad values are ignored, unknown keys refused.
 import { z } from 'zod';
+import { optionalWibDay } from '../web/validation';
 
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00+07:00`)))
-  .optional()
-  .catch(undefined);
+const day = optionalWibDay;
 
 const text = z.string().trim().max(100).optional().catch(undefined);
 

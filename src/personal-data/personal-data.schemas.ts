@@ -1,12 +1,8 @@
 // zod schemas of the access-log query (a GET form): bad dates are ignored, unknown keys refused.
 import { z } from 'zod';
+import { optionalWibDay } from '../web/validation';
 
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00+07:00`)))
-  .optional()
-  .catch(undefined);
+const day = optionalWibDay;
 
 export const accessQuery = z
   .object({

@@ -188,6 +188,12 @@ async function saveUnique<T extends { save(): Promise<unknown> }>(doc: T): Promi
   }
 }
 
+/** The fields of the person form that are stored as typed (placement and roles are decided apart). */
+function personalFields(input: PersonInput) {
+  const { nip, email, name, employeeType, golongan } = input;
+  return { nip, email, name, employeeType, golongan, jabatan: input.jabatan ?? '', unitKerja: input.unitKerja ?? '' };
+}
+
 /** Creates a learner; returns the temporary password, shown once to whoever created them. */
 export async function createPerson(actor: Actor, input: PersonInput, context: AuditContext = {}) {
   if (!canAdministerPeople(actor)) throw new Forbidden();
@@ -195,13 +201,7 @@ export async function createPerson(actor: Actor, input: PersonInput, context: Au
   await assertUnique(input);
   const temporaryPassword = generateTemporaryPassword();
   const person = new User({
-    nip: input.nip,
-    email: input.email,
-    name: input.name,
-    employeeType: input.employeeType,
-    golongan: input.golongan,
-    jabatan: input.jabatan ?? '',
-    unitKerja: input.unitKerja ?? '',
+    ...personalFields(input),
     opd,
     institution,
     roles: ['learner'],
@@ -219,13 +219,7 @@ export async function updatePerson(actor: Actor, id: string, input: PersonInput,
   await assertUnique(input, person._id);
   const before = snapshot(person);
   person.set({
-    nip: input.nip,
-    email: input.email,
-    name: input.name,
-    employeeType: input.employeeType,
-    golongan: input.golongan,
-    jabatan: input.jabatan ?? '',
-    unitKerja: input.unitKerja ?? '',
+    ...personalFields(input),
     opd,
     institution: actor.roles.includes('admin') ? institution : person.institution,
   });

@@ -40,3 +40,11 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): Pars
 
 /** A text field from a form: trimmed, with an empty string meaning "not given". */
 export const formText = (max = 200) => z.string().trim().max(max);
+
+/** An optional calendar day (YYYY-MM-DD, read in WIB) in a GET filter form: a bad value is ignored. */
+export const optionalWibDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00+07:00`)))
+  .optional()
+  .catch(undefined);
