@@ -3,8 +3,8 @@
 // filters with mingo, sorts in BSON order (or walks an index in order), skips and limits.
 import { BSON, Document, Double, Long } from 'bson';
 import { Query } from 'mingo';
-import { filterTopLevel } from '../wire/rawbson';
 import { Collection, Index, StoredDoc } from './collection';
+import { applyPlainProjection, compilePlainProjection } from './projection';
 import { splitText, textSearch } from './text';
 import { bsonCompare, collatedCompare, collatorFor, isPlainObject, keyOf, sortValue, toNumber, typeRank } from './values';
 
@@ -432,11 +432,6 @@ export function retype(next: unknown, prev: unknown): unknown {
   return next;
 }
 
-/** True if a find projection only includes or excludes top-level fields (done on raw bytes). */
-function isSimpleProjection(projection: Document): boolean {
-  return Object.entries(projection).every(([k, v]) => !k.includes('.') && !k.startsWith('$') && (typeof v === 'number' || typeof v === 'boolean'));
-}
-
 /** Applies a find projection to stored documents, keeping BSON types. */
 export function projectDocs(docs: StoredDoc[], projection: Document | undefined, filter: Document | undefined, scores?: Map<StoredDoc, number>): Buffer[] {
   if (!projection || Object.keys(projection).length === 0) return docs.map((d) => d.raw);
@@ -451,13 +446,9 @@ export function projectDocs(docs: StoredDoc[], projection: Document | undefined,
     });
   }
   filter = splitText(filter).rest;
-  if (isSimpleProjection(projection)) {
-    const entries = Object.entries(projection);
-    const inclusive = entries.some(([k, v]) => k !== '_id' && !!v);
-    const names = new Set(entries.filter(([, v]) => !!v === inclusive).map(([k]) => k));
-    const idExcluded = projection._id !== undefined && !projection._id;
-    return docs.map((d) => filterTopLevel(d.raw, (name) => (name === '_id' ? !idExcluded : inclusive ? names.has(name) : !names.has(name))));
-  }
+  // Inclusion or exclusion of plain (possibly dotted) paths: done on the stored bytes.
+  const plain = compilePlainProjection(projection);
+  if (plain) return docs.map((d) => applyPlainProjection(d.raw, plain));
   const q = new Query(filter ?? {}, MINGO_OPTIONS);
   return docs.map((d) => {
     const projected = q.find([d.obj], projection).all()[0] ?? {};

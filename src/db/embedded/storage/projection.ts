@@ -1,0 +1,121 @@
+// Find projections of plain paths (`{ name: 1, 'mfa.enabled': 1 }`, `{ 'a.b': 0 }`) applied on the
+// stored bytes, without decoding documents or compiling a mingo query. MongoDB's rules for find:
+//  - inclusion: a path into a subdocument keeps the subdocument with only the projected fields (an
+//    empty one if none is there); into an array, each element is projected: subdocuments as above,
+//    nested arrays recursively, other values dropped; a scalar where a subdocument is expected is
+//    dropped; missing paths stay absent;
+//  - exclusion: the named paths are removed, everything else is kept (scalars and array elements
+//    that are not subdocuments included);
+//  - `_id` (top level only) is kept unless `_id: 0`; `{ _id: 1 }` alone is an inclusion;
+//  - fields keep their stored order.
+// Anything else (operators, mixed inclusion and exclusion, path collisions, `_id.x`) answers null
+// and the caller uses mingo, which also reports the errors.
+import { Document } from 'bson';
+import { rawElements } from '../wire/rawbson';
+
+type Tree = Map<string, Tree | true>;
+
+export interface PlainProjection {
+  tree: Tree;
+  inclusive: boolean;
+  keepId: boolean;
+}
+
+const DOC = 0x03;
+const ARR = 0x04;
+
+/** Compiles a projection of plain paths, or null when it needs mingo. */
+export function compilePlainProjection(projection: Document): PlainProjection | null {
+  const tree: Tree = new Map();
+  let inclusive: boolean | undefined;
+  let idRule: boolean | undefined;
+  for (const [key, value] of Object.entries(projection)) {
+    if (typeof value !== 'number' && typeof value !== 'boolean') return null;
+    const on = !!value;
+    if (key === '_id') {
+      idRule = on;
+      continue;
+    }
+    const parts = key.split('.');
+    if (parts[0] === '_id' || parts.some((p) => p === '' || p.startsWith('$'))) return null;
+    if (inclusive === undefined) inclusive = on;
+    else if (inclusive !== on) return null;
+    let node = tree;
+    for (let i = 0; i < parts.length; i++) {
+      const existing = node.get(parts[i]);
+      if (i === parts.length - 1) {
+        if (existing !== undefined) return null; // path collision
+        node.set(parts[i], true);
+      } else if (existing === true) {
+        return null; // path collision
+      } else if (existing) {
+        node = existing;
+      } else {
+        const child: Tree = new Map();
+        node.set(parts[i], child);
+        node = child;
+      }
+    }
+  }
+  return { tree, inclusive: inclusive ?? idRule === true, keepId: idRule ?? true };
+}
+
+/** Applies a compiled plain projection to one stored document. */
+export function applyPlainProjection(raw: Buffer, p: PlainProjection): Buffer {
+  return projectDoc(raw, p.tree, p.inclusive, p.keepId);
+}
+
+function header(type: number, name: string): Buffer {
+  const nameLen = Buffer.byteLength(name);
+  const h = Buffer.allocUnsafe(nameLen + 2);
+  h[0] = type;
+  h.write(name, 1);
+  h[nameLen + 1] = 0;
+  return h;
+}
+
+function wrap(parts: Buffer[]): Buffer {
+  let size = 5;
+  for (const p of parts) size += p.length;
+  const head = Buffer.allocUnsafe(4);
+  head.writeInt32LE(size, 0);
+  return Buffer.concat([head, ...parts, ZERO], size);
+}
+
+const ZERO = Buffer.from([0]);
+
+/** `keepId` is given for the top-level document only, where the `_id` rule applies. */
+function projectDoc(raw: Buffer, tree: Tree, inclusive: boolean, keepId?: boolean): Buffer {
+  const parts: Buffer[] = [];
+  let from = 4;
+  for (const el of rawElements(raw)) {
+    const whole = raw.subarray(from, el.end);
+    from = el.end;
+    if (keepId !== undefined && el.name === '_id') {
+      if (keepId) parts.push(whole);
+      continue;
+    }
+    const node = tree.get(el.name);
+    if (node === undefined || node === true) {
+      if ((node === true) === inclusive) parts.push(whole);
+      continue;
+    }
+    if (el.type === DOC) parts.push(header(DOC, el.name), projectDoc(raw.subarray(el.start, el.end), node, inclusive));
+    else if (el.type === ARR) parts.push(header(ARR, el.name), projectArray(raw.subarray(el.start, el.end), node, inclusive));
+    else if (!inclusive) parts.push(whole);
+  }
+  return wrap(parts);
+}
+
+/** Projects each element of an array: subdocuments and nested arrays; other values only survive an exclusion. */
+function projectArray(raw: Buffer, tree: Tree, inclusive: boolean): Buffer {
+  const parts: Buffer[] = [];
+  let i = 0;
+  for (const el of rawElements(raw)) {
+    const value = raw.subarray(el.start, el.end);
+    if (el.type === DOC) parts.push(header(DOC, String(i++)), projectDoc(value, tree, inclusive));
+    else if (el.type === ARR) parts.push(header(ARR, String(i++)), projectArray(value, tree, inclusive));
+    else if (!inclusive) parts.push(header(el.type, String(i++)), value);
+  }
+  return wrap(parts);
+}

@@ -1,0 +1,117 @@
+// Find projections of plain paths (dotted or not), as MongoDB documents them
+// (https://www.mongodb.com/docs/manual/tutorial/project-fields-from-query-results/ and
+// "Projection Restrictions"): nested subdocuments keep only the projected fields, arrays of
+// subdocuments are projected element by element, missing paths stay absent, `_id` is kept unless
+// excluded, and fields keep their stored order. BSON number types survive the projection.
+import { Document, Double, Long } from 'mongodb';
+import { EngineUnderTest, openEngine } from './support';
+
+let e: EngineUnderTest;
+type Doc = Document & { _id: number };
+const people = () => e.db.collection<Doc>('people');
+beforeAll(async () => {
+  e = await openEngine();
+  await people().insertMany([
+    {
+      _id: 1,
+      name: 'Ani',
+      email: 'ani@medan.go.id',
+      mfa: { secret: 's3cr3t', enabled: true, codes: ['x', 'y'] },
+      address: { city: 'Medan', geo: { lat: 3.59, lng: 98.67 } },
+      scores: [{ q: 'a', v: 80 }, { q: 'b', v: 60, extra: 1 }, 7, [{ q: 'n', v: 1 }, 2], { v: 10 }],
+    },
+    { _id: 2, name: 'Budi', mfa: 'legacy', address: { zip: '20111' }, scores: 'none' },
+    { _id: 3, name: 'Citra' },
+  ]);
+});
+afterAll(async () => {
+  await e.stop();
+});
+
+const find = (projection: Document) => people().find({}, { projection }).sort({ _id: 1 }).toArray();
+
+describe('inclusion of plain paths', () => {
+  it('keeps a nested subdocument with only the projected field (the session check)', async () => {
+    expect(await find({ name: 1, 'mfa.enabled': 1 })).toEqual([
+      { _id: 1, name: 'Ani', mfa: { enabled: true } },
+      { _id: 2, name: 'Budi' }, // a scalar where a subdocument is expected is dropped
+      { _id: 3, name: 'Citra' }, // a missing path stays absent
+    ]);
+  });
+
+  it('keeps the stored field order, not the projection order', async () => {
+    const [doc] = await people().find({ _id: 1 }, { projection: { 'mfa.enabled': 1, 'mfa.secret': true, name: 1 } }).toArray();
+    expect(Object.keys(doc)).toEqual(['_id', 'name', 'mfa']);
+    expect(Object.keys(doc.mfa)).toEqual(['secret', 'enabled']);
+  });
+
+  it('gives an empty subdocument when the subdocument lacks the field, and goes several levels deep', async () => {
+    expect(await find({ 'address.geo.lat': 1, _id: 0 })).toEqual([{ address: { geo: { lat: 3.59 } } }, { address: {} }, {}]);
+  });
+
+  it('projects arrays element by element: subdocuments projected, nested arrays recursed, other values dropped', async () => {
+    expect(await find({ 'scores.q': 1 })).toEqual([{ _id: 1, scores: [{ q: 'a' }, { q: 'b' }, [{ q: 'n' }], {}] }, { _id: 2 }, { _id: 3 }]);
+  });
+
+  it('includes only _id for { _id: 1 }', async () => {
+    expect(await find({ _id: 1 })).toEqual([{ _id: 1 }, { _id: 2 }, { _id: 3 }]);
+  });
+
+  it('keeps whole values included by a top-level name, arrays included', async () => {
+    expect(await find({ 'mfa.codes': 1, scores: 1, _id: false })).toEqual([
+      { mfa: { codes: ['x', 'y'] }, scores: [{ q: 'a', v: 80 }, { q: 'b', v: 60, extra: 1 }, 7, [{ q: 'n', v: 1 }, 2], { v: 10 }] },
+      { scores: 'none' },
+      {},
+    ]);
+  });
+});
+
+describe('exclusion of plain paths', () => {
+  it('removes a nested field and keeps the rest of the subdocument', async () => {
+    expect(await find({ 'mfa.secret': 0, scores: 0, email: 0, address: 0 })).toEqual([
+      { _id: 1, name: 'Ani', mfa: { enabled: true, codes: ['x', 'y'] } },
+      { _id: 2, name: 'Budi', mfa: 'legacy' }, // a scalar on the path is kept
+      { _id: 3, name: 'Citra' },
+    ]);
+  });
+
+  it('removes the field from each subdocument of an array and keeps other elements', async () => {
+    const [ani, budi] = await find({ 'scores.v': 0, _id: 0, name: 0, email: 0, mfa: 0, address: 0 });
+    expect(ani).toEqual({ scores: [{ q: 'a' }, { q: 'b', extra: 1 }, 7, [{ q: 'n' }, 2], {}] });
+    expect(budi).toEqual({ scores: 'none' });
+  });
+
+  it('removes only _id for { _id: 0 }, and deep paths', async () => {
+    expect(await find({ _id: 0, 'address.geo.lng': 0, scores: 0, mfa: 0, email: 0 })).toEqual([
+      { name: 'Ani', address: { city: 'Medan', geo: { lat: 3.59 } } },
+      { name: 'Budi', address: { zip: '20111' } },
+      { name: 'Citra' },
+    ]);
+  });
+});
+
+describe('types and other commands', () => {
+  it('keeps doubles and longs exactly as stored inside projected subdocuments', async () => {
+    const coll = e.db.collection<Doc>('typed');
+    await coll.insertOne({ _id: 1, m: { d: new Double(1), l: Long.fromNumber(5), s: 'x' }, arr: [{ d: new Double(2), o: 1 }] });
+    const doc = await coll.findOne({ _id: 1 }, { projection: { 'm.d': 1, 'm.l': 1, 'arr.d': 1 }, promoteValues: false });
+    expect(doc?.m.d).toBeInstanceOf(Double);
+    expect(doc?.m.l).toBeInstanceOf(Long);
+    expect(Object.keys(doc?.m)).toEqual(['d', 'l']);
+    expect(doc?.arr[0].d).toBeInstanceOf(Double);
+    expect(Object.keys(doc?.arr[0])).toEqual(['d']);
+  });
+
+  it('applies a dotted projection in findOneAndUpdate', async () => {
+    const coll = people();
+    expect(await coll.findOneAndUpdate({ _id: 3 }, { $set: { 'mfa.enabled': false, 'mfa.secret': 'z' } }, { returnDocument: 'after', projection: { 'mfa.enabled': 1, _id: 0 } })).toEqual({
+      mfa: { enabled: false },
+    });
+    await coll.updateOne({ _id: 3 }, { $unset: { mfa: 1 } });
+  });
+
+  it('still answers operator projections ($slice, $elemMatch) next to dotted paths', async () => {
+    const doc = await people().findOne({ _id: 1 }, { projection: { 'mfa.enabled': 1, 'mfa.codes': { $slice: 1 } } });
+    expect(doc).toEqual({ _id: 1, mfa: { enabled: true, codes: ['x'] } });
+  });
+});
