@@ -65,8 +65,8 @@ export function matcher(filter: Document | undefined): (obj: Document) => boolea
 }
 
 // A fast path for the most common filters (equality and comparisons of scalar values on fields
-// that hold scalars), which avoids compiling a mingo query per distinct value. It answers
-// undefined when a document holds an array on the path, and mingo decides.
+// that hold scalars, and `$and`/`$or` of such filters), which avoids compiling a mingo query per
+// distinct value. It answers undefined when a document holds an array on the path, and mingo decides.
 
 const ARRAY = Symbol('array');
 const FAST_OPS = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists']);
@@ -127,10 +127,41 @@ function compareTest(op: string, operand: unknown): FieldTest {
   }
 }
 
-function fastMatcher(filter: Document): ((obj: Document) => boolean | undefined) | null {
+type FastMatch = (obj: Document) => boolean | undefined;
+
+/** `$and` / `$or` of clauses the fast path answers (each a non-empty array of plain filters, as MongoDB requires). */
+function fastLogical(op: string, clauses: unknown): FastMatch | null {
+  if ((op !== '$and' && op !== '$or') || !Array.isArray(clauses) || clauses.length === 0 || !clauses.every(isPlainObject)) return null;
+  const subs: FastMatch[] = [];
+  for (const clause of clauses as Document[]) {
+    // An empty clause matches everything.
+    const sub = Object.keys(clause).length === 0 ? () => true : fastMatcher(clause);
+    if (!sub) return null;
+    subs.push(sub);
+  }
+  // Three-valued: undefined (an array on a path) lets mingo decide unless another clause settles it.
+  const settle = op === '$or';
+  return (obj) => {
+    let unknown = false;
+    for (const sub of subs) {
+      const r = sub(obj);
+      if (r === undefined) unknown = true;
+      else if (r === settle) return settle;
+    }
+    return unknown ? undefined : !settle;
+  };
+}
+
+function fastMatcher(filter: Document): FastMatch | null {
   const tests: { path: string[]; test: FieldTest }[] = [];
+  const logical: FastMatch[] = [];
   for (const [field, cond] of Object.entries(filter)) {
-    if (field.startsWith('$')) return null;
+    if (field.startsWith('$')) {
+      const sub = fastLogical(field, cond);
+      if (!sub) return null;
+      logical.push(sub);
+      continue;
+    }
     const path = field.split('.');
     if (isScalar(cond)) {
       tests.push({ path, test: equalityTest(cond) });
@@ -159,7 +190,13 @@ function fastMatcher(filter: Document): ((obj: Document) => boolean | undefined)
       if (v === ARRAY) return undefined;
       if (!t.test(v)) return false;
     }
-    return true;
+    let unknown = false;
+    for (const sub of logical) {
+      const r = sub(obj);
+      if (r === false) return false;
+      if (r === undefined) unknown = true;
+    }
+    return unknown ? undefined : true;
   };
 }
 
