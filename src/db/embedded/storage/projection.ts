@@ -11,7 +11,7 @@
 // Anything else (operators, mixed inclusion and exclusion, path collisions, `_id.x`) answers null
 // and the caller uses mingo, which also reports the errors.
 import { Document } from 'bson';
-import { rawElements } from '../wire/rawbson';
+import { valueSize } from '../wire/rawbson';
 
 type Tree = Map<string, Tree | true>;
 
@@ -24,8 +24,28 @@ export interface PlainProjection {
 const DOC = 0x03;
 const ARR = 0x04;
 
+// Compiled projections by shape (names and whether each is on): a handful of distinct ones per app.
+const cache = new Map<string, PlainProjection | null>();
+const CACHE_MAX = 1000;
+
 /** Compiles a projection of plain paths, or null when it needs mingo. */
 export function compilePlainProjection(projection: Document): PlainProjection | null {
+  let key = '';
+  for (const name in projection) {
+    const value: unknown = projection[name];
+    if (typeof value !== 'number' && typeof value !== 'boolean') return null;
+    key += `${value ? '+' : '-'}${name}\u0000`;
+  }
+  let compiled = cache.get(key);
+  if (compiled === undefined) {
+    compiled = compile(projection);
+    if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
+    cache.set(key, compiled);
+  }
+  return compiled;
+}
+
+function compile(projection: Document): PlainProjection | null {
   const tree: Tree = new Map();
   let inclusive: boolean | undefined;
   let idRule: boolean | undefined;
@@ -87,22 +107,30 @@ const ZERO = Buffer.from([0]);
 /** `keepId` is given for the top-level document only, where the `_id` rule applies. */
 function projectDoc(raw: Buffer, tree: Tree, inclusive: boolean, keepId?: boolean): Buffer {
   const parts: Buffer[] = [];
-  let from = 4;
-  for (const el of rawElements(raw)) {
-    const whole = raw.subarray(from, el.end);
-    from = el.end;
-    if (keepId !== undefined && el.name === '_id') {
-      if (keepId) parts.push(whole);
+  const size = raw.readInt32LE(0);
+  let pos = 4;
+  while (pos < size - 1) {
+    const type = raw[pos];
+    const nameEnd = raw.indexOf(0, pos + 1);
+    if (nameEnd < 0 || nameEnd >= size) throw new RangeError('corrupt BSON element name');
+    const name = raw.toString('utf8', pos + 1, nameEnd);
+    const start = nameEnd + 1;
+    const end = start + valueSize(raw, type, start);
+    if (end > size - 1) throw new RangeError('BSON element overruns its document');
+    const from = pos;
+    pos = end;
+    if (keepId !== undefined && name === '_id') {
+      if (keepId) parts.push(raw.subarray(from, end));
       continue;
     }
-    const node = tree.get(el.name);
+    const node = tree.get(name);
     if (node === undefined || node === true) {
-      if ((node === true) === inclusive) parts.push(whole);
+      if ((node === true) === inclusive) parts.push(raw.subarray(from, end));
       continue;
     }
-    if (el.type === DOC) parts.push(header(DOC, el.name), projectDoc(raw.subarray(el.start, el.end), node, inclusive));
-    else if (el.type === ARR) parts.push(header(ARR, el.name), projectArray(raw.subarray(el.start, el.end), node, inclusive));
-    else if (!inclusive) parts.push(whole);
+    if (type === DOC) parts.push(raw.subarray(from, start), projectDoc(raw.subarray(start, end), node, inclusive));
+    else if (type === ARR) parts.push(raw.subarray(from, start), projectArray(raw.subarray(start, end), node, inclusive));
+    else if (!inclusive) parts.push(raw.subarray(from, end));
   }
   return wrap(parts);
 }
@@ -110,12 +138,21 @@ function projectDoc(raw: Buffer, tree: Tree, inclusive: boolean, keepId?: boolea
 /** Projects each element of an array: subdocuments and nested arrays; other values only survive an exclusion. */
 function projectArray(raw: Buffer, tree: Tree, inclusive: boolean): Buffer {
   const parts: Buffer[] = [];
+  const size = raw.readInt32LE(0);
+  let pos = 4;
   let i = 0;
-  for (const el of rawElements(raw)) {
-    const value = raw.subarray(el.start, el.end);
-    if (el.type === DOC) parts.push(header(DOC, String(i++)), projectDoc(value, tree, inclusive));
-    else if (el.type === ARR) parts.push(header(ARR, String(i++)), projectArray(value, tree, inclusive));
-    else if (!inclusive) parts.push(header(el.type, String(i++)), value);
+  while (pos < size - 1) {
+    const type = raw[pos];
+    const nameEnd = raw.indexOf(0, pos + 1);
+    if (nameEnd < 0 || nameEnd >= size) throw new RangeError('corrupt BSON element name');
+    const start = nameEnd + 1;
+    const end = start + valueSize(raw, type, start);
+    if (end > size - 1) throw new RangeError('BSON element overruns its document');
+    pos = end;
+    const value = raw.subarray(start, end);
+    if (type === DOC) parts.push(header(DOC, String(i++)), projectDoc(value, tree, inclusive));
+    else if (type === ARR) parts.push(header(ARR, String(i++)), projectArray(value, tree, inclusive));
+    else if (!inclusive) parts.push(header(type, String(i++)), value);
   }
   return wrap(parts);
 }

@@ -4,7 +4,7 @@
 import { Long } from 'bson';
 
 /** Size in bytes of the value of an element of BSON type `type` starting at `pos`. */
-function valueSize(buf: Buffer, type: number, pos: number): number {
+export function valueSize(buf: Buffer, type: number, pos: number): number {
   switch (type) {
     case 0x01: // double
     case 0x09: // date
