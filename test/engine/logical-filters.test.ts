@@ -50,6 +50,12 @@ describe('$or', () => {
     expect(await ids({ $or: [{ kind: { $in: ['c'] } }, { n: { $ne: 5, $nin: [null, 10] } }] })).toEqual([1, 5]);
     expect(await ids({ $or: [{}, { kind: 'zzz' }] })).toEqual([1, 2, 3, 4, 5]);
   });
+
+  it('rejects an empty $or/$and/$nor or a clause that is not a document (BadValue)', async () => {
+    await expect(coll().find({ $or: [] }).toArray()).rejects.toMatchObject({ code: 2, message: '$and/$or/$nor must be a nonempty array' });
+    await expect(coll().find({ kind: 'a', $and: [{ $nor: [] }] }).toArray()).rejects.toMatchObject({ code: 2, message: '$and/$or/$nor must be a nonempty array' });
+    await expect(coll().countDocuments({ $or: [1] } as Document)).rejects.toMatchObject({ code: 2, message: '$or/$and/$nor entries need to be full objects' });
+  });
 });
 
 describe('$and and nesting', () => {

@@ -3,6 +3,7 @@
 // filters with mingo, sorts in BSON order (or walks an index in order), skips and limits.
 import { BSON, Document, Double, Long } from 'bson';
 import { Query } from 'mingo';
+import { ErrorCodes, fail } from '../errors';
 import { Collection, Index, StoredDoc } from './collection';
 import { applyPlainProjection, compilePlainProjection } from './projection';
 import { splitText, textSearch } from './text';
@@ -48,8 +49,22 @@ export function compileQuery(filter: Document): Query {
   return q;
 }
 
+/** MongoDB rejects `$and`/`$or`/`$nor` that are not non-empty arrays of documents (mingo accepts them). */
+function checkLogical(filter: Document): void {
+  for (const key in filter) {
+    if (key !== '$and' && key !== '$or' && key !== '$nor') continue;
+    const clauses: unknown = filter[key];
+    if (!Array.isArray(clauses) || clauses.length === 0) fail(ErrorCodes.BadValue, '$and/$or/$nor must be a nonempty array');
+    for (const c of clauses) {
+      if (!isPlainObject(c)) fail(ErrorCodes.BadValue, '$or/$and/$nor entries need to be full objects');
+      checkLogical(c);
+    }
+  }
+}
+
 export function matcher(filter: Document | undefined): (obj: Document) => boolean {
   if (!filter || Object.keys(filter).length === 0) return () => true;
+  checkLogical(filter);
   const fast = fastMatcher(filter);
   if (!fast) {
     // Compile now, so an invalid filter fails even when there is nothing to match.
