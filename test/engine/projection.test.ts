@@ -110,6 +110,11 @@ describe('types and other commands', () => {
     await coll.updateOne({ _id: 3 }, { $unset: { mfa: 1 } });
   });
 
+  it('rejects a mix of inclusion and exclusion, and a path collision, as MongoDB does', async () => {
+    await expect(find({ name: 1, email: 0 })).rejects.toMatchObject({ name: 'MongoServerError' });
+    await expect(find({ mfa: 1, 'mfa.enabled': 1 })).rejects.toMatchObject({ name: 'MongoServerError', message: expect.stringMatching(/collision/i) });
+  });
+
   it('still answers operator projections ($slice, $elemMatch) next to dotted paths', async () => {
     const doc = await people().findOne({ _id: 1 }, { projection: { 'mfa.enabled': 1, 'mfa.codes': { $slice: 1 } } });
     expect(doc).toEqual({ _id: 1, mfa: { enabled: true, codes: ['x'] } });
