@@ -11,7 +11,7 @@
 // Anything else (operators, mixed inclusion and exclusion, path collisions, `_id.x`) answers null
 // and the caller uses mingo, which also reports the errors.
 import { Document } from 'bson';
-import { valueSize } from '../wire/rawbson';
+import { rawElements } from '../wire/rawbson';
 
 type Tree = Map<string, Tree | true>;
 
@@ -107,18 +107,7 @@ const ZERO = Buffer.from([0]);
 /** `keepId` is given for the top-level document only, where the `_id` rule applies. */
 function projectDoc(raw: Buffer, tree: Tree, inclusive: boolean, keepId?: boolean): Buffer {
   const parts: Buffer[] = [];
-  const size = raw.readInt32LE(0);
-  let pos = 4;
-  while (pos < size - 1) {
-    const type = raw[pos];
-    const nameEnd = raw.indexOf(0, pos + 1);
-    if (nameEnd < 0 || nameEnd >= size) throw new RangeError('corrupt BSON element name');
-    const name = raw.toString('utf8', pos + 1, nameEnd);
-    const start = nameEnd + 1;
-    const end = start + valueSize(raw, type, start);
-    if (end > size - 1) throw new RangeError('BSON element overruns its document');
-    const from = pos;
-    pos = end;
+  for (const { type, name, from, start, end } of rawElements(raw)) {
     if (keepId !== undefined && name === '_id') {
       if (keepId) parts.push(raw.subarray(from, end));
       continue;
@@ -138,17 +127,8 @@ function projectDoc(raw: Buffer, tree: Tree, inclusive: boolean, keepId?: boolea
 /** Projects each element of an array: subdocuments and nested arrays; other values only survive an exclusion. */
 function projectArray(raw: Buffer, tree: Tree, inclusive: boolean): Buffer {
   const parts: Buffer[] = [];
-  const size = raw.readInt32LE(0);
-  let pos = 4;
   let i = 0;
-  while (pos < size - 1) {
-    const type = raw[pos];
-    const nameEnd = raw.indexOf(0, pos + 1);
-    if (nameEnd < 0 || nameEnd >= size) throw new RangeError('corrupt BSON element name');
-    const start = nameEnd + 1;
-    const end = start + valueSize(raw, type, start);
-    if (end > size - 1) throw new RangeError('BSON element overruns its document');
-    pos = end;
+  for (const { type, start, end } of rawElements(raw)) {
     const value = raw.subarray(start, end);
     if (type === DOC) parts.push(header(DOC, String(i++)), projectDoc(value, tree, inclusive));
     else if (type === ARR) parts.push(header(ARR, String(i++)), projectArray(value, tree, inclusive));

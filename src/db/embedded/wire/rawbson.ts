@@ -4,7 +4,7 @@
 import { Long } from 'bson';
 
 /** Size in bytes of the value of an element of BSON type `type` starting at `pos`. */
-export function valueSize(buf: Buffer, type: number, pos: number): number {
+function valueSize(buf: Buffer, type: number, pos: number): number {
   switch (type) {
     case 0x01: // double
     case 0x09: // date
@@ -50,6 +50,7 @@ export function valueSize(buf: Buffer, type: number, pos: number): number {
 interface RawElement {
   type: number;
   name: string;
+  from: number; // element start (its type byte)
   start: number; // value start
   end: number; // value end
 }
@@ -66,7 +67,7 @@ export function* rawElements(buf: Buffer): Generator<RawElement> {
     const start = nameEnd + 1;
     const end = start + valueSize(buf, type, start);
     if (end > size - 1) throw new RangeError('BSON element overruns its document');
-    yield { type, name, start, end };
+    yield { type, name, from: pos, start, end };
     pos = end;
   }
 }
