@@ -2,14 +2,13 @@
 // sealed or refused cleanly), nothing secret in logs or later pages, no state change on GET, and the
 // code step rate-limited like the password (per account and per IP).
 import { Writable } from 'node:stream';
-import request from 'supertest';
 import { createApp } from '../../src/app';
 import { sealPlainSecrets } from '../../src/auth/mfa.service';
 import { generateTotpSecret, totpCode } from '../../src/auth/totp';
 import { hashRecoveryCode, mfaKeys, openSecret, sealSecret } from '../../src/mfa/mfa-crypto';
 import { User } from '../../src/users/user.model';
 import { createLogger } from '../../src/web/logging';
-import { csrfToken, signIn, signedInAgent, type Agent } from '../support/auth';
+import { csrfToken, halfSignedAgent, postMfaCode, signedInAgent } from '../support/auth';
 import { createTestApp, type TestApp } from '../support/app';
 import { createUser, DEFAULT_PASSWORD } from '../support/factories';
 
@@ -33,18 +32,6 @@ async function withSecondFactor(user: { _id: unknown }, recoveryCodes: string[] 
   const mfa = { enabled: true, secret: sealSecret(keys, String(user._id), 'enrolled', secret), recoveryCodeHashes: recoveryCodes.map((c) => hashRecoveryCode(keys, c)) };
   await User.updateOne({ _id: user._id }, { $set: { mfa } });
   return secret;
-}
-
-async function halfSigned(app: TestApp['app'], email: string): Promise<Agent> {
-  const agent = request.agent(app);
-  const login = await signIn(agent, email, DEFAULT_PASSWORD);
-  expect(login.headers.location).toBe('/login/mfa');
-  return agent;
-}
-
-async function postCode(agent: Agent, code: string) {
-  const token = await csrfToken(agent, '/login/mfa');
-  return agent.post('/login/mfa').type('form').send({ _csrf: token, code });
 }
 
 /** An app on the same database whose log lines are kept in memory (at trace level: everything). */
@@ -80,7 +67,7 @@ describe('GET pages of the second factor', () => {
   it('change nothing for an enrolled person either (setup page, code page, admin page), and never show the secret again', async () => {
     const curator = await createUser({ roles: ['curator'], email: 'get.enrolled@uji.go.id' });
     const secret = await withSecondFactor(curator, ['aaaa-bbbb-cccc-dddd']);
-    const waiting = await halfSigned(t.app, 'get.enrolled@uji.go.id');
+    const waiting = await halfSignedAgent(t.app, 'get.enrolled@uji.go.id', DEFAULT_PASSWORD);
     t.clock.advance(30_000);
     const beforeUsers = await snapshot('users');
     const beforeThrottle = await snapshot('loginthrottles');
@@ -89,7 +76,7 @@ describe('GET pages of the second factor', () => {
     expect(await snapshot('users')).toEqual(beforeUsers);
     expect(await snapshot('loginthrottles')).toEqual(beforeThrottle);
 
-    expect((await postCode(waiting, totpCode(secret, t.clock()))).status).toBe(302);
+    expect((await postMfaCode(waiting, totpCode(secret, t.clock()))).status).toBe(302);
     const afterSignIn = await snapshot('users'); // the POST used a step: that is the one change
     for (const path of ['/account/mfa', '/data-saya', '/data-saya/unduh', `/admin/mfa/${curator._id}`, '/']) {
       const res = await waiting.get(path);
@@ -112,8 +99,8 @@ describe('secrets at rest', () => {
     await User.updateOne({ _id: broken._id }, { $set: { mfa: { enabled: true, secret: 'not a secret', recoveryCodeHashes: [] } } });
 
     t.clock.advance(30_000);
-    const agent = await halfSigned(t.app, 'legacy@uji.go.id');
-    expect((await postCode(agent, totpCode(secret, t.clock()))).status).toBe(302);
+    const agent = await halfSignedAgent(t.app, 'legacy@uji.go.id', DEFAULT_PASSWORD);
+    expect((await postMfaCode(agent, totpCode(secret, t.clock()))).status).toBe(302);
     const stored = (await User.findById(hr._id).lean())!.mfa!.secret!;
     expect(stored).toMatch(/^v1:/);
     expect(openSecret(keys, String(hr._id), 'enrolled', stored)).toBe(secret);
@@ -131,8 +118,8 @@ describe('secrets at rest', () => {
     const sealedForSource = (await User.findById(source._id).lean())!.mfa!.secret!;
     await User.updateOne({ _id: victim._id }, { $set: { mfa: { enabled: true, secret: sealedForSource, recoveryCodeHashes: [] } } });
     t.clock.advance(30_000);
-    const agent = await halfSigned(app, 'copied.to@uji.go.id');
-    const refused = await postCode(agent, totpCode(secret, t.clock()));
+    const agent = await halfSignedAgent(app, 'copied.to@uji.go.id', DEFAULT_PASSWORD);
+    const refused = await postMfaCode(agent, totpCode(secret, t.clock()));
     expect(refused.status).toBe(401);
     expect(refused.text).toContain('Kode verifikasi salah atau sudah dipakai.');
     expect(log()).toContain('"security":"mfa.secretUnreadable"');
@@ -140,7 +127,7 @@ describe('secrets at rest', () => {
 
     const otherKey = mfaKeys(Buffer.alloc(32, 9));
     await User.updateOne({ _id: victim._id }, { $set: { 'mfa.secret': sealSecret(otherKey, String(victim._id), 'enrolled', secret) } });
-    expect((await postCode(agent, totpCode(secret, t.clock()))).status).toBe(401);
+    expect((await postMfaCode(agent, totpCode(secret, t.clock()))).status).toBe(401);
   });
 
   it('keeps the secret, the recovery codes and the codes typed out of every log line', async () => {
@@ -156,13 +143,13 @@ describe('secrets at rest', () => {
     const recoveryCodes = [...confirmed.text.matchAll(/<li><code>([0-9a-f-]{19})<\/code><\/li>/g)].map((m) => m[1]);
     expect(recoveryCodes).toHaveLength(10);
 
-    const browser = await halfSigned(app, 'logs@uji.go.id');
-    expect((await postCode(browser, '999999')).status).toBe(401);
-    expect((await postCode(browser, recoveryCodes[0])).status).toBe(302);
-    const again = await halfSigned(app, 'logs@uji.go.id');
+    const browser = await halfSignedAgent(app, 'logs@uji.go.id', DEFAULT_PASSWORD);
+    expect((await postMfaCode(browser, '999999')).status).toBe(401);
+    expect((await postMfaCode(browser, recoveryCodes[0])).status).toBe(302);
+    const again = await halfSignedAgent(app, 'logs@uji.go.id', DEFAULT_PASSWORD);
     t.clock.advance(30_000);
     const secondCode = totpCode(secret, t.clock());
-    expect((await postCode(again, secondCode)).status).toBe(302);
+    expect((await postMfaCode(again, secondCode)).status).toBe(302);
 
     const text = log();
     expect(text).toContain('"security":"mfa.enabled"');
@@ -182,16 +169,16 @@ describe('the code step under attack', () => {
   it('locks the account after N wrong codes; then neither a right code nor a recovery code gets in, from any browser', async () => {
     const admin = await createUser({ roles: ['admin'], email: 'brute@uji.go.id' });
     const secret = await withSecondFactor(admin, ['1111-2222-3333-4444']);
-    const agent = await halfSigned(t.app, 'brute@uji.go.id');
-    for (let i = 1; i <= 4; i++) expect((await postCode(agent, String(100000 + i))).status).toBe(401);
-    const locked = await postCode(agent, '100005');
+    const agent = await halfSignedAgent(t.app, 'brute@uji.go.id', DEFAULT_PASSWORD);
+    for (let i = 1; i <= 4; i++) expect((await postMfaCode(agent, String(100000 + i))).status).toBe(401);
+    const locked = await postMfaCode(agent, '100005');
     expect(locked.status).toBe(429);
     expect(locked.text).toContain('dikunci sementara; coba lagi dalam 15 menit');
     t.clock.advance(30_000);
-    expect((await postCode(agent, totpCode(secret, t.clock()))).status).toBe(429);
-    expect((await postCode(agent, '1111-2222-3333-4444')).status).toBe(429);
-    const other = await halfSigned(t.app, 'brute@uji.go.id');
-    expect((await postCode(other, totpCode(secret, t.clock()))).status).toBe(429);
+    expect((await postMfaCode(agent, totpCode(secret, t.clock()))).status).toBe(429);
+    expect((await postMfaCode(agent, '1111-2222-3333-4444')).status).toBe(429);
+    const other = await halfSignedAgent(t.app, 'brute@uji.go.id', DEFAULT_PASSWORD);
+    expect((await postMfaCode(other, totpCode(secret, t.clock()))).status).toBe(429);
     const saved = await User.findById(admin._id).lean();
     expect(saved?.mfa?.recoveryCodeHashes).toEqual([hashRecoveryCode(keys, '1111-2222-3333-4444')]); // not used up while locked
     expect(saved?.mfa?.lastUsedStep).toBeUndefined();
@@ -202,7 +189,7 @@ describe('the code step under attack', () => {
     const { app, log } = loggedApp();
     const admin = await createUser({ roles: ['admin'], email: 'parallel@uji.go.id' });
     await withSecondFactor(admin);
-    const agent = await halfSigned(app, 'parallel@uji.go.id');
+    const agent = await halfSignedAgent(app, 'parallel@uji.go.id', DEFAULT_PASSWORD);
     const token = await csrfToken(agent, '/login/mfa');
     const guesses = Array.from({ length: 20 }, (_, i) => String(300000 + i));
     const statuses = await Promise.all(guesses.map((code) => agent.post('/login/mfa').type('form').send({ _csrf: token, code }).then((r) => r.status)));
@@ -239,9 +226,9 @@ describe('the code step under attack', () => {
     const app = createApp({ config, db: t.db, clock: t.clock });
     const admin = await createUser({ roles: ['admin'], email: 'ip.budget@uji.go.id' });
     const secret = await withSecondFactor(admin);
-    const agent = await halfSigned(app, 'ip.budget@uji.go.id'); // 1 of 10
-    for (let i = 2; i <= 10; i++) expect((await postCode(agent, String(200000 + i))).status).toBe(401);
-    const limited = await postCode(agent, totpCode(secret, t.clock()));
+    const agent = await halfSignedAgent(app, 'ip.budget@uji.go.id', DEFAULT_PASSWORD); // 1 of 10
+    for (let i = 2; i <= 10; i++) expect((await postMfaCode(agent, String(200000 + i))).status).toBe(401);
+    const limited = await postMfaCode(agent, totpCode(secret, t.clock()));
     expect(limited.status).toBe(429);
     expect(limited.text).toContain('Terlalu banyak percobaan masuk dari alamat ini.');
     expect((await User.findById(admin._id).lean())?.mfa?.lastUsedStep).toBeUndefined();

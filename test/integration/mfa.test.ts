@@ -5,7 +5,7 @@
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/app';
 import { createUser, DEFAULT_PASSWORD } from '../support/factories';
-import { csrfToken, signIn, signedInAgent, type Agent } from '../support/auth';
+import { csrfToken, halfSignedAgent, postMfaCode, signIn, signedInAgent, type Agent } from '../support/auth';
 import { generateTotpSecret, totpCode } from '../../src/auth/totp';
 import { AuditEntry } from '../../src/audit/audit.model';
 import { User } from '../../src/users/user.model';
@@ -22,19 +22,6 @@ async function withSecondFactor(user: { _id: unknown }): Promise<string> {
   return secret;
 }
 
-/** Password accepted, code not yet given. */
-async function halfSigned(email: string): Promise<Agent> {
-  const agent = request.agent(t.app);
-  const login = await signIn(agent, email, DEFAULT_PASSWORD);
-  expect(login.headers.location).toBe('/login/mfa');
-  return agent;
-}
-
-async function postCode(agent: Agent, code: string) {
-  const token = await csrfToken(agent, '/login/mfa');
-  return agent.post('/login/mfa').type('form').send({ _csrf: token, code });
-}
-
 beforeAll(async () => {
   t = await createTestApp({ env: { MFA_REQUIRED: 'true', LOGIN_MAX_FAILURES: '5' } });
   admin = await createUser({ roles: ['admin'], email: 'admin@uji.go.id', name: 'Admin Utama' });
@@ -47,7 +34,7 @@ afterAll(async () => {
 
 describe('a half-signed session', () => {
   it('reaches no page of a signed-in person', async () => {
-    const agent = await halfSigned('admin@uji.go.id');
+    const agent = await halfSignedAgent(t.app, 'admin@uji.go.id', DEFAULT_PASSWORD);
     for (const path of ['/data-saya', '/data-saya/unduh', '/admin/users', '/admin/akses', `/admin/mfa/${admin._id}`, '/account/mfa', '/account/password']) {
       const res = await agent.get(path);
       expect([path, res.status, res.headers.location]).toEqual([path, 302, `/login?returnTo=${encodeURIComponent(path)}`]);
@@ -58,7 +45,7 @@ describe('a half-signed session', () => {
   });
 
   it('cannot change anything', async () => {
-    const agent = await halfSigned('admin@uji.go.id');
+    const agent = await halfSignedAgent(t.app, 'admin@uji.go.id', DEFAULT_PASSWORD);
     const token = await csrfToken(agent, '/login/mfa');
     const reset = await agent.post(`/admin/mfa/${admin._id}/reset`).type('form').send({ _csrf: token });
     expect(reset.status).toBe(401);
@@ -68,7 +55,7 @@ describe('a half-signed session', () => {
   });
 
   it('shows the code page in Indonesian and English, and can sign out', async () => {
-    const agent = await halfSigned('admin@uji.go.id');
+    const agent = await halfSignedAgent(t.app, 'admin@uji.go.id', DEFAULT_PASSWORD);
     const id = await agent.get('/login/mfa');
     expect(id.status).toBe(200);
     expect(id.headers['cache-control']).toBe('no-store');
@@ -85,15 +72,15 @@ describe('a half-signed session', () => {
   });
 
   it('refuses a code without the CSRF token', async () => {
-    const agent = await halfSigned('admin@uji.go.id');
+    const agent = await halfSignedAgent(t.app, 'admin@uji.go.id', DEFAULT_PASSWORD);
     const res = await agent.post('/login/mfa').type('form').send({ code: totpCode(adminSecret, t.clock()) });
     expect(res.status).toBe(403);
   });
 
   it('becomes a signed-in session with a right code', async () => {
     t.clock.advance(30_000);
-    const agent = await halfSigned('admin@uji.go.id');
-    const ok = await postCode(agent, totpCode(adminSecret, t.clock()));
+    const agent = await halfSignedAgent(t.app, 'admin@uji.go.id', DEFAULT_PASSWORD);
+    const ok = await postMfaCode(agent, totpCode(adminSecret, t.clock()));
     expect(ok.status).toBe(302);
     expect(ok.headers.location).toBe('/');
     const page = await agent.get('/data-saya');
@@ -106,19 +93,19 @@ describe('wrong codes', () => {
   it('lock the second step like the password: the 5th failure locks, then even a right code is refused', async () => {
     const hr = await createUser({ roles: ['hr'], email: 'hr.lock@uji.go.id' });
     const secret = await withSecondFactor(hr);
-    const agent = await halfSigned('hr.lock@uji.go.id');
-    for (let i = 1; i <= 4; i++) expect((await postCode(agent, '000000')).status).toBe(401);
-    const locked = await postCode(agent, '000000');
+    const agent = await halfSignedAgent(t.app, 'hr.lock@uji.go.id', DEFAULT_PASSWORD);
+    for (let i = 1; i <= 4; i++) expect((await postMfaCode(agent, '000000')).status).toBe(401);
+    const locked = await postMfaCode(agent, '000000');
     expect(locked.status).toBe(429);
     expect(locked.text).toContain('15 menit');
     t.clock.advance(30_000);
-    expect((await postCode(agent, totpCode(secret, t.clock()))).status).toBe(429);
+    expect((await postMfaCode(agent, totpCode(secret, t.clock()))).status).toBe(429);
     // the lock is on the account's second step, not on this browser
-    const other = await halfSigned('hr.lock@uji.go.id');
-    expect((await postCode(other, totpCode(secret, t.clock()))).status).toBe(429);
+    const other = await halfSignedAgent(t.app, 'hr.lock@uji.go.id', DEFAULT_PASSWORD);
+    expect((await postMfaCode(other, totpCode(secret, t.clock()))).status).toBe(429);
     t.clock.advance(16 * 60_000);
-    const later = await halfSigned('hr.lock@uji.go.id');
-    expect((await postCode(later, totpCode(secret, t.clock()))).status).toBe(302);
+    const later = await halfSignedAgent(t.app, 'hr.lock@uji.go.id', DEFAULT_PASSWORD);
+    expect((await postMfaCode(later, totpCode(secret, t.clock()))).status).toBe(302);
   });
 });
 
@@ -131,8 +118,8 @@ describe('an admin resetting a second factor', () => {
     curator = await createUser({ roles: ['curator'], email: 'kurator@uji.go.id', name: 'Kurator Lupa HP' });
     curatorSecret = await withSecondFactor(curator);
     t.clock.advance(30_000);
-    adminAgent = await halfSigned('admin@uji.go.id');
-    expect((await postCode(adminAgent, totpCode(adminSecret, t.clock()))).status).toBe(302);
+    adminAgent = await halfSignedAgent(t.app, 'admin@uji.go.id', DEFAULT_PASSWORD);
+    expect((await postMfaCode(adminAgent, totpCode(adminSecret, t.clock()))).status).toBe(302);
   });
 
   it("shows the person's state and a reset button to admins only", async () => {
@@ -157,8 +144,8 @@ describe('an admin resetting a second factor', () => {
   });
 
   it("turns it off, ends the person's sessions, and writes the audit log", async () => {
-    const curatorAgent = await halfSigned('kurator@uji.go.id');
-    expect((await postCode(curatorAgent, totpCode(curatorSecret, t.clock()))).status).toBe(302);
+    const curatorAgent = await halfSignedAgent(t.app, 'kurator@uji.go.id', DEFAULT_PASSWORD);
+    expect((await postMfaCode(curatorAgent, totpCode(curatorSecret, t.clock()))).status).toBe(302);
     expect((await curatorAgent.get('/data-saya')).status).toBe(200);
 
     const token = await csrfToken(adminAgent, `/admin/mfa/${curator._id}`);

@@ -48,3 +48,17 @@ export async function postForm(agent: Agent, formPage: string, action: string, f
   const token = await csrfToken(agent, formPage);
   return agent.post(action).type('form').send({ _csrf: token, ...fields });
 }
+
+/** An agent whose password was accepted but whose second-factor code is still pending. */
+export async function halfSignedAgent(app: Express, identifier: string, password: string): Promise<Agent> {
+  const agent = request.agent(app);
+  const login = await signIn(agent, identifier, password);
+  if (login.headers.location !== '/login/mfa') throw new Error(`expected the code step, got ${login.status} → ${login.headers.location}`);
+  return agent;
+}
+
+/** Posts a second-factor (or recovery) code on the sign-in code step. */
+export async function postMfaCode(agent: Agent, code: string) {
+  const token = await csrfToken(agent, '/login/mfa');
+  return agent.post('/login/mfa').type('form').send({ _csrf: token, code });
+}
