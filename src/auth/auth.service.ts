@@ -72,11 +72,6 @@ export type SignInResult =
 
 const personKey = (userId: string) => throttle.accountKey(`user:${userId}`);
 
-function lockRule(config: Pick<Config, 'login'>): throttle.ThrottleRule {
-  const { maxFailures, failureWindowMinutes, lockMinutes } = config.login;
-  return { max: maxFailures, windowMs: failureWindowMinutes * 60_000, lockMs: lockMinutes * 60_000 };
-}
-
 /**
  * The lock in force for a known person. User.lockedUntil and failedLogins mirror the counter, so that an
  * admin who clears both (a password reset) unlocks the account; the counter then starts over.
@@ -95,7 +90,7 @@ async function personLock(userId: string, now: Date): Promise<Date | undefined> 
 }
 
 async function countPersonFailure(userId: string, config: Pick<Config, 'login'>, now: Date): Promise<throttle.ThrottleState> {
-  const state = await throttle.countEvent(personKey(userId), now, lockRule(config));
+  const state = await throttle.countEvent(personKey(userId), now, throttle.loginLockRule(config.login));
   await User.updateOne({ _id: userId }, { $inc: { failedLogins: 1 }, ...(state.lockedUntil ? { $set: { lockedUntil: state.lockedUntil } } : {}) });
   return state;
 }
@@ -115,7 +110,7 @@ export async function signIn(identifier: string, password: string, config: Pick<
 
   // Each attempt is counted (atomically) before its password is checked, so however many guesses
   // arrive at once, at most maxFailures are checked per lock; a success clears the count below.
-  const attempt = user ? await countPersonFailure(String(user._id), config, now) : await throttle.countEvent(key, now, lockRule(config));
+  const attempt = user ? await countPersonFailure(String(user._id), config, now) : await throttle.countEvent(key, now, throttle.loginLockRule(config.login));
   if (attempt.count > config.login.maxFailures) {
     return { ok: false, reason: 'locked', lockedUntil: attempt.lockedUntil ?? now, justLocked: false };
   }

@@ -10,7 +10,7 @@ import { securityEvent } from '../web/logging';
 import { parseInput } from '../web/validation';
 import { loadSessionPerson } from './auth.service';
 import { requireAuth } from './guards';
-import { confirmEnrolment, disableMfa, enrolmentFor, mfaStatus, needsMfa, verifySecondFactor } from './mfa.service';
+import { checkSignInCode, confirmEnrolment, disableMfa, enrolmentFor, mfaStatus, needsMfa } from './mfa.service';
 import { ipRateLimit } from './rate-limit';
 import { afterSignIn, MFA_LOGIN_PATH, MFA_PENDING_MS, MFA_SETUP_PATH, startSession } from './sign-in-flow';
 import * as throttle from './throttle.service';
@@ -23,7 +23,7 @@ const disableForm = z
 export function mfaRouter({ config, clock }: RouteDeps): Router {
   const router = Router();
   const keys = mfaKeys(config.mfaEncryptionKey);
-  const lockRule = { max: config.login.maxFailures, windowMs: config.login.failureWindowMinutes * 60_000, lockMs: config.login.lockMinutes * 60_000 };
+  const lockRule = throttle.loginLockRule(config.login);
   const renderCode = (req: Request, res: Response, status: number, error?: string, fieldErrors: Record<string, string> = {}) =>
     res.status(status).render('auth/mfa-login', { title: req.t('auth.mfa.loginTitle'), error, fieldErrors });
   const pendingOf = (req: Request) => {
@@ -53,25 +53,20 @@ export function mfaRouter({ config, clock }: RouteDeps): Router {
     if (!pending) return res.redirect('/login');
     const input = parseInput(codeForm, req.body);
     if (!input.ok) return renderCode(req, res, 422, undefined, input.errors);
-    const key = throttle.accountKey(`mfa:${pending.userId}`);
     const locked = () => renderCode(req, res, 429, req.t('auth.login.locked', { minutes: config.login.lockMinutes }));
-    // Each attempt is counted (atomically) before its code is checked, so however many guesses arrive
-    // at once, at most `maxFailures` are checked per lock; a success clears the count below.
-    const attempt = await throttle.countEvent(key, clock(), lockRule);
-    if (attempt.count > lockRule.max) {
-      securityEvent(req, 'login.mfaLocked', { userId: pending.userId });
-      return locked();
-    }
-    const verdict = await verifySecondFactor(keys, pending.userId, input.data.code, clock());
+    const verdict = await checkSignInCode(keys, pending.userId, input.data.code, lockRule, clock());
     if (!verdict.ok) {
+      if (verdict.reason === 'locked') {
+        securityEvent(req, 'login.mfaLocked', { userId: pending.userId });
+        return locked();
+      }
       // A stored secret that does not open means a wrong MFA_ENCRYPTION_KEY or damaged data: tell operators.
       if (verdict.reason === 'unreadable') securityEvent(req, 'mfa.secretUnreadable', { userId: pending.userId }, 'warn');
-      securityEvent(req, attempt.lockedUntil ? 'login.mfaLockout' : 'login.mfaFailed', { userId: pending.userId });
-      return attempt.lockedUntil ? locked() : renderCode(req, res, 401, req.t('auth.mfa.wrongCode'));
+      securityEvent(req, verdict.justLocked ? 'login.mfaLockout' : 'login.mfaFailed', { userId: pending.userId });
+      return verdict.justLocked ? locked() : renderCode(req, res, 401, req.t('auth.mfa.wrongCode'));
     }
     const person = await loadSessionPerson(pending.userId);
     if (!person) return res.redirect('/login');
-    await throttle.reset(key);
     await startSession(req, person, clock());
     securityEvent(req, 'login.succeeded', { userId: person.actor.id, mfa: verdict.method }, 'info');
     res.redirect(afterSignIn(pending.returnTo, person));
@@ -105,14 +100,12 @@ export function mfaRouter({ config, clock }: RouteDeps): Router {
     if (config.mfaRequired && needsMfa(req.user!)) throw new Forbidden('auth.mfa.required');
     const input = parseInput(disableForm, req.body);
     if (!input.ok) return renderSetup(req, res, 422, { fieldErrors: input.errors });
-    // Password and code guesses here share the sign-in code step's lock (counted before checking).
-    const key = throttle.accountKey(`mfa:${req.user!.id}`);
-    if ((await throttle.countEvent(key, clock(), lockRule)).count > lockRule.max) throw new TooManyRequests();
-    if (!(await disableMfa(keys, req.user!, input.data.password, input.data.code, clock()))) {
+    const outcome = await disableMfa(keys, req.user!, input.data.password, input.data.code, lockRule, clock());
+    if (outcome === 'locked') throw new TooManyRequests();
+    if (outcome === 'refused') {
       securityEvent(req, 'mfa.disableRefused');
       return renderSetup(req, res, 422, { fieldErrors: { code: 'auth.mfa.disableRefused' } });
     }
-    await throttle.reset(key);
     req.session.isMfaEnabled = false;
     securityEvent(req, 'mfa.disabled', {}, 'info');
     req.flash('success', req.t('auth.mfa.disabled'));

@@ -10,6 +10,7 @@ import { User, type Role } from '../users/user.model';
 import type { Actor } from './actor';
 import { verifyPassword } from './password';
 import { generateTotpSecret, isTotpSecret, matchTotp, totpUri } from './totp';
+import * as throttle from './throttle.service';
 
 export const MFA_ROLES: Role[] = ['admin', 'curator', 'hr'];
 const RECOVERY_CODE_COUNT = 10;
@@ -123,12 +124,38 @@ export async function verifySecondFactor(keys: MfaKeys, userId: string, code: st
 }
 
 /** Turns the second factor off, after the password and a current code. */
-export async function disableMfa(keys: MfaKeys, actor: Actor, password: string, code: string, now: Date): Promise<boolean> {
+const codeStepKey = (userId: string) => throttle.accountKey(`mfa:${userId}`);
+
+export type CodeStepResult =
+  | { ok: true; method: 'totp' | 'recovery' }
+  | { ok: false; reason: 'locked' }
+  | { ok: false; reason: 'wrong' | 'unreadable'; justLocked: boolean };
+
+/**
+ * The code step after the password. Each attempt is counted (atomically) before its code is
+ * checked, so however many guesses arrive at once, at most `rule.max` are checked per lock; a
+ * success clears the count.
+ */
+export async function checkSignInCode(keys: MfaKeys, userId: string, code: string, rule: throttle.ThrottleRule, now: Date): Promise<CodeStepResult> {
+  const key = codeStepKey(userId);
+  const attempt = await throttle.countEvent(key, now, rule);
+  if (attempt.count > rule.max) return { ok: false, reason: 'locked' };
+  const verdict = await verifySecondFactor(keys, userId, code, now);
+  if (!verdict.ok) return { ok: false, reason: verdict.reason, justLocked: !!attempt.lockedUntil };
+  await throttle.reset(key);
+  return verdict;
+}
+
+/** Turns the second factor off after password and code; guesses share the code step's lock. */
+export async function disableMfa(keys: MfaKeys, actor: Actor, password: string, code: string, rule: throttle.ThrottleRule, now: Date): Promise<'disabled' | 'refused' | 'locked'> {
+  const key = codeStepKey(actor.id);
+  if ((await throttle.countEvent(key, now, rule)).count > rule.max) return 'locked';
   const user = await User.findById(actor.id, { passwordHash: 1 }).lean();
-  if (!user || !(await verifyPassword(user.passwordHash, password))) return false;
-  if (!(await verifySecondFactor(keys, actor.id, code, now)).ok) return false;
+  if (!user || !(await verifyPassword(user.passwordHash, password))) return 'refused';
+  if (!(await verifySecondFactor(keys, actor.id, code, now)).ok) return 'refused';
   await User.updateOne({ _id: actor.id }, { $set: { 'mfa.enabled': false, 'mfa.recoveryCodeHashes': [] }, $unset: { 'mfa.secret': 1, 'mfa.lastUsedStep': 1, 'mfa.pendingSecret': 1 } });
-  return true;
+  await throttle.reset(key);
+  return 'disabled';
 }
 
 /**

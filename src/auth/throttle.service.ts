@@ -9,6 +9,11 @@ export interface ThrottleRule {
   lockMs: number;
 }
 
+/** The sign-in lockout rule from configuration (shared by the password and the second-factor steps). */
+export function loginLockRule(login: { maxFailures: number; failureWindowMinutes: number; lockMinutes: number }): ThrottleRule {
+  return { max: login.maxFailures, windowMs: login.failureWindowMinutes * 60_000, lockMs: login.lockMinutes * 60_000 };
+}
+
 export interface ThrottleState {
   count: number;
   windowStart: Date;
