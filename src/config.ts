@@ -17,8 +17,14 @@ const envSchema = z.object({
   PORT: int(3000, 0, 65535),
   HOST: z.string().min(1).default('127.0.0.1'),
   BASE_URL: z.url().optional(),
-  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
-  DB_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('binaasn'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  DB_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/)
+    .default('binaasn'),
   EMBEDDED_DATA_DIR: z
     .string()
     .optional()
@@ -110,7 +116,10 @@ const DEV_SESSION_SECRET = 'binaasn-development-session-secret-not-for-productio
 
 // Outside production a fixed key derived from a public string: data sealed with it is not protected,
 // which is fine for a laptop and tests; production refuses to start without its own key.
-const DEV_MFA_KEY = crypto.createHash('sha256').update('binaasn-development-mfa-key-not-for-production').digest();
+const DEV_MFA_KEY = crypto
+  .createHash('sha256')
+  .update('binaasn-development-mfa-key-not-for-production')
+  .digest();
 
 /** 32 bytes written as 64 hex digits or as base64 (standard or URL-safe); undefined otherwise. */
 export function parseKey32(text: string): Buffer | undefined {
@@ -125,7 +134,10 @@ function parseTrustProxy(value: string): boolean | number | string[] {
   const trimmed = value.trim();
   if (trimmed === '' || trimmed === 'false') return false;
   if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  return trimmed.split(',').map((s) => s.trim()).filter(Boolean);
+  return trimmed
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** Parses the environment; throws a ConfigError listing every bad variable. */
@@ -139,19 +151,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const isProduction = e.NODE_ENV === 'production';
   const problems: string[] = [];
-  if (isProduction && !e.MONGODB_URI) problems.push('MONGODB_URI: required in production (the embedded engine is for development and tests)');
-  if (isProduction && !e.SESSION_SECRET) problems.push('SESSION_SECRET: required in production (at least 32 characters)');
+  if (isProduction && !e.MONGODB_URI)
+    problems.push('MONGODB_URI: required in production (the embedded engine is for development and tests)');
+  if (isProduction && !e.SESSION_SECRET)
+    problems.push('SESSION_SECRET: required in production (at least 32 characters)');
   const mfaKey = e.MFA_ENCRYPTION_KEY === undefined ? undefined : parseKey32(e.MFA_ENCRYPTION_KEY);
-  if (e.MFA_ENCRYPTION_KEY !== undefined && !mfaKey) problems.push('MFA_ENCRYPTION_KEY: must be 32 bytes, as 64 hex digits or 44 base64 characters (e.g. `openssl rand -base64 32`)');
-  else if (isProduction && !mfaKey) problems.push('MFA_ENCRYPTION_KEY: required in production (32 bytes, base64 or hex; it encrypts the second-factor secrets)');
-  if (e.TRUST_PROXY.trim() === 'true') problems.push('TRUST_PROXY: name the proxy hops (a number or addresses), not "true"');
+  if (e.MFA_ENCRYPTION_KEY !== undefined && !mfaKey)
+    problems.push(
+      'MFA_ENCRYPTION_KEY: must be 32 bytes, as 64 hex digits or 44 base64 characters (e.g. `openssl rand -base64 32`)',
+    );
+  else if (isProduction && !mfaKey)
+    problems.push(
+      'MFA_ENCRYPTION_KEY: required in production (32 bytes, base64 or hex; it encrypts the second-factor secrets)',
+    );
+  if (e.TRUST_PROXY.trim() === 'true')
+    problems.push('TRUST_PROXY: name the proxy hops (a number or addresses), not "true"');
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     nodeEnv: e.NODE_ENV,
     isProduction,
     port: e.PORT,
     host: e.HOST,
-    baseUrl: (e.BASE_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
+    baseUrl: (e.BASE_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`).replace(
+      /\/$/,
+      '',
+    ),
     mongodbUri: e.MONGODB_URI,
     dbName: e.DB_NAME,
     embeddedDataDir: e.EMBEDDED_DATA_DIR,
@@ -159,7 +183,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: e.SESSION_SECRET ?? DEV_SESSION_SECRET,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
-    secureCookies: e.SECURE_COOKIES === undefined ? isProduction : ['true', '1', 'yes'].includes(e.SECURE_COOKIES),
+    secureCookies:
+      e.SECURE_COOKIES === undefined ? isProduction : ['true', '1', 'yes'].includes(e.SECURE_COOKIES),
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     passwordPolicy: { minLength: e.PASSWORD_MIN_LENGTH, requireClasses: e.PASSWORD_REQUIRE_CLASSES },
     login: {

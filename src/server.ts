@@ -22,7 +22,12 @@ async function seedIfEmpty(config: Config, logger: Logger): Promise<void> {
   console.log(`\n${formatSeedReport(report)}\n`);
 }
 
-function closeGracefully(server: Server, db: Database, logger: Logger, app: ReturnType<typeof createApp>): (signal: string) => void {
+function closeGracefully(
+  server: Server,
+  db: Database,
+  logger: Logger,
+  app: ReturnType<typeof createApp>,
+): (signal: string) => void {
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -63,18 +68,31 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger(config.logLevel);
-  if (config.isProduction && !config.secureCookies) logger.warn('SECURE_COOKIES=false in production: session cookies travel without the Secure flag');
+  if (config.isProduction && !config.secureCookies)
+    logger.warn('SECURE_COOKIES=false in production: session cookies travel without the Secure flag');
   const db = await openDatabase(config);
   // Second-factor secrets stored before they were encrypted are sealed now (a no-op once done).
   const legacy = await sealPlainSecrets(mfaKeys(config.mfaEncryptionKey));
-  if (legacy.sealed > 0 || legacy.unusable > 0) logger.warn(legacy, 'second factor: plain TOTP secrets sealed at start-up (unusable ones are refused at sign-in)');
+  if (legacy.sealed > 0 || legacy.unusable > 0)
+    logger.warn(
+      legacy,
+      'second factor: plain TOTP secrets sealed at start-up (unusable ones are refused at sign-in)',
+    );
   await seedIfEmpty(config, logger);
   const app = createApp({ config, db, logger });
   const server = app.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    const url = config.baseUrl.endsWith(`:${config.port}`) ? config.baseUrl.replace(/:\d+$/, `:${port}`) : config.baseUrl;
-    logger.info({ url, database: db.isEmbedded ? `embedded (${config.embeddedDataDir ?? 'in memory'})` : 'MONGODB_URI' }, 'BinaASN is listening');
+    const url = config.baseUrl.endsWith(`:${config.port}`)
+      ? config.baseUrl.replace(/:\d+$/, `:${port}`)
+      : config.baseUrl;
+    logger.info(
+      {
+        url,
+        database: db.isEmbedded ? `embedded (${config.embeddedDataDir ?? 'in memory'})` : 'MONGODB_URI',
+      },
+      'BinaASN is listening',
+    );
     console.log(`BinaASN is ready at ${url}`);
   });
   startPurgeSchedule({ config, db, logger }); // retention: hourly purge of what is past its period (timers do not keep the process alive)

@@ -31,9 +31,17 @@ export async function listAuditEntries(actor: Actor, query: AuditQuery) {
   }
   // eslint-disable-next-line security/detect-non-literal-regexp -- escaped: a literal prefix
   if (query.action) conditions.push({ action: new RegExp(`^${escapeRegex(query.action)}`, 'i') });
-  if (query.target) conditions.push({ $or: [{ targetLabel: containing(query.target) }, { targetId: query.target }, { targetType: query.target }] });
+  if (query.target)
+    conditions.push({
+      $or: [
+        { targetLabel: containing(query.target) },
+        { targetId: query.target },
+        { targetType: query.target },
+      ],
+    });
   if (query.from) conditions.push({ at: trusted({ $gte: startOfWibDay(query.from) }) });
-  if (query.to) conditions.push({ at: trusted({ $lt: new Date(startOfWibDay(query.to).getTime() + 86_400_000) }) });
+  if (query.to)
+    conditions.push({ at: trusted({ $lt: new Date(startOfWibDay(query.to).getTime() + 86_400_000) }) });
   const filter = conditions.length ? { $and: conditions } : {};
   const total = await AuditEntry.countDocuments(filter);
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));

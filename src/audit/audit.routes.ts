@@ -28,11 +28,21 @@ export function auditRouter(_deps: RouteDeps): Router {
     res.render('audit/index', {
       title: req.t('audit.title'),
       basePath: AUDIT_PATH,
-      query: { actor: filters.actor ?? '', action: filters.action ?? '', target: filters.target ?? '', from: filters.from ?? '', to: filters.to ?? '' },
+      query: {
+        actor: filters.actor ?? '',
+        action: filters.action ?? '',
+        target: filters.target ?? '',
+        from: filters.from ?? '',
+        to: filters.to ?? '',
+      },
       result,
       describe,
       formatDateTime: (date: Date) =>
-        new Intl.DateTimeFormat(req.lang === 'en' ? 'en-GB' : 'id-ID', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'Asia/Jakarta' }).format(new Date(date)),
+        new Intl.DateTimeFormat(req.lang === 'en' ? 'en-GB' : 'id-ID', {
+          dateStyle: 'medium',
+          timeStyle: 'medium',
+          timeZone: 'Asia/Jakarta',
+        }).format(new Date(date)),
     });
   });
   return router;

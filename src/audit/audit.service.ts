@@ -21,7 +21,11 @@ export interface AuditEvent {
   after?: unknown;
 }
 
-export async function record(actor: AuditActor | null, event: AuditEvent, context: AuditContext = {}): Promise<void> {
+export async function record(
+  actor: AuditActor | null,
+  event: AuditEvent,
+  context: AuditContext = {},
+): Promise<void> {
   await AuditEntry.create({
     actor: actor?.id,
     actorName: actor?.name ?? '',

@@ -16,7 +16,16 @@ import { ipRateLimit } from './rate-limit';
 import { sessionCookieName } from './session';
 
 function renderLogin(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
-  res.status(status).render('auth/login', { title: req.t('auth.login.title'), returnTo: '', values: {}, fieldErrors: {}, error: undefined, ...extra });
+  res
+    .status(status)
+    .render('auth/login', {
+      title: req.t('auth.login.title'),
+      returnTo: '',
+      values: {},
+      fieldErrors: {},
+      error: undefined,
+      ...extra,
+    });
 }
 
 export function authRouter({ config, clock }: RouteDeps): Router {
@@ -26,45 +35,68 @@ export function authRouter({ config, clock }: RouteDeps): Router {
     renderLogin(req, res, 429, { error: req.t('auth.login.tooManyAttempts') });
   };
   // Sign-in and password change count against the same per-IP budget (one counter in MongoDB).
-  const ipLimit = { max: config.login.ipMaxAttempts, windowMinutes: config.login.failureWindowMinutes, clock };
+  const ipLimit = {
+    max: config.login.ipMaxAttempts,
+    windowMinutes: config.login.failureWindowMinutes,
+    clock,
+  };
   const limitByIp = ipRateLimit({ ...ipLimit, onLimit: tooManyAttempts });
-  const limitPasswordChangeByIp = ipRateLimit({ ...ipLimit, onLimit: (_req, _res, next) => next(new TooManyRequests()) });
+  const limitPasswordChangeByIp = ipRateLimit({
+    ...ipLimit,
+    onLimit: (_req, _res, next) => next(new TooManyRequests()),
+  });
 
   router.get('/login', (req, res) => {
     if (req.user) return res.redirect('/');
     const { returnTo, ended } = loginQuery.parse(req.query);
-    renderLogin(req, res, 200, { returnTo: safeReturnTo(returnTo, ''), notice: ended ? req.t(`auth.login.ended.${ended}`) : undefined });
+    renderLogin(req, res, 200, {
+      returnTo: safeReturnTo(returnTo, ''),
+      notice: ended ? req.t(`auth.login.ended.${ended}`) : undefined,
+    });
   });
 
   router.post('/login', limitByIp, (req, res, next) => {
     const input = parseInput(loginForm, req.body);
     const returnTo = safeReturnTo((req.body as { returnTo?: unknown })?.returnTo, '');
-    if (!input.ok) return renderLogin(req, res, 422, { fieldErrors: input.errors, values: { identifier: String(req.body?.identifier ?? '') }, returnTo });
-    passport.authenticate(LOCAL_STRATEGY, { session: false }, async (err: unknown, person: SessionPerson | false, refusal?: SignInRefusal) => {
-      if (err) return next(err);
-      const values = { identifier: input.data.identifier };
-      if (!person) {
-        if (refusal?.reason === 'locked') {
-          securityEvent(req, refusal.justLocked ? 'login.lockout' : 'login.locked');
-          return renderLogin(req, res, 429, { values, returnTo, error: req.t('auth.login.locked', { minutes: config.login.lockMinutes }) });
+    if (!input.ok)
+      return renderLogin(req, res, 422, {
+        fieldErrors: input.errors,
+        values: { identifier: String(req.body?.identifier ?? '') },
+        returnTo,
+      });
+    passport.authenticate(
+      LOCAL_STRATEGY,
+      { session: false },
+      async (err: unknown, person: SessionPerson | false, refusal?: SignInRefusal) => {
+        if (err) return next(err);
+        const values = { identifier: input.data.identifier };
+        if (!person) {
+          if (refusal?.reason === 'locked') {
+            securityEvent(req, refusal.justLocked ? 'login.lockout' : 'login.locked');
+            return renderLogin(req, res, 429, {
+              values,
+              returnTo,
+              error: req.t('auth.login.locked', { minutes: config.login.lockMinutes }),
+            });
+          }
+          securityEvent(req, 'login.failed');
+          return renderLogin(req, res, 401, { values, returnTo, error: req.t('auth.login.invalid') });
         }
-        securityEvent(req, 'login.failed');
-        return renderLogin(req, res, 401, { values, returnTo, error: req.t('auth.login.invalid') });
-      }
-      const target = safeReturnTo(input.data.returnTo);
-      try {
-        if (person.isMfaEnabled) {
-          await startMfaStep(req, person, target, clock());
-          securityEvent(req, 'login.passwordAccepted', { userId: person.actor.id }, 'info');
-          return res.redirect(MFA_LOGIN_PATH);
+        const target = safeReturnTo(input.data.returnTo);
+        try {
+          if (person.isMfaEnabled) {
+            await startMfaStep(req, person, target, clock());
+            securityEvent(req, 'login.passwordAccepted', { userId: person.actor.id }, 'info');
+            return res.redirect(MFA_LOGIN_PATH);
+          }
+          await startSession(req, person, clock());
+        } catch (sessionError) {
+          return next(sessionError);
         }
-        await startSession(req, person, clock());
-      } catch (sessionError) {
-        return next(sessionError);
-      }
-      securityEvent(req, 'login.succeeded', { userId: person.actor.id }, 'info');
-      res.redirect(afterSignIn(target, person));
-    })(req, res, next);
+        securityEvent(req, 'login.succeeded', { userId: person.actor.id }, 'info');
+        res.redirect(afterSignIn(target, person));
+      },
+    )(req, res, next);
   });
 
   router.post('/logout', (req, res, next) => {
@@ -79,12 +111,22 @@ export function authRouter({ config, clock }: RouteDeps): Router {
   });
 
   router.get(CHANGE_PASSWORD_PATH, requireAuth, (req, res) => {
-    res.render('auth/change-password', { title: req.t('auth.password.title'), fieldErrors: {}, isForced: !!req.session.mustChangePassword });
+    res.render('auth/change-password', {
+      title: req.t('auth.password.title'),
+      fieldErrors: {},
+      isForced: !!req.session.mustChangePassword,
+    });
   });
 
   router.post(CHANGE_PASSWORD_PATH, requireAuth, limitPasswordChangeByIp, async (req, res) => {
     const render = (status: number, fieldErrors: Record<string, string>) =>
-      res.status(status).render('auth/change-password', { title: req.t('auth.password.title'), fieldErrors, isForced: !!req.session.mustChangePassword });
+      res
+        .status(status)
+        .render('auth/change-password', {
+          title: req.t('auth.password.title'),
+          fieldErrors,
+          isForced: !!req.session.mustChangePassword,
+        });
     const input = parseInput(changePasswordForm, req.body);
     if (!input.ok) return render(422, input.errors);
     const result = await changePassword(req.user!, input.data, config, clock());
@@ -104,7 +146,14 @@ export function authRouter({ config, clock }: RouteDeps): Router {
     const returnTo = safeReturnTo((req.body as { returnTo?: unknown })?.returnTo);
     if (input.ok) {
       if (req.user) await setLanguage(req.user, input.data.lang);
-      else res.cookie(LANGUAGE_COOKIE, input.data.lang, { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, path: '/', maxAge: 365 * 86_400_000 });
+      else
+        res.cookie(LANGUAGE_COOKIE, input.data.lang, {
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: config.secureCookies,
+          path: '/',
+          maxAge: 365 * 86_400_000,
+        });
     }
     res.redirect(returnTo);
   });

@@ -6,14 +6,21 @@ const csrf = z.string().optional(); // checked by the CSRF middleware; allowed i
 export const loginForm = z
   .object({
     _csrf: csrf,
-    identifier: z.string().trim().min(1, 'auth.login.identifierRequired').max(254, 'common.validation.tooLong'),
+    identifier: z
+      .string()
+      .trim()
+      .min(1, 'auth.login.identifierRequired')
+      .max(254, 'common.validation.tooLong'),
     password: z.string().min(1, 'auth.login.passwordRequired').max(256, 'common.validation.tooLong'),
     returnTo: z.string().max(1000).optional(),
   })
   .strict();
 
 export const loginQuery = z
-  .object({ returnTo: z.string().max(1000).optional(), ended: z.enum(['idle', 'expired', 'revoked']).optional() })
+  .object({
+    returnTo: z.string().max(1000).optional(),
+    ended: z.enum(['idle', 'expired', 'revoked']).optional(),
+  })
   .catch({});
 
 export const changePasswordForm = z
@@ -24,7 +31,10 @@ export const changePasswordForm = z
     confirmPassword: z.string().max(256, 'common.validation.tooLong'),
   })
   .strict()
-  .refine((v) => v.newPassword === v.confirmPassword, { message: 'auth.password.mismatch', path: ['confirmPassword'] });
+  .refine((v) => v.newPassword === v.confirmPassword, {
+    message: 'auth.password.mismatch',
+    path: ['confirmPassword'],
+  });
 
 export const languageForm = z
   .object({ _csrf: csrf, lang: z.enum(['id', 'en']), returnTo: z.string().max(1000).optional() })

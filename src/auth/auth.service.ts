@@ -18,7 +18,18 @@ export function canonicalIdentifier(identifier: string): string {
 
 // The profile fields (nip … unitKerja) are a few short strings read along with the session check, so
 // the home page's profile panel reuses this read (person-record.ts) instead of a second query.
-const PROFILE_FIELDS = ['_id', 'nip', 'name', 'email', 'employeeType', 'golongan', 'jabatan', 'unitKerja', 'opd', 'institution'] as const;
+const PROFILE_FIELDS = [
+  '_id',
+  'nip',
+  'name',
+  'email',
+  'employeeType',
+  'golongan',
+  'jabatan',
+  'unitKerja',
+  'opd',
+  'institution',
+] as const;
 const SESSION_FIELDS = {
   ...Object.fromEntries(PROFILE_FIELDS.filter((f) => f !== '_id').map((f) => [f, 1])),
   roles: 1,
@@ -53,7 +64,9 @@ async function opdCodeOf(opdId: unknown): Promise<string | undefined> {
 
 /** Re-reads a signed-in person for a request; undefined when they no longer may be signed in. */
 export async function loadSessionPerson(userId: string): Promise<SessionPerson | undefined> {
-  const user = await User.findById(userId, SESSION_FIELDS).lean().catch(() => null);
+  const user = await User.findById(userId, SESSION_FIELDS)
+    .lean()
+    .catch(() => null);
   if (!user || user.status !== 'active') return undefined;
   const actor = toActor(user, await opdCodeOf(user.opd));
   rememberPersonRecord(actor, user as unknown as Record<string, unknown>, PROFILE_FIELDS);
@@ -89,9 +102,16 @@ async function personLock(userId: string, now: Date): Promise<Date | undefined> 
   return locked;
 }
 
-async function countPersonFailure(userId: string, config: Pick<Config, 'login'>, now: Date): Promise<throttle.ThrottleState> {
+async function countPersonFailure(
+  userId: string,
+  config: Pick<Config, 'login'>,
+  now: Date,
+): Promise<throttle.ThrottleState> {
   const state = await throttle.countEvent(personKey(userId), now, throttle.loginLockRule(config.login));
-  await User.updateOne({ _id: userId }, { $inc: { failedLogins: 1 }, ...(state.lockedUntil ? { $set: { lockedUntil: state.lockedUntil } } : {}) });
+  await User.updateOne(
+    { _id: userId },
+    { $inc: { failedLogins: 1 }, ...(state.lockedUntil ? { $set: { lockedUntil: state.lockedUntil } } : {}) },
+  );
   return state;
 }
 
@@ -99,10 +119,17 @@ async function countPersonFailure(userId: string, config: Pick<Config, 'login'>,
  * Checks an identifier and password. Unknown accounts, wrong passwords and inactive people all
  * answer 'invalid' after the same work; the maxFailures-th failure in the window locks the account.
  */
-export async function signIn(identifier: string, password: string, config: Pick<Config, 'login'>, now: Date): Promise<SignInResult> {
+export async function signIn(
+  identifier: string,
+  password: string,
+  config: Pick<Config, 'login'>,
+  now: Date,
+): Promise<SignInResult> {
   const canonical = canonicalIdentifier(identifier);
   const filter = canonical.includes('@') ? { email: canonical } : { nip: canonical };
-  const user = canonical ? await User.findOne({ ...filter, status: 'active' }, { passwordHash: 1 }).lean() : null;
+  const user = canonical
+    ? await User.findOne({ ...filter, status: 'active' }, { passwordHash: 1 }).lean()
+    : null;
   // A person's failures count together whether they type the NIP or the email.
   const key = user ? personKey(String(user._id)) : throttle.accountKey(canonical);
   const locked = user ? await personLock(String(user._id), now) : await throttle.lockedUntil(key, now);
@@ -110,23 +137,32 @@ export async function signIn(identifier: string, password: string, config: Pick<
 
   // Each attempt is counted (atomically) before its password is checked, so however many guesses
   // arrive at once, at most maxFailures are checked per lock; a success clears the count below.
-  const attempt = user ? await countPersonFailure(String(user._id), config, now) : await throttle.countEvent(key, now, throttle.loginLockRule(config.login));
+  const attempt = user
+    ? await countPersonFailure(String(user._id), config, now)
+    : await throttle.countEvent(key, now, throttle.loginLockRule(config.login));
   if (attempt.count > config.login.maxFailures) {
     return { ok: false, reason: 'locked', lockedUntil: attempt.lockedUntil ?? now, justLocked: false };
   }
-  const isRight = user ? await verifyPassword(user.passwordHash, password) : (await verifyAgainstNothing(password), false);
+  const isRight = user
+    ? await verifyPassword(user.passwordHash, password)
+    : (await verifyAgainstNothing(password), false);
 
   if (!user || !isRight) {
-    if (attempt.lockedUntil) return { ok: false, reason: 'locked', lockedUntil: attempt.lockedUntil, justLocked: true };
+    if (attempt.lockedUntil)
+      return { ok: false, reason: 'locked', lockedUntil: attempt.lockedUntil, justLocked: true };
     return { ok: false, reason: 'invalid' };
   }
   await throttle.reset(key);
-  await User.updateOne({ _id: user._id }, { $set: { lastLoginAt: now, failedLogins: 0 }, $unset: { lockedUntil: 1 } });
+  await User.updateOne(
+    { _id: user._id },
+    { $set: { lastLoginAt: now, failedLogins: 0 }, $unset: { lockedUntil: 1 } },
+  );
   const person = await loadSessionPerson(String(user._id));
   return person ? { ok: true, person } : { ok: false, reason: 'invalid' };
 }
 
-export type ChangePasswordResult = { ok: true; epoch: number } | { ok: false; errors: Record<string, string> };
+export type ChangePasswordResult =
+  { ok: true; epoch: number } | { ok: false; errors: Record<string, string> };
 
 /** Changes a person's own password; the new epoch ends every other session of theirs. */
 export async function changePassword(
@@ -143,12 +179,23 @@ export async function changePassword(
     await countPersonFailure(actor.id, config, now);
     return { ok: false, errors: { currentPassword: 'auth.password.currentWrong' } };
   }
-  const problems = checkPasswordPolicy(input.newPassword, config.passwordPolicy, { nip: user.nip, name: user.name, email: user.email });
+  const problems = checkPasswordPolicy(input.newPassword, config.passwordPolicy, {
+    nip: user.nip,
+    name: user.name,
+    email: user.email,
+  });
   if (input.newPassword === input.currentPassword) problems.unshift('auth.password.sameAsCurrent');
   if (problems.length > 0) return { ok: false, errors: { newPassword: problems[0] } };
   const updated = await User.findOneAndUpdate(
     { _id: user._id, passwordHash: trusted({ $eq: user.passwordHash }) },
-    { $set: { passwordHash: await hashPassword(input.newPassword), passwordChangedAt: now, mustChangePassword: false }, $inc: { sessionEpoch: 1 } },
+    {
+      $set: {
+        passwordHash: await hashPassword(input.newPassword),
+        passwordChangedAt: now,
+        mustChangePassword: false,
+      },
+      $inc: { sessionEpoch: 1 },
+    },
     { new: true, projection: { sessionEpoch: 1 } },
   ).lean();
   if (!updated) return { ok: false, errors: { currentPassword: 'auth.password.currentWrong' } };

@@ -17,13 +17,20 @@ export function configureLocalStrategy(): void {
   isRegistered = true;
   passport.use(
     LOCAL_STRATEGY,
-    new LocalStrategy({ usernameField: 'identifier', passwordField: 'password', passReqToCallback: true, session: true }, (req, identifier, password, done) => {
-      // Dependencies come from the app handling the request (tests run several apps in one process).
-      const { config, clock } = (req as Request).app.get('deps') as RouteDeps;
-      signIn(identifier, password, config, clock())
-        // The custom callback in auth.routes receives these as they are (person, or the refusal).
-        .then((result) => (result.ok ? done(null, result.person as unknown as Express.User) : done(null, false, result as unknown as { message: string })))
-        .catch(done);
-    }),
+    new LocalStrategy(
+      { usernameField: 'identifier', passwordField: 'password', passReqToCallback: true, session: true },
+      (req, identifier, password, done) => {
+        // Dependencies come from the app handling the request (tests run several apps in one process).
+        const { config, clock } = (req as Request).app.get('deps') as RouteDeps;
+        signIn(identifier, password, config, clock())
+          // The custom callback in auth.routes receives these as they are (person, or the refusal).
+          .then((result) =>
+            result.ok
+              ? done(null, result.person as unknown as Express.User)
+              : done(null, false, result as unknown as { message: string }),
+          )
+          .catch(done);
+      },
+    ),
   );
 }

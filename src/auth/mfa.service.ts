@@ -5,7 +5,14 @@
 import crypto from 'node:crypto';
 import { trusted } from 'mongoose';
 import QRCode from 'qrcode';
-import { hashRecoveryCode, isSealed, matchRecoveryCode, openSecret, sealSecret, type MfaKeys } from '../mfa/mfa-crypto';
+import {
+  hashRecoveryCode,
+  isSealed,
+  matchRecoveryCode,
+  openSecret,
+  sealSecret,
+  type MfaKeys,
+} from '../mfa/mfa-crypto';
 import { User, type Role } from '../users/user.model';
 import type { Actor } from './actor';
 import { verifyPassword } from './password';
@@ -66,7 +73,13 @@ export async function enrolmentFor(keys: MfaKeys, actor: Actor, sealedPending?: 
  * peppered hashes. Refused (undefined) when the code is wrong or the person already has a second
  * factor (a second tab cannot silently replace it).
  */
-export async function confirmEnrolment(keys: MfaKeys, actor: Actor, sealedPending: string | undefined, code: string, now: Date): Promise<string[] | undefined> {
+export async function confirmEnrolment(
+  keys: MfaKeys,
+  actor: Actor,
+  sealedPending: string | undefined,
+  code: string,
+  now: Date,
+): Promise<string[] | undefined> {
   const secret = sealedPending ? openSecret(keys, actor.id, 'pending', sealedPending) : undefined;
   if (!secret || !isTotpSecret(secret)) return undefined;
   const step = matchTotp(secret, code.trim(), now);
@@ -75,14 +88,20 @@ export async function confirmEnrolment(keys: MfaKeys, actor: Actor, sealedPendin
   const saved = await User.updateOne(
     { _id: actor.id, 'mfa.enabled': trusted({ $ne: true }) },
     {
-      $set: { 'mfa.enabled': true, 'mfa.secret': sealSecret(keys, actor.id, 'enrolled', secret), 'mfa.lastUsedStep': step, 'mfa.recoveryCodeHashes': codes.map((c) => hashRecoveryCode(keys, c)) },
+      $set: {
+        'mfa.enabled': true,
+        'mfa.secret': sealSecret(keys, actor.id, 'enrolled', secret),
+        'mfa.lastUsedStep': step,
+        'mfa.recoveryCodeHashes': codes.map((c) => hashRecoveryCode(keys, c)),
+      },
       $unset: { 'mfa.pendingSecret': 1 },
     },
   );
   return saved.modifiedCount === 1 ? codes : undefined;
 }
 
-export type SecondFactorResult = { ok: true; method: 'totp' | 'recovery' } | { ok: false; reason: 'wrong' | 'unreadable' };
+export type SecondFactorResult =
+  { ok: true; method: 'totp' | 'recovery' } | { ok: false; reason: 'wrong' | 'unreadable' };
 
 /**
  * The enrolled secret of a stored value. A legacy plain base32 secret (stored before secrets were
@@ -95,12 +114,20 @@ async function enrolledSecret(keys: MfaKeys, userId: string, stored: string): Pr
     return secret && isTotpSecret(secret) ? secret : undefined;
   }
   if (!isTotpSecret(stored)) return undefined;
-  await User.updateOne({ _id: userId, 'mfa.secret': stored }, { $set: { 'mfa.secret': sealSecret(keys, userId, 'enrolled', stored) } });
+  await User.updateOne(
+    { _id: userId, 'mfa.secret': stored },
+    { $set: { 'mfa.secret': sealSecret(keys, userId, 'enrolled', stored) } },
+  );
   return stored;
 }
 
 /** Verifies a sign-in's second factor: a TOTP code, or a recovery code (which is then used up). */
-export async function verifySecondFactor(keys: MfaKeys, userId: string, code: string, now: Date): Promise<SecondFactorResult> {
+export async function verifySecondFactor(
+  keys: MfaKeys,
+  userId: string,
+  code: string,
+  now: Date,
+): Promise<SecondFactorResult> {
   const user = await User.findById(userId, { mfa: 1 }).lean();
   if (!user?.mfa?.enabled || !user.mfa.secret) return { ok: false, reason: 'wrong' };
   const secret = await enrolledSecret(keys, userId, user.mfa.secret);
@@ -110,7 +137,13 @@ export async function verifySecondFactor(keys: MfaKeys, userId: string, code: st
   if (step !== undefined) {
     // Conditional on the last used step, so two concurrent uses of one code: only one wins.
     const used = await User.updateOne(
-      { _id: user._id, $or: [{ 'mfa.lastUsedStep': trusted({ $exists: false }) }, { 'mfa.lastUsedStep': trusted({ $lt: step }) }] },
+      {
+        _id: user._id,
+        $or: [
+          { 'mfa.lastUsedStep': trusted({ $exists: false }) },
+          { 'mfa.lastUsedStep': trusted({ $lt: step }) },
+        ],
+      },
       { $set: { 'mfa.lastUsedStep': step } },
     );
     return used.modifiedCount === 1 ? { ok: true, method: 'totp' } : { ok: false, reason: 'wrong' };
@@ -119,7 +152,10 @@ export async function verifySecondFactor(keys: MfaKeys, userId: string, code: st
   const hash = matchRecoveryCode(keys, trimmed, user.mfa.recoveryCodeHashes ?? []);
   if (!hash) return { ok: false, reason: 'wrong' };
   // Conditional on the hash still being there: of two concurrent uses of one code, only one wins.
-  const result = await User.updateOne({ _id: user._id, 'mfa.recoveryCodeHashes': hash }, { $pull: { 'mfa.recoveryCodeHashes': hash } });
+  const result = await User.updateOne(
+    { _id: user._id, 'mfa.recoveryCodeHashes': hash },
+    { $pull: { 'mfa.recoveryCodeHashes': hash } },
+  );
   return result.modifiedCount === 1 ? { ok: true, method: 'recovery' } : { ok: false, reason: 'wrong' };
 }
 
@@ -136,7 +172,13 @@ export type CodeStepResult =
  * checked, so however many guesses arrive at once, at most `rule.max` are checked per lock; a
  * success clears the count.
  */
-export async function checkSignInCode(keys: MfaKeys, userId: string, code: string, rule: throttle.ThrottleRule, now: Date): Promise<CodeStepResult> {
+export async function checkSignInCode(
+  keys: MfaKeys,
+  userId: string,
+  code: string,
+  rule: throttle.ThrottleRule,
+  now: Date,
+): Promise<CodeStepResult> {
   const key = codeStepKey(userId);
   const attempt = await throttle.countEvent(key, now, rule);
   if (attempt.count > rule.max) return { ok: false, reason: 'locked' };
@@ -147,13 +189,26 @@ export async function checkSignInCode(keys: MfaKeys, userId: string, code: strin
 }
 
 /** Turns the second factor off after password and code; guesses share the code step's lock. */
-export async function disableMfa(keys: MfaKeys, actor: Actor, password: string, code: string, rule: throttle.ThrottleRule, now: Date): Promise<'disabled' | 'refused' | 'locked'> {
+export async function disableMfa(
+  keys: MfaKeys,
+  actor: Actor,
+  password: string,
+  code: string,
+  rule: throttle.ThrottleRule,
+  now: Date,
+): Promise<'disabled' | 'refused' | 'locked'> {
   const key = codeStepKey(actor.id);
   if ((await throttle.countEvent(key, now, rule)).count > rule.max) return 'locked';
   const user = await User.findById(actor.id, { passwordHash: 1 }).lean();
   if (!user || !(await verifyPassword(user.passwordHash, password))) return 'refused';
   if (!(await verifySecondFactor(keys, actor.id, code, now)).ok) return 'refused';
-  await User.updateOne({ _id: actor.id }, { $set: { 'mfa.enabled': false, 'mfa.recoveryCodeHashes': [] }, $unset: { 'mfa.secret': 1, 'mfa.lastUsedStep': 1, 'mfa.pendingSecret': 1 } });
+  await User.updateOne(
+    { _id: actor.id },
+    {
+      $set: { 'mfa.enabled': false, 'mfa.recoveryCodeHashes': [] },
+      $unset: { 'mfa.secret': 1, 'mfa.lastUsedStep': 1, 'mfa.pendingSecret': 1 },
+    },
+  );
   await throttle.reset(key);
   return 'disabled';
 }
@@ -163,7 +218,10 @@ export async function disableMfa(keys: MfaKeys, actor: Actor, password: string, 
  * Returns how many were sealed and how many were neither sealed nor a usable secret.
  */
 export async function sealPlainSecrets(keys: MfaKeys): Promise<{ sealed: number; unusable: number }> {
-  const plain = await User.find({ 'mfa.secret': trusted({ $type: 'string', $not: /^v1:/ }) }, { 'mfa.secret': 1 }).lean();
+  const plain = await User.find(
+    { 'mfa.secret': trusted({ $type: 'string', $not: /^v1:/ }) },
+    { 'mfa.secret': 1 },
+  ).lean();
   let sealed = 0;
   let unusable = 0;
   for (const user of plain) {
@@ -173,7 +231,10 @@ export async function sealPlainSecrets(keys: MfaKeys): Promise<{ sealed: number;
       continue;
     }
     const id = String(user._id);
-    const done = await User.updateOne({ _id: user._id, 'mfa.secret': stored }, { $set: { 'mfa.secret': sealSecret(keys, id, 'enrolled', stored) } });
+    const done = await User.updateOne(
+      { _id: user._id, 'mfa.secret': stored },
+      { $set: { 'mfa.secret': sealSecret(keys, id, 'enrolled', stored) } },
+    );
     sealed += done.modifiedCount;
   }
   return { sealed, unusable };

@@ -12,7 +12,10 @@ export async function hashPassword(password: string): Promise<string> {
   return hash(password, HASH_OPTIONS);
 }
 
-export async function verifyPassword(passwordHash: string | null | undefined, password: string): Promise<boolean> {
+export async function verifyPassword(
+  passwordHash: string | null | undefined,
+  password: string,
+): Promise<boolean> {
   if (!passwordHash) return false;
   try {
     return await verify(passwordHash, password);
@@ -53,7 +56,12 @@ export interface PersonalFacts {
 function containsPersonalFact(password: string, facts: PersonalFacts): boolean {
   const lower = password.toLowerCase();
   const digits = password.replace(/\D/g, '');
-  if (facts.nip && facts.nip.length >= 8 && (digits.includes(facts.nip.slice(0, 8)) || lower.includes(facts.nip))) return true;
+  if (
+    facts.nip &&
+    facts.nip.length >= 8 &&
+    (digits.includes(facts.nip.slice(0, 8)) || lower.includes(facts.nip))
+  )
+    return true;
   const emailLocal = facts.email?.split('@')[0]?.toLowerCase();
   if (emailLocal && emailLocal.length >= 4 && lower.includes(emailLocal)) return true;
   const nameParts = (facts.name ?? '')
@@ -64,7 +72,11 @@ function containsPersonalFact(password: string, facts: PersonalFacts): boolean {
 }
 
 /** Message keys (`auth.password.*`) for every rule the password breaks; empty when it is acceptable. */
-export function checkPasswordPolicy(password: string, policy: PasswordPolicy, personal: PersonalFacts = {}): string[] {
+export function checkPasswordPolicy(
+  password: string,
+  policy: PasswordPolicy,
+  personal: PersonalFacts = {},
+): string[] {
   const problems: string[] = [];
   if (password.length < policy.minLength) problems.push('auth.password.tooShort');
   if (password.length > 256) problems.push('auth.password.tooLong');

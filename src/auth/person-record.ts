@@ -11,12 +11,19 @@ interface PersonRecord {
 
 const records = new WeakMap<Actor, PersonRecord>();
 
-export function rememberPersonRecord(actor: Actor, record: Record<string, unknown>, fields: Iterable<string>): void {
+export function rememberPersonRecord(
+  actor: Actor,
+  record: Record<string, unknown>,
+  fields: Iterable<string>,
+): void {
   records.set(actor, { fields: new Set(fields), record });
 }
 
 /** The fields of the person's record read with this actor, if every one of them was read then. */
-export function personRecordOf<K extends string>(actor: Actor, fields: readonly K[]): Partial<Record<K, unknown>> | undefined {
+export function personRecordOf<K extends string>(
+  actor: Actor,
+  fields: readonly K[],
+): Partial<Record<K, unknown>> | undefined {
   const known = records.get(actor);
   if (!known || !fields.every((f) => known.fields.has(f))) return undefined;
   const out: Partial<Record<K, unknown>> = {};

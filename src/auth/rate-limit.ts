@@ -1,7 +1,13 @@
 // Per-IP rate limiting of the sign-in and password forms (express-rate-limit), with its counters
 // in MongoDB through the throttle service so several app instances share them.
 import type { Request, RequestHandler } from 'express';
-import { rateLimit, ipKeyGenerator, type Options, type Store, type ClientRateLimitInfo } from 'express-rate-limit';
+import {
+  rateLimit,
+  ipKeyGenerator,
+  type Options,
+  type Store,
+  type ClientRateLimitInfo,
+} from 'express-rate-limit';
 import type { Clock } from './session';
 import * as throttle from './throttle.service';
 
@@ -32,7 +38,12 @@ class MongoRateLimitStore implements Store {
 }
 
 /** Limits attempts per client IP; over the limit the handler answers (429 page in the person's language). */
-export function ipRateLimit(options: { max: number; windowMinutes: number; clock: Clock; onLimit: RequestHandler }): RequestHandler {
+export function ipRateLimit(options: {
+  max: number;
+  windowMinutes: number;
+  clock: Clock;
+  onLimit: RequestHandler;
+}): RequestHandler {
   return rateLimit({
     windowMs: options.windowMinutes * 60_000,
     limit: options.max,

@@ -68,16 +68,18 @@ export function configurePassport(): void {
   if (isPassportConfigured) return; // passport is process-wide; its (de)serialisers stack up
   isPassportConfigured = true;
   passport.serializeUser<string>((user, done) => done(null, (user as Actor).id));
-  passport.deserializeUser<string>((req: Request, id: string, done: (err: unknown, user?: Actor | false) => void) => {
-    loadSessionPerson(id)
-      .then((person) => {
-        if (!person || person.epoch !== req.session.epoch) return done(null, false);
-        req.session.mustChangePassword = person.mustChangePassword;
-        req.session.isMfaEnabled = person.isMfaEnabled;
-        done(null, person.actor);
-      })
-      .catch(done);
-  });
+  passport.deserializeUser<string>(
+    (req: Request, id: string, done: (err: unknown, user?: Actor | false) => void) => {
+      loadSessionPerson(id)
+        .then((person) => {
+          if (!person || person.epoch !== req.session.epoch) return done(null, false);
+          req.session.mustChangePassword = person.mustChangePassword;
+          req.session.isMfaEnabled = person.isMfaEnabled;
+          done(null, person.actor);
+        })
+        .catch(done);
+    },
+  );
 }
 
 function endSession(req: Request, res: Response, config: Config, reason: string, next: NextFunction): void {
@@ -100,8 +102,10 @@ export function sessionLifetime(config: Config, clock: Clock): RequestHandler {
     if (!s || s.epoch === undefined) return next(); // not a signed-in session
     if (!req.user) return endSession(req, res, config, 'revoked', next);
     const now = clock().getTime();
-    if (s.lastSeenAt !== undefined && now - s.lastSeenAt > idleMs) return endSession(req, res, config, 'idle', next);
-    if (s.createdAt !== undefined && now - s.createdAt > absoluteMs) return endSession(req, res, config, 'expired', next);
+    if (s.lastSeenAt !== undefined && now - s.lastSeenAt > idleMs)
+      return endSession(req, res, config, 'idle', next);
+    if (s.createdAt !== undefined && now - s.createdAt > absoluteMs)
+      return endSession(req, res, config, 'expired', next);
     // Minute precision is enough for a 30-minute idle limit, and spares a session write per request.
     if (s.lastSeenAt === undefined || now - s.lastSeenAt >= 60_000) s.lastSeenAt = now;
     next();

@@ -33,7 +33,12 @@ export function startSession(req: Request, person: SessionPerson, now: Date): Pr
 }
 
 /** Password accepted, second factor pending: a regenerated session that holds only that. */
-export function startMfaStep(req: Request, person: SessionPerson, returnTo: string, now: Date): Promise<void> {
+export function startMfaStep(
+  req: Request,
+  person: SessionPerson,
+  returnTo: string,
+  now: Date,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     req.session.regenerate((err) => {
       if (err) return reject(err);

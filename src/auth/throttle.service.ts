@@ -10,8 +10,16 @@ export interface ThrottleRule {
 }
 
 /** The sign-in lockout rule from configuration (shared by the password and the second-factor steps). */
-export function loginLockRule(login: { maxFailures: number; failureWindowMinutes: number; lockMinutes: number }): ThrottleRule {
-  return { max: login.maxFailures, windowMs: login.failureWindowMinutes * 60_000, lockMs: login.lockMinutes * 60_000 };
+export function loginLockRule(login: {
+  maxFailures: number;
+  failureWindowMinutes: number;
+  lockMinutes: number;
+}): ThrottleRule {
+  return {
+    max: login.maxFailures,
+    windowMs: login.failureWindowMinutes * 60_000,
+    lockMs: login.lockMinutes * 60_000,
+  };
 }
 
 export interface ThrottleState {
@@ -52,7 +60,10 @@ export async function countEvent(key: string, now: Date, rule: ThrottleRule): Pr
   let locked = doc.lockedUntil && doc.lockedUntil > now ? doc.lockedUntil : undefined;
   if (!locked && doc.count >= rule.max) {
     locked = new Date(now.getTime() + rule.lockMs);
-    await LoginThrottle.updateOne({ _id: key }, { $set: { lockedUntil: locked, expiresAt: new Date(locked.getTime() + rule.windowMs) } });
+    await LoginThrottle.updateOne(
+      { _id: key },
+      { $set: { lockedUntil: locked, expiresAt: new Date(locked.getTime() + rule.windowMs) } },
+    );
   }
   return { count: doc.count, windowStart: doc.windowStart, lockedUntil: locked };
 }

@@ -29,7 +29,13 @@ export function timeStepOf(date: Date): number {
 
 /** The code for `date` (tests and the enrolment check use it). */
 export function totpCode(secret: string, date: Date): string {
-  return TOTP.generate({ secret: Secret.fromBase32(secret), algorithm: ALGORITHM, digits: DIGITS, period: STEP_SECONDS, timestamp: date.getTime() });
+  return TOTP.generate({
+    secret: Secret.fromBase32(secret),
+    algorithm: ALGORITHM,
+    digits: DIGITS,
+    period: STEP_SECONDS,
+    timestamp: date.getTime(),
+  });
 }
 
 /**
@@ -45,7 +51,15 @@ export function matchTotp(secret: string, code: string, now: Date, afterStep?: n
   let matched: number | undefined;
   for (let delta = -DRIFT_STEPS; delta <= DRIFT_STEPS; delta++) {
     const step = current + delta;
-    const isMatch = HOTP.validate({ token: code, secret: key, algorithm: ALGORITHM, digits: DIGITS, counter: step, window: 0 }) === 0;
+    const isMatch =
+      HOTP.validate({
+        token: code,
+        secret: key,
+        algorithm: ALGORITHM,
+        digits: DIGITS,
+        counter: step,
+        window: 0,
+      }) === 0;
     if (isMatch && (afterStep === undefined || step > afterStep) && matched === undefined) matched = step;
   }
   return matched;
@@ -53,5 +67,12 @@ export function matchTotp(secret: string, code: string, now: Date, afterStep?: n
 
 /** The otpauth:// URI an authenticator app reads from the QR code. */
 export function totpUri(issuer: string, label: string, secret: string): string {
-  return new TOTP({ issuer, label, secret: Secret.fromBase32(secret), algorithm: ALGORITHM, digits: DIGITS, period: STEP_SECONDS }).toString();
+  return new TOTP({
+    issuer,
+    label,
+    secret: Secret.fromBase32(secret),
+    algorithm: ALGORITHM,
+    digits: DIGITS,
+    period: STEP_SECONDS,
+  }).toString();
 }

@@ -20,12 +20,18 @@ function generatePassword(): string {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { email: { type: 'string' }, nip: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } },
+    options: {
+      email: { type: 'string' },
+      nip: { type: 'string' },
+      name: { type: 'string' },
+      password: { type: 'string' },
+    },
   });
   const email = values.email?.trim().toLowerCase();
   const nip = values.nip ? normaliseNip(values.nip) : undefined;
   if (!email && !nip) throw new Error('Give --email and/or --nip of the admin account.');
-  if (nip && !isValidNip(nip)) throw new Error('--nip is not a valid NIP (18 digits: birth date, TMT, sex digit 1/2, sequence).');
+  if (nip && !isValidNip(nip))
+    throw new Error('--nip is not a valid NIP (18 digits: birth date, TMT, sex digit 1/2, sequence).');
   const config = { ...loadServerConfig(), seedDemoData: false };
   const password = values.password ?? generatePassword();
   const problems = checkPasswordPolicy(password, config.passwordPolicy, { nip, name: values.name, email });
@@ -46,15 +52,37 @@ async function main(): Promise<void> {
       existing.lockedUntil = undefined;
       existing.failedLogins = 0;
       await existing.save();
-      await audit.record(null, { action: 'user.admin.reset', targetType: 'User', targetId: existing._id, targetLabel: existing.name, before, after: { roles: existing.roles, status: existing.status } });
+      await audit.record(null, {
+        action: 'user.admin.reset',
+        targetType: 'User',
+        targetId: existing._id,
+        targetLabel: existing.name,
+        before,
+        after: { roles: existing.roles, status: existing.status },
+      });
       console.log(`Updated ${existing.email ?? existing.nip}: admin role, new password.`);
     } else {
       if (!values.name) throw new Error('A new account needs --name.');
-      const user = await User.create({ email, nip, name: values.name, employeeType: 'non_asn', roles: ['admin'], passwordHash, mustChangePassword });
-      await audit.record(null, { action: 'user.admin.create', targetType: 'User', targetId: user._id, targetLabel: user.name, after: { roles: user.roles } });
+      const user = await User.create({
+        email,
+        nip,
+        name: values.name,
+        employeeType: 'non_asn',
+        roles: ['admin'],
+        passwordHash,
+        mustChangePassword,
+      });
+      await audit.record(null, {
+        action: 'user.admin.create',
+        targetType: 'User',
+        targetId: user._id,
+        targetLabel: user.name,
+        after: { roles: user.roles },
+      });
       console.log(`Created admin ${email ?? nip}.`);
     }
-    if (mustChangePassword) console.log(`Temporary password (shown once; must be changed at first sign-in): ${password}`);
+    if (mustChangePassword)
+      console.log(`Temporary password (shown once; must be changed at first sign-in): ${password}`);
   } finally {
     await db.close();
   }

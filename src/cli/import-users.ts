@@ -14,16 +14,24 @@ import { translatorFor } from '../web/i18n';
 import { ImportFileRejected, confirmImport, getPreview, previewImport } from '../users/import/import.service';
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { as: { type: 'string' }, apply: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { as: { type: 'string' }, apply: { type: 'boolean', default: false } },
+  });
   const file = positionals[0];
-  if (!values.as || !file) throw new Error('Usage: import-users.ts --as <email or NIP of an admin/HR account> <file.csv|file.xlsx> [--apply]');
+  if (!values.as || !file)
+    throw new Error(
+      'Usage: import-users.ts --as <email or NIP of an admin/HR account> <file.csv|file.xlsx> [--apply]',
+    );
   // eslint-disable-next-line security/detect-non-literal-fs-filename -- the operator names the file to import
   const bytes = fs.readFileSync(file);
   const config = { ...loadServerConfig(), seedDemoData: false };
   const db = await openDatabase(config);
   try {
     const identifier = canonicalIdentifier(values.as);
-    const account = await User.findOne(identifier.includes('@') ? { email: identifier } : { nip: identifier }).select('_id').lean();
+    const account = await User.findOne(identifier.includes('@') ? { email: identifier } : { nip: identifier })
+      .select('_id')
+      .lean();
     const person = account ? await loadSessionPerson(String(account._id)) : undefined;
     if (!person) throw new Error(`No active account ${values.as}.`);
     const actor = person.actor;
@@ -32,7 +40,8 @@ async function main(): Promise<void> {
     try {
       id = await previewImport(actor, { bytes, fileName: path.basename(file) });
     } catch (error) {
-      if (error instanceof ImportFileRejected) throw new Error(t(error.messageKey, { columns: error.detail.join(', ') }));
+      if (error instanceof ImportFileRejected)
+        throw new Error(t(error.messageKey, { columns: error.detail.join(', ') }));
       throw error;
     }
     const preview = await getPreview(actor, id);
@@ -40,13 +49,17 @@ async function main(): Promise<void> {
       console.log(`line ${row.line}: rejected: ${row.problems.map((p) => t(p)).join(' ')}`);
     }
     const c = preview.counts;
-    console.log(`Checked: ${c.create} new, ${c.update} to update, ${c.unchanged} unchanged, ${c.reject} rejected.`);
+    console.log(
+      `Checked: ${c.create} new, ${c.update} to update, ${c.unchanged} unchanged, ${c.reject} rejected.`,
+    );
     if (!values.apply) {
       console.log('Nothing saved; run again with --apply to save the valid rows.');
       return;
     }
     const result = await confirmImport(actor, id, { requestId: 'cli' });
-    console.log(`Saved: ${result.create} created, ${result.update} updated, ${result.unchanged} unchanged, ${result.reject} rejected.`);
+    console.log(
+      `Saved: ${result.create} created, ${result.update} updated, ${result.unchanged} unchanged, ${result.reject} rejected.`,
+    );
   } finally {
     await db.close();
   }

@@ -8,27 +8,116 @@ import { User, type Role } from '../users/user.model';
 import type { EmployeeType } from '../users/ranks';
 import { demoLearners, type DemoPerson, type OpdProfile } from './seed-people';
 
-const GENERAL_JABATAN = ['Analis Kebijakan Ahli Pertama', 'Pengadministrasi Perkantoran', 'Penata Layanan Operasional', 'Pranata Komputer Ahli Pertama', 'Arsiparis Terampil', 'Analis Sumber Daya Manusia Aparatur'];
-const KECAMATAN_UNITS = (name: string) => [`Sekretariat Kecamatan ${name}`, 'Seksi Pelayanan Umum', 'Seksi Pemerintahan', 'Seksi Ketenteraman dan Ketertiban Umum'];
+const GENERAL_JABATAN = [
+  'Analis Kebijakan Ahli Pertama',
+  'Pengadministrasi Perkantoran',
+  'Penata Layanan Operasional',
+  'Pranata Komputer Ahli Pertama',
+  'Arsiparis Terampil',
+  'Analis Sumber Daya Manusia Aparatur',
+];
+const KECAMATAN_UNITS = (name: string) => [
+  `Sekretariat Kecamatan ${name}`,
+  'Seksi Pelayanan Umum',
+  'Seksi Pemerintahan',
+  'Seksi Ketenteraman dan Ketertiban Umum',
+];
 
 export const DEMO_OPDS: OpdProfile[] = [
-  { code: 'BKPSDM', name: 'Badan Kepegawaian dan Pengembangan Sumber Daya Manusia', units: ['Bidang Pengembangan Kompetensi', 'Bidang Mutasi dan Promosi', 'Sekretariat'], jabatan: ['Analis Kepegawaian Ahli Muda', 'Analis Kepegawaian Ahli Pertama', 'Widyaiswara Ahli Muda'] },
-  { code: 'DISDUKCAPIL', name: 'Dinas Kependudukan dan Pencatatan Sipil', units: ['Bidang Pelayanan Pendaftaran Penduduk', 'Bidang Pelayanan Pencatatan Sipil', 'Bidang Pengelolaan Informasi Administrasi Kependudukan'], jabatan: ['Administrator Database Kependudukan', 'Pengelola Data Kependudukan', 'Verifikator Data Kependudukan'] },
-  { code: 'DISDIK', name: 'Dinas Pendidikan', units: ['Bidang Pembinaan SD', 'Bidang Pembinaan SMP', 'Bidang Guru dan Tenaga Kependidikan'], jabatan: ['Pengawas Sekolah Ahli Muda', 'Analis Kurikulum', 'Pengelola Data Pendidikan'] },
-  { code: 'DINKES', name: 'Dinas Kesehatan', units: ['Bidang Pelayanan Kesehatan', 'Bidang Pencegahan dan Pengendalian Penyakit', 'UPT Puskesmas Padang Bulan'], jabatan: ['Perawat Ahli Pertama', 'Epidemiolog Kesehatan Ahli Pertama', 'Administrator Kesehatan Ahli Muda'] },
-  { code: 'DISKOMINFO', name: 'Dinas Komunikasi dan Informatika', units: ['Bidang Aplikasi Informatika', 'Bidang Informasi dan Komunikasi Publik', 'Bidang Persandian dan Statistik'], jabatan: ['Pranata Komputer Ahli Muda', 'Pranata Humas Ahli Pertama', 'Sandiman Ahli Pertama'] },
-  { code: 'DPMPTSP', name: 'Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu', units: ['Bidang Pelayanan Perizinan', 'Bidang Pengaduan dan Informasi Layanan', 'Bidang Penanaman Modal'], jabatan: ['Analis Perizinan', 'Pengelola Pengaduan Pelayanan Publik', 'Penata Perizinan Ahli Pertama'] },
-  { code: 'BAPENDA', name: 'Badan Pendapatan Daerah', units: ['Bidang Pajak Daerah', 'Bidang Retribusi', 'Bidang Penagihan'], jabatan: ['Analis Pendapatan Daerah', 'Pemeriksa Pajak Daerah', 'Penata Laporan Keuangan'] },
-  { code: 'DINSOS', name: 'Dinas Sosial', units: ['Bidang Rehabilitasi Sosial', 'Bidang Perlindungan dan Jaminan Sosial'], jabatan: ['Pekerja Sosial Ahli Pertama', 'Penyuluh Sosial Ahli Pertama'] },
-  { code: 'DISHUB', name: 'Dinas Perhubungan', units: ['Bidang Lalu Lintas', 'Bidang Angkutan'], jabatan: ['Penguji Kendaraan Bermotor', 'Analis Transportasi'] },
-  { code: 'INSPEKTORAT', name: 'Inspektorat', units: ['Inspektur Pembantu Wilayah I', 'Inspektur Pembantu Wilayah II'], jabatan: ['Auditor Ahli Pertama', 'Pengawas Penyelenggaraan Urusan Pemerintahan Daerah'] },
-  { code: 'SETDA', name: 'Sekretariat Daerah', units: ['Bagian Organisasi', 'Bagian Hukum', 'Bagian Umum'], jabatan: ['Analis Tata Laksana', 'Perancang Peraturan Perundang-undangan', 'Analis Kebijakan Ahli Muda'] },
-  ...['Medan Kota', 'Medan Baru', 'Medan Johor', 'Medan Tuntungan', 'Medan Helvetia', 'Medan Belawan'].map((name) => ({
-    code: `KEC-${name.toUpperCase().replace(/\s+/g, '-')}`,
-    name: `Kecamatan ${name}`,
-    units: KECAMATAN_UNITS(name),
-    jabatan: GENERAL_JABATAN,
-  })),
+  {
+    code: 'BKPSDM',
+    name: 'Badan Kepegawaian dan Pengembangan Sumber Daya Manusia',
+    units: ['Bidang Pengembangan Kompetensi', 'Bidang Mutasi dan Promosi', 'Sekretariat'],
+    jabatan: ['Analis Kepegawaian Ahli Muda', 'Analis Kepegawaian Ahli Pertama', 'Widyaiswara Ahli Muda'],
+  },
+  {
+    code: 'DISDUKCAPIL',
+    name: 'Dinas Kependudukan dan Pencatatan Sipil',
+    units: [
+      'Bidang Pelayanan Pendaftaran Penduduk',
+      'Bidang Pelayanan Pencatatan Sipil',
+      'Bidang Pengelolaan Informasi Administrasi Kependudukan',
+    ],
+    jabatan: [
+      'Administrator Database Kependudukan',
+      'Pengelola Data Kependudukan',
+      'Verifikator Data Kependudukan',
+    ],
+  },
+  {
+    code: 'DISDIK',
+    name: 'Dinas Pendidikan',
+    units: ['Bidang Pembinaan SD', 'Bidang Pembinaan SMP', 'Bidang Guru dan Tenaga Kependidikan'],
+    jabatan: ['Pengawas Sekolah Ahli Muda', 'Analis Kurikulum', 'Pengelola Data Pendidikan'],
+  },
+  {
+    code: 'DINKES',
+    name: 'Dinas Kesehatan',
+    units: [
+      'Bidang Pelayanan Kesehatan',
+      'Bidang Pencegahan dan Pengendalian Penyakit',
+      'UPT Puskesmas Padang Bulan',
+    ],
+    jabatan: [
+      'Perawat Ahli Pertama',
+      'Epidemiolog Kesehatan Ahli Pertama',
+      'Administrator Kesehatan Ahli Muda',
+    ],
+  },
+  {
+    code: 'DISKOMINFO',
+    name: 'Dinas Komunikasi dan Informatika',
+    units: [
+      'Bidang Aplikasi Informatika',
+      'Bidang Informasi dan Komunikasi Publik',
+      'Bidang Persandian dan Statistik',
+    ],
+    jabatan: ['Pranata Komputer Ahli Muda', 'Pranata Humas Ahli Pertama', 'Sandiman Ahli Pertama'],
+  },
+  {
+    code: 'DPMPTSP',
+    name: 'Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu',
+    units: ['Bidang Pelayanan Perizinan', 'Bidang Pengaduan dan Informasi Layanan', 'Bidang Penanaman Modal'],
+    jabatan: ['Analis Perizinan', 'Pengelola Pengaduan Pelayanan Publik', 'Penata Perizinan Ahli Pertama'],
+  },
+  {
+    code: 'BAPENDA',
+    name: 'Badan Pendapatan Daerah',
+    units: ['Bidang Pajak Daerah', 'Bidang Retribusi', 'Bidang Penagihan'],
+    jabatan: ['Analis Pendapatan Daerah', 'Pemeriksa Pajak Daerah', 'Penata Laporan Keuangan'],
+  },
+  {
+    code: 'DINSOS',
+    name: 'Dinas Sosial',
+    units: ['Bidang Rehabilitasi Sosial', 'Bidang Perlindungan dan Jaminan Sosial'],
+    jabatan: ['Pekerja Sosial Ahli Pertama', 'Penyuluh Sosial Ahli Pertama'],
+  },
+  {
+    code: 'DISHUB',
+    name: 'Dinas Perhubungan',
+    units: ['Bidang Lalu Lintas', 'Bidang Angkutan'],
+    jabatan: ['Penguji Kendaraan Bermotor', 'Analis Transportasi'],
+  },
+  {
+    code: 'INSPEKTORAT',
+    name: 'Inspektorat',
+    units: ['Inspektur Pembantu Wilayah I', 'Inspektur Pembantu Wilayah II'],
+    jabatan: ['Auditor Ahli Pertama', 'Pengawas Penyelenggaraan Urusan Pemerintahan Daerah'],
+  },
+  {
+    code: 'SETDA',
+    name: 'Sekretariat Daerah',
+    units: ['Bagian Organisasi', 'Bagian Hukum', 'Bagian Umum'],
+    jabatan: ['Analis Tata Laksana', 'Perancang Peraturan Perundang-undangan', 'Analis Kebijakan Ahli Muda'],
+  },
+  ...['Medan Kota', 'Medan Baru', 'Medan Johor', 'Medan Tuntungan', 'Medan Helvetia', 'Medan Belawan'].map(
+    (name) => ({
+      code: `KEC-${name.toUpperCase().replace(/\s+/g, '-')}`,
+      name: `Kecamatan ${name}`,
+      units: KECAMATAN_UNITS(name),
+      jabatan: GENERAL_JABATAN,
+    }),
+  ),
 ];
 
 export const DEMO_UNIVERSITIES = [
@@ -63,13 +152,84 @@ interface StaffAccount {
 }
 
 export const DEMO_STAFF: StaffAccount[] = [
-  { key: 'admin', roles: ['admin', 'learner'], name: 'Rahmat Hidayat Lubis, S.Kom., M.Kom.', email: 'admin@binaasn.example', nip: '198203152008011003', employeeType: 'pns', golongan: 'III/d', jabatan: 'Pranata Komputer Ahli Muda', unitKerja: 'Bidang Aplikasi Informatika', opdCode: 'DISKOMINFO' },
-  { key: 'curator', roles: ['curator', 'learner'], name: 'Dra. Hj. Nurliana Harahap, M.Si.', email: 'kurator@binaasn.example', nip: '197505202000032002', employeeType: 'pns', golongan: 'IV/a', jabatan: 'Widyaiswara Ahli Madya', unitKerja: 'Bidang Pengembangan Kompetensi', opdCode: 'BKPSDM' },
-  { key: 'hr', roles: ['hr', 'learner'], name: 'Syafrizal Nasution, S.E., M.M.', email: 'hr.bkpsdm@binaasn.example', nip: '198011102005011004', employeeType: 'pns', golongan: 'IV/a', jabatan: 'Analis Kepegawaian Ahli Madya', unitKerja: 'Bidang Pengembangan Kompetensi', opdCode: 'BKPSDM' },
-  { key: 'hr', roles: ['hr', 'learner'], name: 'Yusnita Sari Siregar, S.Sos.', email: 'hr.disdukcapil@binaasn.example', nip: '198706172010012005', employeeType: 'pns', golongan: 'III/c', jabatan: 'Analis Kepegawaian Ahli Pertama', unitKerja: 'Sekretariat', opdCode: 'DISDUKCAPIL' },
-  { key: 'author', roles: ['author'], name: 'Dr. Ir. Muhammad Zarlis Tarigan, M.Sc.', email: 'penulis.usu@binaasn.example', employeeType: 'non_asn', jabatan: 'Dosen Ilmu Komputer', unitKerja: 'Fakultas Ilmu Komputer dan Teknologi Informasi', institutionCode: 'USU' },
-  { key: 'author', roles: ['author'], name: 'Dr. Rosnawati Purba, M.Pd.', email: 'penulis.unimed@binaasn.example', employeeType: 'non_asn', jabatan: 'Dosen Administrasi Pendidikan', unitKerja: 'Fakultas Ilmu Pendidikan', institutionCode: 'UNIMED' },
-  { key: 'author', roles: ['author'], name: 'Dr. Ahmad Fauzi Batubara, M.A.', email: 'penulis.uinsu@binaasn.example', employeeType: 'non_asn', jabatan: 'Dosen Ilmu Komunikasi', unitKerja: 'Fakultas Ilmu Sosial', institutionCode: 'UINSU' },
+  {
+    key: 'admin',
+    roles: ['admin', 'learner'],
+    name: 'Rahmat Hidayat Lubis, S.Kom., M.Kom.',
+    email: 'admin@binaasn.example',
+    nip: '198203152008011003',
+    employeeType: 'pns',
+    golongan: 'III/d',
+    jabatan: 'Pranata Komputer Ahli Muda',
+    unitKerja: 'Bidang Aplikasi Informatika',
+    opdCode: 'DISKOMINFO',
+  },
+  {
+    key: 'curator',
+    roles: ['curator', 'learner'],
+    name: 'Dra. Hj. Nurliana Harahap, M.Si.',
+    email: 'kurator@binaasn.example',
+    nip: '197505202000032002',
+    employeeType: 'pns',
+    golongan: 'IV/a',
+    jabatan: 'Widyaiswara Ahli Madya',
+    unitKerja: 'Bidang Pengembangan Kompetensi',
+    opdCode: 'BKPSDM',
+  },
+  {
+    key: 'hr',
+    roles: ['hr', 'learner'],
+    name: 'Syafrizal Nasution, S.E., M.M.',
+    email: 'hr.bkpsdm@binaasn.example',
+    nip: '198011102005011004',
+    employeeType: 'pns',
+    golongan: 'IV/a',
+    jabatan: 'Analis Kepegawaian Ahli Madya',
+    unitKerja: 'Bidang Pengembangan Kompetensi',
+    opdCode: 'BKPSDM',
+  },
+  {
+    key: 'hr',
+    roles: ['hr', 'learner'],
+    name: 'Yusnita Sari Siregar, S.Sos.',
+    email: 'hr.disdukcapil@binaasn.example',
+    nip: '198706172010012005',
+    employeeType: 'pns',
+    golongan: 'III/c',
+    jabatan: 'Analis Kepegawaian Ahli Pertama',
+    unitKerja: 'Sekretariat',
+    opdCode: 'DISDUKCAPIL',
+  },
+  {
+    key: 'author',
+    roles: ['author'],
+    name: 'Dr. Ir. Muhammad Zarlis Tarigan, M.Sc.',
+    email: 'penulis.usu@binaasn.example',
+    employeeType: 'non_asn',
+    jabatan: 'Dosen Ilmu Komputer',
+    unitKerja: 'Fakultas Ilmu Komputer dan Teknologi Informasi',
+    institutionCode: 'USU',
+  },
+  {
+    key: 'author',
+    roles: ['author'],
+    name: 'Dr. Rosnawati Purba, M.Pd.',
+    email: 'penulis.unimed@binaasn.example',
+    employeeType: 'non_asn',
+    jabatan: 'Dosen Administrasi Pendidikan',
+    unitKerja: 'Fakultas Ilmu Pendidikan',
+    institutionCode: 'UNIMED',
+  },
+  {
+    key: 'author',
+    roles: ['author'],
+    name: 'Dr. Ahmad Fauzi Batubara, M.A.',
+    email: 'penulis.uinsu@binaasn.example',
+    employeeType: 'non_asn',
+    jabatan: 'Dosen Ilmu Komunikasi',
+    unitKerja: 'Fakultas Ilmu Sosial',
+    institutionCode: 'UINSU',
+  },
 ];
 
 export const DEMO_LEARNER_COUNT = 200;
@@ -94,18 +254,34 @@ export interface SeedReport {
 }
 
 async function seedInstitutions(): Promise<{ created: number; existing: number; ids: Map<string, unknown> }> {
-  const wanted = [...DEMO_OPDS.map((o) => ({ code: o.code, name: o.name, kind: 'opd' as const })), ...DEMO_UNIVERSITIES.map((u) => ({ ...u, kind: 'university' as const }))];
-  const present = await Institution.find({ code: trusted({ $in: wanted.map((w) => w.code) }) }).select('code').lean();
+  const wanted = [
+    ...DEMO_OPDS.map((o) => ({ code: o.code, name: o.name, kind: 'opd' as const })),
+    ...DEMO_UNIVERSITIES.map((u) => ({ ...u, kind: 'university' as const })),
+  ];
+  const present = await Institution.find({ code: trusted({ $in: wanted.map((w) => w.code) }) })
+    .select('code')
+    .lean();
   const known = new Set(present.map((p) => p.code));
   const missing = wanted.filter((w) => !known.has(w.code));
   if (missing.length) await Institution.insertMany(missing);
-  const all = await Institution.find({ code: trusted({ $in: wanted.map((w) => w.code) }) }).select('code').lean();
-  return { created: missing.length, existing: wanted.length - missing.length, ids: new Map(all.map((i) => [i.code, i._id])) };
+  const all = await Institution.find({ code: trusted({ $in: wanted.map((w) => w.code) }) })
+    .select('code')
+    .lean();
+  return {
+    created: missing.length,
+    existing: wanted.length - missing.length,
+    ids: new Map(all.map((i) => [i.code, i._id])),
+  };
 }
 
-function assertPolicy(password: string, policy: SeedOptions['policy'], person: { name: string; email?: string; nip?: string }): void {
+function assertPolicy(
+  password: string,
+  policy: SeedOptions['policy'],
+  person: { name: string; email?: string; nip?: string },
+): void {
   const problems = checkPasswordPolicy(password, policy ?? { minLength: 12, requireClasses: true }, person);
-  if (problems.length) throw new Error(`Demo password for ${person.name} breaks the policy: ${problems.join(', ')}`);
+  if (problems.length)
+    throw new Error(`Demo password for ${person.name} breaks the policy: ${problems.join(', ')}`);
 }
 
 export async function seedDemoData(options: SeedOptions = {}): Promise<SeedReport> {
@@ -122,12 +298,21 @@ export async function seedDemoData(options: SeedOptions = {}): Promise<SeedRepor
       continue;
     }
     const { key: _key, opdCode, institutionCode, ...fields } = staff;
-    await User.create({ ...fields, opd: idOf(opdCode), institution: idOf(institutionCode), passwordHash: await hashPassword(password) });
+    await User.create({
+      ...fields,
+      opd: idOf(opdCode),
+      institution: idOf(institutionCode),
+      passwordHash: await hashPassword(password),
+    });
     created++;
   }
   const learners: DemoPerson[] = demoLearners(DEMO_OPDS, options.learners ?? DEMO_LEARNER_COUNT);
   const present = new Set(
-    (await User.find({ nip: trusted({ $in: learners.map((l) => l.nip) }) }).select('nip').lean()).map((u) => u.nip),
+    (
+      await User.find({ nip: trusted({ $in: learners.map((l) => l.nip) }) })
+        .select('nip')
+        .lean()
+    ).map((u) => u.nip),
   );
   const missing = learners.filter((l) => !present.has(l.nip));
   existing += learners.length - missing.length;
@@ -135,14 +320,40 @@ export async function seedDemoData(options: SeedOptions = {}): Promise<SeedRepor
     missing.forEach((l) => assertPolicy(DEMO_PASSWORDS.learner, options.policy, l));
     const sharedHash = await hashPassword(DEMO_PASSWORDS.learner); // one hash for all: argon2 is slow on purpose
     await User.insertMany(
-      missing.map(({ opdCode, ...person }) => ({ ...person, opd: idOf(opdCode), roles: ['learner'], passwordHash: sharedHash })),
+      missing.map(({ opdCode, ...person }) => ({
+        ...person,
+        opd: idOf(opdCode),
+        roles: ['learner'],
+        passwordHash: sharedHash,
+      })),
     );
     created += missing.length;
   }
   const accounts: DemoAccount[] = [
-    ...DEMO_STAFF.map((s) => ({ role: s.roles.filter((r) => r !== 'learner').join(', ') + (s.opdCode ? ` (${s.opdCode})` : s.institutionCode ? ` (${s.institutionCode})` : ''), name: s.name, login: s.email, password: DEMO_PASSWORDS[s.key] })),
-    { role: 'learner', name: learners[0].name, login: `${learners[0].email} / ${learners[0].nip}`, password: DEMO_PASSWORDS.learner },
-    { role: 'learner', name: `${learners.length - 1} more`, login: 'their NIP', password: DEMO_PASSWORDS.learner },
+    ...DEMO_STAFF.map((s) => ({
+      role:
+        s.roles.filter((r) => r !== 'learner').join(', ') +
+        (s.opdCode ? ` (${s.opdCode})` : s.institutionCode ? ` (${s.institutionCode})` : ''),
+      name: s.name,
+      login: s.email,
+      password: DEMO_PASSWORDS[s.key],
+    })),
+    {
+      role: 'learner',
+      name: learners[0].name,
+      login: `${learners[0].email} / ${learners[0].nip}`,
+      password: DEMO_PASSWORDS.learner,
+    },
+    {
+      role: 'learner',
+      name: `${learners.length - 1} more`,
+      login: 'their NIP',
+      password: DEMO_PASSWORDS.learner,
+    },
   ];
-  return { institutions: { created: institutions.created, existing: institutions.existing }, people: { created, existing }, accounts };
+  return {
+    institutions: { created: institutions.created, existing: institutions.existing },
+    people: { created, existing },
+    accounts,
+  };
 }

@@ -15,7 +15,9 @@ export function formatSeedReport(report: SeedReport): string {
   const loginWidth = Math.max(...report.accounts.map((a) => a.login.length));
   const passwordWidth = Math.max(...report.accounts.map((a) => a.password.length));
   for (const account of report.accounts) {
-    lines.push(`  ${account.role.padEnd(width)}  ${account.login.padEnd(loginWidth)}  ${account.password.padEnd(passwordWidth)}  ${account.name}`);
+    lines.push(
+      `  ${account.role.padEnd(width)}  ${account.login.padEnd(loginWidth)}  ${account.password.padEnd(passwordWidth)}  ${account.name}`,
+    );
   }
   return lines.join('\n');
 }

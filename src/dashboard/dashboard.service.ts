@@ -22,14 +22,18 @@ export async function hrPanel(actor: Actor): Promise<DashboardPanel | undefined>
 
 export async function curatorPanel(actor: Actor): Promise<DashboardPanel | undefined> {
   if (!actor.roles.includes('curator')) return undefined;
-  const [opds, universities] = await Promise.all([institutions.activeOfKind('opd'), institutions.activeOfKind('university')]);
+  const [opds, universities] = await Promise.all([
+    institutions.activeOfKind('opd'),
+    institutions.activeOfKind('university'),
+  ]);
   return { view: 'dashboard/curator', data: { opdCount: opds.length, universities } };
 }
 
 export async function profilePanel(actor: Actor): Promise<DashboardPanel | undefined> {
   const person = await peopleOverview.ownProfile(actor);
   if (!person) return undefined;
-  const ref = (value: unknown) => (value && typeof value === 'object' && 'name' in value ? String((value as { name: unknown }).name) : '');
+  const ref = (value: unknown) =>
+    value && typeof value === 'object' && 'name' in value ? String((value as { name: unknown }).name) : '';
   return {
     view: 'dashboard/profile',
     data: {

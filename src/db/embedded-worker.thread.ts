@@ -5,12 +5,18 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { startEmbeddedMongo, type EmbeddedMongo, type EmbeddedMongoOptions } from './embedded';
 
 export type ToEngine = { type: 'stop' };
-export type FromEngine = { type: 'ready'; uri: string } | { type: 'stopped' } | { type: 'error'; message: string; stack?: string };
+export type FromEngine =
+  { type: 'ready'; uri: string } | { type: 'stopped' } | { type: 'error'; message: string; stack?: string };
 
 const port = parentPort;
 if (!port) throw new Error('embedded-worker.thread runs only as a worker thread');
 const send = (message: FromEngine) => port.postMessage(message);
-const failed = (error: unknown) => send({ type: 'error', message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined });
+const failed = (error: unknown) =>
+  send({
+    type: 'error',
+    message: error instanceof Error ? error.message : String(error),
+    stack: error instanceof Error ? error.stack : undefined,
+  });
 
 let engine: EmbeddedMongo | undefined;
 port.on('message', (message: ToEngine) => {

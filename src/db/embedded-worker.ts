@@ -25,8 +25,15 @@ function engineError(message: Extract<FromEngine, { type: 'error' }>): Error {
   return error;
 }
 
-export function startEmbeddedMongoInWorker(options: Pick<EmbeddedMongoOptions, 'dataDir' | 'ttlIntervalMs' | 'compactBytes'> = {}): Promise<WorkerEngine> {
-  const worker = new Worker(BOOTSTRAP, { eval: true, execArgv: [], workerData: options, name: 'embedded-mongo' });
+export function startEmbeddedMongoInWorker(
+  options: Pick<EmbeddedMongoOptions, 'dataDir' | 'ttlIntervalMs' | 'compactBytes'> = {},
+): Promise<WorkerEngine> {
+  const worker = new Worker(BOOTSTRAP, {
+    eval: true,
+    execArgv: [],
+    workerData: options,
+    name: 'embedded-mongo',
+  });
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -54,6 +61,8 @@ export function startEmbeddedMongoInWorker(options: Pick<EmbeddedMongoOptions, '
     };
     worker.on('message', onMessage);
     worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`embedded engine thread exited (code ${code}) before it was ready`)));
+    worker.once('exit', (code) =>
+      reject(new Error(`embedded engine thread exited (code ${code}) before it was ready`)),
+    );
   });
 }

@@ -28,7 +28,10 @@ interface EmbeddedEngine {
   stop(): Promise<void>;
 }
 
-async function startEmbedded(dataDir: string | undefined, thread: 'worker' | 'main'): Promise<EmbeddedEngine> {
+async function startEmbedded(
+  dataDir: string | undefined,
+  thread: 'worker' | 'main',
+): Promise<EmbeddedEngine> {
   if (thread === 'worker') {
     const { startEmbeddedMongoInWorker } = await import('./embedded-worker');
     return startEmbeddedMongoInWorker({ dataDir });
@@ -42,12 +45,16 @@ async function startEmbedded(dataDir: string | undefined, thread: 'worker' | 'ma
  * for the session store and health checks. One Database per process; tests open one per test file.
  */
 export async function openDatabase(
-  config: Pick<Config, 'mongodbUri' | 'dbName' | 'embeddedDataDir' | 'isProduction'> & Partial<Pick<Config, 'embeddedThread'>>,
+  config: Pick<Config, 'mongodbUri' | 'dbName' | 'embeddedDataDir' | 'isProduction'> &
+    Partial<Pick<Config, 'embeddedThread'>>,
 ): Promise<Database> {
   let engine: EmbeddedEngine | undefined;
   let uri = config.mongodbUri;
   if (!uri) {
-    if (config.isProduction) throw new Error('MONGODB_URI is required in production; the embedded engine is for development and tests.');
+    if (config.isProduction)
+      throw new Error(
+        'MONGODB_URI is required in production; the embedded engine is for development and tests.',
+      );
     engine = await startEmbedded(config.embeddedDataDir, config.embeddedThread ?? 'main');
     uri = engine.uri;
   }

@@ -14,7 +14,12 @@ export function healthRouter({ db }: RouteDeps): Router {
     res.setHeader('Cache-Control', 'no-store');
     const isShuttingDown = req.app.locals.isShuttingDown === true;
     const isReady = !isShuttingDown && (await isDatabaseReachable(db));
-    res.status(isReady ? 200 : 503).json({ status: isReady ? 'ready' : 'unavailable', database: isReady ? 'up' : isShuttingDown ? 'closing' : 'down' });
+    res
+      .status(isReady ? 200 : 503)
+      .json({
+        status: isReady ? 'ready' : 'unavailable',
+        database: isReady ? 'up' : isShuttingDown ? 'closing' : 'down',
+      });
   });
   return router;
 }

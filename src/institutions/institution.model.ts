@@ -9,7 +9,14 @@ export const BKPSDM_CODE = 'BKPSDM';
 
 const institutionSchema = new Schema(
   {
-    code: { type: String, required: true, trim: true, uppercase: true, maxlength: 40, match: /^[A-Z0-9_-]+$/ },
+    code: {
+      type: String,
+      required: true,
+      trim: true,
+      uppercase: true,
+      maxlength: 40,
+      match: /^[A-Z0-9_-]+$/,
+    },
     name: { type: String, required: true, trim: true, maxlength: 200 },
     kind: { type: String, enum: INSTITUTION_KINDS, required: true },
     active: { type: Boolean, default: true },
@@ -25,7 +32,18 @@ export const institutionWrites = { version: 0 };
 const changed = () => {
   institutionWrites.version++;
 };
-for (const op of ['save', 'insertMany', 'updateOne', 'updateMany', 'replaceOne', 'findOneAndUpdate', 'findOneAndReplace', 'findOneAndDelete', 'deleteOne', 'deleteMany'] as const) {
+for (const op of [
+  'save',
+  'insertMany',
+  'updateOne',
+  'updateMany',
+  'replaceOne',
+  'findOneAndUpdate',
+  'findOneAndReplace',
+  'findOneAndDelete',
+  'deleteOne',
+  'deleteMany',
+] as const) {
   institutionSchema.pre(op as 'save', function (next) {
     changed();
     next();

@@ -27,7 +27,12 @@ function idOf(req: Request): string {
   return id;
 }
 
-function renderForm(req: Request, res: Response, status: number, extra: { id?: string; values: Record<string, unknown>; fieldErrors?: Record<string, string> }) {
+function renderForm(
+  req: Request,
+  res: Response,
+  status: number,
+  extra: { id?: string; values: Record<string, unknown>; fieldErrors?: Record<string, string> },
+) {
   res.status(status).render('institutions/form', {
     title: req.t(extra.id ? 'institutions.form.editTitle' : 'institutions.form.newTitle'),
     basePath: INSTITUTIONS_PATH,
@@ -46,7 +51,8 @@ async function save(req: Request, res: Response, id: string | undefined) {
     if (id) await institutions.updateInstitution(req.user!, id, input.data, auditContext(req));
     else await institutions.createInstitution(req.user!, input.data, auditContext(req));
   } catch (error) {
-    if (error instanceof institutions.DuplicateCode) return renderForm(req, res, 409, { id, values, fieldErrors: error.fieldErrors });
+    if (error instanceof institutions.DuplicateCode)
+      return renderForm(req, res, 409, { id, values, fieldErrors: error.fieldErrors });
     throw error;
   }
   req.flash('success', req.t('institutions.flash.saved'));
@@ -54,7 +60,12 @@ async function save(req: Request, res: Response, id: string | undefined) {
 }
 
 export function institutionsRouter(_deps: RouteDeps): Router {
-  registerNavItem({ href: INSTITUTIONS_PATH, labelKey: 'institutions.nav', roles: ['admin', 'curator'], order: 60 });
+  registerNavItem({
+    href: INSTITUTIONS_PATH,
+    labelKey: 'institutions.nav',
+    roles: ['admin', 'curator'],
+    order: 60,
+  });
   const router = Router();
   router.use(requireRole('admin', 'curator'));
 
@@ -76,7 +87,10 @@ export function institutionsRouter(_deps: RouteDeps): Router {
 
   router.get('/:id/edit', async (req, res) => {
     const institution = await institutions.getInstitution(req.user!, idOf(req));
-    renderForm(req, res, 200, { id: String(institution._id), values: { code: institution.code, name: institution.name, kind: institution.kind } });
+    renderForm(req, res, 200, {
+      id: String(institution._id),
+      values: { code: institution.code, name: institution.name, kind: institution.kind },
+    });
   });
 
   router.post('/:id', (req, res) => save(req, res, idOf(req)));
@@ -85,7 +99,10 @@ export function institutionsRouter(_deps: RouteDeps): Router {
     const active = fieldsOf(req.body).active;
     if (active !== 'true' && active !== 'false') throw new BadRequest();
     await institutions.setActive(req.user!, idOf(req), active === 'true', auditContext(req));
-    req.flash('success', req.t(active === 'true' ? 'institutions.flash.activated' : 'institutions.flash.deactivated'));
+    req.flash(
+      'success',
+      req.t(active === 'true' ? 'institutions.flash.activated' : 'institutions.flash.deactivated'),
+    );
     res.redirect(INSTITUTIONS_PATH);
   });
 

@@ -52,7 +52,9 @@ export async function listInstitutions(actor: Actor, query: InstitutionQuery) {
 
 export async function getInstitution(actor: Actor, id: string) {
   assertManager(actor);
-  const institution = Types.ObjectId.isValid(id) ? await Institution.findById(id).select('code name kind active').lean() : null;
+  const institution = Types.ObjectId.isValid(id)
+    ? await Institution.findById(id).select('code name kind active').lean()
+    : null;
   if (!institution) throw new NotFound('institution');
   return institution;
 }
@@ -76,16 +78,35 @@ async function saveOrDuplicate(doc: { save(): Promise<unknown> }): Promise<void>
   }
 }
 
-export async function createInstitution(actor: Actor, input: InstitutionInput, context: AuditContext = {}): Promise<string> {
+export async function createInstitution(
+  actor: Actor,
+  input: InstitutionInput,
+  context: AuditContext = {},
+): Promise<string> {
   assertManager(actor);
   await assertCodeFree(input.code);
   const institution = new Institution(input);
   await saveOrDuplicate(institution);
-  await audit.record(actor, { action: 'institution.create', targetType: 'institution', targetId: institution._id, targetLabel: institution.name, after: input }, context);
+  await audit.record(
+    actor,
+    {
+      action: 'institution.create',
+      targetType: 'institution',
+      targetId: institution._id,
+      targetLabel: institution.name,
+      after: input,
+    },
+    context,
+  );
   return String(institution._id);
 }
 
-export async function updateInstitution(actor: Actor, id: string, input: InstitutionInput, context: AuditContext = {}): Promise<void> {
+export async function updateInstitution(
+  actor: Actor,
+  id: string,
+  input: InstitutionInput,
+  context: AuditContext = {},
+): Promise<void> {
   assertManager(actor);
   const institution = Types.ObjectId.isValid(id) ? await Institution.findById(id) : null;
   if (!institution) throw new NotFound('institution');
@@ -93,10 +114,26 @@ export async function updateInstitution(actor: Actor, id: string, input: Institu
   const before = { code: institution.code, name: institution.name, kind: institution.kind };
   institution.set(input);
   await saveOrDuplicate(institution);
-  await audit.record(actor, { action: 'institution.update', targetType: 'institution', targetId: institution._id, targetLabel: institution.name, before, after: input }, context);
+  await audit.record(
+    actor,
+    {
+      action: 'institution.update',
+      targetType: 'institution',
+      targetId: institution._id,
+      targetLabel: institution.name,
+      before,
+      after: input,
+    },
+    context,
+  );
 }
 
-export async function setActive(actor: Actor, id: string, active: boolean, context: AuditContext = {}): Promise<void> {
+export async function setActive(
+  actor: Actor,
+  id: string,
+  active: boolean,
+  context: AuditContext = {},
+): Promise<void> {
   assertManager(actor);
   const institution = Types.ObjectId.isValid(id) ? await Institution.findById(id) : null;
   if (!institution) throw new NotFound('institution');
@@ -104,5 +141,16 @@ export async function setActive(actor: Actor, id: string, active: boolean, conte
   institution.active = active;
   await institution.save();
   const action = active ? 'institution.activate' : 'institution.deactivate';
-  await audit.record(actor, { action, targetType: 'institution', targetId: institution._id, targetLabel: institution.name, before: { active: !active }, after: { active } }, context);
+  await audit.record(
+    actor,
+    {
+      action,
+      targetType: 'institution',
+      targetId: institution._id,
+      targetLabel: institution.name,
+      before: { active: !active },
+      after: { active },
+    },
+    context,
+  );
 }

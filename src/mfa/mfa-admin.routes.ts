@@ -28,7 +28,10 @@ export function mfaAdminRouter(_deps: RouteDeps): Router {
   });
 
   router.post('/:id/reset', async (req, res) => {
-    const person = await resetMfa(req.user!, idOf(req), { requestId: String((req as Request & { id?: unknown }).id ?? ''), ip: req.ip });
+    const person = await resetMfa(req.user!, idOf(req), {
+      requestId: String((req as Request & { id?: unknown }).id ?? ''),
+      ip: req.ip,
+    });
     securityEvent(req, 'mfa.reset', { subjectId: person.id }, 'info');
     req.flash('success', req.t('mfa.admin.resetDone', { name: person.name }));
     res.redirect(`${MFA_ADMIN_PATH}/${person.id}`);

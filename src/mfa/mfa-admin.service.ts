@@ -23,15 +23,28 @@ export async function mfaOfPerson(actor: Actor, personId: string): Promise<Perso
     .lean()
     .catch(() => null); // a malformed id answers like a missing one
   if (!person) throw new NotFound('person');
-  return { id: String(person._id), name: person.name, isEnabled: !!person.mfa?.enabled, recoveryCodesLeft: person.mfa?.recoveryCodeHashes?.length ?? 0 };
+  return {
+    id: String(person._id),
+    name: person.name,
+    isEnabled: !!person.mfa?.enabled,
+    recoveryCodesLeft: person.mfa?.recoveryCodeHashes?.length ?? 0,
+  };
 }
 
 /** Removes the person's second factor (secret, recovery codes, pending enrolment) and ends their sessions. */
-export async function resetMfa(actor: Actor, personId: string, context: AuditContext = {}): Promise<PersonMfa> {
+export async function resetMfa(
+  actor: Actor,
+  personId: string,
+  context: AuditContext = {},
+): Promise<PersonMfa> {
   const before = await mfaOfPerson(actor, personId);
   await User.updateOne(
     { _id: before.id },
-    { $set: { 'mfa.enabled': false, 'mfa.recoveryCodeHashes': [] }, $unset: { 'mfa.secret': 1, 'mfa.pendingSecret': 1, 'mfa.lastUsedStep': 1 }, $inc: { sessionEpoch: 1 } },
+    {
+      $set: { 'mfa.enabled': false, 'mfa.recoveryCodeHashes': [] },
+      $unset: { 'mfa.secret': 1, 'mfa.pendingSecret': 1, 'mfa.lastUsedStep': 1 },
+      $inc: { sessionEpoch: 1 },
+    },
   );
   await audit.record(
     actor,

@@ -20,11 +20,13 @@ const TAG_BYTES = 16;
 /** The two working keys, derived once (HKDF-SHA-256) from the configured 32-byte key. */
 export function mfaKeys(masterKey: Buffer): MfaKeys {
   if (masterKey.length !== 32) throw new Error('MFA key must be 32 bytes');
-  const derive = (info: string) => Buffer.from(crypto.hkdfSync('sha256', masterKey, Buffer.alloc(0), info, 32));
+  const derive = (info: string) =>
+    Buffer.from(crypto.hkdfSync('sha256', masterKey, Buffer.alloc(0), info, 32));
   return { encryption: derive('binaasn mfa totp-secret v1'), pepper: derive('binaasn mfa recovery-code v1') };
 }
 
-const associatedData = (userId: string, purpose: SecretPurpose) => Buffer.from(`binaasn:mfa:${purpose}:${userId}`);
+const associatedData = (userId: string, purpose: SecretPurpose) =>
+  Buffer.from(`binaasn:mfa:${purpose}:${userId}`);
 
 /** Whether a stored value is a sealed secret (base32 never contains ':', so a legacy plain one never looks sealed). */
 export function isSealed(stored: string): boolean {
@@ -41,15 +43,25 @@ export function sealSecret(keys: MfaKeys, userId: string, purpose: SecretPurpose
 }
 
 /** The secret, or undefined when the value is not sealed for this person and purpose under this key. */
-export function openSecret(keys: MfaKeys, userId: string, purpose: SecretPurpose, sealed: string): string | undefined {
+export function openSecret(
+  keys: MfaKeys,
+  userId: string,
+  purpose: SecretPurpose,
+  sealed: string,
+): string | undefined {
   if (!isSealed(sealed)) return undefined;
   const raw = Buffer.from(sealed.slice(VERSION.length + 1), 'base64url');
   if (raw.length <= IV_BYTES + TAG_BYTES) return undefined;
   try {
-    const decipher = crypto.createDecipheriv('aes-256-gcm', keys.encryption, raw.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
+    const decipher = crypto.createDecipheriv('aes-256-gcm', keys.encryption, raw.subarray(0, IV_BYTES), {
+      authTagLength: TAG_BYTES,
+    });
     decipher.setAAD(associatedData(userId, purpose));
     decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
-    return Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+    return Buffer.concat([
+      decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)),
+      decipher.final(),
+    ]).toString('utf8');
   } catch {
     return undefined; // wrong key, wrong person or purpose, or tampered
   }
@@ -68,7 +80,11 @@ export function hashRecoveryCode(keys: MfaKeys, code: string): string {
  * The stored hash matching `code`, if any. Every stored hash is compared, each in constant time, so
  * the time taken does not depend on which one (or how much of one) matched.
  */
-export function matchRecoveryCode(keys: MfaKeys, code: string, storedHashes: readonly string[]): string | undefined {
+export function matchRecoveryCode(
+  keys: MfaKeys,
+  code: string,
+  storedHashes: readonly string[],
+): string | undefined {
   const candidate = Buffer.from(hashRecoveryCode(keys, code), 'hex');
   let found: string | undefined;
   for (const stored of storedHashes) {

@@ -17,15 +17,26 @@ export const ACCESS_LOG_PATH = '/admin/akses';
  * (spaces allowed) or an email; undefined when none matches.
  */
 async function findAccount(identifier: string): Promise<{ id: string; name: string } | undefined> {
-  const canonical = /^[0-9a-f]{24}$/i.test(identifier) ? identifier.toLowerCase() : canonicalIdentifier(identifier);
+  const canonical = /^[0-9a-f]{24}$/i.test(identifier)
+    ? identifier.toLowerCase()
+    : canonicalIdentifier(identifier);
   if (!canonical) return undefined;
-  const filter = /^[0-9a-f]{24}$/.test(canonical) ? { _id: canonical } : canonical.includes('@') ? { email: canonical } : { nip: canonical };
+  const filter = /^[0-9a-f]{24}$/.test(canonical)
+    ? { _id: canonical }
+    : canonical.includes('@')
+      ? { email: canonical }
+      : { nip: canonical };
   const user = await User.findOne(filter, { name: 1 }).lean();
   return user ? { id: String(user._id), name: user.name } : undefined;
 }
 
 export function accessLogRouter(_deps: RouteDeps): Router {
-  registerNavItem({ href: ACCESS_LOG_PATH, labelKey: 'personalData.access.nav', roles: ['admin'], order: 91 });
+  registerNavItem({
+    href: ACCESS_LOG_PATH,
+    labelKey: 'personalData.access.nav',
+    roles: ['admin'],
+    order: 91,
+  });
   const router = Router();
   router.use(requireRole('admin'));
 

@@ -25,12 +25,23 @@ export async function record(
   what: string,
   context: AccessContext = {},
 ): Promise<number> {
-  const subjects = (Array.isArray(subjectUserId) ? subjectUserId : [subjectUserId]).map(String).filter((id) => id !== actor.id && Types.ObjectId.isValid(id));
+  const subjects = (Array.isArray(subjectUserId) ? subjectUserId : [subjectUserId])
+    .map(String)
+    .filter((id) => id !== actor.id && Types.ObjectId.isValid(id));
   const unique = [...new Set(subjects)];
   if (unique.length === 0) return 0;
   const at = context.at ?? new Date();
   await AccessLogEntry.insertMany(
-    unique.map((subject) => ({ at, actor: actor.id, actorName: actor.name, subject, kind, what, requestId: context.requestId, ip: context.ip })),
+    unique.map((subject) => ({
+      at,
+      actor: actor.id,
+      actorName: actor.name,
+      subject,
+      kind,
+      what,
+      requestId: context.requestId,
+      ip: context.ip,
+    })),
   );
   return unique.length;
 }
@@ -48,7 +59,15 @@ export interface AccessEntryView {
 /** Who accessed this person's data, newest first (for "Data saya"). */
 export async function entriesAbout(subjectUserId: string, limit = 1000): Promise<AccessEntryView[]> {
   const entries = await AccessLogEntry.find({ subject: subjectUserId }).sort({ at: -1 }).limit(limit).lean();
-  return entries.map((e) => ({ at: e.at, actorId: String(e.actor), actorName: e.actorName ?? '', subjectId: String(e.subject), subjectName: '', kind: e.kind as AccessKind, what: e.what }));
+  return entries.map((e) => ({
+    at: e.at,
+    actorId: String(e.actor),
+    actorName: e.actorName ?? '',
+    subjectId: String(e.subject),
+    subjectName: '',
+    kind: e.kind as AccessKind,
+    what: e.what,
+  }));
 }
 
 export interface AccessQuery {
@@ -77,7 +96,8 @@ export interface AccessQueryResult {
 
 /** "Whose data did this account read or export between two dates": subjects with counts, and the entries. */
 export async function accessedBy(query: AccessQuery): Promise<AccessQueryResult> {
-  if (!Types.ObjectId.isValid(query.actorId)) return { subjects: [], entries: [], totalEntries: 0, isTruncated: false };
+  if (!Types.ObjectId.isValid(query.actorId))
+    return { subjects: [], entries: [], totalEntries: 0, isTruncated: false };
   const at: Record<string, Date> = {};
   if (query.from) at.$gte = query.from;
   if (query.to) at.$lt = query.to;
@@ -88,15 +108,34 @@ export async function accessedBy(query: AccessQuery): Promise<AccessQueryResult>
   const limit = query.limit ?? 500;
   const [entries, groups] = await Promise.all([
     AccessLogEntry.find(filter).sort({ at: -1 }).limit(limit).lean(),
-    AccessLogEntry.aggregate<{ _id: { subject: Types.ObjectId; kind: AccessKind }; count: number; first: Date; last: Date }>([
+    AccessLogEntry.aggregate<{
+      _id: { subject: Types.ObjectId; kind: AccessKind };
+      count: number;
+      first: Date;
+      last: Date;
+    }>([
       { $match: match },
-      { $group: { _id: { subject: '$subject', kind: '$kind' }, count: { $sum: 1 }, first: { $min: '$at' }, last: { $max: '$at' } } },
+      {
+        $group: {
+          _id: { subject: '$subject', kind: '$kind' },
+          count: { $sum: 1 },
+          first: { $min: '$at' },
+          last: { $max: '$at' },
+        },
+      },
     ]),
   ]);
   const bySubject = new Map<string, SubjectSummary>();
   for (const g of groups) {
     const id = String(g._id.subject);
-    const summary = bySubject.get(id) ?? { subjectId: id, subjectName: '', count: 0, kinds: { view: 0, export: 0, download: 0 }, first: g.first, last: g.last };
+    const summary = bySubject.get(id) ?? {
+      subjectId: id,
+      subjectName: '',
+      count: 0,
+      kinds: { view: 0, export: 0, download: 0 },
+      first: g.first,
+      last: g.last,
+    };
     summary.count += g.count;
     summary.kinds[g._id.kind] += g.count;
     if (g.first < summary.first) summary.first = g.first;
@@ -133,7 +172,10 @@ export async function actorsInLog(): Promise<Array<{ id: string; name: string }>
 
 async function namesOf(ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const people = await User.find({ _id: trusted({ $in: ids.map((id) => new Types.ObjectId(id)) }) }, { name: 1 }).lean();
+  const people = await User.find(
+    { _id: trusted({ $in: ids.map((id) => new Types.ObjectId(id)) }) },
+    { name: 1 },
+  ).lean();
   return new Map(people.map((p) => [String(p._id), p.name]));
 }
 

@@ -16,8 +16,19 @@ export function personalDataRouter({ clock }: RouteDeps): Router {
   const router = Router();
 
   router.get(MY_DATA_PATH, requireAuth, async (req, res) => {
-    const [profile, sections, access] = await Promise.all([profileOf(req.user!), sectionsOf(req.user!), accessRecordOf(req.user!)]);
-    res.render('personal-data/index', { title: req.t('personalData.title'), profile, sections, access: access.slice(0, PAGE_ENTRIES), accessTotal: access.length, formatDateTime: dateTimeFormatter(req.lang) });
+    const [profile, sections, access] = await Promise.all([
+      profileOf(req.user!),
+      sectionsOf(req.user!),
+      accessRecordOf(req.user!),
+    ]);
+    res.render('personal-data/index', {
+      title: req.t('personalData.title'),
+      profile,
+      sections,
+      access: access.slice(0, PAGE_ENTRIES),
+      accessTotal: access.length,
+      formatDateTime: dateTimeFormatter(req.lang),
+    });
   });
 
   router.get(`${MY_DATA_PATH}/unduh`, requireAuth, async (req, res) => {

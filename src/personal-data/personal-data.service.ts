@@ -14,7 +14,14 @@ export type SectionLoader = (userId: string) => Promise<unknown[]>;
 // Later features plug their records in here with registerPersonalDataSection, e.g. the enrolments
 // feature: registerPersonalDataSection('enrolments', (userId) => enrolments.exportFor(userId)).
 // Until a feature exists its section is an empty list, so the download's shape never changes.
-export const SECTION_NAMES = ['enrolments', 'attempts', 'jp', 'certificates', 'evaluations', 'events'] as const;
+export const SECTION_NAMES = [
+  'enrolments',
+  'attempts',
+  'jp',
+  'certificates',
+  'evaluations',
+  'events',
+] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 const loaders = new Map<SectionName, SectionLoader>();
 
@@ -89,13 +96,19 @@ export async function accessRecordOf(actor: Pick<Actor, 'id'>): Promise<AccessEn
 }
 
 export async function sectionsOf(actor: Pick<Actor, 'id'>): Promise<Record<SectionName, unknown[]>> {
-  const entries = await Promise.all(SECTION_NAMES.map(async (name) => [name, (await loaders.get(name)?.(actor.id)) ?? []] as const));
+  const entries = await Promise.all(
+    SECTION_NAMES.map(async (name) => [name, (await loaders.get(name)?.(actor.id)) ?? []] as const),
+  );
   return Object.fromEntries(entries) as Record<SectionName, unknown[]>;
 }
 
 /** The whole download: profile, every section, and the access log about the person. */
 export async function exportFor(actor: Pick<Actor, 'id'>, now: Date): Promise<PersonalDataExport> {
-  const [profile, sections, access] = await Promise.all([profileOf(actor), sectionsOf(actor), accessRecordOf(actor)]);
+  const [profile, sections, access] = await Promise.all([
+    profileOf(actor),
+    sectionsOf(actor),
+    accessRecordOf(actor),
+  ]);
   return {
     format: 'binaasn.personal-data.v1',
     generatedAt: now.toISOString(),

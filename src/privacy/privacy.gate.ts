@@ -14,7 +14,13 @@ declare module 'express-session' {
 }
 
 // The notice itself, signing out, the language switch and a forced password change stay reachable.
-const ALLOWED = new Set([PRIVACY_PATH, PRIVACY_ACKNOWLEDGE_PATH, '/logout', '/language', '/account/password']);
+const ALLOWED = new Set([
+  PRIVACY_PATH,
+  PRIVACY_ACKNOWLEDGE_PATH,
+  '/logout',
+  '/language',
+  '/account/password',
+]);
 
 export const requirePrivacyAcknowledgement: RequestHandler = async (req, res, next) => {
   if (!req.user || req.session?.privacyAcknowledged || ALLOWED.has(req.path)) return next();
@@ -22,6 +28,7 @@ export const requirePrivacyAcknowledgement: RequestHandler = async (req, res, ne
     req.session.privacyAcknowledged = true;
     return next();
   }
-  if (req.method === 'GET' || req.method === 'HEAD') return res.redirect(noticeUrl(safeReturnTo(req.originalUrl)));
+  if (req.method === 'GET' || req.method === 'HEAD')
+    return res.redirect(noticeUrl(safeReturnTo(req.originalUrl)));
   next(new Forbidden('privacy.mustAcknowledge'));
 };

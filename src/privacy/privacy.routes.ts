@@ -6,15 +6,24 @@ import { requireAuth, safeReturnTo } from '../auth/guards';
 import { parseInput } from '../web/validation';
 import { PRIVACY_ACKNOWLEDGE_PATH, PRIVACY_PATH, acknowledge, hasAcknowledged } from './privacy.service';
 
-const acknowledgeForm = z.object({ _csrf: z.string().optional(), returnTo: z.string().max(1000).optional() }).strict();
+const acknowledgeForm = z
+  .object({ _csrf: z.string().optional(), returnTo: z.string().max(1000).optional() })
+  .strict();
 
 export function privacyRouter({ config, clock }: RouteDeps): Router {
   const router = Router();
 
   router.get(PRIVACY_PATH, async (req, res) => {
-    const mustAcknowledge = req.user ? !(req.session.privacyAcknowledged || (await hasAcknowledged(req.user))) : false;
+    const mustAcknowledge = req.user
+      ? !(req.session.privacyAcknowledged || (await hasAcknowledged(req.user)))
+      : false;
     const returnTo = safeReturnTo(typeof req.query.returnTo === 'string' ? req.query.returnTo : undefined);
-    res.render('privacy/notice', { title: req.t('privacy.title'), mustAcknowledge, returnTo, retention: config.retention });
+    res.render('privacy/notice', {
+      title: req.t('privacy.title'),
+      mustAcknowledge,
+      returnTo,
+      retention: config.retention,
+    });
   });
 
   router.post(PRIVACY_ACKNOWLEDGE_PATH, requireAuth, async (req, res) => {

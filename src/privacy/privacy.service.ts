@@ -15,7 +15,10 @@ export async function hasAcknowledged(actor: Pick<Actor, 'id'>): Promise<boolean
 
 /** Stores the first confirmation; a later one never moves the date. */
 export async function acknowledge(actor: Pick<Actor, 'id'>, now: Date): Promise<void> {
-  await User.updateOne({ _id: actor.id, privacyAcknowledgedAt: trusted({ $exists: false }) }, { $set: { privacyAcknowledgedAt: now } });
+  await User.updateOne(
+    { _id: actor.id, privacyAcknowledgedAt: trusted({ $exists: false }) },
+    { $set: { privacyAcknowledgedAt: now } },
+  );
 }
 
 /** The notice's URL with where to go once it is confirmed. */

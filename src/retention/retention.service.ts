@@ -72,14 +72,21 @@ export async function purge({ config, db, now }: PurgeDeps): Promise<PurgeReport
   const collection = (name: string) => db.connection.db!.collection(name);
   const jobs: Record<keyof PurgeReport, () => Promise<number>> = {
     stagingUploads: () => purgeStagingUploads(config.uploadsDir, at.stagingUploads),
-    importPreviews: async () => (await collection(IMPORT_PREVIEWS_COLLECTION).deleteMany({ createdAt: { $lt: at.importPreviews } })).deletedCount,
-    expiredSessions: async () => (await collection(SESSIONS_COLLECTION).deleteMany({ expires: { $lt: now } })).deletedCount,
+    importPreviews: async () =>
+      (await collection(IMPORT_PREVIEWS_COLLECTION).deleteMany({ createdAt: { $lt: at.importPreviews } }))
+        .deletedCount,
+    expiredSessions: async () =>
+      (await collection(SESSIONS_COLLECTION).deleteMany({ expires: { $lt: now } })).deletedCount,
     accessLog: () => accessLog.purgeOlderThan(at.accessLog),
     auditLog: () => audit.purgeOlderThan(at.auditLog),
   };
   const kinds = Object.keys(jobs) as (keyof PurgeReport)[];
   const results = await Promise.allSettled(kinds.map((kind) => jobs[kind]()));
-  const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [`${kinds[i]}: ${String(r.reason)}`] : []));
+  const failures = results.flatMap((r, i) =>
+    r.status === 'rejected' ? [`${kinds[i]}: ${String(r.reason)}`] : [],
+  );
   if (failures.length > 0) throw new Error(`retention purge failed for ${failures.join('; ')}`);
-  return Object.fromEntries(kinds.map((kind, i) => [kind, (results[i] as PromiseFulfilledResult<number>).value])) as unknown as PurgeReport;
+  return Object.fromEntries(
+    kinds.map((kind, i) => [kind, (results[i] as PromiseFulfilledResult<number>).value]),
+  ) as unknown as PurgeReport;
 }

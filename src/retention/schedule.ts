@@ -15,7 +15,13 @@ export interface ScheduleDeps {
 }
 
 /** Starts the schedule; returns a function that stops it. An interval of 0 schedules nothing. */
-export function startPurgeSchedule({ config, db, logger, clock = () => new Date(), firstRunMs = 30_000 }: ScheduleDeps): () => void {
+export function startPurgeSchedule({
+  config,
+  db,
+  logger,
+  clock = () => new Date(),
+  firstRunMs = 30_000,
+}: ScheduleDeps): () => void {
   const intervalMs = config.retention.purgeIntervalMinutes * 60_000;
   if (intervalMs <= 0) return () => undefined;
   let isRunning = false;

@@ -21,7 +21,23 @@ export const PNS_RANKS = [
 ] as const;
 
 export const PPPK_GOLONGAN = [
-  'I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX', 'X', 'XI', 'XII', 'XIII', 'XIV', 'XV', 'XVI', 'XVII',
+  'I',
+  'II',
+  'III',
+  'IV',
+  'V',
+  'VI',
+  'VII',
+  'VIII',
+  'IX',
+  'X',
+  'XI',
+  'XII',
+  'XIII',
+  'XIV',
+  'XV',
+  'XVI',
+  'XVII',
 ] as const;
 
 export const EMPLOYEE_TYPES = ['pns', 'pppk', 'non_asn'] as const;
@@ -37,7 +53,9 @@ export function pangkatOf(golongan: string): string | undefined {
 export function isValidGolongan(type: EmployeeType, golongan: string | undefined | null): boolean {
   if (type === 'non_asn') return !golongan;
   if (!golongan) return false;
-  return type === 'pns' ? pangkatByGolongan.has(golongan) : (PPPK_GOLONGAN as readonly string[]).includes(golongan);
+  return type === 'pns'
+    ? pangkatByGolongan.has(golongan)
+    : (PPPK_GOLONGAN as readonly string[]).includes(golongan);
 }
 
 /** "Penata Muda, III/a" for PNS, "PPPK IX" for PPPK, "" otherwise. */

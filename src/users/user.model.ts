@@ -61,7 +61,8 @@ userSchema.index({ roles: 1 });
 
 userSchema.pre('validate', function checkIdentity() {
   if (!this.nip && !this.email) this.invalidate('nip', 'user.identityRequired');
-  if (!isValidGolongan(this.employeeType as EmployeeType, this.golongan)) this.invalidate('golongan', 'golongan.invalid');
+  if (!isValidGolongan(this.employeeType as EmployeeType, this.golongan))
+    this.invalidate('golongan', 'golongan.invalid');
 });
 
 export type UserFields = InferSchemaType<typeof userSchema>;

@@ -11,7 +11,18 @@ import type { ListQuery } from './users.schemas';
 import { canAdministerPeople, peopleScope } from './users.service';
 
 export const EXPORT_LIMIT = 20000;
-export const EXPORT_HEADER = ['NIP', 'Nama', 'Email', 'Jenis', 'Golongan', 'Jabatan', 'Unit Kerja', 'Kode OPD', 'Status', 'Peran'];
+export const EXPORT_HEADER = [
+  'NIP',
+  'Nama',
+  'Email',
+  'Jenis',
+  'Golongan',
+  'Jabatan',
+  'Unit Kerja',
+  'Kode OPD',
+  'Status',
+  'Peran',
+];
 
 /** A cell a spreadsheet would run as a formula is written as text (SECURITY.md). */
 export function neutraliseCell(value: string): string {
@@ -40,7 +51,11 @@ interface ExportRow {
 const TYPE_WORDS: Record<string, string> = { pns: 'PNS', pppk: 'PPPK', non_asn: 'Non ASN' };
 
 /** The CSV text (UTF-8 with BOM, CRLF) of the people in scope matching the list filters. */
-export async function exportPeopleCsv(actor: Actor, query: ListQuery, context: AuditContext = {}): Promise<string> {
+export async function exportPeopleCsv(
+  actor: Actor,
+  query: ListQuery,
+  context: AuditContext = {},
+): Promise<string> {
   if (!canAdministerPeople(actor)) throw new Forbidden();
   const conditions: object[] = [peopleScope(actor)];
   if (query.opd) conditions.push({ opd: query.opd });
@@ -52,10 +67,27 @@ export async function exportPeopleCsv(actor: Actor, query: ListQuery, context: A
     .sort({ name: 1, _id: 1 })
     .limit(EXPORT_LIMIT)
     .lean<ExportRow[]>();
-  await accessLog.record(actor, people.map((p) => p._id), 'export', 'users.export.csv', context);
+  await accessLog.record(
+    actor,
+    people.map((p) => p._id),
+    'export',
+    'users.export.csv',
+    context,
+  );
   const lines = [EXPORT_HEADER.join(',')];
   for (const p of people) {
-    const cells = [p.nip ?? '', p.name, p.email ?? '', TYPE_WORDS[p.employeeType] ?? '', p.golongan ?? '', p.jabatan ?? '', p.unitKerja ?? '', p.opd?.code ?? '', p.status, p.roles.join(' ')];
+    const cells = [
+      p.nip ?? '',
+      p.name,
+      p.email ?? '',
+      TYPE_WORDS[p.employeeType] ?? '',
+      p.golongan ?? '',
+      p.jabatan ?? '',
+      p.unitKerja ?? '',
+      p.opd?.code ?? '',
+      p.status,
+      p.roles.join(' '),
+    ];
     lines.push(cells.map(csvCell).join(','));
   }
   return `\uFEFF${lines.join('\r\n')}\r\n`;

@@ -24,7 +24,9 @@ export async function countPeopleByOpd(actor: Actor): Promise<ScopeCount[]> {
     { $match: match },
     { $group: { _id: { opd: '$opd', status: '$status' }, n: { $sum: 1 } } },
   ]);
-  const opds = await Institution.find({ _id: trusted({ $in: groups.map((g) => g._id.opd).filter(Boolean) }) }).select('code name').lean();
+  const opds = await Institution.find({ _id: trusted({ $in: groups.map((g) => g._id.opd).filter(Boolean) }) })
+    .select('code name')
+    .lean();
   const byId = new Map(opds.map((o) => [String(o._id), { _id: String(o._id), code: o.code, name: o.name }]));
   const counts = new Map<string, ScopeCount>();
   for (const group of groups) {
@@ -38,23 +40,51 @@ export async function countPeopleByOpd(actor: Actor): Promise<ScopeCount[]> {
 }
 
 /** Admin overview: accounts per role and per status. */
-export async function countAccounts(actor: Actor): Promise<{ byRole: Record<Role, number>; byStatus: Record<'active' | 'inactive', number> }> {
+export async function countAccounts(
+  actor: Actor,
+): Promise<{ byRole: Record<Role, number>; byStatus: Record<'active' | 'inactive', number> }> {
   if (!actor.roles.includes('admin')) throw new Forbidden();
   const roles = ['learner', 'author', 'curator', 'hr', 'admin'] as const;
-  const roleCounts = await Promise.all(roles.map((role) => User.countDocuments({ roles: role, status: 'active' })));
-  const [active, inactive] = await Promise.all([User.countDocuments({ status: 'active' }), User.countDocuments({ status: 'inactive' })]);
-  return { byRole: Object.fromEntries(roles.map((r, i) => [r, roleCounts[i]])) as Record<Role, number>, byStatus: { active, inactive } };
+  const roleCounts = await Promise.all(
+    roles.map((role) => User.countDocuments({ roles: role, status: 'active' })),
+  );
+  const [active, inactive] = await Promise.all([
+    User.countDocuments({ status: 'active' }),
+    User.countDocuments({ status: 'inactive' }),
+  ]);
+  return {
+    byRole: Object.fromEntries(roles.map((r, i) => [r, roleCounts[i]])) as Record<Role, number>,
+    byStatus: { active, inactive },
+  };
 }
 
 /** The signed-in person's own profile, for their home page. */
-const PROFILE_FIELDS = ['_id', 'nip', 'name', 'email', 'employeeType', 'golongan', 'jabatan', 'unitKerja', 'opd', 'institution'] as const;
-type ProfileRecord = Pick<UserFields, Exclude<(typeof PROFILE_FIELDS)[number], '_id'>> & { _id: Types.ObjectId };
+const PROFILE_FIELDS = [
+  '_id',
+  'nip',
+  'name',
+  'email',
+  'employeeType',
+  'golongan',
+  'jabatan',
+  'unitKerja',
+  'opd',
+  'institution',
+] as const;
+type ProfileRecord = Pick<UserFields, Exclude<(typeof PROFILE_FIELDS)[number], '_id'>> & {
+  _id: Types.ObjectId;
+};
 
 export async function ownProfile(actor: Actor) {
   // Read once per request: the session check of this request already read these fields.
-  const person = (personRecordOf(actor, PROFILE_FIELDS) as ProfileRecord | undefined) ?? (await User.findById(actor.id).select(PROFILE_FIELDS.join(' ')).lean());
+  const person =
+    (personRecordOf(actor, PROFILE_FIELDS) as ProfileRecord | undefined) ??
+    (await User.findById(actor.id).select(PROFILE_FIELDS.join(' ')).lean());
   if (!person) return null;
   // The OPD and institution names come from a short cache (institution-refs.ts), not a query per page.
-  const [opd, institution] = await Promise.all([institutionRef(person.opd), institutionRef(person.institution)]);
+  const [opd, institution] = await Promise.all([
+    institutionRef(person.opd),
+    institutionRef(person.institution),
+  ]);
   return { ...person, opd, institution };
 }

@@ -28,9 +28,21 @@ function idOf(req: Request): string {
   return parsed.data.id;
 }
 
-async function renderForm(req: Request, res: Response, status: number, extra: { person?: { _id: unknown; name: string }; values: Record<string, unknown>; fieldErrors?: Record<string, string> }) {
+async function renderForm(
+  req: Request,
+  res: Response,
+  status: number,
+  extra: {
+    person?: { _id: unknown; name: string };
+    values: Record<string, unknown>;
+    fieldErrors?: Record<string, string>;
+  },
+) {
   const actor = req.user!;
-  const [opds, universities] = await Promise.all([users.opdChoices(actor), actor.roles.includes('admin') ? users.universityChoices() : []]);
+  const [opds, universities] = await Promise.all([
+    users.opdChoices(actor),
+    actor.roles.includes('admin') ? users.universityChoices() : [],
+  ]);
   res.status(status).render('users/form', {
     title: req.t(extra.person ? 'users.form.editTitle' : 'users.form.newTitle'),
     basePath: USERS_PATH,
@@ -47,15 +59,22 @@ async function renderForm(req: Request, res: Response, status: number, extra: { 
 }
 
 /** Saves a person form; a bad form, unknown OPD or duplicate NIP/email re-renders it (422/409). */
-async function savePerson(req: Request, res: Response, save: (data: Parameters<typeof users.createPerson>[1]) => Promise<void>, person?: { _id: unknown; name: string }) {
+async function savePerson(
+  req: Request,
+  res: Response,
+  save: (data: Parameters<typeof users.createPerson>[1]) => Promise<void>,
+  person?: { _id: unknown; name: string },
+) {
   const values = formFields(req.body);
   const input = parseInput(personForm, values);
   if (!input.ok) return renderForm(req, res, 422, { person, values, fieldErrors: input.errors });
   try {
     await save(input.data);
   } catch (error) {
-    if (error instanceof DuplicateField) return renderForm(req, res, 409, { person, values, fieldErrors: error.fieldErrors });
-    if (error instanceof ValidationFailed) return renderForm(req, res, 422, { person, values, fieldErrors: error.fieldErrors });
+    if (error instanceof DuplicateField)
+      return renderForm(req, res, 409, { person, values, fieldErrors: error.fieldErrors });
+    if (error instanceof ValidationFailed)
+      return renderForm(req, res, 422, { person, values, fieldErrors: error.fieldErrors });
     throw error;
   }
 }
@@ -84,11 +103,19 @@ export function usersRouter(deps: RouteDeps): Router {
   router.get('/', async (req, res) => {
     const query = listQuery.safeParse(req.query);
     if (!query.success) throw new BadRequest();
-    const [result, opds] = await Promise.all([users.listPeople(req.user!, query.data), users.opdChoices(req.user!)]);
+    const [result, opds] = await Promise.all([
+      users.listPeople(req.user!, query.data),
+      users.opdChoices(req.user!),
+    ]);
     res.render('users/index', {
       title: req.t('users.list.title'),
       basePath: USERS_PATH,
-      query: { q: query.data.q ?? '', opd: query.data.opd ?? '', role: query.data.role ?? '', status: query.data.status ?? '' },
+      query: {
+        q: query.data.q ?? '',
+        opd: query.data.opd ?? '',
+        role: query.data.role ?? '',
+        status: query.data.status ?? '',
+      },
       result,
       opds,
       roles: ROLES,
@@ -160,7 +187,10 @@ export function usersRouter(deps: RouteDeps): Router {
     const status = formFields(req.body).status;
     if (status !== 'active' && status !== 'inactive') throw new BadRequest();
     await users.setStatus(req.user!, id, status, auditContext(req));
-    req.flash('success', req.t(status === 'inactive' ? 'users.flash.deactivated' : 'users.flash.reactivated'));
+    req.flash(
+      'success',
+      req.t(status === 'inactive' ? 'users.flash.deactivated' : 'users.flash.reactivated'),
+    );
     res.redirect(`${USERS_PATH}/${id}`);
   });
 
@@ -178,10 +208,26 @@ export function usersRouter(deps: RouteDeps): Router {
     const person = await users.getPerson(req.user!, id);
     const input = parseInput(resetPasswordForm, formFields(req.body));
     const showPerson = (status: number, fieldErrors: Record<string, string>) =>
-      res.status(status).render('users/show', { title: person.name, basePath: USERS_PATH, person, can: users.permissionsFor(req.user!, person), roles: ROLES, formatNip, fieldErrors });
+      res
+        .status(status)
+        .render('users/show', {
+          title: person.name,
+          basePath: USERS_PATH,
+          person,
+          can: users.permissionsFor(req.user!, person),
+          roles: ROLES,
+          formatNip,
+          fieldErrors,
+        });
     if (!input.ok) return showPerson(422, input.errors);
     try {
-      const reset = await users.resetPassword(req.user!, id, input.data.password, deps.config.passwordPolicy, auditContext(req));
+      const reset = await users.resetPassword(
+        req.user!,
+        id,
+        input.data.password,
+        deps.config.passwordPolicy,
+        auditContext(req),
+      );
       res.render('users/password', {
         title: req.t('users.password.resetTitle'),
         basePath: USERS_PATH,

@@ -71,7 +71,12 @@ const personFields = {
   institution: optionalId,
 };
 
-type PersonShape = { nip?: string; email?: string; employeeType: (typeof EMPLOYEE_TYPES)[number]; golongan?: string };
+type PersonShape = {
+  nip?: string;
+  email?: string;
+  employeeType: (typeof EMPLOYEE_TYPES)[number];
+  golongan?: string;
+};
 
 /** Rules across fields: ASN need a valid NIP; anyone without a NIP needs an email; golongan fits the type. */
 function checkPerson(value: PersonShape, ctx: z.RefinementCtx) {
@@ -84,7 +89,8 @@ function checkPerson(value: PersonShape, ctx: z.RefinementCtx) {
     ctx.addIssue({ code: 'custom', path: ['email'], message: 'users.errors.emailRequired' });
   }
   if (!isValidGolongan(value.employeeType, value.golongan)) {
-    const key = value.employeeType === 'non_asn' ? 'users.errors.golonganNone' : 'users.errors.golonganInvalid';
+    const key =
+      value.employeeType === 'non_asn' ? 'users.errors.golonganNone' : 'users.errors.golonganInvalid';
     ctx.addIssue({ code: 'custom', path: ['golongan'], message: key });
   }
 }
@@ -104,7 +110,11 @@ export const rolesForm = z
 export const resetPasswordForm = z
   .object({
     // Empty: the system generates a temporary password and shows it once.
-    password: z.string().max(128, 'users.errors.tooLong').optional().transform((v) => (v ? v : undefined)),
+    password: z
+      .string()
+      .max(128, 'users.errors.tooLong')
+      .optional()
+      .transform((v) => (v ? v : undefined)),
   })
   .strict();
 

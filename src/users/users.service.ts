@@ -123,7 +123,9 @@ async function loadManaged(actor: Actor, id: string) {
 
 /** The OPDs the actor may place people in. */
 export async function opdChoices(actor: Actor) {
-  const filter = seesEveryone(actor) ? { kind: 'opd', active: true } : { kind: 'opd', _id: actor.opdId ?? NOBODY_ID };
+  const filter = seesEveryone(actor)
+    ? { kind: 'opd', active: true }
+    : { kind: 'opd', _id: actor.opdId ?? NOBODY_ID };
   return Institution.find(filter).select('code name').sort({ name: 1 }).lean();
 }
 
@@ -145,10 +147,14 @@ async function placement(actor: Actor, input: PersonInput): Promise<{ opd?: stri
   return { opd, institution };
 }
 
-async function assertUnique(input: { nip?: string; email?: string }, exceptId?: Types.ObjectId): Promise<void> {
+async function assertUnique(
+  input: { nip?: string; email?: string },
+  exceptId?: Types.ObjectId,
+): Promise<void> {
   const notSelf = exceptId ? { _id: trusted({ $ne: exceptId }) } : {};
   if (input.nip && (await User.exists({ nip: input.nip, ...notSelf }))) throw new DuplicateField('nip');
-  if (input.email && (await User.exists({ email: input.email, ...notSelf }))) throw new DuplicateField('email');
+  if (input.email && (await User.exists({ email: input.email, ...notSelf })))
+    throw new DuplicateField('email');
 }
 
 /** Upper, lower, digit, symbol, 16 characters: meets any policy up to 16 and is typed once. */
@@ -164,7 +170,16 @@ export function generateTemporaryPassword(): string {
   return chars.join('');
 }
 
-function snapshot(p: { name?: string | null; email?: string | null; employeeType?: string | null; golongan?: string | null; jabatan?: string | null; unitKerja?: string | null; opd?: unknown; institution?: unknown }) {
+function snapshot(p: {
+  name?: string | null;
+  email?: string | null;
+  employeeType?: string | null;
+  golongan?: string | null;
+  jabatan?: string | null;
+  unitKerja?: string | null;
+  opd?: unknown;
+  institution?: unknown;
+}) {
   return {
     name: p.name ?? null,
     email: p.email ?? null,
@@ -191,7 +206,15 @@ async function saveUnique<T extends { save(): Promise<unknown> }>(doc: T): Promi
 /** The fields of the person form that are stored as typed (placement and roles are decided apart). */
 function personalFields(input: PersonInput) {
   const { nip, email, name, employeeType, golongan } = input;
-  return { nip, email, name, employeeType, golongan, jabatan: input.jabatan ?? '', unitKerja: input.unitKerja ?? '' };
+  return {
+    nip,
+    email,
+    name,
+    employeeType,
+    golongan,
+    jabatan: input.jabatan ?? '',
+    unitKerja: input.unitKerja ?? '',
+  };
 }
 
 /** Creates a learner; returns the temporary password, shown once to whoever created them. */
@@ -209,11 +232,26 @@ export async function createPerson(actor: Actor, input: PersonInput, context: Au
     mustChangePassword: true,
   });
   await saveUnique(person);
-  await audit.record(actor, { action: 'user.create', targetType: 'user', targetId: person._id, targetLabel: person.name, after: snapshot(person) }, context);
+  await audit.record(
+    actor,
+    {
+      action: 'user.create',
+      targetType: 'user',
+      targetId: person._id,
+      targetLabel: person.name,
+      after: snapshot(person),
+    },
+    context,
+  );
   return { id: String(person._id), temporaryPassword };
 }
 
-export async function updatePerson(actor: Actor, id: string, input: PersonInput, context: AuditContext = {}): Promise<void> {
+export async function updatePerson(
+  actor: Actor,
+  id: string,
+  input: PersonInput,
+  context: AuditContext = {},
+): Promise<void> {
   const person = await loadManaged(actor, id);
   const { opd, institution } = await placement(actor, input);
   await assertUnique(input, person._id);
@@ -224,16 +262,36 @@ export async function updatePerson(actor: Actor, id: string, input: PersonInput,
     institution: actor.roles.includes('admin') ? institution : person.institution,
   });
   await saveUnique(person);
-  await audit.record(actor, { action: 'user.update', targetType: 'user', targetId: person._id, targetLabel: person.name, before, after: snapshot(person) }, context);
+  await audit.record(
+    actor,
+    {
+      action: 'user.update',
+      targetType: 'user',
+      targetId: person._id,
+      targetLabel: person.name,
+      before,
+      after: snapshot(person),
+    },
+    context,
+  );
 }
 
 async function assertAnotherActiveAdmin(personId: Types.ObjectId): Promise<void> {
-  const others = await User.countDocuments({ roles: 'admin', status: 'active', _id: trusted({ $ne: personId }) });
+  const others = await User.countDocuments({
+    roles: 'admin',
+    status: 'active',
+    _id: trusted({ $ne: personId }),
+  });
   if (others === 0) throw new Conflict('users.errors.lastAdmin');
 }
 
 /** Deactivation ends the person's live sessions (sessionEpoch) on their next request. */
-export async function setStatus(actor: Actor, id: string, status: 'active' | 'inactive', context: AuditContext = {}): Promise<void> {
+export async function setStatus(
+  actor: Actor,
+  id: string,
+  status: 'active' | 'inactive',
+  context: AuditContext = {},
+): Promise<void> {
   const person = await loadManaged(actor, id);
   if (person.status === status) return;
   if (status === 'inactive') {
@@ -245,11 +303,20 @@ export async function setStatus(actor: Actor, id: string, status: 'active' | 'in
   person.status = status;
   await person.save();
   const action = status === 'inactive' ? 'user.deactivate' : 'user.reactivate';
-  await audit.record(actor, { action, targetType: 'user', targetId: person._id, targetLabel: person.name, before, after: { status } }, context);
+  await audit.record(
+    actor,
+    { action, targetType: 'user', targetId: person._id, targetLabel: person.name, before, after: { status } },
+    context,
+  );
 }
 
 /** Admins only; HR may not grant roles; nobody removes the last active admin. */
-export async function setRoles(actor: Actor, id: string, roles: Role[], context: AuditContext = {}): Promise<void> {
+export async function setRoles(
+  actor: Actor,
+  id: string,
+  roles: Role[],
+  context: AuditContext = {},
+): Promise<void> {
   if (!actor.roles.includes('admin')) throw new Forbidden('users.errors.rolesAdminOnly');
   const person = await loadManaged(actor, id);
   const wanted = [...new Set<Role>(roles.length ? roles : ['learner'])].sort();
@@ -261,7 +328,18 @@ export async function setRoles(actor: Actor, id: string, roles: Role[], context:
   // Sessions re-read roles on every request, so the change applies at once without ending them.
   person.roles = wanted;
   await person.save();
-  await audit.record(actor, { action: 'user.roles.change', targetType: 'user', targetId: person._id, targetLabel: person.name, before: { roles: before }, after: { roles: wanted } }, context);
+  await audit.record(
+    actor,
+    {
+      action: 'user.roles.change',
+      targetType: 'user',
+      targetId: person._id,
+      targetLabel: person.name,
+      before: { roles: before },
+      after: { roles: wanted },
+    },
+    context,
+  );
 }
 
 /**
@@ -278,7 +356,11 @@ export async function resetPassword(
   const person = await loadManaged(actor, id);
   if (String(person._id) === actor.id) throw new Conflict('users.errors.notSelf');
   if (typed !== undefined) {
-    const problems = checkPasswordPolicy(typed, policy, { name: person.name, nip: person.nip ?? undefined, email: person.email ?? undefined });
+    const problems = checkPasswordPolicy(typed, policy, {
+      name: person.name,
+      nip: person.nip ?? undefined,
+      email: person.email ?? undefined,
+    });
     if (problems.length) throw new ValidationFailed({ password: problems[0] });
   }
   const temporaryPassword = typed ?? generateTemporaryPassword();
@@ -291,7 +373,18 @@ export async function resetPassword(
   person.lockedUntil = undefined;
   await person.save();
   const after = { mustChangePassword: true, sessionEpoch: person.sessionEpoch };
-  await audit.record(actor, { action: 'user.password.reset', targetType: 'user', targetId: person._id, targetLabel: person.name, before, after }, context);
+  await audit.record(
+    actor,
+    {
+      action: 'user.password.reset',
+      targetType: 'user',
+      targetId: person._id,
+      targetLabel: person.name,
+      before,
+      after,
+    },
+    context,
+  );
   return { temporaryPassword, wasGenerated: typed === undefined };
 }
 

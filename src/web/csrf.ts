@@ -25,7 +25,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function createCsrf({ secret, secureCookies }: CsrfOptions): Csrf {
   const cookieName = secureCookies ? '__Host-binaasn.csrf' : 'binaasn.csrf';
-  const sign = (token: string) => crypto.createHmac('sha256', secret).update(`csrf:${token}`).digest('base64url');
+  const sign = (token: string) =>
+    crypto.createHmac('sha256', secret).update(`csrf:${token}`).digest('base64url');
   const isSignedIn = (req: Request) => !!req.user;
 
   const fromCookie = (req: Request): string | undefined => {
@@ -54,7 +55,12 @@ export function createCsrf({ secret, secureCookies }: CsrfOptions): Csrf {
       }
       const res = req.res;
       if (!res || !token) return;
-      res.cookie(cookieName, `${token}.${sign(token)}`, { httpOnly: true, sameSite: 'lax', secure: secureCookies, path: '/' });
+      res.cookie(cookieName, `${token}.${sign(token)}`, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: secureCookies,
+        path: '/',
+      });
     },
   });
 

@@ -10,10 +10,13 @@ const VIEWS: Record<number, string> = { 403: 'errors/403', 404: 'errors/404', 50
 function statusOf(error: unknown): { status: number; messageKey: string } {
   if (error instanceof HttpError) return { status: error.status, messageKey: error.messageKey };
   const e = error as { status?: number; statusCode?: number; code?: string; type?: string };
-  if (e?.code === 'LIMIT_FILE_SIZE' || e?.type === 'entity.too.large') return { status: 413, messageKey: 'errors.payloadTooLarge' };
-  if (typeof e?.code === 'string' && e.code.startsWith('LIMIT_')) return { status: 400, messageKey: 'errors.badRequest' };
+  if (e?.code === 'LIMIT_FILE_SIZE' || e?.type === 'entity.too.large')
+    return { status: 413, messageKey: 'errors.payloadTooLarge' };
+  if (typeof e?.code === 'string' && e.code.startsWith('LIMIT_'))
+    return { status: 400, messageKey: 'errors.badRequest' };
   const status = e?.status ?? e?.statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) return { status, messageKey: status === 403 ? 'errors.forbidden' : 'errors.badRequest' };
+  if (typeof status === 'number' && status >= 400 && status < 500)
+    return { status, messageKey: status === 403 ? 'errors.forbidden' : 'errors.badRequest' };
   return { status: 500, messageKey: 'errors.internal' };
 }
 
@@ -21,7 +24,9 @@ export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new No
 
 export const errorHandler: ErrorRequestHandler = (error, req: Request, res, next) => {
   const { status, messageKey } = statusOf(error);
-  const log = (req as Request & { log?: { error: (o: object, m: string) => void; warn: (o: object, m: string) => void } }).log;
+  const log = (
+    req as Request & { log?: { error: (o: object, m: string) => void; warn: (o: object, m: string) => void } }
+  ).log;
   if (status >= 500) log?.error({ err: error }, 'request failed');
   if (res.headersSent) return next(error);
   if (res.locals.isRenderingError) {
@@ -45,12 +50,23 @@ export const errorHandler: ErrorRequestHandler = (error, req: Request, res, next
   res.status(status);
   res.setHeader('Cache-Control', 'no-store');
   if (req.accepts(['html', 'json']) === 'json') {
-    res.json({ error: t(messageKey), status, requestId, ...(error instanceof HttpError && 'fieldErrors' in error ? { fieldErrors: error.fieldErrors } : {}) });
+    res.json({
+      error: t(messageKey),
+      status,
+      requestId,
+      ...(error instanceof HttpError && 'fieldErrors' in error ? { fieldErrors: error.fieldErrors } : {}),
+    });
     return;
   }
   const view = VIEWS[status] ?? 'errors/error';
-  const locals = { title: t(`errors.title.${VIEWS[status] ? status : 'other'}`), status, message: t(messageKey), requestId: status >= 500 ? requestId : '' };
-  const plainRender = (v: string, o: object, cb: (err: Error | null, html?: string) => void) => req.app.render(v, { ...res.locals, ...o }, cb);
+  const locals = {
+    title: t(`errors.title.${VIEWS[status] ? status : 'other'}`),
+    status,
+    message: t(messageKey),
+    requestId: status >= 500 ? requestId : '',
+  };
+  const plainRender = (v: string, o: object, cb: (err: Error | null, html?: string) => void) =>
+    req.app.render(v, { ...res.locals, ...o }, cb);
   renderInLayout(plainRender, view, locals, (err, html) => {
     if (err) {
       log?.error({ err }, 'error page failed to render');

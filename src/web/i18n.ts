@@ -23,8 +23,13 @@ export function readCatalogs(dir = LOCALES_DIR): Record<Language, Record<string,
   for (const lang of LANGUAGES) {
     const langDir = path.join(dir, lang);
     if (!fs.existsSync(langDir)) continue;
-    for (const file of fs.readdirSync(langDir).filter((f) => f.endsWith('.json')).sort()) {
-      catalogs[lang][path.basename(file, '.json')] = JSON.parse(fs.readFileSync(path.join(langDir, file), 'utf8'));
+    for (const file of fs
+      .readdirSync(langDir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
+      catalogs[lang][path.basename(file, '.json')] = JSON.parse(
+        fs.readFileSync(path.join(langDir, file), 'utf8'),
+      );
     }
   }
   return catalogs;
@@ -64,7 +69,8 @@ export function translatorFor(lang: Language): TFunction {
   const fixed = getI18n().getFixedT(lang);
   const plain = new Map<string, string>();
   const t = ((key: unknown, ...rest: unknown[]) => {
-    if (rest.length > 0 || typeof key !== 'string') return (fixed as unknown as (...args: unknown[]) => unknown)(key, ...rest);
+    if (rest.length > 0 || typeof key !== 'string')
+      return (fixed as unknown as (...args: unknown[]) => unknown)(key, ...rest);
     let text = plain.get(key);
     if (text === undefined) {
       text = String(fixed(key));

@@ -7,7 +7,12 @@ type RenderCallback = (err: Error | null, html?: string) => void;
 type PlainRender = (view: string, options: object, callback: RenderCallback) => void;
 
 /** Renders `view` inside the layout and calls back with the whole page. */
-export function renderInLayout(render: PlainRender, view: string, locals: Record<string, unknown>, callback: RenderCallback): void {
+export function renderInLayout(
+  render: PlainRender,
+  view: string,
+  locals: Record<string, unknown>,
+  callback: RenderCallback,
+): void {
   render(view, locals, (err, body) => {
     if (err) return callback(err);
     render('layouts/main', { ...locals, body }, callback);

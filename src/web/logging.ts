@@ -46,7 +46,8 @@ export function httpLogger(logger: Logger): RequestHandler {
     logger,
     genReqId: (req, res) => {
       const incoming = req.headers['x-request-id'];
-      const id = typeof incoming === 'string' && /^[\w.-]{8,64}$/.test(incoming) ? incoming : crypto.randomUUID();
+      const id =
+        typeof incoming === 'string' && /^[\w.-]{8,64}$/.test(incoming) ? incoming : crypto.randomUUID();
       res.setHeader('X-Request-Id', id);
       return id;
     },
@@ -60,16 +61,29 @@ export function httpLogger(logger: Logger): RequestHandler {
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    customLogLevel: (_req, res, err) =>
+      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
   }) as unknown as RequestHandler;
 }
 
 /** Security-relevant events, in one shape, at `warn` (failures) or `info` (successes). */
-export function securityEvent(req: Request, event: string, extra: Record<string, unknown> = {}, level: 'info' | 'warn' = 'warn'): void {
+export function securityEvent(
+  req: Request,
+  event: string,
+  extra: Record<string, unknown> = {},
+  level: 'info' | 'warn' = 'warn',
+): void {
   const log = (req as Request & { log?: Logger }).log;
   if (!log) return;
   log[level](
-    { security: event, requestId: String((req as Request & { id?: unknown }).id ?? ''), userId: req.user?.id, ip: req.ip, route: maskDigits(req.originalUrl), ...extra },
+    {
+      security: event,
+      requestId: String((req as Request & { id?: unknown }).id ?? ''),
+      userId: req.user?.id,
+      ip: req.ip,
+      route: maskDigits(req.originalUrl),
+      ...extra,
+    },
     `security: ${event}`,
   );
 }

@@ -37,9 +37,12 @@ function pathsOf(raw: unknown): string[] {
 function walk(stack: LayerLike[], prefix: string, out: RouteEntry[]): void {
   for (const layer of stack) {
     if (layer.route) {
-      const methods = new Set(layer.route.stack.map((l) => (l.method ?? '').toUpperCase()).filter((m) => m && m !== '_ALL'));
+      const methods = new Set(
+        layer.route.stack.map((l) => (l.method ?? '').toUpperCase()).filter((m) => m && m !== '_ALL'),
+      );
       for (const path of pathsOf(layer.route.path)) {
-        for (const method of methods.size > 0 ? methods : new Set(['ALL'])) out.push({ method, path: joinPath(prefix, path), kind: 'route' });
+        for (const method of methods.size > 0 ? methods : new Set(['ALL']))
+          out.push({ method, path: joinPath(prefix, path), kind: 'route' });
       }
     } else if (layer.handle && Array.isArray(layer.handle.stack)) {
       for (const path of pathsOf(layer.rawPath)) walk(layer.handle.stack, joinPath(prefix, path), out);

@@ -10,10 +10,18 @@ export type ParseResult<T> = { ok: true; data: T } | { ok: false; errors: FieldE
  * otherwise a generic key for the issue kind is used (`validation.required`, `validation.tooLong`, ...).
  */
 function messageKeyOf(issue: z.core.$ZodIssue): string {
-  if (issue.message && issue.message.includes('.') && !/[\s]/.test(issue.message) && !issue.message.endsWith('.')) return issue.message;
+  if (
+    issue.message &&
+    issue.message.includes('.') &&
+    !/[\s]/.test(issue.message) &&
+    !issue.message.endsWith('.')
+  )
+    return issue.message;
   switch (issue.code) {
     case 'too_small':
-      return issue.minimum === 1 && issue.origin === 'string' ? 'common.validation.required' : 'common.validation.tooShort';
+      return issue.minimum === 1 && issue.origin === 'string'
+        ? 'common.validation.required'
+        : 'common.validation.tooShort';
     case 'too_big':
       return 'common.validation.tooLong';
     case 'invalid_format':

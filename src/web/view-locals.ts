@@ -16,7 +16,12 @@ export function viewLocals(config: Config): RequestHandler {
     res.locals.fieldErrors = {};
     res.locals.values = {};
     res.locals.formatDate = (date: Date | string | undefined | null) =>
-      date ? new Intl.DateTimeFormat(req.lang === 'en' ? 'en-GB' : 'id-ID', { dateStyle: 'medium', timeZone: 'Asia/Jakarta' }).format(new Date(date)) : '';
+      date
+        ? new Intl.DateTimeFormat(req.lang === 'en' ? 'en-GB' : 'id-ID', {
+            dateStyle: 'medium',
+            timeZone: 'Asia/Jakarta',
+          }).format(new Date(date))
+        : '';
     next();
   };
 }

@@ -10,7 +10,12 @@ import { openDatabase } from '../../src/db';
 import { seedDemoData } from '../../src/cli/seed-data';
 
 async function main(): Promise<void> {
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'warn', SESSION_SECRET: 'bench-session-secret-0123456789-abcdefghij', EMBEDDED_THREAD: process.env.EMBEDDED_THREAD ?? 'worker' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    SESSION_SECRET: 'bench-session-secret-0123456789-abcdefghij',
+    EMBEDDED_THREAD: process.env.EMBEDDED_THREAD ?? 'worker',
+  });
   const db = await openDatabase(config);
   await seedDemoData({ policy: config.passwordPolicy });
   const app = createApp({ config, db });

@@ -10,7 +10,10 @@ const template = `<!doctype html><html lang="id"><head><meta charset="utf-8"><ti
 </body></html>`;
 const render = ejs.compile(template);
 const rows = Array.from({ length: 20 }, (_, i) => ({ name: `Peserta ${i}`, unit: `Unit ${i}` }));
-const nav = ['Beranda', 'Katalog', 'Kursus saya', 'Sertifikat'].map((label, i) => ({ label, href: `/p${i}` }));
+const nav = ['Beranda', 'Katalog', 'Kursus saya', 'Sertifikat'].map((label, i) => ({
+  label,
+  href: `/p${i}`,
+}));
 
 const app = express();
 app.get('/', (_req, res) => {

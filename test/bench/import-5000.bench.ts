@@ -14,11 +14,30 @@ async function main(): Promise<void> {
   const db = await openDatabase(loadConfig({ NODE_ENV: 'test', DB_NAME: 'bench_import' }));
   try {
     await Institution.insertMany(DEMO_OPDS.map((o) => ({ code: o.code, name: o.name, kind: 'opd' })));
-    const admin = await User.create({ email: 'bench@binaasn.example', name: 'Bench Admin', employeeType: 'non_asn', roles: ['admin'] });
+    const admin = await User.create({
+      email: 'bench@binaasn.example',
+      name: 'Bench Admin',
+      employeeType: 'non_asn',
+      roles: ['admin'],
+    });
     const actor = toActor(admin);
     const people = demoLearners(DEMO_OPDS, 5000, 7);
     const unique = [...new Map(people.map((p) => [p.nip, p])).values()];
-    const csv = ['NIP,Nama,Email,Jenis,Golongan,Jabatan,Unit Kerja,Kode OPD', ...unique.map((p) => [p.nip, `"${p.name}"`, '', p.employeeType.toUpperCase(), p.golongan, p.jabatan, p.unitKerja, p.opdCode].join(','))].join('\n');
+    const csv = [
+      'NIP,Nama,Email,Jenis,Golongan,Jabatan,Unit Kerja,Kode OPD',
+      ...unique.map((p) =>
+        [
+          p.nip,
+          `"${p.name}"`,
+          '',
+          p.employeeType.toUpperCase(),
+          p.golongan,
+          p.jabatan,
+          p.unitKerja,
+          p.opdCode,
+        ].join(','),
+      ),
+    ].join('\n');
     const bytes = Buffer.from(csv);
     for (const round of ['first', 'second']) {
       let started = process.hrtime.bigint();
@@ -27,7 +46,10 @@ async function main(): Promise<void> {
       started = process.hrtime.bigint();
       const result = await confirmImport(actor, id);
       const confirmMs = Number(process.hrtime.bigint() - started) / 1e6;
-      console.log(`${round} import of ${unique.length} rows (${(bytes.length / 1024).toFixed(0)} KiB): preview ${previewMs.toFixed(0)} ms, confirm ${confirmMs.toFixed(0)} ms →`, result);
+      console.log(
+        `${round} import of ${unique.length} rows (${(bytes.length / 1024).toFixed(0)} KiB): preview ${previewMs.toFixed(0)} ms, confirm ${confirmMs.toFixed(0)} ms →`,
+        result,
+      );
     }
   } finally {
     await db.close();

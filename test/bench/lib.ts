@@ -53,7 +53,12 @@ export async function measure(
   const probe = await fetch(url, { headers: options.headers, redirect: 'manual' });
   const body = await probe.arrayBuffer();
   if (probe.status !== 200) throw new Error(`${name}: ${url} answered ${probe.status}, not 200`);
-  const result = await autocannon({ url, connections: options.connections, duration: options.seconds, headers: options.headers });
+  const result = await autocannon({
+    url,
+    connections: options.connections,
+    duration: options.seconds,
+    headers: options.headers,
+  });
   return {
     name,
     requestsPerSecond: result.requests.average,
@@ -79,7 +84,8 @@ export async function signIn(base: string, identifier: string, password: string)
     body,
   });
   const sessionCookies = response.headers.getSetCookie().map((c) => c.split(';')[0]);
-  if (response.status !== 302 || sessionCookies.length === 0) throw new Error(`sign-in failed: ${response.status}`);
+  if (response.status !== 302 || sessionCookies.length === 0)
+    throw new Error(`sign-in failed: ${response.status}`);
   const cookie = sessionCookies.join('; ');
   await acknowledgePrivacyNotice(base, cookie);
   return cookie;

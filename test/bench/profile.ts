@@ -39,9 +39,16 @@ async function main(): Promise<void> {
   if (!cpuOnly) process.env.BENCH_PROFILE_FILE = file;
   const server = await startServer('test/bench/app-server.ts');
   const base = `http://127.0.0.1:${server.port}`;
-  const cookie = process.env.PROFILE_ANON ? undefined : await signIn(base, DEMO_LEARNER.identifier, DEMO_LEARNER.password);
+  const cookie = process.env.PROFILE_ANON
+    ? undefined
+    : await signIn(base, DEMO_LEARNER.identifier, DEMO_LEARNER.password);
   const load = (duration: number) =>
-    autocannon({ url: `${base}${target}`, connections: Number(process.env.BENCH_CONNECTIONS ?? 10), duration, headers: cookie ? { cookie } : {} });
+    autocannon({
+      url: `${base}${target}`,
+      connections: Number(process.env.BENCH_CONNECTIONS ?? 10),
+      duration,
+      headers: cookie ? { cookie } : {},
+    });
   await load(2); // warm-up: JIT, compiled templates, caches; not profiled
   server.child.kill('SIGUSR2');
   await new Promise((resolve) => setTimeout(resolve, 200));
@@ -50,7 +57,9 @@ async function main(): Promise<void> {
   const cpuUsed = cpuSeconds(server.child.pid!) - cpuBefore;
   await server.stop();
   if (cpuOnly) {
-    console.log(`${target}: ${result.requests.average.toFixed(0)} req/s, ${result.requests.total} requests; server process CPU ${((cpuUsed * 1000) / result.requests.total).toFixed(2)} ms per request`);
+    console.log(
+      `${target}: ${result.requests.average.toFixed(0)} req/s, ${result.requests.total} requests; server process CPU ${((cpuUsed * 1000) / result.requests.total).toFixed(2)} ms per request`,
+    );
     return;
   }
   if (!fs.existsSync(file)) throw new Error('no profile written');
@@ -69,17 +78,26 @@ async function main(): Promise<void> {
     const key = `${functionName || '(anonymous)'} ${short(url)}:${lineNumber + 1}`;
     byFunction.set(key, (byFunction.get(key) ?? 0) + us);
     const parts = short(url).split('/');
-    const fileKey = parts[0] === 'node_modules' ? parts.slice(0, parts[1]?.startsWith('@') ? 3 : 2).join('/') : short(url) || functionName;
+    const fileKey =
+      parts[0] === 'node_modules'
+        ? parts.slice(0, parts[1]?.startsWith('@') ? 3 : 2).join('/')
+        : short(url) || functionName;
     byFile.set(fileKey, (byFile.get(fileKey) ?? 0) + us);
   }
-  const idle = [...selfUs].filter(([id]) => byId.get(id)!.callFrame.functionName === '(idle)').reduce((s, [, us]) => s + us, 0);
+  const idle = [...selfUs]
+    .filter(([id]) => byId.get(id)!.callFrame.functionName === '(idle)')
+    .reduce((s, [, us]) => s + us, 0);
   const requests = result.requests.total;
   console.log(
     `${target}: ${result.requests.average.toFixed(0)} req/s, ${requests} requests; server process CPU ${((cpuUsed * 1000) / requests).toFixed(2)} ms per request` +
       ` (all threads, from /proc); main thread samples ${((total - idle) / 1000 / requests).toFixed(2)} ms per request (${((idle / total) * 100).toFixed(0)}% idle)`,
   );
   const top = (m: Map<string, number>, n: number) =>
-    [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => `  ${(us / 1000 / requests).toFixed(3).padStart(7)} ms/req  ${k}`).join('\n');
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, us]) => `  ${(us / 1000 / requests).toFixed(3).padStart(7)} ms/req  ${k}`)
+      .join('\n');
   console.log('\nby file/package (self time):\n' + top(byFile, 25));
   console.log('\nby function (self time):\n' + top(byFunction, 40));
   console.log(`\nprofile (open in Chrome DevTools): ${file}`);

@@ -27,7 +27,11 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${appServer.port}`;
   const options = { connections: CONNECTIONS, seconds: DURATION_S };
   try {
-    const cookie = await signIn(base, process.env.BENCH_LEARNER ?? DEMO_LEARNER.identifier, process.env.BENCH_PASSWORD ?? DEMO_LEARNER.password);
+    const cookie = await signIn(
+      base,
+      process.env.BENCH_LEARNER ?? DEMO_LEARNER.identifier,
+      process.env.BENCH_PASSWORD ?? DEMO_LEARNER.password,
+    );
     const signedIn = { ...options, headers: { cookie } };
     const bare = `http://127.0.0.1:${baselineServer.port}/`;
     const rows: Measured[] = [];
@@ -41,8 +45,12 @@ async function main(): Promise<void> {
     rows.push(await measure('/healthz (no view)', `${base}/healthz`, options));
     const second = await measure('bare Express+EJS page (again)', bare, options);
     const baseline = (first.requestsPerSecond + second.requestsPerSecond) / 2;
-    console.log(`\nPages, ${CONNECTIONS} connections × ${DURATION_S} s each; baseline = mean of the two bare runs = ${baseline.toFixed(0)} req/s`);
-    console.log(`HTML = size of one uncompressed response body; goal: signed-in pages ≥ ${GOAL.toFixed(2)}× bare\n`);
+    console.log(
+      `\nPages, ${CONNECTIONS} connections × ${DURATION_S} s each; baseline = mean of the two bare runs = ${baseline.toFixed(0)} req/s`,
+    );
+    console.log(
+      `HTML = size of one uncompressed response body; goal: signed-in pages ≥ ${GOAL.toFixed(2)}× bare\n`,
+    );
     console.log(table([first, second, ...rows], baseline));
   } finally {
     await Promise.all([baselineServer.stop(), appServer.stop()]);

@@ -5,7 +5,14 @@
 import type { Browser } from 'playwright-core';
 import { createTestApp, type TestApp } from '../support/app';
 import { createOpd, createUniversity, createUser, DEFAULT_PASSWORD } from '../support/factories';
-import { signInThroughForm, startBrowserRig, type BrowserRig, openWatchedPage, pageChecks, type WatchedPage } from './support/browser';
+import {
+  signInThroughForm,
+  startBrowserRig,
+  type BrowserRig,
+  openWatchedPage,
+  pageChecks,
+  type WatchedPage,
+} from './support/browser';
 import type { Role } from '../../src/users/user.model';
 import idAuth from '../../src/locales/id/auth.json';
 import enAuth from '../../src/locales/en/auth.json';
@@ -19,7 +26,10 @@ const people: Record<string, { email: string; name: string; roles: Role[] }> = {
 beforeAll(async () => {
   testApp = await createTestApp();
   const bkpsdm = await createOpd({ code: 'BKPSDM', name: 'Badan Kepegawaian dan Pengembangan SDM' });
-  const disdukcapil = await createOpd({ code: 'DISDUKCAPIL', name: 'Dinas Kependudukan dan Pencatatan Sipil' });
+  const disdukcapil = await createOpd({
+    code: 'DISDUKCAPIL',
+    name: 'Dinas Kependudukan dan Pencatatan Sipil',
+  });
   const usu = await createUniversity({ code: 'USU', name: 'Universitas Sumatera Utara' });
   const make = async (key: string, roles: Role[], opd: typeof bkpsdm | undefined, extra: object = {}) => {
     const email = `${key}@e2e.pemkomedan.go.id`;
@@ -49,35 +59,41 @@ async function signIn(watched: WatchedPage, email: string, password = DEFAULT_PA
 describe('signing in as each role', () => {
   const roles = ['learner', 'author', 'curator', 'hrOpd', 'hrBkpsdm', 'admin'];
 
-  it.each(roles)('%s signs in, sees only their pages, each page passes the checks, and signs out', async (key) => {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-    const watched = await openWatchedPage(context);
-    const { page } = watched;
-    try {
-      await signIn(watched, people[key].email);
-      expect(new URL(page.url()).pathname).toBe('/');
-      await expect(page.locator('nav.site-nav').textContent()).resolves.toContain(people[key].name);
-      expect(await pageChecks(watched)).toEqual([]);
-
-      const links = await page.$$eval('nav.site-nav a[href^="/"]', (as) => as.map((a) => a.getAttribute('href')!));
-      const roles = people[key].roles;
-      expect(links.includes('/admin/users')).toBe(roles.includes('admin') || roles.includes('hr'));
-      expect(links.includes('/admin/audit')).toBe(roles.includes('admin'));
-
-      for (const href of [...new Set(links)]) {
-        const response = await page.goto(`${base}${href}`);
-        expect({ href, status: response?.status() }).toEqual({ href, status: 200 });
+  it.each(roles)(
+    '%s signs in, sees only their pages, each page passes the checks, and signs out',
+    async (key) => {
+      const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+      const watched = await openWatchedPage(context);
+      const { page } = watched;
+      try {
+        await signIn(watched, people[key].email);
+        expect(new URL(page.url()).pathname).toBe('/');
+        await expect(page.locator('nav.site-nav').textContent()).resolves.toContain(people[key].name);
         expect(await pageChecks(watched)).toEqual([]);
-      }
 
-      await Promise.all([page.waitForNavigation(), page.click('form[action="/logout"] button')]);
-      const afterSignOut = await page.goto(`${base}/admin/users`);
-      expect(new URL(afterSignOut!.url()).pathname).toBe('/login');
-      await expect(page.locator('nav.site-nav').textContent()).resolves.not.toContain(people[key].name);
-    } finally {
-      await context.close();
-    }
-  }, 120_000);
+        const links = await page.$$eval('nav.site-nav a[href^="/"]', (as) =>
+          as.map((a) => a.getAttribute('href')!),
+        );
+        const roles = people[key].roles;
+        expect(links.includes('/admin/users')).toBe(roles.includes('admin') || roles.includes('hr'));
+        expect(links.includes('/admin/audit')).toBe(roles.includes('admin'));
+
+        for (const href of [...new Set(links)]) {
+          const response = await page.goto(`${base}${href}`);
+          expect({ href, status: response?.status() }).toEqual({ href, status: 200 });
+          expect(await pageChecks(watched)).toEqual([]);
+        }
+
+        await Promise.all([page.waitForNavigation(), page.click('form[action="/logout"] button')]);
+        const afterSignOut = await page.goto(`${base}/admin/users`);
+        expect(new URL(afterSignOut!.url()).pathname).toBe('/login');
+        await expect(page.locator('nav.site-nav').textContent()).resolves.not.toContain(people[key].name);
+      } finally {
+        await context.close();
+      }
+    },
+    120_000,
+  );
 });
 
 describe('a failed sign-in', () => {

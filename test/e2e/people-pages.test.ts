@@ -7,7 +7,14 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { createTestApp, type TestApp } from '../support/app';
 import { createOpd, createUser, DEFAULT_PASSWORD } from '../support/factories';
-import { signInThroughForm, startBrowserRig, type BrowserRig, openWatchedPage, pageChecks, type WatchedPage } from './support/browser';
+import {
+  signInThroughForm,
+  startBrowserRig,
+  type BrowserRig,
+  openWatchedPage,
+  pageChecks,
+  type WatchedPage,
+} from './support/browser';
 import { csvOf } from '../fixtures/people-files';
 import { User } from '../../src/users/user.model';
 
@@ -19,16 +26,35 @@ let csvPath: string;
 
 beforeAll(async () => {
   testApp = await createTestApp();
-  const disdukcapil = await createOpd({ code: 'DISDUKCAPIL', name: 'Dinas Kependudukan dan Pencatatan Sipil' });
+  const disdukcapil = await createOpd({
+    code: 'DISDUKCAPIL',
+    name: 'Dinas Kependudukan dan Pencatatan Sipil',
+  });
   await createOpd({ code: 'BKPSDM', name: 'Badan Kepegawaian dan Pengembangan SDM' });
   await createUser({ roles: ['admin'], email: 'admin@browser.go.id' });
   await createUser({ roles: ['hr', 'learner'], email: 'hr@browser.go.id', opd: disdukcapil });
-  await createUser({ name: 'Budi <script>alert(1)</script> Siregar', opd: disdukcapil, email: 'budi@browser.go.id' });
+  await createUser({
+    name: 'Budi <script>alert(1)</script> Siregar',
+    opd: disdukcapil,
+    email: 'budi@browser.go.id',
+  });
   csvPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'binaasn-')), 'pegawai.csv');
-  fs.writeFileSync(csvPath, csvOf([
-    ['199001012015031001', 'Rina Sembiring, A.Md.', '', 'PNS', 'II/c', 'Pengelola Data', 'Sekretariat', 'DISDUKCAPIL'],
-    ['199013012015031001', '"><img src=x onerror=alert(1)>', '', 'PNS', 'III/a', '', '', 'DISDUKCAPIL'],
-  ]));
+  fs.writeFileSync(
+    csvPath,
+    csvOf([
+      [
+        '199001012015031001',
+        'Rina Sembiring, A.Md.',
+        '',
+        'PNS',
+        'II/c',
+        'Pengelola Data',
+        'Sekretariat',
+        'DISDUKCAPIL',
+      ],
+      ['199013012015031001', '"><img src=x onerror=alert(1)>', '', 'PNS', 'III/a', '', '', 'DISDUKCAPIL'],
+    ]),
+  );
   rig = await startBrowserRig(testApp.app);
   ({ base, browser } = rig);
 }, 60_000);
@@ -67,7 +93,9 @@ describe('people administration in a browser', () => {
       await page.fill('#field-name', 'Ahmad Fauzi');
       await page.selectOption('#field-golongan', 'III/a');
       await submit(watched);
-      expect(await page.textContent('#field-nip-error')).toBe('Delapan digit pertama NIP harus tanggal lahir yang benar (TTTTBBHH).');
+      expect(await page.textContent('#field-nip-error')).toBe(
+        'Delapan digit pertama NIP harus tanggal lahir yang benar (TTTTBBHH).',
+      );
       failures.push(...(await pageChecks(watched)));
       await page.fill('#field-nip', '19900505 201503 1 001');
       await submit(watched);
@@ -106,7 +134,9 @@ describe('people administration in a browser', () => {
       expect(await page.textContent('main')).toContain('Ditolak: 1');
       failures.push(...(await pageChecks(watched)));
       await submit(watched);
-      expect(await page.textContent('main')).toContain('Impor selesai: 1 dibuat, 0 diperbarui, 0 tidak berubah, 1 ditolak.');
+      expect(await page.textContent('main')).toContain(
+        'Impor selesai: 1 dibuat, 0 diperbarui, 0 tidak berubah, 1 ditolak.',
+      );
       failures.push(...(await pageChecks(watched)));
       await page.goto(`${base}/`);
       failures.push(...(await pageChecks(watched)));

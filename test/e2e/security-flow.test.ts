@@ -6,7 +6,13 @@ import fs from 'node:fs/promises';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { createTestApp, type TestApp } from '../support/app';
 import { createOpd, createUser, DEFAULT_PASSWORD } from '../support/factories';
-import { startBrowserRig, type BrowserRig, openWatchedPage, pageChecks, type WatchedPage } from './support/browser';
+import {
+  startBrowserRig,
+  type BrowserRig,
+  openWatchedPage,
+  pageChecks,
+  type WatchedPage,
+} from './support/browser';
 import { generateTotpSecret, totpCode } from '../../src/auth/totp';
 import { User } from '../../src/users/user.model';
 
@@ -20,16 +26,35 @@ const secrets: Record<string, string> = {};
 /** Seeds an enrolled second factor, as if the person had scanned the QR code earlier. */
 async function seedSecondFactor(user: { _id: unknown }, key: string): Promise<void> {
   secrets[key] = generateTotpSecret();
-  await User.updateOne({ _id: user._id }, { $set: { 'mfa.enabled': true, 'mfa.secret': secrets[key], 'mfa.recoveryCodeHashes': [] } });
+  await User.updateOne(
+    { _id: user._id },
+    { $set: { 'mfa.enabled': true, 'mfa.secret': secrets[key], 'mfa.recoveryCodeHashes': [] } },
+  );
 }
 
 beforeAll(async () => {
   testApp = await createTestApp({ env: { MFA_REQUIRED: 'true' } });
   const bkpsdm = await createOpd({ code: 'BKPSDM', name: 'Badan Kepegawaian dan Pengembangan SDM' });
   const dinkes = await createOpd({ code: 'DINKES', name: 'Dinas Kesehatan' });
-  const admin = await createUser({ roles: ['admin'], opd: bkpsdm, email: 'admin@e2e.pemkomedan.go.id', name: 'Admin Keamanan, S.T.', privacyAcknowledged: false });
-  const hr = await createUser({ roles: ['hr', 'learner'], opd: dinkes, email: 'hr@e2e.pemkomedan.go.id', name: 'Petugas Kepegawaian Dinkes' });
-  const learner = await createUser({ roles: ['learner'], opd: dinkes, email: 'peserta@e2e.pemkomedan.go.id', name: 'Nurul Hidayah, S.Kep.' });
+  const admin = await createUser({
+    roles: ['admin'],
+    opd: bkpsdm,
+    email: 'admin@e2e.pemkomedan.go.id',
+    name: 'Admin Keamanan, S.T.',
+    privacyAcknowledged: false,
+  });
+  const hr = await createUser({
+    roles: ['hr', 'learner'],
+    opd: dinkes,
+    email: 'hr@e2e.pemkomedan.go.id',
+    name: 'Petugas Kepegawaian Dinkes',
+  });
+  const learner = await createUser({
+    roles: ['learner'],
+    opd: dinkes,
+    email: 'peserta@e2e.pemkomedan.go.id',
+    name: 'Nurul Hidayah, S.Kep.',
+  });
   learnerId = String(learner._id);
   await seedSecondFactor(admin, 'admin');
   await seedSecondFactor(hr, 'hr');
@@ -61,14 +86,21 @@ async function enterCode(watched: WatchedPage, key: string): Promise<void> {
   await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
 }
 
-async function downloadMyData(watched: WatchedPage): Promise<{ fileName: string; data: Record<string, unknown> }> {
+async function downloadMyData(
+  watched: WatchedPage,
+): Promise<{ fileName: string; data: Record<string, unknown> }> {
   const { page } = watched;
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click('a[href="/data-saya/unduh"]')]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('a[href="/data-saya/unduh"]'),
+  ]);
   const file = await download.path();
   return { fileName: download.suggestedFilename(), data: JSON.parse(await fs.readFile(file, 'utf8')) };
 }
 
-async function withContext(run: (watched: WatchedPage, context: BrowserContext) => Promise<void>): Promise<void> {
+async function withContext(
+  run: (watched: WatchedPage, context: BrowserContext) => Promise<void>,
+): Promise<void> {
   const context = await browser.newContext({ viewport: { width: 1200, height: 800 }, acceptDownloads: true });
   try {
     await run(await openWatchedPage(context), context);
@@ -103,7 +135,10 @@ describe('the personal-data duties in a browser', () => {
       expect(await pageChecks(watched)).toEqual([]);
       const { fileName, data } = await downloadMyData(watched);
       expect(fileName).toMatch(/^data-saya-\d{4}-\d{2}-\d{2}\.json$/);
-      expect(data).toMatchObject({ format: 'binaasn.personal-data.v1', profile: { name: 'Admin Keamanan, S.T.', roles: ['admin'], secondFactorEnabled: true } });
+      expect(data).toMatchObject({
+        format: 'binaasn.personal-data.v1',
+        profile: { name: 'Admin Keamanan, S.T.', roles: ['admin'], secondFactorEnabled: true },
+      });
       expect(JSON.stringify(data)).not.toContain(secrets.admin);
 
       await page.goto(`${base}/admin/akses?akun=hr%40e2e.pemkomedan.go.id`);
@@ -131,10 +166,14 @@ describe('the personal-data duties in a browser', () => {
       await page.waitForURL(`${base}/data-saya`);
       const row = page.locator('table[aria-labelledby="access-heading"] tbody tr');
       await expect(row.count()).resolves.toBe(1);
-      await expect(row.first().textContent()).resolves.toMatch(/Petugas Kepegawaian Dinkes[\s\S]*Dilihat[\s\S]*Halaman data pegawai/);
+      await expect(row.first().textContent()).resolves.toMatch(
+        /Petugas Kepegawaian Dinkes[\s\S]*Dilihat[\s\S]*Halaman data pegawai/,
+      );
       expect(await pageChecks(watched)).toEqual([]);
       const { data } = await downloadMyData(watched);
-      expect(data.accessLog).toEqual([{ at: expect.any(String), by: 'Petugas Kepegawaian Dinkes', kind: 'view', what: 'users.detail' }]);
+      expect(data.accessLog).toEqual([
+        { at: expect.any(String), by: 'Petugas Kepegawaian Dinkes', kind: 'view', what: 'users.detail' },
+      ]);
     });
 
     // And the admin page answers whose data the HR officer read.

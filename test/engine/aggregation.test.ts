@@ -7,9 +7,33 @@ let e: EngineUnderTest;
 beforeAll(async () => {
   e = await openEngine();
   await e.db.collection('enrolments').insertMany([
-    { _id: 1, nip: 'a', course: 'c1', opd: 'Disdukcapil', jp: 10, score: 80, done: new Date('2025-01-15T03:00:00Z') },
-    { _id: 2, nip: 'b', course: 'c1', opd: 'Disdukcapil', jp: 10, score: 60, done: new Date('2025-02-20T20:00:00Z') },
-    { _id: 3, nip: 'a', course: 'c2', opd: 'Disdukcapil', jp: 6, score: 90, done: new Date('2025-02-01T00:00:00Z') },
+    {
+      _id: 1,
+      nip: 'a',
+      course: 'c1',
+      opd: 'Disdukcapil',
+      jp: 10,
+      score: 80,
+      done: new Date('2025-01-15T03:00:00Z'),
+    },
+    {
+      _id: 2,
+      nip: 'b',
+      course: 'c1',
+      opd: 'Disdukcapil',
+      jp: 10,
+      score: 60,
+      done: new Date('2025-02-20T20:00:00Z'),
+    },
+    {
+      _id: 3,
+      nip: 'a',
+      course: 'c2',
+      opd: 'Disdukcapil',
+      jp: 6,
+      score: 90,
+      done: new Date('2025-02-01T00:00:00Z'),
+    },
     { _id: 4, nip: 'c', course: 'c2', opd: 'BKPSDM', jp: 6, score: 70, done: null },
   ] as Document[]);
   await e.db.collection('courses').insertMany([
@@ -21,7 +45,8 @@ afterAll(async () => {
   await e.stop();
 });
 
-const agg = (pipeline: Document[], coll = 'enrolments') => e.db.collection(coll).aggregate(pipeline).toArray();
+const agg = (pipeline: Document[], coll = 'enrolments') =>
+  e.db.collection(coll).aggregate(pipeline).toArray();
 
 describe('aggregation', () => {
   it('groups with $sum, $avg, $min, $max, $first, $last, $push, $addToSet, $count', async () => {
@@ -45,13 +70,39 @@ describe('aggregation', () => {
       { $sort: { _id: 1 } },
     ]);
     expect(out).toEqual([
-      { _id: 'BKPSDM', n: 1, jp: 6, avg: 70, min: 70, max: 70, first: 'c', last: 'c', all: ['c'], people: ['c'], c: 1 },
-      { _id: 'Disdukcapil', n: 3, jp: 26, avg: (80 + 60 + 90) / 3, min: 60, max: 90, first: 'a', last: 'a', all: ['a', 'b', 'a'], people: expect.arrayContaining(['a', 'b']), c: 3 },
+      {
+        _id: 'BKPSDM',
+        n: 1,
+        jp: 6,
+        avg: 70,
+        min: 70,
+        max: 70,
+        first: 'c',
+        last: 'c',
+        all: ['c'],
+        people: ['c'],
+        c: 1,
+      },
+      {
+        _id: 'Disdukcapil',
+        n: 3,
+        jp: 26,
+        avg: (80 + 60 + 90) / 3,
+        min: 60,
+        max: 90,
+        first: 'a',
+        last: 'a',
+        all: ['a', 'b', 'a'],
+        people: expect.arrayContaining(['a', 'b']),
+        c: 3,
+      },
     ]);
   });
 
   it('counts documents the way Mongoose countDocuments does', async () => {
-    expect(await agg([{ $match: { jp: { $gte: 10 } } }, { $group: { _id: 1, n: { $sum: 1 } } }])).toEqual([{ _id: 1, n: 2 }]);
+    expect(await agg([{ $match: { jp: { $gte: 10 } } }, { $group: { _id: 1, n: { $sum: 1 } } }])).toEqual([
+      { _id: 1, n: 2 },
+    ]);
     expect(await agg([{ $match: { opd: 'BKPSDM' } }, { $count: 'total' }])).toEqual([{ total: 1 }]);
   });
 
@@ -69,7 +120,14 @@ describe('aggregation', () => {
     ]);
     const piped = await agg(
       [
-        { $lookup: { from: 'enrolments', let: { cid: '$_id' }, pipeline: [{ $match: { $expr: { $eq: ['$course', '$$cid'] } } }, { $count: 'n' }], as: 'stats' } },
+        {
+          $lookup: {
+            from: 'enrolments',
+            let: { cid: '$_id' },
+            pipeline: [{ $match: { $expr: { $eq: ['$course', '$$cid'] } } }, { $count: 'n' }],
+            as: 'stats',
+          },
+        },
         { $project: { n: { $first: '$stats.n' } } },
         { $sort: { _id: 1 } },
       ],
@@ -82,7 +140,10 @@ describe('aggregation', () => {
   });
 
   it('unwinds arrays with includeArrayIndex and preserveNullAndEmptyArrays', async () => {
-    const out = await agg([{ $unwind: { path: '$tags', includeArrayIndex: 'i' } }, { $project: { tags: 1, i: 1 } }], 'courses');
+    const out = await agg(
+      [{ $unwind: { path: '$tags', includeArrayIndex: 'i' } }, { $project: { tags: 1, i: 1 } }],
+      'courses',
+    );
     expect(out).toEqual([
       { _id: 'c1', tags: 'it', i: 0 },
       { _id: 'c1', tags: 'digital', i: 1 },
@@ -100,7 +161,14 @@ describe('aggregation', () => {
         },
       },
     ]);
-    expect(out).toEqual({ total: [{ n: 4 }], byCourse: [{ _id: 'c1', jp: 20 }, { _id: 'c2', jp: 12 }], top: [{ _id: 3 }] });
+    expect(out).toEqual({
+      total: [{ n: 4 }],
+      byCourse: [
+        { _id: 'c1', jp: 20 },
+        { _id: 'c2', jp: 12 },
+      ],
+      top: [{ _id: 3 }],
+    });
   });
 
   it('computes date parts in UTC and in Asia/Jakarta', async () => {
@@ -124,7 +192,13 @@ describe('aggregation', () => {
   });
 
   it('sorts, skips, limits and adds fields', async () => {
-    const out = await agg([{ $addFields: { passed: { $gte: ['$score', 70] } } }, { $sort: { score: 1 } }, { $skip: 1 }, { $limit: 2 }, { $project: { passed: 1 } }]);
+    const out = await agg([
+      { $addFields: { passed: { $gte: ['$score', 70] } } },
+      { $sort: { score: 1 } },
+      { $skip: 1 },
+      { $limit: 2 },
+      { $project: { passed: 1 } },
+    ]);
     expect(out).toEqual([
       { _id: 4, passed: true },
       { _id: 1, passed: true },
@@ -145,7 +219,9 @@ describe('aggregation', () => {
   it('pages results larger than one batch through getMore', async () => {
     const coll = e.db.collection('many');
     await coll.insertMany(Array.from({ length: 450 }, (_, i) => ({ i })));
-    const out = await coll.aggregate([{ $sort: { i: -1 } }, { $project: { _id: 0, i: 1 } }], { batchSize: 100 }).toArray();
+    const out = await coll
+      .aggregate([{ $sort: { i: -1 } }, { $project: { _id: 0, i: 1 } }], { batchSize: 100 })
+      .toArray();
     expect(out).toHaveLength(450);
     expect(out[0]).toEqual({ i: 449 });
     expect(out[449]).toEqual({ i: 0 });

@@ -21,7 +21,10 @@ function hostPort(): { host: string; port: number } {
 }
 
 let requestId = 100;
-function opMsg(body: Document, opts: { flags?: number; sequences?: { id: string; docs: Document[] }[]; checksum?: 'good' | 'bad' } = {}): Buffer {
+function opMsg(
+  body: Document,
+  opts: { flags?: number; sequences?: { id: string; docs: Document[] }[]; checksum?: 'good' | 'bad' } = {},
+): Buffer {
   const sections: Buffer[] = [Buffer.concat([Buffer.from([0]), Buffer.from(BSON.serialize(body))])];
   for (const seq of opts.sequences ?? []) {
     const docs = Buffer.concat(seq.docs.map((d) => Buffer.from(BSON.serialize(d))));
@@ -121,7 +124,9 @@ function opQuery(ns: string, query: Document): Buffer {
 describe('legacy handshake', () => {
   it('answers OP_QUERY isMaster on admin.$cmd with an OP_REPLY', async () => {
     const c = new RawClient();
-    const reply = await c.send(opQuery('admin.$cmd', { isMaster: 1, helloOk: true, client: { application: { name: 'raw' } } }));
+    const reply = await c.send(
+      opQuery('admin.$cmd', { isMaster: 1, helloOk: true, client: { application: { name: 'raw' } } }),
+    );
     expect(reply).toMatchObject({ ismaster: true, ok: 1, maxWireVersion: expect.any(Number) });
     expect(reply!.maxWireVersion).toBeGreaterThanOrEqual(21);
     expect(await c.send(opMsg({ hello: 1, $db: 'admin' }))).toMatchObject({ isWritablePrimary: true, ok: 1 });
@@ -132,7 +137,12 @@ describe('legacy handshake', () => {
 describe('malformed messages', () => {
   it('answers an unknown command with code 59 and keeps the connection', async () => {
     const c = new RawClient();
-    expect(await c.send(opMsg({ frobnicate: 1, $db: 'admin' }))).toEqual({ ok: 0, errmsg: "no such command: 'frobnicate'", code: 59, codeName: 'CommandNotFound' });
+    expect(await c.send(opMsg({ frobnicate: 1, $db: 'admin' }))).toEqual({
+      ok: 0,
+      errmsg: "no such command: 'frobnicate'",
+      code: 59,
+      codeName: 'CommandNotFound',
+    });
     expect(await c.send(opMsg({ ping: 1, $db: 'admin' }))).toEqual({ ok: 1 });
     c.close();
   });
@@ -151,7 +161,11 @@ describe('malformed messages', () => {
   engineOnly('verifies OP_MSG checksums when present', async () => {
     const c = new RawClient();
     expect(await c.send(opMsg({ ping: 1, $db: 'admin' }, { checksum: 'good' }))).toEqual({ ok: 1 });
-    expect(await c.send(opMsg({ ping: 1, $db: 'admin' }, { checksum: 'bad' }))).toMatchObject({ ok: 0, code: 17, errmsg: 'OP_MSG checksum mismatch' });
+    expect(await c.send(opMsg({ ping: 1, $db: 'admin' }, { checksum: 'bad' }))).toMatchObject({
+      ok: 0,
+      code: 17,
+      errmsg: 'OP_MSG checksum mismatch',
+    });
     c.close();
   });
 
@@ -172,7 +186,10 @@ describe('malformed messages', () => {
     const m = opMsg({ ping: 1, $db: 'admin' });
     m.writeInt32LE(2010, 12);
     expect(await c.send(m)).toMatchObject({ ok: 0, code: 17 });
-    expect(await c.send(opMsg({ ping: 1, $db: 'admin' }, { flags: 1 << 4 }))).toMatchObject({ ok: 0, code: 17 });
+    expect(await c.send(opMsg({ ping: 1, $db: 'admin' }, { flags: 1 << 4 }))).toMatchObject({
+      ok: 0,
+      code: 17,
+    });
     expect(await c.send(opMsg({ ping: 1, $db: 'admin' }))).toEqual({ ok: 1 });
     c.close();
   });
@@ -185,7 +202,12 @@ describe('malformed messages', () => {
 
   it('accepts inserts as document sequences (kind 1 sections)', async () => {
     const c = new RawClient();
-    const r = await c.send(opMsg({ insert: 'seq', $db: e.dbName }, { sequences: [{ id: 'documents', docs: [{ _id: 1 }, { _id: 2 }] }] }));
+    const r = await c.send(
+      opMsg(
+        { insert: 'seq', $db: e.dbName },
+        { sequences: [{ id: 'documents', docs: [{ _id: 1 }, { _id: 2 }] }] },
+      ),
+    );
     expect(r).toEqual({ n: 2, ok: 1 });
     c.close();
     expect(await e.db.collection('seq').countDocuments()).toBe(2);
@@ -205,13 +227,14 @@ describe('malformed messages', () => {
 describe('random garbage', () => {
   it('survives random frames and deeply nested documents, and keeps serving', async () => {
     let seed = 12345;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     for (let i = 0; i < 30; i++) {
       const c = new RawClient();
       const good = opMsg({ find: 'x', filter: { a: i }, $db: e.dbName });
       const bad = Buffer.from(good);
       // Flip random bytes after the length field.
-      for (let k = 0; k < 1 + Math.floor(rand() * 6); k++) bad[4 + Math.floor(rand() * (bad.length - 4))] = Math.floor(rand() * 256);
+      for (let k = 0; k < 1 + Math.floor(rand() * 6); k++)
+        bad[4 + Math.floor(rand() * (bad.length - 4))] = Math.floor(rand() * 256);
       await Promise.race([c.send(bad), new Promise((r) => setTimeout(r, 200))]);
       c.close();
     }
@@ -228,37 +251,59 @@ describe('random garbage', () => {
 
 describe('invalid commands through the driver', () => {
   it('rejects invalid query operators', async () => {
-    await expect(e.db.collection('x').find({ a: { $frob: 1 } }).toArray()).rejects.toMatchObject({ code: 2 });
+    await expect(
+      e.db
+        .collection('x')
+        .find({ a: { $frob: 1 } })
+        .toArray(),
+    ).rejects.toMatchObject({ code: 2 });
   });
 
   engineOnly('refuses server-side JavaScript ($where)', async () => {
-    await expect(e.db.collection('x').find({ $where: 'this.a == 1' }).toArray()).rejects.toHaveProperty('code');
+    await expect(e.db.collection('x').find({ $where: 'this.a == 1' }).toArray()).rejects.toHaveProperty(
+      'code',
+    );
   });
 
   it('rejects `$`-prefixed top-level field names and array _id', async () => {
     const r = await e.db.command({ insert: 'dollar', documents: [{ $set: 1 }, { ok: 1 }], ordered: false });
     expect(r.n).toBe(1);
-    expect(r.writeErrors).toEqual([{ index: 0, code: 2, errmsg: "Document can't have $ prefixed field names: $set" }]);
-    await expect(e.db.collection('dollar').insertOne({ _id: [1, 2] } as Document)).rejects.toMatchObject({ code: 53 });
+    expect(r.writeErrors).toEqual([
+      { index: 0, code: 2, errmsg: "Document can't have $ prefixed field names: $set" },
+    ]);
+    await expect(e.db.collection('dollar').insertOne({ _id: [1, 2] } as Document)).rejects.toMatchObject({
+      code: 53,
+    });
   });
 
   it('rejects documents over 16 MiB', async () => {
-    const r = await e.db.command({ insert: 'huge', documents: [{ big: 'x'.repeat(16 * 1024 * 1024 + 10) }] }).catch((x) => x);
+    const r = await e.db
+      .command({ insert: 'huge', documents: [{ big: 'x'.repeat(16 * 1024 * 1024 + 10) }] })
+      .catch((x) => x);
     const code = r.writeErrors?.[0]?.code ?? r.code;
     expect([10334, 2]).toContain(code);
     expect(await e.db.collection('huge').countDocuments()).toBe(0);
     const coll = e.db.collection('grow');
     await coll.insertOne({ _id: 1, s: 'x'.repeat(9 * 1024 * 1024) } as Document);
-    const grown = await coll.updateOne({ _id: 1 } as Document, { $set: { t: 'y'.repeat(9 * 1024 * 1024) } }).catch((x) => x);
+    const grown = await coll
+      .updateOne({ _id: 1 } as Document, { $set: { t: 'y'.repeat(9 * 1024 * 1024) } })
+      .catch((x) => x);
     expect([10334, 17419]).toContain(grown.code);
     expect(Object.keys((await coll.findOne({ _id: 1 } as Document))!)).toEqual(['_id', 's']);
   });
 
   it('rejects invalid namespaces', async () => {
     const c = new RawClient();
-    expect(await c.send(opMsg({ insert: 'x', documents: [{}], $db: 'bad.name' }))).toMatchObject({ ok: 0, code: 73, codeName: 'InvalidNamespace' });
+    expect(await c.send(opMsg({ insert: 'x', documents: [{}], $db: 'bad.name' }))).toMatchObject({
+      ok: 0,
+      code: 73,
+      codeName: 'InvalidNamespace',
+    });
     expect(await c.send(opMsg({ find: 'x', $db: 'bad$name' }))).toMatchObject({ ok: 0, code: 73 });
-    expect(await c.send(opMsg({ insert: 'a$b', documents: [{}], $db: 'ok' }))).toMatchObject({ ok: 0, code: 73 });
+    expect(await c.send(opMsg({ insert: 'a$b', documents: [{}], $db: 'ok' }))).toMatchObject({
+      ok: 0,
+      code: 73,
+    });
     c.close();
     await expect(e.db.collection('').find().toArray()).rejects.toMatchObject({ code: 73 });
     expect(await e.db.collection('never_created').find().toArray()).toEqual([]);
@@ -269,8 +314,12 @@ describe('invalid commands through the driver', () => {
     await expect(e.db.command({ find: 5 })).rejects.toMatchObject({ code: 73 });
     const badLimit = await e.db.command({ delete: 'x', deletes: [{ q: {}, limit: 5 }] }).catch((x) => x);
     expect(badLimit.writeErrors?.[0]?.code ?? badLimit.code).toBe(9);
-    await expect(e.db.command({ aggregate: 'x', pipeline: [{ $match: {}, $sort: { a: 1 } }], cursor: {} })).rejects.toMatchObject({ code: 40323 });
-    await expect(e.db.command({ aggregate: 'x', pipeline: [{ $nosuchstage: {} }], cursor: {} })).rejects.toHaveProperty('code');
+    await expect(
+      e.db.command({ aggregate: 'x', pipeline: [{ $match: {}, $sort: { a: 1 } }], cursor: {} }),
+    ).rejects.toMatchObject({ code: 40323 });
+    await expect(
+      e.db.command({ aggregate: 'x', pipeline: [{ $nosuchstage: {} }], cursor: {} }),
+    ).rejects.toHaveProperty('code');
     await expect(e.db.command({ listDatabases: 1 })).rejects.toMatchObject({ code: 13 });
   });
 

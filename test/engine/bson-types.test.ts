@@ -1,7 +1,20 @@
 // BSON round trips: every type comes back as it went in (Int32 vs Double, Long, Decimal128,
 // Binary subtypes, ObjectId, Date, Timestamp, Regex, null, nested documents, field order), also
 // after updates that touch other fields; and values compare in MongoDB's BSON order.
-import { Binary, BSONRegExp, Decimal128, Document, Double, Int32, Long, MaxKey, MinKey, ObjectId, Timestamp, UUID } from 'mongodb';
+import {
+  Binary,
+  BSONRegExp,
+  Decimal128,
+  Document,
+  Double,
+  Int32,
+  Long,
+  MaxKey,
+  MinKey,
+  ObjectId,
+  Timestamp,
+  UUID,
+} from 'mongodb';
 import { EngineUnderTest, openEngine } from './support';
 
 let e: EngineUnderTest;
@@ -46,7 +59,9 @@ describe('BSON round trips', () => {
     const { uuid, ...rest } = back!;
     const { uuid: sentUuid, ...sentRest } = sample();
     expect(rest).toEqual(sentRest);
-    expect(Buffer.from((uuid as Binary).buffer).toString('hex')).toBe(Buffer.from((sentUuid as Binary).buffer).toString('hex'));
+    expect(Buffer.from((uuid as Binary).buffer).toString('hex')).toBe(
+      Buffer.from((sentUuid as Binary).buffer).toString('hex'),
+    );
     expect(Object.keys(back!)).toEqual(Object.keys(sample()));
     expect(back!.dbl).toBeInstanceOf(Double);
     expect(back!.int).toBeInstanceOf(Int32);
@@ -57,7 +72,10 @@ describe('BSON round trips', () => {
 
   it('keeps untouched fields typed after an update, and a $inc on a double stays a double', async () => {
     const coll = e.db.collection('types');
-    await coll.updateOne({ _id: sample()._id }, { $set: { str: 'changed' }, $inc: { dbl: new Double(1), smallLong: 1 } });
+    await coll.updateOne(
+      { _id: sample()._id },
+      { $set: { str: 'changed' }, $inc: { dbl: new Double(1), smallLong: 1 } },
+    );
     const back = await coll.findOne({}, RAW);
     expect(back!.str).toBe('changed');
     expect(back!.dbl).toEqual(new Double(2));
@@ -73,10 +91,25 @@ describe('BSON round trips', () => {
   it('stores the number types an update sends ($set, $setOnInsert, $push)', async () => {
     const coll = e.db.collection('settypes');
     await coll.insertOne({ _id: 1, list: [] } as Document);
-    await coll.updateOne({ _id: 1 } as Document, { $set: { d: new Double(1), nested: { l: Long.fromNumber(2), i: new Int32(3) } }, $push: { list: new Double(4) } } as Document);
-    await coll.updateOne({ _id: 2 } as Document, { $set: { d: new Double(5) }, $setOnInsert: { l: Long.fromNumber(6) } }, { upsert: true });
+    await coll.updateOne(
+      { _id: 1 } as Document,
+      {
+        $set: { d: new Double(1), nested: { l: Long.fromNumber(2), i: new Int32(3) } },
+        $push: { list: new Double(4) },
+      } as Document,
+    );
+    await coll.updateOne(
+      { _id: 2 } as Document,
+      { $set: { d: new Double(5) }, $setOnInsert: { l: Long.fromNumber(6) } },
+      { upsert: true },
+    );
     const [one, two] = await coll.find({}, RAW).sort({ _id: 1 }).toArray();
-    expect(one).toEqual({ _id: new Int32(1), list: [new Double(4)], d: new Double(1), nested: { l: Long.fromNumber(2), i: new Int32(3) } });
+    expect(one).toEqual({
+      _id: new Int32(1),
+      list: [new Double(4)],
+      d: new Double(1),
+      nested: { l: Long.fromNumber(2), i: new Int32(3) },
+    });
     expect(two).toEqual({ _id: new Int32(2), d: new Double(5), l: Long.fromNumber(6) });
     expect(one.d).toBeInstanceOf(Double);
     expect(two.l).toBeInstanceOf(Long);
@@ -84,7 +117,12 @@ describe('BSON round trips', () => {
 
   it('matches numbers across numeric types by value', async () => {
     const coll = e.db.collection('nums');
-    await coll.insertMany([{ _id: 1, v: new Int32(3) }, { _id: 2, v: new Double(3) }, { _id: 3, v: Long.fromNumber(3) }, { _id: 4, v: new Double(3.5) }] as Document[]);
+    await coll.insertMany([
+      { _id: 1, v: new Int32(3) },
+      { _id: 2, v: new Double(3) },
+      { _id: 3, v: Long.fromNumber(3) },
+      { _id: 4, v: new Double(3.5) },
+    ] as Document[]);
     expect((await coll.find({ v: 3 }).toArray()).map((d) => d._id)).toEqual([1, 2, 3]);
     expect((await coll.find({ v: { $gt: new Double(3.1) } }).toArray()).map((d) => d._id)).toEqual([4]);
   });
@@ -93,7 +131,10 @@ describe('BSON round trips', () => {
     const coll = e.db.collection('keys');
     const oid = new ObjectId();
     const when = new Date('2025-01-01T00:00:00Z');
-    await coll.insertMany([{ ref: oid, at: when, bin: new Binary(Buffer.from('abc')) }, { ref: new ObjectId(), at: new Date(0) }]);
+    await coll.insertMany([
+      { ref: oid, at: when, bin: new Binary(Buffer.from('abc')) },
+      { ref: new ObjectId(), at: new Date(0) },
+    ]);
     expect(await coll.countDocuments({ ref: new ObjectId(oid.toHexString()) })).toBe(1);
     expect(await coll.countDocuments({ at: new Date(when.getTime()) })).toBe(1);
     expect(await coll.countDocuments({ at: { $gt: new Date(1) } })).toBe(1);
@@ -120,7 +161,21 @@ describe('BSON round trips', () => {
     ] as Document[]);
     const asc = (await coll.find().sort({ v: 1, _id: 1 }).toArray()).map((d) => d._id);
     // An empty array sorts as undefined, before null (MongoDB sorts [] by its missing minimum).
-    expect(asc).toEqual(['min', 'arr', 'null', 'num', 'str', 'obj', 'bin', 'oid', 'bool', 'date', 'ts', 're', 'max']);
+    expect(asc).toEqual([
+      'min',
+      'arr',
+      'null',
+      'num',
+      'str',
+      'obj',
+      'bin',
+      'oid',
+      'bool',
+      'date',
+      'ts',
+      're',
+      'max',
+    ]);
   });
 
   it('stores documents of nearly 16 MiB', async () => {
@@ -147,7 +202,11 @@ describe('BSON order in aggregation', () => {
     ] as Document[]);
     const asc = await coll.aggregate([{ $sort: { v: 1 } }, { $project: { _id: 1 } }]).toArray();
     expect(asc.map((d) => d._id)).toEqual([7, 8, 2, 1, 6, 3, 4, 5]);
-    const [facet] = await coll.aggregate([{ $facet: { desc: [{ $sort: { v: -1, _id: 1 } }, { $limit: 3 }, { $project: { _id: 1 } }] } }]).toArray();
+    const [facet] = await coll
+      .aggregate([
+        { $facet: { desc: [{ $sort: { v: -1, _id: 1 } }, { $limit: 3 }, { $project: { _id: 1 } }] } },
+      ])
+      .toArray();
     expect(facet.desc.map((d: Document) => d._id)).toEqual([5, 4, 3]);
   });
 });
@@ -156,8 +215,13 @@ describe('64-bit integers', () => {
   it('keeps longs beyond 2^53 distinct in unique indexes and lookups', async () => {
     const coll = e.db.collection('bigints');
     await coll.createIndex({ k: 1 }, { unique: true });
-    await coll.insertMany([{ k: Long.fromString('9007199254740992') }, { k: Long.fromString('9007199254740993') }]);
+    await coll.insertMany([
+      { k: Long.fromString('9007199254740992') },
+      { k: Long.fromString('9007199254740993') },
+    ]);
     expect(await coll.countDocuments({ k: Long.fromString('9007199254740993') })).toBe(1);
-    await expect(coll.insertOne({ k: Long.fromString('9007199254740993') })).rejects.toMatchObject({ code: 11000 });
+    await expect(coll.insertOne({ k: Long.fromString('9007199254740993') })).rejects.toMatchObject({
+      code: 11000,
+    });
   });
 });

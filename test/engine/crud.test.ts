@@ -11,11 +11,38 @@ afterAll(async () => {
   await e.stop();
 });
 
-type Person = { _id: number; name: string; opd?: string | null; jp?: number; tags?: string[]; address?: { city: string; zip?: string }; scores?: { q: string; v: number }[] };
+type Person = {
+  _id: number;
+  name: string;
+  opd?: string | null;
+  jp?: number;
+  tags?: string[];
+  address?: { city: string; zip?: string };
+  scores?: { q: string; v: number }[];
+};
 
 const people: Person[] = [
-  { _id: 1, name: 'Ani', opd: 'Disdukcapil', jp: 20, tags: ['it', 'komunikasi'], address: { city: 'Medan', zip: '20111' }, scores: [{ q: 'a', v: 80 }, { q: 'b', v: 60 }] },
-  { _id: 2, name: 'Budi', opd: 'Diskominfo', jp: 12, tags: ['it'], address: { city: 'Medan' }, scores: [{ q: 'a', v: 50 }] },
+  {
+    _id: 1,
+    name: 'Ani',
+    opd: 'Disdukcapil',
+    jp: 20,
+    tags: ['it', 'komunikasi'],
+    address: { city: 'Medan', zip: '20111' },
+    scores: [
+      { q: 'a', v: 80 },
+      { q: 'b', v: 60 },
+    ],
+  },
+  {
+    _id: 2,
+    name: 'Budi',
+    opd: 'Diskominfo',
+    jp: 12,
+    tags: ['it'],
+    address: { city: 'Medan' },
+    scores: [{ q: 'a', v: 50 }],
+  },
   { _id: 3, name: 'Citra', opd: 'BKPSDM', jp: 32, tags: [], address: { city: 'Binjai' } },
   { _id: 4, name: 'Dedi', opd: null, jp: 0 },
   { _id: 5, name: 'Eka' },
@@ -84,10 +111,24 @@ describe('insert and find', () => {
     const coll = e.db.collection<Person>('people');
     expect(await coll.findOne({ _id: 1 }, { projection: { name: 1 } })).toEqual({ _id: 1, name: 'Ani' });
     expect(await coll.findOne({ _id: 1 }, { projection: { name: 1, _id: 0 } })).toEqual({ name: 'Ani' });
-    expect(await coll.findOne({ _id: 2 }, { projection: { scores: 0, tags: 0, address: 0 } })).toEqual({ _id: 2, name: 'Budi', opd: 'Diskominfo', jp: 12 });
-    expect(await coll.findOne({ _id: 1 }, { projection: { 'address.city': 1, _id: 0 } })).toEqual({ address: { city: 'Medan' } });
-    expect(await coll.findOne({ _id: 1 }, { projection: { tags: { $slice: 1 }, name: 1 } })).toEqual({ _id: 1, name: 'Ani', tags: ['it'] });
-    expect(await coll.findOne({ _id: 1 }, { projection: { scores: { $elemMatch: { q: 'b' } } } })).toEqual({ _id: 1, scores: [{ q: 'b', v: 60 }] });
+    expect(await coll.findOne({ _id: 2 }, { projection: { scores: 0, tags: 0, address: 0 } })).toEqual({
+      _id: 2,
+      name: 'Budi',
+      opd: 'Diskominfo',
+      jp: 12,
+    });
+    expect(await coll.findOne({ _id: 1 }, { projection: { 'address.city': 1, _id: 0 } })).toEqual({
+      address: { city: 'Medan' },
+    });
+    expect(await coll.findOne({ _id: 1 }, { projection: { tags: { $slice: 1 }, name: 1 } })).toEqual({
+      _id: 1,
+      name: 'Ani',
+      tags: ['it'],
+    });
+    expect(await coll.findOne({ _id: 1 }, { projection: { scores: { $elemMatch: { q: 'b' } } } })).toEqual({
+      _id: 1,
+      scores: [{ q: 'b', v: 60 }],
+    });
   });
 
   it('keeps field order of stored documents', async () => {
@@ -104,7 +145,10 @@ describe('insert and find', () => {
     expect((await coll.distinct('opd')).sort()).toEqual(['BKPSDM', 'Disdukcapil', 'Diskominfo', null].sort());
     expect((await coll.distinct('tags')).sort()).toEqual(['it', 'komunikasi']);
     expect((await coll.distinct('address.city', { jp: { $gt: 12 } })).sort()).toEqual(['Binjai', 'Medan']);
-    expect(await e.db.command({ count: 'people', query: { 'address.city': 'Medan' } })).toEqual({ n: 2, ok: 1 });
+    expect(await e.db.command({ count: 'people', query: { 'address.city': 'Medan' } })).toEqual({
+      n: 2,
+      ok: 1,
+    });
   });
 });
 
@@ -133,7 +177,7 @@ describe('delete', () => {
     expect(await coll.deleteOne({ k: 1 })).toEqual({ acknowledged: true, deletedCount: 1 });
     expect(await coll.deleteMany({ k: { $lte: 2 } })).toEqual({ acknowledged: true, deletedCount: 2 });
     expect(await coll.deleteMany({ k: 99 })).toEqual({ acknowledged: true, deletedCount: 0 });
-    expect((await coll.find({}, { projection: { _id: 0 } }).toArray())).toEqual([{ k: 3 }]);
+    expect(await coll.find({}, { projection: { _id: 0 } }).toArray()).toEqual([{ k: 3 }]);
   });
 });
 
@@ -144,27 +188,70 @@ describe('findOneAndUpdate, findOneAndReplace, findOneAndDelete', () => {
       { _id: 1, n: 5 },
       { _id: 2, n: 1 },
     ]);
-    expect(await coll.findOneAndUpdate({}, { $inc: { n: 10 } }, { sort: { n: 1 } })).toEqual({ _id: 2, n: 1 });
-    expect(await coll.findOneAndUpdate({ _id: 2 }, { $inc: { n: 1 } }, { returnDocument: 'after', projection: { _id: 0 } })).toEqual({ n: 12 });
-    expect(await coll.findOneAndReplace({ _id: 1 }, { n: 0, s: 'r' }, { returnDocument: 'after' })).toEqual({ _id: 1, n: 0, s: 'r' });
-    expect(await coll.findOneAndUpdate({ _id: 3 }, { $set: { n: 3 } }, { upsert: true, returnDocument: 'after' })).toEqual({ _id: 3, n: 3 });
+    expect(await coll.findOneAndUpdate({}, { $inc: { n: 10 } }, { sort: { n: 1 } })).toEqual({
+      _id: 2,
+      n: 1,
+    });
+    expect(
+      await coll.findOneAndUpdate(
+        { _id: 2 },
+        { $inc: { n: 1 } },
+        { returnDocument: 'after', projection: { _id: 0 } },
+      ),
+    ).toEqual({ n: 12 });
+    expect(await coll.findOneAndReplace({ _id: 1 }, { n: 0, s: 'r' }, { returnDocument: 'after' })).toEqual({
+      _id: 1,
+      n: 0,
+      s: 'r',
+    });
+    expect(
+      await coll.findOneAndUpdate({ _id: 3 }, { $set: { n: 3 } }, { upsert: true, returnDocument: 'after' }),
+    ).toEqual({ _id: 3, n: 3 });
     expect(await coll.findOneAndUpdate({ _id: 4 }, { $set: { n: 4 } }, { upsert: true })).toBeNull();
     expect(await coll.findOneAndDelete({ n: { $gt: 3 } }, { sort: { n: -1 } })).toEqual({ _id: 2, n: 12 });
     expect(await coll.findOneAndDelete({ _id: 99 })).toBeNull();
-    const raw = await e.db.command({ findAndModify: 'fam', query: { _id: 1 }, update: { $set: { s: 'x' } }, new: true });
-    expect(raw).toEqual({ lastErrorObject: { n: 1, updatedExisting: true }, value: { _id: 1, n: 0, s: 'x' }, ok: 1 });
-    const up = await e.db.command({ findAndModify: 'fam', query: { _id: 9 }, update: { $set: { n: 9 } }, upsert: true, new: true });
-    expect(up).toEqual({ lastErrorObject: { n: 1, updatedExisting: false, upserted: 9 }, value: { _id: 9, n: 9 }, ok: 1 });
+    const raw = await e.db.command({
+      findAndModify: 'fam',
+      query: { _id: 1 },
+      update: { $set: { s: 'x' } },
+      new: true,
+    });
+    expect(raw).toEqual({
+      lastErrorObject: { n: 1, updatedExisting: true },
+      value: { _id: 1, n: 0, s: 'x' },
+      ok: 1,
+    });
+    const up = await e.db.command({
+      findAndModify: 'fam',
+      query: { _id: 9 },
+      update: { $set: { n: 9 } },
+      upsert: true,
+      new: true,
+    });
+    expect(up).toEqual({
+      lastErrorObject: { n: 1, updatedExisting: false, upserted: 9 },
+      value: { _id: 9, n: 9 },
+      ok: 1,
+    });
   });
 });
 
 describe('collections and databases', () => {
   it('creates, refuses to create twice, drops and lists', async () => {
     await e.db.createCollection('made');
-    await expect(e.db.createCollection('made')).rejects.toMatchObject({ code: 48, codeName: 'NamespaceExists' });
+    await expect(e.db.createCollection('made')).rejects.toMatchObject({
+      code: 48,
+      codeName: 'NamespaceExists',
+    });
     const info = await e.db.listCollections({ name: 'made' }).toArray();
     expect(info).toHaveLength(1);
-    expect(info[0]).toMatchObject({ name: 'made', type: 'collection', options: {}, info: { readOnly: false }, idIndex: { v: 2, key: { _id: 1 }, name: '_id_' } });
+    expect(info[0]).toMatchObject({
+      name: 'made',
+      type: 'collection',
+      options: {},
+      info: { readOnly: false },
+      idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
+    });
     expect(await e.db.collection('made').drop()).toBe(true);
     expect(await e.db.listCollections({ name: 'made' }).toArray()).toEqual([]);
   });
@@ -173,7 +260,9 @@ describe('collections and databases', () => {
     const other = e.client.db(`${e.dbName}_other`);
     await other.collection('x').insertOne({ a: 1 });
     const list = await e.client.db('admin').admin().listDatabases();
-    expect(list.databases.map((d) => d.name)).toEqual(expect.arrayContaining([e.dbName, `${e.dbName}_other`]));
+    expect(list.databases.map((d) => d.name)).toEqual(
+      expect.arrayContaining([e.dbName, `${e.dbName}_other`]),
+    );
     const entry = list.databases.find((d) => d.name === `${e.dbName}_other`)!;
     expect(entry.sizeOnDisk).toBeGreaterThan(0);
     expect(entry.empty).toBe(false);
@@ -186,12 +275,39 @@ describe('collections and databases', () => {
 describe('collation', () => {
   it('sorts strings by locale, ignoring case at strength 2, in find and aggregate', async () => {
     const coll = e.db.collection('names');
-    await coll.insertMany([{ n: 'budi' }, { n: 'Ani' }, { n: 'citra' }, { n: 'Budi' }, { n: 'ani' }, { n: 'Çelik' }]);
-    const binary = (await coll.find({}, { projection: { _id: 0 } }).sort({ n: 1 }).toArray()).map((d) => d.n);
+    await coll.insertMany([
+      { n: 'budi' },
+      { n: 'Ani' },
+      { n: 'citra' },
+      { n: 'Budi' },
+      { n: 'ani' },
+      { n: 'Çelik' },
+    ]);
+    const binary = (
+      await coll
+        .find({}, { projection: { _id: 0 } })
+        .sort({ n: 1 })
+        .toArray()
+    ).map((d) => d.n);
     expect(binary).toEqual(['Ani', 'Budi', 'ani', 'budi', 'citra', 'Çelik']);
-    const collated = (await coll.find({}, { projection: { _id: 0 }, collation: { locale: 'id', strength: 1 } }).sort({ n: 1 }).toArray()).map((d) => d.n.toLowerCase());
-    expect(collated).toEqual(['ani', 'ani', 'budi', 'budi', 'çelik', 'citra'].sort((a, b) => a.localeCompare(b, 'id', { sensitivity: 'base' })));
-    const agg = (await coll.aggregate([{ $sort: { n: -1 } }, { $limit: 2 }, { $project: { _id: 0, n: 1 } }], { collation: { locale: 'id', strength: 2 } }).toArray()).map((d) => d.n.toLowerCase());
+    const collated = (
+      await coll
+        .find({}, { projection: { _id: 0 }, collation: { locale: 'id', strength: 1 } })
+        .sort({ n: 1 })
+        .toArray()
+    ).map((d) => d.n.toLowerCase());
+    expect(collated).toEqual(
+      ['ani', 'ani', 'budi', 'budi', 'çelik', 'citra'].sort((a, b) =>
+        a.localeCompare(b, 'id', { sensitivity: 'base' }),
+      ),
+    );
+    const agg = (
+      await coll
+        .aggregate([{ $sort: { n: -1 } }, { $limit: 2 }, { $project: { _id: 0, n: 1 } }], {
+          collation: { locale: 'id', strength: 2 },
+        })
+        .toArray()
+    ).map((d) => d.n.toLowerCase());
     expect(agg).toEqual(['citra', 'çelik']);
   });
 });
@@ -201,13 +317,32 @@ describe('sorted pages without an index', () => {
     const coll = e.db.collection('pages');
     let seed = 7;
     const rand = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
-    const docs = Array.from({ length: 3000 }, (_, i) => ({ _id: i, score: rand(50), name: `n${rand(1000)}` }));
+    const docs = Array.from({ length: 3000 }, (_, i) => ({
+      _id: i,
+      score: rand(50),
+      name: `n${rand(1000)}`,
+    }));
     await coll.insertMany(docs as unknown as Document[]);
-    const expected = [...docs].sort((a, b) => b.score - a.score || a._id - b._id).slice(40, 60).map((d) => d._id);
-    const page = await coll.find({}, { projection: { _id: 1 } }).sort({ score: -1, _id: 1 }).skip(40).limit(20).toArray();
+    const expected = [...docs]
+      .sort((a, b) => b.score - a.score || a._id - b._id)
+      .slice(40, 60)
+      .map((d) => d._id);
+    const page = await coll
+      .find({}, { projection: { _id: 1 } })
+      .sort({ score: -1, _id: 1 })
+      .skip(40)
+      .limit(20)
+      .toArray();
     expect(page.map((d) => d._id)).toEqual(expected);
-    const byTwo = await coll.find({ score: { $lt: 10 } }).sort({ score: 1, name: -1, _id: 1 }).limit(5).toArray();
-    const expectedTwo = docs.filter((d) => d.score < 10).sort((a, b) => a.score - b.score || (a.name < b.name ? 1 : a.name > b.name ? -1 : 0) || a._id - b._id).slice(0, 5);
+    const byTwo = await coll
+      .find({ score: { $lt: 10 } })
+      .sort({ score: 1, name: -1, _id: 1 })
+      .limit(5)
+      .toArray();
+    const expectedTwo = docs
+      .filter((d) => d.score < 10)
+      .sort((a, b) => a.score - b.score || (a.name < b.name ? 1 : a.name > b.name ? -1 : 0) || a._id - b._id)
+      .slice(0, 5);
     expect(byTwo.map((d) => d._id)).toEqual(expectedTwo.map((d) => d._id));
   });
 });

@@ -6,7 +6,9 @@ import { EngineUnderTest, engineOnly, openEngine } from './support';
 let e: EngineUnderTest;
 beforeAll(async () => {
   e = await openEngine();
-  await e.db.collection('big').insertMany(Array.from({ length: 5000 }, (_, i) => ({ _id: i, pad: 'x'.repeat(100) })) as Document[]);
+  await e.db
+    .collection('big')
+    .insertMany(Array.from({ length: 5000 }, (_, i) => ({ _id: i, pad: 'x'.repeat(100) })) as Document[]);
 });
 afterAll(async () => {
   await e.stop();
@@ -31,12 +33,17 @@ describe('cursors', () => {
     expect(first.cursor.id).toBeInstanceOf(Long);
     expect(first.cursor.id.isZero()).toBe(false);
     const second = await e.db.command({ getMore: first.cursor.id, collection: 'big', batchSize: 100 });
-    expect(second.cursor.nextBatch.map((d: Document) => d._id)).toEqual(Array.from({ length: 100 }, (_, i) => 100 + i));
+    expect(second.cursor.nextBatch.map((d: Document) => d._id)).toEqual(
+      Array.from({ length: 100 }, (_, i) => 100 + i),
+    );
     expect(second.cursor.id.equals(first.cursor.id)).toBe(true);
     const third = await e.db.command({ getMore: first.cursor.id, collection: 'big', batchSize: 100 });
     expect(third.cursor.nextBatch).toHaveLength(50);
     expect(Number(third.cursor.id)).toBe(0);
-    await expect(e.db.command({ getMore: first.cursor.id, collection: 'big' })).rejects.toMatchObject({ code: 43, codeName: 'CursorNotFound' });
+    await expect(e.db.command({ getMore: first.cursor.id, collection: 'big' })).rejects.toMatchObject({
+      code: 43,
+      codeName: 'CursorNotFound',
+    });
   });
 
   it('closes the cursor when the limit fits in the first batch', async () => {
@@ -49,17 +56,28 @@ describe('cursors', () => {
   });
 
   it('honours skip and limit across batches', async () => {
-    const docs = await e.db.collection('big').find({}, { batchSize: 7 }).sort({ _id: -1 }).skip(10).limit(30).toArray();
+    const docs = await e.db
+      .collection('big')
+      .find({}, { batchSize: 7 })
+      .sort({ _id: -1 })
+      .skip(10)
+      .limit(30)
+      .toArray();
     expect(docs.map((d) => d._id)).toEqual(Array.from({ length: 30 }, (_, i) => 4989 - i));
   });
 
   it('kills cursors and reports which ones', async () => {
     const first = await e.db.command({ find: 'big', batchSize: 2 });
-    const r = await e.db.command({ killCursors: 'big', cursors: [first.cursor.id, Long.fromNumber(12345)] }, { promoteLongs: false });
+    const r = await e.db.command(
+      { killCursors: 'big', cursors: [first.cursor.id, Long.fromNumber(12345)] },
+      { promoteLongs: false },
+    );
     expect(r.cursorsKilled).toEqual([first.cursor.id]);
     expect(r.cursorsNotFound).toEqual([Long.fromNumber(12345)]);
     expect(r.ok).toBe(1);
-    await expect(e.db.command({ getMore: first.cursor.id, collection: 'big' })).rejects.toMatchObject({ code: 43 });
+    await expect(e.db.command({ getMore: first.cursor.id, collection: 'big' })).rejects.toMatchObject({
+      code: 43,
+    });
   });
 
   engineOnly('closes a cursor the driver abandons early', async () => {

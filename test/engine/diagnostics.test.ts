@@ -17,7 +17,15 @@ const admin = () => e.client.db('admin');
 describe('handshake', () => {
   it('presents a writable replica-set primary with sessions and MongoDB 7 wire version', async () => {
     const hello = await admin().command({ hello: 1 });
-    expect(hello).toMatchObject({ isWritablePrimary: true, ok: 1, maxBsonObjectSize: 16 * 1024 * 1024, maxMessageSizeBytes: 48_000_000, maxWriteBatchSize: 100_000, logicalSessionTimeoutMinutes: 30, minWireVersion: 0 });
+    expect(hello).toMatchObject({
+      isWritablePrimary: true,
+      ok: 1,
+      maxBsonObjectSize: 16 * 1024 * 1024,
+      maxMessageSizeBytes: 48_000_000,
+      maxWriteBatchSize: 100_000,
+      logicalSessionTimeoutMinutes: 30,
+      minWireVersion: 0,
+    });
     expect(hello.maxWireVersion).toBeGreaterThanOrEqual(21);
     expect(typeof hello.setName).toBe('string');
     expect(hello.hosts).toContain(hello.me);
@@ -61,14 +69,20 @@ describe('diagnostics', () => {
   });
 
   it('connectionStatus, hostInfo, getCmdLineOpts, getLog', async () => {
-    expect(await admin().command({ connectionStatus: 1 })).toMatchObject({ authInfo: { authenticatedUsers: [] }, ok: 1 });
+    expect(await admin().command({ connectionStatus: 1 })).toMatchObject({
+      authInfo: { authenticatedUsers: [] },
+      ok: 1,
+    });
     const host = await admin().command({ hostInfo: 1 });
     expect(host.system.numCores).toBeGreaterThanOrEqual(1);
     expect(host.os).toHaveProperty('type');
     const opts = await admin().command({ getCmdLineOpts: 1 });
     expect(Array.isArray(opts.argv)).toBe(true);
     expect(opts.parsed).toBeDefined();
-    expect(await admin().command({ getLog: '*' })).toMatchObject({ names: expect.arrayContaining(['global', 'startupWarnings']), ok: 1 });
+    expect(await admin().command({ getLog: '*' })).toMatchObject({
+      names: expect.arrayContaining(['global', 'startupWarnings']),
+      ok: 1,
+    });
     const log = await admin().command({ getLog: 'startupWarnings' });
     expect(Array.isArray(log.log)).toBe(true);
   });
@@ -85,15 +99,23 @@ describe('diagnostics', () => {
   });
 
   it('explain for find, count, aggregate, update and delete', async () => {
-    const find = await e.db.command({ explain: { find: 'stats', filter: { a: 2 } }, verbosity: 'executionStats' });
+    const find = await e.db.command({
+      explain: { find: 'stats', filter: { a: 2 } },
+      verbosity: 'executionStats',
+    });
     expect(find.queryPlanner.namespace).toBe(`${e.dbName}.stats`);
     expect(JSON.stringify(find.queryPlanner.winningPlan)).toContain('IXSCAN');
     expect(find.executionStats).toMatchObject({ nReturned: 1, totalDocsExamined: 1 });
     const count = await e.db.command({ explain: { count: 'stats', query: {} } });
     expect(count.ok).toBe(1);
-    const agg = await e.db.collection('stats').aggregate([{ $match: { a: 3 } }]).explain();
+    const agg = await e.db
+      .collection('stats')
+      .aggregate([{ $match: { a: 3 } }])
+      .explain();
     expect(JSON.stringify(agg)).toContain('IXSCAN');
-    const upd = await e.db.command({ explain: { update: 'stats', updates: [{ q: { a: 1 }, u: { $set: { b: 1 } } }] } });
+    const upd = await e.db.command({
+      explain: { update: 'stats', updates: [{ q: { a: 1 }, u: { $set: { b: 1 } } }] },
+    });
     expect(JSON.stringify(upd.queryPlanner.winningPlan)).toContain('IXSCAN');
     const del = await e.db.command({ explain: { delete: 'stats', deletes: [{ q: { zz: 1 }, limit: 0 }] } });
     expect(JSON.stringify(del.queryPlanner.winningPlan)).toContain('COLLSCAN');
@@ -102,16 +124,29 @@ describe('diagnostics', () => {
   });
 
   it('answers unknown diagnostics with code 59', async () => {
-    await expect(admin().command({ totallyUnknownDiagnostic: 1 })).rejects.toMatchObject({ code: 59, codeName: 'CommandNotFound' });
+    await expect(admin().command({ totallyUnknownDiagnostic: 1 })).rejects.toMatchObject({
+      code: 59,
+      codeName: 'CommandNotFound',
+    });
   });
 });
 
 describe('statistics stages', () => {
   it('$collStats and $indexStats describe the collection', async () => {
-    const [stats] = await e.db.collection('stats').aggregate([{ $collStats: { storageStats: {}, count: {} } }]).toArray();
-    expect(stats).toMatchObject({ ns: `${e.dbName}.stats`, storageStats: { count: 3, nindexes: 2 }, count: 3 });
+    const [stats] = await e.db
+      .collection('stats')
+      .aggregate([{ $collStats: { storageStats: {}, count: {} } }])
+      .toArray();
+    expect(stats).toMatchObject({
+      ns: `${e.dbName}.stats`,
+      storageStats: { count: 3, nindexes: 2 },
+      count: 3,
+    });
     expect(stats.storageStats.size).toBeGreaterThan(0);
-    const idx = await e.db.collection('stats').aggregate([{ $indexStats: {} }, { $project: { name: 1, key: 1, _id: 0 } }, { $sort: { name: 1 } }]).toArray();
+    const idx = await e.db
+      .collection('stats')
+      .aggregate([{ $indexStats: {} }, { $project: { name: 1, key: 1, _id: 0 } }, { $sort: { name: 1 } }])
+      .toArray();
     expect(idx).toEqual([
       { name: '_id_', key: { _id: 1 } },
       { name: 'a_1', key: { a: 1 } },

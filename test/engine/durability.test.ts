@@ -17,7 +17,11 @@ interface Running {
 }
 
 function startCli(dataDir: string, extra: string[] = []): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/db/embedded/cli.ts', '--port', '0', '--data', dataDir, ...extra], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/db/embedded/cli.ts', '--port', '0', '--data', dataDir, ...extra],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
@@ -32,7 +36,9 @@ function startCli(dataDir: string, extra: string[] = []): Promise<Running> {
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+  return new Promise((resolve) =>
+    child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+  );
 }
 
 async function kill9(r: Running): Promise<void> {
@@ -55,9 +61,21 @@ describeEmbedded('durability', () => {
     const db = client.db('durable');
     await db.collection('people').createIndex({ nip: 1 }, { unique: true });
     // Many concurrent single writes (group commit), a batch, updates, deletes and a transaction.
-    await Promise.all(Array.from({ length: 300 }, (_, i) => db.collection('people').insertOne({ _id: i, nip: `n${i}`, jp: 0 } as Document)));
-    await db.collection('people').insertMany(Array.from({ length: 700 }, (_, i) => ({ _id: 300 + i, nip: `n${300 + i}`, jp: 0 })) as Document[]);
-    await Promise.all(Array.from({ length: 100 }, (_, i) => db.collection('people').updateOne({ _id: i } as Document, { $inc: { jp: 2 } })));
+    await Promise.all(
+      Array.from({ length: 300 }, (_, i) =>
+        db.collection('people').insertOne({ _id: i, nip: `n${i}`, jp: 0 } as Document),
+      ),
+    );
+    await db
+      .collection('people')
+      .insertMany(
+        Array.from({ length: 700 }, (_, i) => ({ _id: 300 + i, nip: `n${300 + i}`, jp: 0 })) as Document[],
+      );
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        db.collection('people').updateOne({ _id: i } as Document, { $inc: { jp: 2 } }),
+      ),
+    );
     await db.collection('people').deleteMany({ _id: { $gte: 900 } } as Document);
     const session = client.startSession();
     await session.withTransaction(async () => {
@@ -74,7 +92,11 @@ describeEmbedded('durability', () => {
     expect(await people.countDocuments()).toBe(900);
     expect(await people.countDocuments({ jp: 2 })).toBe(100);
     expect(await people.findOne({ _id: 500 } as Document)).toEqual({ _id: 500, nip: 'n500', jp: 20 });
-    expect(await client.db('durable').collection('ledger').findOne({})).toEqual({ _id: 'tx', nip: 'n500', jp: 20 });
+    expect(await client.db('durable').collection('ledger').findOne({})).toEqual({
+      _id: 'tx',
+      nip: 'n500',
+      jp: 20,
+    });
     expect((await people.indexes()).map((i) => [i.name, !!i.unique])).toEqual([
       ['_id_', false],
       ['nip_1', true],
@@ -90,7 +112,11 @@ describeEmbedded('durability', () => {
     const coll = client.db('compact').collection('docs');
     // ~3 MB of journal records for ~1,000 live documents, rewritten many times.
     for (let round = 0; round < 10; round++) {
-      await coll.bulkWrite(Array.from({ length: 100 }, (_, i) => ({ replaceOne: { filter: { _id: i }, replacement: { round, pad: 'p'.repeat(2000) }, upsert: true } })) as never);
+      await coll.bulkWrite(
+        Array.from({ length: 100 }, (_, i) => ({
+          replaceOne: { filter: { _id: i }, replacement: { round, pad: 'p'.repeat(2000) }, upsert: true },
+        })) as never,
+      );
     }
     await coll.insertOne({ _id: 'last', ok: true } as Document);
     const journal = fs.statSync(path.join(dir, 'journal.bson')).size;
@@ -113,7 +139,10 @@ describeEmbedded('durability', () => {
     const r = await startCli(dir);
     expect(r.uri).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+\/\?directConnection=true$/);
     const client = await MongoClient.connect(r.uri);
-    await client.db('sig').collection('c').insertOne({ _id: 1 } as Document);
+    await client
+      .db('sig')
+      .collection('c')
+      .insertOne({ _id: 1 } as Document);
     await client.close();
     const code = new Promise<number | null>((resolve) => r.child.once('exit', (c) => resolve(c)));
     r.child.kill('SIGINT');
@@ -136,7 +165,10 @@ describeEmbedded('durability', () => {
   it('compacts on a clean stop and ignores a torn record at the end of the journal', async () => {
     let r = await startCli(dir);
     let client = await MongoClient.connect(r.uri);
-    await client.db('clean').collection('c').insertMany([{ _id: 1 }, { _id: 2 }] as Document[]);
+    await client
+      .db('clean')
+      .collection('c')
+      .insertMany([{ _id: 1 }, { _id: 2 }] as Document[]);
     await client.close();
     r.child.kill('SIGTERM');
     await exited(r.child);
@@ -145,7 +177,10 @@ describeEmbedded('durability', () => {
     fs.appendFileSync(path.join(dir, 'journal.bson'), Buffer.from([0x40, 0, 0, 0, 3, 1, 2]));
     r = await startCli(dir);
     client = await MongoClient.connect(r.uri);
-    await client.db('clean').collection('c').insertOne({ _id: 3 } as Document);
+    await client
+      .db('clean')
+      .collection('c')
+      .insertOne({ _id: 3 } as Document);
     await kill9(r);
     await client.close(true).catch(() => undefined);
     r = await startCli(dir);

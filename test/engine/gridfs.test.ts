@@ -25,13 +25,31 @@ describe('GridFS', () => {
   const bucket = () => new GridFSBucket(e.db, { bucketName: 'materi' });
 
   it('uploads a 5 MiB file in 255 KiB chunks', async () => {
-    const upload = bucket().openUploadStream('modul-1.pdf', { metadata: { course: 'c1' }, contentType: 'application/pdf' } as never);
+    const upload = bucket().openUploadStream('modul-1.pdf', {
+      metadata: { course: 'c1' },
+      contentType: 'application/pdf',
+    } as never);
     id = upload.id as ObjectId;
-    await new Promise<void>((resolve, reject) => Readable.from([data.subarray(0, 1_000_000), data.subarray(1_000_000)]).pipe(upload).on('finish', () => resolve()).on('error', reject));
+    await new Promise<void>((resolve, reject) =>
+      Readable.from([data.subarray(0, 1_000_000), data.subarray(1_000_000)])
+        .pipe(upload)
+        .on('finish', () => resolve())
+        .on('error', reject),
+    );
     const file = await e.db.collection('materi.files').findOne({ _id: id });
-    expect(file).toMatchObject({ _id: id, length: data.length, chunkSize: 255 * 1024, filename: 'modul-1.pdf', metadata: { course: 'c1' } });
-    expect(await e.db.collection('materi.chunks').countDocuments({ files_id: id })).toBe(Math.ceil(data.length / (255 * 1024)));
-    const idx = (await e.db.collection('materi.chunks').indexes()).find((i) => i.key.files_id === 1 && i.key.n === 1);
+    expect(file).toMatchObject({
+      _id: id,
+      length: data.length,
+      chunkSize: 255 * 1024,
+      filename: 'modul-1.pdf',
+      metadata: { course: 'c1' },
+    });
+    expect(await e.db.collection('materi.chunks').countDocuments({ files_id: id })).toBe(
+      Math.ceil(data.length / (255 * 1024)),
+    );
+    const idx = (await e.db.collection('materi.chunks').indexes()).find(
+      (i) => i.key.files_id === 1 && i.key.n === 1,
+    );
     expect(idx?.unique).toBe(true);
   });
 

@@ -18,9 +18,19 @@ describe('unique indexes', () => {
     expect(await coll.createIndex({ email: 1 }, { unique: true })).toBe('email_1');
     await coll.insertOne({ email: 'ani@medan.go.id' });
     const err = await coll.insertOne({ email: 'ani@medan.go.id' }).catch((x) => x);
-    expect(err).toMatchObject({ code: 11000, keyPattern: { email: 1 }, keyValue: { email: 'ani@medan.go.id' } });
-    expect(err.message).toMatch(/^E11000 duplicate key error collection: \S+\.users index: email_1 dup key: \{ email: "ani@medan.go.id" \}$/);
-    const upd = await coll.insertOne({ email: 'budi@medan.go.id' }).then(() => coll.updateOne({ email: 'budi@medan.go.id' }, { $set: { email: 'ani@medan.go.id' } }).catch((x) => x));
+    expect(err).toMatchObject({
+      code: 11000,
+      keyPattern: { email: 1 },
+      keyValue: { email: 'ani@medan.go.id' },
+    });
+    expect(err.message).toMatch(
+      /^E11000 duplicate key error collection: \S+\.users index: email_1 dup key: \{ email: "ani@medan.go.id" \}$/,
+    );
+    const upd = await coll
+      .insertOne({ email: 'budi@medan.go.id' })
+      .then(() =>
+        coll.updateOne({ email: 'budi@medan.go.id' }, { $set: { email: 'ani@medan.go.id' } }).catch((x) => x),
+      );
     expect(upd).toMatchObject({ code: 11000 });
     expect(await coll.countDocuments({ email: 'ani@medan.go.id' })).toBe(1);
   });
@@ -28,29 +38,56 @@ describe('unique indexes', () => {
   it('rejects a duplicate _id', async () => {
     const coll = e.db.collection('ids');
     await coll.insertOne({ _id: 7 } as Document);
-    await expect(coll.insertOne({ _id: 7 } as Document)).rejects.toMatchObject({ code: 11000, keyPattern: { _id: 1 }, keyValue: { _id: 7 } });
+    await expect(coll.insertOne({ _id: 7 } as Document)).rejects.toMatchObject({
+      code: 11000,
+      keyPattern: { _id: 1 },
+      keyValue: { _id: 7 },
+    });
   });
 
   it('stops an ordered batch at the first error and goes on in an unordered one', async () => {
     const coll = e.db.collection('batches');
     await coll.createIndex({ k: 1 }, { unique: true });
-    const ordered = (await coll.insertMany([{ k: 1 }, { k: 2 }, { k: 1 }, { k: 3 }]).catch((x) => x)) as MongoBulkWriteError;
+    const ordered = (await coll
+      .insertMany([{ k: 1 }, { k: 2 }, { k: 1 }, { k: 3 }])
+      .catch((x) => x)) as MongoBulkWriteError;
     expect(ordered).toBeInstanceOf(MongoBulkWriteError);
     expect(ordered.result.insertedCount).toBe(2);
     expect(ordered.writeErrors).toMatchObject([{ index: 2, code: 11000 }]);
     expect(await coll.countDocuments()).toBe(2);
     await coll.deleteMany({});
-    const unordered = (await coll.insertMany([{ k: 1 }, { k: 1 }, { k: 2 }, { k: 2 }, { k: 3 }], { ordered: false }).catch((x) => x)) as MongoBulkWriteError;
+    const unordered = (await coll
+      .insertMany([{ k: 1 }, { k: 1 }, { k: 2 }, { k: 2 }, { k: 3 }], { ordered: false })
+      .catch((x) => x)) as MongoBulkWriteError;
     expect(unordered.result.insertedCount).toBe(3);
-    expect((Array.isArray(unordered.writeErrors) ? unordered.writeErrors : [unordered.writeErrors]).map((w) => w.index)).toEqual([1, 3]);
-    expect((await coll.find({}, { projection: { _id: 0 } }).sort({ k: 1 }).toArray()).map((d) => d.k)).toEqual([1, 2, 3]);
+    expect(
+      (Array.isArray(unordered.writeErrors) ? unordered.writeErrors : [unordered.writeErrors]).map(
+        (w) => w.index,
+      ),
+    ).toEqual([1, 3]);
+    expect(
+      (
+        await coll
+          .find({}, { projection: { _id: 0 } })
+          .sort({ k: 1 })
+          .toArray()
+      ).map((d) => d.k),
+    ).toEqual([1, 2, 3]);
   });
 
   it('enforces compound unique keys as a whole', async () => {
     const coll = e.db.collection('enrol');
     await coll.createIndex({ user: 1, course: 1 }, { unique: true });
-    await coll.insertMany([{ user: 'a', course: 'c1' }, { user: 'a', course: 'c2' }, { user: 'b', course: 'c1' }]);
-    await expect(coll.insertOne({ user: 'a', course: 'c1' })).rejects.toMatchObject({ code: 11000, keyPattern: { user: 1, course: 1 }, keyValue: { user: 'a', course: 'c1' } });
+    await coll.insertMany([
+      { user: 'a', course: 'c1' },
+      { user: 'a', course: 'c2' },
+      { user: 'b', course: 'c1' },
+    ]);
+    await expect(coll.insertOne({ user: 'a', course: 'c1' })).rejects.toMatchObject({
+      code: 11000,
+      keyPattern: { user: 1, course: 1 },
+      keyValue: { user: 'a', course: 'c1' },
+    });
   });
 
   it('treats missing fields as null unless sparse', async () => {
@@ -67,7 +104,11 @@ describe('unique indexes', () => {
   it('applies a partial unique index only to matching documents', async () => {
     const coll = e.db.collection('partial');
     await coll.createIndex({ nip: 1 }, { unique: true, partialFilterExpression: { active: true } });
-    await coll.insertMany([{ nip: '1', active: false }, { nip: '1', active: false }, { nip: '1', active: true }]);
+    await coll.insertMany([
+      { nip: '1', active: false },
+      { nip: '1', active: false },
+      { nip: '1', active: true },
+    ]);
     await expect(coll.insertOne({ nip: '1', active: true })).rejects.toMatchObject({ code: 11000 });
     expect(await coll.countDocuments({ nip: '1' })).toBe(3);
   });
@@ -77,7 +118,10 @@ describe('unique indexes', () => {
     await coll.createIndex({ tags: 1 }, { unique: true });
     await coll.insertOne({ tags: ['a', 'b'] });
     await coll.insertOne({ tags: ['c', 'c'] });
-    await expect(coll.insertOne({ tags: ['x', 'b'] })).rejects.toMatchObject({ code: 11000, keyValue: { tags: 'b' } });
+    await expect(coll.insertOne({ tags: ['x', 'b'] })).rejects.toMatchObject({
+      code: 11000,
+      keyValue: { tags: 'b' },
+    });
   });
 
   it('refuses to build a unique index over existing duplicates', async () => {
@@ -91,11 +135,30 @@ describe('unique indexes', () => {
 describe('index management', () => {
   it('creates, lists and drops indexes with MongoDB reply shapes', async () => {
     const coll = e.db.collection('mgmt');
-    const r = await e.db.command({ createIndexes: 'mgmt', indexes: [{ key: { a: 1 }, name: 'a_1' }, { key: { b: -1, c: 1 }, name: 'bc', sparse: true }] });
-    expect(r).toEqual({ numIndexesBefore: 1, numIndexesAfter: 3, createdCollectionAutomatically: true, ok: 1 });
+    const r = await e.db.command({
+      createIndexes: 'mgmt',
+      indexes: [
+        { key: { a: 1 }, name: 'a_1' },
+        { key: { b: -1, c: 1 }, name: 'bc', sparse: true },
+      ],
+    });
+    expect(r).toEqual({
+      numIndexesBefore: 1,
+      numIndexesAfter: 3,
+      createdCollectionAutomatically: true,
+      ok: 1,
+    });
     const again = await e.db.command({ createIndexes: 'mgmt', indexes: [{ key: { a: 1 }, name: 'a_1' }] });
-    expect(again).toEqual({ numIndexesBefore: 3, numIndexesAfter: 3, createdCollectionAutomatically: false, note: 'all indexes already exist', ok: 1 });
-    await expect(coll.createIndex({ a: 1 }, { name: 'a_1', unique: true })).rejects.toMatchObject({ code: 85 });
+    expect(again).toEqual({
+      numIndexesBefore: 3,
+      numIndexesAfter: 3,
+      createdCollectionAutomatically: false,
+      note: 'all indexes already exist',
+      ok: 1,
+    });
+    await expect(coll.createIndex({ a: 1 }, { name: 'a_1', unique: true })).rejects.toMatchObject({
+      code: 85,
+    });
     await expect(coll.createIndex({ z: 1 }, { name: 'a_1' })).rejects.toMatchObject({ code: 86 });
     expect(await coll.indexes()).toEqual([
       { v: 2, key: { _id: 1 }, name: '_id_' },
@@ -107,13 +170,21 @@ describe('index management', () => {
     await expect(coll.dropIndex('_id_')).rejects.toMatchObject({ code: 72 });
     await coll.dropIndexes();
     expect((await coll.indexes()).map((i) => i.name)).toEqual(['_id_']);
-    await expect(e.db.collection('missing').indexes()).rejects.toMatchObject({ code: 26, codeName: 'NamespaceNotFound' });
+    await expect(e.db.collection('missing').indexes()).rejects.toMatchObject({
+      code: 26,
+      codeName: 'NamespaceNotFound',
+    });
   });
 
   it('keeps TTL options', async () => {
     const coll = e.db.collection('ttlspec');
     await coll.createIndex({ expires: 1 }, { expireAfterSeconds: 3600 });
-    expect((await coll.indexes())[1]).toEqual({ v: 2, key: { expires: 1 }, name: 'expires_1', expireAfterSeconds: 3600 });
+    expect((await coll.indexes())[1]).toEqual({
+      v: 2,
+      key: { expires: 1 },
+      name: 'expires_1',
+      expireAfterSeconds: 3600,
+    });
   });
 });
 
@@ -123,7 +194,15 @@ describe('query planning', () => {
     await coll.createIndex({ nip: 1 }, { unique: true });
     await coll.createIndex({ opd: 1 });
     await coll.createIndex({ at: 1 });
-    await coll.insertMany(Array.from({ length: 2000 }, (_, i) => ({ _id: i, nip: `n${i}`, opd: `opd${i % 20}`, at: new Date(1_700_000_000_000 + i * 60_000), plain: i })) as Document[]);
+    await coll.insertMany(
+      Array.from({ length: 2000 }, (_, i) => ({
+        _id: i,
+        nip: `n${i}`,
+        opd: `opd${i % 20}`,
+        at: new Date(1_700_000_000_000 + i * 60_000),
+        plain: i,
+      })) as Document[],
+    );
   });
 
   const explain = (filter: Document, sort?: Document) =>
@@ -154,7 +233,12 @@ describe('query planning', () => {
     const within = await explain({ opd: { $in: ['opd1', 'opd2'] } });
     expect(leaf(within)).toMatchObject({ stage: 'IXSCAN', indexName: 'opd_1' });
     expect(within.executionStats).toMatchObject({ nReturned: 200, totalDocsExamined: 200 });
-    const range = await explain({ at: { $gte: new Date(1_700_000_000_000 + 100 * 60_000), $lt: new Date(1_700_000_000_000 + 150 * 60_000) } });
+    const range = await explain({
+      at: {
+        $gte: new Date(1_700_000_000_000 + 100 * 60_000),
+        $lt: new Date(1_700_000_000_000 + 150 * 60_000),
+      },
+    });
     expect(leaf(range)).toMatchObject({ stage: 'IXSCAN', indexName: 'at_1' });
     expect(range.executionStats).toMatchObject({ nReturned: 50, totalDocsExamined: 50 });
   });
@@ -177,7 +261,10 @@ describe('query planning', () => {
 
   it('returns the same documents through an index as through a scan, in sort order', async () => {
     const coll = e.db.collection('planned');
-    const viaIndex = await coll.find({ at: { $gt: new Date(1_700_000_000_000 + 1990 * 60_000) } }).sort({ at: -1 }).toArray();
+    const viaIndex = await coll
+      .find({ at: { $gt: new Date(1_700_000_000_000 + 1990 * 60_000) } })
+      .sort({ at: -1 })
+      .toArray();
     expect(viaIndex.map((d) => d._id)).toEqual([1999, 1998, 1997, 1996, 1995, 1994, 1993, 1992, 1991]);
     const sortedByIndex = await coll.find({}).sort({ nip: 1 }).limit(3).toArray();
     expect(sortedByIndex.map((d) => d.nip)).toEqual(['n0', 'n1', 'n10']);
@@ -204,20 +291,35 @@ describe('text indexes and $text', () => {
     await coll.insertMany([
       { _id: 1, title: 'Literasi Digital untuk ASN', summary: 'Keamanan data dan layanan digital' },
       { _id: 2, title: 'Pelayanan Publik Prima', summary: 'Standar pelayanan dan penanganan pengaduan' },
-      { _id: 3, title: 'Penanganan Pengaduan', summary: 'SP4N-LAPOR! dan tindak lanjut pengaduan masyarakat' },
+      {
+        _id: 3,
+        title: 'Penanganan Pengaduan',
+        summary: 'SP4N-LAPOR! dan tindak lanjut pengaduan masyarakat',
+      },
       { _id: 4, title: 'Manajemen Kinerja', summary: 'Sasaran kinerja pegawai' },
     ] as Document[]);
   });
 
   it('is listed as MongoDB lists text indexes', async () => {
-    const idx = (await e.db.collection('catalog').indexes()).find((i) => i.name === 'title_text_summary_text');
-    expect(idx).toMatchObject({ key: { _fts: 'text', _ftsx: 1 }, weights: { title: 3, summary: 1 }, default_language: 'english', language_override: 'language', textIndexVersion: 3 });
+    const idx = (await e.db.collection('catalog').indexes()).find(
+      (i) => i.name === 'title_text_summary_text',
+    );
+    expect(idx).toMatchObject({
+      key: { _fts: 'text', _ftsx: 1 },
+      weights: { title: 3, summary: 1 },
+      default_language: 'english',
+      language_override: 'language',
+      textIndexVersion: 3,
+    });
   });
 
   it('finds any of the terms, ignoring case and diacritics, ranked by textScore', async () => {
     const coll = e.db.collection('catalog');
     const hits = await coll
-      .find({ $text: { $search: 'PENGADUAN digitál' } }, { projection: { score: { $meta: 'textScore' } }, sort: { score: { $meta: 'textScore' } } })
+      .find(
+        { $text: { $search: 'PENGADUAN digitál' } },
+        { projection: { score: { $meta: 'textScore' } }, sort: { score: { $meta: 'textScore' } } },
+      )
       .toArray();
     expect(hits.map((h) => h._id).sort()).toEqual([1, 2, 3]);
     expect(hits[0]._id).toBe(3);
@@ -226,13 +328,22 @@ describe('text indexes and $text', () => {
 
   it('requires phrases and excludes negated terms', async () => {
     const coll = e.db.collection('catalog');
-    expect((await coll.find({ $text: { $search: '"penanganan pengaduan"' } }).toArray()).map((d) => d._id).sort()).toEqual([2, 3]);
-    expect((await coll.find({ $text: { $search: 'pengaduan -lapor' } }).toArray()).map((d) => d._id)).toEqual([2]);
+    expect(
+      (await coll.find({ $text: { $search: '"penanganan pengaduan"' } }).toArray()).map((d) => d._id).sort(),
+    ).toEqual([2, 3]);
+    expect((await coll.find({ $text: { $search: 'pengaduan -lapor' } }).toArray()).map((d) => d._id)).toEqual(
+      [2],
+    );
     expect(await coll.countDocuments({ $text: { $search: 'kinerja' }, _id: { $gt: 3 } } as Document)).toBe(1);
   });
 
   it('needs a text index', async () => {
-    await expect(e.db.collection('planned').find({ $text: { $search: 'x' } }).toArray()).rejects.toMatchObject({ code: 27 });
+    await expect(
+      e.db
+        .collection('planned')
+        .find({ $text: { $search: 'x' } })
+        .toArray(),
+    ).rejects.toMatchObject({ code: 27 });
   });
 });
 
@@ -260,8 +371,16 @@ describe('index consistency under mixed writes', () => {
         }
       }
       const lo = rand(900);
-      const expected = [...model].filter(([, k]) => k >= lo && k < lo + 150).sort((a, b) => a[1] - b[1] || a[0] - b[0]).map(([id]) => id);
-      const got = (await coll.find({ k: { $gte: lo, $lt: lo + 150 } }).sort({ k: 1, _id: 1 }).toArray()).map((d) => d._id as unknown as number);
+      const expected = [...model]
+        .filter(([, k]) => k >= lo && k < lo + 150)
+        .sort((a, b) => a[1] - b[1] || a[0] - b[0])
+        .map(([id]) => id);
+      const got = (
+        await coll
+          .find({ k: { $gte: lo, $lt: lo + 150 } })
+          .sort({ k: 1, _id: 1 })
+          .toArray()
+      ).map((d) => d._id as unknown as number);
       expect(got).toEqual(expected);
       const top = (await coll.find().sort({ k: -1 }).limit(5).toArray()).map((d) => d.k);
       expect(top).toEqual([...model.values()].sort((a, b) => b - a).slice(0, 5));

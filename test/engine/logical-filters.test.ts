@@ -26,13 +26,22 @@ afterAll(async () => {
   await e.stop();
 });
 
-const ids = async (filter: Document) => (await coll().find(filter).sort({ _id: 1 }).toArray()).map((d) => d._id);
+const ids = async (filter: Document) =>
+  (await coll().find(filter).sort({ _id: 1 }).toArray()).map((d) => d._id);
 
 describe('$or', () => {
   it('matches when any clause matches, with $exists and date ranges (the sign-in limiter shape)', async () => {
     const now = later(15);
-    expect(await ids({ $or: [{ lockedUntil: { $exists: false } }, { lockedUntil: { $lte: now } }] })).toEqual([1, 2, 4, 5]);
-    expect(await ids({ kind: 'a', at: { $lte: now }, $or: [{ lockedUntil: { $exists: false } }, { lockedUntil: { $lte: now } }] })).toEqual([1, 2]);
+    expect(await ids({ $or: [{ lockedUntil: { $exists: false } }, { lockedUntil: { $lte: now } }] })).toEqual(
+      [1, 2, 4, 5],
+    );
+    expect(
+      await ids({
+        kind: 'a',
+        at: { $lte: now },
+        $or: [{ lockedUntil: { $exists: false } }, { lockedUntil: { $lte: now } }],
+      }),
+    ).toEqual([1, 2]);
   });
 
   it('matches array fields by element, whichever clause settles it', async () => {
@@ -47,14 +56,26 @@ describe('$or', () => {
   });
 
   it('takes $in, $ne and $nin clauses, and an empty clause matches everything', async () => {
-    expect(await ids({ $or: [{ kind: { $in: ['c'] } }, { n: { $ne: 5, $nin: [null, 10] } }] })).toEqual([1, 5]);
+    expect(await ids({ $or: [{ kind: { $in: ['c'] } }, { n: { $ne: 5, $nin: [null, 10] } }] })).toEqual([
+      1, 5,
+    ]);
     expect(await ids({ $or: [{}, { kind: 'zzz' }] })).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('rejects an empty $or/$and/$nor or a clause that is not a document (BadValue)', async () => {
-    await expect(coll().find({ $or: [] }).toArray()).rejects.toMatchObject({ code: 2, message: '$and/$or/$nor must be a nonempty array' });
-    await expect(coll().find({ kind: 'a', $and: [{ $nor: [] }] }).toArray()).rejects.toMatchObject({ code: 2, message: '$and/$or/$nor must be a nonempty array' });
-    await expect(coll().countDocuments({ $or: [1] } as Document)).rejects.toMatchObject({ code: 2, message: '$or/$and/$nor entries need to be full objects' });
+    await expect(coll().find({ $or: [] }).toArray()).rejects.toMatchObject({
+      code: 2,
+      message: '$and/$or/$nor must be a nonempty array',
+    });
+    await expect(
+      coll()
+        .find({ kind: 'a', $and: [{ $nor: [] }] })
+        .toArray(),
+    ).rejects.toMatchObject({ code: 2, message: '$and/$or/$nor must be a nonempty array' });
+    await expect(coll().countDocuments({ $or: [1] } as Document)).rejects.toMatchObject({
+      code: 2,
+      message: '$or/$and/$nor entries need to be full objects',
+    });
   });
 });
 
@@ -67,7 +88,9 @@ describe('$and and nesting', () => {
 
   it('answers with an array on the path in any clause', async () => {
     expect(await ids({ $and: [{ tags: 'x' }, { kind: 'a' }] })).toEqual([1]);
-    expect(await ids({ $and: [{ kind: 'a' }, { tags: { $exists: true } }, { tags: { $ne: 'x' } }] })).toEqual([2]);
+    expect(await ids({ $and: [{ kind: 'a' }, { tags: { $exists: true } }, { tags: { $ne: 'x' } }] })).toEqual(
+      [2],
+    );
   });
 });
 
@@ -80,7 +103,10 @@ describe('writes and counts filtered by $or', () => {
       { _id: 'ip:3', windowStart: later(30), count: 2, lockedUntil: later(1) },
     ]);
     const now = later(10);
-    const open = { windowStart: { $lte: now }, $or: [{ lockedUntil: { $exists: false } }, { lockedUntil: { $lte: now } }] };
+    const open = {
+      windowStart: { $lte: now },
+      $or: [{ lockedUntil: { $exists: false } }, { lockedUntil: { $lte: now } }],
+    };
     expect(await c.countDocuments(open)).toBe(1);
     const res = await c.updateMany(open, { $inc: { count: 1 } });
     expect(res.modifiedCount).toBe(1);

@@ -40,17 +40,27 @@ describe('inclusion of plain paths', () => {
   });
 
   it('keeps the stored field order, not the projection order', async () => {
-    const [doc] = await people().find({ _id: 1 }, { projection: { 'mfa.enabled': 1, 'mfa.secret': true, name: 1 } }).toArray();
+    const [doc] = await people()
+      .find({ _id: 1 }, { projection: { 'mfa.enabled': 1, 'mfa.secret': true, name: 1 } })
+      .toArray();
     expect(Object.keys(doc)).toEqual(['_id', 'name', 'mfa']);
     expect(Object.keys(doc.mfa)).toEqual(['secret', 'enabled']);
   });
 
   it('gives an empty subdocument when the subdocument lacks the field, and goes several levels deep', async () => {
-    expect(await find({ 'address.geo.lat': 1, _id: 0 })).toEqual([{ address: { geo: { lat: 3.59 } } }, { address: {} }, {}]);
+    expect(await find({ 'address.geo.lat': 1, _id: 0 })).toEqual([
+      { address: { geo: { lat: 3.59 } } },
+      { address: {} },
+      {},
+    ]);
   });
 
   it('projects arrays element by element: subdocuments projected, nested arrays recursed, other values dropped', async () => {
-    expect(await find({ 'scores.q': 1 })).toEqual([{ _id: 1, scores: [{ q: 'a' }, { q: 'b' }, [{ q: 'n' }], {}] }, { _id: 2 }, { _id: 3 }]);
+    expect(await find({ 'scores.q': 1 })).toEqual([
+      { _id: 1, scores: [{ q: 'a' }, { q: 'b' }, [{ q: 'n' }], {}] },
+      { _id: 2 },
+      { _id: 3 },
+    ]);
   });
 
   it('includes only _id for { _id: 1 }', async () => {
@@ -59,7 +69,10 @@ describe('inclusion of plain paths', () => {
 
   it('keeps whole values included by a top-level name, arrays included', async () => {
     expect(await find({ 'mfa.codes': 1, scores: 1, _id: false })).toEqual([
-      { mfa: { codes: ['x', 'y'] }, scores: [{ q: 'a', v: 80 }, { q: 'b', v: 60, extra: 1 }, 7, [{ q: 'n', v: 1 }, 2], { v: 10 }] },
+      {
+        mfa: { codes: ['x', 'y'] },
+        scores: [{ q: 'a', v: 80 }, { q: 'b', v: 60, extra: 1 }, 7, [{ q: 'n', v: 1 }, 2], { v: 10 }],
+      },
       { scores: 'none' },
       {},
     ]);
@@ -93,8 +106,15 @@ describe('exclusion of plain paths', () => {
 describe('types and other commands', () => {
   it('keeps doubles and longs exactly as stored inside projected subdocuments', async () => {
     const coll = e.db.collection<Doc>('typed');
-    await coll.insertOne({ _id: 1, m: { d: new Double(1), l: Long.fromNumber(5), s: 'x' }, arr: [{ d: new Double(2), o: 1 }] });
-    const doc = await coll.findOne({ _id: 1 }, { projection: { 'm.d': 1, 'm.l': 1, 'arr.d': 1 }, promoteValues: false });
+    await coll.insertOne({
+      _id: 1,
+      m: { d: new Double(1), l: Long.fromNumber(5), s: 'x' },
+      arr: [{ d: new Double(2), o: 1 }],
+    });
+    const doc = await coll.findOne(
+      { _id: 1 },
+      { projection: { 'm.d': 1, 'm.l': 1, 'arr.d': 1 }, promoteValues: false },
+    );
     expect(doc?.m.d).toBeInstanceOf(Double);
     expect(doc?.m.l).toBeInstanceOf(Long);
     expect(Object.keys(doc?.m)).toEqual(['d', 'l']);
@@ -104,7 +124,13 @@ describe('types and other commands', () => {
 
   it('applies a dotted projection in findOneAndUpdate', async () => {
     const coll = people();
-    expect(await coll.findOneAndUpdate({ _id: 3 }, { $set: { 'mfa.enabled': false, 'mfa.secret': 'z' } }, { returnDocument: 'after', projection: { 'mfa.enabled': 1, _id: 0 } })).toEqual({
+    expect(
+      await coll.findOneAndUpdate(
+        { _id: 3 },
+        { $set: { 'mfa.enabled': false, 'mfa.secret': 'z' } },
+        { returnDocument: 'after', projection: { 'mfa.enabled': 1, _id: 0 } },
+      ),
+    ).toEqual({
       mfa: { enabled: false },
     });
     await coll.updateOne({ _id: 3 }, { $unset: { mfa: 1 } });
@@ -112,11 +138,17 @@ describe('types and other commands', () => {
 
   it('rejects a mix of inclusion and exclusion, and a path collision, as MongoDB does', async () => {
     await expect(find({ name: 1, email: 0 })).rejects.toMatchObject({ name: 'MongoServerError' });
-    await expect(find({ mfa: 1, 'mfa.enabled': 1 })).rejects.toMatchObject({ name: 'MongoServerError', message: expect.stringMatching(/collision/i) });
+    await expect(find({ mfa: 1, 'mfa.enabled': 1 })).rejects.toMatchObject({
+      name: 'MongoServerError',
+      message: expect.stringMatching(/collision/i),
+    });
   });
 
   it('still answers operator projections ($slice, $elemMatch) next to dotted paths', async () => {
-    const doc = await people().findOne({ _id: 1 }, { projection: { 'mfa.enabled': 1, 'mfa.codes': { $slice: 1 } } });
+    const doc = await people().findOne(
+      { _id: 1 },
+      { projection: { 'mfa.enabled': 1, 'mfa.codes': { $slice: 1 } } },
+    );
     expect(doc).toEqual({ _id: 1, mfa: { enabled: true, codes: ['x'] } });
   });
 });

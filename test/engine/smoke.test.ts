@@ -11,7 +11,10 @@ const userSchema = new mongoose.Schema({
   email: { type: String, unique: true },
   items: [{ a: Number, b: String }],
 });
-const postSchema = new mongoose.Schema({ title: String, author: { type: mongoose.Schema.Types.ObjectId, ref: 'User' } });
+const postSchema = new mongoose.Schema({
+  title: String,
+  author: { type: mongoose.Schema.Types.ObjectId, ref: 'User' },
+});
 
 beforeAll(async () => {
   engine = await openEngine();
@@ -29,7 +32,14 @@ describe('Mongoose on the engine', () => {
     const Post = conn.model('Post', postSchema);
     await User.syncIndexes();
 
-    const u = await User.create({ name: 'Ani', email: 'ani@medan.go.id', items: [{ a: 1, b: 'x' }, { a: 2, b: 'y' }] });
+    const u = await User.create({
+      name: 'Ani',
+      email: 'ani@medan.go.id',
+      items: [
+        { a: 1, b: 'x' },
+        { a: 2, b: 'y' },
+      ],
+    });
     u.items.push({ a: 3, b: 'z' });
     u.items.splice(0, 1);
     u.items[0].b = 'changed';
@@ -43,10 +53,15 @@ describe('Mongoose on the engine', () => {
     expect(saved?.__v).toBe(1);
 
     await Post.create({ title: 'Pelayanan publik', author: u._id });
-    const post = await Post.findOne({ title: 'Pelayanan publik' }).populate<{ author: { name: string } }>('author').lean();
+    const post = await Post.findOne({ title: 'Pelayanan publik' })
+      .populate<{ author: { name: string } }>('author')
+      .lean();
     expect(post?.author.name).toBe('Ani');
 
-    await expect(User.create({ name: 'Budi', email: 'ani@medan.go.id' })).rejects.toMatchObject({ code: 11000, keyValue: { email: 'ani@medan.go.id' } });
+    await expect(User.create({ name: 'Budi', email: 'ani@medan.go.id' })).rejects.toMatchObject({
+      code: 11000,
+      keyValue: { email: 'ani@medan.go.id' },
+    });
 
     const res = await User.updateOne({ name: 'Ani' }, { $set: { name: 'Ani S.Kom' } });
     expect(res).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
@@ -85,9 +100,18 @@ describe('Mongoose on the engine', () => {
 
 describe('connect-mongo on the engine', () => {
   it('stores, reads, touches and destroys a session', async () => {
-    const store = MongoStore.create({ client: engine.client, dbName: engine.dbName, collectionName: 'sessions', stringify: false });
-    const call = <T>(fn: (cb: (err: unknown, v?: T) => void) => void) => new Promise<T | undefined>((res, rej) => fn((e, v) => (e ? rej(e) : res(v))));
-    const sess = { cookie: { maxAge: 60_000, originalMaxAge: 60_000, expires: new Date(Date.now() + 60_000) }, user: 'nip-1990' };
+    const store = MongoStore.create({
+      client: engine.client,
+      dbName: engine.dbName,
+      collectionName: 'sessions',
+      stringify: false,
+    });
+    const call = <T>(fn: (cb: (err: unknown, v?: T) => void) => void) =>
+      new Promise<T | undefined>((res, rej) => fn((e, v) => (e ? rej(e) : res(v))));
+    const sess = {
+      cookie: { maxAge: 60_000, originalMaxAge: 60_000, expires: new Date(Date.now() + 60_000) },
+      user: 'nip-1990',
+    };
     await call((cb) => store.set('sid-1', sess as never, cb));
     const got = await call<{ user: string }>((cb) => store.get('sid-1', cb as never));
     expect(got?.user).toBe('nip-1990');

@@ -34,7 +34,8 @@ export async function openEngine(): Promise<EngineUnderTest> {
     const client = await MongoClient.connect(real);
     const db = client.db(dbName);
     const command = db.command.bind(db);
-    db.command = (async (cmd: Document, options?: Document) => withoutGossip(await command(cmd, options))) as typeof db.command;
+    db.command = (async (cmd: Document, options?: Document) =>
+      withoutGossip(await command(cmd, options))) as typeof db.command;
     return {
       uri: real,
       dbName,
@@ -42,7 +43,10 @@ export async function openEngine(): Promise<EngineUnderTest> {
       db,
       isReal: true,
       stop: async () => {
-        await client.db(dbName).dropDatabase().catch(() => undefined);
+        await client
+          .db(dbName)
+          .dropDatabase()
+          .catch(() => undefined);
         await client.close();
       },
     };

@@ -16,7 +16,13 @@ afterAll(async () => {
 });
 
 const balances = async (client: MongoClient = e.client) =>
-  (await client.db(e.dbName).collection('accounts').find({}, { sort: { _id: 1 } }).toArray()).map((d) => [d._id, d.balance]);
+  (
+    await client
+      .db(e.dbName)
+      .collection('accounts')
+      .find({}, { sort: { _id: 1 } })
+      .toArray()
+  ).map((d) => [d._id, d.balance]);
 
 beforeEach(async () => {
   const coll = e.db.collection('accounts');
@@ -37,7 +43,9 @@ describe('transactions', () => {
       await coll.updateOne({ _id: 'b' } as Document, { $inc: { balance: 40 } }, { session });
       await coll.insertOne({ _id: 'c', balance: 1 } as Document, { session });
       // Inside: its own writes. Outside (another client): nothing yet.
-      expect((await coll.find({}, { session, sort: { _id: 1 } }).toArray()).map((d) => d.balance)).toEqual([60, 40, 1]);
+      expect((await coll.find({}, { session, sort: { _id: 1 } }).toArray()).map((d) => d.balance)).toEqual([
+        60, 40, 1,
+      ]);
       expect(await coll.countDocuments({}, { session })).toBe(3);
       expect(await balances(other)).toEqual([
         ['a', 100],
@@ -95,7 +103,10 @@ describe('transactions', () => {
     await coll.updateOne({ _id: 'a' } as Document, { $set: { balance: 1 } }, { session });
     const err = await coll.insertOne({ _id: 'b' } as Document, { session }).catch((x) => x);
     expect(err).toMatchObject({ code: 11000 });
-    await expect(session.commitTransaction()).rejects.toMatchObject({ code: 251, codeName: 'NoSuchTransaction' });
+    await expect(session.commitTransaction()).rejects.toMatchObject({
+      code: 251,
+      codeName: 'NoSuchTransaction',
+    });
     await session.endSession();
     expect(await balances()).toEqual([
       ['a', 100],
@@ -133,7 +144,14 @@ describe('transactions', () => {
   });
 
   it('answers NoSuchTransaction for a commit of an unknown transaction', async () => {
-    const r = e.client.db('admin').command({ commitTransaction: 1, txnNumber: 99, autocommit: false, lsid: { id: new Binary(Buffer.alloc(16, 1), 4) } });
+    const r = e.client
+      .db('admin')
+      .command({
+        commitTransaction: 1,
+        txnNumber: 99,
+        autocommit: false,
+        lsid: { id: new Binary(Buffer.alloc(16, 1), 4) },
+      });
     await expect(r).rejects.toMatchObject({ code: 251 });
   });
 });
@@ -151,7 +169,9 @@ describe('snapshot isolation', () => {
     await outside.insertOne({ _id: 'new', balance: 9 } as Document);
     await outside.deleteOne({ _id: 'z' } as Document);
     // The transaction still sees its snapshot, through scans and the _id index alike.
-    expect((await coll.find({}, { session, sort: { _id: 1 } }).toArray()).map((d) => [d._id, d.balance])).toEqual([
+    expect(
+      (await coll.find({}, { session, sort: { _id: 1 } }).toArray()).map((d) => [d._id, d.balance]),
+    ).toEqual([
       ['a', 100],
       ['b', 0],
       ['z', 5],
@@ -160,7 +180,9 @@ describe('snapshot isolation', () => {
     expect(await coll.findOne({ balance: 100 }, { session })).toEqual({ _id: 'a', balance: 100 });
     expect(await coll.findOne({ _id: 'new' } as Document, { session })).toBeNull();
     // Writing a document changed since the snapshot is a write conflict, retryable.
-    const err = await coll.updateOne({ _id: 'a' } as Document, { $inc: { balance: 1 } }, { session }).catch((x) => x);
+    const err = await coll
+      .updateOne({ _id: 'a' } as Document, { $inc: { balance: 1 } }, { session })
+      .catch((x) => x);
     expect(err).toMatchObject({ code: 112, codeName: 'WriteConflict' });
     expect(err.hasErrorLabel('TransientTransactionError')).toBe(true);
     await session.abortTransaction().catch(() => undefined);
@@ -187,7 +209,9 @@ describe('unique indexes inside a transaction', () => {
     const session = e.client.startSession();
     session.startTransaction();
     await people().insertOne({ _id: 'p1', nip: '200' } as Document, { session });
-    const err = await people().insertOne({ _id: 'p2', nip: '200' } as Document, { session }).catch((x) => x);
+    const err = await people()
+      .insertOne({ _id: 'p2', nip: '200' } as Document, { session })
+      .catch((x) => x);
     expect(err).toMatchObject({ code: 11000, keyPattern: { nip: 1 }, keyValue: { nip: '200' } });
     await session.endSession();
     expect(await people().countDocuments()).toBe(1);
@@ -203,7 +227,9 @@ describe('unique indexes inside a transaction', () => {
       await people().insertOne({ _id: 'p3', nip: '100' } as Document, { session }); // deleted in this transaction
     });
     await session.endSession();
-    const rows = await people().find({}, { sort: { _id: 1 } }).toArray();
+    const rows = await people()
+      .find({}, { sort: { _id: 1 } })
+      .toArray();
     expect(rows).toEqual([
       { _id: 'p1', nip: '301' },
       { _id: 'p2', nip: '300' },
@@ -215,7 +241,8 @@ describe('unique indexes inside a transaction', () => {
     const session = e.client.startSession();
     const rows = Array.from({ length: 5000 }, (_, i) => ({ _id: `r${i}`, nip: String(10_000 + i) }));
     await session.withTransaction(async () => {
-      for (let i = 0; i < rows.length; i += 500) await people().insertMany(rows.slice(i, i + 500) as Document[], { session });
+      for (let i = 0; i < rows.length; i += 500)
+        await people().insertMany(rows.slice(i, i + 500) as Document[], { session });
     });
     await session.endSession();
     expect(await people().countDocuments()).toBe(5001);

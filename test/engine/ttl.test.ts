@@ -24,8 +24,13 @@ describe('TTL indexes', () => {
         { _id: 'array', expires: [new Date(now + 3_600_000), new Date(now - 5000)] },
       ] as Document[]);
       const deadline = Date.now() + 5000;
-      while (Date.now() < deadline && (await coll.countDocuments()) > 3) await new Promise((r) => setTimeout(r, 100));
-      expect((await coll.find().sort({ _id: 1 }).toArray()).map((d) => d._id)).toEqual(['future', 'no-date', 'recent']);
+      while (Date.now() < deadline && (await coll.countDocuments()) > 3)
+        await new Promise((r) => setTimeout(r, 100));
+      expect((await coll.find().sort({ _id: 1 }).toArray()).map((d) => d._id)).toEqual([
+        'future',
+        'no-date',
+        'recent',
+      ]);
     } finally {
       await client.close();
       await engine.stop();

@@ -32,9 +32,16 @@ describe('two clients on one engine', () => {
     const a = e.db.collection('claims');
     const b = second.db(e.dbName).collection('claims');
     await a.createIndex({ code: 1 }, { unique: true });
-    const results = await Promise.allSettled([...Array.from({ length: 10 }, () => a.insertOne({ code: 'CERT-1' })), ...Array.from({ length: 10 }, () => b.insertOne({ code: 'CERT-1' }))]);
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 10 }, () => a.insertOne({ code: 'CERT-1' })),
+      ...Array.from({ length: 10 }, () => b.insertOne({ code: 'CERT-1' })),
+    ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason.code === 11000)).toBe(true);
+    expect(
+      results
+        .filter((r) => r.status === 'rejected')
+        .every((r) => (r as PromiseRejectedResult).reason.code === 11000),
+    ).toBe(true);
     expect(await b.countDocuments({ code: 'CERT-1' })).toBe(1);
   });
 
@@ -57,7 +64,12 @@ describe('two clients on one engine', () => {
     const conn = await mongoose.createConnection(e.uri, { dbName: e.dbName }).asPromise();
     const Opd = conn.model('Opd', new mongoose.Schema({ name: String }));
     await Opd.create({ name: 'Dinas Kominfo' });
-    expect(await second.db(e.dbName).collection('opds').findOne({}, { projection: { _id: 0, __v: 0 } })).toEqual({ name: 'Dinas Kominfo' });
+    expect(
+      await second
+        .db(e.dbName)
+        .collection('opds')
+        .findOne({}, { projection: { _id: 0, __v: 0 } }),
+    ).toEqual({ name: 'Dinas Kominfo' });
     await conn.close();
   });
 });

@@ -20,7 +20,13 @@ beforeAll(async () => {
   opd = await createOpd({ code: 'DISDUKCAPIL', name: 'Dinas Kependudukan dan Pencatatan Sipil' });
   await createOpd({ code: 'BKPSDM', name: 'BKPSDM' });
   await createUser({ roles: ['admin'], email: 'admin@uji.go.id', name: 'Admin Uji' });
-  hr = await createUser({ roles: ['hr', 'learner'], opd, email: 'hr@uji.go.id', name: 'Petugas HR Disdukcapil', nip: '198505052010011003' });
+  hr = await createUser({
+    roles: ['hr', 'learner'],
+    opd,
+    email: 'hr@uji.go.id',
+    name: 'Petugas HR Disdukcapil',
+    nip: '198505052010011003',
+  });
   siti = await createUser({ opd, name: 'Siti Aminah' });
   ahmad = await createUser({ opd, name: 'Ahmad Fauzi' });
   adminAgent = await signedInAgent(t.app, 'admin@uji.go.id', DEFAULT_PASSWORD);
@@ -37,21 +43,33 @@ describe('recording access to a person', () => {
     expect((await hrAgent.get(`/admin/users/${siti._id}`)).status).toBe(200);
     expect((await hrAgent.get(`/admin/users/${siti._id}/edit`)).status).toBe(200);
     const entries = await AccessLogEntry.find({ subject: siti._id }).sort({ what: 1 }).lean();
-    expect(entries.map((e) => ({ actor: String(e.actor), actorName: e.actorName, kind: e.kind, what: e.what }))).toEqual([
+    expect(
+      entries.map((e) => ({ actor: String(e.actor), actorName: e.actorName, kind: e.kind, what: e.what })),
+    ).toEqual([
       { actor: String(hr._id), actorName: 'Petugas HR Disdukcapil', kind: 'view', what: 'users.detail' },
       { actor: String(hr._id), actorName: 'Petugas HR Disdukcapil', kind: 'view', what: 'users.edit' },
     ]);
     expect(entries[0].at.getTime()).toBeGreaterThanOrEqual(started - 1000);
     expect(entries[0].requestId).toMatch(/^[\w.-]{8,64}$/);
     // the exact times used by the date-range tests below
-    await AccessLogEntry.updateMany({ subject: siti._id }, { $set: { at: new Date('2026-05-10T03:00:00Z') } });
+    await AccessLogEntry.updateMany(
+      { subject: siti._id },
+      { $set: { at: new Date('2026-05-10T03:00:00Z') } },
+    );
   });
 
   it('does not record a person looking at their own record', async () => {
     const before = await AccessLogEntry.countDocuments({});
     expect((await hrAgent.get(`/admin/users/${hr._id}`)).status).toBe(200);
     expect(await AccessLogEntry.countDocuments({})).toBe(before);
-    expect(await accessLog.record({ id: String(hr._id), name: hr.name }, [String(hr._id)], 'export', 'users.export')).toBe(0);
+    expect(
+      await accessLog.record(
+        { id: String(hr._id), name: hr.name },
+        [String(hr._id)],
+        'export',
+        'users.export',
+      ),
+    ).toBe(0);
   });
 
   it('records nothing for a page that answered 404', async () => {
@@ -61,15 +79,29 @@ describe('recording access to a person', () => {
   });
 
   it('records one entry per person of an export, once each', async () => {
-    const count = await accessLog.record({ id: String(hr._id), name: hr.name }, [String(siti._id), String(ahmad._id), String(ahmad._id)], 'export', 'users.export', { at: new Date('2026-05-20T10:00:00Z') });
+    const count = await accessLog.record(
+      { id: String(hr._id), name: hr.name },
+      [String(siti._id), String(ahmad._id), String(ahmad._id)],
+      'export',
+      'users.export',
+      { at: new Date('2026-05-20T10:00:00Z') },
+    );
     expect(count).toBe(2);
   });
 });
 
 describe('the admin access-log page', () => {
   beforeAll(async () => {
-    await accessLog.record({ id: String(hr._id), name: hr.name }, String(ahmad._id), 'download', 'certificates.pdf', { at: new Date('2026-06-01T16:59:00Z') }); // 23.59 WIB, 1 June
-    await accessLog.record({ id: String(hr._id), name: hr.name }, String(ahmad._id), 'view', 'users.detail', { at: new Date('2026-06-01T17:00:00Z') }); // 00.00 WIB, 2 June
+    await accessLog.record(
+      { id: String(hr._id), name: hr.name },
+      String(ahmad._id),
+      'download',
+      'certificates.pdf',
+      { at: new Date('2026-06-01T16:59:00Z') },
+    ); // 23.59 WIB, 1 June
+    await accessLog.record({ id: String(hr._id), name: hr.name }, String(ahmad._id), 'view', 'users.detail', {
+      at: new Date('2026-06-01T17:00:00Z'),
+    }); // 00.00 WIB, 2 June
   });
 
   it('is for admins only', async () => {
@@ -110,14 +142,27 @@ describe('the admin access-log page', () => {
   it('says so when no account has that NIP or email, and refuses unknown parameters', async () => {
     const res = await adminAgent.get('/admin/akses?akun=nobody%40uji.go.id');
     expect(res.text).toContain('Tidak ada akun dengan NIP atau email ini.');
-    expect((await adminAgent.get('/admin/akses?akun=0123456789abcdef01234567')).text).toContain('Tidak ada akun dengan NIP atau email ini.');
+    expect((await adminAgent.get('/admin/akses?akun=0123456789abcdef01234567')).text).toContain(
+      'Tidak ada akun dengan NIP atau email ini.',
+    );
     expect((await adminAgent.get('/admin/akses?akun[$ne]=x')).status).toBe(400);
   });
 
   it('answers the same question through the service', async () => {
-    const result = await accessLog.accessedBy({ actorId: String(hr._id), from: new Date('2026-06-01T00:00:00Z'), to: new Date('2026-06-02T00:00:00Z') });
+    const result = await accessLog.accessedBy({
+      actorId: String(hr._id),
+      from: new Date('2026-06-01T00:00:00Z'),
+      to: new Date('2026-06-02T00:00:00Z'),
+    });
     expect(result.subjects).toEqual([
-      { subjectId: String(ahmad._id), subjectName: 'Ahmad Fauzi', count: 2, kinds: { view: 1, export: 0, download: 1 }, first: new Date('2026-06-01T16:59:00Z'), last: new Date('2026-06-01T17:00:00Z') },
+      {
+        subjectId: String(ahmad._id),
+        subjectName: 'Ahmad Fauzi',
+        count: 2,
+        kinds: { view: 1, export: 0, download: 1 },
+        first: new Date('2026-06-01T16:59:00Z'),
+        last: new Date('2026-06-01T17:00:00Z'),
+      },
     ]);
     expect(result.entries.map((e) => e.what)).toEqual(['users.detail', 'certificates.pdf']);
   });

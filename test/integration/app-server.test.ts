@@ -6,7 +6,11 @@ import path from 'node:path';
 const root = path.resolve(__dirname, '../..');
 jest.setTimeout(90_000);
 
-function startServer(env: Record<string, string>): { child: ChildProcess; output: () => string; ready: Promise<string> } {
+function startServer(env: Record<string, string>): {
+  child: ChildProcess;
+  output: () => string;
+  ready: Promise<string>;
+} {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: root,
     env: { ...process.env, NODE_ENV: 'development', PORT: '0', LOG_LEVEL: 'info', MONGODB_URI: '', ...env },

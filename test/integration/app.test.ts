@@ -75,7 +75,10 @@ describe('error pages', () => {
   });
 
   it('answer 413 for a body that is too large', async () => {
-    const res = await request(t.app).post('/login').type('form').send({ identifier: 'x'.repeat(300_000), password: 'y' });
+    const res = await request(t.app)
+      .post('/login')
+      .type('form')
+      .send({ identifier: 'x'.repeat(300_000), password: 'y' });
     expect(res.status).toBe(413);
     expect(res.text).toContain('<html lang="id">');
     expect(res.text).toContain('Data atau berkas yang dikirim terlalu besar.');
@@ -84,7 +87,10 @@ describe('error pages', () => {
   it('answer JSON to a client that asks for JSON', async () => {
     const res = await request(t.app).get('/tidak-ada').set('accept', 'application/json');
     expect(res.status).toBe(404);
-    expect(res.body).toMatchObject({ status: 404, error: 'Halaman yang Anda cari tidak ada atau sudah dipindahkan.' });
+    expect(res.body).toMatchObject({
+      status: 404,
+      error: 'Halaman yang Anda cari tidak ada atau sudah dipindahkan.',
+    });
   });
 });
 

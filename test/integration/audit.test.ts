@@ -12,9 +12,26 @@ beforeAll(async () => {
   await createUser({ roles: ['admin'], email: 'admin@uji.go.id', name: 'Rahmat Admin' });
   admin = await signedInAgent(t.app, 'admin@uji.go.id', DEFAULT_PASSWORD);
   const actor = { id: '65a000000000000000000001', name: 'Syafrizal HR' };
-  await audit.record(actor, { action: 'user.roles.change', targetType: 'user', targetId: '65a0000000000000000000aa', targetLabel: 'Budi <script>x</script>', before: { roles: ['learner'] }, after: { roles: ['learner', 'hr'] } });
-  await audit.record(actor, { action: 'user.deactivate', targetType: 'user', targetId: '65a0000000000000000000bb', targetLabel: 'Siti', before: { status: 'active' }, after: { status: 'inactive' } });
-  await audit.record({ name: 'Kurator' }, { action: 'institution.create', targetType: 'institution', targetLabel: 'Dinas Sosial' });
+  await audit.record(actor, {
+    action: 'user.roles.change',
+    targetType: 'user',
+    targetId: '65a0000000000000000000aa',
+    targetLabel: 'Budi <script>x</script>',
+    before: { roles: ['learner'] },
+    after: { roles: ['learner', 'hr'] },
+  });
+  await audit.record(actor, {
+    action: 'user.deactivate',
+    targetType: 'user',
+    targetId: '65a0000000000000000000bb',
+    targetLabel: 'Siti',
+    before: { status: 'active' },
+    after: { status: 'inactive' },
+  });
+  await audit.record(
+    { name: 'Kurator' },
+    { action: 'institution.create', targetType: 'institution', targetLabel: 'Dinas Sosial' },
+  );
 });
 
 afterAll(async () => {

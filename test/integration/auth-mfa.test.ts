@@ -19,7 +19,10 @@ async function enrol(agent: Agent): Promise<{ secret: string; recoveryCodes: str
   const page = await agent.get('/account/mfa');
   const secret = /<code class="secret">([A-Z2-7]+)<\/code>/.exec(page.text)![1];
   const token = await csrfToken(agent, '/account/mfa');
-  const res = await agent.post('/account/mfa/confirm').type('form').send({ _csrf: token, code: await codeAt(secret, t.clock()) });
+  const res = await agent
+    .post('/account/mfa/confirm')
+    .type('form')
+    .send({ _csrf: token, code: await codeAt(secret, t.clock()) });
   expect(res.status).toBe(200);
   const recoveryCodes = [...res.text.matchAll(/<li><code>([0-9a-f-]{19})<\/code><\/li>/g)].map((m) => m[1]);
   return { secret, recoveryCodes };
@@ -79,12 +82,16 @@ describe('with MFA required', () => {
     expect((await thief.post('/login/mfa').type('form').send({ _csrf: token, code })).status).toBe(401);
     // A recovery code works once.
     token = await csrfToken(thief, '/login/mfa');
-    expect((await thief.post('/login/mfa').type('form').send({ _csrf: token, code: recoveryCodes[3] })).status).toBe(302);
+    expect(
+      (await thief.post('/login/mfa').type('form').send({ _csrf: token, code: recoveryCodes[3] })).status,
+    ).toBe(302);
     expect((await User.findById(admin._id).lean())?.mfa?.recoveryCodeHashes).toHaveLength(9);
     const again = request.agent(t.app);
     await signIn(again, admin.email!, DEFAULT_PASSWORD);
     token = await csrfToken(again, '/login/mfa');
-    expect((await again.post('/login/mfa').type('form').send({ _csrf: token, code: recoveryCodes[3] })).status).toBe(401);
+    expect(
+      (await again.post('/login/mfa').type('form').send({ _csrf: token, code: recoveryCodes[3] })).status,
+    ).toBe(401);
   });
 
   it('forgets a password step left waiting for more than five minutes', async () => {
@@ -94,7 +101,10 @@ describe('with MFA required', () => {
     await signIn(browser, admin.email!, DEFAULT_PASSWORD);
     const token = await csrfToken(browser, '/login/mfa');
     t.clock.advance(6 * 60_000);
-    const late = await browser.post('/login/mfa').type('form').send({ _csrf: token, code: await codeAt(secret, t.clock()) });
+    const late = await browser
+      .post('/login/mfa')
+      .type('form')
+      .send({ _csrf: token, code: await codeAt(secret, t.clock()) });
     expect(late.status).toBe(302);
     expect(late.headers.location).toBe('/login');
   });
@@ -105,7 +115,10 @@ describe('with MFA required', () => {
     const { secret } = await enrol(agent);
     const token = await csrfToken(agent, '/account/mfa');
     t.clock.advance(30_000);
-    const res = await agent.post('/account/mfa/disable').type('form').send({ _csrf: token, password: DEFAULT_PASSWORD, code: await codeAt(secret, t.clock()) });
+    const res = await agent
+      .post('/account/mfa/disable')
+      .type('form')
+      .send({ _csrf: token, password: DEFAULT_PASSWORD, code: await codeAt(secret, t.clock()) });
     expect(res.status).toBe(403);
     expect((await User.findById(hr._id).lean())?.mfa?.enabled).toBe(true);
   });

@@ -37,7 +37,9 @@ describe('attempts from one IP address', () => {
     const blocked = await signIn(request.agent(app), user.email!, DEFAULT_PASSWORD);
     expect(blocked.status).toBe(429);
     expect(blocked.text).toContain('Terlalu banyak percobaan masuk dari alamat ini.');
-    const counter = await mongoose.connection.collection('loginthrottles').findOne({ _id: { $regex: /^ip:/ } as never });
+    const counter = await mongoose.connection
+      .collection('loginthrottles')
+      .findOne({ _id: { $regex: /^ip:/ } as never });
     expect(counter).toMatchObject({ count: 11 });
     t.clock.advance(15 * 60_000 + 1);
     expect((await signIn(request.agent(app), user.email!, DEFAULT_PASSWORD)).status).toBe(302);
@@ -47,7 +49,12 @@ describe('attempts from one IP address', () => {
     const user = await createUser();
     await signIn(request.agent(app), user.nip!, 'Wrong#Guess123');
     const text = JSON.stringify(lines);
-    expect(lines.some((l) => l.security === 'login.failed' && typeof l.requestId === 'string' && l.ip && l.route === '/login')).toBe(true);
+    expect(
+      lines.some(
+        (l) =>
+          l.security === 'login.failed' && typeof l.requestId === 'string' && l.ip && l.route === '/login',
+      ),
+    ).toBe(true);
     expect(lines.some((l) => l.security === 'login.rateLimited')).toBe(true);
     expect(lines.some((l) => l.security === 'login.succeeded' && typeof l.userId === 'string')).toBe(true);
     expect(text).not.toContain('Wrong#Guess123');
@@ -63,6 +70,9 @@ describe('the logger', () => {
     const logger = createLogger('info', { write: (s: string) => out.push(s) });
     logger.info({ password: 'Rahasia#123', user: { nip: '199001012015031001', token: 'abc' } }, 'something');
     expect(out.join('')).not.toMatch(/Rahasia#123|199001012015031001|"abc"/);
-    expect(JSON.parse(out[0])).toMatchObject({ password: '[redacted]', user: { nip: '[redacted]', token: '[redacted]' } });
+    expect(JSON.parse(out[0])).toMatchObject({
+      password: '[redacted]',
+      user: { nip: '[redacted]', token: '[redacted]' },
+    });
   });
 });

@@ -21,7 +21,10 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const sessions = () => mongoose.connection.collection('sessions');
-const sidOf = (res: request.Response) => (res.headers['set-cookie'] as unknown as string[] | undefined)?.find((c) => c.startsWith('binaasn.sid='))?.split(';')[0];
+const sidOf = (res: request.Response) =>
+  (res.headers['set-cookie'] as unknown as string[] | undefined)
+    ?.find((c) => c.startsWith('binaasn.sid='))
+    ?.split(';')[0];
 
 describe('the sign-in page', () => {
   it('shows the form with a CSRF token, in Bahasa Indonesia, and stores no session', async () => {
@@ -58,11 +61,18 @@ describe('signing in', () => {
     const first = await signIn(agent, user.email!, DEFAULT_PASSWORD);
     const token = await csrfToken(agent, '/account/password');
     // sign in again from the same browser, with its existing session cookie
-    const second = await agent.post('/login').type('form').send({ _csrf: token, identifier: user.email!, password: DEFAULT_PASSWORD });
+    const second = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: token, identifier: user.email!, password: DEFAULT_PASSWORD });
     expect(second.status).toBe(302);
     expect(sidOf(second)).toBeDefined();
     expect(sidOf(second)).not.toBe(sidOf(first));
-    expect(await sessions().countDocuments({ _id: decodeURIComponent(sidOf(first)!.split('=')[1]).slice(2).split('.')[0] as never })).toBe(0);
+    expect(
+      await sessions().countDocuments({
+        _id: decodeURIComponent(sidOf(first)!.split('=')[1]).slice(2).split('.')[0] as never,
+      }),
+    ).toBe(0);
   });
 
   it('follows a same-origin returnTo and ignores another origin', async () => {
@@ -111,11 +121,20 @@ describe('signing in', () => {
     const user = await createUser();
     const agent = request.agent(t.app);
     const token = await csrfToken(agent);
-    const res = await agent.post('/login').set('content-type', 'application/json').send({ _csrf: token, identifier: { $ne: '' }, password: DEFAULT_PASSWORD });
+    const res = await agent
+      .post('/login')
+      .set('content-type', 'application/json')
+      .send({ _csrf: token, identifier: { $ne: '' }, password: DEFAULT_PASSWORD });
     expect(res.status).toBe(422);
-    const extra = await agent.post('/login').type('form').send({ _csrf: token, identifier: user.email!, password: DEFAULT_PASSWORD, roles: 'admin' });
+    const extra = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: token, identifier: user.email!, password: DEFAULT_PASSWORD, roles: 'admin' });
     expect(extra.status).toBe(422);
-    const bracket = await agent.post('/login').type('form').send(`_csrf=${token}&identifier[$ne]=x&password=${encodeURIComponent(DEFAULT_PASSWORD)}`);
+    const bracket = await agent
+      .post('/login')
+      .type('form')
+      .send(`_csrf=${token}&identifier[$ne]=x&password=${encodeURIComponent(DEFAULT_PASSWORD)}`);
     expect(bracket.status).toBe(422);
   });
 });
@@ -125,10 +144,16 @@ describe('CSRF protection', () => {
     const user = await createUser();
     const agent = request.agent(t.app);
     await agent.get('/login');
-    const missing = await agent.post('/login').type('form').send({ identifier: user.email!, password: DEFAULT_PASSWORD });
+    const missing = await agent
+      .post('/login')
+      .type('form')
+      .send({ identifier: user.email!, password: DEFAULT_PASSWORD });
     expect(missing.status).toBe(403);
     expect(missing.text).toContain('Formulir sudah kedaluwarsa atau tidak sah.');
-    const wrong = await agent.post('/login').type('form').send({ _csrf: 'a'.repeat(64), identifier: user.email!, password: DEFAULT_PASSWORD });
+    const wrong = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: 'a'.repeat(64), identifier: user.email!, password: DEFAULT_PASSWORD });
     expect(wrong.status).toBe(403);
   });
 
@@ -163,7 +188,8 @@ describe('repeated failures', () => {
     const user = await createUser();
     const agent = request.agent(t.app);
     const statuses: number[] = [];
-    for (let i = 0; i < 10; i += 1) statuses.push((await signIn(agent, user.email!, `Wrong#Guess${i}xx`)).status);
+    for (let i = 0; i < 10; i += 1)
+      statuses.push((await signIn(agent, user.email!, `Wrong#Guess${i}xx`)).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 401, 401, 401, 429]);
     const right = await signIn(agent, user.email!, DEFAULT_PASSWORD);
     expect(right.status).toBe(429);
@@ -189,7 +215,10 @@ describe('repeated failures', () => {
     const user = await createUser();
     const agent = request.agent(t.app);
     const statuses: number[] = [];
-    for (let i = 0; i < 10; i += 1) statuses.push((await signIn(agent, i % 2 ? user.email! : formatNip(user.nip!), `Wrong#Guess${i}xx`)).status);
+    for (let i = 0; i < 10; i += 1)
+      statuses.push(
+        (await signIn(agent, i % 2 ? user.email! : formatNip(user.nip!), `Wrong#Guess${i}xx`)).status,
+      );
     expect(statuses.slice(8)).toEqual([401, 429]);
     expect((await signIn(agent, user.nip!, DEFAULT_PASSWORD)).status).toBe(429);
   });
@@ -198,11 +227,17 @@ describe('repeated failures', () => {
     const user = await createUser();
     const agent = request.agent(t.app);
     const guesses = Array.from({ length: 20 }, (_, i) => `Wrong#Guess${i}xx`);
-    const statuses = await Promise.all(guesses.map((password) => signIn(agent, user.email!, password).then((r) => r.status)));
+    const statuses = await Promise.all(
+      guesses.map((password) => signIn(agent, user.email!, password).then((r) => r.status)),
+    );
     const checkedAndWrong = statuses.filter((s) => s === 401).length;
     const refused = statuses.filter((s) => s === 429).length;
     // Attempts are counted before they are checked: the 10th counted one locks, later ones are not checked.
-    expect({ statuses: statuses.join(","), checkedAndWrong, refused }).toEqual({ statuses: statuses.join(","), checkedAndWrong: 9, refused: 11 });
+    expect({ statuses: statuses.join(','), checkedAndWrong, refused }).toEqual({
+      statuses: statuses.join(','),
+      checkedAndWrong: 9,
+      refused: 11,
+    });
     expect((await User.findById(user._id).lean())?.lockedUntil).toBeInstanceOf(Date);
     expect((await signIn(agent, user.email!, DEFAULT_PASSWORD)).status).toBe(429);
   });
@@ -210,7 +245,8 @@ describe('repeated failures', () => {
   it('locks unknown accounts the same way, so lockout reveals nothing', async () => {
     const agent = request.agent(t.app);
     const statuses: number[] = [];
-    for (let i = 0; i < 11; i += 1) statuses.push((await signIn(agent, 'ghost@uji.pemkomedan.go.id', `Wrong#Guess${i}xx`)).status);
+    for (let i = 0; i < 11; i += 1)
+      statuses.push((await signIn(agent, 'ghost@uji.pemkomedan.go.id', `Wrong#Guess${i}xx`)).status);
     expect(statuses.slice(8)).toEqual([401, 429, 429]);
   });
 });
@@ -273,7 +309,11 @@ describe('roles', () => {
     const bkpsdm = await createOpd({ code: 'BKPSDM', name: 'BKPSDM' });
     const hr = await createUser({ roles: ['hr'], opd: bkpsdm });
     const { loadSessionPerson } = await import('../../src/auth/auth.service');
-    expect((await loadSessionPerson(String(hr._id)))?.actor).toMatchObject({ roles: ['hr'], opdId: String(bkpsdm._id), seesAllOpds: true });
+    expect((await loadSessionPerson(String(hr._id)))?.actor).toMatchObject({
+      roles: ['hr'],
+      opdId: String(bkpsdm._id),
+      seesAllOpds: true,
+    });
   });
 });
 

@@ -15,7 +15,12 @@ const describeEmbedded = process.env.MONGODB_URI ? describe.skip : describe;
 
 describeEmbedded('the embedded engine in a worker thread', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'binaasn-worker-'));
-  const config = loadConfig({ NODE_ENV: 'test', DB_NAME: 'worker_test', EMBEDDED_DATA_DIR: dataDir, EMBEDDED_THREAD: 'worker' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DB_NAME: 'worker_test',
+    EMBEDDED_DATA_DIR: dataDir,
+    EMBEDDED_THREAD: 'worker',
+  });
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it('is the default outside tests, and the tests default to the main thread', () => {
@@ -27,7 +32,9 @@ describeEmbedded('the embedded engine in a worker thread', () => {
   it('reports an engine that cannot start as the error of the start', async () => {
     const notADirectory = path.join(dataDir, 'a-file');
     fs.writeFileSync(notADirectory, 'x');
-    await expect(startEmbeddedMongoInWorker({ dataDir: notADirectory })).rejects.toThrow(/ENOTDIR|EEXIST|not a directory/);
+    await expect(startEmbeddedMongoInWorker({ dataDir: notADirectory })).rejects.toThrow(
+      /ENOTDIR|EEXIST|not a directory/,
+    );
   });
 
   it('serves the app and keeps journaled writes across a restart', async () => {

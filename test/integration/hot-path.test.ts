@@ -21,7 +21,11 @@ afterAll(async () => {
 describe('the signed-in home page', () => {
   it('reads the person once per request and still shows what is stored now', async () => {
     const opd = await createOpd({ code: 'BAPENDA', name: 'Badan Pendapatan Daerah' });
-    const person = await createUser({ opd, name: 'Rina Sari Nasution, S.E.', jabatan: 'Analis Pendapatan Daerah' });
+    const person = await createUser({
+      opd,
+      name: 'Rina Sari Nasution, S.E.',
+      jabatan: 'Analis Pendapatan Daerah',
+    });
     const agent = await signedInAgent(t.app, person.email!, DEFAULT_PASSWORD);
     await agent.get('/'); // warms the OPD name cache
 

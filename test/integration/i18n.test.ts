@@ -23,7 +23,10 @@ describe('the language switch', () => {
     const agent = request.agent(t.app);
     const before = await mongoose.connection.collection('sessions').countDocuments();
     const token = await csrfToken(agent, '/');
-    const res = await agent.post('/language').type('form').send({ _csrf: token, lang: 'en', returnTo: '/login' });
+    const res = await agent
+      .post('/language')
+      .type('form')
+      .send({ _csrf: token, lang: 'en', returnTo: '/login' });
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe('/login');
     const page = await agent.get('/login');
@@ -45,7 +48,10 @@ describe('the language switch', () => {
   it('ignores a redirect to another site and an unknown language', async () => {
     const agent = request.agent(t.app);
     const token = await csrfToken(agent, '/');
-    const res = await agent.post('/language').type('form').send({ _csrf: token, lang: 'fr', returnTo: '//evil.example/' });
+    const res = await agent
+      .post('/language')
+      .type('form')
+      .send({ _csrf: token, lang: 'fr', returnTo: '//evil.example/' });
     expect(res.headers.location).toBe('/');
     expect((await agent.get('/')).text).toContain('<html lang="id">');
   });

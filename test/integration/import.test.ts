@@ -19,7 +19,16 @@ const HOSTILE = '"><img src=x onerror=alert(1)><script>alert(2)</script>';
 const FORMULA = "=cmd|' /C calc'!A0";
 
 const ROWS = [
-  ['19900101 201503 1 001', 'Budi Siregar, S.Kom.', 'budi@uji.go.id', 'PNS', 'III/a', 'Pranata Komputer', 'Bidang TI', 'DISDUKCAPIL'],
+  [
+    '19900101 201503 1 001',
+    'Budi Siregar, S.Kom.',
+    'budi@uji.go.id',
+    'PNS',
+    'III/a',
+    'Pranata Komputer',
+    'Bidang TI',
+    'DISDUKCAPIL',
+  ],
   ['199105052016022003', `Rina ${HOSTILE}`, '', 'PPPK', 'IX', FORMULA, '@SUM(A1)', ''],
   ['199001012015031002', 'Orang Dinas Lain', '', 'PNS', 'III/a', 'Staf', '', 'DINKES'],
   ['199002302015031004', 'Tanggal Salah', '', 'PNS', 'III/a', 'Staf', '', 'DISDUKCAPIL'],
@@ -63,7 +72,11 @@ describe('importing people as HR of one OPD', () => {
   let previewPath: string;
 
   it('previews every row with its problems and saves nothing yet', async () => {
-    const { path, page, id } = await uploadAndPreview(hrAgent, csvOf(ROWS), '<img src=y onerror=alert(3)>.csv');
+    const { path, page, id } = await uploadAndPreview(
+      hrAgent,
+      csvOf(ROWS),
+      '<img src=y onerror=alert(3)>.csv',
+    );
     previewPath = path;
     const preview = await ImportPreview.findById(id).lean();
     expect(preview!.counts).toEqual({ create: 2, update: 0, unchanged: 0, reject: 3 });
@@ -83,7 +96,9 @@ describe('importing people as HR of one OPD', () => {
     expect(page.text).not.toContain('<img src=y');
     expect(page.text).toContain('&lt;img src=y onerror=alert(3)&gt;.csv');
     expect(page.text).toContain('=cmd|&#39; /C calc&#39;!A0');
-    expect(await User.countDocuments({ nip: trusted({ $in: ['199001012015031001', '199105052016022003'] }) })).toBe(0);
+    expect(
+      await User.countDocuments({ nip: trusted({ $in: ['199001012015031001', '199105052016022003'] }) }),
+    ).toBe(0);
   });
 
   it('confirming saves only the valid rows, in the OPD of the HR user, text kept as text', async () => {
@@ -91,12 +106,29 @@ describe('importing people as HR of one OPD', () => {
     expect(res.status).toBe(303);
     const page = await hrAgent.get(previewPath);
     expect(page.text).toContain('Impor selesai: 2 dibuat, 0 diperbarui, 0 tidak berubah, 3 ditolak.');
-    const saved = await User.find({ opd: opdA._id, roles: ['learner'] }).select('nip name jabatan unitKerja employeeType golongan opd passwordHash').sort({ nip: 1 }).lean();
-    expect(saved.map((u) => [u.nip, u.name, u.jabatan, u.unitKerja, u.employeeType, u.golongan, u.passwordHash])).toEqual([
-      ['199001012015031001', 'Budi Siregar, S.Kom.', 'Pranata Komputer', 'Bidang TI', 'pns', 'III/a', undefined],
+    const saved = await User.find({ opd: opdA._id, roles: ['learner'] })
+      .select('nip name jabatan unitKerja employeeType golongan opd passwordHash')
+      .sort({ nip: 1 })
+      .lean();
+    expect(
+      saved.map((u) => [u.nip, u.name, u.jabatan, u.unitKerja, u.employeeType, u.golongan, u.passwordHash]),
+    ).toEqual([
+      [
+        '199001012015031001',
+        'Budi Siregar, S.Kom.',
+        'Pranata Komputer',
+        'Bidang TI',
+        'pns',
+        'III/a',
+        undefined,
+      ],
       ['199105052016022003', `Rina ${HOSTILE}`, FORMULA, '@SUM(A1)', 'pppk', 'IX', undefined],
     ]);
-    expect(await User.countDocuments({ nip: trusted({ $in: ['199001012015031002', '199002302015031004', '199001012015031005'] }) })).toBe(0);
+    expect(
+      await User.countDocuments({
+        nip: trusted({ $in: ['199001012015031002', '199002302015031004', '199001012015031005'] }),
+      }),
+    ).toBe(0);
     const entry = await AuditEntry.findOne({ action: 'user.import' }).lean();
     expect(entry!.after).toEqual({ create: 2, update: 0, unchanged: 0, reject: 3 });
   });
@@ -128,34 +160,65 @@ describe('importing people as HR of one OPD', () => {
     const res = await hrAgent.get(`/admin/users/import/${id}`);
     expect(res.status).toBe(404);
     const token = await csrfToken(hrAgent, '/admin/users/import');
-    expect((await hrAgent.post(`/admin/users/import/${id}/confirm`).type('form').send({ _csrf: token })).status).toBe(404);
+    expect(
+      (await hrAgent.post(`/admin/users/import/${id}/confirm`).type('form').send({ _csrf: token })).status,
+    ).toBe(404);
   });
 });
 
 describe('importing people as an admin', () => {
   it('updates people by NIP from an XLSX file and creates the new ones', async () => {
     const bytes = await xlsxOf([
-      ['199001012015031001', 'Budi Siregar, S.Kom., M.Kom.', 'budi@uji.go.id', 'PNS', 'III/b', 'Pranata Komputer Ahli Muda', 'Bidang TI', 'DISDUKCAPIL'],
-      ['198807072012121001', 'Hendra Ginting, S.T.', 'hendra@uji.go.id', 'PNS', 'III/c', 'Penguji', 'Bidang Angkutan', 'dinkes'],
+      [
+        '199001012015031001',
+        'Budi Siregar, S.Kom., M.Kom.',
+        'budi@uji.go.id',
+        'PNS',
+        'III/b',
+        'Pranata Komputer Ahli Muda',
+        'Bidang TI',
+        'DISDUKCAPIL',
+      ],
+      [
+        '198807072012121001',
+        'Hendra Ginting, S.T.',
+        'hendra@uji.go.id',
+        'PNS',
+        'III/c',
+        'Penguji',
+        'Bidang Angkutan',
+        'dinkes',
+      ],
     ]);
     const { path, page } = await uploadAndPreview(adminAgent, bytes, 'pegawai.xlsx');
     expect(page.text).toContain('Baru: 1');
     expect(page.text).toContain('Diperbarui: 1');
     await confirm(adminAgent, path);
-    expect(await User.findOne({ nip: '199001012015031001' }).select('name golongan -_id').lean()).toEqual({ name: 'Budi Siregar, S.Kom., M.Kom.', golongan: 'III/b' });
+    expect(await User.findOne({ nip: '199001012015031001' }).select('name golongan -_id').lean()).toEqual({
+      name: 'Budi Siregar, S.Kom., M.Kom.',
+      golongan: 'III/b',
+    });
     expect(await User.countDocuments({ nip: '198807072012121001' })).toBe(1);
   });
 
   it('leaves nothing half-imported when a write fails part-way', async () => {
-    const { path, id } = await uploadAndPreview(adminAgent, csvOf([
-      ['197001012000011001', 'Pertama Baris', '', 'PNS', 'III/a', '', '', 'DINKES'],
-      ['197001012000011002', 'Kedua Baris', '', 'PNS', 'III/a', '', '', 'DINKES'],
-    ]));
+    const { path, id } = await uploadAndPreview(
+      adminAgent,
+      csvOf([
+        ['197001012000011001', 'Pertama Baris', '', 'PNS', 'III/a', '', '', 'DINKES'],
+        ['197001012000011002', 'Kedua Baris', '', 'PNS', 'III/a', '', '', 'DINKES'],
+      ]),
+    );
     // Arrange a failure on the second write: its stored record breaks the model's golongan rule.
-    await ImportPreview.collection.updateOne({ _id: (await ImportPreview.findById(id))!._id }, { $set: { 'rows.1.record.golongan': 'Z/z' } });
+    await ImportPreview.collection.updateOne(
+      { _id: (await ImportPreview.findById(id))!._id },
+      { $set: { 'rows.1.record.golongan': 'Z/z' } },
+    );
     const res = await confirm(adminAgent, path);
     expect(res.status).toBe(500);
-    expect(await User.countDocuments({ nip: trusted({ $in: ['197001012000011001', '197001012000011002'] }) })).toBe(0);
+    expect(
+      await User.countDocuments({ nip: trusted({ $in: ['197001012000011001', '197001012000011002'] }) }),
+    ).toBe(0);
   });
 });
 
@@ -180,7 +243,10 @@ describe('the upload', () => {
   });
 
   it('refuses an upload without a valid CSRF token (403)', async () => {
-    const res = await hrAgent.post('/admin/users/import').field('_csrf', 'forged').attach('file', csvOf(ROWS), 'p.csv');
+    const res = await hrAgent
+      .post('/admin/users/import')
+      .field('_csrf', 'forged')
+      .attach('file', csvOf(ROWS), 'p.csv');
     expect(res.status).toBe(403);
     expect(await ImportPreview.countDocuments({ fileName: 'p.csv' })).toBe(0);
   });
@@ -189,7 +255,9 @@ describe('the upload', () => {
     const res = await hrAgent.get('/admin/users/import/template.csv');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(res.text.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe('NIP,Nama,Email,Jenis,Golongan,Jabatan,Unit Kerja,Kode OPD');
+    expect(res.text.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe(
+      'NIP,Nama,Email,Jenis,Golongan,Jabatan,Unit Kerja,Kode OPD',
+    );
   });
 
   it('is for HR and admins only', async () => {

@@ -25,7 +25,11 @@ describe('institution names for pages', () => {
     queried.length = 0;
     const first = await institutionRef(opd._id);
     const second = await institutionRef(String(opd._id));
-    expect(first).toEqual({ _id: opd._id, code: 'DISDUKCAPIL', name: 'Dinas Kependudukan dan Pencatatan Sipil' });
+    expect(first).toEqual({
+      _id: opd._id,
+      code: 'DISDUKCAPIL',
+      name: 'Dinas Kependudukan dan Pencatatan Sipil',
+    });
     expect(second).toEqual(first);
     expect(queried).toEqual(['findOne']);
   });

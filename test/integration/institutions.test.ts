@@ -21,16 +21,35 @@ afterAll(async () => {
 
 async function post(agent: Agent, action: string, fields: Record<string, string>) {
   const token = await csrfToken(agent, '/admin/institutions/new');
-  return agent.post(action).type('form').send({ _csrf: token, ...fields });
+  return agent
+    .post(action)
+    .type('form')
+    .send({ _csrf: token, ...fields });
 }
 
 describe('managing institutions', () => {
   it('creates an OPD with an upper-case code and audits it', async () => {
-    const res = await post(curator, '/admin/institutions', { code: 'diskominfo', name: 'Dinas Komunikasi dan Informatika', kind: 'opd' });
+    const res = await post(curator, '/admin/institutions', {
+      code: 'diskominfo',
+      name: 'Dinas Komunikasi dan Informatika',
+      kind: 'opd',
+    });
     expect(res.status).toBe(302);
-    const saved = await Institution.findOne({ code: 'DISKOMINFO' }).select('code name kind active -_id').lean();
-    expect(saved).toEqual({ code: 'DISKOMINFO', name: 'Dinas Komunikasi dan Informatika', kind: 'opd', active: true });
-    expect(await AuditEntry.countDocuments({ action: 'institution.create', targetLabel: 'Dinas Komunikasi dan Informatika' })).toBe(1);
+    const saved = await Institution.findOne({ code: 'DISKOMINFO' })
+      .select('code name kind active -_id')
+      .lean();
+    expect(saved).toEqual({
+      code: 'DISKOMINFO',
+      name: 'Dinas Komunikasi dan Informatika',
+      kind: 'opd',
+      active: true,
+    });
+    expect(
+      await AuditEntry.countDocuments({
+        action: 'institution.create',
+        targetLabel: 'Dinas Komunikasi dan Informatika',
+      }),
+    ).toBe(1);
     const list = await curator.get('/admin/institutions?kind=opd');
     expect(list.text).toContain('Dinas Komunikasi dan Informatika');
   });
@@ -48,17 +67,29 @@ describe('managing institutions', () => {
     expect(res.status).toBe(422);
     expect(res.text).toContain('Kode hanya boleh berisi huruf, angka, - atau _ (2–40 karakter).');
     expect(res.text).toContain('Nama wajib diisi (minimal 3 huruf).');
-    const extra = await post(curator, '/admin/institutions', { code: 'USU', name: 'Universitas Sumatera Utara', kind: 'university', active: 'false' });
+    const extra = await post(curator, '/admin/institutions', {
+      code: 'USU',
+      name: 'Universitas Sumatera Utara',
+      kind: 'university',
+      active: 'false',
+    });
     expect(extra.status).toBe(422);
   });
 
   it('edits and deactivates an institution', async () => {
     const usu = await Institution.create({ code: 'USU', name: 'Universitas Sumatera', kind: 'university' });
-    const edit = await post(curator, `/admin/institutions/${usu._id}`, { code: 'USU', name: 'Universitas Sumatera Utara', kind: 'university' });
+    const edit = await post(curator, `/admin/institutions/${usu._id}`, {
+      code: 'USU',
+      name: 'Universitas Sumatera Utara',
+      kind: 'university',
+    });
     expect(edit.status).toBe(302);
     const off = await post(curator, `/admin/institutions/${usu._id}/active`, { active: 'false' });
     expect(off.status).toBe(302);
-    expect(await Institution.findById(usu._id).select('name active -_id').lean()).toEqual({ name: 'Universitas Sumatera Utara', active: false });
+    expect(await Institution.findById(usu._id).select('name active -_id').lean()).toEqual({
+      name: 'Universitas Sumatera Utara',
+      active: false,
+    });
     const entry = await AuditEntry.findOne({ action: 'institution.deactivate' }).lean();
     expect(entry).toMatchObject({ before: { active: true }, after: { active: false } });
   });

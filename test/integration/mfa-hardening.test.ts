@@ -23,13 +23,19 @@ afterAll(async () => t.close());
 
 /** Every stored document of a collection, as plain JSON (to compare before and after). */
 async function snapshot(collection: string): Promise<unknown> {
-  return JSON.parse(JSON.stringify(await t.db.connection.collection(collection).find({}).sort({ _id: 1 }).toArray()));
+  return JSON.parse(
+    JSON.stringify(await t.db.connection.collection(collection).find({}).sort({ _id: 1 }).toArray()),
+  );
 }
 
 /** An enrolled second factor stored as enrolment stores it (sealed secret, peppered recovery hashes). */
 async function withSecondFactor(user: { _id: unknown }, recoveryCodes: string[] = []): Promise<string> {
   const secret = generateTotpSecret();
-  const mfa = { enabled: true, secret: sealSecret(keys, String(user._id), 'enrolled', secret), recoveryCodeHashes: recoveryCodes.map((c) => hashRecoveryCode(keys, c)) };
+  const mfa = {
+    enabled: true,
+    secret: sealSecret(keys, String(user._id), 'enrolled', secret),
+    recoveryCodeHashes: recoveryCodes.map((c) => hashRecoveryCode(keys, c)),
+  };
   await User.updateOne({ _id: user._id }, { $set: { mfa } });
   return secret;
 }
@@ -43,7 +49,12 @@ function loggedApp() {
       done();
     },
   });
-  const app = createApp({ config: t.config, db: t.db, clock: t.clock, logger: createLogger('trace', destination) });
+  const app = createApp({
+    config: t.config,
+    db: t.db,
+    clock: t.clock,
+    logger: createLogger('trace', destination),
+  });
   return { app, log: () => lines.join('') };
 }
 
@@ -94,9 +105,18 @@ describe('secrets at rest', () => {
     const broken = await createUser({ roles: ['hr'], email: 'legacy.broken@uji.go.id' });
     const secret = generateTotpSecret();
     const otherSecret = generateTotpSecret();
-    await User.updateOne({ _id: hr._id }, { $set: { mfa: { enabled: true, secret, recoveryCodeHashes: [] } } });
-    await User.updateOne({ _id: other._id }, { $set: { mfa: { enabled: true, secret: otherSecret, recoveryCodeHashes: [] } } });
-    await User.updateOne({ _id: broken._id }, { $set: { mfa: { enabled: true, secret: 'not a secret', recoveryCodeHashes: [] } } });
+    await User.updateOne(
+      { _id: hr._id },
+      { $set: { mfa: { enabled: true, secret, recoveryCodeHashes: [] } } },
+    );
+    await User.updateOne(
+      { _id: other._id },
+      { $set: { mfa: { enabled: true, secret: otherSecret, recoveryCodeHashes: [] } } },
+    );
+    await User.updateOne(
+      { _id: broken._id },
+      { $set: { mfa: { enabled: true, secret: 'not a secret', recoveryCodeHashes: [] } } },
+    );
 
     t.clock.advance(30_000);
     const agent = await halfSignedAgent(t.app, 'legacy@uji.go.id', DEFAULT_PASSWORD);
@@ -106,7 +126,9 @@ describe('secrets at rest', () => {
     expect(openSecret(keys, String(hr._id), 'enrolled', stored)).toBe(secret);
 
     expect(await sealPlainSecrets(keys)).toEqual({ sealed: 1, unusable: 1 });
-    expect(openSecret(keys, String(other._id), 'enrolled', (await User.findById(other._id).lean())!.mfa!.secret!)).toBe(otherSecret);
+    expect(
+      openSecret(keys, String(other._id), 'enrolled', (await User.findById(other._id).lean())!.mfa!.secret!),
+    ).toBe(otherSecret);
     expect(await sealPlainSecrets(keys)).toEqual({ sealed: 0, unusable: 1 });
   });
 
@@ -116,7 +138,10 @@ describe('secrets at rest', () => {
     const source = await createUser({ roles: ['admin'], email: 'copied.from@uji.go.id' });
     const secret = await withSecondFactor(source);
     const sealedForSource = (await User.findById(source._id).lean())!.mfa!.secret!;
-    await User.updateOne({ _id: victim._id }, { $set: { mfa: { enabled: true, secret: sealedForSource, recoveryCodeHashes: [] } } });
+    await User.updateOne(
+      { _id: victim._id },
+      { $set: { mfa: { enabled: true, secret: sealedForSource, recoveryCodeHashes: [] } } },
+    );
     t.clock.advance(30_000);
     const agent = await halfSignedAgent(app, 'copied.to@uji.go.id', DEFAULT_PASSWORD);
     const refused = await postMfaCode(agent, totpCode(secret, t.clock()));
@@ -126,7 +151,10 @@ describe('secrets at rest', () => {
     expect((await User.findById(victim._id).lean())!.mfa!.secret).toBe(sealedForSource);
 
     const otherKey = mfaKeys(Buffer.alloc(32, 9));
-    await User.updateOne({ _id: victim._id }, { $set: { 'mfa.secret': sealSecret(otherKey, String(victim._id), 'enrolled', secret) } });
+    await User.updateOne(
+      { _id: victim._id },
+      { $set: { 'mfa.secret': sealSecret(otherKey, String(victim._id), 'enrolled', secret) } },
+    );
     expect((await postMfaCode(agent, totpCode(secret, t.clock()))).status).toBe(401);
   });
 
@@ -137,10 +165,15 @@ describe('secrets at rest', () => {
     const page = await agent.get('/account/mfa');
     const secret = /<code class="secret">([A-Z2-7]+)<\/code>/.exec(page.text)![1];
     const firstCode = totpCode(secret, t.clock());
-    const confirmed = await agent.post('/account/mfa/confirm').type('form').send({ _csrf: await csrfToken(agent, '/account/mfa'), code: firstCode });
+    const confirmed = await agent
+      .post('/account/mfa/confirm')
+      .type('form')
+      .send({ _csrf: await csrfToken(agent, '/account/mfa'), code: firstCode });
     expect(confirmed.status).toBe(200);
     expect(confirmed.headers['cache-control']).toBe('no-store');
-    const recoveryCodes = [...confirmed.text.matchAll(/<li><code>([0-9a-f-]{19})<\/code><\/li>/g)].map((m) => m[1]);
+    const recoveryCodes = [...confirmed.text.matchAll(/<li><code>([0-9a-f-]{19})<\/code><\/li>/g)].map(
+      (m) => m[1],
+    );
     expect(recoveryCodes).toHaveLength(10);
 
     const browser = await halfSignedAgent(app, 'logs@uji.go.id', DEFAULT_PASSWORD);
@@ -155,8 +188,18 @@ describe('secrets at rest', () => {
     expect(text).toContain('"security":"mfa.enabled"');
     expect(text).toContain('"security":"login.mfaFailed"');
     expect(text).toContain('"mfa":"recovery"');
-    const sealed = (await User.findById((await User.findOne({ email: 'logs@uji.go.id' }).lean())!._id).lean())!.mfa!.secret!;
-    for (const needle of [secret, sealed.slice(3, 40), firstCode, secondCode, '999999', ...recoveryCodes, ...recoveryCodes.map((c) => c.replace(/-/g, ''))]) {
+    const sealed = (await User.findById(
+      (await User.findOne({ email: 'logs@uji.go.id' }).lean())!._id,
+    ).lean())!.mfa!.secret!;
+    for (const needle of [
+      secret,
+      sealed.slice(3, 40),
+      firstCode,
+      secondCode,
+      '999999',
+      ...recoveryCodes,
+      ...recoveryCodes.map((c) => c.replace(/-/g, '')),
+    ]) {
       expect([needle, text.includes(needle)]).toEqual([needle, false]);
     }
     // and the sessions store neither the secret nor a recovery code once enrolment is done
@@ -182,7 +225,9 @@ describe('the code step under attack', () => {
     const saved = await User.findById(admin._id).lean();
     expect(saved?.mfa?.recoveryCodeHashes).toEqual([hashRecoveryCode(keys, '1111-2222-3333-4444')]); // not used up while locked
     expect(saved?.mfa?.lastUsedStep).toBeUndefined();
-    expect(await t.db.connection.collection('loginthrottles').findOne({ _id: `acct:mfa:${admin._id}` as never })).toMatchObject({ count: 8, lockedUntil: expect.any(Date) }); // 5 checked + 3 refused unchecked
+    expect(
+      await t.db.connection.collection('loginthrottles').findOne({ _id: `acct:mfa:${admin._id}` as never }),
+    ).toMatchObject({ count: 8, lockedUntil: expect.any(Date) }); // 5 checked + 3 refused unchecked
   });
 
   it('checks at most N codes per lock, even when the guesses arrive all at once', async () => {
@@ -192,7 +237,15 @@ describe('the code step under attack', () => {
     const agent = await halfSignedAgent(app, 'parallel@uji.go.id', DEFAULT_PASSWORD);
     const token = await csrfToken(agent, '/login/mfa');
     const guesses = Array.from({ length: 20 }, (_, i) => String(300000 + i));
-    const statuses = await Promise.all(guesses.map((code) => agent.post('/login/mfa').type('form').send({ _csrf: token, code }).then((r) => r.status)));
+    const statuses = await Promise.all(
+      guesses.map((code) =>
+        agent
+          .post('/login/mfa')
+          .type('form')
+          .send({ _csrf: token, code })
+          .then((r) => r.status),
+      ),
+    );
     expect(statuses.filter((s) => s === 401)).toHaveLength(4); // the 5th counted attempt locks; the rest are refused unchecked
     expect(statuses.filter((s) => s === 429)).toHaveLength(16);
     // Codes actually checked: each logs mfaFailed or mfaLockout; the others were refused unchecked.
@@ -206,10 +259,17 @@ describe('the code step under attack', () => {
     const agent = await signedInAgent(t.app, 'disable.guess@uji.go.id', DEFAULT_PASSWORD);
     const secret = await withSecondFactor(learner);
     const disable = async (password: string, code: string) =>
-      agent.post('/account/mfa/disable').type('form').send({ _csrf: await csrfToken(agent, '/account/mfa'), password, code });
+      agent
+        .post('/account/mfa/disable')
+        .type('form')
+        .send({ _csrf: await csrfToken(agent, '/account/mfa'), password, code });
     for (let i = 1; i <= 5; i++) {
       const refused = await disable(`Salah-${i}-Sandi!`, totpCode(secret, t.clock()));
-      expect([i, refused.status, refused.text.includes('Kata sandi atau kode verifikasi salah.')]).toEqual([i, 422, true]);
+      expect([i, refused.status, refused.text.includes('Kata sandi atau kode verifikasi salah.')]).toEqual([
+        i,
+        422,
+        true,
+      ]);
     }
     t.clock.advance(30_000);
     expect((await disable(DEFAULT_PASSWORD, totpCode(secret, t.clock()))).status).toBe(429);
@@ -217,7 +277,10 @@ describe('the code step under attack', () => {
     t.clock.advance(16 * 60_000);
     const allowed = await disable(DEFAULT_PASSWORD, totpCode(secret, t.clock()));
     expect(allowed.status).toBe(302);
-    expect((await User.findById(learner._id).lean())?.mfa).toEqual({ enabled: false, recoveryCodeHashes: [] });
+    expect((await User.findById(learner._id).lean())?.mfa).toEqual({
+      enabled: false,
+      recoveryCodeHashes: [],
+    });
   });
 
   it('counts code attempts against the per-IP budget of the password form', async () => {

@@ -18,7 +18,10 @@ let adminSecret: string;
 async function withSecondFactor(user: { _id: unknown }): Promise<string> {
   const secret = generateTotpSecret();
   const sealed = sealSecret(mfaKeys(t.config.mfaEncryptionKey), String(user._id), 'enrolled', secret); // as enrolment stores it
-  await User.updateOne({ _id: user._id }, { $set: { 'mfa.enabled': true, 'mfa.secret': sealed, 'mfa.recoveryCodeHashes': ['0'.repeat(64)] } });
+  await User.updateOne(
+    { _id: user._id },
+    { $set: { 'mfa.enabled': true, 'mfa.secret': sealed, 'mfa.recoveryCodeHashes': ['0'.repeat(64)] } },
+  );
   return secret;
 }
 
@@ -35,9 +38,21 @@ afterAll(async () => {
 describe('a half-signed session', () => {
   it('reaches no page of a signed-in person', async () => {
     const agent = await halfSignedAgent(t.app, 'admin@uji.go.id', DEFAULT_PASSWORD);
-    for (const path of ['/data-saya', '/data-saya/unduh', '/admin/users', '/admin/akses', `/admin/mfa/${admin._id}`, '/account/mfa', '/account/password']) {
+    for (const path of [
+      '/data-saya',
+      '/data-saya/unduh',
+      '/admin/users',
+      '/admin/akses',
+      `/admin/mfa/${admin._id}`,
+      '/account/mfa',
+      '/account/password',
+    ]) {
       const res = await agent.get(path);
-      expect([path, res.status, res.headers.location]).toEqual([path, 302, `/login?returnTo=${encodeURIComponent(path)}`]);
+      expect([path, res.status, res.headers.location]).toEqual([
+        path,
+        302,
+        `/login?returnTo=${encodeURIComponent(path)}`,
+      ]);
     }
     const home = await agent.get('/');
     expect(home.text).not.toContain('Admin Utama');
@@ -65,7 +80,10 @@ describe('a half-signed session', () => {
     await agent.post('/language').type('form').send({ _csrf: token, lang: 'en', returnTo: '/login/mfa' });
     const en = await agent.get('/login/mfa');
     expect(en.text).toContain('<html lang="en">');
-    const logout = await agent.post('/logout').type('form').send({ _csrf: await csrfToken(agent, '/login/mfa') });
+    const logout = await agent
+      .post('/logout')
+      .type('form')
+      .send({ _csrf: await csrfToken(agent, '/login/mfa') });
     expect(logout.status).toBe(302);
     const after = await agent.get('/login/mfa');
     expect(after.headers.location).toBe('/login');
@@ -73,7 +91,10 @@ describe('a half-signed session', () => {
 
   it('refuses a code without the CSRF token', async () => {
     const agent = await halfSignedAgent(t.app, 'admin@uji.go.id', DEFAULT_PASSWORD);
-    const res = await agent.post('/login/mfa').type('form').send({ code: totpCode(adminSecret, t.clock()) });
+    const res = await agent
+      .post('/login/mfa')
+      .type('form')
+      .send({ code: totpCode(adminSecret, t.clock()) });
     expect(res.status).toBe(403);
   });
 
@@ -139,7 +160,8 @@ describe('an admin resetting a second factor', () => {
     const malformed = await adminAgent.get('/admin/mfa/not-an-id');
     expect(unknown.status).toBe(404);
     expect(malformed.status).toBe(404);
-    const body = (text: string) => text.replace(/[0-9a-f-]{36}/g, 'REQUEST-ID').replace(/returnTo" value="[^"]*"/g, '');
+    const body = (text: string) =>
+      text.replace(/[0-9a-f-]{36}/g, 'REQUEST-ID').replace(/returnTo" value="[^"]*"/g, '');
     expect(body(unknown.text)).toBe(body(malformed.text));
   });
 
@@ -149,15 +171,28 @@ describe('an admin resetting a second factor', () => {
     expect((await curatorAgent.get('/data-saya')).status).toBe(200);
 
     const token = await csrfToken(adminAgent, `/admin/mfa/${curator._id}`);
-    const reset = await adminAgent.post(`/admin/mfa/${curator._id}/reset`).type('form').send({ _csrf: token });
+    const reset = await adminAgent
+      .post(`/admin/mfa/${curator._id}/reset`)
+      .type('form')
+      .send({ _csrf: token });
     expect(reset.status).toBe(302);
     expect(reset.headers.location).toBe(`/admin/mfa/${curator._id}`);
-    expect((await adminAgent.get(reset.headers.location)).text).toContain('Verifikasi dua langkah Kurator Lupa HP telah diatur ulang.');
+    expect((await adminAgent.get(reset.headers.location)).text).toContain(
+      'Verifikasi dua langkah Kurator Lupa HP telah diatur ulang.',
+    );
 
     const saved = await User.findById(curator._id).lean();
     expect(saved?.mfa).toEqual({ enabled: false, recoveryCodeHashes: [] });
     const entry = await AuditEntry.findOne({ action: 'user.mfa.reset' }).lean();
-    expect(entry).toMatchObject({ actor: admin._id, actorName: 'Admin Utama', targetType: 'user', targetId: String(curator._id), targetLabel: 'Kurator Lupa HP', before: { enabled: true, recoveryCodesLeft: 1 }, after: { enabled: false, recoveryCodesLeft: 0 } });
+    expect(entry).toMatchObject({
+      actor: admin._id,
+      actorName: 'Admin Utama',
+      targetType: 'user',
+      targetId: String(curator._id),
+      targetLabel: 'Kurator Lupa HP',
+      before: { enabled: true, recoveryCodesLeft: 1 },
+      after: { enabled: false, recoveryCodesLeft: 0 },
+    });
 
     // the curator's live session has ended; signing in again leads to enrolment (required for curators)
     const ended = await curatorAgent.get('/data-saya');

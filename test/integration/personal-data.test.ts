@@ -16,7 +16,12 @@ let hr: Awaited<ReturnType<typeof createUser>>;
 beforeAll(async () => {
   t = await createTestApp();
   opd = await createOpd({ code: 'DISKOMINFO', name: 'Dinas Komunikasi dan Informatika' });
-  learner = await createUser({ name: 'Rina Sari Siregar, S.Kom.', opd, nip: '199001012015032001', email: 'rina@uji.go.id' });
+  learner = await createUser({
+    name: 'Rina Sari Siregar, S.Kom.',
+    opd,
+    nip: '199001012015032001',
+    email: 'rina@uji.go.id',
+  });
   other = await createUser({ name: 'Budi Santoso Nasution', opd, email: 'budi@uji.go.id' });
   hr = await createUser({ name: 'Dewi Kepegawaian', roles: ['hr', 'learner'], opd, email: 'hr@uji.go.id' });
 });
@@ -35,7 +40,13 @@ describe('the Data saya page', () => {
   });
 
   it("shows the person's own profile, sections and access record in Indonesian", async () => {
-    await accessLog.record({ id: String(hr._id), name: hr.name }, String(learner._id), 'view', 'users.detail', { at: new Date('2026-03-04T05:06:00Z') });
+    await accessLog.record(
+      { id: String(hr._id), name: hr.name },
+      String(learner._id),
+      'view',
+      'users.detail',
+      { at: new Date('2026-03-04T05:06:00Z') },
+    );
     const agent = await signedInAgent(t.app, 'rina@uji.go.id', DEFAULT_PASSWORD);
     const res = await agent.get('/data-saya');
     expect(res.status).toBe(200);
@@ -68,7 +79,9 @@ describe('downloading Data saya', () => {
     const res = await agent.get('/data-saya/unduh');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="data-saya-\d{4}-\d{2}-\d{2}\.json"$/);
+    expect(res.headers['content-disposition']).toMatch(
+      /^attachment; filename="data-saya-\d{4}-\d{2}-\d{2}\.json"$/,
+    );
     expect(res.headers['cache-control']).toBe('no-store');
     const data = JSON.parse(res.text);
     expect(data.format).toBe('binaasn.personal-data.v1');
@@ -82,8 +95,17 @@ describe('downloading Data saya', () => {
       roles: ['learner'],
       secondFactorEnabled: false,
     });
-    expect(data.sections).toEqual({ enrolments: [], attempts: [], jp: [], certificates: [], evaluations: [], events: [] });
-    expect(data.accessLog).toEqual([{ at: '2026-03-04T05:06:00.000Z', by: 'Dewi Kepegawaian', kind: 'view', what: 'users.detail' }]);
+    expect(data.sections).toEqual({
+      enrolments: [],
+      attempts: [],
+      jp: [],
+      certificates: [],
+      evaluations: [],
+      events: [],
+    });
+    expect(data.accessLog).toEqual([
+      { at: '2026-03-04T05:06:00.000Z', by: 'Dewi Kepegawaian', kind: 'view', what: 'users.detail' },
+    ]);
     expect(res.text).not.toMatch(/passwordHash|recoveryCode|secret/);
   });
 
@@ -99,11 +121,19 @@ describe('a long access record', () => {
   it('lists the latest 50 on the page and every entry in the download', async () => {
     const many = await createUser({ opd, email: 'banyak@uji.go.id' });
     for (let i = 0; i < 55; i++) {
-      await accessLog.record({ id: String(hr._id), name: hr.name }, String(many._id), 'view', 'users.detail', { at: new Date(Date.UTC(2026, 0, 1, 0, i)) });
+      await accessLog.record(
+        { id: String(hr._id), name: hr.name },
+        String(many._id),
+        'view',
+        'users.detail',
+        { at: new Date(Date.UTC(2026, 0, 1, 0, i)) },
+      );
     }
     const agent = await signedInAgent(t.app, 'banyak@uji.go.id', DEFAULT_PASSWORD);
     const page = await agent.get('/data-saya');
-    expect(page.text).toContain('Menampilkan 50 akses terbaru dari 55; unduh data Anda untuk catatan lengkap.');
+    expect(page.text).toContain(
+      'Menampilkan 50 akses terbaru dari 55; unduh data Anda untuk catatan lengkap.',
+    );
     expect(page.text.match(/<td>Dewi Kepegawaian<\/td>/g)).toHaveLength(50);
     const download = JSON.parse((await agent.get('/data-saya/unduh')).text);
     expect(download.accessLog).toHaveLength(55);

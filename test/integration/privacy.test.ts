@@ -9,7 +9,13 @@ import { User } from '../../src/users/user.model';
 let t: TestApp;
 
 beforeAll(async () => {
-  t = await createTestApp({ env: { PRIVACY_OFFICER_NAME: 'Ir. Hasanuddin, PPDP BKPSDM', PRIVACY_OFFICER_EMAIL: 'ppdp@medan.example.go.id', RETENTION_ACCESS_LOG_DAYS: '365' } });
+  t = await createTestApp({
+    env: {
+      PRIVACY_OFFICER_NAME: 'Ir. Hasanuddin, PPDP BKPSDM',
+      PRIVACY_OFFICER_EMAIL: 'ppdp@medan.example.go.id',
+      RETENTION_ACCESS_LOG_DAYS: '365',
+    },
+  });
 });
 
 afterAll(async () => {
@@ -36,14 +42,18 @@ describe('the privacy page', () => {
       expect(res.text).toContain(text);
     }
     expect(res.text).not.toContain('/privasi/setuju');
-    expect(res.headers['set-cookie'] ?? []).not.toEqual(expect.arrayContaining([expect.stringMatching(/binaasn\.sid/)]));
+    expect(res.headers['set-cookie'] ?? []).not.toEqual(
+      expect.arrayContaining([expect.stringMatching(/binaasn\.sid/)]),
+    );
   });
 
   it('speaks English on request', async () => {
     const res = await request(t.app).get('/privasi').set('Cookie', 'binaasn.lang=en');
     expect(res.text).toContain('<h1>Personal data protection notice</h1>');
     expect(res.text).toContain('Temporary uploads: 24 hours.');
-    expect(res.text).toContain('partner universities only for their own courses and only as aggregate statistics');
+    expect(res.text).toContain(
+      'partner universities only for their own courses and only as aggregate statistics',
+    );
   });
 
   it('is linked from the footer of every page and from the login page', async () => {
@@ -69,13 +79,22 @@ describe('the confirmation at first sign-in', () => {
   it('sends every page to the notice until confirmed, and refuses changes', async () => {
     for (const path of ['/', '/data-saya', '/data-saya/unduh']) {
       const res = await agent.get(path);
-      expect([path, res.status, res.headers.location]).toEqual([path, 302, `/privasi?returnTo=${encodeURIComponent(path)}`]);
+      expect([path, res.status, res.headers.location]).toEqual([
+        path,
+        302,
+        `/privasi?returnTo=${encodeURIComponent(path)}`,
+      ]);
     }
     const notice = await agent.get('/privasi?returnTo=%2Fdata-saya');
-    expect(notice.text).toContain('Saya telah membaca pemberitahuan ini dan memahami bagaimana data pribadi saya diproses.');
+    expect(notice.text).toContain(
+      'Saya telah membaca pemberitahuan ini dan memahami bagaimana data pribadi saya diproses.',
+    );
     expect(notice.text).toContain('<input type="hidden" name="returnTo" value="/data-saya">');
     const token = await csrfToken(agent, '/privasi');
-    const language = await agent.post('/language').type('form').send({ _csrf: token, lang: 'id', returnTo: '/privasi' });
+    const language = await agent
+      .post('/language')
+      .type('form')
+      .send({ _csrf: token, lang: 'id', returnTo: '/privasi' });
     expect(language.status).toBe(302); // the language switch stays usable
   });
 
@@ -88,24 +107,36 @@ describe('the confirmation at first sign-in', () => {
   it('stores the confirmation time, returns to the page asked for, and is not asked again', async () => {
     t.clock.now = new Date('2026-09-01T01:02:03Z');
     const token = await csrfToken(agent, '/privasi');
-    const res = await agent.post('/privasi/setuju').type('form').send({ _csrf: token, returnTo: '/data-saya' });
+    const res = await agent
+      .post('/privasi/setuju')
+      .type('form')
+      .send({ _csrf: token, returnTo: '/data-saya' });
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe('/data-saya');
-    expect((await User.findById(person._id).lean())?.privacyAcknowledgedAt).toEqual(new Date('2026-09-01T01:02:03Z'));
+    expect((await User.findById(person._id).lean())?.privacyAcknowledgedAt).toEqual(
+      new Date('2026-09-01T01:02:03Z'),
+    );
     expect((await agent.get('/data-saya')).status).toBe(200);
     expect((await agent.get('/privasi')).text).not.toContain('/privasi/setuju');
 
     const again = request.agent(t.app);
-    expect((await signIn(again, 'baru@uji.go.id', DEFAULT_PASSWORD, '/data-saya')).headers.location).toBe('/data-saya');
+    expect((await signIn(again, 'baru@uji.go.id', DEFAULT_PASSWORD, '/data-saya')).headers.location).toBe(
+      '/data-saya',
+    );
     expect((await again.get('/')).status).toBe(200);
   });
 
   it('keeps the first date and only goes back to this site', async () => {
     t.clock.now = new Date('2026-09-01T01:10:00Z'); // within the idle timeout
     const token = await csrfToken(agent, '/privasi');
-    const res = await agent.post('/privasi/setuju').type('form').send({ _csrf: token, returnTo: '//evil.example/' });
+    const res = await agent
+      .post('/privasi/setuju')
+      .type('form')
+      .send({ _csrf: token, returnTo: '//evil.example/' });
     expect(res.headers.location).toBe('/');
-    expect((await User.findById(person._id).lean())?.privacyAcknowledgedAt).toEqual(new Date('2026-09-01T01:02:03Z'));
+    expect((await User.findById(person._id).lean())?.privacyAcknowledgedAt).toEqual(
+      new Date('2026-09-01T01:02:03Z'),
+    );
   });
 
   it('is refused to an anonymous visitor', async () => {

@@ -21,7 +21,9 @@ let uploadsDir: string;
 
 beforeAll(async () => {
   uploadsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'binaasn-uploads-'));
-  t = await createTestApp({ env: { UPLOADS_DIR: uploadsDir, RETENTION_ACCESS_LOG_DAYS: '365', RETENTION_AUDIT_LOG_DAYS: '1825' } });
+  t = await createTestApp({
+    env: { UPLOADS_DIR: uploadsDir, RETENTION_ACCESS_LOG_DAYS: '365', RETENTION_AUDIT_LOG_DAYS: '1825' },
+  });
 });
 
 afterAll(async () => {
@@ -37,7 +39,13 @@ async function stagingFile(name: string, age: number) {
 
 describe('the retention settings', () => {
   it('default to 24 h for staging files and import previews, two years of access log, five of audit log, hourly', () => {
-    expect(loadConfig({}).retention).toEqual({ stagingUploadsHours: 24, importPreviewHours: 24, accessLogDays: 730, auditLogDays: 1825, purgeIntervalMinutes: 60 });
+    expect(loadConfig({}).retention).toEqual({
+      stagingUploadsHours: 24,
+      importPreviewHours: 24,
+      accessLogDays: 730,
+      auditLogDays: 1825,
+      purgeIntervalMinutes: 60,
+    });
     expect(loadConfig({}).uploadsDir).toBe('uploads');
   });
 });
@@ -72,16 +80,30 @@ describe('purging', () => {
 
     const report = await purge({ config: t.config, db: t.db, now: NOW });
 
-    expect(report).toEqual({ stagingUploads: 1, importPreviews: 1, expiredSessions: 1, accessLog: 1, auditLog: 1 });
+    expect(report).toEqual({
+      stagingUploads: 1,
+      importPreviews: 1,
+      expiredSessions: 1,
+      accessLog: 1,
+      auditLog: 1,
+    });
     expect((await fs.readdir(uploadsDir)).sort()).toEqual(['.gitkeep', 'fresh-upload']);
     expect((await previews.find({}).toArray()).map((p) => p.fileName)).toEqual(['fresh.csv']);
     expect((await sessions.find({}).toArray()).map((s) => s._id)).toEqual(['live']);
     expect((await AccessLogEntry.find({}).lean()).map((e) => e.what)).toEqual(['kept']);
-    expect((await AuditEntry.find({ action: trusted({ $in: ['old', 'kept'] }) }).lean()).map((e) => e.action)).toEqual(['kept']);
+    expect(
+      (await AuditEntry.find({ action: trusted({ $in: ['old', 'kept'] }) }).lean()).map((e) => e.action),
+    ).toEqual(['kept']);
   });
 
   it('deletes nothing more when run again, and copes with a missing uploads folder', async () => {
-    expect(await purge({ config: t.config, db: t.db, now: NOW })).toEqual({ stagingUploads: 0, importPreviews: 0, expiredSessions: 0, accessLog: 0, auditLog: 0 });
+    expect(await purge({ config: t.config, db: t.db, now: NOW })).toEqual({
+      stagingUploads: 0,
+      importPreviews: 0,
+      expiredSessions: 0,
+      accessLog: 0,
+      auditLog: 0,
+    });
     const config = { ...t.config, uploadsDir: path.join(uploadsDir, 'does-not-exist') };
     expect((await purge({ config, db: t.db, now: NOW })).stagingUploads).toBe(0);
   });
@@ -113,12 +135,18 @@ describe('the purge schedule', () => {
     const stop = startPurgeSchedule({ config: t.config, db: t.db, logger, clock: () => NOW, firstRunMs: 0 });
     await ran;
     stop();
-    expect(logged).toEqual([{ purge: { stagingUploads: 1, importPreviews: 0, expiredSessions: 0, accessLog: 0, auditLog: 0 } }]);
+    expect(logged).toEqual([
+      { purge: { stagingUploads: 1, importPreviews: 0, expiredSessions: 0, accessLog: 0, auditLog: 0 } },
+    ]);
   });
 
   it('schedules nothing when the interval is 0', () => {
     const config = { ...t.config, retention: { ...t.config.retention, purgeIntervalMinutes: 0 } };
-    const stop = startPurgeSchedule({ config, db: t.db, logger: { info: jest.fn(), error: jest.fn() } as never });
+    const stop = startPurgeSchedule({
+      config,
+      db: t.db,
+      logger: { info: jest.fn(), error: jest.fn() } as never,
+    });
     expect(typeof stop).toBe('function');
     stop();
   });

@@ -44,7 +44,8 @@ describe('security headers', () => {
 
   it('give no session cookie to anonymous visitors', async () => {
     for (const path of ['/', '/login', '/privasi', '/no-such-page']) {
-      const cookies = ((await request(t.app).get(path)).headers['set-cookie'] as unknown as string[] | undefined) ?? [];
+      const cookies =
+        ((await request(t.app).get(path)).headers['set-cookie'] as unknown as string[] | undefined) ?? [];
       expect(cookies.filter((c) => c.startsWith('binaasn.sid'))).toEqual([]);
     }
   });
@@ -54,7 +55,9 @@ describe('security headers', () => {
     const agent = request.agent(t.app);
     const { signIn } = await import('../support/auth');
     const res = await signIn(agent, user.email!, DEFAULT_PASSWORD);
-    const cookie = (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('binaasn.sid='))!;
+    const cookie = (res.headers['set-cookie'] as unknown as string[]).find((c) =>
+      c.startsWith('binaasn.sid='),
+    )!;
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
     expect(cookie).not.toMatch(/Secure/); // Secure and __Host- in production only

@@ -25,7 +25,8 @@ describe('seeding the demo data', () => {
     expect(report.people).toEqual({ created: 207, existing: 0 });
     expect(await Institution.countDocuments({ kind: 'opd' })).toBe(17);
     expect(await Institution.countDocuments({ kind: 'university' })).toBe(5);
-    for (const role of ['admin', 'curator', 'hr', 'author'] as const) expect(await User.countDocuments({ roles: role })).toBeGreaterThan(0);
+    for (const role of ['admin', 'curator', 'hr', 'author'] as const)
+      expect(await User.countDocuments({ roles: role })).toBeGreaterThan(0);
     const people = await User.find({}).select('nip employeeType golongan opd roles').lean();
     for (const p of people.filter((x) => x.nip)) {
       expect(isValidNip(p.nip!)).toBe(true);

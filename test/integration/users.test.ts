@@ -46,9 +46,17 @@ function stable(html: string): string {
     .replace(/name="returnTo" value="[^"]*"/g, '');
 }
 
-async function post(agent: Agent, formPage: string, action: string, fields: Record<string, string | string[]>) {
+async function post(
+  agent: Agent,
+  formPage: string,
+  action: string,
+  fields: Record<string, string | string[]>,
+) {
   const token = await csrfToken(agent, formPage);
-  return agent.post(action).type('form').send({ _csrf: token, ...fields });
+  return agent
+    .post(action)
+    .type('form')
+    .send({ _csrf: token, ...fields });
 }
 
 describe('who reaches the people pages', () => {
@@ -57,7 +65,12 @@ describe('who reaches the people pages', () => {
     expect(anonymous.status).toBe(302);
     expect(anonymous.headers.location).toBe('/login?returnTo=%2Fadmin%2Fusers');
     const learner = await signedInAgent(t.app, personA.email!, DEFAULT_PASSWORD);
-    for (const path of ['/admin/users', `/admin/users/${personA._id}`, '/admin/users/new', '/admin/users/import']) {
+    for (const path of [
+      '/admin/users',
+      `/admin/users/${personA._id}`,
+      '/admin/users/new',
+      '/admin/users/import',
+    ]) {
       const res = await learner.get(path);
       expect(res.status).toBe(403);
       expect(res.text).toContain('Akses ditolak');
@@ -92,9 +105,18 @@ describe('an HR user of one OPD', () => {
 
   it('cannot edit, deactivate or reset the password of a person of another OPD', async () => {
     const before = await User.findById(personB._id).lean();
-    const edit = await post(hrAgent, '/admin/users/new', `/admin/users/${personB._id}`, { nip: before!.nip!, name: 'Renamed', employeeType: 'pns', golongan: 'III/a' });
-    const status = await post(hrAgent, '/admin/users/new', `/admin/users/${personB._id}/status`, { status: 'inactive' });
-    const reset = await post(hrAgent, '/admin/users/new', `/admin/users/${personB._id}/password`, { password: '' });
+    const edit = await post(hrAgent, '/admin/users/new', `/admin/users/${personB._id}`, {
+      nip: before!.nip!,
+      name: 'Renamed',
+      employeeType: 'pns',
+      golongan: 'III/a',
+    });
+    const status = await post(hrAgent, '/admin/users/new', `/admin/users/${personB._id}/status`, {
+      status: 'inactive',
+    });
+    const reset = await post(hrAgent, '/admin/users/new', `/admin/users/${personB._id}/password`, {
+      password: '',
+    });
     expect([edit.status, status.status, reset.status]).toEqual([404, 404, 404]);
     const after = await User.findById(personB._id).lean();
     expect(after).toEqual(before);
@@ -102,7 +124,14 @@ describe('an HR user of one OPD', () => {
 
   it('adds people to their own OPD whatever the form says', async () => {
     const res = await post(hrAgent, '/admin/users/new', '/admin/users', {
-      nip: '19910212 201803 2 004', name: 'Rina Sembiring, A.Md.', email: '', employeeType: 'pns', golongan: 'II/c', jabatan: 'Pengelola Data', unitKerja: '', opd: String(opdB._id),
+      nip: '19910212 201803 2 004',
+      name: 'Rina Sembiring, A.Md.',
+      email: '',
+      employeeType: 'pns',
+      golongan: 'II/c',
+      jabatan: 'Pengelola Data',
+      unitKerja: '',
+      opd: String(opdB._id),
     });
     expect(res.status).toBe(201);
     const saved = await User.findOne({ nip: '199102122018032004' }).lean();
@@ -112,7 +141,9 @@ describe('an HR user of one OPD', () => {
   });
 
   it('may not grant roles', async () => {
-    const res = await post(hrAgent, '/admin/users/new', `/admin/users/${personA._id}/roles`, { roles: ['learner', 'admin'] });
+    const res = await post(hrAgent, '/admin/users/new', `/admin/users/${personA._id}/roles`, {
+      roles: ['learner', 'admin'],
+    });
     expect(res.status).toBe(403);
     expect((await User.findById(personA._id).lean())!.roles).toEqual(['learner']);
   });
@@ -120,7 +151,16 @@ describe('an HR user of one OPD', () => {
 
 describe('the person form', () => {
   it('shows each problem next to its field, keeping what was typed (422)', async () => {
-    const res = await post(adminAgent, '/admin/users/new', '/admin/users', { nip: '19901301 201503 1 001', name: 'Ahmad Fauzi', email: 'ahmad@', employeeType: 'pppk', golongan: 'III/a', jabatan: 'Analis', unitKerja: '', opd: '' });
+    const res = await post(adminAgent, '/admin/users/new', '/admin/users', {
+      nip: '19901301 201503 1 001',
+      name: 'Ahmad Fauzi',
+      email: 'ahmad@',
+      employeeType: 'pppk',
+      golongan: 'III/a',
+      jabatan: 'Analis',
+      unitKerja: '',
+      opd: '',
+    });
     expect(res.status).toBe(422);
     expect(res.text).toContain('Delapan digit pertama NIP harus tanggal lahir yang benar (TTTTBBHH).');
     expect(res.text).toContain('Alamat email tidak valid.');
@@ -133,29 +173,70 @@ describe('the person form', () => {
   it('speaks English to a person who chose English', async () => {
     await createUser({ roles: ['admin'], email: 'admin.en@uji.go.id', language: 'en' });
     const agent = await signedInAgent(t.app, 'admin.en@uji.go.id', DEFAULT_PASSWORD);
-    const res = await post(agent, '/admin/users/new', '/admin/users', { nip: '199001012015033001', name: 'Ahmad Fauzi', email: '', employeeType: 'pns', golongan: 'III/a', jabatan: '', unitKerja: '', opd: '' });
+    const res = await post(agent, '/admin/users/new', '/admin/users', {
+      nip: '199001012015033001',
+      name: 'Ahmad Fauzi',
+      email: '',
+      employeeType: 'pns',
+      golongan: 'III/a',
+      jabatan: '',
+      unitKerja: '',
+      opd: '',
+    });
     expect(res.status).toBe(422);
     expect(res.text).toContain('Digit 15 of the NIP must be 1 (male) or 2 (female).');
   });
 
   it('answers a NIP or email that is already registered with 409 and a field message', async () => {
-    const res = await post(adminAgent, '/admin/users/new', '/admin/users', { nip: personA.nip!, name: 'Someone Else', email: '', employeeType: 'pns', golongan: 'III/a', jabatan: '', unitKerja: '', opd: '' });
+    const res = await post(adminAgent, '/admin/users/new', '/admin/users', {
+      nip: personA.nip!,
+      name: 'Someone Else',
+      email: '',
+      employeeType: 'pns',
+      golongan: 'III/a',
+      jabatan: '',
+      unitKerja: '',
+      opd: '',
+    });
     expect(res.status).toBe(409);
     expect(res.text).toContain('NIP ini sudah terdaftar.');
-    const email = await post(adminAgent, '/admin/users/new', '/admin/users', { nip: '199202022019031001', name: 'Someone Else', email: 'BUDI.B@uji.go.id', employeeType: 'pns', golongan: 'III/a', jabatan: '', unitKerja: '', opd: '' });
+    const email = await post(adminAgent, '/admin/users/new', '/admin/users', {
+      nip: '199202022019031001',
+      name: 'Someone Else',
+      email: 'BUDI.B@uji.go.id',
+      employeeType: 'pns',
+      golongan: 'III/a',
+      jabatan: '',
+      unitKerja: '',
+      opd: '',
+    });
     expect(email.status).toBe(409);
     expect(email.text).toContain('Email ini sudah dipakai akun lain.');
   });
 
   it('refuses fields the form does not have, such as roles', async () => {
-    const res = await post(adminAgent, '/admin/users/new', '/admin/users', { nip: '199303032019031001', name: 'Sneaky Admin', email: '', employeeType: 'pns', golongan: 'III/a', roles: 'admin' });
+    const res = await post(adminAgent, '/admin/users/new', '/admin/users', {
+      nip: '199303032019031001',
+      name: 'Sneaky Admin',
+      email: '',
+      employeeType: 'pns',
+      golongan: 'III/a',
+      roles: 'admin',
+    });
     expect(res.status).toBe(422);
     expect(await User.countDocuments({ nip: '199303032019031001' })).toBe(0);
   });
 
   it('edits a person and records the change in the audit log', async () => {
     const res = await post(adminAgent, `/admin/users/${personA._id}/edit`, `/admin/users/${personA._id}`, {
-      nip: personA.nip!, name: 'Siti Nurhaliza Lubis, S.E., M.M.', email: personA.email!, employeeType: 'pns', golongan: 'III/b', jabatan: 'Analis', unitKerja: 'Bidang Uji', opd: String(opdA._id),
+      nip: personA.nip!,
+      name: 'Siti Nurhaliza Lubis, S.E., M.M.',
+      email: personA.email!,
+      employeeType: 'pns',
+      golongan: 'III/b',
+      jabatan: 'Analis',
+      unitKerja: 'Bidang Uji',
+      opd: String(opdA._id),
     });
     expect(res.status).toBe(302);
     const saved = await User.findById(personA._id).lean();
@@ -169,16 +250,29 @@ describe('the person form', () => {
 
 describe('roles, deactivation and password reset', () => {
   it('records every role change with before and after', async () => {
-    const res = await post(adminAgent, `/admin/users/${personA._id}`, `/admin/users/${personA._id}/roles`, { roles: ['learner', 'author'] });
+    const res = await post(adminAgent, `/admin/users/${personA._id}`, `/admin/users/${personA._id}/roles`, {
+      roles: ['learner', 'author'],
+    });
     expect(res.status).toBe(302);
     expect((await User.findById(personA._id).lean())!.roles).toEqual(['author', 'learner']);
-    const entry = await AuditEntry.findOne({ action: 'user.roles.change', targetId: String(personA._id) }).lean();
-    expect(entry).toMatchObject({ actor: admin._id, before: { roles: ['learner'] }, after: { roles: ['author', 'learner'] } });
+    const entry = await AuditEntry.findOne({
+      action: 'user.roles.change',
+      targetId: String(personA._id),
+    }).lean();
+    expect(entry).toMatchObject({
+      actor: admin._id,
+      before: { roles: ['learner'] },
+      after: { roles: ['author', 'learner'] },
+    });
     const learner = await signedInAgent(t.app, personA.email!, DEFAULT_PASSWORD);
     expect((await learner.get('/admin/users')).status).toBe(403);
-    await post(adminAgent, `/admin/users/${personA._id}`, `/admin/users/${personA._id}/roles`, { roles: ['learner', 'author', 'hr'] });
+    await post(adminAgent, `/admin/users/${personA._id}`, `/admin/users/${personA._id}/roles`, {
+      roles: ['learner', 'author', 'hr'],
+    });
     expect((await learner.get('/admin/users')).status).toBe(200); // the live session sees the new role at once
-    await post(adminAgent, `/admin/users/${personA._id}`, `/admin/users/${personA._id}/roles`, { roles: ['learner', 'author'] });
+    await post(adminAgent, `/admin/users/${personA._id}`, `/admin/users/${personA._id}/roles`, {
+      roles: ['learner', 'author'],
+    });
     expect((await learner.get('/admin/users')).status).toBe(403); // and loses it at once
   });
 
@@ -187,7 +281,9 @@ describe('roles, deactivation and password reset', () => {
     const otherIds = (await User.find(others).select('_id').lean()).map((u) => u._id);
     await User.updateMany({ _id: trusted({ $in: otherIds }) }, { status: 'inactive' });
     try {
-      const res = await post(adminAgent, `/admin/users/${admin._id}`, `/admin/users/${admin._id}/roles`, { roles: ['learner'] });
+      const res = await post(adminAgent, `/admin/users/${admin._id}`, `/admin/users/${admin._id}/roles`, {
+        roles: ['learner'],
+      });
       expect(res.status).toBe(409);
       expect(res.text).toContain('Administrator aktif terakhir tidak dapat dicabut atau dinonaktifkan.');
       expect((await User.findById(admin._id).lean())!.roles).toEqual(['admin', 'learner']);
@@ -200,35 +296,55 @@ describe('roles, deactivation and password reset', () => {
     const victim = await createUser({ email: 'leaving@uji.go.id', opd: opdA });
     const victimAgent = await signedInAgent(t.app, 'leaving@uji.go.id', DEFAULT_PASSWORD);
     expect((await victimAgent.get('/')).status).toBe(200);
-    const res = await post(hrAgent, `/admin/users/${victim._id}`, `/admin/users/${victim._id}/status`, { status: 'inactive' });
+    const res = await post(hrAgent, `/admin/users/${victim._id}`, `/admin/users/${victim._id}/status`, {
+      status: 'inactive',
+    });
     expect(res.status).toBe(302);
     const saved = await User.findById(victim._id).lean();
     expect(saved).toMatchObject({ status: 'inactive', sessionEpoch: 1 });
     const after = await victimAgent.get('/');
     expect(after.text).not.toContain('Keluar (');
-    expect(await AuditEntry.countDocuments({ action: 'user.deactivate', targetId: String(victim._id) })).toBe(1);
+    expect(await AuditEntry.countDocuments({ action: 'user.deactivate', targetId: String(victim._id) })).toBe(
+      1,
+    );
   });
 
   it('an admin reset sets a temporary password shown once, forces a change and is audited', async () => {
     const person = await createUser({ email: 'forgetful@uji.go.id', opd: opdB });
-    const res = await post(adminAgent, `/admin/users/${person._id}`, `/admin/users/${person._id}/password`, { password: '' });
+    const res = await post(adminAgent, `/admin/users/${person._id}`, `/admin/users/${person._id}/password`, {
+      password: '',
+    });
     expect(res.status).toBe(200);
     const shown = /<code>([^<]+)<\/code>/.exec(res.text.split('temporary-password')[1] ?? '')?.[1];
     expect(shown).toMatch(/^.{16}$/);
     const saved = await User.findById(person._id).lean();
     expect(saved).toMatchObject({ mustChangePassword: true, sessionEpoch: 1 });
-    const entry = await AuditEntry.findOne({ action: 'user.password.reset', targetId: String(person._id) }).lean();
-    expect(entry).toMatchObject({ before: { mustChangePassword: false, sessionEpoch: 0 }, after: { mustChangePassword: true, sessionEpoch: 1 } });
+    const entry = await AuditEntry.findOne({
+      action: 'user.password.reset',
+      targetId: String(person._id),
+    }).lean();
+    expect(entry).toMatchObject({
+      before: { mustChangePassword: false, sessionEpoch: 0 },
+      after: { mustChangePassword: true, sessionEpoch: 1 },
+    });
     expect(JSON.stringify(entry)).not.toContain(shown!);
     const agent = request.agent(t.app);
     const token = await csrfToken(agent, '/login');
-    const signIn = await agent.post('/login').type('form').send({ _csrf: token, identifier: 'forgetful@uji.go.id', password: shown });
+    const signIn = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: token, identifier: 'forgetful@uji.go.id', password: shown });
     expect(signIn.status).toBe(302);
     expect(signIn.headers.location).toBe('/account/password');
   });
 
   it('a typed temporary password must meet the policy', async () => {
-    const res = await post(adminAgent, `/admin/users/${personB._id}`, `/admin/users/${personB._id}/password`, { password: 'short' });
+    const res = await post(
+      adminAgent,
+      `/admin/users/${personB._id}`,
+      `/admin/users/${personB._id}/password`,
+      { password: 'short' },
+    );
     expect(res.status).toBe(422);
     expect((await User.findById(personB._id).lean())!.mustChangePassword).toBe(false);
   });
@@ -240,19 +356,35 @@ describe('the CSV export', () => {
     const res = await hrAgent.get('/admin/users/export.csv');
     expect(res.status).toBe(200);
     expect(res.headers['content-disposition']).toBe('attachment; filename="pegawai.csv"');
-    const lines = res.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = res.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines[0]).toBe('NIP,Nama,Email,Jenis,Golongan,Jabatan,Unit Kerja,Kode OPD,Status,Peran');
-    expect(lines).toContain(`${sneaky.nip},'=cmd|' /C calc'!A0,${sneaky.email},PNS,III/a,Analis,Bidang Uji,DISDUKCAPIL,active,learner`);
+    expect(lines).toContain(
+      `${sneaky.nip},'=cmd|' /C calc'!A0,${sneaky.email},PNS,III/a,Analis,Bidang Uji,DISDUKCAPIL,active,learner`,
+    );
     expect(lines.length - 1).toBe(await User.countDocuments({ opd: opdA._id }));
     expect(res.text).not.toContain(personB.nip!);
-    const logged = await AccessLogEntry.countDocuments({ kind: 'export', what: 'users.export.csv', subject: sneaky._id });
+    const logged = await AccessLogEntry.countDocuments({
+      kind: 'export',
+      what: 'users.export.csv',
+      subject: sneaky._id,
+    });
     expect(logged).toBe(1);
     expect(await AccessLogEntry.countDocuments({ kind: 'export', subject: personB._id })).toBe(0);
   });
 
   it('records a view of a person by someone else in the access log', async () => {
     await adminAgent.get(`/admin/users/${personB._id}`);
-    expect(await AccessLogEntry.countDocuments({ kind: 'view', what: 'users.detail', subject: personB._id, actor: admin._id })).toBeGreaterThan(0);
+    expect(
+      await AccessLogEntry.countDocuments({
+        kind: 'view',
+        what: 'users.detail',
+        subject: personB._id,
+        actor: admin._id,
+      }),
+    ).toBeGreaterThan(0);
   });
 });
 
@@ -285,7 +417,11 @@ describe('the home dashboard', () => {
 
 describe('hostile names', () => {
   it('are shown escaped on the list, the detail page and the edit form', async () => {
-    for (const path of [`/admin/users?q=Budi`, `/admin/users/${personB._id}`, `/admin/users/${personB._id}/edit`]) {
+    for (const path of [
+      `/admin/users?q=Budi`,
+      `/admin/users/${personB._id}`,
+      `/admin/users/${personB._id}/edit`,
+    ]) {
       const res = await adminAgent.get(path);
       expect(res.status).toBe(200);
       expect(res.text).not.toContain('<script>alert(1)</script>');

@@ -19,7 +19,11 @@ interface Lockfile {
 export function installedPackages(lock: Lockfile): { name: string; version: string; where: string }[] {
   return Object.entries(lock.packages)
     .filter(([where, entry]) => where.includes('node_modules/') && entry.version && !entry.link)
-    .map(([where, entry]) => ({ name: where.slice(where.lastIndexOf('node_modules/') + 'node_modules/'.length), version: entry.version!, where }));
+    .map(([where, entry]) => ({
+      name: where.slice(where.lastIndexOf('node_modules/') + 'node_modules/'.length),
+      version: entry.version!,
+      where,
+    }));
 }
 
 /** The installed packages that fall in a known-bad range, one line each. */
@@ -52,7 +56,18 @@ describe('known-bad dependency versions', () => {
   const lock = readJson<Lockfile>('package-lock.json');
 
   it('lists the advisories SECURITY.md names, each with a range and a note', () => {
-    for (const name of ['mongoose', 'ejs', 'passport', 'express', 'multer', 'xlsx', 'sanitize-html', 'markdown-it', 'pdfkit']) expect(knownBad.packages[name]?.length).toBeGreaterThan(0);
+    for (const name of [
+      'mongoose',
+      'ejs',
+      'passport',
+      'express',
+      'multer',
+      'xlsx',
+      'sanitize-html',
+      'markdown-it',
+      'pdfkit',
+    ])
+      expect(knownBad.packages[name]?.length).toBeGreaterThan(0);
     for (const entries of Object.values(knownBad.packages)) {
       for (const e of entries) {
         expect(e.advisory.length).toBeGreaterThan(10);
@@ -77,7 +92,12 @@ describe('known-bad dependency versions', () => {
       },
     };
     const found = vulnerableInstalls(bad, knownBad);
-    expect(found.map((f) => f.split(' ')[0])).toEqual(['mongoose@8.9.4', 'xlsx@0.18.5', 'path-to-regexp@0.1.7', 'path-to-regexp@0.1.7']);
+    expect(found.map((f) => f.split(' ')[0])).toEqual([
+      'mongoose@8.9.4',
+      'xlsx@0.18.5',
+      'path-to-regexp@0.1.7',
+      'path-to-regexp@0.1.7',
+    ]);
   });
 
   it('never installs the xlsx package', () => {
@@ -87,7 +107,9 @@ describe('known-bad dependency versions', () => {
   it('runs lockfile-lint (npm registry, https, sha512 integrity) as part of npm test', () => {
     const { scripts } = readJson<{ scripts: Record<string, string> }>('package.json');
     expect(scripts.test).toContain('npm run lint:lockfile');
-    expect(scripts['lint:lockfile']).toMatch(/lockfile-lint --path package-lock\.json --type npm --allowed-hosts npm --validate-https --validate-integrity/);
+    expect(scripts['lint:lockfile']).toMatch(
+      /lockfile-lint --path package-lock\.json --type npm --allowed-hosts npm --validate-https --validate-integrity/,
+    );
   });
 });
 
@@ -115,7 +137,11 @@ describe('dynamic code execution', () => {
       fs
         .readFileSync(file, 'utf8')
         .split('\n')
-        .flatMap((line, i) => FORBIDDEN.filter(([re]) => re.test(line)).map(([, what]) => `${path.relative(ROOT, file)}:${i + 1} uses ${what}`)),
+        .flatMap((line, i) =>
+          FORBIDDEN.filter(([re]) => re.test(line)).map(
+            ([, what]) => `${path.relative(ROOT, file)}:${i + 1} uses ${what}`,
+          ),
+        ),
     );
   }
 
@@ -128,9 +154,17 @@ describe('dynamic code execution', () => {
   it('would be found if it were there', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'binaasn-scan-'));
     const file = path.join(dir, 'bad.ts');
-    fs.writeFileSync(file, "const r = eval('1+1');\nimport { exec } from 'node:child_process';\nconst f = new Function('return 1');\nimport vm from 'node:vm';\n");
+    fs.writeFileSync(
+      file,
+      "const r = eval('1+1');\nimport { exec } from 'node:child_process';\nconst f = new Function('return 1');\nimport vm from 'node:vm';\n",
+    );
     try {
-      expect(offences([file]).map((o) => o.split(' uses ')[1])).toEqual(['eval(', 'child_process', 'new Function', 'the vm module']);
+      expect(offences([file]).map((o) => o.split(' uses ')[1])).toEqual([
+        'eval(',
+        'child_process',
+        'new Function',
+        'the vm module',
+      ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -4,11 +4,25 @@
 import { listRoutes, routeKey, routeParams } from '../../src/web/route-inventory';
 import { snapshotDatabase } from '../support/crawl';
 import type { Agent } from '../support/auth';
-import { concretePath, createWorld, missingIdRules, SIGNED_IN_ROLES, tokenOf, type SignedInRole, type World } from './support/world';
+import {
+  concretePath,
+  createWorld,
+  missingIdRules,
+  SIGNED_IN_ROLES,
+  tokenOf,
+  type SignedInRole,
+  type World,
+} from './support/world';
 
 /** Bodies that pass validation, so that only the id decides the answer. */
 const VALID_BODIES: Record<string, Record<string, string>> = {
-  'POST /admin/users/:id': { name: 'Nama Baru', employeeType: 'pns', golongan: 'III/b', jabatan: 'Analis', unitKerja: 'Bidang Uji' },
+  'POST /admin/users/:id': {
+    name: 'Nama Baru',
+    employeeType: 'pns',
+    golongan: 'III/b',
+    jabatan: 'Analis',
+    unitKerja: 'Bidang Uji',
+  },
   'POST /admin/users/:id/status': { status: 'inactive' },
   'POST /admin/users/:id/roles': { roles: 'learner' },
   'POST /admin/users/:id/password': {},
@@ -39,11 +53,17 @@ afterAll(async () => w.close());
 
 async function ask(role: SignedInRole, method: string, path: string, key: string) {
   const { agent, token } = agents.get(role)!;
-  return method === 'GET' ? agent.get(path) : agent.post(path).type('form').send({ _csrf: token, ...(VALID_BODIES[key] ?? {}) });
+  return method === 'GET'
+    ? agent.get(path)
+    : agent
+        .post(path)
+        .type('form')
+        .send({ _csrf: token, ...(VALID_BODIES[key] ?? {}) });
 }
 
 describe('ids of objects out of reach', () => {
-  const idRoutes = () => listRoutes(w.t.app).filter((r) => r.kind === 'route' && routeParams(r.path).length > 0);
+  const idRoutes = () =>
+    listRoutes(w.t.app).filter((r) => r.kind === 'route' && routeParams(r.path).length > 0);
 
   it('answer exactly like ids that do not exist, on every route with an id', async () => {
     expect(missingIdRules(idRoutes())).toEqual([]);
@@ -58,15 +78,25 @@ describe('ids of objects out of reach', () => {
         const missing = await ask(role, route.method, concretePath(w, route, role, 'missing')!, key);
         const foreign = await ask(role, route.method, foreignPath, key);
         compared.push(`${key} as ${role}`);
-        if (foreign.status !== missing.status) problems.push(`${key} as ${role}: foreign ${foreign.status}, missing ${missing.status}`);
-        else if (comparable(foreign.text) !== comparable(missing.text)) problems.push(`${key} as ${role}: same status ${foreign.status} but different bodies`);
-        else if (![403, 404].includes(foreign.status)) problems.push(`${key} as ${role}: foreign id answered ${foreign.status}`);
+        if (foreign.status !== missing.status)
+          problems.push(`${key} as ${role}: foreign ${foreign.status}, missing ${missing.status}`);
+        else if (comparable(foreign.text) !== comparable(missing.text))
+          problems.push(`${key} as ${role}: same status ${foreign.status} but different bodies`);
+        else if (![403, 404].includes(foreign.status))
+          problems.push(`${key} as ${role}: foreign id answered ${foreign.status}`);
       }
     }
     expect(problems).toEqual([]);
     // The rules of world.ts give foreign objects to the OPD's HR (people of another OPD) and to
     // every people administrator (someone else's import preview).
-    expect(compared).toEqual(expect.arrayContaining(['GET /admin/users/:id as hrOpd', 'POST /admin/users/:id/status as hrOpd', 'GET /admin/users/import/:id as admin', 'POST /admin/users/import/:id/confirm as hrBkpsdm']));
+    expect(compared).toEqual(
+      expect.arrayContaining([
+        'GET /admin/users/:id as hrOpd',
+        'POST /admin/users/:id/status as hrOpd',
+        'GET /admin/users/import/:id as admin',
+        'POST /admin/users/import/:id/confirm as hrBkpsdm',
+      ]),
+    );
     expect(await snapshotDatabase(w.t.db, MAY_CHANGE)).toEqual(before);
   }, 60_000);
 
@@ -76,9 +106,18 @@ describe('ids of objects out of reach', () => {
       const key = routeKey(route);
       for (const role of SIGNED_IN_ROLES) {
         const missing = await ask(role, route.method, concretePath(w, route, role, 'missing')!, key);
-        const malformed = await ask(role, route.method, route.path.replace(/:[A-Za-z_$][\w$]*/g, 'zz%27%22%3E'), key);
-        if (![403, 404].includes(missing.status)) problems.push(`${key} as ${role}: missing id answered ${missing.status}`);
-        if (malformed.status !== missing.status || comparable(malformed.text) !== comparable(missing.text)) problems.push(`${key} as ${role}: a malformed id answered ${malformed.status}, a missing one ${missing.status}`);
+        const malformed = await ask(
+          role,
+          route.method,
+          route.path.replace(/:[A-Za-z_$][\w$]*/g, 'zz%27%22%3E'),
+          key,
+        );
+        if (![403, 404].includes(missing.status))
+          problems.push(`${key} as ${role}: missing id answered ${missing.status}`);
+        if (malformed.status !== missing.status || comparable(malformed.text) !== comparable(missing.text))
+          problems.push(
+            `${key} as ${role}: a malformed id answered ${malformed.status}, a missing one ${missing.status}`,
+          );
       }
     }
     expect(problems).toEqual([]);

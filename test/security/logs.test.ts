@@ -13,7 +13,8 @@ import { createWorld, type World } from './support/world';
 const lines: Record<string, unknown>[] = [];
 const sink = new Writable({
   write(chunk: Buffer, _encoding, done) {
-    for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+    for (const line of chunk.toString().split('\n').filter(Boolean))
+      lines.push(JSON.parse(line) as Record<string, unknown>);
     done();
   },
 });
@@ -25,7 +26,11 @@ let nips: string[] = [];
 beforeAll(async () => {
   w = await createWorld();
   app = createApp({ config: w.t.config, db: w.t.db, clock: w.t.clock, logger: createLogger('trace', sink) });
-  const people = await w.t.db.client.db(w.t.db.dbName).collection('users').find({ nip: { $exists: true } }).toArray();
+  const people = await w.t.db.client
+    .db(w.t.db.dbName)
+    .collection('users')
+    .find({ nip: { $exists: true } })
+    .toArray();
   nips = people.map((p) => String(p.nip));
 
   // A failed sign-in with a NIP as the identifier, then a successful one with a password.
@@ -34,10 +39,20 @@ beforeAll(async () => {
   const loginPage = await hr.get('/login');
   const anonToken = csrfTokenFrom(loginPage.text);
   secrets.push(anonToken);
-  await request.agent(app).post('/login').set('Cookie', loginPage.headers['set-cookie'] as unknown as string[]).type('form').send({ _csrf: anonToken, identifier: learnerNip, password: 'Salah#Sandi2026' });
-  const signedIn = await hr.post('/login').type('form').send({ _csrf: anonToken, identifier: w.identifiers.hrOpd, password: DEFAULT_PASSWORD });
+  await request
+    .agent(app)
+    .post('/login')
+    .set('Cookie', loginPage.headers['set-cookie'] as unknown as string[])
+    .type('form')
+    .send({ _csrf: anonToken, identifier: learnerNip, password: 'Salah#Sandi2026' });
+  const signedIn = await hr
+    .post('/login')
+    .type('form')
+    .send({ _csrf: anonToken, identifier: w.identifiers.hrOpd, password: DEFAULT_PASSWORD });
   expect(signedIn.status).toBe(302);
-  const sessionCookie = (signedIn.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('binaasn.sid='))!;
+  const sessionCookie = (signedIn.headers['set-cookie'] as unknown as string[]).find((c) =>
+    c.startsWith('binaasn.sid='),
+  )!;
   const signedValue = decodeURIComponent(sessionCookie.split(';')[0].split('=')[1]); // s:<session id>.<signature>
   secrets.push(signedValue, signedValue.slice(2).split('.')[0]);
 
@@ -48,13 +63,30 @@ beforeAll(async () => {
   expect((await hr.get(`/admin/users?q=${nips.find((n) => n !== learnerNip)}`)).status).toBe(200);
   expect((await hr.get(`/admin/users/${w.ids.personInA}`)).status).toBe(200);
   // A CSRF failure (a forged token) and an access refused to a learner.
-  expect((await hr.post('/language').type('form').send({ _csrf: 'forged-token', lang: 'en' })).status).toBe(403);
+  expect((await hr.post('/language').type('form').send({ _csrf: 'forged-token', lang: 'en' })).status).toBe(
+    403,
+  );
   const learner = request.agent(app);
   const learnerLogin = await learner.get('/login');
-  await learner.post('/login').type('form').send({ _csrf: csrfTokenFrom(learnerLogin.text), identifier: w.identifiers.learner, password: DEFAULT_PASSWORD });
+  await learner
+    .post('/login')
+    .type('form')
+    .send({
+      _csrf: csrfTokenFrom(learnerLogin.text),
+      identifier: w.identifiers.learner,
+      password: DEFAULT_PASSWORD,
+    });
   expect((await learner.get('/admin/users')).status).toBe(403);
   // A password change, with the passwords in the body.
-  const changed = await hr.post('/account/password').type('form').send({ _csrf: token, currentPassword: DEFAULT_PASSWORD, newPassword: 'Baru#Sandi2026x', confirmPassword: 'Baru#Sandi2026x' });
+  const changed = await hr
+    .post('/account/password')
+    .type('form')
+    .send({
+      _csrf: token,
+      currentPassword: DEFAULT_PASSWORD,
+      newPassword: 'Baru#Sandi2026x',
+      confirmPassword: 'Baru#Sandi2026x',
+    });
   expect([302, 303]).toContain(changed.status);
 }, 60_000);
 afterAll(async () => w.close());
@@ -64,17 +96,23 @@ const text = () => JSON.stringify(lines);
 describe('the logs', () => {
   it('were written (the capture works)', () => {
     expect(lines.length).toBeGreaterThan(10);
-    expect(lines.some((l) => (l.req as { url?: string } | undefined)?.url?.startsWith('/admin/users'))).toBe(true);
+    expect(lines.some((l) => (l.req as { url?: string } | undefined)?.url?.startsWith('/admin/users'))).toBe(
+      true,
+    );
   });
 
   it('hold no password, session cookie or CSRF token', () => {
-    for (const secret of [DEFAULT_PASSWORD, 'Salah#Sandi2026', 'Baru#Sandi2026x', ...secrets]) expect({ secret, found: text().includes(secret) }).toEqual({ secret, found: false });
+    for (const secret of [DEFAULT_PASSWORD, 'Salah#Sandi2026', 'Baru#Sandi2026x', ...secrets])
+      expect({ secret, found: text().includes(secret) }).toEqual({ secret, found: false });
   });
 
   it('hold no full NIP, in any spelling', () => {
     expect(nips.length).toBeGreaterThan(5);
     for (const nip of nips) {
-      expect({ nip, found: text().includes(nip) || text().includes(formatNip(nip)) }).toEqual({ nip, found: false });
+      expect({ nip, found: text().includes(nip) || text().includes(formatNip(nip)) }).toEqual({
+        nip,
+        found: false,
+      });
     }
     expect(text()).not.toMatch(/(?<![\da-f])\d{18}(?![\da-f])/);
   });
@@ -82,9 +120,21 @@ describe('the logs', () => {
   it('record each security event with request id, user id, IP and route', () => {
     const events = lines.filter((l) => typeof l.security === 'string');
     const byName = (name: string) => events.filter((l) => l.security === name);
-    for (const name of ['login.failed', 'login.succeeded', 'csrf.rejected', 'access.denied', 'password.changed']) expect({ name, count: byName(name).length > 0 }).toEqual({ name, count: true });
+    for (const name of [
+      'login.failed',
+      'login.succeeded',
+      'csrf.rejected',
+      'access.denied',
+      'password.changed',
+    ])
+      expect({ name, count: byName(name).length > 0 }).toEqual({ name, count: true });
     for (const event of events) {
-      expect({ event: event.security, requestId: typeof event.requestId === 'string' && (event.requestId as string).length >= 8, ip: typeof event.ip === 'string' && event.ip !== '', route: typeof event.route === 'string' && (event.route as string).startsWith('/') }).toEqual({
+      expect({
+        event: event.security,
+        requestId: typeof event.requestId === 'string' && (event.requestId as string).length >= 8,
+        ip: typeof event.ip === 'string' && event.ip !== '',
+        route: typeof event.route === 'string' && (event.route as string).startsWith('/'),
+      }).toEqual({
         event: event.security,
         requestId: true,
         ip: true,
@@ -92,8 +142,15 @@ describe('the logs', () => {
       });
     }
     for (const name of ['login.succeeded', 'csrf.rejected', 'access.denied', 'password.changed']) {
-      for (const event of byName(name)) expect({ name, userId: event.userId }).toEqual({ name, userId: expect.stringMatching(/^[0-9a-f]{24}$/) });
+      for (const event of byName(name))
+        expect({ name, userId: event.userId }).toEqual({
+          name,
+          userId: expect.stringMatching(/^[0-9a-f]{24}$/),
+        });
     }
-    expect(byName('access.denied')[0]).toMatchObject({ route: '/admin/users', userId: w.ids.accounts.learner });
+    expect(byName('access.denied')[0]).toMatchObject({
+      route: '/admin/users',
+      userId: w.ids.accounts.learner,
+    });
   });
 });

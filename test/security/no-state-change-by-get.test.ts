@@ -4,7 +4,14 @@
 import { listRoutes, routeKey } from '../../src/web/route-inventory';
 import { crawl, formsWithoutCsrf, snapshotDatabase } from '../support/crawl';
 import type { Agent } from '../support/auth';
-import { concretePath, createWorld, MATRIX_ROLES, missingIdRules, type MatrixRole, type World } from './support/world';
+import {
+  concretePath,
+  createWorld,
+  MATRIX_ROLES,
+  missingIdRules,
+  type MatrixRole,
+  type World,
+} from './support/world';
 
 /** What a GET may change: sessions (idle timeout), the access log and the audit log. */
 const MAY_CHANGE = /^(sessions|accessLog|auditentries)$/;
@@ -27,7 +34,11 @@ describe('GET requests', () => {
     let pagesSeen = 0;
     const missingTokens = new Set<string>();
     for (const role of MATRIX_ROLES) {
-      const start = gets.flatMap((r) => (['own', 'foreign', 'missing'] as const).map((which) => concretePath(w, r, role, which))).filter((p): p is string => !!p);
+      const start = gets
+        .flatMap((r) =>
+          (['own', 'foreign', 'missing'] as const).map((which) => concretePath(w, r, role, which)),
+        )
+        .filter((p): p is string => !!p);
       const result = await crawl(agents.get(role)!, start, { maxPages: 150 });
       for (const [path, status] of result.visited) {
         requested.add(path);
@@ -35,11 +46,14 @@ describe('GET requests', () => {
       }
       pagesSeen += result.pages.size;
       // Every state-changing form on the way carries its CSRF token.
-      for (const [path, html] of result.pages) for (const form of formsWithoutCsrf(html, path)) missingTokens.add(`${role} ${path}: ${form}`);
+      for (const [path, html] of result.pages)
+        for (const form of formsWithoutCsrf(html, path)) missingTokens.add(`${role} ${path}: ${form}`);
     }
     expect(await snapshotDatabase(w.t.db, MAY_CHANGE)).toEqual(before);
     // Every GET route of the inventory was among the requests, and links led beyond them.
-    const unrequested = gets.filter((r) => !MATRIX_ROLES.some((role) => requested.has(concretePath(w, r, role) ?? r.path))).map(routeKey);
+    const unrequested = gets
+      .filter((r) => !MATRIX_ROLES.some((role) => requested.has(concretePath(w, r, role) ?? r.path)))
+      .map(routeKey);
     expect(unrequested).toEqual([]);
     expect(requested.size).toBeGreaterThan(gets.length);
     expect(pagesSeen).toBeGreaterThan(20);
@@ -48,7 +62,10 @@ describe('GET requests', () => {
 
   it('notices a change when a GET does write (the snapshot is sensitive)', async () => {
     const before = await snapshotDatabase(w.t.db, MAY_CHANGE);
-    await w.t.db.client.db(w.t.db.dbName).collection('users').updateOne({ name: 'Siti Rahmah Lubis, S.E.' }, { $set: { jabatan: 'Diubah oleh GET' } });
+    await w.t.db.client
+      .db(w.t.db.dbName)
+      .collection('users')
+      .updateOne({ name: 'Siti Rahmah Lubis, S.E.' }, { $set: { jabatan: 'Diubah oleh GET' } });
     const after = await snapshotDatabase(w.t.db, MAY_CHANGE);
     expect(after.users.hash).not.toBe(before.users.hash);
     expect(after.users.count).toBe(before.users.count);

@@ -17,7 +17,18 @@ const sessions = () => w.t.db.client.db(w.t.db.dbName).collection('sessions').co
 describe('the route inventory', () => {
   it('lists every route with its method and full path, mount prefixes included', () => {
     const keys = listRoutes(w.t.app).map(routeKey);
-    expect(keys).toEqual(expect.arrayContaining(['GET /*static', 'GET /healthz', 'GET /', 'GET /login', 'POST /login', 'GET /admin/users/:id', 'POST /admin/users/:id/roles', 'GET /admin/users/import/:id']));
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'GET /*static',
+        'GET /healthz',
+        'GET /',
+        'GET /login',
+        'POST /login',
+        'GET /admin/users/:id',
+        'POST /admin/users/:id/roles',
+        'GET /admin/users/import/:id',
+      ]),
+    );
     expect(new Set(keys).size).toBe(keys.length);
   });
 
@@ -31,14 +42,21 @@ describe('the route inventory', () => {
       if (isPublicRoute(key)) continue;
       const path = concretePath(w, route, 'anonymous');
       if (!path) {
-        problems.push(`${key}: has an id parameter but no id rule; describe its ids in test/security/support/world.ts (ID_RULES)`);
+        problems.push(
+          `${key}: has an id parameter but no id rule; describe its ids in test/security/support/world.ts (ID_RULES)`,
+        );
         continue;
       }
       const isRead = route.method === 'GET' || route.method === 'HEAD';
-      const method = route.method === 'ALL' ? 'post' : (route.method.toLowerCase() as 'post' | 'put' | 'patch' | 'delete');
-      const res = isRead ? await anonymous.get(path) : await anonymous[method](path).type('form').send({ _csrf: token });
+      const method =
+        route.method === 'ALL' ? 'post' : (route.method.toLowerCase() as 'post' | 'put' | 'patch' | 'delete');
+      const res = isRead
+        ? await anonymous.get(path)
+        : await anonymous[method](path).type('form').send({ _csrf: token });
       const location = String(res.headers.location ?? '');
-      const isGuarded = isRead ? res.status === 302 && location.startsWith(`/login?returnTo=${encodeURIComponent(path)}`) : res.status === 401;
+      const isGuarded = isRead
+        ? res.status === 302 && location.startsWith(`/login?returnTo=${encodeURIComponent(path)}`)
+        : res.status === 401;
       if (!isGuarded) {
         problems.push(
           `${key}: a visitor without a session got ${outcomeOf(res)}. If visitors must reach it, add it to PUBLIC_ROUTES in src/web/public-routes.ts with the reason; ` +
@@ -56,8 +74,16 @@ describe('the route inventory', () => {
       const visitor = await w.agent('anonymous');
       const path = route.kind === 'static' ? '/css/app.css' : concretePath(w, route, 'anonymous');
       if (!path) continue;
-      if (route.method === 'GET') expect({ key: routeKey(route), status: (await visitor.get(path)).status < 500 }).toEqual({ key: routeKey(route), status: true });
-      else await visitor.post(path).type('form').send({ _csrf: await tokenOf(visitor) });
+      if (route.method === 'GET')
+        expect({ key: routeKey(route), status: (await visitor.get(path)).status < 500 }).toEqual({
+          key: routeKey(route),
+          status: true,
+        });
+      else
+        await visitor
+          .post(path)
+          .type('form')
+          .send({ _csrf: await tokenOf(visitor) });
     }
     expect(await sessions()).toBe(before);
   });
@@ -72,7 +98,10 @@ describe('listing routes of an Express 5 app', () => {
   it('joins mount prefixes of nested routers and lists every method of a route', () => {
     const app = express();
     const inner = express.Router();
-    inner.route('/:id').get((_req, res) => res.end()).post((_req, res) => res.end());
+    inner
+      .route('/:id')
+      .get((_req, res) => res.end())
+      .post((_req, res) => res.end());
     const outer = express.Router();
     outer.use('/items', inner);
     outer.get('/', (_req, res) => res.end());
@@ -80,7 +109,15 @@ describe('listing routes of an Express 5 app', () => {
     app.use('/shop', outer);
     app.get(['/a', '/b'], (_req, res) => res.end());
     app.delete('/c/{:maybe}', (_req, res) => res.end());
-    expect(listRoutes(app).map(routeKey)).toEqual(['GET /*static', 'GET /shop/items/:id', 'POST /shop/items/:id', 'GET /shop', 'GET /a', 'GET /b', 'DELETE /c/{:maybe}']);
+    expect(listRoutes(app).map(routeKey)).toEqual([
+      'GET /*static',
+      'GET /shop/items/:id',
+      'POST /shop/items/:id',
+      'GET /shop',
+      'GET /a',
+      'GET /b',
+      'DELETE /c/{:maybe}',
+    ]);
     expect(routeParams('/shop/items/:id/:line')).toEqual(['id', 'line']);
   });
 });

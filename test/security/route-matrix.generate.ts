@@ -8,7 +8,9 @@ async function main(): Promise<void> {
   try {
     const matrix = await computeMatrix(world);
     writeMatrixFile(matrix);
-    console.log(`wrote ${Object.keys(matrix).length} routes to ${MATRIX_FILE}; review the diff before committing`);
+    console.log(
+      `wrote ${Object.keys(matrix).length} routes to ${MATRIX_FILE}; review the diff before committing`,
+    );
   } finally {
     await world.close();
   }

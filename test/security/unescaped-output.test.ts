@@ -7,7 +7,15 @@ import path from 'node:path';
 const VIEWS = path.join(__dirname, '..', '..', 'views');
 
 function viewFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? viewFiles(path.join(dir, e.name)) : e.name.endsWith('.ejs') ? [path.join(dir, e.name)] : []));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory()
+        ? viewFiles(path.join(dir, e.name))
+        : e.name.endsWith('.ejs')
+          ? [path.join(dir, e.name)]
+          : [],
+    );
 }
 
 /** Allowed unescaped outputs: include(...), the layout's body, and `cond ? 'fixed text' : ''`. */
@@ -21,18 +29,28 @@ const ALLOWED = [
 
 /** Every `<%- … %>` of a template that is not one of the allowed forms. */
 export function unescapedOutputs(source: string): string[] {
-  return [...source.matchAll(/<%-([\s\S]*?)-?%>/g)].map((m) => m[1].trim()).filter((expr) => !ALLOWED.some((re) => re.test(expr)));
+  return [...source.matchAll(/<%-([\s\S]*?)-?%>/g)]
+    .map((m) => m[1].trim())
+    .filter((expr) => !ALLOWED.some((re) => re.test(expr)));
 }
 
 describe('unescaped output in views', () => {
   it('prints no data with <%-', () => {
     const files = viewFiles(VIEWS);
     expect(files.length).toBeGreaterThan(10);
-    const found = files.flatMap((file) => unescapedOutputs(fs.readFileSync(file, 'utf8')).map((expr) => `${path.relative(VIEWS, file)}: <%- ${expr} %>`));
+    const found = files.flatMap((file) =>
+      unescapedOutputs(fs.readFileSync(file, 'utf8')).map(
+        (expr) => `${path.relative(VIEWS, file)}: <%- ${expr} %>`,
+      ),
+    );
     expect(found).toEqual([]);
   });
 
   it('notices data printed unescaped (the check can fail)', () => {
-    expect(unescapedOutputs("<h1><%- person.name %></h1><%- include('x') %><p <%- a ? 'hidden' : '' %>><%- a ? b : '' %>")).toEqual(['person.name', "a ? b : ''"]);
+    expect(
+      unescapedOutputs(
+        "<h1><%- person.name %></h1><%- include('x') %><p <%- a ? 'hidden' : '' %>><%- a ? b : '' %>",
+      ),
+    ).toEqual(['person.name', "a ? b : ''"]);
   });
 });

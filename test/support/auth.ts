@@ -44,16 +44,25 @@ export async function signedInAgent(app: Express, identifier: string, password: 
 }
 
 /** Posts a form from a signed-in (or anonymous) agent with a fresh CSRF token taken from `formPage`. */
-export async function postForm(agent: Agent, formPage: string, action: string, fields: Record<string, string>) {
+export async function postForm(
+  agent: Agent,
+  formPage: string,
+  action: string,
+  fields: Record<string, string>,
+) {
   const token = await csrfToken(agent, formPage);
-  return agent.post(action).type('form').send({ _csrf: token, ...fields });
+  return agent
+    .post(action)
+    .type('form')
+    .send({ _csrf: token, ...fields });
 }
 
 /** An agent whose password was accepted but whose second-factor code is still pending. */
 export async function halfSignedAgent(app: Express, identifier: string, password: string): Promise<Agent> {
   const agent = request.agent(app);
   const login = await signIn(agent, identifier, password);
-  if (login.headers.location !== '/login/mfa') throw new Error(`expected the code step, got ${login.status} → ${login.headers.location}`);
+  if (login.headers.location !== '/login/mfa')
+    throw new Error(`expected the code step, got ${login.status} → ${login.headers.location}`);
   return agent;
 }
 

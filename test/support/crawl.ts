@@ -26,17 +26,35 @@ function elements(html: string): Element[] {
 
 /** Same-origin URLs that the page's GET forms (search, filters) request when submitted as they are. */
 export function getFormTargets(html: string, from = '/'): string[] {
-  const forms = elements(html).filter((e) => e.name === 'form' && (e.attribs.method ?? 'get').toLowerCase() === 'get');
+  const forms = elements(html).filter(
+    (e) => e.name === 'form' && (e.attribs.method ?? 'get').toLowerCase() === 'get',
+  );
   return forms
     .map((form) => {
       const action = sameOriginPath(form.attribs.action ?? from, from);
       if (!action) return undefined;
-      const fields = DomUtils.findAll((e) => ['input', 'select', 'textarea'].includes(e.name) && !!e.attribs.name && e.attribs.type !== 'submit', form.children);
+      const fields = DomUtils.findAll(
+        (e) =>
+          ['input', 'select', 'textarea'].includes(e.name) && !!e.attribs.name && e.attribs.type !== 'submit',
+        form.children,
+      );
       const params = new URLSearchParams();
       for (const field of fields) {
-        const selected = field.name === 'select' ? DomUtils.findAll((o) => o.name === 'option' && 'selected' in o.attribs, field.children)[0] : undefined;
-        const value = field.name === 'select' ? (selected?.attribs.value ?? '') : field.name === 'textarea' ? DomUtils.textContent(field) : (field.attribs.value ?? '');
-        if ((field.attribs.type === 'checkbox' || field.attribs.type === 'radio') && !('checked' in field.attribs)) continue;
+        const selected =
+          field.name === 'select'
+            ? DomUtils.findAll((o) => o.name === 'option' && 'selected' in o.attribs, field.children)[0]
+            : undefined;
+        const value =
+          field.name === 'select'
+            ? (selected?.attribs.value ?? '')
+            : field.name === 'textarea'
+              ? DomUtils.textContent(field)
+              : (field.attribs.value ?? '');
+        if (
+          (field.attribs.type === 'checkbox' || field.attribs.type === 'radio') &&
+          !('checked' in field.attribs)
+        )
+          continue;
         params.append(field.attribs.name, value);
       }
       const query = params.toString();
@@ -49,7 +67,13 @@ export function getFormTargets(html: string, from = '/'): string[] {
 export function formsWithoutCsrf(html: string, from = '/'): string[] {
   return elements(html)
     .filter((e) => e.name === 'form' && (e.attribs.method ?? 'get').toLowerCase() === 'post')
-    .filter((form) => DomUtils.findAll((e) => e.name === 'input' && e.attribs.name === '_csrf' && !!e.attribs.value, form.children).length === 0)
+    .filter(
+      (form) =>
+        DomUtils.findAll(
+          (e) => e.name === 'input' && e.attribs.name === '_csrf' && !!e.attribs.value,
+          form.children,
+        ).length === 0,
+    )
     .map((form) => `POST ${sameOriginPath(form.attribs.action ?? from, from) ?? form.attribs.action}`);
 }
 
@@ -70,7 +94,10 @@ export interface FormInfo {
 export function formsIn(html: string, from = '/'): FormInfo[] {
   return elements(html)
     .filter((e) => e.name === 'form')
-    .map((e) => ({ method: (e.attribs.method ?? 'get').toUpperCase(), action: sameOriginPath(e.attribs.action ?? from, from) ?? '(other origin)' }));
+    .map((e) => ({
+      method: (e.attribs.method ?? 'get').toUpperCase(),
+      action: sameOriginPath(e.attribs.action ?? from, from) ?? '(other origin)',
+    }));
 }
 
 const URL_ATTRIBUTES = ['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'poster', 'srcdoc'];
@@ -83,16 +110,36 @@ const URL_ATTRIBUTES = ['href', 'src', 'action', 'formaction', 'xlink:href', 'da
 export function injectedElements(html: string, marker = 'pwn'): string[] {
   const problems: string[] = [];
   for (const e of elements(html)) {
-    const describe = `<${e.name} ${Object.entries(e.attribs).map(([k, v]) => `${k}="${v.length > 80 ? `${v.slice(0, 80)}…` : v}"`).join(' ')}>`;
-    if (e.name === 'script' && (!e.attribs.src || !e.attribs.src.startsWith('/') || e.attribs.src.startsWith('//'))) problems.push(`script: ${describe}`);
-    if (['iframe', 'object', 'embed', 'frame', 'base', 'svg', 'math', 'meta'].includes(e.name) && (e.name !== 'meta' || e.attribs['http-equiv'])) problems.push(`element: ${describe}`);
+    const describe = `<${e.name} ${Object.entries(e.attribs)
+      .map(([k, v]) => `${k}="${v.length > 80 ? `${v.slice(0, 80)}…` : v}"`)
+      .join(' ')}>`;
+    if (
+      e.name === 'script' &&
+      (!e.attribs.src || !e.attribs.src.startsWith('/') || e.attribs.src.startsWith('//'))
+    )
+      problems.push(`script: ${describe}`);
+    if (
+      ['iframe', 'object', 'embed', 'frame', 'base', 'svg', 'math', 'meta'].includes(e.name) &&
+      (e.name !== 'meta' || e.attribs['http-equiv'])
+    )
+      problems.push(`element: ${describe}`);
     for (const [name, value] of Object.entries(e.attribs)) {
       if (/^on/i.test(name)) problems.push(`event handler: ${describe}`);
-      if (name.toLowerCase().includes(marker) || (name !== 'value' && name !== 'title' && name !== 'aria-label' && value.includes(`${marker}=`))) problems.push(`marker: ${describe}`);
+      if (
+        name.toLowerCase().includes(marker) ||
+        (name !== 'value' && name !== 'title' && name !== 'aria-label' && value.includes(`${marker}=`))
+      )
+        problems.push(`marker: ${describe}`);
       const url = value.replace(/[\u0000-\u0020]/g, '');
       // An image inlined by the app (the TOTP QR code) is the one data: URL allowed; <img> runs no script.
-      const isInlineImage = e.name === 'img' && name === 'src' && /^data:image\/(png|jpeg|gif|webp|svg\+xml);/i.test(url);
-      if (URL_ATTRIBUTES.includes(name.toLowerCase()) && /^(javascript|vbscript|data):/i.test(url) && !isInlineImage) problems.push(`url: ${describe}`);
+      const isInlineImage =
+        e.name === 'img' && name === 'src' && /^data:image\/(png|jpeg|gif|webp|svg\+xml);/i.test(url);
+      if (
+        URL_ATTRIBUTES.includes(name.toLowerCase()) &&
+        /^(javascript|vbscript|data):/i.test(url) &&
+        !isInlineImage
+      )
+        problems.push(`url: ${describe}`);
       if (name === 'style') problems.push(`inline style: ${describe}`);
     }
     if (e.name === 'style') problems.push(`style element: ${describe}`);
@@ -106,9 +153,14 @@ export interface CollectionState {
 }
 
 /** Every collection's document count and a hash of its documents (in _id order). */
-export async function snapshotDatabase(db: Database, ignore: RegExp): Promise<Record<string, CollectionState>> {
+export async function snapshotDatabase(
+  db: Database,
+  ignore: RegExp,
+): Promise<Record<string, CollectionState>> {
   const mongo = db.client.db(db.dbName);
-  const names = (await mongo.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => !ignore.test(n) && !n.startsWith('system.'));
+  const names = (await mongo.listCollections({}, { nameOnly: true }).toArray())
+    .map((c) => c.name)
+    .filter((n) => !ignore.test(n) && !n.startsWith('system.'));
   const out: Record<string, CollectionState> = {};
   for (const name of names.sort()) {
     const docs = await mongo.collection(name).find({}).sort({ _id: 1 }).toArray();
@@ -150,7 +202,12 @@ export async function crawl(agent: Agent, start: string[], options: CrawlOptions
     if (!isHtml) continue;
     if (res.status === 200) pages.set(path, res.text);
     for (const link of [...linksIn(res.text, path), ...getFormTargets(res.text, path)]) {
-      if (link.startsWith('/css/') || link.startsWith('/js/') || /\.(svg|png|ico|css|js)$/.test(link.split('?')[0])) continue;
+      if (
+        link.startsWith('/css/') ||
+        link.startsWith('/js/') ||
+        /\.(svg|png|ico|css|js)$/.test(link.split('?')[0])
+      )
+        continue;
       if (!visited.has(link) && !queue.includes(link)) {
         queue.push(link);
         if (!referrers.has(link)) referrers.set(link, path);

@@ -8,7 +8,13 @@ const ownSource = fs.readFileSync(__filename, 'utf8');
 
 module.exports = {
   getCacheKey(source, filename) {
-    return crypto.createHash('sha256').update(ownSource).update(version).update(filename).update(source).digest('hex');
+    return crypto
+      .createHash('sha256')
+      .update(ownSource)
+      .update(version)
+      .update(filename)
+      .update(source)
+      .digest('hex');
   },
   process(source, filename) {
     const result = transformSync(source, {

@@ -25,12 +25,20 @@ export function makeNip(n = next()): string {
 
 export async function createOpd(fields: { code?: string; name?: string } = {}) {
   const n = next();
-  return Institution.create({ code: fields.code ?? `OPD${n}`, name: fields.name ?? `Dinas Uji ${n}`, kind: 'opd' });
+  return Institution.create({
+    code: fields.code ?? `OPD${n}`,
+    name: fields.name ?? `Dinas Uji ${n}`,
+    kind: 'opd',
+  });
 }
 
 export async function createUniversity(fields: { code?: string; name?: string } = {}) {
   const n = next();
-  return Institution.create({ code: fields.code ?? `UNIV${n}`, name: fields.name ?? `Universitas Uji ${n}`, kind: 'university' });
+  return Institution.create({
+    code: fields.code ?? `UNIV${n}`,
+    name: fields.name ?? `Universitas Uji ${n}`,
+    kind: 'university',
+  });
 }
 
 export interface UserFactoryInput {

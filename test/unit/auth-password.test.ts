@@ -9,7 +9,12 @@ describe('the password policy', () => {
   });
 
   it('names every rule a weak password breaks', () => {
-    expect(checkPasswordPolicy('abc', policy)).toEqual(['auth.password.tooShort', 'auth.password.needsUpper', 'auth.password.needsDigit', 'auth.password.needsSymbol']);
+    expect(checkPasswordPolicy('abc', policy)).toEqual([
+      'auth.password.tooShort',
+      'auth.password.needsUpper',
+      'auth.password.needsDigit',
+      'auth.password.needsSymbol',
+    ]);
   });
 
   it('refuses common passwords, also when decorated to pass the rules', () => {

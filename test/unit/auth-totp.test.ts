@@ -1,15 +1,30 @@
 // The TOTP wrapper over `otpauth`: RFC 6238 vectors, our drift and replay policy, the otpauth:// URI;
 // and the second factor's secrets at rest (sealed TOTP secrets, peppered recovery-code hashes).
 import crypto from 'node:crypto';
-import { generateTotpSecret, isTotpSecret, matchTotp, timeStepOf, totpCode, totpUri } from '../../src/auth/totp';
-import { hashRecoveryCode, matchRecoveryCode, mfaKeys, openSecret, sealSecret } from '../../src/mfa/mfa-crypto';
+import {
+  generateTotpSecret,
+  isTotpSecret,
+  matchTotp,
+  timeStepOf,
+  totpCode,
+  totpUri,
+} from '../../src/auth/totp';
+import {
+  hashRecoveryCode,
+  matchRecoveryCode,
+  mfaKeys,
+  openSecret,
+  sealSecret,
+} from '../../src/mfa/mfa-crypto';
 
 // RFC 6238 appendix B, SHA-1 key "12345678901234567890" (base32 below), codes cut to our 6 digits.
 const RFC_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
 
 describe('TOTP', () => {
   it('matches the RFC 6238 SHA-1 test vectors (last six digits)', () => {
-    expect(Buffer.from('12345678901234567890').toString('hex')).toBe('3132333435363738393031323334353637383930');
+    expect(Buffer.from('12345678901234567890').toString('hex')).toBe(
+      '3132333435363738393031323334353637383930',
+    );
     const vectors: [number, string][] = [
       [59, '94287082'],
       [1111111109, '07081804'],
@@ -18,7 +33,8 @@ describe('TOTP', () => {
       [2000000000, '69279037'],
       [20000000000, '65353130'],
     ];
-    for (const [seconds, eight] of vectors) expect([seconds, totpCode(RFC_SECRET, new Date(seconds * 1000))]).toEqual([seconds, eight.slice(2)]);
+    for (const [seconds, eight] of vectors)
+      expect([seconds, totpCode(RFC_SECRET, new Date(seconds * 1000))]).toEqual([seconds, eight.slice(2)]);
     expect(timeStepOf(new Date(59_000))).toBe(1);
   });
 
@@ -47,7 +63,9 @@ describe('TOTP', () => {
   });
 
   it('writes the otpauth URI authenticator apps read (SHA1, 6 digits, 30 s)', () => {
-    expect(totpUri('BinaASN', 'a@b.id', RFC_SECRET)).toBe(`otpauth://totp/BinaASN:a%40b.id?issuer=BinaASN&secret=${RFC_SECRET}&algorithm=SHA1&digits=6&period=30`);
+    expect(totpUri('BinaASN', 'a@b.id', RFC_SECRET)).toBe(
+      `otpauth://totp/BinaASN:a%40b.id?issuer=BinaASN&secret=${RFC_SECRET}&algorithm=SHA1&digits=6&period=30`,
+    );
   });
 });
 
@@ -90,7 +108,13 @@ describe('second-factor secrets at rest', () => {
     const spy = jest.spyOn(crypto, 'timingSafeEqual');
     try {
       const codes = Array.from({ length: 10 }, (_, i) => `0000-0000-0000-000${i}`);
-      expect(matchRecoveryCode(keys, codes[0], codes.map((c) => hashRecoveryCode(keys, c)))).toBe(hashRecoveryCode(keys, codes[0]));
+      expect(
+        matchRecoveryCode(
+          keys,
+          codes[0],
+          codes.map((c) => hashRecoveryCode(keys, c)),
+        ),
+      ).toBe(hashRecoveryCode(keys, codes[0]));
       expect(spy).toHaveBeenCalledTimes(10);
       spy.mockClear();
       const now = new Date(1_795_450_000_000);

@@ -42,13 +42,35 @@ describe('loading the configuration', () => {
   });
 
   it('refuses production without MONGODB_URI and SESSION_SECRET', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/MONGODB_URI: required in production[\s\S]*SESSION_SECRET: required in production[\s\S]*MFA_ENCRYPTION_KEY: required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /MONGODB_URI: required in production[\s\S]*SESSION_SECRET: required in production[\s\S]*MFA_ENCRYPTION_KEY: required in production/,
+    );
   });
 
   it('accepts production with a database and a secret', () => {
-    const config = loadConfig({ NODE_ENV: 'production', MONGODB_URI: 'mongodb://db:27017/?replicaSet=rs0', SESSION_SECRET: 'x'.repeat(40), MFA_ENCRYPTION_KEY: PROD_MFA_KEY, TRUST_PROXY: '1' });
-    expect(config).toMatchObject({ isProduction: true, mongodbUri: 'mongodb://db:27017/?replicaSet=rs0', trustProxy: 1, secureCookies: true, mfaRequired: true });
-    expect(loadConfig({ NODE_ENV: 'production', MONGODB_URI: 'mongodb://db', SESSION_SECRET: 'x'.repeat(40), MFA_ENCRYPTION_KEY: PROD_MFA_KEY, SECURE_COOKIES: 'false' }).secureCookies).toBe(false);
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      MONGODB_URI: 'mongodb://db:27017/?replicaSet=rs0',
+      SESSION_SECRET: 'x'.repeat(40),
+      MFA_ENCRYPTION_KEY: PROD_MFA_KEY,
+      TRUST_PROXY: '1',
+    });
+    expect(config).toMatchObject({
+      isProduction: true,
+      mongodbUri: 'mongodb://db:27017/?replicaSet=rs0',
+      trustProxy: 1,
+      secureCookies: true,
+      mfaRequired: true,
+    });
+    expect(
+      loadConfig({
+        NODE_ENV: 'production',
+        MONGODB_URI: 'mongodb://db',
+        SESSION_SECRET: 'x'.repeat(40),
+        MFA_ENCRYPTION_KEY: PROD_MFA_KEY,
+        SECURE_COOKIES: 'false',
+      }).secureCookies,
+    ).toBe(false);
   });
 
   it('reads the second-factor key as base64 or hex, refuses anything but 32 bytes, and has a fixed default outside production', () => {
@@ -56,36 +78,59 @@ describe('loading the configuration', () => {
     expect(loadConfig({ MFA_ENCRYPTION_KEY: key.toString('base64') }).mfaEncryptionKey).toEqual(key);
     expect(loadConfig({ MFA_ENCRYPTION_KEY: key.toString('base64url') }).mfaEncryptionKey).toEqual(key);
     expect(loadConfig({ MFA_ENCRYPTION_KEY: key.toString('hex') }).mfaEncryptionKey).toEqual(key);
-    for (const bad of ['short', Buffer.alloc(16).toString('base64'), Buffer.alloc(33).toString('base64'), 'g'.repeat(64)]) {
+    for (const bad of [
+      'short',
+      Buffer.alloc(16).toString('base64'),
+      Buffer.alloc(33).toString('base64'),
+      'g'.repeat(64),
+    ]) {
       expect(() => loadConfig({ MFA_ENCRYPTION_KEY: bad })).toThrow(/MFA_ENCRYPTION_KEY: must be 32 bytes/);
     }
     expect(loadConfig({}).mfaEncryptionKey).toHaveLength(32);
     expect(loadConfig({}).mfaEncryptionKey).toEqual(loadConfig({ NODE_ENV: 'test' }).mfaEncryptionKey);
-    const production = { NODE_ENV: 'production', MONGODB_URI: 'mongodb://db', SESSION_SECRET: 'x'.repeat(40) };
+    const production = {
+      NODE_ENV: 'production',
+      MONGODB_URI: 'mongodb://db',
+      SESSION_SECRET: 'x'.repeat(40),
+    };
     expect(() => loadConfig(production)).toThrow(/MFA_ENCRYPTION_KEY: required in production/);
-    expect(loadConfig({ ...production, MFA_ENCRYPTION_KEY: key.toString('hex') }).mfaEncryptionKey).toEqual(key);
+    expect(loadConfig({ ...production, MFA_ENCRYPTION_KEY: key.toString('hex') }).mfaEncryptionKey).toEqual(
+      key,
+    );
   });
 
   it('reads a list of trusted proxies and refuses a blanket "true"', () => {
-    expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.0.0.0/8' }).trustProxy).toEqual(['10.0.0.1', '10.0.0.0/8']);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.0.0.0/8' }).trustProxy).toEqual([
+      '10.0.0.1',
+      '10.0.0.0/8',
+    ]);
     expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY/);
   });
 
   it('starts `npm start` on ./data with demo data, unless told otherwise', () => {
     expect(loadServerConfig({})).toMatchObject({ embeddedDataDir: './data', seedDemoData: true });
-    expect(loadServerConfig({ EMBEDDED_DATA_DIR: ':memory:', SEED_DEMO_DATA: 'false' })).toMatchObject({ embeddedDataDir: undefined, seedDemoData: false });
+    expect(loadServerConfig({ EMBEDDED_DATA_DIR: ':memory:', SEED_DEMO_DATA: 'false' })).toMatchObject({
+      embeddedDataDir: undefined,
+      seedDemoData: false,
+    });
   });
 });
 
 describe('empty variables', () => {
   it('count as not set', () => {
-    expect(loadConfig({ MONGODB_URI: '', PORT: '', BASE_URL: '' })).toMatchObject({ mongodbUri: undefined, port: 3000, baseUrl: 'http://127.0.0.1:3000' });
+    expect(loadConfig({ MONGODB_URI: '', PORT: '', BASE_URL: '' })).toMatchObject({
+      mongodbUri: undefined,
+      port: 3000,
+      baseUrl: 'http://127.0.0.1:3000',
+    });
   });
 });
 
 describe('opening the database', () => {
   it('refuses production without MONGODB_URI before starting anything', async () => {
     const { openDatabase } = await import('../../src/db');
-    await expect(openDatabase({ isProduction: true, mongodbUri: undefined, dbName: 'x', embeddedDataDir: undefined })).rejects.toThrow(/MONGODB_URI is required in production/);
+    await expect(
+      openDatabase({ isProduction: true, mongodbUri: undefined, dbName: 'x', embeddedDataDir: undefined }),
+    ).rejects.toThrow(/MONGODB_URI is required in production/);
   });
 });

@@ -3,7 +3,16 @@ import { checkRow, mapHeader, rejectRepeats } from '../../src/users/import/impor
 import { buildZip } from '../fixtures/zip';
 import { csvOf, xlsxOf, HEADER } from '../fixtures/people-files';
 
-const GOOD = ['19900101 201503 1 001', 'Budi Siregar, S.Kom.', 'budi@example.go.id', 'PNS', 'III/a', 'Pranata Komputer', 'Bidang TI', 'DISKOMINFO'];
+const GOOD = [
+  '19900101 201503 1 001',
+  'Budi Siregar, S.Kom.',
+  'budi@example.go.id',
+  'PNS',
+  'III/a',
+  'Pranata Komputer',
+  'Bidang TI',
+  'DISKOMINFO',
+];
 
 describe('reading a people file', () => {
   it('reads a CSV with Indonesian headers into text cells', async () => {
@@ -19,7 +28,16 @@ describe('reading a people file', () => {
 
   it('reads an XLSX sheet; formulas stay text and are never evaluated', async () => {
     const bytes = await xlsxOf([
-      ['199001012015031001', { formula: 'cmd|\' /C calc\'!A0', result: 0 }, '', 'PNS', 'III/a', 'Staf', 'Umum', 'BKPSDM'],
+      [
+        '199001012015031001',
+        { formula: "cmd|' /C calc'!A0", result: 0 },
+        '',
+        'PNS',
+        'III/a',
+        'Staf',
+        'Umum',
+        'BKPSDM',
+      ],
     ]);
     const table = await parsePeopleFile(bytes);
     expect(table.ok).toBe(true);
@@ -32,7 +50,10 @@ describe('reading a people file', () => {
   it('refuses binary files that are neither CSV nor XLSX, whatever their name', async () => {
     const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
     expect(await parsePeopleFile(png)).toEqual({ ok: false, error: 'users.import.errors.unsupportedType' });
-    expect(await parsePeopleFile(Buffer.from([0x4e, 0x49, 0x50, 0x00, 0x01, 0x02]))).toEqual({ ok: false, error: 'users.import.errors.unsupportedType' });
+    expect(await parsePeopleFile(Buffer.from([0x4e, 0x49, 0x50, 0x00, 0x01, 0x02]))).toEqual({
+      ok: false,
+      error: 'users.import.errors.unsupportedType',
+    });
   });
 
   it('refuses a zip bomb before unpacking it', async () => {
@@ -46,13 +67,18 @@ describe('reading a people file', () => {
   });
 
   it('refuses an archive that only claims an absurd size', async () => {
-    const liar = buildZip([{ name: 'xl/workbook.xml', data: Buffer.from('<x/>'), declaredSize: 4_000_000_000 }]);
+    const liar = buildZip([
+      { name: 'xl/workbook.xml', data: Buffer.from('<x/>'), declaredSize: 4_000_000_000 },
+    ]);
     expect(await parsePeopleFile(liar)).toEqual({ ok: false, error: 'users.import.errors.zipBomb' });
   });
 
   it('refuses more than 5,000 rows and empty files', async () => {
     const many = Array.from({ length: MAX_ROWS + 1 }, () => GOOD);
-    expect(await parsePeopleFile(csvOf(many))).toEqual({ ok: false, error: 'users.import.errors.tooManyRows' });
+    expect(await parsePeopleFile(csvOf(many))).toEqual({
+      ok: false,
+      error: 'users.import.errors.tooManyRows',
+    });
     expect(await parsePeopleFile(csvOf([]))).toEqual({ ok: false, error: 'users.import.errors.empty' });
     expect(await parsePeopleFile(Buffer.alloc(0))).toEqual({ ok: false, error: 'users.import.errors.empty' });
   });
@@ -72,22 +98,58 @@ describe('checking import rows', () => {
   if (!header.ok) throw new Error('header');
 
   it('maps headers case-insensitively, in Indonesian or English', () => {
-    const mapped = mapHeader(['nip', 'NAME', 'E-mail', 'Employee Type', 'grade', 'Position', 'work unit', 'OPD code']);
-    expect(mapped).toEqual({ ok: true, index: { nip: 0, name: 1, email: 2, employeeType: 3, golongan: 4, jabatan: 5, unitKerja: 6, opdCode: 7 } });
-    expect(mapHeader(['Email', 'Jabatan'])).toEqual({ ok: false, error: 'users.import.errors.missingColumns', missing: ['NIP', 'Nama'] });
+    const mapped = mapHeader([
+      'nip',
+      'NAME',
+      'E-mail',
+      'Employee Type',
+      'grade',
+      'Position',
+      'work unit',
+      'OPD code',
+    ]);
+    expect(mapped).toEqual({
+      ok: true,
+      index: {
+        nip: 0,
+        name: 1,
+        email: 2,
+        employeeType: 3,
+        golongan: 4,
+        jabatan: 5,
+        unitKerja: 6,
+        opdCode: 7,
+      },
+    });
+    expect(mapHeader(['Email', 'Jabatan'])).toEqual({
+      ok: false,
+      error: 'users.import.errors.missingColumns',
+      missing: ['NIP', 'Nama'],
+    });
   });
 
   it('normalises a good row', () => {
     const row = checkRow(GOOD, header.index, 2);
     expect(row.errors).toEqual([]);
     expect(row.record).toEqual({
-      nip: '199001012015031001', name: 'Budi Siregar, S.Kom.', email: 'budi@example.go.id', employeeType: 'pns',
-      golongan: 'III/a', jabatan: 'Pranata Komputer', unitKerja: 'Bidang TI', opdCode: 'DISKOMINFO',
+      nip: '199001012015031001',
+      name: 'Budi Siregar, S.Kom.',
+      email: 'budi@example.go.id',
+      employeeType: 'pns',
+      golongan: 'III/a',
+      jabatan: 'Pranata Komputer',
+      unitKerja: 'Bidang TI',
+      opdCode: 'DISKOMINFO',
     });
   });
 
   it('gives each bad row the reasons it is rejected', () => {
-    const bad = (patch: Record<number, string>) => checkRow(GOOD.map((c, i) => patch[i] ?? c), header.index, 3).errors;
+    const bad = (patch: Record<number, string>) =>
+      checkRow(
+        GOOD.map((c, i) => patch[i] ?? c),
+        header.index,
+        3,
+      ).errors;
     expect(bad({ 0: '1990010120150310' })).toEqual(['users.errors.nipDigits']);
     expect(bad({ 0: '199002302015031001' })).toEqual(['users.errors.nipBirthDate']);
     expect(bad({ 0: '199001012015131001' })).toEqual(['users.errors.nipTmt']);
@@ -98,19 +160,29 @@ describe('checking import rows', () => {
     expect(bad({ 4: 'V/a' })).toEqual(['users.errors.golonganInvalid']);
     expect(bad({ 3: 'PPPK', 4: 'III/a' })).toEqual(['users.errors.golonganInvalid']);
     expect(bad({ 3: 'PPPK', 4: 'ix' })).toEqual([]);
-    expect(bad({ 1: '' , 0: 'abc' })).toEqual(['users.errors.nipDigits', 'users.errors.nameRequired']);
+    expect(bad({ 1: '', 0: 'abc' })).toEqual(['users.errors.nipDigits', 'users.errors.nameRequired']);
   });
 
   it('keeps formula-looking text as it is, as plain text', () => {
-    const row = checkRow(['199001012015031001', "=cmd|' /C calc'!A0", '', 'PNS', 'III/a', '@SUM(1+1)', '+1', 'BKPSDM'], header.index, 2);
+    const row = checkRow(
+      ['199001012015031001', "=cmd|' /C calc'!A0", '', 'PNS', 'III/a', '@SUM(1+1)', '+1', 'BKPSDM'],
+      header.index,
+      2,
+    );
     expect(row.record?.name).toBe("=cmd|' /C calc'!A0");
     expect(row.record?.jabatan).toBe('@SUM(1+1)');
   });
 
   it('rejects later rows repeating a NIP or an email', () => {
-    const rows = [GOOD, GOOD, [...GOOD.slice(0, 1).map(() => '199001012015031002'), ...GOOD.slice(1)]].map((c, i) => checkRow(c, header.index, i + 2));
+    const rows = [GOOD, GOOD, [...GOOD.slice(0, 1).map(() => '199001012015031002'), ...GOOD.slice(1)]].map(
+      (c, i) => checkRow(c, header.index, i + 2),
+    );
     rejectRepeats(rows);
-    expect(rows.map((r) => r.errors)).toEqual([[], ['users.import.errors.nipRepeated', 'users.import.errors.emailRepeated'], ['users.import.errors.emailRepeated']]);
+    expect(rows.map((r) => r.errors)).toEqual([
+      [],
+      ['users.import.errors.nipRepeated', 'users.import.errors.emailRepeated'],
+      ['users.import.errors.emailRepeated'],
+    ]);
     expect(rows.map((r) => !!r.record)).toEqual([true, false, false]);
   });
 });

@@ -23,7 +23,8 @@ describe('demo learners', () => {
   });
 
   it('hold a golongan valid for their employee type, higher for longer service', () => {
-    for (const learner of learners) expect(isValidGolongan(learner.employeeType, learner.golongan)).toBe(true);
+    for (const learner of learners)
+      expect(isValidGolongan(learner.employeeType, learner.golongan)).toBe(true);
     const pppk = learners.filter((l) => l.employeeType === 'pppk');
     expect(pppk.length).toBeGreaterThan(5);
     const veterans = learners.filter((l) => l.employeeType === 'pns' && Number(l.nip.slice(8, 12)) <= 2000);
@@ -40,23 +41,36 @@ describe('demo learners', () => {
   });
 
   it('composes NIPs digit by digit', () => {
-    expect(composeNip({ year: 1990, month: 1, day: 2 }, { year: 2015, month: 3 }, 2, 7)).toBe('199001022015032007');
+    expect(composeNip({ year: 1990, month: 1, day: 2 }, { year: 2015, month: 3 }, 2, 7)).toBe(
+      '199001022015032007',
+    );
   });
 });
 
 describe('demo accounts', () => {
   it('have passwords that meet the default policy and are not personal', () => {
     const policy = { minLength: 12, requireClasses: true };
-    for (const staff of DEMO_STAFF) expect(checkPasswordPolicy(DEMO_PASSWORDS[staff.key], policy, staff)).toEqual([]);
-    for (const learner of demoLearners(DEMO_OPDS, 200)) expect(checkPasswordPolicy(DEMO_PASSWORDS.learner, policy, learner)).toEqual([]);
+    for (const staff of DEMO_STAFF)
+      expect(checkPasswordPolicy(DEMO_PASSWORDS[staff.key], policy, staff)).toEqual([]);
+    for (const learner of demoLearners(DEMO_OPDS, 200))
+      expect(checkPasswordPolicy(DEMO_PASSWORDS.learner, policy, learner)).toEqual([]);
   });
 
   it('include the required OPDs and a curator and HR of BKPSDM and an HR of Disdukcapil', () => {
     const codes = DEMO_OPDS.map((o) => o.code);
-    expect(codes).toEqual(expect.arrayContaining(['BKPSDM', 'DISDUKCAPIL', 'DISKOMINFO', 'DPMPTSP', 'KEC-MEDAN-KOTA']));
+    expect(codes).toEqual(
+      expect.arrayContaining(['BKPSDM', 'DISDUKCAPIL', 'DISKOMINFO', 'DPMPTSP', 'KEC-MEDAN-KOTA']),
+    );
     expect(codes.length).toBeGreaterThanOrEqual(10);
-    expect(DEMO_STAFF.filter((s) => s.roles.includes('hr')).map((s) => s.opdCode)).toEqual(['BKPSDM', 'DISDUKCAPIL']);
-    expect(DEMO_STAFF.filter((s) => s.roles.includes('author')).map((s) => s.institutionCode)).toEqual(['USU', 'UNIMED', 'UINSU']);
+    expect(DEMO_STAFF.filter((s) => s.roles.includes('hr')).map((s) => s.opdCode)).toEqual([
+      'BKPSDM',
+      'DISDUKCAPIL',
+    ]);
+    expect(DEMO_STAFF.filter((s) => s.roles.includes('author')).map((s) => s.institutionCode)).toEqual([
+      'USU',
+      'UNIMED',
+      'UINSU',
+    ]);
     for (const staff of DEMO_STAFF.filter((s) => s.nip)) expect(parseNip(staff.nip!)).not.toBeNull();
   });
 });

@@ -1,10 +1,22 @@
-import { peopleScope, seesEveryone, generateTemporaryPassword, permissionsFor } from '../../src/users/users.service';
+import {
+  peopleScope,
+  seesEveryone,
+  generateTemporaryPassword,
+  permissionsFor,
+} from '../../src/users/users.service';
 import { personForm, listQuery, nipProblem, formFields } from '../../src/users/users.schemas';
 import { parseInput } from '../../src/web/validation';
 import { checkPasswordPolicy } from '../../src/auth/password';
 import type { Actor } from '../../src/auth/actor';
 
-const actor = (patch: Partial<Actor>): Actor => ({ id: 'a'.repeat(24), name: 'X', roles: ['learner'], seesAllOpds: false, language: 'id', ...patch });
+const actor = (patch: Partial<Actor>): Actor => ({
+  id: 'a'.repeat(24),
+  name: 'X',
+  roles: ['learner'],
+  seesAllOpds: false,
+  language: 'id',
+  ...patch,
+});
 const OPD_A = '65a000000000000000000001';
 
 describe('the people scope', () => {
@@ -27,22 +39,66 @@ describe('the people scope', () => {
 
   it('lets HR manage learners only, and only admins change roles', () => {
     const hr = actor({ roles: ['hr'], opdId: OPD_A });
-    expect(permissionsFor(hr, { _id: 'x', roles: ['learner'] })).toEqual({ canEdit: true, canChangeStatus: true, canResetPassword: true, canChangeRoles: false });
+    expect(permissionsFor(hr, { _id: 'x', roles: ['learner'] })).toEqual({
+      canEdit: true,
+      canChangeStatus: true,
+      canResetPassword: true,
+      canChangeRoles: false,
+    });
     expect(permissionsFor(hr, { _id: 'x', roles: ['learner', 'admin'] }).canEdit).toBe(false);
-    expect(permissionsFor(actor({ roles: ['admin'] }), { _id: 'a'.repeat(24), roles: ['admin'] })).toEqual({ canEdit: true, canChangeStatus: false, canResetPassword: false, canChangeRoles: true });
+    expect(permissionsFor(actor({ roles: ['admin'] }), { _id: 'a'.repeat(24), roles: ['admin'] })).toEqual({
+      canEdit: true,
+      canChangeStatus: false,
+      canResetPassword: false,
+      canChangeRoles: true,
+    });
   });
 });
 
 describe('the person form', () => {
-  const good = { nip: '19900101 201503 1 001', name: 'Budi Siregar', email: 'Budi@Example.go.id', employeeType: 'pns', golongan: 'III/a', jabatan: '', unitKerja: '', opd: '' };
+  const good = {
+    nip: '19900101 201503 1 001',
+    name: 'Budi Siregar',
+    email: 'Budi@Example.go.id',
+    employeeType: 'pns',
+    golongan: 'III/a',
+    jabatan: '',
+    unitKerja: '',
+    opd: '',
+  };
 
   it('normalises what people type', () => {
-    expect(parseInput(personForm, good)).toEqual({ ok: true, data: { nip: '199001012015031001', name: 'Budi Siregar', email: 'budi@example.go.id', employeeType: 'pns', golongan: 'III/a', jabatan: undefined, unitKerja: undefined, opd: undefined, institution: undefined } });
+    expect(parseInput(personForm, good)).toEqual({
+      ok: true,
+      data: {
+        nip: '199001012015031001',
+        name: 'Budi Siregar',
+        email: 'budi@example.go.id',
+        employeeType: 'pns',
+        golongan: 'III/a',
+        jabatan: undefined,
+        unitKerja: undefined,
+        opd: undefined,
+        institution: undefined,
+      },
+    });
   });
 
   it('names the problem of each field', () => {
-    const result = parseInput(personForm, { ...good, nip: '199013012015031001', email: 'x@', golongan: 'XVII' });
-    expect(result).toEqual({ ok: false, errors: { nip: 'users.errors.nipBirthDate', email: 'users.errors.emailInvalid', golongan: 'users.errors.golonganInvalid' } });
+    const result = parseInput(personForm, {
+      ...good,
+      nip: '199013012015031001',
+      email: 'x@',
+      golongan: 'XVII',
+    });
+    expect(result).toEqual({
+      ok: false,
+      errors: {
+        nip: 'users.errors.nipBirthDate',
+        email: 'users.errors.emailInvalid',
+        golongan: 'users.errors.golonganInvalid',
+      },
+    });
   });
 
   it('rejects fields the form does not have (roles, status)', () => {
@@ -53,9 +109,18 @@ describe('the person form', () => {
 
   it('lets Non-ASN staff go without a NIP when they have an email', () => {
     const author = { ...good, nip: '', employeeType: 'non_asn', golongan: '' };
-    expect(parseInput(personForm, author)).toMatchObject({ ok: true, data: { nip: undefined, email: 'budi@example.go.id' } });
-    expect(parseInput(personForm, { ...author, email: '' })).toEqual({ ok: false, errors: { email: 'users.errors.emailRequired' } });
-    expect(parseInput(personForm, { ...good, nip: '' })).toEqual({ ok: false, errors: { nip: 'users.errors.nipRequired' } });
+    expect(parseInput(personForm, author)).toMatchObject({
+      ok: true,
+      data: { nip: undefined, email: 'budi@example.go.id' },
+    });
+    expect(parseInput(personForm, { ...author, email: '' })).toEqual({
+      ok: false,
+      errors: { email: 'users.errors.emailRequired' },
+    });
+    expect(parseInput(personForm, { ...good, nip: '' })).toEqual({
+      ok: false,
+      errors: { nip: 'users.errors.nipRequired' },
+    });
   });
 
   it('explains NIP problems digit by digit', () => {
@@ -65,13 +130,21 @@ describe('the person form', () => {
   });
 
   it('ignores nonsense in list queries instead of failing', () => {
-    expect(listQuery.parse({ q: 'budi', role: 'king', status: 'active', page: '-3' })).toEqual({ q: 'budi', role: undefined, status: 'active', page: 1 });
+    expect(listQuery.parse({ q: 'budi', role: 'king', status: 'active', page: '-3' })).toEqual({
+      q: 'budi',
+      role: undefined,
+      status: 'active',
+      page: 1,
+    });
     expect(() => listQuery.parse({ nip: { $gt: '' } })).toThrow();
   });
 });
 
 describe('temporary passwords', () => {
   it('meet the default policy', () => {
-    for (let i = 0; i < 50; i++) expect(checkPasswordPolicy(generateTemporaryPassword(), { minLength: 12, requireClasses: true })).toEqual([]);
+    for (let i = 0; i < 50; i++)
+      expect(
+        checkPasswordPolicy(generateTemporaryPassword(), { minLength: 12, requireClasses: true }),
+      ).toEqual([]);
   });
 });

@@ -1,25 +1,48 @@
 import { z } from 'zod';
 import { parseInput } from '../../src/web/validation';
 import { safeReturnTo } from '../../src/auth/guards';
-import { BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, TooManyRequests, ValidationFailed } from '../../src/web/errors';
+import {
+  BadRequest,
+  Conflict,
+  Forbidden,
+  NotFound,
+  PayloadTooLarge,
+  TooManyRequests,
+  ValidationFailed,
+} from '../../src/web/errors';
 import { readCatalogs } from '../../src/web/i18n';
 
 describe('parsing form input', () => {
-  const schema = z.object({ name: z.string().trim().min(1), email: z.email(), age: z.coerce.number().max(99, 'people.ageTooHigh') }).strict();
+  const schema = z
+    .object({
+      name: z.string().trim().min(1),
+      email: z.email(),
+      age: z.coerce.number().max(99, 'people.ageTooHigh'),
+    })
+    .strict();
 
   it('returns typed data when the input is valid', () => {
-    expect(parseInput(schema, { name: ' Budi ', email: 'budi@medan.go.id', age: '40' })).toEqual({ ok: true, data: { name: 'Budi', email: 'budi@medan.go.id', age: 40 } });
+    expect(parseInput(schema, { name: ' Budi ', email: 'budi@medan.go.id', age: '40' })).toEqual({
+      ok: true,
+      data: { name: 'Budi', email: 'budi@medan.go.id', age: 40 },
+    });
   });
 
   it('returns one message key per field, the schema’s own key first', () => {
     expect(parseInput(schema, { name: '', email: 'nope', age: '120' })).toEqual({
       ok: false,
-      errors: { name: 'common.validation.required', email: 'common.validation.email', age: 'people.ageTooHigh' },
+      errors: {
+        name: 'common.validation.required',
+        email: 'common.validation.email',
+        age: 'people.ageTooHigh',
+      },
     });
   });
 
   it('rejects fields the form does not have', () => {
-    expect(parseInput(schema, { name: 'Budi', email: 'budi@medan.go.id', age: '40', roles: 'admin' })).toEqual({ ok: false, errors: { _form: 'common.validation.unexpectedField' } });
+    expect(
+      parseInput(schema, { name: 'Budi', email: 'budi@medan.go.id', age: '40', roles: 'admin' }),
+    ).toEqual({ ok: false, errors: { _form: 'common.validation.unexpectedField' } });
   });
 });
 
@@ -40,16 +63,28 @@ describe('return-to targets', () => {
 
 describe('errors with a meaning', () => {
   it('carry their HTTP status', () => {
-    expect([new BadRequest(), new Forbidden(), new NotFound('course'), new Conflict(), new PayloadTooLarge(), new ValidationFailed({ a: 'b' }), new TooManyRequests()].map((e) => e.status)).toEqual([
-      400, 403, 404, 409, 413, 422, 429,
-    ]);
-    expect(new ValidationFailed({ email: 'users.emailTaken' }).fieldErrors).toEqual({ email: 'users.emailTaken' });
+    expect(
+      [
+        new BadRequest(),
+        new Forbidden(),
+        new NotFound('course'),
+        new Conflict(),
+        new PayloadTooLarge(),
+        new ValidationFailed({ a: 'b' }),
+        new TooManyRequests(),
+      ].map((e) => e.status),
+    ).toEqual([400, 403, 404, 409, 413, 422, 429]);
+    expect(new ValidationFailed({ email: 'users.emailTaken' }).fieldErrors).toEqual({
+      email: 'users.emailTaken',
+    });
   });
 });
 
 describe('message catalogs', () => {
   const keysOf = (value: unknown, prefix = ''): string[] =>
-    value && typeof value === 'object' ? Object.entries(value).flatMap(([k, v]) => keysOf(v, prefix ? `${prefix}.${k}` : k)) : [prefix];
+    value && typeof value === 'object'
+      ? Object.entries(value).flatMap(([k, v]) => keysOf(v, prefix ? `${prefix}.${k}` : k))
+      : [prefix];
 
   it('have the same keys in Bahasa Indonesia and English', () => {
     const catalogs = readCatalogs();
@@ -74,15 +109,23 @@ describe('every literal translation key in the code and views', () => {
     walk(path.join(root, 'views'));
     const catalogs = readCatalogs();
     const lookup = (lang: 'id' | 'en', key: string) =>
-      key.split('.').reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), catalogs[lang]);
+      key
+        .split('.')
+        .reduce<unknown>(
+          (node, part) =>
+            node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined,
+          catalogs[lang],
+        );
     // Plural keys exist as key_one / key_other.
-    const has = (lang: 'id' | 'en', key: string) => lookup(lang, key) !== undefined || lookup(lang, `${key}_other`) !== undefined;
+    const has = (lang: 'id' | 'en', key: string) =>
+      lookup(lang, key) !== undefined || lookup(lang, `${key}_other`) !== undefined;
     const missing: string[] = [];
     for (const file of files) {
       const text = fs.readFileSync(file, 'utf8');
       for (const match of text.matchAll(/\bt\('([\w.-]+)'/g)) {
         if (!match[1].includes('.') || match[1].endsWith('.')) continue; // 'x.kinds.' + kind is dynamic
-        for (const lang of ['id', 'en'] as const) if (!has(lang, match[1])) missing.push(`${path.relative(root, file)}: ${lang} ${match[1]}`);
+        for (const lang of ['id', 'en'] as const)
+          if (!has(lang, match[1])) missing.push(`${path.relative(root, file)}: ${lang} ${match[1]}`);
       }
     }
     expect(missing).toEqual([]);
@@ -93,10 +136,18 @@ describe('the shared partials', () => {
   const ejs = require('ejs') as typeof import('ejs');
   const path = require('node:path') as typeof import('node:path');
   const render = (partial: string, data: Record<string, unknown>) =>
-    ejs.renderFile(path.join(__dirname, '../../views/partials', `${partial}.ejs`), { t: (key: string, o?: Record<string, unknown>) => (o ? `${key} ${JSON.stringify(o)}` : key), ...data });
+    ejs.renderFile(path.join(__dirname, '../../views/partials', `${partial}.ejs`), {
+      t: (key: string, o?: Record<string, unknown>) => (o ? `${key} ${JSON.stringify(o)}` : key),
+      ...data,
+    });
 
   it('pagination keeps the filters, escaped, and links the neighbours', async () => {
-    const html = await render('pagination', { page: 2, pages: 3, baseUrl: '/admin/users', query: { q: '"><script>', role: 'hr', empty: '' } });
+    const html = await render('pagination', {
+      page: 2,
+      pages: 3,
+      baseUrl: '/admin/users',
+      query: { q: '"><script>', role: 'hr', empty: '' },
+    });
     expect(html).toContain('href="/admin/users?q=%22%3E%3Cscript%3E&amp;role=hr&amp;page=1" rel="prev"');
     expect(html).toContain('href="/admin/users?q=%22%3E%3Cscript%3E&amp;role=hr&amp;page=3" rel="next"');
     expect(html).not.toContain('<script>');
@@ -104,7 +155,13 @@ describe('the shared partials', () => {
   });
 
   it('a field shows its translated error, tied to the input, and escapes the value', async () => {
-    const html = await render('field', { name: 'email', label: 'Email', value: '"><img src=x>', error: 'common.validation.email', required: true });
+    const html = await render('field', {
+      name: 'email',
+      label: 'Email',
+      value: '"><img src=x>',
+      error: 'common.validation.email',
+      required: true,
+    });
     expect(html).toContain('aria-invalid="true"');
     expect(html).toContain('aria-describedby="field-email-error"');
     expect(html).toContain('<p class="field-error" id="field-email-error">common.validation.email</p>');
@@ -112,7 +169,12 @@ describe('the shared partials', () => {
   });
 
   it('a password field never echoes what was typed', async () => {
-    const html = await render('field', { name: 'password', label: 'Kata sandi', type: 'password', value: 'Rahasia#123' });
+    const html = await render('field', {
+      name: 'password',
+      label: 'Kata sandi',
+      type: 'password',
+      value: 'Rahasia#123',
+    });
     expect(html).not.toContain('Rahasia#123');
   });
 });

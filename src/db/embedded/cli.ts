@@ -18,7 +18,8 @@ function parseArgs(argv: string[]): { port: number; dataDir?: string; compactByt
     else if (a === '--help' || a === '-h') help = true;
     else throw new Error(`unknown argument: ${a}`);
   }
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be an integer between 0 and 65535');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error('--port must be an integer between 0 and 65535');
   return { port, dataDir, compactBytes, help };
 }
 
@@ -28,7 +29,12 @@ async function main(): Promise<void> {
     process.stdout.write('usage: npm run db -- [--port N] [--data DIR] [--compact-bytes N]\n');
     return;
   }
-  const engine = await startEmbeddedMongo({ port: args.port, dataDir: args.dataDir, compactBytes: args.compactBytes, argv: process.argv });
+  const engine = await startEmbeddedMongo({
+    port: args.port,
+    dataDir: args.dataDir,
+    compactBytes: args.compactBytes,
+    argv: process.argv,
+  });
   process.stdout.write(`${engine.uri}\n`);
   let stopping = false;
   const stop = (signal: string) => {

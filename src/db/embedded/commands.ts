@@ -2,10 +2,31 @@
 import { ErrorCodes, MongoServerError } from './errors';
 import { aggregate } from './commands/aggregate';
 import { Handler } from './commands/context';
-import { collStats, create, dbStats, drop, dropDatabase, listCollections, listDatabases, renameCollection } from './commands/databases';
+import {
+  collStats,
+  create,
+  dbStats,
+  drop,
+  dropDatabase,
+  listCollections,
+  listDatabases,
+  renameCollection,
+} from './commands/databases';
 import { makeExplain } from './commands/explain';
 import { count, distinct, find, getMore, killCursors } from './commands/find';
-import { buildInfo, connectionStatus, getCmdLineOpts, getLog, getParameter, hello, hostInfo, ok, replSetGetStatus, serverStatus, whatsmyuri } from './commands/handshake';
+import {
+  buildInfo,
+  connectionStatus,
+  getCmdLineOpts,
+  getLog,
+  getParameter,
+  hello,
+  hostInfo,
+  ok,
+  replSetGetStatus,
+  serverStatus,
+  whatsmyuri,
+} from './commands/handshake';
 import { createIndexes, dropIndexes, listIndexes } from './commands/indexes';
 import { insert } from './commands/insert';
 import { abortTransaction, commitTransaction } from './commands/transactions';
@@ -66,10 +87,39 @@ const table: Map<string, Handler> = new Map<string, Handler>([
 ]);
 
 /** Commands that only make sense against the admin database. */
-export const ADMIN_ONLY = new Set(['listDatabases', 'commitTransaction', 'abortTransaction', 'getParameter', 'getCmdLineOpts', 'getLog', 'hostInfo', 'renameCollection', 'replSetGetStatus', 'endSessions', 'killSessions']);
+export const ADMIN_ONLY = new Set([
+  'listDatabases',
+  'commitTransaction',
+  'abortTransaction',
+  'getParameter',
+  'getCmdLineOpts',
+  'getLog',
+  'hostInfo',
+  'renameCollection',
+  'replSetGetStatus',
+  'endSessions',
+  'killSessions',
+]);
 
 /** Commands allowed inside a multi-document transaction. */
-export const TRANSACTION_COMMANDS = new Set(['find', 'getMore', 'killCursors', 'insert', 'update', 'delete', 'findAndModify', 'findandmodify', 'aggregate', 'distinct', 'count', 'commitTransaction', 'abortTransaction', 'create', 'createIndexes', 'bulkWrite']);
+export const TRANSACTION_COMMANDS = new Set([
+  'find',
+  'getMore',
+  'killCursors',
+  'insert',
+  'update',
+  'delete',
+  'findAndModify',
+  'findandmodify',
+  'aggregate',
+  'distinct',
+  'count',
+  'commitTransaction',
+  'abortTransaction',
+  'create',
+  'createIndexes',
+  'bulkWrite',
+]);
 
 export function lookupCommand(name: string): Handler {
   const h = table.get(name);

@@ -57,7 +57,13 @@ export class MongoServerError extends Error {
   }
 
   toReply(): Record<string, unknown> {
-    const reply: Record<string, unknown> = { ok: 0, errmsg: this.message, code: this.code, codeName: codeName(this.code), ...this.extra };
+    const reply: Record<string, unknown> = {
+      ok: 0,
+      errmsg: this.message,
+      code: this.code,
+      codeName: codeName(this.code),
+      ...this.extra,
+    };
     if (this.labels.length > 0) reply.errorLabels = this.labels;
     return reply;
   }
@@ -71,7 +77,9 @@ export function fail(code: number, message: string, extra: Record<string, unknow
 export function asServerError(err: unknown): MongoServerError {
   if (err instanceof MongoServerError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  if (err instanceof RangeError && /size|too large|exceeds/i.test(message)) return new MongoServerError(ErrorCodes.BSONObjectTooLarge, message);
-  if (err instanceof Error && err.constructor.name === 'BSONError') return new MongoServerError(ErrorCodes.InvalidBSON, message);
+  if (err instanceof RangeError && /size|too large|exceeds/i.test(message))
+    return new MongoServerError(ErrorCodes.BSONObjectTooLarge, message);
+  if (err instanceof Error && err.constructor.name === 'BSONError')
+    return new MongoServerError(ErrorCodes.InvalidBSON, message);
   return new MongoServerError(ErrorCodes.BadValue, message);
 }

@@ -8,7 +8,16 @@ import { CommandContext, ConnectionInfo, CursorRegistry, ServerInfo } from './co
 import { ErrorCodes, MongoServerError, asServerError } from './errors';
 import { Engine, Transaction } from './storage/engine';
 import { Journal } from './storage/journal';
-import { MAX_MESSAGE_SIZE, MSG_MORE_TO_COME, ProtocolError, Request, opMsgReply, opReply, parseMessage, readHeader } from './wire/protocol';
+import {
+  MAX_MESSAGE_SIZE,
+  MSG_MORE_TO_COME,
+  ProtocolError,
+  Request,
+  opMsgReply,
+  opReply,
+  parseMessage,
+  readHeader,
+} from './wire/protocol';
 
 export interface EmbeddedMongoOptions {
   port?: number;
@@ -30,7 +39,22 @@ export interface EmbeddedMongo {
 }
 
 const TRANSACTION_LIFETIME_MS = 60_000;
-const WRITE_COMMANDS = new Set(['insert', 'update', 'delete', 'findAndModify', 'findandmodify', 'create', 'drop', 'dropDatabase', 'createIndexes', 'dropIndexes', 'deleteIndexes', 'commitTransaction', 'renameCollection', 'aggregate']);
+const WRITE_COMMANDS = new Set([
+  'insert',
+  'update',
+  'delete',
+  'findAndModify',
+  'findandmodify',
+  'create',
+  'drop',
+  'dropDatabase',
+  'createIndexes',
+  'dropIndexes',
+  'deleteIndexes',
+  'commitTransaction',
+  'renameCollection',
+  'aggregate',
+]);
 
 function lsidKey(body: Document): string | undefined {
   const id = (body.lsid as Document | undefined)?.id as { buffer?: Uint8Array } | undefined;
@@ -88,14 +112,19 @@ export class EmbeddedServer {
   }
 
   private log(line: string): void {
-    this.info.log.push(JSON.stringify({ t: { $date: new Date().toISOString() }, s: 'I', c: 'NETWORK', msg: line }));
+    this.info.log.push(
+      JSON.stringify({ t: { $date: new Date().toISOString() }, s: 'I', c: 'NETWORK', msg: line }),
+    );
     if (this.info.log.length > 2048) this.info.log.splice(0, 1024);
   }
 
   private onConnection(socket: net.Socket): void {
     socket.setNoDelay(true);
     this.sockets.add(socket);
-    const conn: ConnectionInfo = { id: ++this.connectionCounter, remote: `${socket.remoteAddress}:${socket.remotePort}` };
+    const conn: ConnectionInfo = {
+      id: ++this.connectionCounter,
+      remote: `${socket.remoteAddress}:${socket.remotePort}`,
+    };
     let buffered: Buffer[] = [];
     let bufferedBytes = 0;
     let queue: Promise<void> = Promise.resolve();
@@ -154,9 +183,15 @@ export class EmbeddedServer {
     try {
       req = parseMessage(msg);
     } catch (e) {
-      const err = new MongoServerError(e instanceof ProtocolError ? ErrorCodes.ProtocolError : ErrorCodes.InvalidBSON, (e as Error).message);
+      const err = new MongoServerError(
+        e instanceof ProtocolError ? ErrorCodes.ProtocolError : ErrorCodes.InvalidBSON,
+        (e as Error).message,
+      );
       const body = Buffer.from(BSON.serialize(err.toReply()));
-      if (!socket.destroyed) socket.write(header.opCode === 2004 ? opReply(header.requestId, body) : opMsgReply(header.requestId, body));
+      if (!socket.destroyed)
+        socket.write(
+          header.opCode === 2004 ? opReply(header.requestId, body) : opMsgReply(header.requestId, body),
+        );
       return;
     }
     const reply = await this.execute(req, conn);
@@ -169,13 +204,23 @@ export class EmbeddedServer {
   async execute(req: Request, conn: ConnectionInfo): Promise<Buffer> {
     const body = req.body;
     const name = Object.keys(body)[0];
-    let db = typeof body.$db === 'string' ? body.$db : req.legacyNs?.endsWith('.$cmd') ? req.legacyNs.slice(0, -5) : undefined;
+    let db =
+      typeof body.$db === 'string'
+        ? body.$db
+        : req.legacyNs?.endsWith('.$cmd')
+          ? req.legacyNs.slice(0, -5)
+          : undefined;
     try {
       if (!name) throw new MongoServerError(ErrorCodes.FailedToParse, 'Command document is empty');
-      if (db === undefined) throw new MongoServerError(ErrorCodes.InvalidNamespace, 'OP_MSG requests require a $db argument');
+      if (db === undefined)
+        throw new MongoServerError(ErrorCodes.InvalidNamespace, 'OP_MSG requests require a $db argument');
       db = String(db);
       const handler = lookupCommand(name);
-      if (ADMIN_ONLY.has(name) && db !== 'admin') throw new MongoServerError(ErrorCodes.Unauthorized, `${name} may only be run against the admin database.`);
+      if (ADMIN_ONLY.has(name) && db !== 'admin')
+        throw new MongoServerError(
+          ErrorCodes.Unauthorized,
+          `${name} may only be run against the admin database.`,
+        );
       this.engine.stats.commands++;
       const ctx: CommandContext = {
         engine: this.engine,
@@ -195,18 +240,34 @@ export class EmbeddedServer {
         ctx.scope = txn;
       }
       let result = await handler(ctx);
-      if (txn && !(result instanceof Buffer) && Array.isArray((result as Document).writeErrors) && (result as Document).writeErrors.length) {
+      if (
+        txn &&
+        !(result instanceof Buffer) &&
+        Array.isArray((result as Document).writeErrors) &&
+        (result as Document).writeErrors.length
+      ) {
         // Any failed statement aborts the whole transaction, as in MongoDB.
         txn.abort();
         const first = (result as Document).writeErrors[0] as Document;
-        result = new MongoServerError(first.code as number, first.errmsg as string, { ...first, index: undefined }, ['TransientTransactionError']).toReply();
+        result = new MongoServerError(
+          first.code as number,
+          first.errmsg as string,
+          { ...first, index: undefined },
+          ['TransientTransactionError'],
+        ).toReply();
         delete result.index;
       }
       if (WRITE_COMMANDS.has(name)) await this.engine.durable();
       return result instanceof Buffer ? result : Buffer.from(BSON.serialize(result));
     } catch (e) {
       const err = asServerError(e);
-      if (name && TRANSACTION_COMMANDS.has(name) && body.autocommit === false && name !== 'commitTransaction' && name !== 'abortTransaction') {
+      if (
+        name &&
+        TRANSACTION_COMMANDS.has(name) &&
+        body.autocommit === false &&
+        name !== 'commitTransaction' &&
+        name !== 'abortTransaction'
+      ) {
         const t = this.engine.transactions.get(lsidKey(body) ?? '');
         if (t && t.state === 'active' && err.code !== ErrorCodes.NoSuchTransaction) t.abort();
       }
@@ -220,22 +281,44 @@ export class EmbeddedServer {
   private transactionFor(body: Document, name: string): Transaction | undefined {
     if (body.autocommit !== false) return undefined;
     const key = lsidKey(body);
-    if (!key) throw new MongoServerError(ErrorCodes.InvalidOptions, 'Transactions require a logical session id (lsid)');
+    if (!key)
+      throw new MongoServerError(
+        ErrorCodes.InvalidOptions,
+        'Transactions require a logical session id (lsid)',
+      );
     const txnNumber = Number(body.txnNumber);
-    if (!Number.isFinite(txnNumber)) throw new MongoServerError(ErrorCodes.InvalidOptions, 'Transactions require a txnNumber');
-    if (!TRANSACTION_COMMANDS.has(name)) throw new MongoServerError(ErrorCodes.OperationNotSupportedInTransaction, `Cannot run '${name}' in a multi-document transaction.`);
+    if (!Number.isFinite(txnNumber))
+      throw new MongoServerError(ErrorCodes.InvalidOptions, 'Transactions require a txnNumber');
+    if (!TRANSACTION_COMMANDS.has(name))
+      throw new MongoServerError(
+        ErrorCodes.OperationNotSupportedInTransaction,
+        `Cannot run '${name}' in a multi-document transaction.`,
+      );
     let txn = this.engine.transactions.get(key);
     if (body.startTransaction === true) {
-      if (txn && txn.txnNumber > txnNumber) throw new MongoServerError(ErrorCodes.TransactionTooOld, `Cannot start transaction ${txnNumber} on session because a newer transaction ${txn.txnNumber} has already started.`);
+      if (txn && txn.txnNumber > txnNumber)
+        throw new MongoServerError(
+          ErrorCodes.TransactionTooOld,
+          `Cannot start transaction ${txnNumber} on session because a newer transaction ${txn.txnNumber} has already started.`,
+        );
       if (txn?.state === 'active') txn.abort();
       txn = new Transaction(this.engine, txnNumber);
       this.engine.transactions.set(key, txn);
       return txn;
     }
     if (!txn || txn.txnNumber !== txnNumber || (txn.state === 'aborted' && name !== 'abortTransaction')) {
-      throw new MongoServerError(ErrorCodes.NoSuchTransaction, `Transaction with { txnNumber: ${txnNumber} } has been aborted.`, {}, ['TransientTransactionError']);
+      throw new MongoServerError(
+        ErrorCodes.NoSuchTransaction,
+        `Transaction with { txnNumber: ${txnNumber} } has been aborted.`,
+        {},
+        ['TransientTransactionError'],
+      );
     }
-    if (txn.state === 'committed' && name !== 'commitTransaction') throw new MongoServerError(ErrorCodes.NoSuchTransaction, `Transaction with { txnNumber: ${txnNumber} } has been committed.`);
+    if (txn.state === 'committed' && name !== 'commitTransaction')
+      throw new MongoServerError(
+        ErrorCodes.NoSuchTransaction,
+        `Transaction with { txnNumber: ${txnNumber} } has been committed.`,
+      );
     return txn;
   }
 

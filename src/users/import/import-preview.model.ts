@@ -18,7 +18,12 @@ const rowSchema = new Schema(
 );
 
 const countsSchema = new Schema(
-  { create: { type: Number, default: 0 }, update: { type: Number, default: 0 }, unchanged: { type: Number, default: 0 }, reject: { type: Number, default: 0 } },
+  {
+    create: { type: Number, default: 0 },
+    update: { type: Number, default: 0 },
+    unchanged: { type: Number, default: 0 },
+    reject: { type: Number, default: 0 },
+  },
   { _id: false },
 );
 

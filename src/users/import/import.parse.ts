@@ -13,7 +13,8 @@ export const MAX_ZIP_ENTRIES = 500;
 export const MAX_COMPRESSION_RATIO = 200;
 
 export type FileKind = 'csv' | 'xlsx';
-export type ParsedTable = { ok: true; kind: FileKind; header: string[]; rows: string[][] } | { ok: false; error: string };
+export type ParsedTable =
+  { ok: true; kind: FileKind; header: string[]; rows: string[][] } | { ok: false; error: string };
 
 const fail = (error: string): ParsedTable => ({ ok: false, error });
 
@@ -55,7 +56,11 @@ export function summariseZip(bytes: Buffer): ZipSummary | null {
     if (c === 0xffffffff || u === 0xffffffff) return null;
     compressed += c;
     uncompressed += u;
-    offset += 46 + bytes.readUInt16LE(offset + 28) + bytes.readUInt16LE(offset + 30) + bytes.readUInt16LE(offset + 32);
+    offset +=
+      46 +
+      bytes.readUInt16LE(offset + 28) +
+      bytes.readUInt16LE(offset + 30) +
+      bytes.readUInt16LE(offset + 32);
   }
   return { entries, compressed, uncompressed };
 }
@@ -65,7 +70,11 @@ function zipProblem(bytes: Buffer): string | undefined {
   if (!zip) return 'users.import.errors.unreadable';
   if (zip.entries > MAX_ZIP_ENTRIES) return 'users.import.errors.zipBomb';
   if (zip.uncompressed > MAX_UNCOMPRESSED_BYTES) return 'users.import.errors.zipBomb';
-  if (zip.uncompressed > MAX_COMPRESSION_RATIO * Math.max(zip.compressed, 1) && zip.uncompressed > 1024 * 1024) return 'users.import.errors.zipBomb';
+  if (
+    zip.uncompressed > MAX_COMPRESSION_RATIO * Math.max(zip.compressed, 1) &&
+    zip.uncompressed > 1024 * 1024
+  )
+    return 'users.import.errors.zipBomb';
   return undefined;
 }
 
@@ -73,13 +82,15 @@ function zipProblem(bytes: Buffer): string | undefined {
 export function cellText(value: ExcelJS.CellValue): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number') return Number.isSafeInteger(value) || !Number.isInteger(value) ? String(value) : value.toFixed(0);
+  if (typeof value === 'number')
+    return Number.isSafeInteger(value) || !Number.isInteger(value) ? String(value) : value.toFixed(0);
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (value instanceof Date) return value.toISOString().slice(0, 10);
   if (typeof value === 'object') {
     if ('formula' in value && typeof value.formula === 'string') return `=${value.formula}`;
     if ('sharedFormula' in value && typeof value.sharedFormula === 'string') return `=${value.sharedFormula}`;
-    if ('richText' in value && Array.isArray(value.richText)) return value.richText.map((r) => r.text).join('');
+    if ('richText' in value && Array.isArray(value.richText))
+      return value.richText.map((r) => r.text).join('');
     if ('text' in value && typeof value.text === 'string') return value.text; // hyperlink
     if ('error' in value) return String(value.error);
   }
@@ -106,7 +117,11 @@ async function readXlsx(bytes: Buffer): Promise<ParsedTable> {
     const cells: string[] = [];
     for (let c = 1; c <= Math.min(row.cellCount, 50); c++) {
       const value = row.getCell(c).value;
-      cells.push(typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value) ? IMPRECISE_NUMBER : cellText(value));
+      cells.push(
+        typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)
+          ? IMPRECISE_NUMBER
+          : cellText(value),
+      );
     }
     table.push(cells);
   });
@@ -120,7 +135,13 @@ function readCsv(bytes: Buffer): ParsedTable {
     const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
     // Indonesian spreadsheets often save CSV with semicolons.
     const delimiter = (firstLine.match(/;/g) ?? []).length > (firstLine.match(/,/g) ?? []).length ? ';' : ',';
-    records = parseCsv(text, { delimiter, relax_column_count: true, skip_empty_lines: true, to_line: MAX_ROWS + 2, max_record_size: 64 * 1024 }) as string[][];
+    records = parseCsv(text, {
+      delimiter,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      to_line: MAX_ROWS + 2,
+      max_record_size: 64 * 1024,
+    }) as string[][];
   } catch {
     return fail('users.import.errors.unreadable');
   }

@@ -11,9 +11,17 @@ import { TEMPLATE_HEADER } from './import.rows';
 
 const IMPORT_PATH = '/admin/users/import';
 
-const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 5, parts: 6 } }).single('file');
+const upload = multer({
+  storage: multer.memoryStorage(),
+  limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 5, parts: 6 },
+}).single('file');
 
-function renderUpload(req: Request, res: Response, status: number, error?: { key: string; detail?: string[] }) {
+function renderUpload(
+  req: Request,
+  res: Response,
+  status: number,
+  error?: { key: string; detail?: string[] },
+) {
   res.status(status).render('users/import', {
     title: req.t('users.import.title'),
     importPath: IMPORT_PATH,
@@ -27,8 +35,10 @@ function receiveFile(req: Request, res: Response, next: (err?: unknown) => void)
   upload(req, res, (err: unknown) => {
     if (!err) return next();
     const code = (err as { code?: string }).code;
-    if (code === 'LIMIT_FILE_SIZE') return renderUpload(req, res, 413, { key: 'users.import.errors.tooLarge' });
-    if (typeof code === 'string' && code.startsWith('LIMIT_')) return renderUpload(req, res, 400, { key: 'users.import.errors.noFile' });
+    if (code === 'LIMIT_FILE_SIZE')
+      return renderUpload(req, res, 413, { key: 'users.import.errors.tooLarge' });
+    if (typeof code === 'string' && code.startsWith('LIMIT_'))
+      return renderUpload(req, res, 400, { key: 'users.import.errors.noFile' });
     next(err);
   });
 }
@@ -45,30 +55,54 @@ export function importRouter(_deps: RouteDeps): Router {
   router.get('/', (req, res) => renderUpload(req, res, 200));
 
   router.get('/template.csv', (_req, res) => {
-    const example = ['199001012015031001', 'Budi Siregar, S.Kom.', 'budi.siregar@example.go.id', 'PNS', 'III/a', 'Pranata Komputer Ahli Pertama', 'Bidang Aplikasi Informatika', 'DISKOMINFO'];
+    const example = [
+      '199001012015031001',
+      'Budi Siregar, S.Kom.',
+      'budi.siregar@example.go.id',
+      'PNS',
+      'III/a',
+      'Pranata Komputer Ahli Pertama',
+      'Bidang Aplikasi Informatika',
+      'DISKOMINFO',
+    ];
     res.setHeader('Content-Disposition', 'attachment; filename="template-impor-pegawai.csv"');
-    res.type('text/csv; charset=utf-8').send(`\uFEFF${TEMPLATE_HEADER.join(',')}\r\n${example.map((c) => (c.includes(',') ? `"${c}"` : c)).join(',')}\r\n`);
+    res
+      .type('text/csv; charset=utf-8')
+      .send(
+        `\uFEFF${TEMPLATE_HEADER.join(',')}\r\n${example.map((c) => (c.includes(',') ? `"${c}"` : c)).join(',')}\r\n`,
+      );
   });
 
   router.post('/', receiveFile, verifyCsrf, async (req, res) => {
     if (!req.file) return renderUpload(req, res, 400, { key: 'users.import.errors.noFile' });
     try {
-      const id = await previewImport(req.user!, { bytes: req.file.buffer, fileName: req.file.originalname ?? '' });
+      const id = await previewImport(req.user!, {
+        bytes: req.file.buffer,
+        fileName: req.file.originalname ?? '',
+      });
       res.redirect(303, `${IMPORT_PATH}/${id}`);
     } catch (error) {
-      if (error instanceof ImportFileRejected) return renderUpload(req, res, 422, { key: error.messageKey, detail: error.detail });
+      if (error instanceof ImportFileRejected)
+        return renderUpload(req, res, 422, { key: error.messageKey, detail: error.detail });
       throw error;
     }
   });
 
   router.get('/:id', async (req, res) => {
     const preview = await getPreview(req.user!, previewId(req));
-    res.render('users/import-preview', { title: req.t('users.import.previewTitle'), importPath: IMPORT_PATH, preview });
+    res.render('users/import-preview', {
+      title: req.t('users.import.previewTitle'),
+      importPath: IMPORT_PATH,
+      preview,
+    });
   });
 
   router.post('/:id/confirm', async (req, res) => {
     const id = previewId(req);
-    const result = await confirmImport(req.user!, id, { requestId: String((req as Request & { id?: unknown }).id ?? ''), ip: req.ip });
+    const result = await confirmImport(req.user!, id, {
+      requestId: String((req as Request & { id?: unknown }).id ?? ''),
+      ip: req.ip,
+    });
     req.flash('success', req.t('users.import.applied', result));
     res.redirect(303, `${IMPORT_PATH}/${id}`);
   });

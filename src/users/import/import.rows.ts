@@ -5,7 +5,16 @@ import { isValidGolongan, PNS_RANKS, PPPK_GOLONGAN, type EmployeeType } from '..
 import { nipProblem } from '../users.schemas';
 import { IMPRECISE_NUMBER } from './import.parse';
 
-export const COLUMNS = ['nip', 'name', 'email', 'employeeType', 'golongan', 'jabatan', 'unitKerja', 'opdCode'] as const;
+export const COLUMNS = [
+  'nip',
+  'name',
+  'email',
+  'employeeType',
+  'golongan',
+  'jabatan',
+  'unitKerja',
+  'opdCode',
+] as const;
 export type Column = (typeof COLUMNS)[number];
 
 /** Header names accepted per column, compared case-insensitively without spaces, dots, dashes or underscores. */
@@ -21,11 +30,21 @@ const HEADER_NAMES: Record<Column, string[]> = {
 };
 
 /** The template file's header row (Indonesian). */
-export const TEMPLATE_HEADER = ['NIP', 'Nama', 'Email', 'Jenis', 'Golongan', 'Jabatan', 'Unit Kerja', 'Kode OPD'];
+export const TEMPLATE_HEADER = [
+  'NIP',
+  'Nama',
+  'Email',
+  'Jenis',
+  'Golongan',
+  'Jabatan',
+  'Unit Kerja',
+  'Kode OPD',
+];
 
 const squash = (text: string) => text.toLowerCase().replace(/[\s._\-/]/g, '');
 
-export type HeaderMap = { ok: true; index: Partial<Record<Column, number>> } | { ok: false; error: string; missing: string[] };
+export type HeaderMap =
+  { ok: true; index: Partial<Record<Column, number>> } | { ok: false; error: string; missing: string[] };
 
 export function mapHeader(header: string[]): HeaderMap {
   const index: Partial<Record<Column, number>> = {};
@@ -35,7 +54,12 @@ export function mapHeader(header: string[]): HeaderMap {
     if (column && index[column] === undefined) index[column] = i;
   });
   const missing = (['nip', 'name'] as Column[]).filter((c) => index[c] === undefined);
-  if (missing.length) return { ok: false, error: 'users.import.errors.missingColumns', missing: missing.map((c) => TEMPLATE_HEADER[COLUMNS.indexOf(c)]) };
+  if (missing.length)
+    return {
+      ok: false,
+      error: 'users.import.errors.missingColumns',
+      missing: missing.map((c) => TEMPLATE_HEADER[COLUMNS.indexOf(c)]),
+    };
   return { ok: true, index };
 }
 
@@ -60,8 +84,15 @@ export interface CheckedRow {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const TYPE_WORDS: Record<string, EmployeeType> = { pns: 'pns', pppk: 'pppk', nonasn: 'non_asn', honorer: 'non_asn' };
-const PNS_GOLONGAN = new Map<string, string>(PNS_RANKS.map((r) => [r.golongan.toLowerCase().replace(/\s/g, ''), r.golongan]));
+const TYPE_WORDS: Record<string, EmployeeType> = {
+  pns: 'pns',
+  pppk: 'pppk',
+  nonasn: 'non_asn',
+  honorer: 'non_asn',
+};
+const PNS_GOLONGAN = new Map<string, string>(
+  PNS_RANKS.map((r) => [r.golongan.toLowerCase().replace(/\s/g, ''), r.golongan]),
+);
 const PPPK = new Map<string, string>(PPPK_GOLONGAN.map((g) => [g.toLowerCase(), g]));
 
 function canonicalGolongan(type: EmployeeType, raw: string): string | undefined {
@@ -72,7 +103,9 @@ function canonicalGolongan(type: EmployeeType, raw: string): string | undefined 
 
 /** Checks one row on its own (no database): field formats and the fixed lists. */
 export function checkRow(cells: string[], index: Partial<Record<Column, number>>, line: number): CheckedRow {
-  const values = Object.fromEntries(COLUMNS.map((c) => [c, (index[c] === undefined ? '' : (cells[index[c]] ?? '')).trim()])) as RowValues;
+  const values = Object.fromEntries(
+    COLUMNS.map((c) => [c, (index[c] === undefined ? '' : (cells[index[c]] ?? '')).trim()]),
+  ) as RowValues;
   const errors: string[] = [];
   let nip = normaliseNip(values.nip);
   if (values.nip === IMPRECISE_NUMBER) {
@@ -90,7 +123,8 @@ export function checkRow(cells: string[], index: Partial<Record<Column, number>>
   const type = values.employeeType ? TYPE_WORDS[squash(values.employeeType)] : 'pns';
   if (!type) errors.push('users.errors.employeeType');
   const golongan = type ? canonicalGolongan(type, values.golongan) : undefined;
-  if (type && !isValidGolongan(type, golongan)) errors.push(type === 'non_asn' ? 'users.errors.golonganNone' : 'users.errors.golonganInvalid');
+  if (type && !isValidGolongan(type, golongan))
+    errors.push(type === 'non_asn' ? 'users.errors.golonganNone' : 'users.errors.golonganInvalid');
   if (values.jabatan.length > 200 || values.unitKerja.length > 200) errors.push('users.errors.tooLong');
   if (errors.length) return { line, values, errors };
   return {

@@ -51,8 +51,15 @@ function differs(existing: ExistingPerson, record: PersonRecord, opdId: Types.Ob
 }
 
 /** Holds each checked row against the database and the actor's scope; decides create/update/unchanged/reject. */
-async function resolveRows(actor: Actor, rows: CheckedRow[], session?: ClientSession): Promise<ResolvedRow[]> {
-  const opds = await Institution.find({ kind: 'opd' }).select('code active').session(session ?? null).lean();
+async function resolveRows(
+  actor: Actor,
+  rows: CheckedRow[],
+  session?: ClientSession,
+): Promise<ResolvedRow[]> {
+  const opds = await Institution.find({ kind: 'opd' })
+    .select('code active')
+    .session(session ?? null)
+    .lean();
   const opdByCode = new Map(opds.map((o) => [o.code, o]));
   const ownOpd = opds.find((o) => String(o._id) === actor.opdId);
   const valid = rows.filter((r) => r.record);
@@ -60,10 +67,20 @@ async function resolveRows(actor: Actor, rows: CheckedRow[], session?: ClientSes
   const emails = valid.map((r) => r.record!.email).filter((e): e is string => !!e);
   const fields = 'nip email name employeeType golongan jabatan unitKerja opd roles';
   const byNip = new Map(
-    (await User.find({ nip: trusted({ $in: nips }) }).select(fields).session(session ?? null).lean<ExistingPerson[]>()).map((u) => [u.nip!, u]),
+    (
+      await User.find({ nip: trusted({ $in: nips }) })
+        .select(fields)
+        .session(session ?? null)
+        .lean<ExistingPerson[]>()
+    ).map((u) => [u.nip!, u]),
   );
   const emailOwners = new Map(
-    (await User.find({ email: trusted({ $in: emails }) }).select('nip email').session(session ?? null).lean<ExistingPerson[]>()).map((u) => [u.email!, u]),
+    (
+      await User.find({ email: trusted({ $in: emails }) })
+        .select('nip email')
+        .session(session ?? null)
+        .lean<ExistingPerson[]>()
+    ).map((u) => [u.email!, u]),
   );
   const everyone = seesEveryone(actor);
   return rows.map((row): ResolvedRow => {
@@ -83,12 +100,18 @@ async function resolveRows(actor: Actor, rows: CheckedRow[], session?: ClientSes
       opdId = ownOpd._id;
     }
     const existing = byNip.get(record.nip);
-    if (existing && !everyone && String(existing.opd ?? '') !== actor.opdId) errors.push('users.import.errors.nipOtherOpd');
-    else if (existing && !actor.roles.includes('admin') && existing.roles.some((r) => r !== 'learner')) errors.push('users.import.errors.notManageable');
+    if (existing && !everyone && String(existing.opd ?? '') !== actor.opdId)
+      errors.push('users.import.errors.nipOtherOpd');
+    else if (existing && !actor.roles.includes('admin') && existing.roles.some((r) => r !== 'learner'))
+      errors.push('users.import.errors.notManageable');
     const emailOwner = record.email ? emailOwners.get(record.email) : undefined;
     if (emailOwner && emailOwner.nip !== record.nip) errors.push('users.errors.emailTaken');
     if (errors.length) return { ...row, errors, record: undefined, action: 'reject' };
-    const action: ImportAction = !existing ? 'create' : differs(existing, record, opdId) ? 'update' : 'unchanged';
+    const action: ImportAction = !existing
+      ? 'create'
+      : differs(existing, record, opdId)
+        ? 'update'
+        : 'unchanged';
     return { ...row, errors, action, opdId };
   });
 }
@@ -100,7 +123,10 @@ function countOf(rows: { action: ImportAction }[]): Counts {
 }
 
 /** Checks an uploaded file and stores the preview; returns its id. Throws ImportFileRejected for a bad file. */
-export async function previewImport(actor: Actor, file: { bytes: Buffer; fileName: string }): Promise<string> {
+export async function previewImport(
+  actor: Actor,
+  file: { bytes: Buffer; fileName: string },
+): Promise<string> {
   if (!canAdministerPeople(actor)) throw new Forbidden();
   const table = await parsePeopleFile(file.bytes);
   if (!table.ok) throw new ImportFileRejected(table.error);
@@ -113,7 +139,13 @@ export async function previewImport(actor: Actor, file: { bytes: Buffer; fileNam
     owner: actor.id,
     fileName: file.fileName.slice(0, 255),
     kind: table.kind,
-    rows: rows.map((r) => ({ line: r.line, values: r.values, record: r.record, problems: r.errors, action: r.action })),
+    rows: rows.map((r) => ({
+      line: r.line,
+      values: r.values,
+      record: r.record,
+      problems: r.errors,
+      action: r.action,
+    })),
     counts: countOf(rows),
   });
   return String(preview._id);
@@ -128,7 +160,10 @@ export async function getPreview(actor: Actor, id: string) {
 
 function isTransactionUnsupported(error: unknown): boolean {
   const e = error as { code?: number; message?: string };
-  return e?.code === 20 || /Transaction numbers are only allowed|transactions are not supported/i.test(e?.message ?? '');
+  return (
+    e?.code === 20 ||
+    /Transaction numbers are only allowed|transactions are not supported/i.test(e?.message ?? '')
+  );
 }
 
 /** Runs `work` in a transaction, or without one on a database that has none (a standalone mongod). */
@@ -159,7 +194,9 @@ const INSERT_BATCH = 500;
 /** Writes the rows: new people in validated batches, changed people one by one through their documents. */
 async function applyRows(rows: ResolvedRow[], session?: ClientSession): Promise<void> {
   // No password yet for new people: HR or an admin sets a temporary one when they need to sign in.
-  const creates = rows.filter((r) => r.action === 'create').map((r) => ({ nip: r.record!.nip, ...fieldsOf(r), roles: ['learner'] }));
+  const creates = rows
+    .filter((r) => r.action === 'create')
+    .map((r) => ({ nip: r.record!.nip, ...fieldsOf(r), roles: ['learner'] }));
   for (let i = 0; i < creates.length; i += INSERT_BATCH) {
     await User.insertMany(creates.slice(i, i + INSERT_BATCH), { session, ordered: true });
   }
@@ -193,6 +230,16 @@ export async function confirmImport(actor: Actor, id: string, context: AuditCont
   preview.appliedAt = new Date();
   preview.result = result;
   await preview.save();
-  await audit.record(actor, { action: 'user.import', targetType: 'import', targetId: preview._id, targetLabel: preview.fileName, after: result }, context);
+  await audit.record(
+    actor,
+    {
+      action: 'user.import',
+      targetType: 'import',
+      targetId: preview._id,
+      targetLabel: preview.fileName,
+      after: result,
+    },
+    context,
+  );
   return result;
 }

@@ -63,10 +63,17 @@ export interface AxeFinding {
 
 /** axe findings of impact serious or critical on the current page. */
 export async function seriousAxeFindings(page: Page): Promise<AxeFinding[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+    .map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(' ')),
+    }));
 }
 
 /** Whether the page scrolls sideways at its current viewport width. */
@@ -83,7 +90,9 @@ export async function pageChecks(watched: WatchedPage): Promise<string[]> {
   const failures: string[] = [];
   const url = page.url();
   for (const finding of await seriousAxeFindings(page)) {
-    failures.push(`${url}: axe ${finding.impact} ${finding.id} (${finding.help}) at ${finding.targets.join(', ')}`);
+    failures.push(
+      `${url}: axe ${finding.impact} ${finding.id} (${finding.help}) at ${finding.targets.join(', ')}`,
+    );
   }
   const viewport = page.viewportSize();
   await page.setViewportSize({ width: 360, height: 740 });
@@ -119,7 +128,12 @@ export async function startBrowserRig(app: import('express').Express): Promise<B
 }
 
 /** Signs in through the real form (the login page's own submit button, not the language switch). */
-export async function signInThroughForm(page: Page, base: string, identifier: string, password: string): Promise<void> {
+export async function signInThroughForm(
+  page: Page,
+  base: string,
+  identifier: string,
+  password: string,
+): Promise<void> {
   await page.goto(`${base}/login`);
   await page.fill('input[name=identifier]', identifier);
   await page.fill('input[name=password]', password);

@@ -6,14 +6,18 @@ function parse(version: string): Parsed {
   // eslint-disable-next-line security/detect-unsafe-regex -- anchored, no nested repetition over the same characters; input is the lockfile's
   const match = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+.*)?$/.exec(version.trim());
   if (!match) throw new Error(`not a version: ${version}`);
-  return { nums: [Number(match[1]), Number(match[2]), Number(match[3])], pre: match[4] ? match[4].split('.') : [] };
+  return {
+    nums: [Number(match[1]), Number(match[2]), Number(match[3])],
+    pre: match[4] ? match[4].split('.') : [],
+  };
 }
 
 export function compareVersions(a: string, b: string): number {
   const x = parse(a);
   const y = parse(b);
   for (let i = 0; i < 3; i++) if (x.nums[i] !== y.nums[i]) return x.nums[i] < y.nums[i] ? -1 : 1;
-  if (x.pre.length === 0 || y.pre.length === 0) return x.pre.length === y.pre.length ? 0 : x.pre.length === 0 ? 1 : -1;
+  if (x.pre.length === 0 || y.pre.length === 0)
+    return x.pre.length === y.pre.length ? 0 : x.pre.length === 0 ? 1 : -1;
   for (let i = 0; i < Math.max(x.pre.length, y.pre.length); i++) {
     const p = x.pre[i];
     const q = y.pre[i];
@@ -50,5 +54,10 @@ function satisfiesComparator(version: string, comparator: string): boolean {
 
 /** Whether `version` falls in `range`. */
 export function satisfies(version: string, range: string): boolean {
-  return range.split('||').some((alternative) => alternative.trim().split(/\s+/).every((comparator) => satisfiesComparator(version, comparator)));
+  return range.split('||').some((alternative) =>
+    alternative
+      .trim()
+      .split(/\s+/)
+      .every((comparator) => satisfiesComparator(version, comparator)),
+  );
 }

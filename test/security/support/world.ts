@@ -10,7 +10,15 @@ import { BKPSDM_CODE } from '../../../src/institutions/institution.model';
 import { routeParams, type RouteEntry } from '../../../src/web/route-inventory';
 
 /** The roles of the matrix, in its column order. `hrOpd` is HR of one OPD, `hrBkpsdm` HR of BKPSDM. */
-export const MATRIX_ROLES = ['anonymous', 'learner', 'author', 'curator', 'hrOpd', 'hrBkpsdm', 'admin'] as const;
+export const MATRIX_ROLES = [
+  'anonymous',
+  'learner',
+  'author',
+  'curator',
+  'hrOpd',
+  'hrBkpsdm',
+  'admin',
+] as const;
 export type MatrixRole = (typeof MATRIX_ROLES)[number];
 export type SignedInRole = Exclude<MatrixRole, 'anonymous'>;
 export const SIGNED_IN_ROLES = MATRIX_ROLES.filter((r): r is SignedInRole => r !== 'anonymous');
@@ -57,8 +65,22 @@ export async function tokenOf(agent: Agent, page = '/login'): Promise<string> {
 
 async function uploadPreview(agent: Agent, name: string, opdCode: string): Promise<string> {
   const token = await tokenOf(agent, '/admin/users/import');
-  const file = csvOf([[`1990010120150310${name.length % 10}1`, `Calon ${name}`, '', 'PNS', 'III/a', 'Analis', 'Bidang Uji', opdCode]]);
-  const res = await agent.post('/admin/users/import').field('_csrf', token).attach('file', file, `${name}.csv`);
+  const file = csvOf([
+    [
+      `1990010120150310${name.length % 10}1`,
+      `Calon ${name}`,
+      '',
+      'PNS',
+      'III/a',
+      'Analis',
+      'Bidang Uji',
+      opdCode,
+    ],
+  ]);
+  const res = await agent
+    .post('/admin/users/import')
+    .field('_csrf', token)
+    .attach('file', file, `${name}.csv`);
   if (res.status !== 303) throw new Error(`import preview upload failed for ${name}: ${res.status}`);
   return String(res.headers.location).split('/').pop()!;
 }
@@ -67,7 +89,10 @@ export async function createWorld(overrides: TestAppOverrides = {}): Promise<Wor
   const t = await createTestApp(overrides);
   const opdA = await createOpd({ code: 'DISDUKCAPIL', name: 'Dinas Kependudukan dan Pencatatan Sipil' });
   const opdB = await createOpd({ code: 'DISDIK', name: 'Dinas Pendidikan' });
-  const bkpsdm = await createOpd({ code: BKPSDM_CODE, name: 'Badan Kepegawaian dan Pengembangan Sumber Daya Manusia' });
+  const bkpsdm = await createOpd({
+    code: BKPSDM_CODE,
+    name: 'Badan Kepegawaian dan Pengembangan Sumber Daya Manusia',
+  });
   const university = await createUniversity({ code: 'USU', name: 'Universitas Sumatera Utara' });
   const opdOf: Record<SignedInRole, { _id: unknown } | undefined> = {
     learner: opdA,
@@ -101,7 +126,8 @@ export async function createWorld(overrides: TestAppOverrides = {}): Promise<Wor
     return a;
   };
   const previews: Partial<Record<SignedInRole, string>> = {};
-  for (const role of ['hrOpd', 'hrBkpsdm', 'admin'] as const) previews[role] = await uploadPreview(await agent(role), role, 'DISDUKCAPIL');
+  for (const role of ['hrOpd', 'hrBkpsdm', 'admin'] as const)
+    previews[role] = await uploadPreview(await agent(role), role, 'DISDUKCAPIL');
 
   return {
     t,
@@ -160,7 +186,12 @@ export function hasIdRule(route: Pick<RouteEntry, 'path'>): boolean {
 
 /** The failure message for routes whose ids nobody described. */
 export function missingIdRules(routes: RouteEntry[]): string[] {
-  return routes.filter((r) => !hasIdRule(r)).map((r) => `${r.method} ${r.path}: has an id parameter but no id rule; describe its ids (own, foreign) in ID_RULES of test/security/support/world.ts`);
+  return routes
+    .filter((r) => !hasIdRule(r))
+    .map(
+      (r) =>
+        `${r.method} ${r.path}: has an id parameter but no id rule; describe its ids (own, foreign) in ID_RULES of test/security/support/world.ts`,
+    );
 }
 
 function fill(path: string, id: string): string {
@@ -168,7 +199,12 @@ function fill(path: string, id: string): string {
 }
 
 /** The route's path with its ids filled for the role, or undefined when no rule covers it. */
-export function concretePath(w: World, route: Pick<RouteEntry, 'path'>, role: MatrixRole, which: 'own' | 'foreign' | 'missing' = 'own'): string | undefined {
+export function concretePath(
+  w: World,
+  route: Pick<RouteEntry, 'path'>,
+  role: MatrixRole,
+  which: 'own' | 'foreign' | 'missing' = 'own',
+): string | undefined {
   if (routeParams(route.path).length === 0) return route.path;
   if (which === 'missing') return fill(route.path, MISSING_ID);
   const rule = ruleFor(route.path);

@@ -40,30 +40,57 @@ function withBsonSort(pipeline: Document[]): Document[] {
   return pipeline.map((stage) => {
     const [op] = Object.keys(stage);
     const arg = stage[op];
-    if (op === '$sort' && isPlainObject(arg) && Object.values(arg).every((d) => d === 1 || d === -1)) return { $bsonSort: arg };
-    if (op === '$facet' && isPlainObject(arg)) return { $facet: Object.fromEntries(Object.entries(arg).map(([k, p]) => [k, Array.isArray(p) ? withBsonSort(p as Document[]) : p])) };
-    if ((op === '$lookup' || op === '$unionWith') && isPlainObject(arg) && Array.isArray(arg.pipeline)) return { [op]: { ...arg, pipeline: withBsonSort(arg.pipeline as Document[]) } };
+    if (op === '$sort' && isPlainObject(arg) && Object.values(arg).every((d) => d === 1 || d === -1))
+      return { $bsonSort: arg };
+    if (op === '$facet' && isPlainObject(arg))
+      return {
+        $facet: Object.fromEntries(
+          Object.entries(arg).map(([k, p]) => [k, Array.isArray(p) ? withBsonSort(p as Document[]) : p]),
+        ),
+      };
+    if ((op === '$lookup' || op === '$unionWith') && isPlainObject(arg) && Array.isArray(arg.pipeline))
+      return { [op]: { ...arg, pipeline: withBsonSort(arg.pipeline as Document[]) } };
     return stage;
   });
 }
 
 /** Stages that never modify the documents they receive (so stored objects can be fed directly). */
-const READ_ONLY_STAGES = new Set(['$match', '$sort', '$bsonSort', '$skip', '$limit', '$count', '$group', '$sortByCount', '$project', '$bucket', '$bucketAuto', '$sample']);
+const READ_ONLY_STAGES = new Set([
+  '$match',
+  '$sort',
+  '$bsonSort',
+  '$skip',
+  '$limit',
+  '$count',
+  '$group',
+  '$sortByCount',
+  '$project',
+  '$bucket',
+  '$bucketAuto',
+  '$sample',
+]);
 
 export function aggregate(ctx: CommandContext): Buffer | Document {
   const target = ctx.body.aggregate;
   const pipeline = ctx.body.pipeline as unknown;
-  if (!Array.isArray(pipeline)) fail(ErrorCodes.TypeMismatch, "'pipeline' option must be specified as an array");
+  if (!Array.isArray(pipeline))
+    fail(ErrorCodes.TypeMismatch, "'pipeline' option must be specified as an array");
   for (const stage of pipeline) {
-    if (!isPlainObject(stage) || Object.keys(stage).length !== 1) fail(40323, 'A pipeline stage specification object must contain exactly one field.');
+    if (!isPlainObject(stage) || Object.keys(stage).length !== 1)
+      fail(40323, 'A pipeline stage specification object must contain exactly one field.');
   }
-  if (ctx.body.cursor === undefined && !ctx.body.explain) fail(ErrorCodes.FailedToParse, "The 'cursor' option is required, except for aggregate with the explain argument");
+  if (ctx.body.cursor === undefined && !ctx.body.explain)
+    fail(
+      ErrorCodes.FailedToParse,
+      "The 'cursor' option is required, except for aggregate with the explain argument",
+    );
   const stages = pipeline as Document[];
   let name: string | undefined;
   if (typeof target === 'string') {
     validateNamespace(ctx.db, target);
     name = target;
-  } else if (target !== 1) fail(ErrorCodes.FailedToParse, "Invalid aggregate namespace: 'aggregate' must be a collection name or 1");
+  } else if (target !== 1)
+    fail(ErrorCodes.FailedToParse, "Invalid aggregate namespace: 'aggregate' must be a collection name or 1");
 
   let rest = stages;
   let out: { kind: '$out' | '$merge'; spec: unknown } | undefined;
@@ -100,23 +127,50 @@ export function aggregate(ctx: CommandContext): Buffer | Document {
     const { docs } = findDocs(ctx.scope.view(ctx.db, coll), {});
     return docs.map((d) => BSON.deserialize(d.raw));
   };
-  const results = new Aggregator(withBsonSort(rest), { ...MINGO_OPTIONS, collectionResolver: resolver, context: SORT_CONTEXT, ...(isPlainObject(ctx.body.collation) ? { collation: ctx.body.collation as never } : {}) }).run(inputs);
+  const results = new Aggregator(withBsonSort(rest), {
+    ...MINGO_OPTIONS,
+    collectionResolver: resolver,
+    context: SORT_CONTEXT,
+    ...(isPlainObject(ctx.body.collation) ? { collation: ctx.body.collation as never } : {}),
+  }).run(inputs);
   if (out) {
     writeOut(ctx, out, results as Document[]);
     return ctx.cursors.reply(`${ctx.db}.${name ?? '$cmd.aggregate'}`, arraySource([]), 0, true);
   }
   const raws = (results as Document[]).map((r) => {
     const b = Buffer.from(BSON.serialize(r));
-    if (b.length > MAX_BSON_SIZE) fail(ErrorCodes.BSONObjectTooLarge, `BSONObj size: ${b.length} is invalid. Size must be between 0 and 16793600(16MB)`);
+    if (b.length > MAX_BSON_SIZE)
+      fail(
+        ErrorCodes.BSONObjectTooLarge,
+        `BSONObj size: ${b.length} is invalid. Size must be between 0 and 16793600(16MB)`,
+      );
     return b;
   });
-  return ctx.cursors.reply(`${ctx.db}.${name ?? '$cmd.aggregate'}`, arraySource(raws), ctx.body.cursor?.batchSize);
+  return ctx.cursors.reply(
+    `${ctx.db}.${name ?? '$cmd.aggregate'}`,
+    arraySource(raws),
+    ctx.body.cursor?.batchSize,
+  );
 }
 
-function writeOut(ctx: CommandContext, out: { kind: '$out' | '$merge'; spec: unknown }, results: Document[]): void {
+function writeOut(
+  ctx: CommandContext,
+  out: { kind: '$out' | '$merge'; spec: unknown },
+  results: Document[],
+): void {
   const spec = out.spec as string | Document;
-  const targetDb = typeof spec === 'string' ? ctx.db : String((spec.db as string) ?? (typeof spec.into === 'object' ? (spec.into as Document).db : undefined) ?? ctx.db);
-  const targetColl = typeof spec === 'string' ? spec : String(typeof spec.into === 'object' ? (spec.into as Document).coll : (spec.into ?? spec.coll));
+  const targetDb =
+    typeof spec === 'string'
+      ? ctx.db
+      : String(
+          (spec.db as string) ??
+            (typeof spec.into === 'object' ? (spec.into as Document).db : undefined) ??
+            ctx.db,
+        );
+  const targetColl =
+    typeof spec === 'string'
+      ? spec
+      : String(typeof spec.into === 'object' ? (spec.into as Document).coll : (spec.into ?? spec.coll));
   validateNamespace(targetDb, targetColl);
   if (out.kind === '$out') {
     const existing = ctx.engine.collection(targetDb, targetColl);
@@ -124,7 +178,8 @@ function writeOut(ctx: CommandContext, out: { kind: '$out' | '$merge'; spec: unk
     ctx.engine.dropCollection(targetDb, targetColl);
     const coll = ctx.engine.ensureCollection(targetDb, targetColl);
     for (const s of indexes) ctx.engine.createIndex(coll, s);
-    for (const r of results) ctx.engine.base.insert(targetDb, targetColl, makeStoredDoc(Buffer.from(BSON.serialize(r))));
+    for (const r of results)
+      ctx.engine.base.insert(targetDb, targetColl, makeStoredDoc(Buffer.from(BSON.serialize(r))));
     return;
   }
   // $merge on _id: replace matching documents, insert the others.
@@ -141,20 +196,52 @@ function statsStage(ctx: CommandContext, name: string, stage: string, spec: Docu
   const coll = ctx.engine.collection(ctx.db, name);
   if (!coll) fail(ErrorCodes.NamespaceNotFound, `ns does not exist: ${ctx.db}.${name}`);
   const host = `${ctx.server.host}:${ctx.server.port}`;
-  if (stage === '$indexStats') return coll.indexes.map((i) => ({ name: i.spec.name, key: i.spec.key, host, accesses: { ops: 0, since: ctx.engine.startedAt }, spec: i.spec }));
+  if (stage === '$indexStats')
+    return coll.indexes.map((i) => ({
+      name: i.spec.name,
+      key: i.spec.key,
+      host,
+      accesses: { ops: 0, since: ctx.engine.startedAt },
+      spec: i.spec,
+    }));
   const size = coll.dataSize();
   const out: Document = { ns: coll.ns, host, localTime: new Date() };
   if (isPlainObject(spec.storageStats) || spec.storageStats !== undefined) {
     const indexSizes: Document = {};
     for (const i of coll.indexes) indexSizes[i.spec.name] = 0;
-    out.storageStats = { size, count: coll.docs.size, avgObjSize: coll.docs.size ? Math.floor(size / coll.docs.size) : 0, storageSize: size, freeStorageSize: 0, capped: false, nindexes: coll.indexes.length, indexBuilds: [], totalIndexSize: 0, totalSize: size, indexSizes, scaleFactor: 1 };
+    out.storageStats = {
+      size,
+      count: coll.docs.size,
+      avgObjSize: coll.docs.size ? Math.floor(size / coll.docs.size) : 0,
+      storageSize: size,
+      freeStorageSize: 0,
+      capped: false,
+      nindexes: coll.indexes.length,
+      indexBuilds: [],
+      totalIndexSize: 0,
+      totalSize: size,
+      indexSizes,
+      scaleFactor: 1,
+    };
   }
   if (spec.count !== undefined) out.count = coll.docs.size;
   return [out];
 }
 
 export function explainReply(ctx: CommandContext, name: string, stage: string, indexName?: string): Document {
-  const winningPlan = stage === 'COLLSCAN' ? { stage: 'COLLSCAN', direction: 'forward' } : { stage: 'FETCH', inputStage: { stage, indexName, keyPattern: indexName ? ctx.engine.collection(ctx.db, name)?.index(indexName)?.spec.key : undefined } };
+  const winningPlan =
+    stage === 'COLLSCAN'
+      ? { stage: 'COLLSCAN', direction: 'forward' }
+      : {
+          stage: 'FETCH',
+          inputStage: {
+            stage,
+            indexName,
+            keyPattern: indexName
+              ? ctx.engine.collection(ctx.db, name)?.index(indexName)?.spec.key
+              : undefined,
+          },
+        };
   return {
     explainVersion: '1',
     queryPlanner: { namespace: `${ctx.db}.${name}`, winningPlan, rejectedPlans: [] },

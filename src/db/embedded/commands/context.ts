@@ -41,7 +41,11 @@ export type Handler = (ctx: CommandContext) => CommandResult | Promise<CommandRe
 /** The collection name a command targets (its first field), validated. */
 export function targetCollection(ctx: CommandContext): string {
   const name = ctx.body[ctx.name];
-  if (typeof name !== 'string') fail(ErrorCodes.InvalidNamespace, `collection name has invalid type ${name === null ? 'null' : typeof name}`);
+  if (typeof name !== 'string')
+    fail(
+      ErrorCodes.InvalidNamespace,
+      `collection name has invalid type ${name === null ? 'null' : typeof name}`,
+    );
   validateNamespace(ctx.db, name);
   return name;
 }
@@ -107,11 +111,15 @@ export class CursorRegistry {
   /** Builds a first-batch cursor reply, registering the cursor if documents remain. */
   reply(ns: string, source: DocSource, batchSize: number | undefined, singleBatch = false): Buffer {
     const size = batchSize === undefined || batchSize <= 0 ? (batchSize === 0 ? 0 : 101) : batchSize;
-    const { docs, exhausted } = size === 0 ? { docs: [], exhausted: false } : CursorRegistry.batch(source, size);
+    const { docs, exhausted } =
+      size === 0 ? { docs: [], exhausted: false } : CursorRegistry.batch(source, size);
     let id = Long.ZERO;
     if (!exhausted && !singleBatch) {
       // Like MongoDB's, ids use 63 bits, so drivers keep them as Long rather than promoting to number.
-      id = Long.fromBits((Math.random() * 2 ** 32) | 0, 2 ** 21 + Math.floor(Math.random() * (2 ** 31 - 2 ** 21)));
+      id = Long.fromBits(
+        (Math.random() * 2 ** 32) | 0,
+        2 ** 21 + Math.floor(Math.random() * (2 ** 31 - 2 ** 21)),
+      );
       this.open.set(id.toString(), { id, ns, source, lastUsed: Date.now() });
     }
     return cursorReply(id, ns, 'firstBatch', docs);
@@ -120,8 +128,15 @@ export class CursorRegistry {
   getMore(id: Long, ns: string, batchSize: number | undefined): Buffer {
     const c = this.open.get(id.toString());
     if (!c) fail(ErrorCodes.CursorNotFound, `cursor id ${id.toString()} not found`);
-    if (c.ns !== ns) fail(ErrorCodes.Unauthorized, `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${c.ns}`);
-    const { docs, exhausted } = CursorRegistry.batch(c.source, batchSize && batchSize > 0 ? batchSize : Number.MAX_SAFE_INTEGER);
+    if (c.ns !== ns)
+      fail(
+        ErrorCodes.Unauthorized,
+        `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${c.ns}`,
+      );
+    const { docs, exhausted } = CursorRegistry.batch(
+      c.source,
+      batchSize && batchSize > 0 ? batchSize : Number.MAX_SAFE_INTEGER,
+    );
     c.lastUsed = Date.now();
     let replyId = c.id;
     if (exhausted) {

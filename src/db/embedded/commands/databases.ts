@@ -19,7 +19,9 @@ export function listDatabases(ctx: CommandContext): Document {
     totalSize += size;
     databases.push(ctx.body.nameOnly ? { name } : entry);
   }
-  return ctx.body.nameOnly ? { databases, ok: 1 } : { databases, totalSize, totalSizeMb: Math.round(totalSize / 1048576), ok: 1 };
+  return ctx.body.nameOnly
+    ? { databases, ok: 1 }
+    : { databases, totalSize, totalSizeMb: Math.round(totalSize / 1048576), ok: 1 };
 }
 
 export function dropDatabase(ctx: CommandContext): Document {
@@ -50,11 +52,29 @@ export function listCollections(ctx: CommandContext): Buffer {
   return ctx.cursors.reply(`${ctx.db}.$cmd.listCollections`, arraySource(out), ctx.body.cursor?.batchSize);
 }
 
-const CREATE_OPTIONS = ['capped', 'size', 'max', 'validator', 'validationLevel', 'validationAction', 'collation', 'timeseries', 'expireAfterSeconds', 'clusteredIndex', 'changeStreamPreAndPostImages', 'storageEngine', 'indexOptionDefaults', 'viewOn', 'pipeline', 'comment'];
+const CREATE_OPTIONS = [
+  'capped',
+  'size',
+  'max',
+  'validator',
+  'validationLevel',
+  'validationAction',
+  'collation',
+  'timeseries',
+  'expireAfterSeconds',
+  'clusteredIndex',
+  'changeStreamPreAndPostImages',
+  'storageEngine',
+  'indexOptionDefaults',
+  'viewOn',
+  'pipeline',
+  'comment',
+];
 
 export function create(ctx: CommandContext): Document {
   const name = targetCollection(ctx);
-  if (ctx.engine.collection(ctx.db, name)) fail(ErrorCodes.NamespaceExists, `Collection ${ctx.db}.${name} already exists.`);
+  if (ctx.engine.collection(ctx.db, name))
+    fail(ErrorCodes.NamespaceExists, `Collection ${ctx.db}.${name} already exists.`);
   const options: Document = {};
   for (const k of CREATE_OPTIONS) if (ctx.body[k] !== undefined && k !== 'comment') options[k] = ctx.body[k];
   ctx.engine.ensureCollection(ctx.db, name, options);

@@ -9,7 +9,8 @@ import { validateNamespace } from '../storage/engine';
 
 export function makeExplain(table: () => Map<string, Handler>) {
   return function explain(ctx: CommandContext): Document | Promise<Document> {
-    if (!isPlainObject(ctx.body.explain)) fail(ErrorCodes.TypeMismatch, 'explain command requires a nested object');
+    if (!isPlainObject(ctx.body.explain))
+      fail(ErrorCodes.TypeMismatch, 'explain command requires a nested object');
     const inner = ctx.body.explain as Document;
     const cmdName = Object.keys(inner)[0];
     const collName = inner[cmdName];
@@ -44,15 +45,41 @@ export function makeExplain(table: () => Map<string, Handler>) {
         fail(ErrorCodes.CommandNotFound, `Explain failed due to unknown command: ${cmdName}`);
     }
     const started = process.hrtime.bigint();
-    const r = findDocs(ctx.scope.view(ctx.db, collName), { filter, sort, skip: inner.skip, limit: inner.limit });
+    const r = findDocs(ctx.scope.view(ctx.db, collName), {
+      filter,
+      sort,
+      skip: inner.skip,
+      limit: inner.limit,
+    });
     const millis = Number(process.hrtime.bigint() - started) / 1e6;
     const p = r.plan;
-    const leaf: Document = p.stage === 'COLLSCAN' ? { stage: 'COLLSCAN', direction: 'forward' } : { stage: p.stage === 'IDHACK' ? 'IDHACK' : 'IXSCAN', indexName: p.index?.spec.name, keyPattern: p.index?.spec.key, indexBounds: p.bounds };
-    const winningPlan = p.stage === 'COLLSCAN' || p.stage === 'IDHACK' ? leaf : { stage: 'FETCH', inputStage: leaf };
+    const leaf: Document =
+      p.stage === 'COLLSCAN'
+        ? { stage: 'COLLSCAN', direction: 'forward' }
+        : {
+            stage: p.stage === 'IDHACK' ? 'IDHACK' : 'IXSCAN',
+            indexName: p.index?.spec.name,
+            keyPattern: p.index?.spec.key,
+            indexBounds: p.bounds,
+          };
+    const winningPlan =
+      p.stage === 'COLLSCAN' || p.stage === 'IDHACK' ? leaf : { stage: 'FETCH', inputStage: leaf };
     return {
       explainVersion: '1',
-      queryPlanner: { namespace: `${ctx.db}.${collName}`, parsedQuery: filter ?? {}, winningPlan, rejectedPlans: [] },
-      executionStats: { executionSuccess: true, nReturned: r.docs.length, executionTimeMillis: Math.round(millis), totalKeysExamined: r.keysExamined, totalDocsExamined: r.docsExamined, executionStages: winningPlan },
+      queryPlanner: {
+        namespace: `${ctx.db}.${collName}`,
+        parsedQuery: filter ?? {},
+        winningPlan,
+        rejectedPlans: [],
+      },
+      executionStats: {
+        executionSuccess: true,
+        nReturned: r.docs.length,
+        executionTimeMillis: Math.round(millis),
+        totalKeysExamined: r.keysExamined,
+        totalDocsExamined: r.docsExamined,
+        executionStages: winningPlan,
+      },
       command: inner,
       serverInfo: { host: ctx.server.host, port: ctx.server.port, version: '7.0.0' },
       ok: 1,

@@ -15,7 +15,11 @@ function num(v: unknown, field: string): number | undefined {
 
 function checkObject(v: unknown, field: string): Document | undefined {
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'object' || Array.isArray(v)) fail(ErrorCodes.TypeMismatch, `BSON field 'FindCommandRequest.${field}' is the wrong type '${Array.isArray(v) ? 'array' : typeof v}', expected type 'object'`);
+  if (typeof v !== 'object' || Array.isArray(v))
+    fail(
+      ErrorCodes.TypeMismatch,
+      `BSON field 'FindCommandRequest.${field}' is the wrong type '${Array.isArray(v) ? 'array' : typeof v}', expected type 'object'`,
+    );
   return v as Document;
 }
 
@@ -31,7 +35,13 @@ export function find(ctx: CommandContext): Buffer {
   if (skip !== undefined && skip < 0) fail(ErrorCodes.BadValue, 'skip value must be non-negative');
   if (limit !== undefined && limit < 0) fail(ErrorCodes.BadValue, 'limit value must be non-negative');
   ctx.engine.stats.queries++;
-  const { docs, scores } = findDocs(ctx.scope.view(ctx.db, name), { filter, sort, skip, limit: limit || undefined, collation: checkObject(b.collation, 'collation') });
+  const { docs, scores } = findDocs(ctx.scope.view(ctx.db, name), {
+    filter,
+    sort,
+    skip,
+    limit: limit || undefined,
+    collation: checkObject(b.collation, 'collation'),
+  });
   // Project lazily, batch by batch.
   let pos = 0;
   const PAGE = 256;
@@ -46,13 +56,19 @@ export function find(ctx: CommandContext): Buffer {
     }
     return page[pagePos++];
   };
-  return ctx.cursors.reply(`${ctx.db}.${name}`, arraySource(next), batchSize, b.singleBatch === true || (limit !== undefined && limit > 0 && limit <= (batchSize ?? 101)));
+  return ctx.cursors.reply(
+    `${ctx.db}.${name}`,
+    arraySource(next),
+    batchSize,
+    b.singleBatch === true || (limit !== undefined && limit > 0 && limit <= (batchSize ?? 101)),
+  );
 }
 
 export function getMore(ctx: CommandContext): Buffer {
   const id = ctx.body.getMore;
   const cursorId = typeof id === 'number' ? Long.fromNumber(id) : (id as Long);
-  if (!cursorId || (cursorId as { _bsontype?: string })._bsontype !== 'Long') fail(ErrorCodes.TypeMismatch, "Field 'getMore' must be of type long");
+  if (!cursorId || (cursorId as { _bsontype?: string })._bsontype !== 'Long')
+    fail(ErrorCodes.TypeMismatch, "Field 'getMore' must be of type long");
   const coll = ctx.body.collection;
   if (typeof coll !== 'string') fail(ErrorCodes.TypeMismatch, "Field 'collection' must be of type string");
   return ctx.cursors.getMore(cursorId, `${ctx.db}.${coll}`, num(ctx.body.batchSize, 'batchSize'));
@@ -89,7 +105,8 @@ export function count(ctx: CommandContext): Document {
 export function distinct(ctx: CommandContext): Document {
   const name = targetCollection(ctx);
   const key = ctx.body.key;
-  if (typeof key !== 'string') fail(ErrorCodes.TypeMismatch, "BSON field 'distinct.key' is missing but a required field");
+  if (typeof key !== 'string')
+    fail(ErrorCodes.TypeMismatch, "BSON field 'distinct.key' is missing but a required field");
   const { docs } = findDocs(ctx.scope.view(ctx.db, name), { filter: checkObject(ctx.body.query, 'query') });
   const seen = new Map<string, unknown>();
   for (const d of docs)

@@ -67,7 +67,9 @@ const PARAMETERS: Document = {
 
 export function getParameter(ctx: CommandContext): Document {
   const out: Document = {};
-  const all = ctx.body.getParameter === '*' || (typeof ctx.body.getParameter === 'object' && ctx.body.getParameter?.allParameters);
+  const all =
+    ctx.body.getParameter === '*' ||
+    (typeof ctx.body.getParameter === 'object' && ctx.body.getParameter?.allParameters);
   for (const [k, v] of Object.entries(PARAMETERS)) if (all || k in ctx.body) out[k] = v;
   return { ...out, ok: 1 };
 }
@@ -86,7 +88,15 @@ export function connectionStatus(): Document {
 
 export function hostInfo(): Document {
   return {
-    system: { currentTime: new Date(), hostname: os.hostname(), cpuAddrSize: 64, memSizeMB: Math.round(os.totalmem() / 1048576), numCores: os.cpus().length, cpuArch: os.arch(), numaEnabled: false },
+    system: {
+      currentTime: new Date(),
+      hostname: os.hostname(),
+      cpuAddrSize: 64,
+      memSizeMB: Math.round(os.totalmem() / 1048576),
+      numCores: os.cpus().length,
+      cpuArch: os.arch(),
+      numaEnabled: false,
+    },
     os: { type: os.type(), name: os.platform(), version: os.release() },
     extra: {},
     ok: 1,
@@ -96,7 +106,10 @@ export function hostInfo(): Document {
 export function getCmdLineOpts(ctx: CommandContext): Document {
   return {
     argv: ctx.server.argv,
-    parsed: { net: { bindIp: ctx.server.host, port: ctx.server.port }, ...(ctx.server.dataDir ? { storage: { dbPath: ctx.server.dataDir } } : {}) },
+    parsed: {
+      net: { bindIp: ctx.server.host, port: ctx.server.port },
+      ...(ctx.server.dataDir ? { storage: { dbPath: ctx.server.dataDir } } : {}),
+    },
     ok: 1,
   };
 }
@@ -119,9 +132,26 @@ export function serverStatus(ctx: CommandContext): Document {
     uptime: Math.floor(process.uptime()),
     uptimeMillis: Math.floor(process.uptime() * 1000),
     localTime: new Date(),
-    connections: { current: ctx.server.connections(), available: 100000, totalCreated: ctx.server.totalConnections(), active: 1 },
-    opcounters: { insert: s.inserts, query: s.queries, update: s.updates, delete: s.deletes, getmore: 0, command: s.commands },
-    mem: { bits: 64, resident: Math.round(mem.rss / 1048576), virtual: Math.round(mem.heapTotal / 1048576), supported: true },
+    connections: {
+      current: ctx.server.connections(),
+      available: 100000,
+      totalCreated: ctx.server.totalConnections(),
+      active: 1,
+    },
+    opcounters: {
+      insert: s.inserts,
+      query: s.queries,
+      update: s.updates,
+      delete: s.deletes,
+      getmore: 0,
+      command: s.commands,
+    },
+    mem: {
+      bits: 64,
+      resident: Math.round(mem.rss / 1048576),
+      virtual: Math.round(mem.heapTotal / 1048576),
+      supported: true,
+    },
     metrics: { cursor: { open: { total: ctx.cursors.size } } },
     storageEngine: { name: 'embedded', supportsCommittedReads: true, persistent: !!ctx.server.dataDir },
     transactions: { currentActive: ctx.engine.transactions.size },
@@ -135,7 +165,16 @@ export function replSetGetStatus(ctx: CommandContext): Document {
     set: SET_NAME,
     date: new Date(),
     myState: 1,
-    members: [{ _id: 0, name: `${ctx.server.host}:${ctx.server.port}`, health: 1, state: 1, stateStr: 'PRIMARY', self: true }],
+    members: [
+      {
+        _id: 0,
+        name: `${ctx.server.host}:${ctx.server.port}`,
+        health: 1,
+        state: 1,
+        stateStr: 'PRIMARY',
+        self: true,
+      },
+    ],
     ok: 1,
   };
 }

@@ -6,7 +6,29 @@ import { IndexSpec } from '../storage/collection';
 import { isPlainObject, keyOf } from '../storage/values';
 import { CommandContext, arraySource, targetCollection } from './context';
 
-const INDEX_OPTIONS = new Set(['v', 'key', 'name', 'unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds', 'background', 'collation', 'hidden', 'weights', 'default_language', 'language_override', 'textIndexVersion', '2dsphereIndexVersion', 'bits', 'min', 'max', 'wildcardProjection', 'storageEngine', 'ns']);
+const INDEX_OPTIONS = new Set([
+  'v',
+  'key',
+  'name',
+  'unique',
+  'sparse',
+  'partialFilterExpression',
+  'expireAfterSeconds',
+  'background',
+  'collation',
+  'hidden',
+  'weights',
+  'default_language',
+  'language_override',
+  'textIndexVersion',
+  '2dsphereIndexVersion',
+  'bits',
+  'min',
+  'max',
+  'wildcardProjection',
+  'storageEngine',
+  'ns',
+]);
 
 function defaultName(key: Document): string {
   return Object.entries(key)
@@ -15,7 +37,13 @@ function defaultName(key: Document): string {
 }
 
 function sameSpec(a: IndexSpec, b: IndexSpec): boolean {
-  return keyOf(a.key) === keyOf(b.key) && !!a.unique === !!b.unique && !!a.sparse === !!b.sparse && keyOf(a.partialFilterExpression ?? null) === keyOf(b.partialFilterExpression ?? null) && a.expireAfterSeconds === b.expireAfterSeconds;
+  return (
+    keyOf(a.key) === keyOf(b.key) &&
+    !!a.unique === !!b.unique &&
+    !!a.sparse === !!b.sparse &&
+    keyOf(a.partialFilterExpression ?? null) === keyOf(b.partialFilterExpression ?? null) &&
+    a.expireAfterSeconds === b.expireAfterSeconds
+  );
 }
 
 /** Text indexes are stored as MongoDB stores them: key { _fts: 'text', _ftsx: 1 } and the fields in weights. */
@@ -45,42 +73,76 @@ function normaliseTextIndex(spec: IndexSpec): void {
 export function createIndexes(ctx: CommandContext): Document {
   const name = targetCollection(ctx);
   const specs = ctx.body.indexes;
-  if (!Array.isArray(specs) || specs.length === 0) fail(ErrorCodes.BadValue, 'Must specify at least one index to create');
+  if (!Array.isArray(specs) || specs.length === 0)
+    fail(ErrorCodes.BadValue, 'Must specify at least one index to create');
   const existed = !!ctx.engine.collection(ctx.db, name);
   const coll = ctx.engine.ensureCollection(ctx.db, name);
   const before = coll.indexes.length;
   for (const raw of specs) {
-    if (!isPlainObject(raw) || !isPlainObject(raw.key) || Object.keys(raw.key).length === 0) fail(ErrorCodes.CannotCreateIndex, "The 'key' field must be a non-empty object");
+    if (!isPlainObject(raw) || !isPlainObject(raw.key) || Object.keys(raw.key).length === 0)
+      fail(ErrorCodes.CannotCreateIndex, "The 'key' field must be a non-empty object");
     for (const [field, dir] of Object.entries(raw.key as Document)) {
-      const okDir = (typeof dir === 'number' && dir !== 0) || ['text', '2dsphere', '2d', 'hashed'].includes(String(dir));
-      if (!okDir || field === '') fail(ErrorCodes.CannotCreateIndex, `Values in the index key pattern can only be numbers or 'text', '2dsphere', '2d', 'hashed': got ${field}: ${String(dir)}`);
+      const okDir =
+        (typeof dir === 'number' && dir !== 0) || ['text', '2dsphere', '2d', 'hashed'].includes(String(dir));
+      if (!okDir || field === '')
+        fail(
+          ErrorCodes.CannotCreateIndex,
+          `Values in the index key pattern can only be numbers or 'text', '2dsphere', '2d', 'hashed': got ${field}: ${String(dir)}`,
+        );
     }
-    const spec: IndexSpec = { v: 2, key: raw.key as Document, name: typeof raw.name === 'string' ? raw.name : defaultName(raw.key as Document) };
+    const spec: IndexSpec = {
+      v: 2,
+      key: raw.key as Document,
+      name: typeof raw.name === 'string' ? raw.name : defaultName(raw.key as Document),
+    };
     for (const [k, v] of Object.entries(raw)) {
       if (k === 'key' || k === 'name' || k === 'v' || k === 'background' || k === 'ns') continue;
-      if (!INDEX_OPTIONS.has(k)) fail(ErrorCodes.InvalidOptions, `The field '${k}' is not valid for an index specification. Specification: ${JSON.stringify(raw)}`);
+      if (!INDEX_OPTIONS.has(k))
+        fail(
+          ErrorCodes.InvalidOptions,
+          `The field '${k}' is not valid for an index specification. Specification: ${JSON.stringify(raw)}`,
+        );
       spec[k] = v;
     }
     if (spec.expireAfterSeconds !== undefined) spec.expireAfterSeconds = Number(spec.expireAfterSeconds);
     normaliseTextIndex(spec);
     if (spec.name === '_id_' || keyOf(spec.key) === keyOf({ _id: 1 })) {
-      if (spec.unique === false) fail(ErrorCodes.InvalidOptions, "The field 'unique' is not valid for an _id index specification");
+      if (spec.unique === false)
+        fail(ErrorCodes.InvalidOptions, "The field 'unique' is not valid for an _id index specification");
       continue;
     }
     const byName = coll.index(spec.name);
     if (byName) {
       if (sameSpec(byName.spec, spec)) continue;
-      if (keyOf(byName.spec.key) === keyOf(spec.key)) fail(ErrorCodes.IndexOptionsConflict, `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(byName.spec)}`);
-      fail(ErrorCodes.IndexKeySpecsConflict, `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(byName.spec)}`);
+      if (keyOf(byName.spec.key) === keyOf(spec.key))
+        fail(
+          ErrorCodes.IndexOptionsConflict,
+          `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(byName.spec)}`,
+        );
+      fail(
+        ErrorCodes.IndexKeySpecsConflict,
+        `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(byName.spec)}`,
+      );
     }
-    const byKey = coll.indexes.find((i) => keyOf(i.spec.key) === keyOf(spec.key) && keyOf(i.spec.partialFilterExpression ?? null) === keyOf(spec.partialFilterExpression ?? null));
+    const byKey = coll.indexes.find(
+      (i) =>
+        keyOf(i.spec.key) === keyOf(spec.key) &&
+        keyOf(i.spec.partialFilterExpression ?? null) === keyOf(spec.partialFilterExpression ?? null),
+    );
     if (byKey) {
       if (sameSpec(byKey.spec, spec)) continue;
-      fail(ErrorCodes.IndexOptionsConflict, `An equivalent index already exists with a different name and options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(byKey.spec)}`);
+      fail(
+        ErrorCodes.IndexOptionsConflict,
+        `An equivalent index already exists with a different name and options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(byKey.spec)}`,
+      );
     }
     ctx.engine.createIndex(coll, spec);
   }
-  const reply: Document = { numIndexesBefore: before, numIndexesAfter: coll.indexes.length, createdCollectionAutomatically: !existed };
+  const reply: Document = {
+    numIndexesBefore: before,
+    numIndexesAfter: coll.indexes.length,
+    createdCollectionAutomatically: !existed,
+  };
   if (before === coll.indexes.length) reply.note = 'all indexes already exist';
   reply.ok = 1;
   return reply;

@@ -15,12 +15,23 @@ export function writeErrorEntry(index: number, err: unknown): Document {
 
 /** Validates a document to be stored and returns its raw bytes with `_id` first. */
 export function prepareDocument(raw: Buffer): Buffer {
-  if (raw.length > MAX_BSON_SIZE) throw new MongoServerError(ErrorCodes.BSONObjectTooLarge, `object to insert too large. size in bytes: ${raw.length}, max size: ${MAX_BSON_SIZE}`);
+  if (raw.length > MAX_BSON_SIZE)
+    throw new MongoServerError(
+      ErrorCodes.BSONObjectTooLarge,
+      `object to insert too large. size in bytes: ${raw.length}, max size: ${MAX_BSON_SIZE}`,
+    );
   const { dollarName, idType, idPos } = rawShape(raw);
-  if (dollarName !== undefined) throw new MongoServerError(ErrorCodes.BadValue, `Document can't have $ prefixed field names: ${dollarName}`);
-  if (idType === 0x04) throw new MongoServerError(ErrorCodes.InvalidIdField, "The '_id' value cannot be of type array");
-  if (idType === 0x0b) throw new MongoServerError(ErrorCodes.InvalidIdField, "The '_id' value cannot be of type regex");
-  if (idType === 0x06) throw new MongoServerError(ErrorCodes.InvalidIdField, "The '_id' value cannot be of type undefined");
+  if (dollarName !== undefined)
+    throw new MongoServerError(
+      ErrorCodes.BadValue,
+      `Document can't have $ prefixed field names: ${dollarName}`,
+    );
+  if (idType === 0x04)
+    throw new MongoServerError(ErrorCodes.InvalidIdField, "The '_id' value cannot be of type array");
+  if (idType === 0x0b)
+    throw new MongoServerError(ErrorCodes.InvalidIdField, "The '_id' value cannot be of type regex");
+  if (idType === 0x06)
+    throw new MongoServerError(ErrorCodes.InvalidIdField, "The '_id' value cannot be of type undefined");
   if (idPos !== 0) {
     const { _id, ...rest } = deserializeWrapped(raw);
     return Buffer.from(BSON.serialize({ _id: _id === undefined ? new ObjectId() : _id, ...rest }));

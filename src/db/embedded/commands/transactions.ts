@@ -5,7 +5,12 @@ import { ErrorCodes, MongoServerError } from '../errors';
 import { CommandContext } from './context';
 
 function noTransaction(ctx: CommandContext): MongoServerError {
-  return new MongoServerError(ErrorCodes.NoSuchTransaction, `Transaction with { txnNumber: ${String(ctx.body.txnNumber)} } has been aborted.`, {}, ['TransientTransactionError']);
+  return new MongoServerError(
+    ErrorCodes.NoSuchTransaction,
+    `Transaction with { txnNumber: ${String(ctx.body.txnNumber)} } has been aborted.`,
+    {},
+    ['TransientTransactionError'],
+  );
 }
 
 export function commitTransaction(ctx: CommandContext): Document {
@@ -16,7 +21,11 @@ export function commitTransaction(ctx: CommandContext): Document {
 
 export function abortTransaction(ctx: CommandContext): Document {
   if (!ctx.txn || ctx.txn.state === 'aborted') throw noTransaction(ctx);
-  if (ctx.txn.state === 'committed') throw new MongoServerError(ErrorCodes.IllegalOperation, 'Cannot abort transaction: it has already been committed');
+  if (ctx.txn.state === 'committed')
+    throw new MongoServerError(
+      ErrorCodes.IllegalOperation,
+      'Cannot abort transaction: it has already been committed',
+    );
   ctx.txn.abort();
   return { ok: 1 };
 }

@@ -12,7 +12,8 @@ import { writeErrorEntry } from './insert';
 
 function filterOf(v: unknown, what = 'q'): Document {
   if (v === undefined || v === null) return {};
-  if (!isPlainObject(v)) fail(ErrorCodes.TypeMismatch, `BSON field '${what}' is the wrong type, expected type 'object'`);
+  if (!isPlainObject(v))
+    fail(ErrorCodes.TypeMismatch, `BSON field '${what}' is the wrong type, expected type 'object'`);
   return v;
 }
 
@@ -28,11 +29,19 @@ interface UpdateOutcome {
 function runUpdate(
   ctx: CommandContext,
   name: string,
-  stmt: { q: Document; u: unknown; multi?: boolean; upsert?: boolean; arrayFilters?: Document[]; sort?: Document },
+  stmt: {
+    q: Document;
+    u: unknown;
+    multi?: boolean;
+    upsert?: boolean;
+    arrayFilters?: Document[];
+    sort?: Document;
+  },
   rawReplacement: Buffer | undefined,
 ): UpdateOutcome {
   const update = validateUpdate(stmt.u);
-  if (stmt.multi && !Array.isArray(update) && !Object.keys(update).some((k) => k.startsWith('$'))) fail(ErrorCodes.FailedToParse, 'multi update is not supported for replacement-style update');
+  if (stmt.multi && !Array.isArray(update) && !Object.keys(update).some((k) => k.startsWith('$')))
+    fail(ErrorCodes.FailedToParse, 'multi update is not supported for replacement-style update');
   const view = ctx.scope.view(ctx.db, name);
   const { docs } = findDocs(view, { filter: stmt.q, sort: stmt.sort, limit: stmt.multi ? undefined : 1 });
   if (docs.length === 0) {
@@ -58,8 +67,10 @@ function runUpdate(
 
 export function update(ctx: CommandContext): Document {
   const name = targetCollection(ctx);
-  const stmts = (ctx.sequences.get('updates')?.map((r) => BSON.deserialize(r)) ?? ctx.body.updates) as Document[] | undefined;
-  if (!Array.isArray(stmts)) fail(ErrorCodes.FailedToParse, "BSON field 'update.updates' is missing but a required field");
+  const stmts = (ctx.sequences.get('updates')?.map((r) => BSON.deserialize(r)) ?? ctx.body.updates) as
+    Document[] | undefined;
+  if (!Array.isArray(stmts))
+    fail(ErrorCodes.FailedToParse, "BSON field 'update.updates' is missing but a required field");
   const raws = ctx.sequences.get('updates') ?? rawArrayDocs(ctx.rawBody, 'updates');
   const ordered = ctx.body.ordered !== false;
   let n = 0;
@@ -72,7 +83,19 @@ export function update(ctx: CommandContext): Document {
       if (!isPlainObject(s)) fail(ErrorCodes.TypeMismatch, 'update statements must be objects');
       const st = s as Document;
       const rawU = raws[i] ? rawField(raws[i]!, 'u') : undefined;
-      const r = runUpdate(ctx, name, { q: filterOf(st.q), u: st.u, multi: !!st.multi, upsert: !!st.upsert, arrayFilters: st.arrayFilters as Document[] | undefined, sort: st.sort as Document | undefined }, rawU);
+      const r = runUpdate(
+        ctx,
+        name,
+        {
+          q: filterOf(st.q),
+          u: st.u,
+          multi: !!st.multi,
+          upsert: !!st.upsert,
+          arrayFilters: st.arrayFilters as Document[] | undefined,
+          sort: st.sort as Document | undefined,
+        },
+        rawU,
+      );
       n += r.n;
       nModified += r.nModified;
       if (r.upserted) upserted.push({ index: i, _id: r.upserted.obj._id });
@@ -91,8 +114,10 @@ export function update(ctx: CommandContext): Document {
 
 export function deleteCommand(ctx: CommandContext): Document {
   const name = targetCollection(ctx);
-  const stmts = (ctx.sequences.get('deletes')?.map((r) => BSON.deserialize(r)) ?? ctx.body.deletes) as Document[] | undefined;
-  if (!Array.isArray(stmts)) fail(ErrorCodes.FailedToParse, "BSON field 'delete.deletes' is missing but a required field");
+  const stmts = (ctx.sequences.get('deletes')?.map((r) => BSON.deserialize(r)) ?? ctx.body.deletes) as
+    Document[] | undefined;
+  if (!Array.isArray(stmts))
+    fail(ErrorCodes.FailedToParse, "BSON field 'delete.deletes' is missing but a required field");
   const ordered = ctx.body.ordered !== false;
   let n = 0;
   const writeErrors: Document[] = [];
@@ -101,8 +126,15 @@ export function deleteCommand(ctx: CommandContext): Document {
     try {
       if (!isPlainObject(s)) fail(ErrorCodes.TypeMismatch, 'delete statements must be objects');
       const limit = Number(s.limit ?? 0);
-      if (limit !== 0 && limit !== 1) fail(ErrorCodes.FailedToParse, 'The limit field in delete objects must be 0 or 1. Got ' + String(s.limit));
-      const { docs } = findDocs(ctx.scope.view(ctx.db, name), { filter: filterOf(s.q), limit: limit === 1 ? 1 : undefined });
+      if (limit !== 0 && limit !== 1)
+        fail(
+          ErrorCodes.FailedToParse,
+          'The limit field in delete objects must be 0 or 1. Got ' + String(s.limit),
+        );
+      const { docs } = findDocs(ctx.scope.view(ctx.db, name), {
+        filter: filterOf(s.q),
+        limit: limit === 1 ? 1 : undefined,
+      });
       for (const d of docs) ctx.scope.remove(ctx.db, name, d);
       n += docs.length;
     } catch (err) {
@@ -120,18 +152,30 @@ export function findAndModify(ctx: CommandContext): Document {
   const query = filterOf(b.query, 'query');
   const sort = b.sort as Document | undefined;
   const fields = b.fields as Document | undefined;
-  const returnDoc = (d: StoredDoc | undefined): Document | null => (d ? deserializeWrapped(projectDocs([d], fields, query)[0]) : null);
+  const returnDoc = (d: StoredDoc | undefined): Document | null =>
+    d ? deserializeWrapped(projectDocs([d], fields, query)[0]) : null;
   if (b.remove) {
-    if (b.update !== undefined) fail(ErrorCodes.FailedToParse, 'Cannot specify both an update and remove=true');
-    if (b.new) fail(ErrorCodes.FailedToParse, 'Cannot specify both new=true and remove=true; \'remove\' always returns the deleted document');
+    if (b.update !== undefined)
+      fail(ErrorCodes.FailedToParse, 'Cannot specify both an update and remove=true');
+    if (b.new)
+      fail(
+        ErrorCodes.FailedToParse,
+        "Cannot specify both new=true and remove=true; 'remove' always returns the deleted document",
+      );
     const { docs } = findDocs(ctx.scope.view(ctx.db, name), { filter: query, sort, limit: 1 });
     if (docs[0]) ctx.scope.remove(ctx.db, name, docs[0]);
     ctx.engine.stats.deletes += docs.length;
     return { lastErrorObject: { n: docs.length }, value: returnDoc(docs[0]), ok: 1 };
   }
-  if (b.update === undefined) fail(ErrorCodes.FailedToParse, 'Either an update or remove=true must be specified');
+  if (b.update === undefined)
+    fail(ErrorCodes.FailedToParse, 'Either an update or remove=true must be specified');
   const rawU = rawField(ctx.rawBody, 'update');
-  const r = runUpdate(ctx, name, { q: query, u: b.update, upsert: !!b.upsert, arrayFilters: b.arrayFilters, sort }, rawU);
+  const r = runUpdate(
+    ctx,
+    name,
+    { q: query, u: b.update, upsert: !!b.upsert, arrayFilters: b.arrayFilters, sort },
+    rawU,
+  );
   ctx.engine.stats.updates++;
   const lastErrorObject: Document = { n: r.n, updatedExisting: r.n > 0 && !r.upserted };
   if (r.upserted) lastErrorObject.upserted = r.upserted.obj._id;

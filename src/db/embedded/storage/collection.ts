@@ -69,14 +69,18 @@ export class Index {
   /** The last document whose entries were computed (a uniqueness check is followed by an add). */
   private memo: { obj: Document; e: IndexEntries | null } | null = null;
 
-  constructor(spec: IndexSpec, private readonly collection: Collection) {
+  constructor(
+    spec: IndexSpec,
+    private readonly collection: Collection,
+  ) {
     this.spec = spec;
     this.fields = Object.keys(spec.key);
     this.isId = spec.name === '_id_';
     this.unique = this.isId || spec.unique === true;
     this.sparse = spec.sparse === true;
     this.singleUnique = this.unique && this.fields.length === 1;
-    if (spec.partialFilterExpression) this.partial = new Query(spec.partialFilterExpression, { scriptEnabled: false });
+    if (spec.partialFilterExpression)
+      this.partial = new Query(spec.partialFilterExpression, { scriptEnabled: false });
   }
 
   get isTextOrSpecial(): boolean {
@@ -104,7 +108,8 @@ export class Index {
         let combos: unknown[][] = [[]];
         for (const vals of perField) {
           const next: unknown[][] = [];
-          for (const c of combos) for (const v of dedupe(vals)) if (next.length < MAX_KEYS_PER_DOC) next.push([...c, v]);
+          for (const c of combos)
+            for (const v of dedupe(vals)) if (next.length < MAX_KEYS_PER_DOC) next.push([...c, v]);
           combos = next;
         }
         for (const c of combos) full.push({ key: c.map(keyOf).join('|'), values: c });
@@ -173,7 +178,8 @@ export class Index {
   private addSorted(v: unknown, id: string): void {
     const s = this.sorted;
     if (!s) return;
-    if (this.pending.length === 0 && (s.length === 0 || bsonCompare(s[s.length - 1].v, v) <= 0)) s.push({ v, id });
+    if (this.pending.length === 0 && (s.length === 0 || bsonCompare(s[s.length - 1].v, v) <= 0))
+      s.push({ v, id });
     else if (this.pending.length < Math.max(1024, s.length)) this.pending.push({ v, id });
     else this.dropSorted(); // a bulk load: one full sort later is cheaper than merging
   }
@@ -184,7 +190,11 @@ export class Index {
   }
 
   /** The id of another document holding the same unique key, with the key, or null. */
-  findConflict(obj: Document, selfId: string, isVisible: (id: string) => boolean = () => true): { id: string; values: unknown[] } | null {
+  findConflict(
+    obj: Document,
+    selfId: string,
+    isVisible: (id: string) => boolean = () => true,
+  ): { id: string; values: unknown[] } | null {
     if (!this.unique) return null;
     if (this.isId) return null;
     const e = this.entries(obj);
@@ -204,10 +214,14 @@ export class Index {
       keyValue[f] = values[i] === undefined ? null : values[i];
     });
     const shown = this.fields.map((f, i) => `${f}: ${formatValue(keyValue[f], i)}`).join(', ');
-    return new MongoServerError(ErrorCodes.DuplicateKey, `E11000 duplicate key error collection: ${ns} index: ${this.spec.name} dup key: { ${shown} }`, {
-      keyPattern,
-      keyValue,
-    });
+    return new MongoServerError(
+      ErrorCodes.DuplicateKey,
+      `E11000 duplicate key error collection: ${ns} index: ${this.spec.name} dup key: { ${shown} }`,
+      {
+        keyPattern,
+        keyValue,
+      },
+    );
   }
 
   /** Ids whose leading field equals v (null also finds missing fields). */
@@ -241,7 +255,8 @@ export class Index {
       let i = 0;
       let j = 0;
       let k = 0;
-      while (i < cur.length && j < add.length) merged[k++] = bsonCompare(cur[i].v, add[j].v) <= 0 ? cur[i++] : add[j++];
+      while (i < cur.length && j < add.length)
+        merged[k++] = bsonCompare(cur[i].v, add[j].v) <= 0 ? cur[i++] : add[j++];
       while (i < cur.length) merged[k++] = cur[i++];
       while (j < add.length) merged[k++] = add[j++];
       this.sorted = merged;
@@ -251,7 +266,10 @@ export class Index {
   }
 
   /** Ids with a leading value within the bounds, of the bounds' BSON type (type bracketing). */
-  lookupRange(lo: { v: unknown; inclusive: boolean } | null, hi: { v: unknown; inclusive: boolean } | null): string[] {
+  lookupRange(
+    lo: { v: unknown; inclusive: boolean } | null,
+    hi: { v: unknown; inclusive: boolean } | null,
+  ): string[] {
     const s = this.sortedEntries();
     const rank = typeRank((lo ?? hi)!.v);
     const start = lo ? lowerBound(s, lo.v, !lo.inclusive) : lowerBoundRank(s, rank);

@@ -15,9 +15,16 @@ export function makeStoredDoc(raw: Buffer, obj?: Document): StoredDoc {
 const INVALID_DB_CHARS = /[/\\. "$\0]/;
 
 export function validateNamespace(db: string, coll?: string): void {
-  if (!db || INVALID_DB_CHARS.test(db) || db.length > 63) fail(ErrorCodes.InvalidNamespace, `Invalid database name: '${db}'`);
+  if (!db || INVALID_DB_CHARS.test(db) || db.length > 63)
+    fail(ErrorCodes.InvalidNamespace, `Invalid database name: '${db}'`);
   if (coll !== undefined) {
-    if (typeof coll !== 'string' || coll.length === 0 || coll.includes('\0') || coll.startsWith('.') || (coll.includes('$') && !coll.startsWith('$cmd')))
+    if (
+      typeof coll !== 'string' ||
+      coll.length === 0 ||
+      coll.includes('\0') ||
+      coll.startsWith('.') ||
+      (coll.includes('$') && !coll.startsWith('$cmd'))
+    )
       fail(ErrorCodes.InvalidNamespace, `Invalid collection name: ${db}.${String(coll)}`);
   }
 }
@@ -89,7 +96,8 @@ export class Engine {
 
   private oldestActiveSnapshot(): number | undefined {
     let min: number | undefined;
-    for (const t of this.transactions.values()) if (t.state === 'active' && (min === undefined || t.snapshot < min)) min = t.snapshot;
+    for (const t of this.transactions.values())
+      if (t.state === 'active' && (min === undefined || t.snapshot < min)) min = t.snapshot;
     return min;
   }
 
@@ -189,7 +197,9 @@ export class Engine {
             coll.addIndex(spec);
           } catch {
             // A unique index that the journal's later records will make valid again: build without checks.
-            coll.indexes.push(new (coll.indexes[0].constructor as typeof import('./collection').Index)(spec, coll));
+            coll.indexes.push(
+              new (coll.indexes[0].constructor as typeof import('./collection').Index)(spec, coll),
+            );
             for (const d of coll.docs.values()) coll.indexes[coll.indexes.length - 1].add(d);
           }
         }
@@ -221,7 +231,8 @@ export class Engine {
     for (const colls of this.dbs.values())
       for (const coll of colls.values()) {
         yield encodeRecord({ o: 'c', ns: coll.ns, options: coll.options });
-        for (const idx of coll.indexes) if (!idx.isId) yield encodeRecord({ o: 'i', ns: coll.ns, spec: idx.spec as Document });
+        for (const idx of coll.indexes)
+          if (!idx.isId) yield encodeRecord({ o: 'i', ns: coll.ns, spec: idx.spec as Document });
         for (const d of coll.docs.values()) yield encodeRecord({ o: 'p', ns: coll.ns, d: d.raw });
       }
   }
@@ -330,7 +341,12 @@ export class Transaction implements WriteScope {
     const seen = this.engine.visibleAt(ns, id, current, this.snapshot);
     if ((current?.ver ?? 0) !== (seen?.ver ?? 0)) {
       this.abort();
-      throw new MongoServerError(ErrorCodes.WriteConflict, 'Write conflict during plan execution and yielding is disabled. :: Please retry your operation or multi-document transaction.', {}, TRANSIENT);
+      throw new MongoServerError(
+        ErrorCodes.WriteConflict,
+        'Write conflict during plan execution and yielding is disabled. :: Please retry your operation or multi-document transaction.',
+        {},
+        TRANSIENT,
+      );
     }
     this.baseVersions.set(k, current?.ver ?? 0);
   }
@@ -376,7 +392,8 @@ export class Transaction implements WriteScope {
     const overlay = this.overlay(ns);
     const previous = overlay.get(id);
     for (const [idx, keys] of this.uniqueKeys.get(ns) ?? []) {
-      if (previous) for (const f of idx.entries(previous.obj)?.full ?? []) if (keys.get(f.key) === id) keys.delete(f.key);
+      if (previous)
+        for (const f of idx.entries(previous.obj)?.full ?? []) if (keys.get(f.key) === id) keys.delete(f.key);
       if (next) for (const f of idx.entries(next.obj)?.full ?? []) keys.set(f.key, id);
     }
     overlay.set(id, next);
@@ -406,7 +423,13 @@ export class Transaction implements WriteScope {
 
   commit(): void {
     if (this.state === 'committed') return;
-    if (this.state === 'aborted') throw new MongoServerError(ErrorCodes.NoSuchTransaction, 'Transaction has been aborted.', {}, TRANSIENT);
+    if (this.state === 'aborted')
+      throw new MongoServerError(
+        ErrorCodes.NoSuchTransaction,
+        'Transaction has been aborted.',
+        {},
+        TRANSIENT,
+      );
     // 1. Nothing this transaction wrote may have changed since.
     for (const [k, ver] of this.baseVersions) {
       const bar = k.indexOf('|');
@@ -414,7 +437,12 @@ export class Transaction implements WriteScope {
       const current = this.engine.collection(db, name)?.docs.get(k.slice(bar + 1))?.ver ?? 0;
       if (current !== ver) {
         this.abort();
-        throw new MongoServerError(ErrorCodes.WriteConflict, 'Write conflict during plan execution and yielding is disabled. :: Please retry your operation or multi-document transaction.', {}, TRANSIENT);
+        throw new MongoServerError(
+          ErrorCodes.WriteConflict,
+          'Write conflict during plan execution and yielding is disabled. :: Please retry your operation or multi-document transaction.',
+          {},
+          TRANSIENT,
+        );
       }
     }
     // 2. Unique indexes must still hold against what others committed meanwhile.

@@ -27,7 +27,8 @@ function lockDirectory(dir: string): string {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number(fs.readFileSync(file, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) throw new Error(`data directory ${dir} is in use by process ${pid}`);
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid))
+        throw new Error(`data directory ${dir} is in use by process ${pid}`);
       fs.rmSync(file, { force: true }); // left behind by a process that died
     }
   }
@@ -149,7 +150,8 @@ export class Journal {
     this.file = path.join(options.dir, JOURNAL_FILE);
     this.compactBytes = options.compactBytes ?? 64 * 1024 * 1024;
     const { validLength } = readRecords(this.file);
-    if (fs.existsSync(this.file) && fs.statSync(this.file).size !== validLength) fs.truncateSync(this.file, validLength);
+    if (fs.existsSync(this.file) && fs.statSync(this.file).size !== validLength)
+      fs.truncateSync(this.file, validLength);
     this.fd = fs.openSync(this.file, 'a');
     this.size = validLength;
     const snapshot = path.join(options.dir, SNAPSHOT_FILE);

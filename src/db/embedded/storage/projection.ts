@@ -117,8 +117,10 @@ function projectDoc(raw: Buffer, tree: Tree, inclusive: boolean, keepId?: boolea
       if ((node === true) === inclusive) parts.push(raw.subarray(from, end));
       continue;
     }
-    if (type === DOC) parts.push(raw.subarray(from, start), projectDoc(raw.subarray(start, end), node, inclusive));
-    else if (type === ARR) parts.push(raw.subarray(from, start), projectArray(raw.subarray(start, end), node, inclusive));
+    if (type === DOC)
+      parts.push(raw.subarray(from, start), projectDoc(raw.subarray(start, end), node, inclusive));
+    else if (type === ARR)
+      parts.push(raw.subarray(from, start), projectArray(raw.subarray(start, end), node, inclusive));
     else if (!inclusive) parts.push(raw.subarray(from, end));
   }
   return wrap(parts);

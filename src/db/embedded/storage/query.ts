@@ -7,7 +7,16 @@ import { ErrorCodes, fail } from '../errors';
 import { Collection, Index, StoredDoc } from './collection';
 import { applyPlainProjection, compilePlainProjection } from './projection';
 import { splitText, textSearch } from './text';
-import { bsonCompare, collatedCompare, collatorFor, isPlainObject, keyOf, sortValue, toNumber, typeRank } from './values';
+import {
+  bsonCompare,
+  collatedCompare,
+  collatorFor,
+  isPlainObject,
+  keyOf,
+  sortValue,
+  toNumber,
+  typeRank,
+} from './values';
 
 type MingoOptions = NonNullable<ConstructorParameters<typeof Query>[1]>;
 export const MINGO_OPTIONS: MingoOptions = { scriptEnabled: false, useStrictMode: true };
@@ -54,7 +63,8 @@ function checkLogical(filter: Document): void {
   for (const key in filter) {
     if (key !== '$and' && key !== '$or' && key !== '$nor') continue;
     const clauses: unknown = filter[key];
-    if (!Array.isArray(clauses) || clauses.length === 0) fail(ErrorCodes.BadValue, '$and/$or/$nor must be a nonempty array');
+    if (!Array.isArray(clauses) || clauses.length === 0)
+      fail(ErrorCodes.BadValue, '$and/$or/$nor must be a nonempty array');
     for (const c of clauses) {
       if (!isPlainObject(c)) fail(ErrorCodes.BadValue, '$or/$and/$nor entries need to be full objects');
       checkLogical(c);
@@ -90,7 +100,14 @@ function isScalar(v: unknown): boolean {
   if (v === null || typeof v !== 'object') return typeof v !== 'function' && v !== undefined;
   if (Array.isArray(v) || v instanceof RegExp) return false;
   const t = (v as { _bsontype?: string })._bsontype;
-  return v instanceof Date || t === 'ObjectId' || t === 'Decimal128' || t === 'Long' || t === 'Int32' || t === 'Double';
+  return (
+    v instanceof Date ||
+    t === 'ObjectId' ||
+    t === 'Decimal128' ||
+    t === 'Long' ||
+    t === 'Int32' ||
+    t === 'Double'
+  );
 }
 
 function scalarAt(obj: Document, path: string[]): unknown {
@@ -108,8 +125,16 @@ type FieldTest = (v: unknown) => boolean;
 
 /** Equality as MongoDB defines it, with shortcuts for the common types. */
 function equalityTest(operand: unknown): FieldTest {
-  if (typeof operand === 'string') return (v) => v === operand || (typeof v === 'object' && v !== null && (v as { _bsontype?: string })._bsontype === 'BSONSymbol' && String(v) === operand);
-  if (typeof operand === 'number') return (v) => v === operand || (typeof v === 'object' && v !== null && typeRank(v) === 3 && toNumber(v) === operand);
+  if (typeof operand === 'string')
+    return (v) =>
+      v === operand ||
+      (typeof v === 'object' &&
+        v !== null &&
+        (v as { _bsontype?: string })._bsontype === 'BSONSymbol' &&
+        String(v) === operand);
+  if (typeof operand === 'number')
+    return (v) =>
+      v === operand || (typeof v === 'object' && v !== null && typeRank(v) === 3 && toNumber(v) === operand);
   if (typeof operand === 'boolean') return (v) => v === operand;
   if (operand === null) return (v) => v === null || v === undefined;
   if (operand instanceof Date) {
@@ -118,7 +143,9 @@ function equalityTest(operand: unknown): FieldTest {
   }
   if ((operand as { _bsontype?: string })._bsontype === 'ObjectId') {
     const bytes = (operand as { id: Uint8Array }).id;
-    return (v) => (v as { _bsontype?: string } | null)?._bsontype === 'ObjectId' && Buffer.compare((v as { id: Uint8Array }).id, bytes) === 0;
+    return (v) =>
+      (v as { _bsontype?: string } | null)?._bsontype === 'ObjectId' &&
+      Buffer.compare((v as { id: Uint8Array }).id, bytes) === 0;
   }
   const key = keyOf(operand);
   return (v) => keyOf(v) === key;
@@ -146,7 +173,13 @@ type FastMatch = (obj: Document) => boolean | undefined;
 
 /** `$and` / `$or` of clauses the fast path answers (each a non-empty array of plain filters, as MongoDB requires). */
 function fastLogical(op: string, clauses: unknown): FastMatch | null {
-  if ((op !== '$and' && op !== '$or') || !Array.isArray(clauses) || clauses.length === 0 || !clauses.every(isPlainObject)) return null;
+  if (
+    (op !== '$and' && op !== '$or') ||
+    !Array.isArray(clauses) ||
+    clauses.length === 0 ||
+    !clauses.every(isPlainObject)
+  )
+    return null;
   const subs: FastMatch[] = [];
   for (const clause of clauses as Document[]) {
     // An empty clause matches everything.
@@ -226,7 +259,12 @@ interface Condition {
 }
 
 function isIndexableValue(v: unknown): boolean {
-  return !(v instanceof RegExp) && !Array.isArray(v) && !(isPlainObject(v) && Object.keys(v).some((k) => k.startsWith('$'))) && (v as { _bsontype?: string })?._bsontype !== 'BSONRegExp';
+  return (
+    !(v instanceof RegExp) &&
+    !Array.isArray(v) &&
+    !(isPlainObject(v) && Object.keys(v).some((k) => k.startsWith('$'))) &&
+    (v as { _bsontype?: string })?._bsontype !== 'BSONRegExp'
+  );
 }
 
 function conditions(filter: Document, out: Condition[] = []): Condition[] {
@@ -239,11 +277,24 @@ function conditions(filter: Document, out: Condition[] = []): Condition[] {
     if (isPlainObject(cond) && Object.keys(cond).some((k) => k.startsWith('$'))) {
       const ops = cond as Record<string, unknown>;
       if ('$eq' in ops && isIndexableValue(ops.$eq)) out.push({ field, kind: 'eq', values: [ops.$eq] });
-      if (Array.isArray(ops.$in) && ops.$in.every(isIndexableValue)) out.push({ field, kind: 'in', values: ops.$in });
-      const lo = '$gt' in ops ? { v: ops.$gt, inclusive: false } : '$gte' in ops ? { v: ops.$gte, inclusive: true } : null;
-      const hi = '$lt' in ops ? { v: ops.$lt, inclusive: false } : '$lte' in ops ? { v: ops.$lte, inclusive: true } : null;
-      const bad = (b: { v: unknown } | null) => b !== null && (!isIndexableValue(b.v) || b.v === null || b.v === undefined);
-      if ((lo || hi) && !bad(lo) && !bad(hi) && (!lo || !hi || bsonTypeMatches(lo.v, hi.v))) out.push({ field, kind: 'range', lo, hi });
+      if (Array.isArray(ops.$in) && ops.$in.every(isIndexableValue))
+        out.push({ field, kind: 'in', values: ops.$in });
+      const lo =
+        '$gt' in ops
+          ? { v: ops.$gt, inclusive: false }
+          : '$gte' in ops
+            ? { v: ops.$gte, inclusive: true }
+            : null;
+      const hi =
+        '$lt' in ops
+          ? { v: ops.$lt, inclusive: false }
+          : '$lte' in ops
+            ? { v: ops.$lte, inclusive: true }
+            : null;
+      const bad = (b: { v: unknown } | null) =>
+        b !== null && (!isIndexableValue(b.v) || b.v === null || b.v === undefined);
+      if ((lo || hi) && !bad(lo) && !bad(hi) && (!lo || !hi || bsonTypeMatches(lo.v, hi.v)))
+        out.push({ field, kind: 'range', lo, hi });
     } else if (isIndexableValue(cond)) {
       out.push({ field, kind: 'eq', values: [cond] });
     }
@@ -278,14 +329,24 @@ export function plan(coll: Collection | undefined, filter: Document | undefined,
   for (const c of conds) {
     for (const idx of coll.indexes) {
       if (!usable(idx, c)) continue;
-      const score = (idx.isId ? 100 : 0) + (idx.unique && idx.fields.length === 1 ? 50 : 0) + (c.kind === 'eq' ? 30 : c.kind === 'in' ? 20 : 10) - idx.fields.length;
+      const score =
+        (idx.isId ? 100 : 0) +
+        (idx.unique && idx.fields.length === 1 ? 50 : 0) +
+        (c.kind === 'eq' ? 30 : c.kind === 'in' ? 20 : 10) -
+        idx.fields.length;
       if (!best || score > best.score) best = { score, idx, c };
     }
   }
   if (best) {
     const { idx, c } = best;
     const stage = idx.isId && c.kind !== 'range' ? 'IDHACK' : 'IXSCAN';
-    if (c.kind === 'range') return { stage, index: idx, ids: idx.lookupRange(c.lo ?? null, c.hi ?? null), bounds: `${c.field}: range` };
+    if (c.kind === 'range')
+      return {
+        stage,
+        index: idx,
+        ids: idx.lookupRange(c.lo ?? null, c.hi ?? null),
+        bounds: `${c.field}: range`,
+      };
     const ids = new Set<string>();
     for (const v of c.values!) for (const id of idx.lookupEq(v)) ids.add(id);
     return { stage, index: idx, ids, bounds: `${c.field}: ${c.kind}` };
@@ -297,14 +358,28 @@ export function plan(coll: Collection | undefined, filter: Document | undefined,
     if (branches.every((b) => b.ids)) {
       const ids = new Set<string>();
       for (const b of branches) for (const id of b.ids!) ids.add(id);
-      return { stage: 'IXSCAN', index: branches[0].index, ids, bounds: `$or: ${branches.map((b) => b.index?.spec.name).join(', ')}` };
+      return {
+        stage: 'IXSCAN',
+        index: branches[0].index,
+        ids,
+        bounds: `$or: ${branches.map((b) => b.index?.spec.name).join(', ')}`,
+      };
     }
   }
   const sortKeys = sort ? Object.keys(sort) : [];
   if (sortKeys.length === 1 && !sortKeys[0].startsWith('$')) {
     const dir = Number(sort![sortKeys[0]]);
-    const idx = coll.indexes.find((i) => i.fields[0] === sortKeys[0] && !i.partial && !i.sparse && !i.isTextOrSpecial);
-    if (idx && (dir === 1 || dir === -1)) return { stage: 'IXSCAN', index: idx, ids: idx.scanOrdered(dir), sorted: true, bounds: `${sortKeys[0]}: full (sort)` };
+    const idx = coll.indexes.find(
+      (i) => i.fields[0] === sortKeys[0] && !i.partial && !i.sparse && !i.isTextOrSpecial,
+    );
+    if (idx && (dir === 1 || dir === -1))
+      return {
+        stage: 'IXSCAN',
+        index: idx,
+        ids: idx.scanOrdered(dir),
+        sorted: true,
+        bounds: `${sortKeys[0]}: full (sort)`,
+      };
   }
   return { stage: 'COLLSCAN' };
 }
@@ -333,14 +408,26 @@ function isTextScoreMeta(v: unknown): boolean {
   return isPlainObject(v) && v.$meta === 'textScore';
 }
 
-function sortComparator(sort: Document, scores?: Map<StoredDoc, number>, collation?: Document): ((a: StoredDoc, b: StoredDoc) => number) | null {
+function sortComparator(
+  sort: Document,
+  scores?: Map<StoredDoc, number>,
+  collation?: Document,
+): ((a: StoredDoc, b: StoredDoc) => number) | null {
   const compare = collatedCompare(collatorFor(collation));
-  const keys = Object.entries(sort).filter(([k, d]) => !k.startsWith('$') && (typeof d !== 'object' || isTextScoreMeta(d)));
+  const keys = Object.entries(sort).filter(
+    ([k, d]) => !k.startsWith('$') && (typeof d !== 'object' || isTextScoreMeta(d)),
+  );
   if (keys.length === 0) return null;
   const cache = new Map<StoredDoc, unknown[]>();
   const values = (d: StoredDoc) => {
     let v = cache.get(d);
-    if (!v) cache.set(d, (v = keys.map(([k, dir]) => (isTextScoreMeta(dir) ? (scores?.get(d) ?? 0) : sortValue(d.obj, k, Number(dir))))));
+    if (!v)
+      cache.set(
+        d,
+        (v = keys.map(([k, dir]) =>
+          isTextScoreMeta(dir) ? (scores?.get(d) ?? 0) : sortValue(d.obj, k, Number(dir)),
+        )),
+      );
     return v;
   };
   const dirs = keys.map(([, dir]) => (isTextScoreMeta(dir) ? -1 : Number(dir) < 0 ? -1 : 1));
@@ -441,7 +528,8 @@ export function findDocs(view: ReadView, opts: FindOptions): FindResult {
       seen!.add(id);
       if (!(going = consider(snap.resolve(id, coll?.docs.get(id))))) break;
     }
-  if (view.overlay && going) for (const d of view.overlay.values()) if (d && (needAll || out.length < limit) && !consider(d)) break;
+  if (view.overlay && going)
+    for (const d of view.overlay.values()) if (d && (needAll || out.length < limit) && !consider(d)) break;
   let docs = out;
   if (bounded) docs = out.slice(skip);
   else if (needAll) {
@@ -485,7 +573,12 @@ export function retype(next: unknown, prev: unknown): unknown {
 }
 
 /** Applies a find projection to stored documents, keeping BSON types. */
-export function projectDocs(docs: StoredDoc[], projection: Document | undefined, filter: Document | undefined, scores?: Map<StoredDoc, number>): Buffer[] {
+export function projectDocs(
+  docs: StoredDoc[],
+  projection: Document | undefined,
+  filter: Document | undefined,
+  scores?: Map<StoredDoc, number>,
+): Buffer[] {
   if (!projection || Object.keys(projection).length === 0) return docs.map((d) => d.raw);
   const metas = Object.entries(projection).filter(([, v]) => isTextScoreMeta(v));
   if (metas.length > 0) {
@@ -507,4 +600,3 @@ export function projectDocs(docs: StoredDoc[], projection: Document | undefined,
     return Buffer.from(BSON.serialize(retype(projected, deserializeWrapped(d.raw)) as Document));
   });
 }
-

@@ -46,13 +46,15 @@ function parse(search: string): Parsed {
 export function splitText(filter: Document | undefined): { rest: Document | undefined; text?: Document } {
   if (!filter || !('$text' in filter)) return { rest: filter };
   const { $text, ...rest } = filter;
-  if (!isPlainObject($text) || typeof $text.$search !== 'string') throw new MongoServerError(ErrorCodes.FailedToParse, '$search needs a String');
+  if (!isPlainObject($text) || typeof $text.$search !== 'string')
+    throw new MongoServerError(ErrorCodes.FailedToParse, '$search needs a String');
   return { rest, text: $text };
 }
 
 export function textSearch(coll: Collection | undefined, spec: Document): TextSearch {
   const idx = coll?.indexes.find((i) => Object.values(i.spec.key).includes('text'));
-  if (!coll || !idx) throw new MongoServerError(ErrorCodes.IndexNotFound, 'text index required for $text query');
+  if (!coll || !idx)
+    throw new MongoServerError(ErrorCodes.IndexNotFound, 'text index required for $text query');
   const weights = (idx.spec.weights as Record<string, number> | undefined) ?? {};
   const fields = Object.keys(weights);
   const wildcard = fields.includes('$**');
@@ -89,7 +91,12 @@ export function textSearch(coll: Collection | undefined, spec: Document): TextSe
       }
       const joined = texts.map((t) => t.text).join('\n');
       if (q.phrases.some((p) => !joined.includes(p))) return 0;
-      if (q.terms.length > 0 && !q.terms.some((t) => texts.some(({ text }) => words(text).includes(t))) && q.phrases.length === 0) return 0;
+      if (
+        q.terms.length > 0 &&
+        !q.terms.some((t) => texts.some(({ text }) => words(text).includes(t))) &&
+        q.phrases.length === 0
+      )
+        return 0;
       return score;
     },
   };

@@ -11,7 +11,23 @@ import { isPlainObject, keyOf, typeRank } from './values';
 
 export type UpdateSpec = Document | Document[];
 
-const KNOWN_OPERATORS = new Set(['$set', '$unset', '$inc', '$mul', '$min', '$max', '$rename', '$push', '$pull', '$pullAll', '$addToSet', '$pop', '$bit', '$currentDate', '$setOnInsert']);
+const KNOWN_OPERATORS = new Set([
+  '$set',
+  '$unset',
+  '$inc',
+  '$mul',
+  '$min',
+  '$max',
+  '$rename',
+  '$push',
+  '$pull',
+  '$pullAll',
+  '$addToSet',
+  '$pop',
+  '$bit',
+  '$currentDate',
+  '$setOnInsert',
+]);
 
 export function isReplacement(u: UpdateSpec): boolean {
   return !Array.isArray(u) && !Object.keys(u).some((k) => k.startsWith('$'));
@@ -19,46 +35,88 @@ export function isReplacement(u: UpdateSpec): boolean {
 
 export function validateUpdate(u: unknown): UpdateSpec {
   if (Array.isArray(u)) {
-    if (!u.every(isPlainObject)) throw new MongoServerError(ErrorCodes.FailedToParse, 'Each element of the update pipeline must be an object');
+    if (!u.every(isPlainObject))
+      throw new MongoServerError(
+        ErrorCodes.FailedToParse,
+        'Each element of the update pipeline must be an object',
+      );
     return u as Document[];
   }
-  if (!isPlainObject(u)) throw new MongoServerError(ErrorCodes.FailedToParse, 'Update argument must be either an object or an array');
+  if (!isPlainObject(u))
+    throw new MongoServerError(
+      ErrorCodes.FailedToParse,
+      'Update argument must be either an object or an array',
+    );
   const keys = Object.keys(u);
   const ops = keys.filter((k) => k.startsWith('$'));
-  if (ops.length > 0 && ops.length !== keys.length) throw new MongoServerError(ErrorCodes.FailedToParse, `Unknown modifier: ${keys.find((k) => !k.startsWith('$'))}. Expected a valid update modifier or pipeline-style update specified as an array`);
+  if (ops.length > 0 && ops.length !== keys.length)
+    throw new MongoServerError(
+      ErrorCodes.FailedToParse,
+      `Unknown modifier: ${keys.find((k) => !k.startsWith('$'))}. Expected a valid update modifier or pipeline-style update specified as an array`,
+    );
   for (const op of ops) {
-    if (!KNOWN_OPERATORS.has(op)) throw new MongoServerError(ErrorCodes.FailedToParse, `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`);
-    if (!isPlainObject(u[op])) throw new MongoServerError(ErrorCodes.FailedToParse, `Modifiers operate on fields but we found type ${Array.isArray(u[op]) ? 'array' : typeof u[op]} instead. For example: {$mod: {<field>: ...}} not {$set: ${String(u[op])}}`);
+    if (!KNOWN_OPERATORS.has(op))
+      throw new MongoServerError(
+        ErrorCodes.FailedToParse,
+        `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`,
+      );
+    if (!isPlainObject(u[op]))
+      throw new MongoServerError(
+        ErrorCodes.FailedToParse,
+        `Modifiers operate on fields but we found type ${Array.isArray(u[op]) ? 'array' : typeof u[op]} instead. For example: {$mod: {<field>: ...}} not {$set: ${String(u[op])}}`,
+      );
   }
   // Two operators touching the same path (or one a prefix of the other) conflict.
   const paths: string[] = [];
-  for (const op of ops) for (const p of Object.keys(u[op] as Document)) paths.push(p, ...(op === '$rename' ? [String((u[op] as Document)[p])] : []));
+  for (const op of ops)
+    for (const p of Object.keys(u[op] as Document))
+      paths.push(p, ...(op === '$rename' ? [String((u[op] as Document)[p])] : []));
   const sorted = [...paths].sort();
   for (let i = 1; i < sorted.length; i++) {
     const a = sorted[i - 1];
     const b = sorted[i];
-    if (a === b || b.startsWith(a + '.')) throw new MongoServerError(ErrorCodes.ConflictingUpdateOperators, `Updating the path '${b}' would create a conflict at '${a}'`);
+    if (a === b || b.startsWith(a + '.'))
+      throw new MongoServerError(
+        ErrorCodes.ConflictingUpdateOperators,
+        `Updating the path '${b}' would create a conflict at '${a}'`,
+      );
   }
   return u as Document;
 }
 
 function serializeChecked(obj: Document): Buffer {
   const raw = Buffer.from(BSON.serialize(obj));
-  if (raw.length > MAX_BSON_SIZE) throw new MongoServerError(ErrorCodes.BSONObjectTooLarge, `BSONObj size: ${raw.length} (0x${raw.length.toString(16)}) is invalid. Size must be between 0 and 16793600(16MB)`);
+  if (raw.length > MAX_BSON_SIZE)
+    throw new MongoServerError(
+      ErrorCodes.BSONObjectTooLarge,
+      `BSONObj size: ${raw.length} (0x${raw.length.toString(16)}) is invalid. Size must be between 0 and 16793600(16MB)`,
+    );
   return raw;
 }
 
 function checkFieldNames(obj: Document): void {
-  for (const k of Object.keys(obj)) if (k.startsWith('$')) throw new MongoServerError(ErrorCodes.DollarPrefixedFieldName, `The dollar ($) prefixed field '${k}' in '${k}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`);
+  for (const k of Object.keys(obj))
+    if (k.startsWith('$'))
+      throw new MongoServerError(
+        ErrorCodes.DollarPrefixedFieldName,
+        `The dollar ($) prefixed field '${k}' in '${k}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`,
+      );
 }
 
 function usesPositional(u: Document): boolean {
-  for (const v of Object.values(u)) if (isPlainObject(v)) for (const p of Object.keys(v)) if (/\.\$(\.|$)/.test(p)) return true;
+  for (const v of Object.values(u))
+    if (isPlainObject(v)) for (const p of Object.keys(v)) if (/\.\$(\.|$)/.test(p)) return true;
   return false;
 }
 
 /** Applies `update` to a copy of `old`; returns the new document, or null when nothing changed. */
-export function applyUpdate(old: StoredDoc, filter: Document, update: UpdateSpec, arrayFilters: Document[] | undefined, replacementRaw?: Buffer): StoredDoc | null {
+export function applyUpdate(
+  old: StoredDoc,
+  filter: Document,
+  update: UpdateSpec,
+  arrayFilters: Document[] | undefined,
+  replacementRaw?: Buffer,
+): StoredDoc | null {
   return applyUpdates([old], filter, update, arrayFilters, replacementRaw)[0];
 }
 
@@ -66,7 +124,13 @@ export function applyUpdate(old: StoredDoc, filter: Document, update: UpdateSpec
  * Applies one update to several documents (mingo's updater runs once for all of them, which
  * matters: setting it up costs more than updating a small document).
  */
-export function applyUpdates(olds: StoredDoc[], filter: Document, update: UpdateSpec, arrayFilters: Document[] | undefined, replacementRaw?: Buffer): (StoredDoc | null)[] {
+export function applyUpdates(
+  olds: StoredDoc[],
+  filter: Document,
+  update: UpdateSpec,
+  arrayFilters: Document[] | undefined,
+  replacementRaw?: Buffer,
+): (StoredDoc | null)[] {
   if (isReplacement(update)) {
     const repl = replacementRaw ? deserializeWrapped(replacementRaw) : (update as Document);
     checkFieldNames(repl);
@@ -93,7 +157,13 @@ export function applyUpdates(olds: StoredDoc[], filter: Document, update: Update
     for (const w of works) applyTopLevel(w, modifier);
   } else if (isPipeline || Object.keys(modifier).length > 0) {
     const condition = !isPipeline && usesPositional(modifier) ? filter : {};
-    mingoUpdateMany(works, condition, isPipeline ? (update as never) : (modifier as never), { arrayFilters, cloneMode: 'copy' }, MINGO_OPTIONS);
+    mingoUpdateMany(
+      works,
+      condition,
+      isPipeline ? (update as never) : (modifier as never),
+      { arrayFilters, cloneMode: 'copy' },
+      MINGO_OPTIONS,
+    );
   }
   return olds.map((old, i) => {
     const next = works[i];
@@ -112,7 +182,8 @@ function isTopLevelSetIncUnset(modifier: Document): boolean {
   if (ops.length === 0) return false;
   for (const op of ops) {
     if (op !== '$set' && op !== '$unset' && op !== '$inc') return false;
-    for (const k of Object.keys(modifier[op] as Document)) if (k.includes('.') || k.startsWith('$') || k === '' || k === '__proto__') return false;
+    for (const k of Object.keys(modifier[op] as Document))
+      if (k.includes('.') || k.startsWith('$') || k === '' || k === '__proto__') return false;
   }
   return true;
 }
@@ -120,13 +191,16 @@ function isTopLevelSetIncUnset(modifier: Document): boolean {
 function canIncInPlace(doc: Document, modifier: Document): boolean {
   const inc = modifier.$inc as Document | undefined;
   if (!inc) return true;
-  return Object.entries(inc).every(([k, by]) => typeof by === 'number' && (doc[k] === undefined || typeof doc[k] === 'number'));
+  return Object.entries(inc).every(
+    ([k, by]) => typeof by === 'number' && (doc[k] === undefined || typeof doc[k] === 'number'),
+  );
 }
 
 function applyTopLevel(doc: Document, modifier: Document): void {
   for (const [k, v] of Object.entries((modifier.$set as Document | undefined) ?? {})) doc[k] = v;
   for (const k of Object.keys((modifier.$unset as Document | undefined) ?? {})) delete doc[k];
-  for (const [k, by] of Object.entries((modifier.$inc as Document | undefined) ?? {})) doc[k] = ((doc[k] as number | undefined) ?? 0) + (by as number);
+  for (const [k, by] of Object.entries((modifier.$inc as Document | undefined) ?? {}))
+    doc[k] = ((doc[k] as number | undefined) ?? 0) + (by as number);
 }
 
 function typeName(v: unknown): string {
@@ -157,11 +231,18 @@ function checkOperandTypes(doc: Document, modifier: Document): void {
     const fields = modifier[op] as Document | undefined;
     if (!fields) continue;
     for (const [path, operand] of Object.entries(fields)) {
-      if (typeRank(operand) !== 3) throw new MongoServerError(ErrorCodes.TypeMismatch, `Cannot ${op === '$inc' ? 'increment' : 'multiply'} with non-numeric argument: {${path}: ${JSON.stringify(operand)}}`);
+      if (typeRank(operand) !== 3)
+        throw new MongoServerError(
+          ErrorCodes.TypeMismatch,
+          `Cannot ${op === '$inc' ? 'increment' : 'multiply'} with non-numeric argument: {${path}: ${JSON.stringify(operand)}}`,
+        );
       if (path.includes('$')) continue;
       const cur = plainPathValue(doc, path);
       if (cur !== undefined && typeRank(cur) !== 3)
-        throw new MongoServerError(ErrorCodes.TypeMismatch, `Cannot apply ${op} to a value of non-numeric type. ${idText} has the field '${path.split('.').pop()}' of non-numeric type ${typeName(cur)}`);
+        throw new MongoServerError(
+          ErrorCodes.TypeMismatch,
+          `Cannot apply ${op} to a value of non-numeric type. ${idText} has the field '${path.split('.').pop()}' of non-numeric type ${typeName(cur)}`,
+        );
     }
   }
   for (const op of ['$push', '$addToSet', '$pull', '$pullAll', '$pop']) {
@@ -175,7 +256,10 @@ function checkOperandTypes(doc: Document, modifier: Document): void {
           if (cur === null && op !== '$pop') continue;
           throw new MongoServerError(ErrorCodes.BadValue, `Cannot apply ${op} to a non-array value`);
         }
-        throw new MongoServerError(ErrorCodes.BadValue, `The field '${path}' must be an array but is of type ${typeName(cur)} in document ${idText}`);
+        throw new MongoServerError(
+          ErrorCodes.BadValue,
+          `The field '${path}' must be an array but is of type ${typeName(cur)} in document ${idText}`,
+        );
       }
     }
   }
@@ -202,7 +286,8 @@ function keepValueTypes(modifier: Document, raw: Buffer | undefined): Document {
 function checkSameId(modifier: Document, id: unknown): void {
   for (const op of ['$set', '$setOnInsert']) {
     const fields = modifier[op];
-    if (isPlainObject(fields) && '_id' in fields && keyOf(fields._id) !== keyOf(id)) throw immutableId(fields._id);
+    if (isPlainObject(fields) && '_id' in fields && keyOf(fields._id) !== keyOf(id))
+      throw immutableId(fields._id);
   }
 }
 
@@ -223,11 +308,20 @@ function stripSameId(modifier: Document, id: unknown): Document {
 }
 
 function immutableId(v: unknown): MongoServerError {
-  return new MongoServerError(ErrorCodes.ImmutableField, `Performing an update on the path '_id' would modify the immutable field '_id'`, { attempted: v });
+  return new MongoServerError(
+    ErrorCodes.ImmutableField,
+    `Performing an update on the path '_id' would modify the immutable field '_id'`,
+    { attempted: v },
+  );
 }
 
 /** The document an upsert inserts: equality fields of the filter, then the update (with $setOnInsert). */
-export function upsertDocument(filter: Document, update: UpdateSpec, arrayFilters: Document[] | undefined, replacementRaw?: Buffer): StoredDoc {
+export function upsertDocument(
+  filter: Document,
+  update: UpdateSpec,
+  arrayFilters: Document[] | undefined,
+  replacementRaw?: Buffer,
+): StoredDoc {
   let doc: Document;
   if (isReplacement(update)) {
     const repl = replacementRaw ? deserializeWrapped(replacementRaw) : (update as Document);
@@ -250,9 +344,11 @@ export function upsertDocument(filter: Document, update: UpdateSpec, arrayFilter
         modifier.$set = { ...(u.$set ?? {}), ...u.$setOnInsert };
         delete modifier.$setOnInsert;
       }
-      if (seed._id === undefined && isPlainObject(modifier.$set) && modifier.$set._id !== undefined) work._id = modifier.$set._id;
+      if (seed._id === undefined && isPlainObject(modifier.$set) && modifier.$set._id !== undefined)
+        work._id = modifier.$set._id;
       modifier = stripSameId(modifier, work._id);
-      if (Object.keys(modifier).length) mingoUpdateOne(docs, {}, modifier as never, { arrayFilters, cloneMode: 'copy' }, MINGO_OPTIONS);
+      if (Object.keys(modifier).length)
+        mingoUpdateOne(docs, {}, modifier as never, { arrayFilters, cloneMode: 'copy' }, MINGO_OPTIONS);
     }
     doc = docs[0];
     if (doc._id === undefined) doc = { _id: new ObjectId(), ...doc };

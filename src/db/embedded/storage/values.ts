@@ -78,7 +78,12 @@ function cmpBytes(a: Uint8Array, b: Uint8Array): number {
 /** A string comparison for a collation spec ({ locale, strength, numericOrdering, caseFirst }), or undefined for binary order. */
 export function collatorFor(collation: unknown): ((a: string, b: string) => number) | undefined {
   if (!collation || typeof collation !== 'object') return undefined;
-  const c = collation as { locale?: string; strength?: number; numericOrdering?: boolean; caseFirst?: string };
+  const c = collation as {
+    locale?: string;
+    strength?: number;
+    numericOrdering?: boolean;
+    caseFirst?: string;
+  };
   if (!c.locale || c.locale === 'simple') return undefined;
   const sensitivity = c.strength === 1 ? 'base' : c.strength === 2 ? 'accent' : 'variant';
   const caseFirst = c.caseFirst === 'upper' || c.caseFirst === 'lower' ? c.caseFirst : undefined;
@@ -90,7 +95,9 @@ export function collatorFor(collation: unknown): ((a: string, b: string) => numb
 }
 
 /** bsonCompare with strings compared by a collation. */
-export function collatedCompare(collate: ((a: string, b: string) => number) | undefined): (a: unknown, b: unknown) => number {
+export function collatedCompare(
+  collate: ((a: string, b: string) => number) | undefined,
+): (a: unknown, b: unknown) => number {
   if (!collate) return bsonCompare;
   return (a, b) => (typeof a === 'string' && typeof b === 'string' ? collate(a, b) : bsonCompare(a, b));
 }
@@ -158,7 +165,7 @@ export function bsonCompare(a: unknown, b: unknown): number {
     case 11: {
       const ta = a as { high: number; low: number };
       const tb = b as { high: number; low: number };
-      if (ta.high !== tb.high) return (ta.high >>> 0) < (tb.high >>> 0) ? -1 : 1;
+      if (ta.high !== tb.high) return ta.high >>> 0 < tb.high >>> 0 ? -1 : 1;
       return cmpPrim(ta.low >>> 0, tb.low >>> 0);
     }
     case 12: {

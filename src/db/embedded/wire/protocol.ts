@@ -39,7 +39,12 @@ export interface Request {
 }
 
 export function readHeader(buf: Buffer): Header {
-  return { length: buf.readInt32LE(0), requestId: buf.readInt32LE(4), responseTo: buf.readInt32LE(8), opCode: buf.readInt32LE(12) };
+  return {
+    length: buf.readInt32LE(0),
+    requestId: buf.readInt32LE(4),
+    responseTo: buf.readInt32LE(8),
+    opCode: buf.readInt32LE(12),
+  };
 }
 
 const DESERIALIZE = { validation: { utf8: false } } as const;
@@ -73,7 +78,8 @@ export function parseMessage(msg: Buffer): Request {
   const header = readHeader(msg);
   if (header.opCode === OP_MSG) return parseOpMsg(msg, header);
   if (header.opCode === OP_QUERY) return parseOpQuery(msg, header);
-  if (header.opCode === OP_COMPRESSED) throw new ProtocolError('OP_COMPRESSED is not supported: no compressors were negotiated');
+  if (header.opCode === OP_COMPRESSED)
+    throw new ProtocolError('OP_COMPRESSED is not supported: no compressors were negotiated');
   throw new ProtocolError(`unsupported opCode ${header.opCode}`);
 }
 
@@ -81,7 +87,8 @@ function parseOpMsg(msg: Buffer, header: Header): Request {
   if (msg.length < 21) throw new ProtocolError('OP_MSG too short');
   const flags = msg.readUInt32LE(16);
   // Required flag bits are 0-15; only checksumPresent and moreToCome are defined among them.
-  if ((flags & 0xffff) & ~(MSG_CHECKSUM_PRESENT | MSG_MORE_TO_COME)) throw new ProtocolError(`unsupported OP_MSG flag bits ${flags}`);
+  if (flags & 0xffff & ~(MSG_CHECKSUM_PRESENT | MSG_MORE_TO_COME))
+    throw new ProtocolError(`unsupported OP_MSG flag bits ${flags}`);
   let end = msg.length;
   if (flags & MSG_CHECKSUM_PRESENT) {
     end -= 4;

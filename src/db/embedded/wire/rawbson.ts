@@ -75,7 +75,8 @@ export function* rawElements(buf: Buffer): Generator<RawElement> {
 /** The raw bytes of the embedded document (or array) stored under `field`, or undefined. */
 export function rawField(buf: Buffer, field: string): Buffer | undefined {
   for (const el of rawElements(buf)) {
-    if (el.name === field) return el.type === 0x03 || el.type === 0x04 ? buf.subarray(el.start, el.end) : undefined;
+    if (el.name === field)
+      return el.type === 0x03 || el.type === 0x04 ? buf.subarray(el.start, el.end) : undefined;
   }
   return undefined;
 }
@@ -137,8 +138,15 @@ export function rawShape(raw: Buffer): { dollarName?: string; idType: number; id
     const nameStart = pos + 1;
     const nameEnd = raw.indexOf(0, nameStart);
     if (nameEnd < 0 || nameEnd >= size) throw new RangeError('corrupt BSON element name');
-    if (raw[nameStart] === 0x24 && dollarName === undefined) dollarName = raw.toString('utf8', nameStart, nameEnd);
-    if (idPos < 0 && nameEnd - nameStart === 3 && raw[nameStart] === 0x5f && raw[nameStart + 1] === 0x69 && raw[nameStart + 2] === 0x64) {
+    if (raw[nameStart] === 0x24 && dollarName === undefined)
+      dollarName = raw.toString('utf8', nameStart, nameEnd);
+    if (
+      idPos < 0 &&
+      nameEnd - nameStart === 3 &&
+      raw[nameStart] === 0x5f &&
+      raw[nameStart + 1] === 0x69 &&
+      raw[nameStart + 2] === 0x64
+    ) {
       idType = type;
       idPos = index;
     }
@@ -225,7 +233,12 @@ export class RawDocWriter {
 }
 
 /** `{ cursor: { <batchName>: [...docs], id, ns }, ok: 1 }` around already-encoded documents. */
-export function cursorReply(id: Long, ns: string, batchName: 'firstBatch' | 'nextBatch', docs: Buffer[]): Buffer {
+export function cursorReply(
+  id: Long,
+  ns: string,
+  batchName: 'firstBatch' | 'nextBatch',
+  docs: Buffer[],
+): Buffer {
   const cursor = new RawDocWriter().array(batchName, docs).long('id', id).string('ns', ns).finish();
   return new RawDocWriter().doc('cursor', cursor).double('ok', 1).finish();
 }
