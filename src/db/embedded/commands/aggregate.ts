@@ -5,11 +5,13 @@ import { BSON, Document } from 'bson';
 import { Aggregator, Context } from 'mingo';
 import { ErrorCodes, fail } from '../errors';
 import { makeStoredDoc } from '../storage/engine';
-import { MINGO_OPTIONS, findDocs, plan } from '../storage/query';
+import { MINGO_OPTIONS } from '../storage/matcher';
+import { plan } from '../storage/planner';
+import { findDocs } from '../storage/query';
 import { collatedCompare, collatorFor, isPlainObject, sortValue } from '../storage/values';
 import { CommandContext, arraySource } from './context';
 import { validateNamespace } from '../storage/engine';
-import { MAX_BSON_SIZE } from '../wire/protocol';
+import { MAX_BSON_SIZE } from '../bson/limits';
 
 // $sort in MongoDB's BSON order (ObjectId, Decimal128, Long and mixed types compared as MongoDB
 // does), registered under its own name because mingo keeps its built-in $sort otherwise.

@@ -2,8 +2,8 @@
 import { Document, Long } from 'bson';
 import { ErrorCodes, fail } from '../errors';
 import { Engine, Transaction, WriteScope, validateNamespace } from '../storage/engine';
-import { MAX_BSON_SIZE } from '../wire/protocol';
-import { cursorReply } from '../wire/rawbson';
+import { MAX_BSON_SIZE } from '../bson/limits';
+import { RawDocWriter } from '../bson/raw';
 
 export interface ServerInfo {
   host: string;
@@ -81,6 +81,17 @@ interface OpenCursor {
   ns: string;
   source: DocSource;
   lastUsed: number;
+}
+
+/** `{ cursor: { <batchName>: [...docs], id, ns }, ok: 1 }` around already-encoded documents. */
+export function cursorReply(
+  id: Long,
+  ns: string,
+  batchName: 'firstBatch' | 'nextBatch',
+  docs: Buffer[],
+): Buffer {
+  const cursor = new RawDocWriter().array(batchName, docs).long('id', id).string('ns', ns).finish();
+  return new RawDocWriter().doc('cursor', cursor).double('ok', 1).finish();
 }
 
 const BATCH_BYTES = MAX_BSON_SIZE - 16 * 1024;

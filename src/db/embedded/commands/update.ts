@@ -3,10 +3,11 @@
 import { BSON, Document } from 'bson';
 import { ErrorCodes, MongoServerError, fail } from '../errors';
 import { StoredDoc } from '../storage/collection';
-import { deserializeWrapped, findDocs, projectDocs } from '../storage/query';
+import { projectDocs } from '../storage/projection';
+import { findDocs } from '../storage/query';
 import { applyUpdates, upsertDocument, validateUpdate } from '../storage/update';
-import { isPlainObject } from '../storage/values';
-import { rawArrayDocs, rawField } from '../wire/rawbson';
+import { deserializeWrapped, isPlainObject } from '../storage/values';
+import { rawArrayDocs, rawField } from '../bson/raw';
 import { CommandContext, targetCollection } from './context';
 import { writeErrorEntry } from './insert';
 
