@@ -104,7 +104,7 @@ export function renameCollection(ctx: CommandContext): Document {
   }
   const dst = ctx.engine.ensureCollection(tdb, tname, src.options);
   for (const idx of src.indexes) if (!idx.isId) ctx.engine.createIndex(dst, { ...idx.spec });
-  for (const d of src.docs.values()) ctx.engine.base.insert(tdb, tname, { ...d });
+  for (const d of src.docs.values()) ctx.engine.base.insert(tdb, tname, d.withVersion(d.ver));
   ctx.engine.dropCollection(fdb, fname);
   return { ok: 1 };
 }

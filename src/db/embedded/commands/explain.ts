@@ -57,12 +57,18 @@ export function explain(ctx: CommandContext): Document | Promise<Document> {
       ? { stage: 'COLLSCAN', direction: 'forward' }
       : {
           stage: p.stage === 'IDHACK' ? 'IDHACK' : 'IXSCAN',
-          indexName: p.index?.spec.name,
           keyPattern: p.index?.spec.key,
+          indexName: p.index?.spec.name,
+          isMultiKey: !!p.index?.multikey,
+          isUnique: !!p.index?.unique,
+          direction: p.direction ?? 'forward',
           indexBounds: p.bounds,
         };
-  const winningPlan =
+  let winningPlan: Document =
     p.stage === 'COLLSCAN' || p.stage === 'IDHACK' ? leaf : { stage: 'FETCH', inputStage: leaf };
+  // A sort the plan does not yield is done in memory: MongoDB shows a SORT stage above the scan.
+  if (sort && Object.keys(sort).length > 0 && !p.sorted)
+    winningPlan = { stage: 'SORT', sortPattern: sort, inputStage: winningPlan };
   return {
     explainVersion: '1',
     queryPlanner: {

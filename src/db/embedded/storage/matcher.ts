@@ -3,7 +3,9 @@
 // avoids compiling a mingo query per distinct value.
 import { Document } from 'bson';
 import { Query } from 'mingo';
+import { RAW_ARRAY, UNDECODED, rawValueAt } from '../bson/raw';
 import { ErrorCodes, fail } from '../errors';
+import { StoredDoc } from './collection';
 import { bsonCompare, isPlainObject, keyOf, toNumber, typeRank } from './values';
 
 type MingoOptions = NonNullable<ConstructorParameters<typeof Query>[1]>;
@@ -40,7 +42,7 @@ function checkLogical(filter: Document): void {
 export function matcher(filter: Document | undefined): (obj: Document) => boolean {
   if (!filter || Object.keys(filter).length === 0) return () => true;
   checkLogical(filter);
-  const fast = fastMatcher(filter);
+  const fast = fastMatcher(filter, scalarAt);
   if (!fast) {
     // Compile now, so an invalid filter fails even when there is nothing to match.
     const q = compileQuery(filter);
@@ -51,6 +53,22 @@ export function matcher(filter: Document | undefined): (obj: Document) => boolea
   return (obj) => {
     const r = fast(obj);
     return r === undefined ? slow(obj) : r;
+  };
+}
+
+/** A matcher of stored documents: the fast path reads values from the bytes, mingo gets the parsed document. */
+export function docMatcher(filter: Document | undefined): (d: StoredDoc) => boolean {
+  if (!filter || Object.keys(filter).length === 0) return () => true;
+  checkLogical(filter);
+  const fast = fastMatcher(filter, storedScalarAt);
+  if (!fast) {
+    const q = compileQuery(filter);
+    return (d) => q.test(d.obj);
+  }
+  let q: Query | undefined;
+  return (d) => {
+    const r = fast(d);
+    return r === undefined ? (q ??= compileQuery(filter)).test(d.obj) : r;
   };
 }
 
@@ -84,6 +102,16 @@ function scalarAt(obj: Document, path: string[]): unknown {
     cur = Object.prototype.hasOwnProperty.call(cur, part) ? (cur as Document)[part] : undefined;
   }
   return Array.isArray(cur) ? ARRAY : cur;
+}
+
+const rawPaths = new WeakMap<string[], Buffer[]>();
+
+/** scalarAt on a stored document's bytes, decoding only the values on the path (parsing when it cannot). */
+function storedScalarAt(d: StoredDoc, path: string[]): unknown {
+  let names = rawPaths.get(path);
+  if (!names) rawPaths.set(path, (names = path.map((p) => Buffer.from(p, 'utf8'))));
+  const v = rawValueAt(d.raw, names);
+  return v === UNDECODED ? scalarAt(d.obj, path) : v === RAW_ARRAY ? ARRAY : v;
 }
 
 type FieldTest = (v: unknown) => boolean;
@@ -134,10 +162,13 @@ function compareTest(op: string, operand: unknown): FieldTest {
   }
 }
 
-type FastMatch = (obj: Document) => boolean | undefined;
+/** Reads the value at a path of what is matched (a parsed document, or a stored one's bytes). */
+type Read<T> = (target: T, path: string[]) => unknown;
+
+type FastMatch<T> = (target: T) => boolean | undefined;
 
 /** `$and` / `$or` of clauses the fast path answers (each a non-empty array of plain filters, as MongoDB requires). */
-function fastLogical(op: string, clauses: unknown): FastMatch | null {
+function fastLogical<T>(op: string, clauses: unknown, read: Read<T>): FastMatch<T> | null {
   if (
     (op !== '$and' && op !== '$or') ||
     !Array.isArray(clauses) ||
@@ -145,19 +176,19 @@ function fastLogical(op: string, clauses: unknown): FastMatch | null {
     !clauses.every(isPlainObject)
   )
     return null;
-  const subs: FastMatch[] = [];
+  const subs: FastMatch<T>[] = [];
   for (const clause of clauses as Document[]) {
     // An empty clause matches everything.
-    const sub = Object.keys(clause).length === 0 ? () => true : fastMatcher(clause);
+    const sub = Object.keys(clause).length === 0 ? () => true : fastMatcher(clause, read);
     if (!sub) return null;
     subs.push(sub);
   }
   // Three-valued: undefined (an array on a path) lets mingo decide unless another clause settles it.
   const settle = op === '$or';
-  return (obj) => {
+  return (target) => {
     let unknown = false;
     for (const sub of subs) {
-      const r = sub(obj);
+      const r = sub(target);
       if (r === undefined) unknown = true;
       else if (r === settle) return settle;
     }
@@ -165,12 +196,12 @@ function fastLogical(op: string, clauses: unknown): FastMatch | null {
   };
 }
 
-function fastMatcher(filter: Document): FastMatch | null {
+function fastMatcher<T>(filter: Document, read: Read<T>): FastMatch<T> | null {
   const tests: { path: string[]; test: FieldTest }[] = [];
-  const logical: FastMatch[] = [];
+  const logical: FastMatch<T>[] = [];
   for (const [field, cond] of Object.entries(filter)) {
     if (field.startsWith('$')) {
-      const sub = fastLogical(field, cond);
+      const sub = fastLogical(field, cond, read);
       if (!sub) return null;
       logical.push(sub);
       continue;
@@ -197,15 +228,15 @@ function fastMatcher(filter: Document): FastMatch | null {
       }
     }
   }
-  return (obj) => {
+  return (target) => {
     for (const t of tests) {
-      const v = scalarAt(obj, t.path);
+      const v = read(target, t.path);
       if (v === ARRAY) return undefined;
       if (!t.test(v)) return false;
     }
     let unknown = false;
     for (const sub of logical) {
-      const r = sub(obj);
+      const r = sub(target);
       if (r === false) return false;
       if (r === undefined) unknown = true;
     }

@@ -4,7 +4,7 @@
 // limits.
 import { Document } from 'bson';
 import { Collection, StoredDoc } from './collection';
-import { matcher } from './matcher';
+import { docMatcher } from './matcher';
 import { plan, Plan } from './planner';
 import { sortComparator } from './sort';
 import { splitText, textSearch } from './text';
@@ -55,12 +55,12 @@ export function findDocs(view: ReadView, opts: FindOptions): FindResult {
   if (text) opts = { ...opts, filter: rest };
   const search = text ? textSearch(view.coll, text) : undefined;
   const scores = search ? new Map<StoredDoc, number>() : undefined;
-  const baseTest = matcher(opts.filter);
+  const baseTest = docMatcher(opts.filter);
   const test = search
-    ? (obj: Document, d?: StoredDoc) => {
-        if (!baseTest(obj)) return false;
-        const sc = search.score(obj);
-        if (sc > 0 && d) scores!.set(d, sc);
+    ? (d: StoredDoc) => {
+        if (!baseTest(d)) return false;
+        const sc = search.score(d.obj);
+        if (sc > 0) scores!.set(d, sc);
         return sc > 0;
       }
     : baseTest;
@@ -85,7 +85,7 @@ export function findDocs(view: ReadView, opts: FindOptions): FindResult {
   const consider = (d: StoredDoc | undefined): boolean => {
     if (!d) return true;
     docsExamined++;
-    if (!test(d.obj, d)) return true;
+    if (!test(d)) return true;
     if (bounded) {
       if (out.length >= keep && cmp!(d, out[out.length - 1]) >= 0) return true;
       let lo = 0;
@@ -143,5 +143,6 @@ export function findDocs(view: ReadView, opts: FindOptions): FindResult {
     if (cmp) docs.sort(cmp);
     docs = docs.slice(skip, limit === Infinity ? undefined : skip + limit);
   }
+  if (p.examined) keysExamined = p.examined.keys;
   return { docs, plan: p, keysExamined, docsExamined, scores };
 }

@@ -2,6 +2,7 @@
 // too, with each document's sort values computed once.
 import { Document } from 'bson';
 import { StoredDoc } from './collection';
+import { RAW_ARRAY, UNDECODED, rawValueAt } from '../bson/raw';
 import { collatedCompare, collatorFor, isPlainObject, sortValue } from './values';
 
 export function isTextScoreMeta(v: unknown): boolean {
@@ -25,7 +26,7 @@ export function sortComparator(
       cache.set(
         d,
         (v = keys.map(([k, dir]) =>
-          isTextScoreMeta(dir) ? (scores?.get(d) ?? 0) : sortValue(d.obj, k, Number(dir)),
+          isTextScoreMeta(dir) ? (scores?.get(d) ?? 0) : storedSortValue(d, k, Number(dir)),
         )),
       );
     return v;
@@ -40,4 +41,17 @@ export function sortComparator(
     }
     return 0;
   };
+}
+
+const rawPaths = new Map<string, Buffer[]>();
+
+/** A document's sort value, read from its bytes when the path holds a plain scalar (no parse). */
+function storedSortValue(d: StoredDoc, path: string, direction: number): unknown {
+  let names = rawPaths.get(path);
+  if (!names) {
+    names = path.split('.').map((p) => Buffer.from(p, 'utf8'));
+    if (rawPaths.size < 1000) rawPaths.set(path, names);
+  }
+  const v = rawValueAt(d.raw, names);
+  return v === UNDECODED || v === RAW_ARRAY ? sortValue(d.obj, path, direction) : v;
 }
