@@ -10,6 +10,7 @@ import { plan } from '../storage/planner';
 import { findDocs } from '../storage/query';
 import { collatedCompare, collatorFor, isPlainObject, sortValue } from '../storage/values';
 import { CommandContext, arraySource } from './context';
+import { IndexedLookup, indexedLookup, joinOne, lookupIndexName } from './lookup';
 import { validateNamespace } from '../storage/engine';
 import { MAX_BSON_SIZE } from '../bson/limits';
 
@@ -36,6 +37,36 @@ function bsonSortStage(coll: LazyLike, spec: Document, options?: { collation?: u
 }
 
 const SORT_CONTEXT = Context.init({ pipeline: { $bsonSort: bsonSortStage as never } });
+
+/** The pipeline's $lookup stages that can use the foreign collection's index, rewritten to $indexedLookup. */
+function withIndexedLookups(
+  ctx: CommandContext,
+  pipeline: Document[],
+): { stages: Document[]; lookups: IndexedLookup[] } {
+  const lookups: IndexedLookup[] = [];
+  const stages = pipeline.map((stage) => {
+    const l = '$lookup' in stage ? indexedLookup(ctx, stage.$lookup) : null;
+    if (!l) return stage;
+    lookups.push(l);
+    return { $indexedLookup: lookups.length - 1 };
+  });
+  return { stages, lookups };
+}
+
+function contextFor(ctx: CommandContext, lookups: IndexedLookup[], options: Document): Context {
+  if (lookups.length === 0) return SORT_CONTEXT;
+  const run = (stages: Document[], docs: Document[]): Document[] =>
+    new Aggregator(withBsonSort(stages), { ...MINGO_OPTIONS, ...options, context: SORT_CONTEXT }).run(
+      docs,
+    ) as Document[];
+  const stage = (coll: LazyLike, which: number): unknown => {
+    const l = lookups[which];
+    return coll.transform((all) =>
+      all.map((doc) => ({ ...doc, [l.as]: joinOne(ctx, l, doc, run) }))[Symbol.iterator](),
+    );
+  };
+  return Context.init({ pipeline: { $bsonSort: bsonSortStage as never, $indexedLookup: stage as never } });
+}
 
 /** Rewrites $sort stages (also inside $facet, $lookup and $unionWith pipelines) to $bsonSort. */
 function withBsonSort(pipeline: Document[]): Document[] {
@@ -119,7 +150,19 @@ export function aggregate(ctx: CommandContext): Buffer | Document {
     }
     if (ctx.body.explain) {
       const p = plan(view.coll, filter);
-      return explainReply(ctx, name, p.stage, p.index?.spec.name);
+      const reply = explainReply(ctx, name, p.stage, p.index?.spec.name);
+      const { lookups } = withIndexedLookups(ctx, rest);
+      if (lookups.length > 0) {
+        let k = 0;
+        reply.stages = [
+          { $cursor: { queryPlanner: reply.queryPlanner } },
+          ...rest.map((s) => {
+            const l = '$lookup' in s ? indexedLookup(ctx, s.$lookup) : null;
+            return l ? { ...s, indexesUsed: [lookupIndexName(ctx, lookups[k++])] } : s;
+          }),
+        ];
+      }
+      return reply;
     }
     const { docs } = findDocs(view, { filter });
     inputs = readOnly ? docs.map((d) => d.obj) : docs.map((d) => BSON.deserialize(d.raw));
@@ -129,11 +172,13 @@ export function aggregate(ctx: CommandContext): Buffer | Document {
     const { docs } = findDocs(ctx.scope.view(ctx.db, coll), {});
     return docs.map((d) => BSON.deserialize(d.raw));
   };
-  const results = new Aggregator(withBsonSort(rest), {
+  const collation = isPlainObject(ctx.body.collation) ? { collation: ctx.body.collation as never } : {};
+  const { stages: joined, lookups } = withIndexedLookups(ctx, rest);
+  const results = new Aggregator(withBsonSort(joined), {
     ...MINGO_OPTIONS,
     collectionResolver: resolver,
-    context: SORT_CONTEXT,
-    ...(isPlainObject(ctx.body.collation) ? { collation: ctx.body.collation as never } : {}),
+    context: contextFor(ctx, lookups, collation),
+    ...collation,
   }).run(inputs);
   if (out) {
     writeOut(ctx, out, results as Document[]);
