@@ -135,6 +135,29 @@ describeEmbedded('durability', () => {
     await kill9(r);
   });
 
+  it('recovers from a compaction interrupted after the journal was set aside', async () => {
+    let r = await startCli(dir);
+    let client = await MongoClient.connect(r.uri);
+    const coll = client.db('aside').collection('docs');
+    await coll.insertMany(Array.from({ length: 50 }, (_, i) => ({ _id: i, v: 1 })) as Document[]);
+    await kill9(r);
+    await client.close(true).catch(() => undefined);
+    // What a kill -9 leaves between setting the journal aside and renaming the new snapshot.
+    fs.renameSync(path.join(dir, 'journal.bson'), path.join(dir, 'journal.prev.bson'));
+    r = await startCli(dir, ['--compact-bytes', String(1024)]);
+    client = await MongoClient.connect(r.uri);
+    const back = client.db('aside').collection('docs');
+    expect(await back.countDocuments({ v: 1 })).toBe(50);
+    await back.updateMany({}, { $set: { v: 2 } });
+    await kill9(r);
+    await client.close(true).catch(() => undefined);
+    r = await startCli(dir);
+    client = await MongoClient.connect(r.uri);
+    expect(await client.db('aside').collection('docs').countDocuments({ v: 2 })).toBe(50);
+    await client.close();
+    await kill9(r);
+  });
+
   it('prints its URI and stops cleanly on SIGINT', async () => {
     const r = await startCli(dir);
     expect(r.uri).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+\/\?directConnection=true$/);

@@ -232,7 +232,7 @@ export class Engine {
 
   attachJournal(journal: Journal): void {
     this.journal = journal;
-    journal.setSnapshotSource(() => Array.from(this.snapshotRecords()));
+    journal.setSnapshotSource(() => this.snapshotRecords());
   }
 
   /** Resolves when every write so far is durable (immediately without a data directory). */

@@ -3,6 +3,10 @@
 // replayed at start on top of the last snapshot, and compacted into a new snapshot when it grows.
 // Every record is a complete state (a whole document, a drop), so replaying a journal over a newer
 // snapshot is harmless: that is what makes the snapshot-then-truncate step crash safe.
+// Compaction runs in the background: the journal is first set aside as journal.prev.bson (new
+// writes go to a fresh journal), the snapshot is written in chunks between which other work runs
+// (it may catch writes made meanwhile: they are in the new journal too), then renamed into place,
+// and only then is the set-aside journal removed. Start-up replays snapshot, prev, journal.
 /* eslint-disable security/detect-non-literal-fs-filename -- every path is inside the data directory the operator configured */
 import fs from 'fs';
 import path from 'path';
@@ -11,6 +15,7 @@ import { RawDocWriter } from '../bson/raw';
 
 export const JOURNAL_FILE = 'journal.bson';
 export const SNAPSHOT_FILE = 'snapshot.bson';
+export const PREVIOUS_JOURNAL_FILE = 'journal.prev.bson';
 export const LOCK_FILE = 'engine.lock';
 
 /** Takes the data directory for this process; refuses when a live process holds it (two writers would corrupt it). */
@@ -138,7 +143,9 @@ export class Journal {
   private size: number;
   private readonly file: string;
   private readonly compactBytes: number;
-  private snapshotSource: (() => Buffer[]) | null = null;
+  private snapshotSource: (() => Iterable<Buffer>) | null = null;
+  /** A background compaction in progress. */
+  private compacting: Promise<void> | null = null;
   /** Size of the last snapshot: the journal may grow to that size too before compacting again, so compaction costs stay proportional to the writes. */
   private snapshotBytes = 0;
   private readonly lockFile: string;
@@ -161,12 +168,13 @@ export class Journal {
   /** Loads the snapshot and journal records, in the order they must be applied. */
   static load(dir: string): JournalRecord[] {
     const snap = readRecords(path.join(dir, SNAPSHOT_FILE)).records;
+    const prev = readRecords(path.join(dir, PREVIOUS_JOURNAL_FILE)).records;
     const jour = readRecords(path.join(dir, JOURNAL_FILE)).records;
-    return [...snap, ...jour];
+    return [...snap, ...prev, ...jour];
   }
 
   /** Sets the function that lists the records of a full snapshot of the current state. */
-  setSnapshotSource(fn: () => Buffer[]): void {
+  setSnapshotSource(fn: () => Iterable<Buffer>): void {
     this.snapshotSource = fn;
   }
 
@@ -204,14 +212,59 @@ export class Journal {
         } catch (e) {
           for (const w of waiters) w.reject(e as Error);
         }
-        if (this.size > Math.max(this.compactBytes, this.snapshotBytes)) this.compact();
+        if (!this.compacting && this.size > Math.max(this.compactBytes, this.snapshotBytes))
+          this.compacting = this.compactInBackground().finally(() => (this.compacting = null));
       }
     } finally {
       this.flushing = false;
     }
   }
 
-  /** Writes a snapshot of the current state and starts an empty journal. Synchronous. */
+  /** Sets the journal aside, writes a snapshot in chunks while other work goes on, then drops the old journal. */
+  private async compactInBackground(): Promise<void> {
+    if (!this.snapshotSource || this.closed) return;
+    const dir = this.options.dir;
+    const prev = path.join(dir, PREVIOUS_JOURNAL_FILE);
+    if (fs.existsSync(prev)) {
+      this.compact(); // left by an interrupted compaction: one synchronous pass settles it
+      return;
+    }
+    fs.closeSync(this.fd);
+    fs.renameSync(this.file, prev);
+    this.fd = fs.openSync(this.file, 'a');
+    fsyncDir(dir);
+    this.size = 0;
+    const tmp = path.join(dir, SNAPSHOT_FILE + '.tmp');
+    const handle = await fs.promises.open(tmp, 'w');
+    let total = 0;
+    try {
+      let chunk: Buffer[] = [];
+      let chunkSize = 0;
+      for (const rec of this.snapshotSource()) {
+        chunk.push(rec);
+        chunkSize += rec.length;
+        if (chunkSize >= 1024 * 1024) {
+          await handle.write(Buffer.concat(chunk));
+          total += chunkSize;
+          chunk = [];
+          chunkSize = 0;
+          await new Promise((r) => setImmediate(r));
+        }
+      }
+      if (chunk.length) await handle.write(Buffer.concat(chunk));
+      total += chunkSize;
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    if (this.closed) return;
+    fs.renameSync(tmp, path.join(dir, SNAPSHOT_FILE));
+    fsyncDir(dir);
+    fs.rmSync(prev, { force: true });
+    this.snapshotBytes = total;
+  }
+
+  /** Writes a snapshot of the current state and starts an empty journal. Synchronous (clean stop). */
   compact(): void {
     if (!this.snapshotSource || this.closed) return;
     const tmp = path.join(this.options.dir, SNAPSHOT_FILE + '.tmp');
@@ -240,6 +293,7 @@ export class Journal {
     fsyncDir(this.options.dir);
     fs.ftruncateSync(this.fd, 0);
     fs.fsyncSync(this.fd);
+    fs.rmSync(path.join(this.options.dir, PREVIOUS_JOURNAL_FILE), { force: true });
     this.size = 0;
   }
 
@@ -247,6 +301,7 @@ export class Journal {
   async close(): Promise<void> {
     await this.commit();
     while (this.flushing) await new Promise((r) => setImmediate(r));
+    if (this.compacting) await this.compacting;
     this.compact();
     this.closed = true;
     fs.closeSync(this.fd);
