@@ -13,22 +13,50 @@ import { keyOf, valuesAtPath } from './values';
 
 const PARSE_OPTIONS = { validation: { utf8: false } } as const;
 /** How many parsed documents are kept (a ring: the oldest parse is dropped first). */
-const PARSED_CACHE = 8192;
+const PARSED_CACHE = 2048;
+
+// Stored bytes live in slabs of their own. Node's shared pool for small buffers would mix them
+// with short-lived allocations (ObjectId bytes, names, replies), and a stored document then keeps
+// a whole 8 KiB pool page alive: about three times the data.
+const SLAB_BYTES = 256 * 1024;
+const slabs = new WeakSet<ArrayBufferLike>();
+let slab = Buffer.allocUnsafeSlow(0);
+let slabUsed = 0;
+
+function keepBytes(raw: Buffer): Buffer {
+  if (slabs.has(raw.buffer)) return raw;
+  if (raw.length > SLAB_BYTES / 16) {
+    const own = Buffer.allocUnsafeSlow(raw.length);
+    raw.copy(own);
+    return own;
+  }
+  if (slabUsed + raw.length > slab.length) {
+    slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+    slabs.add(slab.buffer);
+    slabUsed = 0;
+  }
+  raw.copy(slab, slabUsed);
+  const kept = slab.subarray(slabUsed, slabUsed + raw.length);
+  slabUsed += raw.length;
+  return kept;
+}
 const parsedRing: (StoredDoc | undefined)[] = new Array(PARSED_CACHE);
 let ringPos = 0;
 
 /** One stored version of a document: its bytes, its id key and its version; parsed on demand. */
 export class StoredDoc {
   private parsed: Document | undefined;
+  readonly raw: Buffer;
 
   constructor(
     /** keyOf(_id) */
     readonly id: string,
-    readonly raw: Buffer,
+    raw: Buffer,
     /** Bumped on every write; transactions use it to detect write conflicts. */
     readonly ver: number,
     obj?: Document,
   ) {
+    this.raw = keepBytes(raw);
     if (obj) this.remember(obj);
   }
 
