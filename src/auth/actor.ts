@@ -1,22 +1,10 @@
-// The signed-in person as the rest of the app sees them: services take an Actor, never a request.
+// Builds the Actor (src/core/actor.ts) of a signed-in person from their stored record.
 import type { Types } from 'mongoose';
-import { BKPSDM_CODE } from '../institutions/institution.model';
-import type { Language, Role } from '../users/user.model';
+import type { Actor } from '../core/actor';
+import type { Language, Role } from '../core/roles';
+import { BKPSDM_CODE } from '../institutions';
 
-export interface Actor {
-  id: string;
-  name: string;
-  roles: Role[];
-  /** The person's OPD (agency), when they have one. */
-  opdId?: string;
-  /** The partner university of an author, when they have one. */
-  institutionId?: string;
-  /** True for HR staff of BKPSDM, who see the people of every OPD. */
-  seesAllOpds: boolean;
-  language: Language;
-}
-
-/** The fields of a User an Actor is built from (read lean with `ACTOR_FIELDS`). */
+/** The fields of a person's record an Actor is built from. */
 export interface ActorSource {
   _id: Types.ObjectId | string;
   name: string;
@@ -37,8 +25,4 @@ export function toActor(user: ActorSource, opdCode?: string | null): Actor {
     seesAllOpds: roles.includes('hr') && opdCode === BKPSDM_CODE,
     language: user.language === 'en' ? 'en' : 'id',
   };
-}
-
-export function hasRole(actor: Actor | undefined, ...roles: Role[]): boolean {
-  return !!actor && roles.some((r) => actor.roles.includes(r));
 }

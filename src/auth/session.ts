@@ -8,9 +8,8 @@ import type { Config } from '../config';
 import type { Database } from '../db';
 import { securityEvent } from '../web/logging';
 import { loadSessionPerson } from './auth.service';
-import type { Actor } from './actor';
-
-export type Clock = () => Date;
+import type { Actor } from '../core/actor';
+import type { Clock } from '../core/deps';
 
 export function sessionCookieName(config: Pick<Config, 'secureCookies'>): string {
   return config.secureCookies ? '__Host-binaasn.sid' : 'binaasn.sid';

@@ -1,7 +1,7 @@
 // Health checks for load balancers and orchestrators: /healthz (the process answers) and /readyz
 // (the database answers a ping, and the process is not shutting down). Mounted before sessions.
 import { Router } from 'express';
-import type { RouteDeps } from '../app';
+import type { RouteDeps } from '../core/deps';
 import { isDatabaseReachable } from '../db';
 
 export function healthRouter({ db }: RouteDeps): Router {
@@ -14,12 +14,10 @@ export function healthRouter({ db }: RouteDeps): Router {
     res.setHeader('Cache-Control', 'no-store');
     const isShuttingDown = req.app.locals.isShuttingDown === true;
     const isReady = !isShuttingDown && (await isDatabaseReachable(db));
-    res
-      .status(isReady ? 200 : 503)
-      .json({
-        status: isReady ? 'ready' : 'unavailable',
-        database: isReady ? 'up' : isShuttingDown ? 'closing' : 'down',
-      });
+    res.status(isReady ? 200 : 503).json({
+      status: isReady ? 'ready' : 'unavailable',
+      database: isReady ? 'up' : isShuttingDown ? 'closing' : 'down',
+    });
   });
   return router;
 }

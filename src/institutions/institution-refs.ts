@@ -2,8 +2,8 @@
 // shows the person's OPD, and names almost never change. Any write through the Institution model
 // in this process empties the cache at once (institutionWrites); another app instance sees a
 // renamed institution within REF_TTL_MS.
-import { Types } from 'mongoose';
-import { Institution, institutionWrites } from './institution.model';
+import { trusted, Types, type ClientSession } from 'mongoose';
+import { Institution, institutionWrites, type InstitutionKind } from './institution.model';
 
 export interface InstitutionRef {
   _id: Types.ObjectId;
@@ -36,4 +36,35 @@ export async function institutionRef(id: unknown): Promise<InstitutionRef | null
     cache.set(key, { ref, at: now });
   }
   return ref;
+}
+
+/** Id, code and name of each of these institutions that exists (one query). */
+export async function institutionRefs(ids: unknown[]): Promise<Map<string, InstitutionRef>> {
+  const wanted = ids.filter((id) => id && Types.ObjectId.isValid(String(id))).map(String);
+  if (wanted.length === 0) return new Map();
+  const found = await Institution.find({ _id: trusted({ $in: wanted }) }, { code: 1, name: 1 }).lean();
+  return new Map(found.map((i) => [String(i._id), { _id: i._id, code: i.code, name: i.name }]));
+}
+
+/** The active institutions of a kind a form may offer, by name; `onlyId` narrows them to one. */
+export async function institutionChoices(kind: InstitutionKind, onlyId?: string): Promise<InstitutionRef[]> {
+  const filter = onlyId === undefined ? { kind, active: true } : { kind, _id: onlyId };
+  return Institution.find(filter).select('code name').sort({ name: 1 }).lean<InstitutionRef[]>();
+}
+
+/** Whether the id names an institution of this kind (active or not). */
+export async function isInstitutionOfKind(id: string, kind: InstitutionKind): Promise<boolean> {
+  if (!Types.ObjectId.isValid(id)) return false;
+  return !!(await Institution.exists({ _id: id, kind }));
+}
+
+/** Every OPD by code, with whether it is active (the people import resolves its column with it). */
+export async function opdsByCode(
+  session?: ClientSession,
+): Promise<Map<string, { _id: Types.ObjectId; code: string; active: boolean }>> {
+  const opds = await Institution.find({ kind: 'opd' })
+    .select('code active')
+    .session(session ?? null)
+    .lean();
+  return new Map(opds.map((o) => [o.code, { _id: o._id, code: o.code, active: o.active }]));
 }

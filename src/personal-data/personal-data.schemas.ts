@@ -12,15 +12,3 @@ export const accessQuery = z
   })
   .strict();
 export type AccessQueryInput = z.infer<typeof accessQuery>;
-
-const DAY_MS = 86_400_000;
-
-/** The start of a calendar day in WIB (Asia/Jakarta, UTC+7), as stored UTC. */
-export function startOfDayWib(day: string): Date {
-  return new Date(`${day}T00:00:00+07:00`);
-}
-
-/** The exclusive end of a calendar day in WIB: the start of the next one. */
-export function endOfDayWib(day: string): Date {
-  return new Date(startOfDayWib(day).getTime() + DAY_MS);
-}

@@ -4,11 +4,9 @@ import { Schema, model, type InferSchemaType, type Types, type HydratedDocument 
 import { isValidNip } from './nip';
 import { EMPLOYEE_TYPES, isValidGolongan, type EmployeeType } from './ranks';
 
-export const ROLES = ['learner', 'author', 'curator', 'hr', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import { LANGUAGES, ROLES } from '../core/roles';
+
 export const USER_STATUSES = ['active', 'inactive'] as const;
-export const LANGUAGES = ['id', 'en'] as const;
-export type Language = (typeof LANGUAGES)[number];
 
 const mfaSchema = new Schema(
   {

@@ -2,7 +2,7 @@
 // import file's columns so that an export can be corrected and imported again. Spreadsheet formulas
 // are neutralised, and every exported person is recorded in the access log.
 import { Types } from 'mongoose';
-import type { Actor } from '../auth/actor';
+import type { Actor } from '../core/actor';
 import type { AuditContext } from '../audit';
 import { accessLog } from '../personal-data';
 import { Forbidden } from '../web/errors';
@@ -10,8 +10,8 @@ import { User } from './user.model';
 import type { ListQuery } from './users.schemas';
 import { canAdministerPeople, peopleScope } from './users.service';
 
-export const EXPORT_LIMIT = 20000;
-export const EXPORT_HEADER = [
+const EXPORT_LIMIT = 20000;
+const EXPORT_HEADER = [
   'NIP',
   'Nama',
   'Email',

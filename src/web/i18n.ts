@@ -4,15 +4,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import i18next, { type TFunction, type i18n as I18n } from 'i18next';
 import type { NextFunction, Request, Response } from 'express';
-import { LANGUAGES, type Language } from '../users/user.model';
+import { LANGUAGES, type Language } from '../core/roles';
 
 export { LANGUAGES, type Language };
-export const DEFAULT_LANGUAGE: Language = 'id';
+const DEFAULT_LANGUAGE: Language = 'id';
 export const LANGUAGE_COOKIE = 'binaasn.lang';
 
 const LOCALES_DIR = path.join(__dirname, '..', 'locales');
 
-export function isLanguage(value: unknown): value is Language {
+function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 }
 
@@ -39,7 +39,7 @@ export function readCatalogs(dir = LOCALES_DIR): Record<Language, Record<string,
 let shared: I18n | undefined;
 
 /** One i18next instance per process, initialised synchronously from the catalog files. */
-export function getI18n(): I18n {
+function getI18n(): I18n {
   if (shared) return shared;
   const catalogs = readCatalogs();
   const instance = i18next.createInstance();

@@ -1,7 +1,7 @@
 // The main navigation: each feature registers its entries (with the roles that see them) when its
 // router is created, e.g. registerNavItem({ href: '/admin/users', labelKey: 'users.nav', roles: ['admin'] }).
-import type { Actor } from '../auth/actor';
-import type { Role } from '../users/user.model';
+import type { Actor } from '../core/actor';
+import type { Role } from '../core/roles';
 
 export interface NavItem {
   href: string;

@@ -13,7 +13,7 @@ import {
   pageChecks,
   type WatchedPage,
 } from './support/browser';
-import type { Role } from '../../src/users/user.model';
+import type { Role } from '../../src/core/roles';
 import idAuth from '../../src/locales/id/auth.json';
 import enAuth from '../../src/locales/en/auth.json';
 

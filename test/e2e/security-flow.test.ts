@@ -13,7 +13,7 @@ import {
   pageChecks,
   type WatchedPage,
 } from './support/browser';
-import { generateTotpSecret, totpCode } from '../../src/auth/totp';
+import { generateTotpSecret, totpCode } from '../../src/mfa/totp';
 import { User } from '../../src/users/user.model';
 
 let testApp: TestApp;

@@ -144,14 +144,12 @@ describe('transactions', () => {
   });
 
   it('answers NoSuchTransaction for a commit of an unknown transaction', async () => {
-    const r = e.client
-      .db('admin')
-      .command({
-        commitTransaction: 1,
-        txnNumber: 99,
-        autocommit: false,
-        lsid: { id: new Binary(Buffer.alloc(16, 1), 4) },
-      });
+    const r = e.client.db('admin').command({
+      commitTransaction: 1,
+      txnNumber: 99,
+      autocommit: false,
+      lsid: { id: new Binary(Buffer.alloc(16, 1), 4) },
+    });
     await expect(r).rejects.toMatchObject({ code: 251 });
   });
 });

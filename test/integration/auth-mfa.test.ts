@@ -1,6 +1,6 @@
 // Two-step verification: enrolment, the code step at sign-in, recovery codes, and MFA_REQUIRED.
 import request from 'supertest';
-import { totpCode } from '../../src/auth/totp';
+import { totpCode } from '../../src/mfa/totp';
 import { createTestApp, type TestApp } from '../support/app';
 import { createUser, DEFAULT_PASSWORD } from '../support/factories';
 import { csrfToken, signIn, signedInAgent, type Agent } from '../support/auth';

@@ -3,8 +3,8 @@
 // code step rate-limited like the password (per account and per IP).
 import { Writable } from 'node:stream';
 import { createApp } from '../../src/app';
-import { sealPlainSecrets } from '../../src/auth/mfa.service';
-import { generateTotpSecret, totpCode } from '../../src/auth/totp';
+import { sealPlainSecrets } from '../../src/mfa/mfa.service';
+import { generateTotpSecret, totpCode } from '../../src/mfa/totp';
 import { hashRecoveryCode, mfaKeys, openSecret, sealSecret } from '../../src/mfa/mfa-crypto';
 import { User } from '../../src/users/user.model';
 import { createLogger } from '../../src/web/logging';

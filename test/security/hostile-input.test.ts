@@ -130,18 +130,15 @@ describe('forms given hostile input', () => {
   }, 90_000);
 
   it('people: the 422 page shows what was typed, escaped, with a message next to the field', async () => {
-    const res = await hr
-      .post('/admin/users')
-      .type('form')
-      .send({
-        _csrf: hrToken,
-        nip: HTML_PAYLOADS[0],
-        name: HTML_PAYLOADS[0],
-        employeeType: 'pns',
-        golongan: 'III/a',
-        jabatan: '',
-        unitKerja: '',
-      });
+    const res = await hr.post('/admin/users').type('form').send({
+      _csrf: hrToken,
+      nip: HTML_PAYLOADS[0],
+      name: HTML_PAYLOADS[0],
+      employeeType: 'pns',
+      golongan: 'III/a',
+      jabatan: '',
+      unitKerja: '',
+    });
     expect(res.status).toBe(422);
     expect(res.text).toContain('&#34;&gt;&lt;img src=x onerror=alert(1) data-pwn=1&gt;');
     expect(res.text).toMatch(/class="[^"]*error[^"]*"[^>]*>[^<]*NIP/i);
@@ -266,15 +263,12 @@ describe('forms given hostile input', () => {
       problems.push(
         ...check(
           `password ${short(payload)}`,
-          await admin
-            .post('/account/password')
-            .type('form')
-            .send({
-              _csrf: adminToken,
-              currentPassword: payload,
-              newPassword: payload,
-              confirmPassword: payload,
-            }),
+          await admin.post('/account/password').type('form').send({
+            _csrf: adminToken,
+            currentPassword: payload,
+            newPassword: payload,
+            confirmPassword: payload,
+          }),
           [422, 429],
         ),
       );

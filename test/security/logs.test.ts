@@ -78,15 +78,12 @@ beforeAll(async () => {
     });
   expect((await learner.get('/admin/users')).status).toBe(403);
   // A password change, with the passwords in the body.
-  const changed = await hr
-    .post('/account/password')
-    .type('form')
-    .send({
-      _csrf: token,
-      currentPassword: DEFAULT_PASSWORD,
-      newPassword: 'Baru#Sandi2026x',
-      confirmPassword: 'Baru#Sandi2026x',
-    });
+  const changed = await hr.post('/account/password').type('form').send({
+    _csrf: token,
+    currentPassword: DEFAULT_PASSWORD,
+    newPassword: 'Baru#Sandi2026x',
+    confirmPassword: 'Baru#Sandi2026x',
+  });
   expect([302, 303]).toContain(changed.status);
 }, 60_000);
 afterAll(async () => w.close());

@@ -1,8 +1,9 @@
 // Small factories for test data, written straight through the models (test arrangement only).
 import { Types } from 'mongoose';
 import { Institution } from '../../src/institutions/institution.model';
-import { User, type Role } from '../../src/users/user.model';
-import { hashPassword } from '../../src/auth/password';
+import type { Role } from '../../src/core/roles';
+import { User } from '../../src/users/user.model';
+import { hashPassword } from '../../src/users/passwords';
 
 let sequence = 0;
 const next = () => ++sequence;

@@ -1,13 +1,14 @@
 // Import pages: upload (multer in memory, 2 MB, CSRF checked after multer) → preview → confirm.
 import { Router, type Request, type Response } from 'express';
 import multer from 'multer';
-import type { RouteDeps } from '../../app';
+import type { RouteDeps } from '../../core/deps';
 import { verifyCsrf } from '../../web/csrf';
-import { NotFound } from '../../web/errors';
-import { idParams } from '../users.schemas';
+import { requireRole } from '../../auth';
+import { requestContext } from '../../web/request-context';
+import { idParam } from '../../web/validation';
 import { ImportFileRejected, confirmImport, getPreview, previewImport } from './import.service';
 import { MAX_FILE_BYTES, MAX_ROWS } from './import.parse';
-import { TEMPLATE_HEADER } from './import.rows';
+import { templateCsv } from './import.rows';
 
 const IMPORT_PATH = '/admin/users/import';
 
@@ -43,34 +44,17 @@ function receiveFile(req: Request, res: Response, next: (err?: unknown) => void)
   });
 }
 
-function previewId(req: Request): string {
-  const parsed = idParams.safeParse(req.params);
-  if (!parsed.success) throw new NotFound('import preview');
-  return parsed.data.id;
-}
+const previewId = (req: Request) => idParam(req, 'import preview');
 
-export function importRouter(_deps: RouteDeps): Router {
+export function importRouter({ clock }: RouteDeps): Router {
   const router = Router();
+  router.use(requireRole('admin', 'hr'));
 
   router.get('/', (req, res) => renderUpload(req, res, 200));
 
   router.get('/template.csv', (_req, res) => {
-    const example = [
-      '199001012015031001',
-      'Budi Siregar, S.Kom.',
-      'budi.siregar@example.go.id',
-      'PNS',
-      'III/a',
-      'Pranata Komputer Ahli Pertama',
-      'Bidang Aplikasi Informatika',
-      'DISKOMINFO',
-    ];
     res.setHeader('Content-Disposition', 'attachment; filename="template-impor-pegawai.csv"');
-    res
-      .type('text/csv; charset=utf-8')
-      .send(
-        `\uFEFF${TEMPLATE_HEADER.join(',')}\r\n${example.map((c) => (c.includes(',') ? `"${c}"` : c)).join(',')}\r\n`,
-      );
+    res.type('text/csv; charset=utf-8').send(templateCsv());
   });
 
   router.post('/', receiveFile, verifyCsrf, async (req, res) => {
@@ -99,10 +83,7 @@ export function importRouter(_deps: RouteDeps): Router {
 
   router.post('/:id/confirm', async (req, res) => {
     const id = previewId(req);
-    const result = await confirmImport(req.user!, id, {
-      requestId: String((req as Request & { id?: unknown }).id ?? ''),
-      ip: req.ip,
-    });
+    const result = await confirmImport(req.user!, id, clock(), requestContext(req));
     req.flash('success', req.t('users.import.applied', result));
     res.redirect(303, `${IMPORT_PATH}/${id}`);
   });

@@ -5,7 +5,7 @@ import { isValidGolongan, PNS_RANKS, PPPK_GOLONGAN, type EmployeeType } from '..
 import { nipProblem } from '../users.schemas';
 import { IMPRECISE_NUMBER } from './import.parse';
 
-export const COLUMNS = [
+const COLUMNS = [
   'nip',
   'name',
   'email',
@@ -160,4 +160,20 @@ export function rejectRepeats(rows: CheckedRow[]): void {
     nips.set(nip, row.line);
     if (email) emails.set(email, row.line);
   }
+}
+
+/** The downloadable template: the header row and one example person (UTF-8 with a BOM, for Excel). */
+export function templateCsv(): string {
+  const example = [
+    '199001012015031001',
+    'Budi Siregar, S.Kom.',
+    'budi.siregar@example.go.id',
+    'PNS',
+    'III/a',
+    'Pranata Komputer Ahli Pertama',
+    'Bidang Aplikasi Informatika',
+    'DISKOMINFO',
+  ];
+  const row = example.map((c) => (c.includes(',') ? `"${c}"` : c)).join(',');
+  return `\uFEFF${TEMPLATE_HEADER.join(',')}\r\n${row}\r\n`;
 }

@@ -1,10 +1,11 @@
 // Import of people from CSV/XLSX: upload → stored preview with per-row problems → confirm, which
 // applies the valid rows idempotently by NIP, in one transaction where the database supports it.
 // Every row is held to the same scope rule as the people pages (peopleScope / OPD of the actor).
-import mongoose, { trusted, type ClientSession, type Types } from 'mongoose';
-import type { Actor } from '../../auth/actor';
+import { trusted, type ClientSession, type Types } from 'mongoose';
+import type { Actor } from '../../core/actor';
 import { audit, type AuditContext } from '../../audit';
-import { Institution } from '../../institutions/institution.model';
+import { inTransaction } from '../../db/transactions';
+import { opdsByCode } from '../../institutions';
 import { Conflict, Forbidden, NotFound } from '../../web/errors';
 import { User } from '../user.model';
 import { canAdministerPeople, seesEveryone } from '../users.service';
@@ -56,12 +57,8 @@ async function resolveRows(
   rows: CheckedRow[],
   session?: ClientSession,
 ): Promise<ResolvedRow[]> {
-  const opds = await Institution.find({ kind: 'opd' })
-    .select('code active')
-    .session(session ?? null)
-    .lean();
-  const opdByCode = new Map(opds.map((o) => [o.code, o]));
-  const ownOpd = opds.find((o) => String(o._id) === actor.opdId);
+  const opdByCode = await opdsByCode(session);
+  const ownOpd = [...opdByCode.values()].find((o) => String(o._id) === actor.opdId);
   const valid = rows.filter((r) => r.record);
   const nips = valid.map((r) => r.record!.nip);
   const emails = valid.map((r) => r.record!.email).filter((e): e is string => !!e);
@@ -158,24 +155,6 @@ export async function getPreview(actor: Actor, id: string) {
   return preview;
 }
 
-function isTransactionUnsupported(error: unknown): boolean {
-  const e = error as { code?: number; message?: string };
-  return (
-    e?.code === 20 ||
-    /Transaction numbers are only allowed|transactions are not supported/i.test(e?.message ?? '')
-  );
-}
-
-/** Runs `work` in a transaction, or without one on a database that has none (a standalone mongod). */
-async function inTransaction<T>(work: (session?: ClientSession) => Promise<T>): Promise<T> {
-  try {
-    return await mongoose.connection.transaction((session) => work(session));
-  } catch (error) {
-    if (!isTransactionUnsupported(error)) throw error;
-    return work(undefined);
-  }
-}
-
 function fieldsOf(row: ResolvedRow) {
   const record = row.record!;
   return {
@@ -212,7 +191,12 @@ async function applyRows(rows: ResolvedRow[], session?: ClientSession): Promise<
  * Applies the valid rows of a preview. The rows are checked again against the database as it is
  * now; the writes happen all together or not at all. Confirming twice changes nothing the second time.
  */
-export async function confirmImport(actor: Actor, id: string, context: AuditContext = {}): Promise<Counts> {
+export async function confirmImport(
+  actor: Actor,
+  id: string,
+  now: Date,
+  context: AuditContext = {},
+): Promise<Counts> {
   const preview = await ImportPreview.findOne({ _id: id, owner: actor.id });
   if (!preview) throw new NotFound('import preview');
   if (preview.appliedAt && preview.result) return { ...(preview.result as Counts) };
@@ -227,7 +211,7 @@ export async function confirmImport(actor: Actor, id: string, context: AuditCont
     await applyRows(rows, session);
     return countOf(rows);
   });
-  preview.appliedAt = new Date();
+  preview.appliedAt = now;
   preview.result = result;
   await preview.save();
   await audit.record(

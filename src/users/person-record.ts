@@ -2,7 +2,22 @@
 // of the same request (the home page's own-profile panel) need not read it a second time. Keyed by
 // the Actor object, which passport builds afresh from the database on every request and which is
 // dropped with it; an Actor built any other way has no record and its readers query as before.
-import type { Actor } from './actor';
+import type { Actor } from '../core/actor';
+
+// The profile fields (nip … unitKerja): a few short strings read along with the session check, so
+// the home page's profile panel reuses that read instead of a second query.
+export const PROFILE_FIELDS = [
+  '_id',
+  'nip',
+  'name',
+  'email',
+  'employeeType',
+  'golongan',
+  'jabatan',
+  'unitKerja',
+  'opd',
+  'institution',
+] as const;
 
 interface PersonRecord {
   fields: ReadonlySet<string>;
@@ -14,7 +29,7 @@ const records = new WeakMap<Actor, PersonRecord>();
 export function rememberPersonRecord(
   actor: Actor,
   record: Record<string, unknown>,
-  fields: Iterable<string>,
+  fields: Iterable<string> = PROFILE_FIELDS,
 ): void {
   records.set(actor, { fields: new Set(fields), record });
 }

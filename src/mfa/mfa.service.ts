@@ -3,8 +3,11 @@
 // At rest the TOTP secret is sealed (AES-256-GCM) and recovery codes are peppered HMACs
 // (src/mfa/mfa-crypto.ts); neither is ever logged, and the secret is shown only during enrolment.
 import crypto from 'node:crypto';
-import { trusted } from 'mongoose';
 import QRCode from 'qrcode';
+import type { Actor } from '../core/actor';
+import type { Role } from '../core/roles';
+import { throttle } from '../auth';
+import { credentials, passwords } from '../users';
 import {
   hashRecoveryCode,
   isSealed,
@@ -12,14 +15,10 @@ import {
   openSecret,
   sealSecret,
   type MfaKeys,
-} from '../mfa/mfa-crypto';
-import { User, type Role } from '../users/user.model';
-import type { Actor } from './actor';
-import { verifyPassword } from './password';
+} from './mfa-crypto';
 import { generateTotpSecret, isTotpSecret, matchTotp, totpUri } from './totp';
-import * as throttle from './throttle.service';
 
-export const MFA_ROLES: Role[] = ['admin', 'curator', 'hr'];
+const MFA_ROLES: Role[] = ['admin', 'curator', 'hr'];
 const RECOVERY_CODE_COUNT = 10;
 const ISSUER = 'BinaASN';
 
@@ -38,8 +37,8 @@ export interface MfaStatus {
 }
 
 export async function mfaStatus(actor: Actor): Promise<MfaStatus> {
-  const user = await User.findById(actor.id, { 'mfa.enabled': 1, 'mfa.recoveryCodeHashes': 1 }).lean();
-  return { isEnabled: !!user?.mfa?.enabled, recoveryCodesLeft: user?.mfa?.recoveryCodeHashes?.length ?? 0 };
+  const stored = await credentials.mfaOf(actor.id);
+  return { isEnabled: !!stored?.isEnabled, recoveryCodesLeft: stored?.recoveryCodeHashes.length ?? 0 };
 }
 
 export interface Enrolment {
@@ -55,7 +54,7 @@ export interface Enrolment {
  * person's session, or a new one. Writes nothing, because the enrolment page is a GET (SECURITY.md).
  */
 export async function enrolmentFor(keys: MfaKeys, actor: Actor, sealedPending?: string): Promise<Enrolment> {
-  const user = await User.findById(actor.id, { email: 1, nip: 1 }).lean();
+  const user = await credentials.mfaOf(actor.id);
   const kept = sealedPending ? openSecret(keys, actor.id, 'pending', sealedPending) : undefined;
   const secret = kept && isTotpSecret(kept) ? kept : generateTotpSecret();
   const uri = totpUri(ISSUER, user?.email ?? user?.nip ?? actor.name, secret);
@@ -85,19 +84,9 @@ export async function confirmEnrolment(
   const step = matchTotp(secret, code.trim(), now);
   if (step === undefined) return undefined;
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
-  const saved = await User.updateOne(
-    { _id: actor.id, 'mfa.enabled': trusted({ $ne: true }) },
-    {
-      $set: {
-        'mfa.enabled': true,
-        'mfa.secret': sealSecret(keys, actor.id, 'enrolled', secret),
-        'mfa.lastUsedStep': step,
-        'mfa.recoveryCodeHashes': codes.map((c) => hashRecoveryCode(keys, c)),
-      },
-      $unset: { 'mfa.pendingSecret': 1 },
-    },
-  );
-  return saved.modifiedCount === 1 ? codes : undefined;
+  const sealed = sealSecret(keys, actor.id, 'enrolled', secret);
+  const hashes = codes.map((c) => hashRecoveryCode(keys, c));
+  return (await credentials.enableMfa(actor.id, sealed, step, hashes)) ? codes : undefined;
 }
 
 export type SecondFactorResult =
@@ -114,49 +103,34 @@ async function enrolledSecret(keys: MfaKeys, userId: string, stored: string): Pr
     return secret && isTotpSecret(secret) ? secret : undefined;
   }
   if (!isTotpSecret(stored)) return undefined;
-  await User.updateOne(
-    { _id: userId, 'mfa.secret': stored },
-    { $set: { 'mfa.secret': sealSecret(keys, userId, 'enrolled', stored) } },
-  );
+  await credentials.replaceMfaSecret(userId, stored, sealSecret(keys, userId, 'enrolled', stored));
   return stored;
 }
 
 /** Verifies a sign-in's second factor: a TOTP code, or a recovery code (which is then used up). */
-export async function verifySecondFactor(
+async function verifySecondFactor(
   keys: MfaKeys,
   userId: string,
   code: string,
   now: Date,
 ): Promise<SecondFactorResult> {
-  const user = await User.findById(userId, { mfa: 1 }).lean();
-  if (!user?.mfa?.enabled || !user.mfa.secret) return { ok: false, reason: 'wrong' };
-  const secret = await enrolledSecret(keys, userId, user.mfa.secret);
+  const stored = await credentials.mfaOf(userId);
+  if (!stored?.isEnabled || !stored.secret) return { ok: false, reason: 'wrong' };
+  const secret = await enrolledSecret(keys, userId, stored.secret);
   if (!secret) return { ok: false, reason: 'unreadable' };
   const trimmed = code.trim();
-  const step = matchTotp(secret, trimmed, now, user.mfa.lastUsedStep ?? undefined); // a used step cannot be replayed
+  const step = matchTotp(secret, trimmed, now, stored.lastUsedStep ?? undefined); // a used step cannot be replayed
   if (step !== undefined) {
     // Conditional on the last used step, so two concurrent uses of one code: only one wins.
-    const used = await User.updateOne(
-      {
-        _id: user._id,
-        $or: [
-          { 'mfa.lastUsedStep': trusted({ $exists: false }) },
-          { 'mfa.lastUsedStep': trusted({ $lt: step }) },
-        ],
-      },
-      { $set: { 'mfa.lastUsedStep': step } },
-    );
-    return used.modifiedCount === 1 ? { ok: true, method: 'totp' } : { ok: false, reason: 'wrong' };
+    const isUsed = await credentials.useTotpStep(userId, step);
+    return isUsed ? { ok: true, method: 'totp' } : { ok: false, reason: 'wrong' };
   }
   if (trimmed.length < 16) return { ok: false, reason: 'wrong' };
-  const hash = matchRecoveryCode(keys, trimmed, user.mfa.recoveryCodeHashes ?? []);
+  const hash = matchRecoveryCode(keys, trimmed, stored.recoveryCodeHashes);
   if (!hash) return { ok: false, reason: 'wrong' };
   // Conditional on the hash still being there: of two concurrent uses of one code, only one wins.
-  const result = await User.updateOne(
-    { _id: user._id, 'mfa.recoveryCodeHashes': hash },
-    { $pull: { 'mfa.recoveryCodeHashes': hash } },
-  );
-  return result.modifiedCount === 1 ? { ok: true, method: 'recovery' } : { ok: false, reason: 'wrong' };
+  const isUsed = await credentials.useRecoveryCode(userId, hash);
+  return isUsed ? { ok: true, method: 'recovery' } : { ok: false, reason: 'wrong' };
 }
 
 /** Turns the second factor off, after the password and a current code. */
@@ -199,16 +173,10 @@ export async function disableMfa(
 ): Promise<'disabled' | 'refused' | 'locked'> {
   const key = codeStepKey(actor.id);
   if ((await throttle.countEvent(key, now, rule)).count > rule.max) return 'locked';
-  const user = await User.findById(actor.id, { passwordHash: 1 }).lean();
-  if (!user || !(await verifyPassword(user.passwordHash, password))) return 'refused';
+  const user = await credentials.passwordFacts(actor.id);
+  if (!user || !(await passwords.verifyPassword(user.passwordHash, password))) return 'refused';
   if (!(await verifySecondFactor(keys, actor.id, code, now)).ok) return 'refused';
-  await User.updateOne(
-    { _id: actor.id },
-    {
-      $set: { 'mfa.enabled': false, 'mfa.recoveryCodeHashes': [] },
-      $unset: { 'mfa.secret': 1, 'mfa.lastUsedStep': 1, 'mfa.pendingSecret': 1 },
-    },
-  );
+  await credentials.removeMfa(actor.id, { endSessions: false });
   await throttle.reset(key);
   return 'disabled';
 }
@@ -218,24 +186,14 @@ export async function disableMfa(
  * Returns how many were sealed and how many were neither sealed nor a usable secret.
  */
 export async function sealPlainSecrets(keys: MfaKeys): Promise<{ sealed: number; unusable: number }> {
-  const plain = await User.find(
-    { 'mfa.secret': trusted({ $type: 'string', $not: /^v1:/ }) },
-    { 'mfa.secret': 1 },
-  ).lean();
   let sealed = 0;
   let unusable = 0;
-  for (const user of plain) {
-    const stored = user.mfa!.secret!;
+  for (const { id, secret: stored } of await credentials.unsealedMfaSecrets()) {
     if (!isTotpSecret(stored)) {
       unusable += 1;
       continue;
     }
-    const id = String(user._id);
-    const done = await User.updateOne(
-      { _id: user._id, 'mfa.secret': stored },
-      { $set: { 'mfa.secret': sealSecret(keys, id, 'enrolled', stored) } },
-    );
-    sealed += done.modifiedCount;
+    if (await credentials.replaceMfaSecret(id, stored, sealSecret(keys, id, 'enrolled', stored))) sealed += 1;
   }
   return { sealed, unusable };
 }
