@@ -1,7 +1,7 @@
 // Sessions in MongoDB (connect-mongo on the app's own MongoClient) and the per-request checks of a
 // signed-in session: re-read the person, compare the epoch, enforce idle and absolute lifetimes.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import session, { type SessionData } from 'express-session';
+import session from 'express-session';
 import MongoStore from 'connect-mongo';
 import passport from 'passport';
 import type { Config } from '../config';
@@ -25,21 +25,6 @@ export function sessionMiddleware(config: Config, db: Database): RequestHandler 
     autoRemove: 'native',
     touchAfter: 60, // seconds: an unchanged session is written back at most once a minute
   });
-  // connect-mongo reads a session with `{_id, $or: [{expires: {$exists: false}}, {expires: {$gt: now}}]}`;
-  // the embedded engine answers a top-level $or by compiling a general query on every request. The
-  // same rule, read by _id and checked here: a session past its `expires` is no session.
-  store.get = (sid, callback) => {
-    store.collectionP
-      .then((sessions) => sessions.findOne({ _id: sid }))
-      .then((doc) => {
-        if (!doc || (doc.expires && doc.expires.getTime() <= Date.now())) return callback(null, null);
-        const data = doc.session as SessionData & { lastModified?: Date };
-        if (doc.lastModified) data.lastModified = doc.lastModified; // connect-mongo's touchAfter reads it
-        store.emit('get', sid);
-        callback(null, data);
-      })
-      .catch((error: unknown) => callback(error));
-  };
   return session({
     name: sessionCookieName(config),
     secret: config.sessionSecret,
