@@ -13,7 +13,7 @@ const MY_DATA_PATH = '/data-saya';
 const PAGE_ENTRIES = 50;
 
 export function personalDataRouter({ clock }: RouteDeps): Router {
-  registerNavItem({ href: MY_DATA_PATH, labelKey: 'personalData.nav', roles: [], order: 80 });
+  registerNavItem({ href: MY_DATA_PATH, labelKey: 'personalData.nav', roles: [], section: 'account' });
   const router = Router();
 
   router.get(MY_DATA_PATH, requireAuth, async (req, res) => {

@@ -9,8 +9,10 @@ export interface NavItem {
   labelKey: string;
   /** Roles that see the entry; empty = every signed-in person. */
   roles: Role[];
-  /** Lower comes first; default 100. */
+  /** Lower comes first; default 100. The learner's places (catalog, my learning) come before staff areas. */
   order?: number;
+  /** 'account': grouped with the person's own actions (their data, password, sign-out); default: a place. */
+  section?: 'place' | 'account';
 }
 
 const items: NavItem[] = [];
