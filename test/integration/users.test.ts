@@ -303,7 +303,7 @@ describe('roles, deactivation and password reset', () => {
     const saved = await User.findById(victim._id).lean();
     expect(saved).toMatchObject({ status: 'inactive', sessionEpoch: 1 });
     const after = await victimAgent.get('/');
-    expect(after.text).not.toContain('Keluar (');
+    expect(after.text).not.toContain('action="/logout"'); // signed out: no account menu
     expect(await AuditEntry.countDocuments({ action: 'user.deactivate', targetId: String(victim._id) })).toBe(
       1,
     );
