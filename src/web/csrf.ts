@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { csrfSync } from 'csrf-sync';
 import { Forbidden } from './errors';
-import { cookieValue } from './i18n';
+import { cookieValue } from './cookies';
 import { securityEvent } from './logging';
 
 export interface CsrfOptions {
