@@ -24,6 +24,8 @@ function classify(error: unknown): { status: number; messageKey: string } {
     return { status: 413, messageKey: 'errors.payloadTooLarge' };
   if (typeof e?.code === 'string' && e.code.startsWith('LIMIT_'))
     return { status: 400, messageKey: 'errors.badRequest' };
+  if ((error as { name?: unknown })?.name === 'MulterError')
+    return { status: 400, messageKey: 'errors.malformedUpload' }; // e.g. a part without a field name
   const status = e?.status ?? e?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500)
     return { status, messageKey: status === 403 ? 'errors.forbidden' : 'errors.badRequest' };
