@@ -6,6 +6,9 @@ import type { Express } from 'express';
 import { createTestApp, type TestApp } from '../support/app';
 import { csrfTokenFrom } from '../support/auth';
 import { createUser, DEFAULT_PASSWORD } from '../support/factories';
+import { snapshotDatabase } from '../support/crawl';
+import { listRoutes } from '../../src/web/route-inventory';
+import { concretePath, createWorld, type World } from './support/world';
 
 /** Cookie values that are not valid percent-encoding, or are otherwise odd. */
 const BAD_COOKIE_VALUES = ['%E0%A4%A', '%ZZ', '%', '%C0%80', '"%FF"', '\u00e9%', '=', 'a=b=c'];
@@ -150,4 +153,35 @@ describe('the error handler', () => {
       expect(res.headers['cache-control']).toBe('no-store');
     }
   });
+});
+
+describe('a cross-site multipart form without a CSRF token', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await createWorld();
+  }, 60_000);
+  afterAll(async () => w.close());
+
+  // Sessions and throttles move with every request; the logs record refusals.
+  const IGNORED = /^(sessions|accessLog|auditentries)$/;
+
+  it('is refused with 403 on every state-changing route, not only on the upload routes', async () => {
+    const agents = { admin: await w.agent('admin'), hrOpd: await w.agent('hrOpd') };
+    const before = await snapshotDatabase(w.t.db, IGNORED);
+    const problems: string[] = [];
+    for (const route of listRoutes(w.t.app)) {
+      if (['GET', 'HEAD', 'OPTIONS'].includes(route.method)) continue;
+      for (const [role, agent] of Object.entries(agents)) {
+        const path = concretePath(w, route, role as 'admin' | 'hrOpd');
+        if (!path) continue;
+        const res = await agent
+          .post(path)
+          .set('Content-Type', 'multipart/form-data; boundary=X')
+          .send('--X\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--X--\r\n');
+        if (res.status !== 403) problems.push(`${role} ${route.method} ${path}: ${res.status}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(await snapshotDatabase(w.t.db, IGNORED)).toEqual(before);
+  }, 60_000);
 });

@@ -2,7 +2,7 @@
 import { Router, type Request, type Response } from 'express';
 import multer from 'multer';
 import type { RouteDeps } from '../../core/deps';
-import { verifyCsrf } from '../../web/csrf';
+import { acceptUploadsAt, verifyCsrf } from '../../web/csrf';
 import { requireRole } from '../../auth';
 import { requestContext } from '../../web/request-context';
 import { idParam } from '../../web/validation';
@@ -53,6 +53,7 @@ const previewId = (req: Request) => idParam(req, 'import preview');
 export function importRouter({ clock }: RouteDeps): Router {
   const router = Router();
   router.use(requireRole('admin', 'hr'));
+  acceptUploadsAt(IMPORT_PATH);
 
   router.get('/', (req, res) => renderUpload(req, res, 200));
 
