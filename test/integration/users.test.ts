@@ -6,6 +6,7 @@ import { createTestApp, type TestApp } from '../support/app';
 import { createOpd, createUser, DEFAULT_PASSWORD } from '../support/factories';
 import { csrfToken, signedInAgent, type Agent } from '../support/auth';
 import { User } from '../../src/users/user.model';
+import { csvNip } from '../../src/web/spreadsheet-safety';
 import { AuditEntry } from '../../src/audit/audit.model';
 import { AccessLogEntry } from '../../src/personal-data/access-log.model';
 
@@ -362,10 +363,11 @@ describe('the CSV export', () => {
       .split('\r\n');
     expect(lines[0]).toBe('NIP,Nama,Email,Jenis,Golongan,Jabatan,Unit Kerja,Kode OPD,Status,Peran');
     expect(lines).toContain(
-      `${sneaky.nip},'=cmd|' /C calc'!A0,${sneaky.email},PNS,III/a,Analis,Bidang Uji,DISDUKCAPIL,active,learner`,
+      `${csvNip(sneaky.nip!)},'=cmd|' /C calc'!A0,${sneaky.email},PNS,III/a,Analis,Bidang Uji,DISDUKCAPIL,active,learner`,
     );
+    expect(lines.slice(1).every((line) => /^\d{8} \d{6} \d \d{3},/.test(line))).toBe(true); // kept as text by spreadsheets
     expect(lines.length - 1).toBe(await User.countDocuments({ opd: opdA._id }));
-    expect(res.text).not.toContain(personB.nip!);
+    expect(res.text).not.toContain(csvNip(personB.nip!));
     const logged = await AccessLogEntry.countDocuments({
       kind: 'export',
       what: 'users.export.csv',
