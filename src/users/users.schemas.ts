@@ -70,6 +70,12 @@ const personFields = {
   unitKerja: optionalText(200),
   opd: optionalId,
   institution: optionalId,
+  /** Asked when people change the email or NIP they sign in with on their own record. */
+  currentPassword: z
+    .string()
+    .max(256, 'users.errors.tooLong')
+    .optional()
+    .transform((v) => (v ? v : undefined)),
 };
 
 type PersonShape = {
