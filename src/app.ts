@@ -14,6 +14,7 @@ import {
 import { enforceMfaEnrolment } from './mfa';
 import { requirePrivacyAcknowledgement } from './privacy';
 import { mountFeatureRoutes, mountPublicRoutes } from './routes';
+import { languageCookieName } from './web/cookies';
 import { createCsrf } from './web/csrf';
 import { errorHandler, notFoundHandler } from './web/error-handler';
 import { flashMiddleware } from './web/flash';
@@ -38,6 +39,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('deps', routeDeps);
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  app.set('languageCookie', languageCookieName(config.secureCookies));
   app.set('query parser', 'simple'); // `?a[$ne]=1` stays the string key "a[$ne]", never an object
   app.set('views', path.join(ROOT, 'views'));
   app.set('view engine', 'ejs');

@@ -2,7 +2,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { RouteDeps } from '../core/deps';
 import { TooManyRequests } from '../web/errors';
-import { LANGUAGE_COOKIE } from '../web/i18n';
+import { languageCookieName } from '../web/cookies';
 import { securityEvent } from '../web/logging';
 import { parseInput, type FieldErrors } from '../web/validation';
 import { changePassword, setLanguage, type SessionPerson } from './auth.service';
@@ -136,7 +136,7 @@ export function authRouter({ config, clock }: RouteDeps): Router {
     const returnTo = safeReturnTo((req.body as { returnTo?: unknown })?.returnTo);
     // A signed-in person's choice is kept with them; a visitor's in a cookie.
     if (input.ok && req.user) await setLanguage(req.user, input.data.lang);
-    else if (input.ok) res.cookie(LANGUAGE_COOKIE, input.data.lang, languageCookie);
+    else if (input.ok) res.cookie(languageCookieName(config.secureCookies), input.data.lang, languageCookie);
     res.redirect(returnTo);
   });
 

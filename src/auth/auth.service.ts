@@ -105,6 +105,26 @@ export async function signIn(
   return person ? { ok: true, person } : { ok: false, reason: 'invalid' };
 }
 
+export type OwnPasswordCheck = 'confirmed' | 'wrong' | 'locked';
+
+/**
+ * Asks a signed-in person for their current password again before a change a stolen session must
+ * not make on its own (enrolling a second factor, changing the email or NIP one signs in with).
+ * A wrong password counts towards the same lockout as sign-in.
+ */
+export async function confirmOwnPassword(
+  actor: Actor,
+  password: string,
+  config: Pick<Config, 'login'>,
+  now: Date,
+): Promise<OwnPasswordCheck> {
+  if (await personLock(actor.id, now)) return 'locked';
+  const user = await credentials.passwordFacts(actor.id);
+  if (user && (await passwords.verifyPassword(user.passwordHash, password))) return 'confirmed';
+  await countPersonFailure(actor.id, config, now);
+  return 'wrong';
+}
+
 export type ChangePasswordResult =
   { ok: true; epoch: number } | { ok: false; errors: Record<string, string> };
 

@@ -2,7 +2,12 @@
 // after a password is accepted (the second factor continues them), the attempt counters and the
 // per-IP limiter, and the middleware app.ts installs. Routers are mounted by src/routes.ts.
 export { requireAuth, requireRole } from './guards';
-export { loadSessionPerson, type SessionPerson } from './auth.service';
+export {
+  confirmOwnPassword,
+  loadSessionPerson,
+  type OwnPasswordCheck,
+  type SessionPerson,
+} from './auth.service';
 export { afterSignIn, startSession, MFA_LOGIN_PATH, MFA_SETUP_PATH, MFA_PENDING_MS } from './sign-in-flow';
 export { CHANGE_PASSWORD_PATH, enforcePasswordChange } from './must-change-password';
 export * as throttle from './throttle.service';

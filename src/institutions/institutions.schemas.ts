@@ -1,6 +1,6 @@
 // zod schemas of the institution (OPD and partner university) forms and list query.
 import { z } from 'zod';
-import { pageNumber } from '../web/validation';
+import { pageNumber, searchText } from '../web/validation';
 import { INSTITUTION_KINDS } from './institution.model';
 
 export const institutionForm = z
@@ -19,7 +19,7 @@ export type InstitutionInput = z.infer<typeof institutionForm>;
 export const institutionQuery = z
   .object({
     kind: z.enum(INSTITUTION_KINDS).optional().catch(undefined),
-    q: z.string().trim().max(100).optional().catch(undefined),
+    q: searchText(100),
     page: pageNumber.optional(),
   })
   .strict();

@@ -4,6 +4,7 @@ import { Router, type Request, type Response } from 'express';
 import type { RouteDeps } from '../core/deps';
 import {
   afterSignIn,
+  confirmOwnPassword,
   ipRateLimit,
   loadSessionPerson,
   MFA_LOGIN_PATH,
@@ -17,7 +18,7 @@ import { Forbidden, TooManyRequests } from '../web/errors';
 import { securityEvent } from '../web/logging';
 import { parseInput, type FieldErrors } from '../web/validation';
 import { mfaKeys } from './mfa-crypto';
-import { codeForm, disableForm } from './mfa.schemas';
+import { codeForm, disableForm, enrolForm } from './mfa.schemas';
 import {
   checkSignInCode,
   confirmEnrolment,
@@ -128,9 +129,20 @@ export function mfaRouter({ config, clock }: RouteDeps): Router {
     renderSetup(req, res, 200, { restart: true }),
   );
 
+  /** Enrolment asks for the password again: a stolen session must not enrol the thief's authenticator. */
+  const ownPasswordProblem = async (req: Request, password: string): Promise<string | undefined> => {
+    const check = await confirmOwnPassword(req.user!, password, config, clock());
+    if (check === 'locked') throw new TooManyRequests();
+    if (check === 'confirmed') return undefined;
+    securityEvent(req, 'mfa.enrolRefused');
+    return 'auth.password.currentWrong';
+  };
+
   router.post(`${MFA_SETUP_PATH}/confirm`, requireAuth, async (req, res) => {
-    const input = parseInput(codeForm, req.body);
+    const input = parseInput(enrolForm, req.body);
     if (!input.ok) return renderSetup(req, res, 422, { fieldErrors: input.errors });
+    const passwordProblem = await ownPasswordProblem(req, input.data.password);
+    if (passwordProblem) return renderSetup(req, res, 422, { fieldErrors: { password: passwordProblem } });
     const pending = req.session.mfaPendingSecret;
     const codes = await confirmEnrolment(keys, req.user!, pending, input.data.code, clock());
     if (!codes) return renderSetup(req, res, 422, { fieldErrors: { code: 'auth.mfa.wrongCode' } });

@@ -3,7 +3,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { RouteDeps } from '../core/deps';
 import { ROLES } from '../core/roles';
-import { requireRole } from '../auth';
+import { confirmOwnPassword, requireRole } from '../auth';
 import { BadRequest, Forbidden } from '../web/errors';
 import { registerNavItem } from '../web/navigation';
 import { requestContext } from '../web/request-context';
@@ -38,6 +38,7 @@ async function renderForm(
   },
 ) {
   const actor = req.user!;
+  const isSelf = !!extra.person && String(extra.person._id) === actor.id;
   const [opds, universities] = await Promise.all([
     users.opdChoices(actor),
     actor.roles.includes('admin') ? users.universityChoices() : [],
@@ -51,6 +52,7 @@ async function renderForm(
     opds,
     universities,
     canChooseOpd: users.seesEveryone(actor),
+    asksCurrentPassword: isSelf,
     employeeTypes: EMPLOYEE_TYPES,
     pnsRanks: PNS_RANKS,
     pppkGolongan: PPPK_GOLONGAN,
@@ -183,7 +185,8 @@ export function usersRouter({ config, clock }: RouteDeps): Router {
     const id = personId(req);
     const person = await users.getPerson(req.user!, id);
     const update = async (data: Parameters<typeof users.updatePerson>[2]) => {
-      await users.updatePerson(req.user!, id, data, requestContext(req));
+      const confirm = (password: string) => confirmOwnPassword(req.user!, password, config, clock());
+      await users.updatePerson(req.user!, id, data, requestContext(req), confirm);
       req.flash('success', req.t('users.flash.saved'));
       res.redirect(`${USERS_PATH}/${id}`);
     };

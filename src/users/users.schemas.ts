@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { isValidNip, normaliseNip } from './nip';
 import { EMPLOYEE_TYPES, isValidGolongan } from './ranks';
 import { ROLES } from '../core/roles';
-import { pageNumber } from '../web/validation';
+import { pageNumber, searchText } from '../web/validation';
 import { USER_STATUSES } from './user.model';
 
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
@@ -70,6 +70,12 @@ const personFields = {
   unitKerja: optionalText(200),
   opd: optionalId,
   institution: optionalId,
+  /** Asked when people change the email or NIP they sign in with on their own record. */
+  currentPassword: z
+    .string()
+    .max(256, 'users.errors.tooLong')
+    .optional()
+    .transform((v) => (v ? v : undefined)),
 };
 
 type PersonShape = {
@@ -121,7 +127,7 @@ export const resetPasswordForm = z
 
 export const listQuery = z
   .object({
-    q: z.string().trim().max(100).optional().catch(undefined),
+    q: searchText(100),
     opd: z.string().regex(OBJECT_ID).optional().catch(undefined),
     role: z.enum(ROLES).optional().catch(undefined),
     status: z.enum(USER_STATUSES).optional().catch(undefined),

@@ -13,7 +13,14 @@ import { paginate, type Page } from '../db/pagination';
 import { accessLog } from '../personal-data';
 import { institutionChoices, isInstitutionOfKind } from '../institutions';
 import { duplicateKeyField } from '../db/duplicate-key';
-import { Conflict, DuplicateKey, Forbidden, NotFound, ValidationFailed } from '../web/errors';
+import {
+  Conflict,
+  DuplicateKey,
+  Forbidden,
+  NotFound,
+  TooManyRequests,
+  ValidationFailed,
+} from '../web/errors';
 import { User, type UserFields } from './user.model';
 import type { ListQuery, PersonInput } from './users.schemas';
 
@@ -242,13 +249,39 @@ export async function createPerson(actor: Actor, input: PersonInput, context: Au
   return { id: String(person._id), temporaryPassword };
 }
 
+/** Checks the signed-in person's current password (auth's confirmOwnPassword, bound to config and clock). */
+export type OwnPasswordConfirmation = (password: string) => Promise<'confirmed' | 'wrong' | 'locked'>;
+
+/**
+ * Changing the email or NIP one signs in with, on one's own record, needs the current password:
+ * a stolen session must not take over the account's identifiers.
+ */
+async function assertOwnIdentifierChangeConfirmed(
+  actor: Actor,
+  person: { _id: unknown; email?: string | null; nip?: string | null },
+  input: PersonInput,
+  confirm: OwnPasswordConfirmation | undefined,
+): Promise<void> {
+  if (String(person._id) !== actor.id) return;
+  const changes =
+    (input.email ?? null) !== (person.email ?? null) || (input.nip ?? null) !== (person.nip ?? null);
+  if (!changes) return;
+  if (!input.currentPassword)
+    throw new ValidationFailed({ currentPassword: 'users.errors.currentPasswordRequired' });
+  const check = confirm ? await confirm(input.currentPassword) : 'wrong';
+  if (check === 'locked') throw new TooManyRequests();
+  if (check === 'wrong') throw new ValidationFailed({ currentPassword: 'users.errors.currentPasswordWrong' });
+}
+
 export async function updatePerson(
   actor: Actor,
   id: string,
   input: PersonInput,
   context: AuditContext = {},
+  confirmOwnPassword?: OwnPasswordConfirmation,
 ): Promise<void> {
   const person = await loadManaged(actor, id);
+  await assertOwnIdentifierChangeConfirmed(actor, person, input, confirmOwnPassword);
   const { opd, institution } = await placement(actor, input);
   await assertUnique(input, person._id);
   const before = snapshot(person);

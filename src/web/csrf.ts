@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { csrfSync } from 'csrf-sync';
 import { Forbidden } from './errors';
-import { cookieValue } from './i18n';
+import { cookieValue } from './cookies';
 import { securityEvent } from './logging';
 
 export interface CsrfOptions {
@@ -22,6 +22,23 @@ export interface Csrf {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Paths whose POST handlers parse a multipart body with multer and then run `verifyCsrf`. Only
+ * there may the global check wait for the body: a multipart request to any other path is checked
+ * at once (its token cannot be read, so it is refused), or a cross-site form with
+ * `enctype="multipart/form-data"` would skip the check on every route that needs no body.
+ */
+const uploadPaths = new Set<string>();
+
+/** Declares that POSTs to `path` carry files and verify CSRF after multer (`verifyCsrf`). */
+export function acceptUploadsAt(path: string): void {
+  uploadPaths.add(path.replace(/\/+$/, '') || '/');
+}
+
+function isUploadPath(path: string): boolean {
+  return uploadPaths.has(path.replace(/\/+$/, '') || '/');
+}
 
 export function createCsrf({ secret, secureCookies }: CsrfOptions): Csrf {
   const cookieName = secureCookies ? '__Host-binaasn.csrf' : 'binaasn.csrf';
@@ -78,7 +95,8 @@ export function createCsrf({ secret, secureCookies }: CsrfOptions): Csrf {
       enumerable: true,
       get: () => (token ??= sync.generateToken(req)),
     });
-    if (req.is('multipart/form-data') && !SAFE_METHODS.has(req.method)) return next(); // checked by verifyCsrf after multer
+    if (req.is('multipart/form-data') && !SAFE_METHODS.has(req.method) && isUploadPath(req.path))
+      return next(); // checked by verifyCsrf after multer
     check(req, res, next);
   };
 

@@ -57,11 +57,41 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): Pars
   return { ok: false, errors };
 }
 
-/** A query string parsed by a schema; one that does not parse is a 400 (a hand-made URL). */
+/**
+ * Control characters (C0 but tab, DEL, C1): no one types them in a search box, and a NUL byte in
+ * a text that becomes a regular expression cannot even be sent to the database.
+ */
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F]/;
+export const CONTROL_CHARACTERS_KEY = 'common.validation.controlCharacters';
+
+export function hasControlCharacters(text: string): boolean {
+  return CONTROL_CHARACTERS.test(text);
+}
+
+/**
+ * A free-text search field of a GET filter form: trimmed; too long or repeated (`?q=a&q=b`) is
+ * ignored, but control characters are refused (400 with a message saying so, from parseQuery).
+ */
+export const searchText = (max = 100) =>
+  z
+    .unknown()
+    .transform((v) => (typeof v === 'string' ? v : undefined))
+    .refine((v) => v === undefined || !hasControlCharacters(v), CONTROL_CHARACTERS_KEY)
+    .transform((v) => {
+      const trimmed = v?.trim();
+      return trimmed && trimmed.length <= max ? trimmed : undefined;
+    })
+    .optional();
+
+/**
+ * A query string parsed by a schema; one that does not parse is a 400 (a hand-made URL), whose
+ * message says so when the reason is a control character in a search field.
+ */
 export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.infer<S> {
   const parsed = schema.safeParse(query);
-  if (!parsed.success) throw new BadRequest();
-  return parsed.data;
+  if (parsed.success) return parsed.data;
+  const isControl = parsed.error.issues.some((issue) => issue.message === CONTROL_CHARACTERS_KEY);
+  throw new BadRequest(isControl ? CONTROL_CHARACTERS_KEY : 'errors.badRequest');
 }
 
 /** A MongoDB ObjectId as 24 hex digits. */

@@ -149,6 +149,20 @@ describe('importing people as HR of one OPD', () => {
     expect(await User.find({ opd: opdA._id }).lean()).toEqual(before);
   });
 
+  it('reads the people export back: its spaced NIPs are accepted and every row is unchanged', async () => {
+    const opd = await createOpd({ code: 'BAPENDA', name: 'Badan Pendapatan Daerah' });
+    await createUser({ roles: ['hr'], email: 'hr.bapenda@uji.go.id', opd });
+    await Promise.all([createUser({ opd }), createUser({ opd })]);
+    const agent = await signedInAgent(t.app, 'hr.bapenda@uji.go.id', DEFAULT_PASSWORD);
+    const exported = await agent.get('/admin/users/export.csv?role=learner');
+    const dataLines = exported.text.trim().split('\r\n').length - 1;
+    expect(exported.text).toMatch(/\r\n\d{8} \d{6} \d \d{3},/);
+    const { page } = await uploadAndPreview(agent, Buffer.from(exported.text), 'pegawai.csv');
+    expect(dataLines).toBe(2);
+    expect(page.text).toContain(`Tidak berubah: ${dataLines}`);
+    expect(page.text).toContain('Ditolak: 0');
+  });
+
   it('lists imported hostile names escaped on the people page', async () => {
     const list = await hrAgent.get('/admin/users?q=Rina');
     expect(list.text).toContain('Rina &#34;&gt;&lt;img src=x onerror=alert(1)&gt;');

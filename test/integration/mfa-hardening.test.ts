@@ -168,7 +168,7 @@ describe('secrets at rest', () => {
     const confirmed = await agent
       .post('/account/mfa/confirm')
       .type('form')
-      .send({ _csrf: await csrfToken(agent, '/account/mfa'), code: firstCode });
+      .send({ _csrf: await csrfToken(agent, '/account/mfa'), code: firstCode, password: DEFAULT_PASSWORD });
     expect(confirmed.status).toBe(200);
     expect(confirmed.headers['cache-control']).toBe('no-store');
     const recoveryCodes = [...confirmed.text.matchAll(/<li><code>([0-9a-f-]{19})<\/code><\/li>/g)].map(

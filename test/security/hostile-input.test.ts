@@ -14,11 +14,14 @@ import {
   INVALID_UTF8_FORM,
   isFormula,
   LONG_PAYLOADS,
+  MALFORMED_BODIES,
+  MALFORMED_MULTIPART,
   OPERATOR_PAYLOADS,
+  QUERY_CONTROL_PAYLOADS,
   TEXT_PAYLOADS,
 } from '../fixtures/hostile/payloads';
 import type { Agent } from '../support/auth';
-import { crawl, injectedElements } from '../support/crawl';
+import { crawl, getFormsIn, injectedElements, type GetForm } from '../support/crawl';
 import { makeNip } from '../support/factories';
 import { createWorld, tokenOf, type World } from './support/world';
 
@@ -292,6 +295,103 @@ describe('forms given hostile input', () => {
     expect(cookie.filter((c) => c.startsWith('binaasn.lang='))).toEqual([]); // an unknown language is not stored
     expect(problems).toEqual([]);
   }, 60_000);
+});
+
+describe('search and filter queries given control characters', () => {
+  const CONTROL_MESSAGE = 'karakter kontrol';
+  const TEXT_TYPES = new Set(['text', 'search', 'textarea']);
+
+  it('every GET form met on the crawl refuses them in each text field with 400 and a message, and never fails with 500', async () => {
+    const forms = new Map<string, GetForm>();
+    const agents = { admin, hrOpd: hr, curator };
+    for (const [role, agent] of Object.entries(agents)) {
+      const result = await crawl(
+        agent,
+        ['/', '/admin/users', '/admin/institutions', '/admin/audit', '/admin/akses'],
+        {
+          maxPages: 40,
+          skip: (p) => p.includes('export') || p.includes('unduh') || p.endsWith('.csv'),
+        },
+      );
+      for (const [path, html] of result.pages)
+        for (const form of getFormsIn(html, path))
+          forms.set(`${role} ${form.action} ${form.fields.map((f) => f.name).join(',')}`, form);
+    }
+    const searched = new Set<string>();
+    const problems: string[] = [];
+    for (const [key, form] of forms) {
+      const agent = agents[key.split(' ')[0] as keyof typeof agents];
+      for (const field of form.fields) {
+        if (field.name === 'lang' || field.name === 'returnTo') continue; // the language switch is a POST
+        for (const payload of QUERY_CONTROL_PAYLOADS) {
+          const url = `${form.action}?${new URLSearchParams({ [field.name]: payload })}`;
+          const res = await agent.get(url);
+          const isText = TEXT_TYPES.has(field.type);
+          if (isText) searched.add(`${form.action} ${field.name}`);
+          if (isText ? res.status !== 400 || !res.text.includes(CONTROL_MESSAGE) : res.status >= 500)
+            problems.push(`${key} ${field.name}=${JSON.stringify(payload)}: ${res.status}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    expect([...searched].sort()).toEqual([
+      '/admin/audit action',
+      '/admin/audit actor',
+      '/admin/audit target',
+      '/admin/institutions q',
+      '/admin/users q',
+    ]);
+  }, 120_000);
+
+  it('queries outside the forms (the export, a typed akun=, redirect targets) refuse or ignore them, never 500', async () => {
+    for (const payload of QUERY_CONTROL_PAYLOADS) {
+      const q = new URLSearchParams({ q: payload });
+      const exported = await hr.get(`/admin/users/export.csv?${q}`);
+      expect({ payload, status: exported.status }).toEqual({ payload, status: 400 });
+      const akun = await admin.get(`/admin/akses?${new URLSearchParams({ akun: payload })}`);
+      expect({ payload, status: akun.status, says: akun.text.includes('karakter kontrol') }).toEqual({
+        payload,
+        status: 400,
+        says: true,
+      });
+      const r = new URLSearchParams({ returnTo: `/${payload}` });
+      for (const path of ['/login', '/privasi'])
+        expect((await hr.get(`${path}?${r}`)).status).toBeLessThan(500);
+    }
+  });
+});
+
+describe('bodies that the parsers refuse', () => {
+  it('answer a 4xx page on every kind of form, never a 500 or a stack trace', async () => {
+    const visitor = await w.agent('anonymous');
+    const targets: [Agent, string][] = [
+      [visitor, '/login'],
+      [visitor, '/language'],
+      [hr, '/admin/users'],
+      [curator, '/admin/institutions'],
+      [admin, '/account/password'],
+    ];
+    const problems: string[] = [];
+    for (const [agent, path] of targets)
+      for (const bad of MALFORMED_BODIES) {
+        const req = agent.post(path).set('Content-Type', bad.type);
+        if (bad.encoding) req.set('Content-Encoding', bad.encoding);
+        const res = await req.send(bad.body);
+        if (res.status < 400 || res.status >= 500 || /\sat [^<\n]*:\d+:\d+/.test(res.text))
+          problems.push(`${path} ${bad.what}: ${res.status}`);
+      }
+    expect(problems).toEqual([]);
+  });
+
+  it('malformed multipart uploads answer 400 on the upload page with a message, never a 500', async () => {
+    const problems: string[] = [];
+    for (const bad of MALFORMED_MULTIPART) {
+      const res = await hr.post('/admin/users/import').set('Content-Type', bad.type).send(bad.body);
+      if (res.status !== 400 || !/class="[^"]*(error|alert)[^"]*"/.test(res.text))
+        problems.push(`${bad.what}: ${res.status}`);
+    }
+    expect(problems).toEqual([]);
+  });
 });
 
 describe('imports given hostile files', () => {

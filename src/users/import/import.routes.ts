@@ -2,10 +2,11 @@
 import { Router, type Request, type Response } from 'express';
 import multer from 'multer';
 import type { RouteDeps } from '../../core/deps';
-import { verifyCsrf } from '../../web/csrf';
+import { acceptUploadsAt, verifyCsrf } from '../../web/csrf';
 import { requireRole } from '../../auth';
 import { requestContext } from '../../web/request-context';
 import { idParam } from '../../web/validation';
+import { MALFORMED_UPLOAD_KEY, uploadProblem } from '../../web/uploads';
 import { ImportFileRejected, confirmImport, getPreview, previewImport } from './import.service';
 import { MAX_FILE_BYTES, MAX_ROWS } from './import.parse';
 import { templateCsv } from './import.rows';
@@ -31,16 +32,19 @@ function renderUpload(
   });
 }
 
-/** Runs multer and answers its refusals (too large, wrong field) on the upload page itself. */
+/**
+ * Runs multer and answers its refusals on the upload page itself: too large (413), wrong or extra
+ * fields (400), a multipart body that is malformed or cut off (400).
+ */
 function receiveFile(req: Request, res: Response, next: (err?: unknown) => void) {
   upload(req, res, (err: unknown) => {
     if (!err) return next();
-    const code = (err as { code?: string }).code;
-    if (code === 'LIMIT_FILE_SIZE')
-      return renderUpload(req, res, 413, { key: 'users.import.errors.tooLarge' });
-    if (typeof code === 'string' && code.startsWith('LIMIT_'))
-      return renderUpload(req, res, 400, { key: 'users.import.errors.noFile' });
-    next(err);
+    const problem = uploadProblem(err);
+    if (!problem) return next(err);
+    if (problem.status === 413) return renderUpload(req, res, 413, { key: 'users.import.errors.tooLarge' });
+    if (problem.messageKey === MALFORMED_UPLOAD_KEY)
+      return renderUpload(req, res, 400, { key: MALFORMED_UPLOAD_KEY });
+    renderUpload(req, res, problem.status, { key: 'users.import.errors.noFile' });
   });
 }
 
@@ -49,6 +53,7 @@ const previewId = (req: Request) => idParam(req, 'import preview');
 export function importRouter({ clock }: RouteDeps): Router {
   const router = Router();
   router.use(requireRole('admin', 'hr'));
+  acceptUploadsAt(IMPORT_PATH);
 
   router.get('/', (req, res) => renderUpload(req, res, 200));
 

@@ -1,5 +1,6 @@
 // Turns the cells of an import table into people records, with the reasons each bad row is rejected.
 // Pure: the database lookups it needs (OPDs, people already known) are passed in.
+import { csvLine, csvNip } from '../../web/spreadsheet-safety';
 import { normaliseNip } from '../nip';
 import { isValidGolongan, PNS_RANKS, PPPK_GOLONGAN, type EmployeeType } from '../ranks';
 import { nipProblem } from '../users.schemas';
@@ -165,7 +166,7 @@ export function rejectRepeats(rows: CheckedRow[]): void {
 /** The downloadable template: the header row and one example person (UTF-8 with a BOM, for Excel). */
 export function templateCsv(): string {
   const example = [
-    '199001012015031001',
+    csvNip('199001012015031001'), // spaced, so a spreadsheet keeps it as text
     'Budi Siregar, S.Kom.',
     'budi.siregar@example.go.id',
     'PNS',
@@ -174,6 +175,5 @@ export function templateCsv(): string {
     'Bidang Aplikasi Informatika',
     'DISKOMINFO',
   ];
-  const row = example.map((c) => (c.includes(',') ? `"${c}"` : c)).join(',');
-  return `\uFEFF${TEMPLATE_HEADER.join(',')}\r\n${row}\r\n`;
+  return `\uFEFF${csvLine(TEMPLATE_HEADER)}\r\n${csvLine(example)}\r\n`;
 }
