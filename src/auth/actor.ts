@@ -2,7 +2,6 @@
 import type { Types } from 'mongoose';
 import type { Actor } from '../core/actor';
 import type { Language, Role } from '../core/roles';
-import { BKPSDM_CODE } from '../institutions';
 
 /** The fields of a person's record an Actor is built from. */
 export interface ActorSource {
@@ -14,7 +13,8 @@ export interface ActorSource {
   language?: Language | null;
 }
 
-export function toActor(user: ActorSource, opdCode?: string | null): Actor {
+/** `isOpdCityWide`: the person's OPD carries the admin-set city-wide HR flag (isCityWideHrOpd). */
+export function toActor(user: ActorSource, isOpdCityWide = false): Actor {
   const roles = [...(user.roles ?? [])];
   return {
     id: String(user._id),
@@ -22,7 +22,7 @@ export function toActor(user: ActorSource, opdCode?: string | null): Actor {
     roles,
     opdId: user.opd ? String(user.opd) : undefined,
     institutionId: user.institution ? String(user.institution) : undefined,
-    seesAllOpds: roles.includes('hr') && opdCode === BKPSDM_CODE,
+    seesAllOpds: roles.includes('hr') && isOpdCityWide,
     language: user.language === 'en' ? 'en' : 'id',
   };
 }

@@ -3,7 +3,7 @@
 import type { Actor } from '../core/actor';
 import type { Config } from '../config';
 import type { Language } from '../core/roles';
-import { institutionRef } from '../institutions';
+import { isCityWideHrOpd } from '../institutions';
 import { canonicalIdentifier, credentials, passwords, rememberPersonRecord } from '../users';
 import { toActor } from './actor';
 import * as throttle from './throttle.service';
@@ -19,8 +19,8 @@ export interface SessionPerson {
 export async function loadSessionPerson(userId: string): Promise<SessionPerson | undefined> {
   const user = await credentials.sessionRecord(userId);
   if (!user || user.status !== 'active') return undefined;
-  const opd = await institutionRef(user.opd);
-  const actor = toActor(user, opd?.code);
+  const roles = user.roles ?? [];
+  const actor = toActor(user, roles.includes('hr') && (await isCityWideHrOpd(user.opd)));
   rememberPersonRecord(actor, user as unknown as Record<string, unknown>);
   return {
     actor,

@@ -25,6 +25,7 @@ export const DEMO_OPDS: OpdProfile[] = [
   {
     code: 'BKPSDM',
     name: 'Badan Kepegawaian dan Pengembangan Sumber Daya Manusia',
+    cityWideHr: true,
     units: ['Bidang Pengembangan Kompetensi', 'Bidang Mutasi dan Promosi', 'Sekretariat'],
     jabatan: ['Analis Kepegawaian Ahli Muda', 'Analis Kepegawaian Ahli Pertama', 'Widyaiswara Ahli Muda'],
   },
@@ -253,7 +254,12 @@ export interface SeedReport {
 
 async function seedInstitutions(): Promise<{ created: number; existing: number; ids: Map<string, unknown> }> {
   const wanted = [
-    ...DEMO_OPDS.map((o) => ({ code: o.code, name: o.name, kind: 'opd' as const })),
+    ...DEMO_OPDS.map((o) => ({
+      code: o.code,
+      name: o.name,
+      kind: 'opd' as const,
+      cityWideHr: !!o.cityWideHr,
+    })),
     ...DEMO_UNIVERSITIES.map((u) => ({ ...u, kind: 'university' as const })),
   ];
   const { created, ids } = await institutions.addMissingInstitutions(wanted);

@@ -121,6 +121,8 @@ const PPPK_BY_EDUCATION: Record<Education, string> = { sma: 'V', d3: 'VII', s1: 
 export interface OpdProfile {
   code: string;
   name: string;
+  /** Its HR staff see every OPD (set on the institution when the seed creates it). */
+  cityWideHr?: boolean;
   units: string[];
   jabatan: string[];
 }

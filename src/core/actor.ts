@@ -10,7 +10,7 @@ export interface Actor {
   opdId?: string;
   /** The partner university of an author, when they have one. */
   institutionId?: string;
-  /** True for HR staff of BKPSDM, who see the people of every OPD. */
+  /** True for HR staff of an OPD an admin marked city-wide (BKPSDM): they see every OPD's people. */
   seesAllOpds: boolean;
   language: Language;
 }

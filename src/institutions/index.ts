@@ -5,9 +5,10 @@ export {
   institutionRef,
   institutionRefs,
   institutionChoices,
+  isCityWideHrOpd,
   isInstitutionOfKind,
   opdsByCode,
   type InstitutionRef,
 } from './institution-refs';
-export { BKPSDM_CODE, INSTITUTION_KINDS, type InstitutionKind } from './institution.model';
+export { INSTITUTION_KINDS, type InstitutionKind } from './institution.model';
 export { registerInstitutionsDashboard } from './institutions.dashboard';

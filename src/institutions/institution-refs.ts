@@ -52,6 +52,15 @@ export async function institutionChoices(kind: InstitutionKind, onlyId?: string)
   return Institution.find(filter).select('code name').sort({ name: 1 }).lean<InstitutionRef[]>();
 }
 
+/**
+ * Whether the HR staff of this OPD see every OPD: read fresh on every request, never from the
+ * cache, so that an admin taking the flag away takes effect at once on every app instance.
+ */
+export async function isCityWideHrOpd(opdId: unknown): Promise<boolean> {
+  if (!opdId || !Types.ObjectId.isValid(String(opdId))) return false;
+  return !!(await Institution.exists({ _id: String(opdId), kind: 'opd', cityWideHr: true }));
+}
+
 /** Whether the id names an institution of this kind (active or not). */
 export async function isInstitutionOfKind(id: string, kind: InstitutionKind): Promise<boolean> {
   if (!Types.ObjectId.isValid(id)) return false;

@@ -15,7 +15,7 @@ import {
   type FieldErrors,
 } from '../web/validation';
 import { INSTITUTION_KINDS } from './institution.model';
-import { activeForm, institutionForm, institutionQuery } from './institutions.schemas';
+import { activeForm, cityWideForm, institutionForm, institutionQuery } from './institutions.schemas';
 import * as institutions from './institutions.service';
 
 const INSTITUTIONS_PATH = '/admin/institutions';
@@ -24,7 +24,12 @@ function renderForm(
   req: Request,
   res: Response,
   status: number,
-  form: { id?: string; values: Record<string, unknown>; fieldErrors?: FieldErrors },
+  form: {
+    id?: string;
+    values: Record<string, unknown>;
+    fieldErrors?: FieldErrors;
+    institution?: { kind: string; cityWideHr?: boolean | null };
+  },
 ) {
   res.status(status).render('institutions/form', {
     title: req.t(form.id ? 'institutions.form.editTitle' : 'institutions.form.newTitle'),
@@ -33,6 +38,9 @@ function renderForm(
     values: form.values,
     fieldErrors: form.fieldErrors ?? {},
     kinds: INSTITUTION_KINDS,
+    institution: form.institution,
+    canSetCityWide:
+      !!form.institution && form.institution.kind === 'opd' && req.user!.roles.includes('admin'),
   });
 }
 
@@ -80,7 +88,7 @@ export function institutionsRouter(_deps: RouteDeps): Router {
   router.get('/:id/edit', async (req, res) => {
     const institution = await institutions.getInstitution(req.user!, idParam(req, 'institution'));
     const values = { code: institution.code, name: institution.name, kind: institution.kind };
-    renderForm(req, res, 200, { id: String(institution._id), values });
+    renderForm(req, res, 200, { id: String(institution._id), values, institution });
   });
 
   router.post('/:id', (req, res) => save(req, res, idParam(req, 'institution')));
@@ -95,6 +103,18 @@ export function institutionsRouter(_deps: RouteDeps): Router {
       req.t(input.data.active ? 'institutions.flash.activated' : 'institutions.flash.deactivated'),
     );
     res.redirect(INSTITUTIONS_PATH);
+  });
+
+  router.post('/:id/city-wide', requireRole('admin'), async (req, res) => {
+    const input = parseInput(cityWideForm, req.body);
+    if (!input.ok) throw new BadRequest();
+    const id = idParam(req, 'institution');
+    await institutions.setCityWideHr(req.user!, id, input.data.cityWideHr, requestContext(req));
+    const flash = input.data.cityWideHr
+      ? 'institutions.flash.cityWideGranted'
+      : 'institutions.flash.cityWideRevoked';
+    req.flash('success', req.t(flash));
+    res.redirect(`${INSTITUTIONS_PATH}/${id}/edit`);
   });
 
   return router;

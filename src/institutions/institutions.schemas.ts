@@ -29,3 +29,8 @@ export type InstitutionQuery = z.infer<typeof institutionQuery>;
 export const activeForm = z
   .object({ active: z.enum(['true', 'false']).transform((v) => v === 'true') })
   .strict();
+
+/** The admin's city-wide HR switch of an OPD (its HR staff see every OPD's people). */
+export const cityWideForm = z
+  .object({ cityWideHr: z.enum(['true', 'false']).transform((v) => v === 'true') })
+  .strict();

@@ -6,7 +6,7 @@ import { audit, type AuditContext } from '../audit';
 import { containing } from '../db/literal-regex';
 import { paginate } from '../db/pagination';
 import { duplicateKeyField } from '../db/duplicate-key';
-import { DuplicateKey, Forbidden, NotFound } from '../web/errors';
+import { Conflict, DuplicateKey, Forbidden, NotFound, ValidationFailed } from '../web/errors';
 import { Institution, type InstitutionKind } from './institution.model';
 import type { InstitutionInput, InstitutionQuery } from './institutions.schemas';
 
@@ -37,7 +37,7 @@ export async function listInstitutions(actor: Actor, query: InstitutionQuery) {
     () => Institution.countDocuments(filter),
     (skip, limit) =>
       Institution.find(filter)
-        .select('code name kind active')
+        .select('code name kind active cityWideHr')
         .sort({ kind: 1, name: 1 })
         .skip(skip)
         .limit(limit)
@@ -48,7 +48,7 @@ export async function listInstitutions(actor: Actor, query: InstitutionQuery) {
 export async function getInstitution(actor: Actor, id: string) {
   assertManager(actor);
   const institution = Types.ObjectId.isValid(id)
-    ? await Institution.findById(id).select('code name kind active').lean()
+    ? await Institution.findById(id).select('code name kind active cityWideHr').lean()
     : null;
   if (!institution) throw new NotFound('institution');
   return institution;
@@ -106,6 +106,9 @@ export async function updateInstitution(
   const institution = Types.ObjectId.isValid(id) ? await Institution.findById(id) : null;
   if (!institution) throw new NotFound('institution');
   await assertCodeFree(input.code, id);
+  // The city-wide HR flag holds only for an OPD: its kind stays until an admin takes the flag away.
+  if (institution.cityWideHr && input.kind !== 'opd')
+    throw new ValidationFailed({ kind: 'institutions.errors.cityWideKind' });
   const before = { code: institution.code, name: institution.name, kind: institution.kind };
   institution.set(input);
   await saveOrDuplicate(institution);
@@ -151,11 +154,43 @@ export async function setActive(
 }
 
 /**
+ * Gives (or takes away) the HR staff of an OPD the view of every OPD's people. Admins only, for
+ * OPDs only, audited; the change applies to those HR staff on their next request (the flag is
+ * read fresh for every request, see isCityWideHrOpd).
+ */
+export async function setCityWideHr(
+  actor: Actor,
+  id: string,
+  cityWideHr: boolean,
+  context: AuditContext = {},
+): Promise<void> {
+  if (!actor.roles.includes('admin')) throw new Forbidden();
+  const institution = Types.ObjectId.isValid(id) ? await Institution.findById(id) : null;
+  if (!institution) throw new NotFound('institution');
+  if (institution.kind !== 'opd') throw new Conflict('institutions.errors.cityWideNotOpd');
+  if (institution.cityWideHr === cityWideHr) return;
+  institution.cityWideHr = cityWideHr;
+  await institution.save();
+  await audit.record(
+    actor,
+    {
+      action: cityWideHr ? 'institution.cityWideHr.grant' : 'institution.cityWideHr.revoke',
+      targetType: 'institution',
+      targetId: institution._id,
+      targetLabel: institution.name,
+      before: { cityWideHr: !cityWideHr },
+      after: { cityWideHr },
+    },
+    context,
+  );
+}
+
+/**
  * Adds the institutions not stored yet (matched by code) and leaves the others alone, as the demo
  * seed wants; returns how many were created and the id of every wanted code.
  */
 export async function addMissingInstitutions(
-  wanted: Array<{ code: string; name: string; kind: InstitutionKind }>,
+  wanted: Array<{ code: string; name: string; kind: InstitutionKind; cityWideHr?: boolean }>,
 ): Promise<{ created: number; ids: Map<string, Types.ObjectId> }> {
   const codes = wanted.map((w) => w.code);
   const present = new Set(

@@ -25,7 +25,11 @@ const people: Record<string, { email: string; name: string; roles: Role[] }> = {
 
 beforeAll(async () => {
   testApp = await createTestApp();
-  const bkpsdm = await createOpd({ code: 'BKPSDM', name: 'Badan Kepegawaian dan Pengembangan SDM' });
+  const bkpsdm = await createOpd({
+    code: 'BKPSDM',
+    name: 'Badan Kepegawaian dan Pengembangan SDM',
+    cityWideHr: true,
+  });
   const disdukcapil = await createOpd({
     code: 'DISDUKCAPIL',
     name: 'Dinas Kependudukan dan Pencatatan Sipil',

@@ -19,7 +19,7 @@ let hrAgent: Agent;
 beforeAll(async () => {
   t = await createTestApp();
   opd = await createOpd({ code: 'DISDUKCAPIL', name: 'Dinas Kependudukan dan Pencatatan Sipil' });
-  await createOpd({ code: 'BKPSDM', name: 'BKPSDM' });
+  await createOpd({ code: 'BKPSDM', name: 'BKPSDM', cityWideHr: true });
   await createUser({ roles: ['admin'], email: 'admin@uji.go.id', name: 'Admin Uji' });
   hr = await createUser({
     roles: ['hr', 'learner'],

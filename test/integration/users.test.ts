@@ -26,7 +26,7 @@ beforeAll(async () => {
   t = await createTestApp();
   opdA = await createOpd({ code: 'DISDUKCAPIL', name: 'Dinas Kependudukan dan Pencatatan Sipil' });
   opdB = await createOpd({ code: 'DINKES', name: 'Dinas Kesehatan' });
-  await createOpd({ code: 'BKPSDM', name: 'Badan Kepegawaian dan Pengembangan SDM' });
+  await createOpd({ code: 'BKPSDM', name: 'Badan Kepegawaian dan Pengembangan SDM', cityWideHr: true });
   admin = await createUser({ roles: ['admin', 'learner'], email: 'admin@uji.go.id', opd: opdA });
   hrA = await createUser({ roles: ['hr', 'learner'], email: 'hr.a@uji.go.id', opd: opdA });
   personA = await createUser({ name: 'Siti Nurhaliza Lubis, S.E.', opd: opdA });

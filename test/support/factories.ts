@@ -24,12 +24,14 @@ export function makeNip(n = next()): string {
   return `${year}${month}${day}${tmtYear}${tmtMonth}${sex}${seq}`;
 }
 
-export async function createOpd(fields: { code?: string; name?: string } = {}) {
+/** An OPD; `cityWideHr` makes its HR staff see every OPD (as BKPSDM's, set by an admin). */
+export async function createOpd(fields: { code?: string; name?: string; cityWideHr?: boolean } = {}) {
   const n = next();
   return Institution.create({
     code: fields.code ?? `OPD${n}`,
     name: fields.name ?? `Dinas Uji ${n}`,
     kind: 'opd',
+    cityWideHr: fields.cityWideHr ?? false,
   });
 }
 

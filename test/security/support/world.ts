@@ -6,7 +6,6 @@ import { createTestApp, type TestApp, type TestAppOverrides } from '../../suppor
 import { csrfTokenFrom, signIn, type Agent } from '../../support/auth';
 import { createOpd, createUniversity, createUser, DEFAULT_PASSWORD } from '../../support/factories';
 import { csvOf } from '../../fixtures/people-files';
-import { BKPSDM_CODE } from '../../../src/institutions/institution.model';
 import { routeParams, type RouteEntry } from '../../../src/web/route-inventory';
 
 /** The roles of the matrix, in its column order. `hrOpd` is HR of one OPD, `hrBkpsdm` HR of BKPSDM. */
@@ -90,8 +89,9 @@ export async function createWorld(overrides: TestAppOverrides = {}): Promise<Wor
   const opdA = await createOpd({ code: 'DISDUKCAPIL', name: 'Dinas Kependudukan dan Pencatatan Sipil' });
   const opdB = await createOpd({ code: 'DISDIK', name: 'Dinas Pendidikan' });
   const bkpsdm = await createOpd({
-    code: BKPSDM_CODE,
+    code: 'BKPSDM',
     name: 'Badan Kepegawaian dan Pengembangan Sumber Daya Manusia',
+    cityWideHr: true,
   });
   const university = await createUniversity({ code: 'USU', name: 'Universitas Sumatera Utara' });
   const opdOf: Record<SignedInRole, { _id: unknown } | undefined> = {
