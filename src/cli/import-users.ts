@@ -34,7 +34,8 @@ async function main(): Promise<void> {
     const t = translatorFor('en');
     let id: string;
     try {
-      id = await peopleImport.previewImport(actor, { bytes, fileName: path.basename(file) });
+      const upload = { bytes, fileName: path.basename(file) };
+      id = await peopleImport.previewImport(actor, upload, { requestId: 'cli' });
     } catch (error) {
       if (error instanceof peopleImport.ImportFileRejected)
         throw new Error(t(error.messageKey, { columns: error.detail.join(', ') }));

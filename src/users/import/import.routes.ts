@@ -65,10 +65,8 @@ export function importRouter({ clock }: RouteDeps): Router {
   router.post('/', receiveFile, verifyCsrf, async (req, res) => {
     if (!req.file) return renderUpload(req, res, 400, { key: 'users.import.errors.noFile' });
     try {
-      const id = await previewImport(req.user!, {
-        bytes: req.file.buffer,
-        fileName: req.file.originalname ?? '',
-      });
+      const file = { bytes: req.file.buffer, fileName: req.file.originalname ?? '' };
+      const id = await previewImport(req.user!, file, requestContext(req));
       res.redirect(303, `${IMPORT_PATH}/${id}`);
     } catch (error) {
       if (error instanceof ImportFileRejected)

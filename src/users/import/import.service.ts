@@ -29,6 +29,9 @@ interface ResolvedRow extends CheckedRow {
   opdId?: Types.ObjectId;
 }
 
+/** A row whose NIP or email someone outside the actor's scope holds (see resolveRows). */
+const NOT_IMPORTABLE = 'users.import.errors.notImportable';
+
 const PERSON_FIELDS = ['name', 'email', 'employeeType', 'golongan', 'jabatan', 'unitKerja'] as const;
 
 interface ExistingPerson {
@@ -74,7 +77,7 @@ async function resolveRows(
   const emailOwners = new Map(
     (
       await User.find({ email: trusted({ $in: emails }) })
-        .select('nip email')
+        .select('nip email opd')
         .session(session ?? null)
         .lean<ExistingPerson[]>()
     ).map((u) => [u.email!, u]),
@@ -96,13 +99,20 @@ async function resolveRows(
     } else {
       opdId = ownOpd._id;
     }
+    // Someone outside the actor's scope holds this NIP or email. The row is refused (the values stay
+    // unique) with the same words whatever the reason, naming no OPD: the import must not tell an
+    // OPD's HR where a NIP or email lives. The refusal is audited (previewImport).
+    const isOutOfScope = (p: ExistingPerson | undefined) =>
+      !!p && !everyone && String(p.opd ?? '') !== actor.opdId;
     const existing = byNip.get(record.nip);
-    if (existing && !everyone && String(existing.opd ?? '') !== actor.opdId)
-      errors.push('users.import.errors.nipOtherOpd');
+    const emailOwner = record.email ? emailOwners.get(record.email) : undefined;
+    const takenElsewhere =
+      isOutOfScope(existing) || (isOutOfScope(emailOwner) && emailOwner!.nip !== record.nip);
+    if (takenElsewhere) errors.push(NOT_IMPORTABLE);
     else if (existing && !actor.roles.includes('admin') && existing.roles.some((r) => r !== 'learner'))
       errors.push('users.import.errors.notManageable');
-    const emailOwner = record.email ? emailOwners.get(record.email) : undefined;
-    if (emailOwner && emailOwner.nip !== record.nip) errors.push('users.errors.emailTaken');
+    if (!takenElsewhere && emailOwner && emailOwner.nip !== record.nip)
+      errors.push('users.errors.emailTaken');
     if (errors.length) return { ...row, errors, record: undefined, action: 'reject' };
     const action: ImportAction = !existing
       ? 'create'
@@ -123,6 +133,7 @@ function countOf(rows: { action: ImportAction }[]): Counts {
 export async function previewImport(
   actor: Actor,
   file: { bytes: Buffer; fileName: string },
+  context: AuditContext = {},
 ): Promise<string> {
   if (!canAdministerPeople(actor)) throw new Forbidden();
   const table = await parsePeopleFile(file.bytes);
@@ -145,7 +156,32 @@ export async function previewImport(
     })),
     counts: countOf(rows),
   });
+  await auditOutOfScope(actor, String(preview._id), rows, context);
   return String(preview._id);
+}
+
+/**
+ * Records an import that named people outside the actor's scope (lines and count, not the NIPs):
+ * one file can probe thousands of NIPs, so admins must be able to see who tried.
+ */
+async function auditOutOfScope(
+  actor: Actor,
+  previewId: string,
+  rows: ResolvedRow[],
+  context: AuditContext,
+): Promise<void> {
+  const lines = rows.filter((r) => r.errors.includes(NOT_IMPORTABLE)).map((r) => r.line);
+  if (lines.length === 0) return;
+  await audit.record(
+    actor,
+    {
+      action: 'user.import.outOfScope',
+      targetType: 'import',
+      targetId: previewId,
+      after: { rows: lines.length, lines: lines.slice(0, 100) },
+    },
+    context,
+  );
 }
 
 /** The actor's own preview; anyone else's answers like a missing id. */
