@@ -1,6 +1,7 @@
 // Durability: the engine runs as `npm run db` would (a child process with a data directory);
-// every acknowledged write survives `kill -9` and a restart; the journal is compacted into a
-// snapshot so it does not grow without bound; a torn journal tail is ignored. Embedded only.
+// every acknowledged write survives `kill -9` and a restart right after it; the journal is
+// compacted into a snapshot so it does not grow without bound; a torn journal tail is ignored; the
+// directory is private and locked while in use. Embedded only.
 import { ChildProcess, spawn } from 'child_process';
 import fs from 'fs';
 import os from 'os';
@@ -147,19 +148,51 @@ describeEmbedded('durability', () => {
     const code = new Promise<number | null>((resolve) => r.child.once('exit', (c) => resolve(c)));
     r.child.kill('SIGINT');
     expect(await code).toBe(0);
-    expect(fs.existsSync(path.join(dir, 'engine.lock'))).toBe(false);
     expect(fs.statSync(path.join(dir, 'snapshot.bson')).size).toBeGreaterThan(0);
   });
 
-  it('refuses a second engine on a data directory in use', async () => {
+  it('keeps the data directory private to its owner: folder 0700, files 0600', async () => {
+    fs.chmodSync(dir, 0o755); // as older versions left it
     const r = await startCli(dir);
-    await expect(startCli(dir)).rejects.toThrow(/in use by process/);
+    const client = await MongoClient.connect(r.uri);
+    await client
+      .db('private')
+      .collection('c')
+      .insertOne({ _id: 1 } as Document);
+    await client.close();
+    r.child.kill('SIGTERM');
+    await exited(r.child);
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+    const files = fs.readdirSync(dir);
+    expect(files).toEqual(expect.arrayContaining(['journal.bson', 'snapshot.bson']));
+    for (const file of files)
+      expect([file, fs.statSync(path.join(dir, file)).mode & 0o777]).toEqual([file, 0o600]);
+  });
+
+  it('refuses a second engine on a data directory in use, and restarts at once after kill -9', async () => {
+    const r = await startCli(dir);
+    await expect(startCli(dir)).rejects.toThrow(/in use by process \d+/);
     const { startEmbeddedMongo } = await import('../../src/db/embedded');
-    await expect(startEmbeddedMongo({ dataDir: dir })).rejects.toThrow(/in use by process/);
+    await expect(startEmbeddedMongo({ dataDir: dir })).rejects.toThrow(/in use by process \d+/);
+    const client = await MongoClient.connect(r.uri);
+    await client
+      .db('crash')
+      .collection('c')
+      .insertMany([{ _id: 1 }, { _id: 2 }] as Document[]);
     await kill9(r);
-    // After a crash the stale lock is taken over.
+    await client.close(true).catch(() => undefined);
+    // No wait, no stale lock to clear: the kernel released it with the process.
     const again = await startCli(dir);
+    const back = await MongoClient.connect(again.uri);
+    expect(await back.db('crash').collection('c').find().toArray()).toEqual([{ _id: 1 }, { _id: 2 }]);
+    await back.close();
     await kill9(again);
+  });
+
+  it('is not fooled by a live PID in a lock file left by an older version', async () => {
+    fs.writeFileSync(path.join(dir, 'engine.lock'), String(process.pid)); // this test's own, very alive PID
+    const r = await startCli(dir);
+    await kill9(r);
   });
 
   it('compacts on a clean stop and ignores a torn record at the end of the journal', async () => {

@@ -7,6 +7,7 @@ import { CommandEntry, lookupCommand } from './commands';
 import { CommandContext, ConnectionInfo, CursorRegistry, ServerInfo } from './commands/context';
 import { MAX_MESSAGE_SIZE } from './bson/limits';
 import { ErrorCodes, MongoServerError, asServerError } from './errors';
+import { DataDirectoryLock, lockDataDirectory } from './storage/data-dir';
 import { Engine, Transaction } from './storage/engine';
 import { Journal } from './storage/journal';
 import {
@@ -53,6 +54,7 @@ export class EmbeddedServer {
   private sockets = new Set<net.Socket>();
   private connectionCounter = 0;
   private housekeeping?: NodeJS.Timeout;
+  private lock?: DataDirectoryLock;
   readonly info: ServerInfo;
 
   constructor(private readonly options: EmbeddedMongoOptions) {
@@ -69,6 +71,7 @@ export class EmbeddedServer {
 
   async start(): Promise<void> {
     if (this.options.dataDir) {
+      this.lock = await lockDataDirectory(this.options.dataDir);
       const journal = new Journal({ dir: this.options.dataDir, compactBytes: this.options.compactBytes });
       const records = Journal.load(this.options.dataDir);
       this.engine.replay(records);
@@ -312,13 +315,19 @@ export class EmbeddedServer {
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     if (this.engine.journal) await this.engine.journal.close();
+    await this.lock?.release();
   }
 }
 
 /** Starts the embedded engine; port 0 (the default) picks a free port. */
 export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
   const server = new EmbeddedServer(options);
-  await server.start();
+  try {
+    await server.start();
+  } catch (error) {
+    await server.stop().catch(() => undefined); // frees the data directory's lock and the port
+    throw error;
+  }
   const { host, port } = server.info;
   return {
     uri: `mongodb://${host}:${port}/?directConnection=true`,
