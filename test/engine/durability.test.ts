@@ -15,6 +15,7 @@ const describeEmbedded = real ? describe.skip : describe;
 interface Running {
   child: ChildProcess;
   uri: string;
+  stderr: () => string;
 }
 
 function startCli(dataDir: string, extra: string[] = []): Promise<Running> {
@@ -28,8 +29,8 @@ function startCli(dataDir: string, extra: string[] = []): Promise<Running> {
     let err = '';
     child.stdout!.on('data', (c: Buffer) => {
       out += c.toString();
-      const m = /mongodb:\/\/\S+/.exec(out);
-      if (m) resolve({ child, uri: m[0] });
+      const m = /(mongodb:\/\/\S+)\n/.exec(out);
+      if (m) resolve({ child, uri: m[1], stderr: () => err });
     });
     child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
     child.on('exit', (code) => reject(new Error(`engine exited with ${code}: ${err}`)));
@@ -136,9 +137,11 @@ describeEmbedded('durability', () => {
     await kill9(r);
   });
 
-  it('prints its URI and stops cleanly on SIGINT', async () => {
+  it('prints its URI with the credentials it requires, keeps them across restarts, and stops cleanly on SIGINT', async () => {
     const r = await startCli(dir);
-    expect(r.uri).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+\/\?directConnection=true$/);
+    expect(r.uri).toMatch(
+      /^mongodb:\/\/binaasn:[\w-]{32}@127\.0\.0\.1:\d+\/\?directConnection=true&authSource=admin$/,
+    );
     const client = await MongoClient.connect(r.uri);
     await client
       .db('sig')
@@ -149,6 +152,9 @@ describeEmbedded('durability', () => {
     r.child.kill('SIGINT');
     expect(await code).toBe(0);
     expect(fs.statSync(path.join(dir, 'snapshot.bson')).size).toBeGreaterThan(0);
+    const again = await startCli(dir);
+    expect(again.uri.replace(/:\d+\//, ':PORT/')).toBe(r.uri.replace(/:\d+\//, ':PORT/'));
+    await kill9(again);
   });
 
   it('keeps the data directory private to its owner: folder 0700, files 0600', async () => {
@@ -164,9 +170,30 @@ describeEmbedded('durability', () => {
     await exited(r.child);
     expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
     const files = fs.readdirSync(dir);
-    expect(files).toEqual(expect.arrayContaining(['journal.bson', 'snapshot.bson']));
+    expect(files).toEqual(expect.arrayContaining(['journal.bson', 'snapshot.bson', 'credentials.json']));
     for (const file of files)
       expect([file, fs.statSync(path.join(dir, file)).mode & 0o777]).toEqual([file, 0o600]);
+  });
+
+  it('refuses clients without credentials (13) and with a wrong password (18)', async () => {
+    const r = await startCli(dir);
+    const anonymous = await MongoClient.connect(r.uri.replace(/\/\/[^@]+@/, '//'));
+    await expect(anonymous.db('x').collection('c').findOne({})).rejects.toMatchObject({ code: 13 });
+    await anonymous.close();
+    const wrong = new MongoClient(r.uri.replace(/:[\w-]+@/, ':not-the-password@'));
+    await expect(wrong.connect()).rejects.toMatchObject({ code: 18 });
+    await wrong.close();
+    await kill9(r);
+  });
+
+  it('runs without authentication only when asked (--no-auth), with a warning', async () => {
+    const r = await startCli(dir, ['--no-auth']);
+    expect(r.uri).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+\/\?directConnection=true$/);
+    const client = await MongoClient.connect(r.uri);
+    expect(await client.db('x').collection('c').countDocuments()).toBe(0);
+    await client.close();
+    expect(r.stderr()).toMatch(/WARNING: running without authentication/);
+    await kill9(r);
   });
 
   it('refuses a second engine on a data directory in use, and restarts at once after kill -9', async () => {

@@ -32,6 +32,8 @@ export const ErrorCodes = {
   DuplicateKey: 11000,
   NotWritablePrimary: 10107,
   Unauthorized: 13,
+  AuthenticationFailed: 18,
+  MechanismUnavailable: 334,
   CannotCreateIndex: 67,
   ConflictingUpdateOperators: 40,
   MaxTimeMSExpired: 50,

@@ -3,11 +3,14 @@
 // malformed input answered with an error (or the socket closed) without touching other clients.
 import net from 'net';
 import { BSON, Document } from 'bson';
+import crypto from 'crypto';
+import path from 'path';
 import { CommandEntry, lookupCommand } from './commands';
 import { CommandContext, ConnectionInfo, CursorRegistry, ServerInfo } from './commands/context';
 import { MAX_MESSAGE_SIZE } from './bson/limits';
 import { ErrorCodes, MongoServerError, asServerError } from './errors';
-import { DataDirectoryLock, lockDataDirectory } from './storage/data-dir';
+import { createScramUser } from './scram';
+import { DataDirectoryLock, lockDataDirectory, readOrCreateSecrets } from './storage/data-dir';
 import { Engine, Transaction } from './storage/engine';
 import { Journal } from './storage/journal';
 import {
@@ -29,10 +32,48 @@ export interface EmbeddedMongoOptions {
   /** Compact the journal into a snapshot beyond this size (default 64 MiB). */
   compactBytes?: number;
   argv?: string[];
+  /**
+   * Who may connect. By default one user (`binaasn`, role root on admin) whose password is
+   * generated once per data directory and kept there in credentials.json (0600), or per process
+   * without a data directory. `false` runs without authentication (anyone on the machine may connect).
+   */
+  auth?: EngineCredentials | false;
+}
+
+export interface EngineCredentials {
+  username: string;
+  password: string;
+}
+
+export const CREDENTIALS_FILE = 'credentials.json';
+const DEFAULT_USER = 'binaasn';
+
+function generateCredentials(): EngineCredentials {
+  return { username: DEFAULT_USER, password: crypto.randomBytes(24).toString('base64url') };
+}
+
+const isCredentials = (v: unknown): boolean =>
+  typeof (v as EngineCredentials)?.username === 'string' &&
+  typeof (v as EngineCredentials)?.password === 'string' &&
+  (v as EngineCredentials).password.length > 0;
+
+/** The credentials an engine requires: given, kept in its data directory, or made for this process. */
+function credentialsFor(options: EmbeddedMongoOptions): EngineCredentials | undefined {
+  if (options.auth === false) return undefined;
+  if (options.auth) return options.auth;
+  if (!options.dataDir) return generateCredentials();
+  return readOrCreateSecrets(
+    path.join(options.dataDir, CREDENTIALS_FILE),
+    generateCredentials,
+    isCredentials,
+  );
 }
 
 export interface EmbeddedMongo {
+  /** The connection string, with the credentials when the engine requires them. */
   uri: string;
+  /** The credentials the engine requires; undefined when it runs without authentication. */
+  credentials?: EngineCredentials;
   port: number;
   host: string;
   engine: Engine;
@@ -56,6 +97,7 @@ export class EmbeddedServer {
   private housekeeping?: NodeJS.Timeout;
   private lock?: DataDirectoryLock;
   readonly info: ServerInfo;
+  readonly credentials?: EngineCredentials;
 
   constructor(private readonly options: EmbeddedMongoOptions) {
     this.info = {
@@ -67,6 +109,9 @@ export class EmbeddedServer {
       argv: options.argv ?? [],
       log: [],
     };
+    this.credentials = credentialsFor(options);
+    if (this.credentials)
+      this.info.users = [createScramUser(this.credentials.username, 'admin', this.credentials.password)];
   }
 
   async start(): Promise<void> {
@@ -204,6 +249,8 @@ export class EmbeddedServer {
         throw new MongoServerError(ErrorCodes.InvalidNamespace, 'OP_MSG requests require a $db argument');
       db = String(db);
       entry = lookupCommand(name);
+      if (this.info.users && !conn.user && !entry.withoutAuth)
+        throw new MongoServerError(ErrorCodes.Unauthorized, `Command ${name} requires authentication`);
       if (entry.adminOnly && db !== 'admin')
         throw new MongoServerError(
           ErrorCodes.Unauthorized,
@@ -329,8 +376,13 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     throw error;
   }
   const { host, port } = server.info;
+  const creds = server.credentials;
+  const userInfo = creds
+    ? `${encodeURIComponent(creds.username)}:${encodeURIComponent(creds.password)}@`
+    : '';
   return {
-    uri: `mongodb://${host}:${port}/?directConnection=true`,
+    uri: `mongodb://${userInfo}${host}:${port}/?directConnection=true${creds ? '&authSource=admin' : ''}`,
+    credentials: creds,
     port,
     host,
     engine: server.engine,

@@ -1,6 +1,7 @@
 // What every command handler receives, and the server-wide cursor registry.
 import { Document, Long } from 'bson';
 import { ErrorCodes, fail } from '../errors';
+import type { ScramConversation, ScramUser } from '../scram';
 import { Engine, Transaction, WriteScope, validateNamespace } from '../storage/engine';
 import { MAX_BSON_SIZE } from '../bson/limits';
 import { RawDocWriter } from '../bson/raw';
@@ -13,12 +14,18 @@ export interface ServerInfo {
   dataDir?: string;
   argv: string[];
   log: string[];
+  /** The users who may sign in; undefined when the engine runs without authentication. */
+  users?: ScramUser[];
 }
 
 export interface ConnectionInfo {
   id: number;
   remote: string;
   client?: Document;
+  /** The user this connection authenticated as. */
+  user?: { user: string; db: string };
+  /** SASL conversations in progress, by conversationId. */
+  sasl?: Map<number, ScramConversation>;
 }
 
 export interface CommandContext {
