@@ -1,6 +1,6 @@
 // SCRAM (RFC 5802 / RFC 7677) as MongoDB speaks it: SCRAM-SHA-256 (the drivers' default) and
-// SCRAM-SHA-1 (its password is MongoDB's md5 digest of "user:mongo:password"). The server keeps
-// only the salted keys; a conversation is saslStart (client-first) → saslContinue (client-final,
+// SCRAM-SHA-1 (its password is MongoDB's md5 digest of "user:mongo:password"). Proofs are checked
+// against salted keys; a conversation is saslStart (client-first) → saslContinue (client-final,
 // answered with the server signature and done: true, the drivers' skipEmptyExchange).
 import crypto from 'node:crypto';
 
@@ -23,7 +23,7 @@ interface ScramKeys {
 export interface ScramUser {
   user: string;
   db: string;
-  keys: Record<ScramMechanism, ScramKeys>;
+  keys(mechanism: ScramMechanism): ScramKeys;
 }
 
 const hmac = (hash: Hash, key: Buffer, text: string | Buffer) =>
@@ -48,14 +48,11 @@ function deriveKeys(mechanism: ScramMechanism, user: string, password: string): 
 }
 
 export function createScramUser(user: string, db: string, password: string): ScramUser {
-  return {
-    user,
-    db,
-    keys: {
-      'SCRAM-SHA-1': deriveKeys('SCRAM-SHA-1', user, password),
-      'SCRAM-SHA-256': deriveKeys('SCRAM-SHA-256', user, password),
-    },
+  // SCRAM-SHA-256 now; SCRAM-SHA-1 (rarely asked for) on first use, saving its PBKDF2 at start-up.
+  const keys: Partial<Record<ScramMechanism, ScramKeys>> = {
+    'SCRAM-SHA-256': deriveKeys('SCRAM-SHA-256', user, password),
   };
+  return { user, db, keys: (mechanism) => (keys[mechanism] ??= deriveKeys(mechanism, user, password)) };
 }
 
 /** Parses "a=1,b=2" SCRAM attribute lists (values may contain '='). */
@@ -102,7 +99,7 @@ export class ScramConversation {
     if (!name || !clientNonce) throw new ScramFailure('client-first-message lacks n or r');
     this.user = this.findUser(unescapeName(name));
     if (!this.user) throw new ScramFailure(`unknown user ${name}`);
-    const keys = this.user.keys[this.mechanism];
+    const keys = this.user.keys(this.mechanism);
     this.nonce = clientNonce + crypto.randomBytes(24).toString('base64');
     this.serverFirst = `r=${this.nonce},s=${keys.salt.toString('base64')},i=${keys.iterations}`;
     return Buffer.from(this.serverFirst);
@@ -120,7 +117,7 @@ export class ScramConversation {
     const channel = Buffer.from(attrs.get('c') ?? '', 'base64').toString('utf8');
     if (!GS2_HEADERS.includes(channel)) throw new ScramFailure('channel binding not supported');
     const hash = HASH[this.mechanism];
-    const keys = this.user.keys[this.mechanism];
+    const keys = this.user.keys(this.mechanism);
     const authMessage = `${this.clientFirstBare},${this.serverFirst},${withoutProof}`;
     const proof = Buffer.from(text.slice(proofAt + 3), 'base64');
     const signature = hmac(hash, keys.storedKey, authMessage);
