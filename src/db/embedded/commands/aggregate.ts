@@ -103,6 +103,72 @@ const READ_ONLY_STAGES = new Set([
   '$sample',
 ]);
 
+/** Every stage name MongoDB 7 knows; any other answers 40324, as MongoDB does. */
+const KNOWN_STAGES = new Set([
+  '$addFields',
+  '$bucket',
+  '$bucketAuto',
+  '$changeStream',
+  '$changeStreamSplitLargeEvent',
+  '$collStats',
+  '$count',
+  '$currentOp',
+  '$densify',
+  '$documents',
+  '$facet',
+  '$fill',
+  '$geoNear',
+  '$graphLookup',
+  '$group',
+  '$indexStats',
+  '$limit',
+  '$listLocalSessions',
+  '$listSampledQueries',
+  '$listSearchIndexes',
+  '$listSessions',
+  '$lookup',
+  '$match',
+  '$merge',
+  '$out',
+  '$planCacheStats',
+  '$project',
+  '$redact',
+  '$replaceRoot',
+  '$replaceWith',
+  '$sample',
+  '$search',
+  '$searchMeta',
+  '$set',
+  '$setWindowFields',
+  '$shardedDataDistribution',
+  '$skip',
+  '$sort',
+  '$sortByCount',
+  '$unionWith',
+  '$unset',
+  '$unwind',
+  '$vectorSearch',
+]);
+
+/** The key pattern of the index an aggregate's `hint` names (by name or key); BadValue when there is none. */
+function hintedKey(
+  ctx: CommandContext,
+  coll: { indexes: { spec: Document }[] } | undefined,
+): Document | undefined {
+  const hint: unknown = ctx.body.hint;
+  if (hint === undefined) return undefined;
+  const wanted = typeof hint === 'string' ? hint : isPlainObject(hint) ? JSON.stringify(hint) : undefined;
+  if (wanted === undefined) fail(ErrorCodes.FailedToParse, 'hint must be a string or an object');
+  if (typeof hint === 'object' && '$natural' in (hint as Document)) return undefined;
+  const index = coll?.indexes.find((i) =>
+    typeof hint === 'string' ? i.spec.name === wanted : JSON.stringify(i.spec.key) === wanted,
+  );
+  if (!index) fail(ErrorCodes.BadValue, 'hint provided does not correspond to an existing index');
+  const key = index.spec.key as Document;
+  // An index scan hands documents out in key order; text, hashed or geo keys give no such order.
+  return Object.values(key).every((d) => d === 1 || d === -1) ? key : undefined;
+}
+
 export function aggregate(ctx: CommandContext): Buffer | Document {
   const target = ctx.body.aggregate;
   const pipeline = ctx.body.pipeline as unknown;
@@ -111,6 +177,8 @@ export function aggregate(ctx: CommandContext): Buffer | Document {
   for (const stage of pipeline) {
     if (!isPlainObject(stage) || Object.keys(stage).length !== 1)
       fail(40323, 'A pipeline stage specification object must contain exactly one field.');
+    const [stageName] = Object.keys(stage);
+    if (!KNOWN_STAGES.has(stageName)) fail(40324, `Unrecognized pipeline stage name: '${stageName}'`);
   }
   if (ctx.body.cursor === undefined && !ctx.body.explain)
     fail(
@@ -164,7 +232,7 @@ export function aggregate(ctx: CommandContext): Buffer | Document {
       }
       return reply;
     }
-    const { docs } = findDocs(view, { filter });
+    const { docs } = findDocs(view, { filter, sort: hintedKey(ctx, view.coll) });
     inputs = readOnly ? docs.map((d) => d.obj) : docs.map((d) => BSON.deserialize(d.raw));
   }
   ctx.engine.stats.queries++;
