@@ -8,6 +8,7 @@ import { aggregate } from './commands/aggregate';
 import { logout, saslContinue, saslStart } from './commands/auth';
 import { Handler } from './commands/context';
 import {
+  collMod,
   collStats,
   create,
   dbStats,
@@ -92,6 +93,7 @@ const entries: [string[], CommandEntry][] = [
   [['dropDatabase'], { handler: dropDatabase, help: 'drops a database', writes: true }],
   [['listCollections'], { handler: listCollections, help: 'collections of a database' }],
   [['create'], { handler: create, help: 'creates a collection', inTransaction: true, writes: true }],
+  [['collMod'], { handler: collMod, help: 'changes index TTL/hidden and validator settings', writes: true }],
   [['drop'], { handler: drop, help: 'drops a collection', writes: true }],
   [
     ['renameCollection'],

@@ -38,6 +38,7 @@ export const ErrorCodes = {
   CannotCreateIndex: 67,
   ConflictingUpdateOperators: 40,
   MaxTimeMSExpired: 50,
+  CommandNotSupported: 115,
 } as const;
 
 const namesByCode = new Map<number, string>(Object.entries(ErrorCodes).map(([name, code]) => [code, name]));

@@ -84,6 +84,20 @@ export class Engine {
     this.journal?.append({ o: 'i', ns: coll.ns, spec: spec as Document });
   }
 
+  /** collMod: new collection options (validator, validationLevel, …), journaled as a create record. */
+  setCollectionOptions(coll: Collection, options: Document): void {
+    coll.options = options;
+    this.journal?.append({ o: 'c', ns: coll.ns, options });
+  }
+
+  /** collMod on an index: its TTL or hidden flag, journaled as the index's whole new spec. */
+  setIndexOptions(coll: Collection, name: string, changes: Partial<IndexSpec>): void {
+    const index = coll.index(name)!;
+    Object.assign(index.spec, changes);
+    for (const [k, v] of Object.entries(changes)) if (v === undefined) delete (index.spec as Document)[k];
+    this.journal?.append({ o: 'i', ns: coll.ns, spec: { ...index.spec } as Document });
+  }
+
   dropIndex(coll: Collection, name: string): void {
     coll.dropIndex(name);
     this.journal?.append({ o: 'di', ns: coll.ns, name });
@@ -177,7 +191,7 @@ export class Engine {
       }
       case 'c': {
         const [db, name] = splitNs(r.ns);
-        this.ensureCollection(db, name, r.options);
+        this.ensureCollection(db, name, r.options).options = r.options; // a later record is a collMod
         break;
       }
       case 'x': {
@@ -192,7 +206,10 @@ export class Engine {
         const [db, name] = splitNs(r.ns);
         const coll = this.ensureCollection(db, name);
         const spec = r.spec as IndexSpec;
-        if (!coll.index(spec.name)) {
+        const existing = coll.index(spec.name);
+        if (existing)
+          Object.assign(existing.spec, spec); // a collMod of the index
+        else {
           // A unique index that the journal's later records make valid again is built without checks.
           coll.addIndex(spec, true);
         }
