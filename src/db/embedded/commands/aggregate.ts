@@ -36,7 +36,40 @@ function bsonSortStage(coll: LazyLike, spec: Document, options?: { collation?: u
   });
 }
 
-const SORT_CONTEXT = Context.init({ pipeline: { $bsonSort: bsonSortStage as never } });
+/**
+ * $project with MongoDB's field order: `_id` first, included fields in the input document's order,
+ * then computed fields in the projection's order (mingo sorts them by name, `_id` last).
+ */
+function orderedProjectStage(coll: LazyLike, spec: Document): unknown {
+  const included = new Set<string>();
+  const computed: string[] = [];
+  for (const [k, v] of Object.entries(spec)) {
+    if (k === '_id') continue;
+    if (v === 1 || v === true) included.add(k.split('.')[0]);
+    else if (v !== 0 && v !== false) computed.push(k.split('.')[0]);
+  }
+  return coll.transform((all) => {
+    const projected = new Aggregator([{ $project: spec }], MINGO_OPTIONS).run(all) as Document[];
+    if (included.size === 0 && computed.length === 0) return projected[Symbol.iterator]();
+    return projected
+      .map((out, i) => {
+        const order = [
+          '_id',
+          ...Object.keys(all[i]).filter((k) => included.has(k)),
+          ...computed,
+          ...Object.keys(out),
+        ];
+        const ordered: Document = {};
+        for (const k of order) if (k in out && !(k in ordered)) ordered[k] = out[k];
+        return ordered;
+      })
+      [Symbol.iterator]();
+  });
+}
+
+const SORT_CONTEXT = Context.init({
+  pipeline: { $bsonSort: bsonSortStage as never, $orderedProject: orderedProjectStage as never },
+});
 
 /** The pipeline's $lookup stages that can use the foreign collection's index, rewritten to $indexedLookup. */
 function withIndexedLookups(
@@ -56,7 +89,7 @@ function withIndexedLookups(
 function contextFor(ctx: CommandContext, lookups: IndexedLookup[], options: Document): Context {
   if (lookups.length === 0) return SORT_CONTEXT;
   const run = (stages: Document[], docs: Document[]): Document[] =>
-    new Aggregator(withBsonSort(stages), { ...MINGO_OPTIONS, ...options, context: SORT_CONTEXT }).run(
+    new Aggregator(withBsonSort(stages, true), { ...MINGO_OPTIONS, ...options, context: SORT_CONTEXT }).run(
       docs,
     ) as Document[];
   const stage = (coll: LazyLike, which: number): unknown => {
@@ -65,24 +98,37 @@ function contextFor(ctx: CommandContext, lookups: IndexedLookup[], options: Docu
       all.map((doc) => ({ ...doc, [l.as]: joinOne(ctx, l, doc, run) }))[Symbol.iterator](),
     );
   };
-  return Context.init({ pipeline: { $bsonSort: bsonSortStage as never, $indexedLookup: stage as never } });
+  return Context.init({
+    pipeline: {
+      $bsonSort: bsonSortStage as never,
+      $orderedProject: orderedProjectStage as never,
+      $indexedLookup: stage as never,
+    },
+  });
 }
 
-/** Rewrites $sort stages (also inside $facet, $lookup and $unionWith pipelines) to $bsonSort. */
-function withBsonSort(pipeline: Document[]): Document[] {
+/**
+ * Rewrites $sort stages (also inside $facet, $lookup and $unionWith pipelines) to $bsonSort, and
+ * $project stages to $orderedProject (not inside $lookup, whose `let` variables it would not see).
+ */
+function withBsonSort(pipeline: Document[], withVariables = false): Document[] {
   return pipeline.map((stage) => {
     const [op] = Object.keys(stage);
     const arg = stage[op];
     if (op === '$sort' && isPlainObject(arg) && Object.values(arg).every((d) => d === 1 || d === -1))
       return { $bsonSort: arg };
+    if (op === '$project' && isPlainObject(arg) && !withVariables) return { $orderedProject: arg };
     if (op === '$facet' && isPlainObject(arg))
       return {
         $facet: Object.fromEntries(
-          Object.entries(arg).map(([k, p]) => [k, Array.isArray(p) ? withBsonSort(p as Document[]) : p]),
+          Object.entries(arg).map(([k, p]) => [
+            k,
+            Array.isArray(p) ? withBsonSort(p as Document[], withVariables) : p,
+          ]),
         ),
       };
     if ((op === '$lookup' || op === '$unionWith') && isPlainObject(arg) && Array.isArray(arg.pipeline))
-      return { [op]: { ...arg, pipeline: withBsonSort(arg.pipeline as Document[]) } };
+      return { [op]: { ...arg, pipeline: withBsonSort(arg.pipeline as Document[], true) } };
     return stage;
   });
 }
@@ -98,6 +144,7 @@ const READ_ONLY_STAGES = new Set([
   '$group',
   '$sortByCount',
   '$project',
+  '$orderedProject',
   '$bucket',
   '$bucketAuto',
   '$sample',
