@@ -3,13 +3,17 @@
 // malformed input answered with an error (or the socket closed) without touching other clients.
 import net from 'net';
 import { BSON, Document } from 'bson';
-import { ADMIN_ONLY, TRANSACTION_COMMANDS, lookupCommand } from './commands';
+import crypto from 'crypto';
+import path from 'path';
+import { CommandEntry, lookupCommand } from './commands';
 import { CommandContext, ConnectionInfo, CursorRegistry, ServerInfo } from './commands/context';
+import { MAX_MESSAGE_SIZE } from './bson/limits';
 import { ErrorCodes, MongoServerError, asServerError } from './errors';
+import { createScramUser } from './scram';
+import { DataDirectoryLock, lockDataDirectory, readOrCreateSecrets } from './storage/data-dir';
 import { Engine, Transaction } from './storage/engine';
 import { Journal } from './storage/journal';
 import {
-  MAX_MESSAGE_SIZE,
   MSG_MORE_TO_COME,
   ProtocolError,
   Request,
@@ -28,10 +32,48 @@ export interface EmbeddedMongoOptions {
   /** Compact the journal into a snapshot beyond this size (default 64 MiB). */
   compactBytes?: number;
   argv?: string[];
+  /**
+   * Who may connect. By default one user (`binaasn`, role root on admin) whose password is
+   * generated once per data directory and kept there in credentials.json (0600), or per process
+   * without a data directory. `false` runs without authentication (anyone on the machine may connect).
+   */
+  auth?: EngineCredentials | false;
+}
+
+export interface EngineCredentials {
+  username: string;
+  password: string;
+}
+
+export const CREDENTIALS_FILE = 'credentials.json';
+const DEFAULT_USER = 'binaasn';
+
+function generateCredentials(): EngineCredentials {
+  return { username: DEFAULT_USER, password: crypto.randomBytes(24).toString('base64url') };
+}
+
+const isCredentials = (v: unknown): boolean =>
+  typeof (v as EngineCredentials)?.username === 'string' &&
+  typeof (v as EngineCredentials)?.password === 'string' &&
+  (v as EngineCredentials).password.length > 0;
+
+/** The credentials an engine requires: given, kept in its data directory, or made for this process. */
+function credentialsFor(options: EmbeddedMongoOptions): EngineCredentials | undefined {
+  if (options.auth === false) return undefined;
+  if (options.auth) return options.auth;
+  if (!options.dataDir) return generateCredentials();
+  return readOrCreateSecrets(
+    path.join(options.dataDir, CREDENTIALS_FILE),
+    generateCredentials,
+    isCredentials,
+  );
 }
 
 export interface EmbeddedMongo {
+  /** The connection string, with the credentials when the engine requires them. */
   uri: string;
+  /** The credentials the engine requires; undefined when it runs without authentication. */
+  credentials?: EngineCredentials;
   port: number;
   host: string;
   engine: Engine;
@@ -39,22 +81,6 @@ export interface EmbeddedMongo {
 }
 
 const TRANSACTION_LIFETIME_MS = 60_000;
-const WRITE_COMMANDS = new Set([
-  'insert',
-  'update',
-  'delete',
-  'findAndModify',
-  'findandmodify',
-  'create',
-  'drop',
-  'dropDatabase',
-  'createIndexes',
-  'dropIndexes',
-  'deleteIndexes',
-  'commitTransaction',
-  'renameCollection',
-  'aggregate',
-]);
 
 function lsidKey(body: Document): string | undefined {
   const id = (body.lsid as Document | undefined)?.id as { buffer?: Uint8Array } | undefined;
@@ -69,7 +95,9 @@ export class EmbeddedServer {
   private sockets = new Set<net.Socket>();
   private connectionCounter = 0;
   private housekeeping?: NodeJS.Timeout;
+  private lock?: DataDirectoryLock;
   readonly info: ServerInfo;
+  readonly credentials?: EngineCredentials;
 
   constructor(private readonly options: EmbeddedMongoOptions) {
     this.info = {
@@ -81,10 +109,14 @@ export class EmbeddedServer {
       argv: options.argv ?? [],
       log: [],
     };
+    this.credentials = credentialsFor(options);
+    if (this.credentials)
+      this.info.users = [createScramUser(this.credentials.username, 'admin', this.credentials.password)];
   }
 
   async start(): Promise<void> {
     if (this.options.dataDir) {
+      this.lock = await lockDataDirectory(this.options.dataDir);
       const journal = new Journal({ dir: this.options.dataDir, compactBytes: this.options.compactBytes });
       const records = Journal.load(this.options.dataDir);
       this.engine.replay(records);
@@ -204,6 +236,7 @@ export class EmbeddedServer {
   async execute(req: Request, conn: ConnectionInfo): Promise<Buffer> {
     const body = req.body;
     const name = Object.keys(body)[0];
+    let entry: CommandEntry | undefined;
     let db =
       typeof body.$db === 'string'
         ? body.$db
@@ -215,8 +248,10 @@ export class EmbeddedServer {
       if (db === undefined)
         throw new MongoServerError(ErrorCodes.InvalidNamespace, 'OP_MSG requests require a $db argument');
       db = String(db);
-      const handler = lookupCommand(name);
-      if (ADMIN_ONLY.has(name) && db !== 'admin')
+      entry = lookupCommand(name);
+      if (this.info.users && !conn.user && !entry.withoutAuth)
+        throw new MongoServerError(ErrorCodes.Unauthorized, `Command ${name} requires authentication`);
+      if (entry.adminOnly && db !== 'admin')
         throw new MongoServerError(
           ErrorCodes.Unauthorized,
           `${name} may only be run against the admin database.`,
@@ -234,12 +269,12 @@ export class EmbeddedServer {
         server: this.info,
         conn,
       };
-      const txn = this.transactionFor(body, name);
+      const txn = this.transactionFor(body, name, entry);
       if (txn) {
         ctx.txn = txn;
         ctx.scope = txn;
       }
-      let result = await handler(ctx);
+      let result = await entry.handler(ctx);
       if (
         txn &&
         !(result instanceof Buffer) &&
@@ -257,13 +292,12 @@ export class EmbeddedServer {
         ).toReply();
         delete result.index;
       }
-      if (WRITE_COMMANDS.has(name)) await this.engine.durable();
+      if (entry.writes) await this.engine.durable();
       return result instanceof Buffer ? result : Buffer.from(BSON.serialize(result));
     } catch (e) {
       const err = asServerError(e);
       if (
-        name &&
-        TRANSACTION_COMMANDS.has(name) &&
+        entry?.inTransaction &&
         body.autocommit === false &&
         name !== 'commitTransaction' &&
         name !== 'abortTransaction'
@@ -272,13 +306,13 @@ export class EmbeddedServer {
         if (t && t.state === 'active' && err.code !== ErrorCodes.NoSuchTransaction) t.abort();
       }
       // A write command may have applied part of its work before failing: make that durable too.
-      if (name && WRITE_COMMANDS.has(name)) await this.engine.durable().catch(() => undefined);
+      if (entry?.writes) await this.engine.durable().catch(() => undefined);
       return Buffer.from(BSON.serialize(err.toReply()));
     }
   }
 
   /** Finds (or starts) the transaction a command belongs to; undefined outside transactions. */
-  private transactionFor(body: Document, name: string): Transaction | undefined {
+  private transactionFor(body: Document, name: string, entry: CommandEntry): Transaction | undefined {
     if (body.autocommit !== false) return undefined;
     const key = lsidKey(body);
     if (!key)
@@ -289,7 +323,7 @@ export class EmbeddedServer {
     const txnNumber = Number(body.txnNumber);
     if (!Number.isFinite(txnNumber))
       throw new MongoServerError(ErrorCodes.InvalidOptions, 'Transactions require a txnNumber');
-    if (!TRANSACTION_COMMANDS.has(name))
+    if (!entry.inTransaction)
       throw new MongoServerError(
         ErrorCodes.OperationNotSupportedInTransaction,
         `Cannot run '${name}' in a multi-document transaction.`,
@@ -328,16 +362,27 @@ export class EmbeddedServer {
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     if (this.engine.journal) await this.engine.journal.close();
+    await this.lock?.release();
   }
 }
 
 /** Starts the embedded engine; port 0 (the default) picks a free port. */
 export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
   const server = new EmbeddedServer(options);
-  await server.start();
+  try {
+    await server.start();
+  } catch (error) {
+    await server.stop().catch(() => undefined); // frees the data directory's lock and the port
+    throw error;
+  }
   const { host, port } = server.info;
+  const creds = server.credentials;
+  const userInfo = creds
+    ? `${encodeURIComponent(creds.username)}:${encodeURIComponent(creds.password)}@`
+    : '';
   return {
-    uri: `mongodb://${host}:${port}/?directConnection=true`,
+    uri: `mongodb://${userInfo}${host}:${port}/?directConnection=true${creds ? '&authSource=admin' : ''}`,
+    credentials: creds,
     port,
     host,
     engine: server.engine,

@@ -1,9 +1,10 @@
 // What every command handler receives, and the server-wide cursor registry.
 import { Document, Long } from 'bson';
 import { ErrorCodes, fail } from '../errors';
+import type { ScramConversation, ScramUser } from '../scram';
 import { Engine, Transaction, WriteScope, validateNamespace } from '../storage/engine';
-import { MAX_BSON_SIZE } from '../wire/protocol';
-import { cursorReply } from '../wire/rawbson';
+import { MAX_BSON_SIZE } from '../bson/limits';
+import { RawDocWriter } from '../bson/raw';
 
 export interface ServerInfo {
   host: string;
@@ -13,12 +14,18 @@ export interface ServerInfo {
   dataDir?: string;
   argv: string[];
   log: string[];
+  /** The users who may sign in; undefined when the engine runs without authentication. */
+  users?: ScramUser[];
 }
 
 export interface ConnectionInfo {
   id: number;
   remote: string;
   client?: Document;
+  /** The user this connection authenticated as. */
+  user?: { user: string; db: string };
+  /** SASL conversations in progress, by conversationId. */
+  sasl?: Map<number, ScramConversation>;
 }
 
 export interface CommandContext {
@@ -81,6 +88,17 @@ interface OpenCursor {
   ns: string;
   source: DocSource;
   lastUsed: number;
+}
+
+/** `{ cursor: { <batchName>: [...docs], id, ns }, ok: 1 }` around already-encoded documents. */
+export function cursorReply(
+  id: Long,
+  ns: string,
+  batchName: 'firstBatch' | 'nextBatch',
+  docs: Buffer[],
+): Buffer {
+  const cursor = new RawDocWriter().array(batchName, docs).long('id', id).string('ns', ns).finish();
+  return new RawDocWriter().doc('cursor', cursor).double('ok', 1).finish();
 }
 
 const BATCH_BYTES = MAX_BSON_SIZE - 16 * 1024;

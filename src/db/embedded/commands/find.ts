@@ -2,7 +2,8 @@
 // killCursors, count and distinct.
 import { BSON, Document, Long } from 'bson';
 import { ErrorCodes, fail } from '../errors';
-import { findDocs, projectDocs } from '../storage/query';
+import { projectDocs } from '../storage/projection';
+import { findDocs } from '../storage/query';
 import { valuesAtPath, keyOf } from '../storage/values';
 import { CommandContext, arraySource, targetCollection } from './context';
 

@@ -3,10 +3,12 @@
 import { BSON, Document } from 'bson';
 import { ErrorCodes, MongoServerError, fail } from '../errors';
 import { StoredDoc } from '../storage/collection';
-import { deserializeWrapped, findDocs, projectDocs } from '../storage/query';
-import { applyUpdates, upsertDocument, validateUpdate } from '../storage/update';
-import { isPlainObject } from '../storage/values';
-import { rawArrayDocs, rawField } from '../wire/rawbson';
+import { projectDocs } from '../storage/projection';
+import { findDocs } from '../storage/query';
+import { UpdateSpec, applyUpdates, upsertDocument, validateUpdate } from '../storage/update';
+import { docMatcher } from '../storage/matcher';
+import { deserializeWrapped, isPlainObject } from '../storage/values';
+import { rawArrayDocs, rawField } from '../bson/raw';
 import { CommandContext, targetCollection } from './context';
 import { writeErrorEntry } from './insert';
 
@@ -25,8 +27,18 @@ interface UpdateOutcome {
   after?: StoredDoc;
 }
 
-/** Runs one update statement against a collection view. */
-function runUpdate(
+/** Documents updated between two yields of a multi-document update. */
+const YIELD_EVERY = 1000;
+
+const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Runs one update statement against a collection view. A multi-document update outside a
+ * transaction works in batches and lets other clients' commands run between them, as MongoDB
+ * yields; each document is updated atomically, and one changed meanwhile by someone else is
+ * updated only if it still matches.
+ */
+async function runUpdate(
   ctx: CommandContext,
   name: string,
   stmt: {
@@ -38,18 +50,61 @@ function runUpdate(
     sort?: Document;
   },
   rawReplacement: Buffer | undefined,
-): UpdateOutcome {
+): Promise<UpdateOutcome> {
   const update = validateUpdate(stmt.u);
   if (stmt.multi && !Array.isArray(update) && !Object.keys(update).some((k) => k.startsWith('$')))
     fail(ErrorCodes.FailedToParse, 'multi update is not supported for replacement-style update');
   const view = ctx.scope.view(ctx.db, name);
   const { docs } = findDocs(view, { filter: stmt.q, sort: stmt.sort, limit: stmt.multi ? undefined : 1 });
+  if (ctx.txn && docs.length > YIELD_EVERY) {
+    // Inside a transaction the overlay is private: no need (and no way) to yield.
+    return applyAll(ctx, name, docs, update, stmt, rawReplacement);
+  }
   if (docs.length === 0) {
     if (!stmt.upsert) return { n: 0, nModified: 0 };
     const doc = upsertDocument(stmt.q, update, stmt.arrayFilters, rawReplacement);
     ctx.scope.insert(ctx.db, name, doc);
     return { n: 1, nModified: 0, upserted: doc, after: doc };
   }
+  let n = 0;
+  let nModified = 0;
+  let after: StoredDoc | undefined;
+  const coll = view.coll;
+  let stillMatches: ((d: StoredDoc) => boolean) | undefined;
+  for (let from = 0; from < docs.length; from += YIELD_EVERY) {
+    let batch = docs.slice(from, from + YIELD_EVERY);
+    if (from > 0) {
+      if (ctx.txn) throw new Error('a transaction never yields');
+      await yieldToOthers();
+      if (ctx.engine.collection(ctx.db, name) !== coll) break; // dropped meanwhile
+      const test = (stillMatches ??= docMatcher(stmt.q));
+      batch = batch.flatMap((d) => {
+        const current = coll?.docs.get(d.id);
+        return current && (current === d || test(current)) ? [current] : [];
+      });
+    }
+    const nexts = applyUpdates(batch, stmt.q, update, stmt.arrayFilters, rawReplacement);
+    batch.forEach((old, i) => {
+      const next = nexts[i];
+      if (next) {
+        ctx.scope.replace(ctx.db, name, old, next);
+        nModified++;
+      }
+      n++;
+      after ??= next ?? old;
+    });
+  }
+  return { n, nModified, before: docs[0], after };
+}
+
+function applyAll(
+  ctx: CommandContext,
+  name: string,
+  docs: StoredDoc[],
+  update: UpdateSpec,
+  stmt: { q: Document; arrayFilters?: Document[] },
+  rawReplacement: Buffer | undefined,
+): UpdateOutcome {
   let nModified = 0;
   let after: StoredDoc | undefined;
   const nexts = applyUpdates(docs, stmt.q, update, stmt.arrayFilters, rawReplacement);
@@ -61,11 +116,10 @@ function runUpdate(
     }
     after ??= next ?? old;
   });
-  const before = docs[0];
-  return { n: docs.length, nModified, before, after };
+  return { n: docs.length, nModified, before: docs[0], after };
 }
 
-export function update(ctx: CommandContext): Document {
+export async function update(ctx: CommandContext): Promise<Document> {
   const name = targetCollection(ctx);
   const stmts = (ctx.sequences.get('updates')?.map((r) => BSON.deserialize(r)) ?? ctx.body.updates) as
     Document[] | undefined;
@@ -83,7 +137,7 @@ export function update(ctx: CommandContext): Document {
       if (!isPlainObject(s)) fail(ErrorCodes.TypeMismatch, 'update statements must be objects');
       const st = s as Document;
       const rawU = raws[i] ? rawField(raws[i]!, 'u') : undefined;
-      const r = runUpdate(
+      const r = await runUpdate(
         ctx,
         name,
         {
@@ -146,7 +200,7 @@ export function deleteCommand(ctx: CommandContext): Document {
   return writeErrors.length ? { n, writeErrors, ok: 1 } : { n, ok: 1 };
 }
 
-export function findAndModify(ctx: CommandContext): Document {
+export async function findAndModify(ctx: CommandContext): Promise<Document> {
   const name = targetCollection(ctx);
   const b = ctx.body;
   const query = filterOf(b.query, 'query');
@@ -170,7 +224,7 @@ export function findAndModify(ctx: CommandContext): Document {
   if (b.update === undefined)
     fail(ErrorCodes.FailedToParse, 'Either an update or remove=true must be specified');
   const rawU = rawField(ctx.rawBody, 'update');
-  const r = runUpdate(
+  const r = await runUpdate(
     ctx,
     name,
     { q: query, u: b.update, upsert: !!b.upsert, arrayFilters: b.arrayFilters, sort },

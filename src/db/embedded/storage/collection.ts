@@ -1,19 +1,55 @@
-// A collection: documents keyed by their `_id` (stored as the exact BSON bytes the client sent plus
-// a deserialised copy for matching), and its indexes. Each index keeps a hash map for equality on
-// its leading field, a map of full keys when unique, and a lazily sorted list for ranges and sorts.
+// A collection: documents keyed by their `_id` (stored as the exact BSON bytes the client sent;
+// parsed copies live only in a small cache), and its indexes. Each index is an ordered set of
+// (key string, document id) entries, the keys encoded so that string order is MongoDB's order
+// (keystring.ts): equality, ranges, compound prefixes and sorts are all ranges of it.
 import { randomUUID } from 'crypto';
-import { Document } from 'bson';
+import { BSON, Document } from 'bson';
 import { Query } from 'mingo';
+import { findElement, sameBytes } from '../bson/raw';
 import { ErrorCodes, MongoServerError } from '../errors';
-import { bsonCompare, keyOf, typeRank, valuesAtPath } from './values';
+import { AFTER, encodeField } from './keystring';
+import { SortedKeys } from './sortedkeys';
+import { keyOf, valuesAtPath } from './values';
 
-export interface StoredDoc {
-  /** keyOf(_id) */
-  id: string;
-  raw: Buffer;
-  obj: Document;
-  /** Bumped on every write; transactions use it to detect write conflicts. */
-  ver: number;
+const PARSE_OPTIONS = { validation: { utf8: false } } as const;
+/** How many parsed documents are kept (a ring: the oldest parse is dropped first). */
+const PARSED_CACHE = 8192;
+const parsedRing: (StoredDoc | undefined)[] = new Array(PARSED_CACHE);
+let ringPos = 0;
+
+/** One stored version of a document: its bytes, its id key and its version; parsed on demand. */
+export class StoredDoc {
+  private parsed: Document | undefined;
+
+  constructor(
+    /** keyOf(_id) */
+    readonly id: string,
+    readonly raw: Buffer,
+    /** Bumped on every write; transactions use it to detect write conflicts. */
+    readonly ver: number,
+    obj?: Document,
+  ) {
+    if (obj) this.remember(obj);
+  }
+
+  /** The document, deserialised (promoted values); kept while it is among the recently parsed. */
+  get obj(): Document {
+    return this.parsed ?? this.remember(BSON.deserialize(this.raw, PARSE_OPTIONS));
+  }
+
+  private remember(obj: Document): Document {
+    const evicted = parsedRing[ringPos];
+    if (evicted && evicted !== this) evicted.parsed = undefined;
+    parsedRing[ringPos] = this;
+    ringPos = (ringPos + 1) % PARSED_CACHE;
+    this.parsed = obj;
+    return obj;
+  }
+
+  /** The same bytes as a new version. */
+  withVersion(ver: number): StoredDoc {
+    return new StoredDoc(this.id, this.raw, ver, this.parsed);
+  }
 }
 
 let versionCounter = 1;
@@ -37,14 +73,11 @@ export interface IndexSpec {
   [option: string]: unknown;
 }
 
-interface IndexEntries {
-  lead: unknown[];
-  full: { key: string; values: unknown[] }[];
-}
-
-interface SortedEntry {
-  v: unknown;
-  id: string;
+export interface IndexKey {
+  /** The entry's key string. */
+  key: string;
+  /** The indexed values, in the key pattern's order (for duplicate key errors). */
+  values: unknown[];
 }
 
 const MAX_KEYS_PER_DOC = 10_000;
@@ -52,22 +85,21 @@ const MAX_KEYS_PER_DOC = 10_000;
 export class Index {
   readonly spec: IndexSpec;
   readonly fields: string[];
+  /** 1 or -1 per field (0 for text and other special fields). */
+  readonly directions: number[];
   readonly isId: boolean;
   readonly unique: boolean;
   readonly sparse: boolean;
   readonly partial?: Query;
-  /** leading-field key → id, or ids when several documents share it (not kept for single-field unique indexes: `full` serves) */
-  private eq = new Map<string, string | Set<string>>();
-  /** full key → id (unique indexes only) */
-  private full = new Map<string, string>();
-  private sorted: SortedEntry[] | null = [];
-  /** Entries added out of order since the last ordered read. */
-  private pending: SortedEntry[] = [];
-  private readonly singleUnique: boolean;
+  /** Top-level field names the entries depend on (key fields and the partial filter's fields). */
+  readonly topFields: Set<string>;
+  private topNames: Buffer[] = [];
+  /** (key, id) entries; for `_id_` built on the first ordered read (the documents map serves equality). */
+  private tree: SortedKeys | null;
   /** Some document has several keys in this index (an array on an indexed path). */
-  private multikey = false;
-  /** The last document whose entries were computed (a uniqueness check is followed by an add). */
-  private memo: { obj: Document; e: IndexEntries | null } | null = null;
+  multikey = false;
+  /** The last document whose keys were computed (a uniqueness check is followed by an add). */
+  private memo: { obj: Document; keys: IndexKey[] | null } | null = null;
 
   constructor(
     spec: IndexSpec,
@@ -75,118 +107,87 @@ export class Index {
   ) {
     this.spec = spec;
     this.fields = Object.keys(spec.key);
+    this.directions = this.fields.map((f) => {
+      const d = spec.key[f];
+      return typeof d === 'number' ? (d < 0 ? -1 : 1) : 0;
+    });
     this.isId = spec.name === '_id_';
     this.unique = this.isId || spec.unique === true;
     this.sparse = spec.sparse === true;
-    this.singleUnique = this.unique && this.fields.length === 1;
-    if (spec.partialFilterExpression)
+    this.tree = this.isId ? null : new SortedKeys();
+    this.topFields = new Set(this.fields.map((f) => f.split('.')[0]));
+    if (spec.partialFilterExpression) {
       this.partial = new Query(spec.partialFilterExpression, { scriptEnabled: false });
+      for (const f of filterFields(spec.partialFilterExpression)) this.topFields.add(f.split('.')[0]);
+    }
   }
 
   get isTextOrSpecial(): boolean {
-    return Object.values(this.spec.key).some((v) => typeof v === 'string');
+    return this.directions.includes(0);
   }
 
-  /** Index entries of a document: its leading-field values and full keys, or null when not indexed. */
-  entries(obj: Document): IndexEntries | null {
-    if (this.memo?.obj === obj) return this.memo.e;
-    const e = this.computeEntries(obj);
-    this.memo = { obj, e };
-    return e;
+  /** The entries of a document (one per combination of array elements), or null when it is not indexed. */
+  keysOf(obj: Document): IndexKey[] | null {
+    if (this.memo?.obj === obj) return this.memo.keys;
+    const keys = this.computeKeys(obj);
+    this.memo = { obj, keys };
+    return keys;
   }
 
-  private computeEntries(obj: Document): IndexEntries | null {
+  private computeKeys(obj: Document): IndexKey[] | null {
+    if (this.isId) return [{ key: encodeField(obj._id, 1), values: [obj._id] }];
     const perField = this.fields.map((f) => valuesAtPath(obj, f));
     if (this.sparse && perField.every((vals) => vals.length === 1 && vals[0] === undefined)) return null;
     if (this.partial && !this.partial.test(obj)) return null;
-    const lead = dedupe(perField[0]);
-    const full: { key: string; values: unknown[] }[] = [];
-    if (this.unique) {
-      if (perField.length === 1) {
-        for (const v of lead) full.push({ key: keyOf(v), values: [v] });
-      } else {
-        let combos: unknown[][] = [[]];
-        for (const vals of perField) {
-          const next: unknown[][] = [];
-          for (const c of combos)
-            for (const v of dedupe(vals)) if (next.length < MAX_KEYS_PER_DOC) next.push([...c, v]);
-          combos = next;
+    let combos: { key: string; values: unknown[] }[] = [{ key: '', values: [] }];
+    perField.forEach((vals, i) => {
+      const next: IndexKey[] = [];
+      const seen = vals.length > 1 ? new Set<string>() : null;
+      for (const v of vals) {
+        const enc = encodeField(v === undefined ? null : v, this.directions[i] || 1);
+        if (seen) {
+          if (seen.has(enc)) continue;
+          seen.add(enc);
         }
-        for (const c of combos) full.push({ key: c.map(keyOf).join('|'), values: c });
+        for (const c of combos)
+          if (next.length < MAX_KEYS_PER_DOC) next.push({ key: c.key + enc, values: [...c.values, v] });
       }
+      combos = next;
+    });
+    return combos;
+  }
+
+  /** Whether two versions of a document have the same entries (their fields' bytes are equal). */
+  sameKeys(a: Buffer, b: Buffer): boolean {
+    if (this.isId) return true;
+    if (this.topNames.length !== this.topFields.size)
+      this.topNames = [...this.topFields].map((f) => Buffer.from(f));
+    for (const name of this.topNames) {
+      const x = findElement(a, name);
+      const y = findElement(b, name);
+      if (!x || !y) {
+        if (x !== y) return false;
+        continue;
+      }
+      if (x.type !== y.type || x.end - x.start !== y.end - y.start) return false;
+      if (!sameBytes(a, x.start, b, y.start, x.end - x.start)) return false;
     }
-    return { lead, full };
+    return true;
   }
 
   add(doc: StoredDoc): void {
-    if (this.isId) {
-      this.addSorted(doc.obj._id, doc.id);
-      return;
-    }
-    const e = this.entries(doc.obj);
-    if (!e) return;
-    if (e.lead.length > 1) this.multikey = true;
-    if (!this.singleUnique)
-      for (const v of e.lead) {
-        const k = keyOf(v);
-        const cur = this.eq.get(k);
-        if (cur === undefined) this.eq.set(k, doc.id);
-        else if (typeof cur === 'string') {
-          if (cur !== doc.id) this.eq.set(k, new Set([cur, doc.id]));
-        } else cur.add(doc.id);
-      }
-    for (const v of e.lead) this.addSorted(v === undefined ? null : v, doc.id);
-    for (const f of e.full) this.full.set(f.key, doc.id);
+    if (!this.tree) return;
+    const keys = this.keysOf(doc.obj);
+    if (!keys) return;
+    if (keys.length > 1) this.multikey = true;
+    for (const k of keys) this.tree.insert(k.key, doc.id);
   }
 
   remove(doc: StoredDoc): void {
-    if (this.isId) {
-      this.removeSorted(doc.obj._id, doc.id);
-      return;
-    }
-    const e = this.entries(doc.obj);
-    if (!e) return;
-    if (!this.singleUnique)
-      for (const v of e.lead) {
-        const k = keyOf(v);
-        const cur = this.eq.get(k);
-        if (cur === doc.id) this.eq.delete(k);
-        else if (cur instanceof Set) {
-          cur.delete(doc.id);
-          if (cur.size === 1) this.eq.set(k, cur.values().next().value as string);
-        }
-      }
-    for (const f of e.full) if (this.full.get(f.key) === doc.id) this.full.delete(f.key);
-    for (const v of e.lead) this.removeSorted(v === undefined ? null : v, doc.id);
-  }
-
-  private removeSorted(v: unknown, id: string): void {
-    const s = this.sorted;
-    if (!s) return;
-    for (let i = lowerBound(s, v, false); i < s.length && bsonCompare(s[i].v, v) === 0; i++) {
-      if (s[i].id === id) {
-        s.splice(i, 1);
-        return;
-      }
-    }
-    const p = this.pending.findIndex((e) => e.id === id && bsonCompare(e.v, v) === 0);
-    if (p >= 0) this.pending.splice(p, 1);
-    else this.dropSorted();
-  }
-
-  /** Appends in order when it can; otherwise parks the entry until the next ordered read merges it in. */
-  private addSorted(v: unknown, id: string): void {
-    const s = this.sorted;
-    if (!s) return;
-    if (this.pending.length === 0 && (s.length === 0 || bsonCompare(s[s.length - 1].v, v) <= 0))
-      s.push({ v, id });
-    else if (this.pending.length < Math.max(1024, s.length)) this.pending.push({ v, id });
-    else this.dropSorted(); // a bulk load: one full sort later is cheaper than merging
-  }
-
-  private dropSorted(): void {
-    this.sorted = null;
-    this.pending = [];
+    if (!this.tree) return;
+    const keys = this.keysOf(doc.obj);
+    if (!keys) return;
+    for (const k of keys) this.tree.remove(k.key, doc.id);
   }
 
   /** The id of another document holding the same unique key, with the key, or null. */
@@ -195,13 +196,12 @@ export class Index {
     selfId: string,
     isVisible: (id: string) => boolean = () => true,
   ): { id: string; values: unknown[] } | null {
-    if (!this.unique) return null;
-    if (this.isId) return null;
-    const e = this.entries(obj);
-    if (!e) return null;
-    for (const f of e.full) {
-      const other = this.full.get(f.key);
-      if (other !== undefined && other !== selfId && isVisible(other)) return { id: other, values: f.values };
+    if (!this.unique || this.isId) return null;
+    const keys = this.keysOf(obj);
+    if (!keys) return null;
+    for (const k of keys) {
+      const other = this.tree!.findOther(k.key, selfId, isVisible);
+      if (other !== undefined) return { id: other, values: k.values };
     }
     return null;
   }
@@ -224,121 +224,80 @@ export class Index {
     );
   }
 
+  /** Indexes the collection's documents; with `checkUnique`, a duplicate key fails like MongoDB's build. */
+  build(checkUnique: boolean): void {
+    if (this.isId) return;
+    const entries: { key: string; id: string }[] = [];
+    for (const d of this.collection.docs.values()) {
+      const keys = this.keysOf(d.obj);
+      if (!keys) continue;
+      if (keys.length > 1) this.multikey = true;
+      for (const k of keys) entries.push({ key: k.key, id: d.id });
+    }
+    this.tree = SortedKeys.from(entries);
+    if (!checkUnique || !this.unique) return;
+    for (let i = 1; i < entries.length; i++)
+      if (entries[i].key === entries[i - 1].key && entries[i].id !== entries[i - 1].id) {
+        const obj = this.collection.docs.get(entries[i].id)!.obj;
+        const dup = this.keysOf(obj)!.find((k) => k.key === entries[i].key)!;
+        throw this.duplicateKeyError(this.collection.ns, dup.values);
+      }
+  }
+
+  private ordered(): SortedKeys {
+    if (!this.tree) {
+      const entries: { key: string; id: string }[] = [];
+      for (const d of this.collection.docs.values()) {
+        const k = this.keysOf(d.obj)![0];
+        entries.push({ key: k.key, id: d.id });
+      }
+      this.tree = SortedKeys.from(entries);
+    }
+    return this.tree;
+  }
+
   /** Ids whose leading field equals v (null also finds missing fields). */
   lookupEq(v: unknown): Iterable<string> {
-    const k = keyOf(v);
-    if (this.isId) return this.collection.docs.has(k) ? [k] : [];
-    if (this.singleUnique) {
-      const id = this.full.get(k);
-      return id === undefined ? [] : [id];
+    if (this.isId) {
+      const k = keyOf(v);
+      return this.collection.docs.has(k) ? [k] : [];
     }
-    const cur = this.eq.get(k);
-    return cur === undefined ? [] : typeof cur === 'string' ? [cur] : cur;
+    const prefix = encodeField(v, this.directions[0]);
+    return this.scan([[prefix, prefix + AFTER]], false);
   }
 
-  private sortedEntries(): SortedEntry[] {
-    if (!this.sorted) {
-      const list: SortedEntry[] = [];
-      if (this.isId) for (const d of this.collection.docs.values()) list.push({ v: d.obj._id, id: d.id });
-      else
-        for (const d of this.collection.docs.values()) {
-          const e = this.entries(d.obj);
-          if (e) for (const v of e.lead) list.push({ v: v === undefined ? null : v, id: d.id });
+  /**
+   * Ids of the entries within key ranges [start, end), range after range (in reverse when asked),
+   * each id once; `examined` counts the entries read.
+   */
+  *scan(ranges: [string, string][], reverse: boolean, examined?: { keys: number }): Generator<string> {
+    const tree = this.ordered();
+    const seen = this.multikey || ranges.length > 1 ? new Set<string>() : null;
+    const order = reverse ? [...ranges].reverse() : ranges;
+    for (const [start, end] of order)
+      for (const [, id] of tree.range(start, end, reverse)) {
+        if (examined) examined.keys++;
+        if (seen) {
+          if (seen.has(id)) continue;
+          seen.add(id);
         }
-      list.sort((a, b) => bsonCompare(a.v, b.v));
-      this.sorted = list;
-      this.pending = [];
-    } else if (this.pending.length > 0) {
-      const add = this.pending.sort((a, b) => bsonCompare(a.v, b.v));
-      const cur = this.sorted;
-      const merged: SortedEntry[] = new Array(cur.length + add.length);
-      let i = 0;
-      let j = 0;
-      let k = 0;
-      while (i < cur.length && j < add.length)
-        merged[k++] = bsonCompare(cur[i].v, add[j].v) <= 0 ? cur[i++] : add[j++];
-      while (i < cur.length) merged[k++] = cur[i++];
-      while (j < add.length) merged[k++] = add[j++];
-      this.sorted = merged;
-      this.pending = [];
-    }
-    return this.sorted;
-  }
-
-  /** Ids with a leading value within the bounds, of the bounds' BSON type (type bracketing). */
-  lookupRange(
-    lo: { v: unknown; inclusive: boolean } | null,
-    hi: { v: unknown; inclusive: boolean } | null,
-  ): string[] {
-    const s = this.sortedEntries();
-    const rank = typeRank((lo ?? hi)!.v);
-    const start = lo ? lowerBound(s, lo.v, !lo.inclusive) : lowerBoundRank(s, rank);
-    const out: string[] = [];
-    for (let i = start; i < s.length; i++) {
-      const e = s[i];
-      if (typeRank(e.v) !== rank) break;
-      if (hi) {
-        const c = bsonCompare(e.v, hi.v);
-        if (c > 0 || (c === 0 && !hi.inclusive)) break;
+        yield id;
       }
-      out.push(e.id);
-    }
-    return this.multikey ? [...new Set(out)] : out;
-  }
-
-  /** All indexed ids in leading-field order (ascending or descending), each once. */
-  *scanOrdered(direction: number): Generator<string> {
-    const s = this.sortedEntries();
-    const seen = this.multikey ? new Set<string>() : null;
-    const n = s.length;
-    for (let k = 0; k < n; k++) {
-      const e = s[direction >= 0 ? k : n - 1 - k];
-      if (seen) {
-        if (seen.has(e.id)) continue;
-        seen.add(e.id);
-      }
-      yield e.id;
-    }
   }
 
   get entryCount(): number {
-    return this.isId ? this.collection.docs.size : this.singleUnique ? this.full.size : this.eq.size;
+    return this.tree ? this.tree.size : this.collection.docs.size;
   }
 }
 
-function lowerBound(s: SortedEntry[], v: unknown, strict: boolean): number {
-  let lo = 0;
-  let hi = s.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const c = bsonCompare(s[mid].v, v);
-    if (c < 0 || (strict && c === 0)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function lowerBoundRank(s: SortedEntry[], rank: number): number {
-  let lo = 0;
-  let hi = s.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (typeRank(s[mid].v) < rank) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function dedupe(vals: unknown[]): unknown[] {
-  if (vals.length <= 1) return vals;
-  const seen = new Set<string>();
-  const out: unknown[] = [];
-  for (const v of vals) {
-    const k = keyOf(v);
-    if (!seen.has(k)) {
-      seen.add(k);
-      out.push(v);
-    }
+/** Field names a filter refers to (for the partial filter of an index). */
+function filterFields(filter: Document): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(filter)) {
+    if (k.startsWith('$')) {
+      if (Array.isArray(v))
+        for (const sub of v) if (sub && typeof sub === 'object') out.push(...filterFields(sub));
+    } else out.push(k);
   }
   return out;
 }
@@ -384,21 +343,10 @@ export class Collection {
     return this.indexes.find((i) => i.spec.name === name);
   }
 
-  addIndex(spec: IndexSpec): Index {
+  /** Builds an index over the documents; a unique one fails on a duplicate unless `unchecked` (journal replay). */
+  addIndex(spec: IndexSpec, unchecked = false): Index {
     const idx = new Index(spec, this);
-    // Build, failing on duplicates like MongoDB does for a new unique index.
-    const seen = new Map<string, string>();
-    for (const d of this.docs.values()) {
-      if (!idx.unique) break;
-      const e = idx.entries(d.obj);
-      if (!e) continue;
-      for (const f of e.full) {
-        const other = seen.get(f.key);
-        if (other !== undefined && other !== d.id) throw idx.duplicateKeyError(this.ns, f.values);
-        seen.set(f.key, d.id);
-      }
-    }
-    for (const d of this.docs.values()) idx.add(d);
+    idx.build(!unchecked);
     this.indexes.push(idx);
     return idx;
   }
@@ -408,24 +356,30 @@ export class Collection {
     if (i > 0) this.indexes.splice(i, 1);
   }
 
-  /** Throws E11000 if `obj` would break a unique index (ignoring the document `selfId` itself). */
-  checkUnique(obj: Document, selfId: string, isVisible?: (id: string) => boolean): void {
+  /** Throws E11000 if `doc` would break a unique index (only indexes whose fields changed since `old` are checked). */
+  checkUnique(doc: StoredDoc, old?: StoredDoc, isVisible?: (id: string) => boolean): void {
     for (const idx of this.indexes) {
-      const c = idx.findConflict(obj, selfId, isVisible);
+      if (!idx.unique || idx.isId || (old && idx.sameKeys(old.raw, doc.raw))) continue;
+      const c = idx.findConflict(doc.obj, doc.id, isVisible);
       if (c) throw idx.duplicateKeyError(this.ns, c.values);
     }
   }
 
-  /** Inserts or replaces a document (uniqueness must already be checked). */
   /** Told about every document version that a write replaces or deletes (transactions' snapshots keep them). */
   onSupersede?: (coll: Collection, old: StoredDoc, at: number) => void;
 
+  /** Inserts or replaces a document (uniqueness must already be checked); indexes whose fields did not change are left alone. */
   put(doc: StoredDoc): void {
     const old = this.docs.get(doc.id);
     if (old) this.onSupersede?.(this, old, doc.ver);
-    if (old) for (const idx of this.indexes) idx.remove(old);
     this.docs.set(doc.id, doc);
-    for (const idx of this.indexes) idx.add(doc);
+    for (const idx of this.indexes) {
+      if (old) {
+        if (idx.sameKeys(old.raw, doc.raw)) continue;
+        idx.remove(old);
+      }
+      idx.add(doc);
+    }
   }
 
   delete(id: string): StoredDoc | undefined {

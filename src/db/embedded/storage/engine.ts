@@ -9,7 +9,7 @@ import { keyOf, valuesAtPath } from './values';
 
 export function makeStoredDoc(raw: Buffer, obj?: Document): StoredDoc {
   const o = obj ?? BSON.deserialize(raw, { validation: { utf8: false } });
-  return { id: keyOf(o._id), raw, obj: o, ver: nextVersion() };
+  return new StoredDoc(keyOf(o._id), raw, nextVersion(), o);
 }
 
 const INVALID_DB_CHARS = /[/\\. "$\0]/;
@@ -84,6 +84,20 @@ export class Engine {
     this.journal?.append({ o: 'i', ns: coll.ns, spec: spec as Document });
   }
 
+  /** collMod: new collection options (validator, validationLevel, …), journaled as a create record. */
+  setCollectionOptions(coll: Collection, options: Document): void {
+    coll.options = options;
+    this.journal?.append({ o: 'c', ns: coll.ns, options });
+  }
+
+  /** collMod on an index: its TTL or hidden flag, journaled as the index's whole new spec. */
+  setIndexOptions(coll: Collection, name: string, changes: Partial<IndexSpec>): void {
+    const index = coll.index(name)!;
+    Object.assign(index.spec, changes);
+    for (const [k, v] of Object.entries(changes)) if (v === undefined) delete (index.spec as Document)[k];
+    this.journal?.append({ o: 'i', ns: coll.ns, spec: { ...index.spec } as Document });
+  }
+
   dropIndex(coll: Collection, name: string): void {
     coll.dropIndex(name);
     this.journal?.append({ o: 'di', ns: coll.ns, name });
@@ -143,14 +157,14 @@ export class Engine {
     insert: (db, name, doc) => {
       const coll = this.ensureCollection(db, name);
       if (coll.docs.has(doc.id)) throw coll.indexes[0].duplicateKeyError(coll.ns, [doc.obj._id]);
-      coll.checkUnique(doc.obj, doc.id);
+      coll.checkUnique(doc);
       coll.put(doc);
       this.journal?.append({ o: 'p', ns: coll.ns, d: doc.raw });
     },
     replace: (db, name, old, next) => {
       const coll = this.collection(db, name);
       if (!coll) return;
-      coll.checkUnique(next.obj, next.id);
+      coll.checkUnique(next, old);
       coll.put(next);
       this.journal?.append({ o: 'p', ns: coll.ns, d: next.raw });
     },
@@ -177,7 +191,7 @@ export class Engine {
       }
       case 'c': {
         const [db, name] = splitNs(r.ns);
-        this.ensureCollection(db, name, r.options);
+        this.ensureCollection(db, name, r.options).options = r.options; // a later record is a collMod
         break;
       }
       case 'x': {
@@ -192,16 +206,12 @@ export class Engine {
         const [db, name] = splitNs(r.ns);
         const coll = this.ensureCollection(db, name);
         const spec = r.spec as IndexSpec;
-        if (!coll.index(spec.name)) {
-          try {
-            coll.addIndex(spec);
-          } catch {
-            // A unique index that the journal's later records will make valid again: build without checks.
-            coll.indexes.push(
-              new (coll.indexes[0].constructor as typeof import('./collection').Index)(spec, coll),
-            );
-            for (const d of coll.docs.values()) coll.indexes[coll.indexes.length - 1].add(d);
-          }
+        const existing = coll.index(spec.name);
+        if (existing)
+          Object.assign(existing.spec, spec); // a collMod of the index
+        else {
+          // A unique index that the journal's later records make valid again is built without checks.
+          coll.addIndex(spec, true);
         }
         break;
       }
@@ -366,7 +376,7 @@ export class Transaction implements WriteScope {
       // First use (or an index created during the transaction): index what was written so far.
       byIndex.set(idx, (keys = new Map()));
       for (const [id, d] of this.overlay(ns)) {
-        if (d) for (const f of idx.entries(d.obj)?.full ?? []) keys.set(f.key, id);
+        if (d) for (const f of idx.keysOf(d.obj) ?? []) keys.set(f.key, id);
       }
     }
     return keys;
@@ -374,13 +384,13 @@ export class Transaction implements WriteScope {
 
   private checkUnique(coll: Collection, ns: string, doc: StoredDoc): void {
     const overlay = this.overlay(ns);
-    coll.checkUnique(doc.obj, doc.id, (other) => !overlay.has(other));
+    coll.checkUnique(doc, undefined, (other) => !overlay.has(other));
     for (const idx of coll.indexes) {
       if (!idx.unique || idx.isId) continue;
-      const mine = idx.entries(doc.obj);
+      const mine = idx.keysOf(doc.obj);
       if (!mine) continue;
       const keys = this.keysOf(ns, idx);
-      for (const f of mine.full) {
+      for (const f of mine) {
         const holder = keys.get(f.key);
         if (holder !== undefined && holder !== doc.id) throw idx.duplicateKeyError(ns, f.values);
       }
@@ -393,8 +403,8 @@ export class Transaction implements WriteScope {
     const previous = overlay.get(id);
     for (const [idx, keys] of this.uniqueKeys.get(ns) ?? []) {
       if (previous)
-        for (const f of idx.entries(previous.obj)?.full ?? []) if (keys.get(f.key) === id) keys.delete(f.key);
-      if (next) for (const f of idx.entries(next.obj)?.full ?? []) keys.set(f.key, id);
+        for (const f of idx.keysOf(previous.obj) ?? []) if (keys.get(f.key) === id) keys.delete(f.key);
+      if (next) for (const f of idx.keysOf(next.obj) ?? []) keys.set(f.key, id);
     }
     overlay.set(id, next);
   }
@@ -453,7 +463,7 @@ export class Transaction implements WriteScope {
       for (const d of overlay.values()) {
         if (!d) continue;
         try {
-          coll.checkUnique(d.obj, d.id, (other) => !overlay.has(other));
+          coll.checkUnique(d, undefined, (other) => !overlay.has(other));
         } catch (e) {
           this.abort();
           throw e;
@@ -473,7 +483,7 @@ export class Transaction implements WriteScope {
       for (const d of overlay.values()) {
         if (!d) continue;
         const coll = this.engine.ensureCollection(db, name);
-        coll.put({ ...d, ver: nextVersion() });
+        coll.put(d.withVersion(nextVersion()));
         ops.push({ o: 'p', ns, d: d.raw });
       }
     }

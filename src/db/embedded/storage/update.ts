@@ -3,11 +3,13 @@
 import { BSON, Document, ObjectId } from 'bson';
 import { updateMany as mingoUpdateMany, updateOne as mingoUpdateOne } from 'mingo';
 import { ErrorCodes, MongoServerError } from '../errors';
-import { MAX_BSON_SIZE } from '../wire/protocol';
+import { MAX_BSON_SIZE } from '../bson/limits';
+import { findElement } from '../bson/raw';
 import { StoredDoc, nextVersion } from './collection';
 import { makeStoredDoc } from './engine';
-import { MINGO_OPTIONS, deserializeWrapped, retype } from './query';
-import { isPlainObject, keyOf, typeRank } from './values';
+import { MINGO_OPTIONS } from './matcher';
+import { applyLogicalPulls, arrayFiltersOf, checkPathsViable, positionalSteps } from './update-arrays';
+import { deserializeWrapped, isPlainObject, keyOf, retype, typeRank } from './values';
 
 export type UpdateSpec = Document | Document[];
 
@@ -131,6 +133,77 @@ export function applyUpdates(
   arrayFilters: Document[] | undefined,
   replacementRaw?: Buffer,
 ): (StoredDoc | null)[] {
+  const incs = plainIncrements(update);
+  if (!incs) return applyDecoded(olds, filter, update, arrayFilters, replacementRaw);
+  // `$inc` of numeric top-level fields: the new number is written over the old one in a copy of
+  // the bytes; documents the shortcut cannot take (missing field, other types, overflow) go the long way.
+  const out: (StoredDoc | null)[] = new Array<StoredDoc | null>(olds.length);
+  const rest: number[] = [];
+  olds.forEach((old, i) => {
+    const raw = incrementRaw(old.raw, incs);
+    if (raw === undefined) rest.push(i);
+    else out[i] = raw && new StoredDoc(old.id, raw, nextVersion());
+  });
+  if (rest.length > 0) {
+    const done = applyDecoded(
+      rest.map((i) => olds[i]),
+      filter,
+      update,
+      arrayFilters,
+      replacementRaw,
+    );
+    rest.forEach((i, k) => (out[i] = done[k]));
+  }
+  return out;
+}
+
+function plainIncrements(update: UpdateSpec): [Buffer, number][] | null {
+  if (Array.isArray(update)) return null;
+  const keys = Object.keys(update);
+  if (keys.length !== 1 || keys[0] !== '$inc' || !isPlainObject(update.$inc)) return null;
+  const out: [Buffer, number][] = [];
+  for (const [k, by] of Object.entries(update.$inc)) {
+    if (k === '' || k === '_id' || k.includes('.') || k.startsWith('$')) return null;
+    if (typeof by !== 'number' || !Number.isFinite(by)) return null;
+    out.push([Buffer.from(k, 'utf8'), by]);
+  }
+  return out.length > 0 ? out : null;
+}
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+/** The incremented bytes, null when nothing changes, undefined when the shortcut does not apply. */
+function incrementRaw(raw: Buffer, incs: [Buffer, number][]): Buffer | null | undefined {
+  let out: Buffer | undefined;
+  for (const [name, by] of incs) {
+    const el = findElement(raw, name);
+    if (!el) return undefined;
+    const at = el.start;
+    if (el.type === 0x01) {
+      const next = raw.readDoubleLE(at) + by;
+      if (Object.is(next, raw.readDoubleLE(at))) continue;
+      (out ??= Buffer.from(raw)).writeDoubleLE(next, at);
+    } else if (el.type === 0x10) {
+      const next = raw.readInt32LE(at) + by;
+      if (!Number.isInteger(by) || next < INT32_MIN || next > INT32_MAX) return undefined;
+      if (by !== 0) (out ??= Buffer.from(raw)).writeInt32LE(next, at);
+    } else if (el.type === 0x12) {
+      const next = Number(raw.readBigInt64LE(at)) + by;
+      if (!Number.isInteger(by) || !Number.isSafeInteger(next)) return undefined;
+      if (by !== 0) (out ??= Buffer.from(raw)).writeBigInt64LE(BigInt(next), at);
+    } else return undefined;
+  }
+  return out ?? null;
+}
+
+function applyDecoded(
+  olds: StoredDoc[],
+  filter: Document,
+  update: UpdateSpec,
+  arrayFilters: Document[] | undefined,
+  replacementRaw?: Buffer,
+): (StoredDoc | null)[] {
   if (isReplacement(update)) {
     const repl = replacementRaw ? deserializeWrapped(replacementRaw) : (update as Document);
     checkFieldNames(repl);
@@ -138,7 +211,7 @@ export function applyUpdates(
     return olds.map((old) => {
       if (_id !== undefined && keyOf(_id) !== old.id) throw immutableId(_id);
       const raw = serializeChecked({ _id: deserializeWrapped(old.raw)._id, ...rest });
-      return raw.equals(old.raw) ? null : { id: old.id, raw, obj: BSON.deserialize(raw), ver: nextVersion() };
+      return raw.equals(old.raw) ? null : new StoredDoc(old.id, raw, nextVersion());
     });
   }
   const works = olds.map((o) => BSON.deserialize(o.raw));
@@ -150,27 +223,33 @@ export function applyUpdates(
     for (const w of works) {
       checkSameId(modifier, w._id);
       checkOperandTypes(w, modifier);
+      checkPathsViable(w, modifier);
     }
-    modifier = withoutId(modifier);
+    modifier = applyLogicalPulls(works, withoutId(modifier));
   }
   if (!isPipeline && isTopLevelSetIncUnset(modifier) && works.every((w) => canIncInPlace(w, modifier))) {
     for (const w of works) applyTopLevel(w, modifier);
   } else if (isPipeline || Object.keys(modifier).length > 0) {
     const condition = !isPipeline && usesPositional(modifier) ? filter : {};
-    mingoUpdateMany(
-      works,
-      condition,
-      isPipeline ? (update as never) : (modifier as never),
-      { arrayFilters, cloneMode: 'copy' },
-      MINGO_OPTIONS,
-    );
+    const steps = isPipeline ? [update as Document] : positionalSteps(modifier, condition, arrayFilters);
+    for (const step of steps)
+      mingoUpdateMany(
+        works,
+        condition,
+        step as never,
+        {
+          arrayFilters: steps.length > 1 ? arrayFiltersOf(step, arrayFilters) : arrayFilters,
+          cloneMode: 'copy',
+        },
+        MINGO_OPTIONS,
+      );
   }
   return olds.map((old, i) => {
     const next = works[i];
     if (keyOf(next._id) !== old.id) throw immutableId(next._id);
     const raw = serializeChecked(retype(next, deserializeWrapped(old.raw)) as Document);
     if (raw.equals(old.raw)) return null;
-    return { id: old.id, raw, obj: BSON.deserialize(raw), ver: nextVersion() };
+    return new StoredDoc(old.id, raw, nextVersion());
   });
 }
 

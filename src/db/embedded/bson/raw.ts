@@ -1,7 +1,7 @@
-// Raw BSON helpers: slicing documents out of a message without re-encoding them (so stored
-// documents keep every byte and type the client sent), and writing reply envelopes around
-// already-encoded documents.
-import { Long } from 'bson';
+// Raw BSON helpers shared by the wire codec, the commands and storage: slicing documents and
+// elements out of encoded BSON without re-encoding them (so stored documents keep every byte and
+// type the client sent), and a small writer for documents around already-encoded ones.
+import { Long, ObjectId } from 'bson';
 
 /** Size in bytes of the value of an element of BSON type `type` starting at `pos`. */
 function valueSize(buf: Buffer, type: number, pos: number): number {
@@ -45,6 +45,77 @@ function valueSize(buf: Buffer, type: number, pos: number): number {
     default:
       throw new RangeError(`invalid BSON type 0x${type.toString(16)}`);
   }
+}
+
+/** Whether a[aFrom, aFrom + n) and b[bFrom, bFrom + n) hold the same bytes (short ranges: no native call). */
+export function sameBytes(a: Buffer, aFrom: number, b: Buffer, bFrom: number, n: number): boolean {
+  if (n > 64) return a.compare(b, bFrom, bFrom + n, aFrom, aFrom + n) === 0;
+  for (let i = 0; i < n; i++) if (a[aFrom + i] !== b[bFrom + i]) return false;
+  return true;
+}
+
+/** Type and value position of the top-level element named `name` (UTF-8 bytes), without decoding other names. */
+export function findElement(buf: Buffer, name: Buffer): { type: number; start: number; end: number } | null {
+  const size = buf.readInt32LE(0);
+  let pos = 4;
+  while (pos < size - 1) {
+    const type = buf[pos];
+    const nameEnd = buf.indexOf(0, pos + 1);
+    if (nameEnd < 0 || nameEnd >= size) throw new RangeError('corrupt BSON element name');
+    const start = nameEnd + 1;
+    const end = start + valueSize(buf, type, start);
+    if (nameEnd - pos - 1 === name.length && sameBytes(buf, pos + 1, name, 0, name.length))
+      return { type, start, end };
+    pos = end;
+  }
+  return null;
+}
+
+/** What rawValueAt answers for an array on the path, and for a value it leaves to the full parser. */
+export const RAW_ARRAY = Symbol('array');
+export const UNDECODED = Symbol('undecoded');
+
+/**
+ * The value at a path of top-level and embedded field names, decoded as the parser would (with
+ * promoted values) for the common scalar types; RAW_ARRAY when an array is on the path, undefined
+ * when the path is missing or runs into a scalar, UNDECODED for other types (and subdocuments).
+ */
+export function rawValueAt(buf: Buffer, names: Buffer[]): unknown {
+  let doc = buf;
+  for (let i = 0; i < names.length; i++) {
+    const el = findElement(doc, names[i]);
+    if (!el) return undefined;
+    const at = el.start;
+    if (el.type === 0x04) return RAW_ARRAY;
+    if (i < names.length - 1) {
+      if (el.type !== 0x03) return undefined;
+      doc = doc.subarray(at, at + doc.readInt32LE(at));
+      continue;
+    }
+    switch (el.type) {
+      case 0x01:
+        return doc.readDoubleLE(at);
+      case 0x02:
+        return doc.toString('utf8', at + 4, at + 4 + doc.readInt32LE(at) - 1);
+      case 0x07:
+        return new ObjectId(Buffer.from(doc.subarray(at, at + 12)));
+      case 0x08:
+        return doc[at] === 1;
+      case 0x09:
+        return new Date(Number(doc.readBigInt64LE(at)));
+      case 0x0a:
+        return null;
+      case 0x10:
+        return doc.readInt32LE(at);
+      case 0x12: {
+        const n = Number(doc.readBigInt64LE(at));
+        return Number.isSafeInteger(n) ? n : UNDECODED;
+      }
+      default:
+        return UNDECODED;
+    }
+  }
+  return UNDECODED;
 }
 
 interface RawElement {
@@ -230,15 +301,4 @@ export class RawDocWriter {
     head.writeInt32LE(this.size, 0);
     return Buffer.concat([head, ...this.parts, Buffer.from([0])], this.size);
   }
-}
-
-/** `{ cursor: { <batchName>: [...docs], id, ns }, ok: 1 }` around already-encoded documents. */
-export function cursorReply(
-  id: Long,
-  ns: string,
-  batchName: 'firstBatch' | 'nextBatch',
-  docs: Buffer[],
-): Buffer {
-  const cursor = new RawDocWriter().array(batchName, docs).long('id', id).string('ns', ns).finish();
-  return new RawDocWriter().doc('cursor', cursor).double('ok', 1).finish();
 }

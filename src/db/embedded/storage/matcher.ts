@@ -1,0 +1,285 @@
+// Filters: MongoDB's query language through mingo, with a fast path for the commonest filters
+// (equality and comparisons of scalars, `$in`/`$nin`/`$exists`, and `$and`/`$or` of them) that
+// avoids compiling a mingo query per distinct value.
+import { Document } from 'bson';
+import { Query } from 'mingo';
+import { RAW_ARRAY, UNDECODED, rawValueAt } from '../bson/raw';
+import { ErrorCodes, fail } from '../errors';
+import { StoredDoc } from './collection';
+import { bsonCompare, isPlainObject, keyOf, toNumber, typeRank } from './values';
+
+type MingoOptions = NonNullable<ConstructorParameters<typeof Query>[1]>;
+export const MINGO_OPTIONS: MingoOptions = { scriptEnabled: false, useStrictMode: true };
+
+const queryCache = new Map<string, Query>();
+const QUERY_CACHE_MAX = 1000;
+
+export function compileQuery(filter: Document): Query {
+  const key = keyOf(filter);
+  let q = queryCache.get(key);
+  if (!q) {
+    q = new Query(filter, MINGO_OPTIONS);
+    if (queryCache.size >= QUERY_CACHE_MAX) queryCache.delete(queryCache.keys().next().value as string);
+    queryCache.set(key, q);
+  }
+  return q;
+}
+
+/** MongoDB rejects `$and`/`$or`/`$nor` that are not non-empty arrays of documents (mingo accepts them). */
+function checkLogical(filter: Document): void {
+  for (const key in filter) {
+    if (key !== '$and' && key !== '$or' && key !== '$nor') continue;
+    const clauses: unknown = filter[key];
+    if (!Array.isArray(clauses) || clauses.length === 0)
+      fail(ErrorCodes.BadValue, '$and/$or/$nor must be a nonempty array');
+    for (const c of clauses) {
+      if (!isPlainObject(c)) fail(ErrorCodes.BadValue, '$or/$and/$nor entries need to be full objects');
+      checkLogical(c);
+    }
+  }
+}
+
+const isElemMatch = (v: unknown) => isPlainObject(v) && '$elemMatch' in v;
+
+/**
+ * Rewrites `{f: {$all: [a, b]}}` as `{$and: [{f: a}, {f: b}]}`, which is how MongoDB defines it
+ * (so a field holding `a` itself matches `$all: [a]`; mingo wants an array).
+ */
+function withoutAll(filter: Document): Document {
+  let out: Document | undefined;
+  for (const [key, cond] of Object.entries(filter)) {
+    let next: unknown = cond;
+    if ((key === '$and' || key === '$or' || key === '$nor') && Array.isArray(cond))
+      next = cond.map((c) => (isPlainObject(c) ? withoutAll(c) : c));
+    else if (
+      !key.startsWith('$') &&
+      isPlainObject(cond) &&
+      Array.isArray(cond.$all) &&
+      !cond.$all.some(isElemMatch)
+    ) {
+      const { $all, ...others } = cond;
+      // A regular expression in $all matches as in a plain filter; anything else is an equality.
+      const clauses: Document[] = ($all as unknown[]).map((v) =>
+        v instanceof RegExp || (v as { _bsontype?: string })?._bsontype === 'BSONRegExp'
+          ? { [key]: v }
+          : { [key]: { $eq: v } },
+      );
+      if (clauses.length === 0) clauses.push({ [key]: { $in: [] } }); // an empty $all matches nothing
+      if (Object.keys(others).length) clauses.push({ [key]: others });
+      (out ??= { ...filter })[key] = undefined;
+      delete out[key];
+      out.$and = [...((out.$and as Document[] | undefined) ?? []), ...clauses];
+      continue;
+    }
+    if (next !== cond) (out ??= { ...filter })[key] = next;
+  }
+  return out ?? filter;
+}
+
+export function matcher(filter: Document | undefined): (obj: Document) => boolean {
+  if (!filter || Object.keys(filter).length === 0) return () => true;
+  checkLogical(filter);
+  filter = withoutAll(filter);
+  const fast = fastMatcher(filter, scalarAt);
+  if (!fast) {
+    // Compile now, so an invalid filter fails even when there is nothing to match.
+    const q = compileQuery(filter);
+    return (obj) => q.test(obj);
+  }
+  let q: Query | undefined;
+  const slow = (obj: Document) => (q ??= compileQuery(filter)).test(obj);
+  return (obj) => {
+    const r = fast(obj);
+    return r === undefined ? slow(obj) : r;
+  };
+}
+
+/** A matcher of stored documents: the fast path reads values from the bytes, mingo gets the parsed document. */
+export function docMatcher(filter: Document | undefined): (d: StoredDoc) => boolean {
+  if (!filter || Object.keys(filter).length === 0) return () => true;
+  checkLogical(filter);
+  filter = withoutAll(filter);
+  const fast = fastMatcher(filter, storedScalarAt);
+  if (!fast) {
+    const q = compileQuery(filter);
+    return (d) => q.test(d.obj);
+  }
+  let q: Query | undefined;
+  return (d) => {
+    const r = fast(d);
+    return r === undefined ? (q ??= compileQuery(filter)).test(d.obj) : r;
+  };
+}
+
+// A fast path for the most common filters (equality and comparisons of scalar values on fields
+// that hold scalars, and `$and`/`$or` of such filters), which avoids compiling a mingo query per
+// distinct value. It answers undefined when a document holds an array on the path, and mingo decides.
+
+const ARRAY = Symbol('array');
+const FAST_OPS = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists']);
+
+function isScalar(v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return typeof v !== 'function' && v !== undefined;
+  if (Array.isArray(v) || v instanceof RegExp) return false;
+  const t = (v as { _bsontype?: string })._bsontype;
+  return (
+    v instanceof Date ||
+    t === 'ObjectId' ||
+    t === 'Decimal128' ||
+    t === 'Long' ||
+    t === 'Int32' ||
+    t === 'Double' ||
+    t === 'Binary' // compared in BSON order (length, subtype, bytes); mingo matches none
+  );
+}
+
+function scalarAt(obj: Document, path: string[]): unknown {
+  let cur: unknown = obj;
+  for (const part of path) {
+    if (cur === null || cur === undefined) return undefined;
+    if (Array.isArray(cur)) return ARRAY;
+    if (typeof cur !== 'object' || !isPlainObject(cur)) return undefined;
+    cur = Object.prototype.hasOwnProperty.call(cur, part) ? (cur as Document)[part] : undefined;
+  }
+  return Array.isArray(cur) ? ARRAY : cur;
+}
+
+const rawPaths = new WeakMap<string[], Buffer[]>();
+
+/** scalarAt on a stored document's bytes, decoding only the values on the path (parsing when it cannot). */
+function storedScalarAt(d: StoredDoc, path: string[]): unknown {
+  let names = rawPaths.get(path);
+  if (!names) rawPaths.set(path, (names = path.map((p) => Buffer.from(p, 'utf8'))));
+  const v = rawValueAt(d.raw, names);
+  return v === UNDECODED ? scalarAt(d.obj, path) : v === RAW_ARRAY ? ARRAY : v;
+}
+
+type FieldTest = (v: unknown) => boolean;
+
+/** Equality as MongoDB defines it, with shortcuts for the common types. */
+function equalityTest(operand: unknown): FieldTest {
+  if (typeof operand === 'string')
+    return (v) =>
+      v === operand ||
+      (typeof v === 'object' &&
+        v !== null &&
+        (v as { _bsontype?: string })._bsontype === 'BSONSymbol' &&
+        String(v) === operand);
+  if (typeof operand === 'number')
+    return (v) =>
+      v === operand || (typeof v === 'object' && v !== null && typeRank(v) === 3 && toNumber(v) === operand);
+  if (typeof operand === 'boolean') return (v) => v === operand;
+  if (operand === null) return (v) => v === null || v === undefined;
+  if (operand instanceof Date) {
+    const t = operand.getTime();
+    return (v) => v instanceof Date && v.getTime() === t;
+  }
+  if ((operand as { _bsontype?: string })._bsontype === 'ObjectId') {
+    const bytes = (operand as { id: Uint8Array }).id;
+    return (v) =>
+      (v as { _bsontype?: string } | null)?._bsontype === 'ObjectId' &&
+      Buffer.compare((v as { id: Uint8Array }).id, bytes) === 0;
+  }
+  const key = keyOf(operand);
+  return (v) => keyOf(v) === key;
+}
+
+function compareTest(op: string, operand: unknown): FieldTest {
+  const rank = typeRank(operand);
+  switch (op) {
+    case '$eq':
+      return equalityTest(operand);
+    case '$ne':
+      return (v) => keyOf(v) !== keyOf(operand);
+    case '$gt':
+      return (v) => v !== undefined && typeRank(v) === rank && bsonCompare(v, operand) > 0;
+    case '$gte':
+      return (v) => v !== undefined && typeRank(v) === rank && bsonCompare(v, operand) >= 0;
+    case '$lt':
+      return (v) => v !== undefined && typeRank(v) === rank && bsonCompare(v, operand) < 0;
+    default:
+      return (v) => v !== undefined && typeRank(v) === rank && bsonCompare(v, operand) <= 0;
+  }
+}
+
+/** Reads the value at a path of what is matched (a parsed document, or a stored one's bytes). */
+type Read<T> = (target: T, path: string[]) => unknown;
+
+type FastMatch<T> = (target: T) => boolean | undefined;
+
+/** `$and` / `$or` of clauses the fast path answers (each a non-empty array of plain filters, as MongoDB requires). */
+function fastLogical<T>(op: string, clauses: unknown, read: Read<T>): FastMatch<T> | null {
+  if (
+    (op !== '$and' && op !== '$or') ||
+    !Array.isArray(clauses) ||
+    clauses.length === 0 ||
+    !clauses.every(isPlainObject)
+  )
+    return null;
+  const subs: FastMatch<T>[] = [];
+  for (const clause of clauses as Document[]) {
+    // An empty clause matches everything.
+    const sub = Object.keys(clause).length === 0 ? () => true : fastMatcher(clause, read);
+    if (!sub) return null;
+    subs.push(sub);
+  }
+  // Three-valued: undefined (an array on a path) lets mingo decide unless another clause settles it.
+  const settle = op === '$or';
+  return (target) => {
+    let unknown = false;
+    for (const sub of subs) {
+      const r = sub(target);
+      if (r === undefined) unknown = true;
+      else if (r === settle) return settle;
+    }
+    return unknown ? undefined : !settle;
+  };
+}
+
+function fastMatcher<T>(filter: Document, read: Read<T>): FastMatch<T> | null {
+  const tests: { path: string[]; test: FieldTest }[] = [];
+  const logical: FastMatch<T>[] = [];
+  for (const [field, cond] of Object.entries(filter)) {
+    if (field.startsWith('$')) {
+      const sub = fastLogical(field, cond, read);
+      if (!sub) return null;
+      logical.push(sub);
+      continue;
+    }
+    const path = field.split('.');
+    if (isScalar(cond)) {
+      tests.push({ path, test: equalityTest(cond) });
+      continue;
+    }
+    if (!isPlainObject(cond)) return null;
+    const ops = Object.entries(cond);
+    if (ops.length === 0 || !ops.every(([op]) => FAST_OPS.has(op))) return null;
+    for (const [op, operand] of ops) {
+      if (op === '$in' || op === '$nin') {
+        if (!Array.isArray(operand) || !operand.every(isScalar)) return null;
+        const keys = new Set(operand.map(keyOf));
+        tests.push({ path, test: op === '$in' ? (v) => keys.has(keyOf(v)) : (v) => !keys.has(keyOf(v)) });
+      } else if (op === '$exists') {
+        const want = !!operand;
+        tests.push({ path, test: (v) => (v !== undefined) === want });
+      } else {
+        if (!isScalar(operand) || (operand === null && op !== '$eq' && op !== '$ne')) return null;
+        tests.push({ path, test: compareTest(op, operand) });
+      }
+    }
+  }
+  return (target) => {
+    for (const t of tests) {
+      const v = read(target, t.path);
+      if (v === ARRAY) return undefined;
+      if (!t.test(v)) return false;
+    }
+    let unknown = false;
+    for (const sub of logical) {
+      const r = sub(target);
+      if (r === false) return false;
+      if (r === undefined) unknown = true;
+    }
+    return unknown ? undefined : true;
+  };
+}
