@@ -42,6 +42,9 @@ function byKeys(keys: [string, 1 | -1][]) {
   };
 }
 
+/** A document with a numeric _id and any other fields. */
+type Row = { _id: number } & Record<string, unknown>;
+
 const pick = (docs: Document[], ...fields: string[]) => docs.map((d) => fields.map((f) => d[f]).join(':'));
 
 describe('a compound index with equality on its prefix and a range on the next field', () => {
@@ -173,10 +176,10 @@ describe('sorting with a compound index', () => {
 
 describe('$lookup with and without an index on the foreign field', () => {
   const normalise = (docs: Document[]) =>
-    docs.map((d) => ({ ...d, p: [...(d.p as Document[])].sort((a, b) => a._id - b._id) }));
+    docs.map((d): Document => ({ ...d, p: [...(d.p as Document[])].sort((a, b) => a._id - b._id) }));
 
   beforeAll(async () => {
-    const persons = e.db.collection('persons');
+    const persons = e.db.collection<Row>('persons');
     await persons.insertMany([
       ...Array.from({ length: 60 }, (_, i) => ({ _id: i, nip: `n${i % 30}`, opd: `OPD-${i % 3}` })),
       { _id: 100, opd: 'none' },
@@ -184,7 +187,7 @@ describe('$lookup with and without an index on the foreign field', () => {
       { _id: 102, nip: ['n1', 'n2'] },
     ]);
     await e.db
-      .collection('enrols')
+      .collection<Row>('enrols')
       .insertMany([
         { _id: 1, nip: 'n1' },
         { _id: 2, nip: 'n7' },
@@ -243,7 +246,7 @@ describe('$lookup with and without an index on the foreign field', () => {
 describe('updateMany over many documents', () => {
   const N = 3500;
   beforeAll(async () => {
-    const coll = e.db.collection('bulk');
+    const coll = e.db.collection<Row>('bulk');
     await coll.insertMany(
       Array.from({ length: N }, (_, i) => ({
         _id: i,
@@ -265,7 +268,7 @@ describe('updateMany over many documents', () => {
     expect(r).toMatchObject({ matchedCount: matching.length, modifiedCount: matching.length });
     expect(await coll.countDocuments({ score: { $lt: 25 } })).toBe(0);
     const moved = await coll.find({ score: { $gte: 100 } }, { projection: { _id: 1 } }).toArray();
-    expect(moved.map((d) => d._id).sort((a, b) => a - b)).toEqual(matching);
+    expect(moved.map((d) => d._id as unknown as number).sort((a, b) => a - b)).toEqual(matching);
     expect(await coll.countDocuments({ score: 107 })).toBe(matching.filter((i) => i % 50 === 7).length);
   });
 
@@ -275,16 +278,20 @@ describe('updateMany over many documents', () => {
     expect(
       await coll.countDocuments({ n: { $type: 'int' }, d: { $type: 'double' }, l: { $type: 'long' } }),
     ).toBe(N);
-    expect(await coll.findOne({ _id: 10 }, { projection: { n: 1, d: 1, l: 1, _id: 0 } })).toEqual({
-      n: 11,
-      d: 1.5,
-      l: 11,
-    });
+    expect(await coll.findOne({ _id: 10 } as Document, { projection: { n: 1, d: 1, l: 1, _id: 0 } })).toEqual(
+      {
+        n: 11,
+        d: 1.5,
+        l: 11,
+      },
+    );
   });
 
   it('stops at a duplicate key: the documents before it stay updated, the rest unchanged', async () => {
     const coll = e.db.collection('bulk');
-    const err = await coll.updateMany({ _id: { $lt: 5 } }, { $set: { code: 'same' } }).catch((x) => x);
+    const err = await coll
+      .updateMany({ _id: { $lt: 5 } } as Document, { $set: { code: 'same' } })
+      .catch((x) => x);
     expect(err).toMatchObject({ code: 11000 });
     expect(await coll.countDocuments({ code: 'same' })).toBe(1);
     expect(await coll.countDocuments({ code: { $in: ['c0', 'c1', 'c2', 'c3', 'c4'] } })).toBe(4);
