@@ -95,7 +95,11 @@ export function findLesson(content: Pick<CourseContent, 'modules'>, key: string)
 export async function publishedLesson(actor: Actor, id: string, key: string) {
   const course = await publishedCourse(actor, id);
   const found = findLesson(course.content, key);
-  return { course, ...found, html: renderLessonBody(course.id, course.content, found.lesson.body ?? '') };
+  return {
+    course,
+    ...found,
+    sanitizedHtml: renderLessonBody(course.id, course.content, found.lesson.body ?? ''),
+  };
 }
 
 function filesOf(content: Pick<CourseContent, 'modules' | 'assets'>): FileRef[] {
@@ -139,7 +143,7 @@ export async function previewLesson(actor: Actor, id: string, key: string) {
   return {
     course: { id: String(course._id), content, version: 0 },
     ...found,
-    html: renderLessonBody(course._id, content, found.lesson.body ?? ''),
+    sanitizedHtml: renderLessonBody(course._id, content, found.lesson.body ?? ''),
     isCurator: isCurator(actor),
   };
 }

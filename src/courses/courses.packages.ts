@@ -56,8 +56,8 @@ export async function importUploaded(
 }
 
 /** Imports a package directory (the demo seed) as a new draft authored by `author`. */
-export async function importDirectory(author: Actor, dir: string, now: Date): Promise<string> {
-  const plan = await planImport(await entriesOfDirectory(dir));
+export async function importDirectory(author: Actor, dir: string, now: Date, code?: string): Promise<string> {
+  const plan = await planImport(await entriesOfDirectory(dir), code);
   return writeImport(plan, author, await partnerOf(author), now, {});
 }
 

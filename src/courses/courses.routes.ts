@@ -77,7 +77,7 @@ interface LessonPage {
   lessonKey?: string;
   values: Record<string, unknown>;
   fieldErrors?: FieldErrors;
-  previewHtml?: string;
+  sanitizedHtml?: string;
   fileError?: string;
 }
 
@@ -105,8 +105,8 @@ async function saveLesson(req: Request, res: Response, page: Omit<LessonPage, 'v
   if (!input.ok) return renderLesson(req, res, 422, { ...page, values, fieldErrors: input.errors });
   if (input.data.intent === 'preview') {
     const course = await authoring.getAuthored(req.user!, page.id);
-    const previewHtml = renderLessonBody(course._id, course, input.data.body);
-    return renderLesson(req, res, 200, { ...page, values, previewHtml });
+    const sanitizedHtml = renderLessonBody(course._id, course, input.data.body);
+    return renderLesson(req, res, 200, { ...page, values, sanitizedHtml });
   }
   const key = page.lessonKey
     ? (await authoring.updateLesson(req.user!, page.id, page.lessonKey, input.data, clock()), page.lessonKey)
@@ -187,6 +187,7 @@ export function coursesRouter({ clock, config }: RouteDeps): Router {
 
   router.post('/:id/modul', async (req, res) => {
     const id = idParam(req, 'course');
+    await authoring.assertAuthored(req.user!, id); // someone else's course: 404 before the form is read
     const input = parseInput(moduleForm, req.body);
     if (!input.ok) req.flash('error', req.t('courses.errors.moduleTitle'));
     else await authoring.addModule(req.user!, id, input.data.title, clock());
@@ -194,6 +195,7 @@ export function coursesRouter({ clock, config }: RouteDeps): Router {
   });
   router.post('/:id/modul/:key', async (req, res) => {
     const id = idParam(req, 'course');
+    await authoring.assertAuthored(req.user!, id); // someone else's course: 404 before the form is read
     const input = parseInput(moduleForm, req.body);
     if (!input.ok) req.flash('error', req.t('courses.errors.moduleTitle'));
     else await authoring.renameModule(req.user!, id, keyParam(req, 'key'), input.data.title, clock());
@@ -207,6 +209,7 @@ export function coursesRouter({ clock, config }: RouteDeps): Router {
   });
   router.post('/:id/modul/:key/pindah', async (req, res) => {
     const id = idParam(req, 'course');
+    await authoring.assertAuthored(req.user!, id); // someone else's course: 404 before the form is read
     const input = parseInput(moveForm, req.body);
     if (!input.ok) throw new BadRequest();
     await authoring.moveModule(req.user!, id, keyParam(req, 'key'), input.data.direction, clock());
@@ -281,6 +284,7 @@ export function coursesRouter({ clock, config }: RouteDeps): Router {
   }
   router.post('/:id/pelajaran/:key/pindah', async (req, res) => {
     const id = idParam(req, 'course');
+    await authoring.assertAuthored(req.user!, id); // someone else's course: 404 before the form is read
     const input = parseInput(moveForm, req.body);
     if (!input.ok) throw new BadRequest();
     await authoring.moveLesson(req.user!, id, keyParam(req, 'key'), input.data.direction, clock());
@@ -314,6 +318,7 @@ export function coursesRouter({ clock, config }: RouteDeps): Router {
   );
   router.post('/:id/gambar', imageUpload, verifyCsrf, async (req, res) => {
     const id = idParam(req, 'course');
+    await authoring.assertAuthored(req.user!, id); // someone else's course: 404 before the form is read
     if (!req.file) throw new BadRequest('courses.files.errors.noFile');
     const staged = { path: req.file.path, originalName: req.file.originalname };
     const refused = await fileRefusal(

@@ -56,6 +56,11 @@ export async function listAuthored(actor: Actor, query: { q?: string }) {
     .lean();
 }
 
+/** Throws NotFound unless the actor writes this course (checked before a form is read). */
+export async function assertAuthored(actor: Actor, id: string): Promise<void> {
+  await authoredCourse(actor, id);
+}
+
 export async function getAuthored(actor: Actor, id: string) {
   return (await authoredCourse(actor, id)).toObject();
 }

@@ -102,10 +102,7 @@ export async function sendStoredFile(req: Request, res: Response, ref: FileRef):
   res.setHeader('Cache-Control', media ? 'private, no-cache, no-transform' : 'no-store, no-transform');
   res.setHeader('ETag', etag);
   res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader(
-    'Content-Security-Policy',
-    "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox",
-  );
+  res.setHeader('Content-Security-Policy', "default-src 'none'; img-src 'self'; media-src 'self'; sandbox");
   res.setHeader('Content-Disposition', contentDisposition(dispositionOf(ref), ref.name));
   res.setHeader('Accept-Ranges', 'bytes');
   res.setHeader('Content-Type', ref.contentType);
