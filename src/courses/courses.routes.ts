@@ -5,7 +5,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { RouteDeps } from '../core/deps';
 import { requireRole } from '../auth';
-import { verifyCsrf } from '../web/csrf';
+import { acceptUploadsAt, verifyCsrf } from '../web/csrf';
 import { registerNavItem } from '../web/navigation';
 import { requestContext } from '../web/request-context';
 import { stagedUpload } from '../web/staging-uploads';
@@ -120,6 +120,8 @@ export function coursesRouter({ clock, config }: RouteDeps): Router {
   const router = Router();
   router.use(requireRole('author'));
   const ctx = requestContext;
+  for (const upload of ['/impor', '/:id/gambar', '/:id/pelajaran/:key/video', '/:id/pelajaran/:key/berkas'])
+    acceptUploadsAt(`${WORKSPACE_PATH}${upload}`);
 
   router.get('/', async (req, res) => {
     const query = parseQuery(workspaceQuery, req.query);

@@ -9,7 +9,7 @@ import { signedInAgent, csrfToken, type Agent } from '../support/auth';
 import { gridFsCount, PACKAGE_DIR, stagedFiles } from '../support/courses';
 import { buildZip } from '../fixtures/zip';
 import { Course, CourseVersion } from '../../src/courses/course.model';
-import { unzipPackage } from '../../src/courses/package/package-unzip';
+import { unzipWithinLimits } from '../../src/web/bounded-unzip';
 import { seedDemoCourses } from '../../src/cli/seed-courses';
 
 // The manifest as a test edits it (any shape, hostile ones included).
@@ -79,7 +79,7 @@ describe('export and import', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/zip');
     const zip = res.body as Buffer;
-    const unpacked = unzipPackage(zip, { maxBytes: 10_000_000, maxEntries: 100, maxRatio: 100 });
+    const unpacked = unzipWithinLimits(zip, { maxBytes: 10_000_000, maxEntries: 100, maxRatio: 100 });
     if (!unpacked.ok) throw new Error(unpacked.reason);
     const manifest = JSON.parse(unpacked.entries.get('manifest.json')!.toString('utf8'));
     expect(manifest.format).toBe('binaasn.course.v1');

@@ -1,6 +1,7 @@
 // Importing a course package as a new draft, from an uploaded ZIP or (the demo seed) a directory:
 // both become the same map of entry paths to bytes, then go through one checker and one writer.
-// Everything is checked before anything is written: the archive (zip bombs: real bytes counted,
+// Everything is checked before anything is written: the archive (zip bombs: the shared guard of
+// src/web/bounded-unzip.ts counts the real bytes while inflating,
 // path traversal, unexpected entries), the manifest (schema, unknown lesson kinds, references to
 // missing entries, unknown OPDs or prerequisites), the Markdown (UTF-8, images it names) and every
 // file's bytes against the type its use and its name call for. Any problem refuses the whole
@@ -19,11 +20,11 @@ import { referencedFileNames } from '../markdown';
 import { newKey, recordEvent } from '../courses.service';
 import { toEmbedUrl } from '../../core/video-embeds';
 import { manifestSchema, type Manifest } from './manifest';
-import { unzipPackage } from './package-unzip';
+import { unzipWithinLimits, type UnzipLimits } from '../../web/bounded-unzip';
 
 /** Largest package upload, and what its entries may unpack to in all. */
 export const MAX_PACKAGE_BYTES = 100 * 1024 * 1024;
-export const PACKAGE_LIMITS = { maxBytes: 150 * 1024 * 1024, maxEntries: 2000, maxRatio: 100 };
+export const PACKAGE_LIMITS: UnzipLimits = { maxBytes: 150 * 1024 * 1024, maxEntries: 2000, maxRatio: 100 };
 
 export interface Problem {
   key: string;
@@ -262,7 +263,8 @@ export async function planImport(raw: Map<string, Buffer>, codeOverride?: string
 
 /** The entries of an uploaded package ZIP, within the limits; PackageRejected when refused. */
 export function entriesOfZip(bytes: Buffer): Map<string, Buffer> {
-  const unzipped = unzipPackage(bytes, PACKAGE_LIMITS);
+  // The shared ZIP guard (#13): real inflated bytes are counted and inflation stops at the limit.
+  const unzipped = unzipWithinLimits(bytes, PACKAGE_LIMITS);
   if (unzipped.ok) return unzipped.entries;
   const key =
     unzipped.reason === 'unreadable' ? 'courses.package.errors.unreadable' : 'courses.package.errors.zipBomb';
