@@ -304,7 +304,95 @@ const LITDIG_CHECKLIST: Handout = {
   ],
 };
 
-const HANDOUTS: Handout[] = [LITDIG_CHECKLIST];
+const KOMPEL_POCKET_CARD: Handout = {
+  file: 'KOMPEL-01/files/kartu-saku-komunikasi-pelayanan.pdf',
+  course: 'KOMPEL-01',
+  partner: 'UNIMED',
+  title: 'Kartu Saku Komunikasi Pelayanan',
+  subtitle:
+    'Pegangan singkat untuk petugas loket, telepon, dan kanal pesan. Cetak, lipat, dan simpan di meja.',
+  blocks: [
+    { kind: 'heading', text: 'Lima tahap melayani di loket' },
+    {
+      kind: 'table',
+      widths: [2, 5],
+      header: ['Tahap', 'Yang dilakukan'],
+      rows: [
+        [
+          '1. Siapkan',
+          'Buka tepat waktu, formulir dan lembar persyaratan tersedia, ponsel pribadi disimpan, tanda pengenal terpasang.',
+        ],
+        ['2. Sambut', 'Salam dan senyum, sapa "Bapak/Ibu", kontak mata, persilakan duduk.'],
+        [
+          '3. Dengarkan dan periksa',
+          'Jangan memotong; tegaskan kebutuhan; periksa berkas sekali dengan teliti dan sebut semua kekurangan sekaligus.',
+        ],
+        [
+          '4. Proses dan jelaskan',
+          'Ceritakan yang sedang dikerjakan dan berapa lama; bacakan data pribadi dengan pelan.',
+        ],
+        [
+          '5. Tutup dan pastikan',
+          'Ringkas hasil, beri tanda terima atau nomor registrasi, sebut tanggal selesai, tawarkan bantuan lain.',
+        ],
+      ],
+    },
+    { kind: 'heading', text: 'Model DENGAR untuk percakapan sulit' },
+    {
+      kind: 'checklist',
+      items: [
+        'D - Dengarkan tanpa memotong sampai warga selesai.',
+        'E - Empati: "Saya mengerti Bapak kesal, sudah tiga kali datang ke sini."',
+        'N - Nyatakan ulang: "Jadi masalahnya ... Betul, Pak?"',
+        'G - Gali kebutuhan: "Dokumen ini diperlukan untuk apa, dan kapan paling lambat?"',
+        'A - Ajukan langkah yang dapat dilakukan, pilihan, dan waktunya. Jangan menjanjikan di luar kewenangan.',
+        'R - Rekam kesepakatan dan kontak warga, lalu tepati janji sampai tuntas.',
+      ],
+    },
+    { kind: 'heading', text: 'Ganti kalimat ini' },
+    {
+      kind: 'table',
+      widths: [1, 2],
+      header: ['Hindari', 'Gunakan'],
+      rows: [
+        [
+          '"Itu bukan urusan saya."',
+          '"Ini ditangani rekan saya di loket 3. Mari saya antar dan saya jelaskan masalah Bapak."',
+        ],
+        [
+          '"Sudah aturannya begitu."',
+          '"Aturannya mensyaratkan surat pengantar. Saya jelaskan alasannya dan cara tercepat mendapatkannya."',
+        ],
+        [
+          '"Sistemnya error."',
+          '"Aplikasi sedang gangguan sejak pukul 10.00. Permohonan Ibu kami catat dan kami kabari paling lambat besok siang."',
+        ],
+        ['"Tenang, Bu!"', '"Saya ingin membantu menyelesaikan ini, Bu. Boleh saya lihat berkasnya?"'],
+      ],
+    },
+    { kind: 'heading', text: 'Menyampaikan kabar buruk: empat bagian' },
+    {
+      kind: 'text',
+      text: 'Keputusan yang jelas  >  alasan yang spesifik  >  apa yang masih mungkin  >  jalur bertanya atau mengadu (meja pengaduan, SP4N-LAPOR!).',
+    },
+    { kind: 'heading', text: 'Sebelum mengirim tulisan untuk warga' },
+    {
+      kind: 'checklist',
+      items: [
+        'Pokok pesan di kalimat pertama; judul menyebut isi.',
+        'Kalimat pendek (sekitar 15-20 kata) dan aktif; singkatan dijelaskan.',
+        'Syarat berupa daftar; tanggal ditulis lengkap dengan hari; biaya ditegaskan (Rp0 bila tidak dipungut biaya).',
+        'Ada langkah berikutnya dan kontak: nomor registrasi, kanal resmi, jam layanan.',
+      ],
+    },
+    {
+      kind: 'note',
+      text: 'Tawaran imbalan: "Terima kasih, Pak, tetapi kami tidak menerima apa pun. Berkas Bapak tetap kami proses sesuai antrean." Catat dan laporkan kepada atasan.',
+    },
+  ],
+};
+
+const HANDOUTS: Handout[] = [LITDIG_CHECKLIST, KOMPEL_POCKET_CARD];
 
 async function main(): Promise<void> {
   for (const handout of HANDOUTS) {
