@@ -392,7 +392,110 @@ const KOMPEL_POCKET_CARD: Handout = {
   ],
 };
 
-const HANDOUTS: Handout[] = [LITDIG_CHECKLIST, KOMPEL_POCKET_CARD];
+const ADUAN_WORKSHEET: Handout = {
+  file: 'ADUAN-01/files/lembar-kerja-penanganan-pengaduan.pdf',
+  course: 'ADUAN-01',
+  partner: 'UINSU',
+  title: 'Lembar Kerja Penanganan Pengaduan',
+  subtitle: 'Satu lembar untuk satu pengaduan: catat, klasifikasikan, tindak lanjuti, tanggapi, dan tutup.',
+  blocks: [
+    { kind: 'heading', text: '1. Identitas pengaduan' },
+    {
+      kind: 'fields',
+      labels: [
+        'Nomor pengaduan / SP4N-LAPOR!',
+        'Tanggal diterima',
+        'Kanal (LAPOR!, SMS 1708, meja, telepon, media sosial)',
+        'Tanggal berkas lengkap',
+        'Jenis: pengaduan / aspirasi / permintaan informasi',
+        'Pilihan pelapor: biasa / rahasia / anonim',
+      ],
+    },
+    { kind: 'heading', text: '2. Isi pengaduan (5W1H)' },
+    {
+      kind: 'fields',
+      labels: [
+        'Apa: layanan dan masalahnya',
+        'Kapan: tanggal pengajuan atau kejadian',
+        'Di mana: unit, loket, atau lokasi',
+        'Siapa: jabatan atau ciri pihak yang terlibat',
+        'Mengapa: penyebab menurut pelapor',
+        'Bagaimana: dampak dan harapan pelapor',
+        'Nomor registrasi layanan dan bukti',
+        'Kontak pelapor (simpan terpisah, rahasia)',
+      ],
+    },
+    { kind: 'heading', text: '3. Klasifikasi dan tenggat' },
+    {
+      kind: 'text',
+      text: 'Tanyakan berurutan dan berhenti pada jawaban "ya" yang pertama. Bila ada dua masalah dengan tingkat berbeda, pisahkan menjadi dua catatan.',
+    },
+    {
+      kind: 'table',
+      widths: [4, 5, 2],
+      header: ['Pertanyaan', 'Tingkat', 'Batas'],
+      rows: [
+        [
+          'Ada dugaan pelanggaran pegawai, pungutan liar, atau penyalahgunaan wewenang?',
+          '4 - Pemeriksaan mendalam; libatkan Inspektorat, jaga kerahasiaan pelapor',
+          '60 hari kerja*',
+        ],
+        [
+          'Perlu periksa data, tinjau lapangan, atau koordinasi antarunit?',
+          '3 - Tanpa substansi pengawasan',
+          '14 hari kerja',
+        ],
+        ['Cukup merujuk ketentuan atau standar pelayanan?', '2 - Normatif', '5 hari kerja'],
+        ['Selain itu (informasi, perbaikan kecil)', '1 - Ringan', '2 hari kerja'],
+      ],
+    },
+    {
+      kind: 'text',
+      text: '* Tidak melampaui batas Perpres 76/2013: paling lambat 60 hari sejak berkas pengaduan lengkap. Hari kerja tidak termasuk Sabtu, Minggu, libur nasional, dan cuti bersama; hitung mulai hari kerja berikutnya setelah berkas lengkap.',
+    },
+    {
+      kind: 'fields',
+      labels: [
+        'Tingkat yang ditetapkan',
+        'Tanggal tenggat (tulis tanggalnya)',
+        'Penanggung jawab',
+        'Pengganti',
+      ],
+    },
+    { kind: 'heading', text: '4. Catatan tindak lanjut' },
+    {
+      kind: 'table',
+      widths: [2, 6, 3],
+      header: ['Tanggal', 'Langkah yang dilakukan dan hasilnya', 'Oleh'],
+      rows: Array.from({ length: 7 }, () => ['', '\n\n', '']),
+    },
+    { kind: 'heading', text: '5. Periksa tanggapan sebelum dikirim' },
+    {
+      kind: 'checklist',
+      items: [
+        'Tanggapan awal sudah dikirim secepatnya: diterima, tingkat, perkiraan tanggal selesai.',
+        'Tanggapan akhir memuat: terima kasih, ringkasan masalah, hasil pemeriksaan, tindakan yang diambil, perbaikan ke depan, kontak.',
+        'Tidak ada NIK, alamat, data kesehatan, atau nama pegawai yang diperiksa di tanggapan yang dapat dibaca publik.',
+        'Tidak berbunyi "sudah diteruskan ke bidang terkait" tanpa tindakan dan tanggal.',
+      ],
+    },
+    { kind: 'heading', text: '6. Penutupan' },
+    {
+      kind: 'checklist',
+      items: [
+        'Tindakan penyelesaian sudah dilakukan dan buktinya tersimpan, atau alasan hukum dan jalur yang masih tersedia sudah dijelaskan.',
+        'Pelapor sudah menerima tanggapan akhir; tanggapan balik pelapor sudah dibaca.',
+        'Penyebab sistemik dicatat untuk rekap triwulan dan usulan perbaikan layanan.',
+      ],
+    },
+    {
+      kind: 'note',
+      text: 'Pelapor tetap tidak puas? Sampaikan dengan hormat bahwa ia dapat melapor kepada Ombudsman RI Perwakilan Sumatera Utara. Catatan yang rapi di lembar ini memudahkan instansi memberi keterangan.',
+    },
+  ],
+};
+
+const HANDOUTS: Handout[] = [LITDIG_CHECKLIST, KOMPEL_POCKET_CARD, ADUAN_WORKSHEET];
 
 async function main(): Promise<void> {
   for (const handout of HANDOUTS) {
