@@ -3,7 +3,8 @@
 // no event handler, no javascript:/data: link, no iframe but from the video hosts of the allow-list,
 // no image but the course's own (`files/<name>` in the text, served from the course's file route).
 // Callouts: a quote that starts with [!INFO], [!TIP], [!PENTING] or [!PERINGATAN] (or the English
-// NOTE, IMPORTANT, WARNING) becomes a coloured box.
+// NOTE, IMPORTANT, WARNING), or with a bold label such as **Catatan:**, **Penting:** or **Tips:**,
+// becomes a coloured box.
 import MarkdownIt from 'markdown-it';
 import type { Token } from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
@@ -14,6 +15,7 @@ const CALLOUTS: Record<string, 'info' | 'tip' | 'important' | 'warning'> = {
   NOTE: 'info',
   CATATAN: 'info',
   TIP: 'tip',
+  TIPS: 'tip',
   KIAT: 'tip',
   PENTING: 'important',
   IMPORTANT: 'important',
@@ -30,6 +32,13 @@ md.core.ruler.push('callouts', (state) => {
     if (tokens[i].type !== 'blockquote_open') continue;
     const inline = tokens[i + 2];
     if (tokens[i + 1]?.type !== 'paragraph_open' || inline?.type !== 'inline') continue;
+    // A quote that opens with a bold label ("> **Penting:** …") is a callout too; its label stays.
+    const label = /^\*\*([A-Za-z]+):\*\*/.exec(inline.content);
+    const labelled = label ? CALLOUTS[label[1].toUpperCase()] : undefined;
+    if (labelled) {
+      tokens[i].attrJoin('class', `callout callout-${labelled}`);
+      continue;
+    }
     const match = /^\[!([A-Za-z]+)\][ \t]*\n?/.exec(inline.content);
     const kind = match ? CALLOUTS[match[1].toUpperCase()] : undefined;
     if (!match || !kind) continue;
