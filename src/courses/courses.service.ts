@@ -238,7 +238,10 @@ export async function deleteModule(actor: Actor, id: string, key: string, now: D
   const module = moduleOf(course, key);
   await beginEdit(actor, course, now);
   if (module.lessons.length > 0) throw new Conflict('courses.errors.moduleNotEmpty');
-  course.modules.pull({ key });
+  course.set(
+    'modules',
+    course.modules.filter((m) => m.key !== key),
+  );
   await course.save();
 }
 
@@ -337,8 +340,9 @@ export async function deleteLesson(actor: Actor, id: string, key: string, now: D
   const course = await authoredCourse(actor, id);
   const { module } = lessonOf(course, key);
   await beginEdit(actor, course, now);
-  const moduleDoc = moduleOf(course, module.key) as unknown as { lessons: { pull(q: unknown): void } };
-  moduleDoc.lessons.pull({ key });
+  const target = moduleOf(course, module.key) as unknown as { lessons: LessonFields[] };
+  target.lessons = target.lessons.filter((l) => l.key !== key);
+  course.markModified('modules');
   await course.save();
 }
 
@@ -406,7 +410,10 @@ export async function removeImage(actor: Actor, id: string, name: string, now: D
   if (!asset) throw new NotFound('image');
   await beginEdit(actor, course, now);
   if (course.cover === name) course.cover = '';
-  course.assets.pull({ name });
+  course.set(
+    'assets',
+    course.assets.filter((a) => a.name !== name),
+  );
   await course.save();
   // The bytes stay while a published version may show them; a never-published draft's go at once.
   if (course.publishedVersion === 0) await deleteFiles([asset.file]);

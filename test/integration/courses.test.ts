@@ -182,6 +182,30 @@ describe('authoring a course', () => {
     expect(res.status).toBe(422);
     expect(res.text).toContain('Hanya alamat video YouTube atau Vimeo');
   });
+  it('deletes an empty module and a lesson', async () => {
+    await postCourseForm(author, base(), `${base()}/modul`, { title: 'Modul Sementara' });
+    const temp = (await course())!.modules.at(-1)!;
+    await postCourseForm(
+      author,
+      `${base()}/modul/${temp.key}/pelajaran-baru`,
+      `${base()}/modul/${temp.key}/pelajaran`,
+      {
+        title: 'Pelajaran Sementara',
+        kind: 'text',
+        minutes: '5',
+        body: 'x',
+        intent: 'save',
+      },
+    );
+    const lesson = (await course())!.modules.at(-1)!.lessons[0];
+    expect((await postCourseForm(author, base(), `${base()}/modul/${temp.key}/hapus`, {})).status).toBe(409);
+    expect((await postCourseForm(author, base(), `${base()}/pelajaran/${lesson.key}/hapus`, {})).status).toBe(
+      303,
+    );
+    expect((await postCourseForm(author, base(), `${base()}/modul/${temp.key}/hapus`, {})).status).toBe(303);
+    expect((await course())!.modules.map((m) => m.title)).not.toContain('Modul Sementara');
+    expect((await lessonKeys()).includes(lesson.key)).toBe(false);
+  });
 });
 
 describe('files', () => {
@@ -271,6 +295,11 @@ describe('files', () => {
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="gembok.svg"/);
     expect(res.headers['content-security-policy']).toContain('sandbox');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect((await upload(author, base(), `${base()}/gambar`, 'image', svg, 'kedua.svg')).status).toBe(303);
+    expect(
+      (await postCourseForm(author, base(), `${base()}/gambar/hapus`, { name: 'kedua.svg' })).status,
+    ).toBe(303);
+    expect((await course())!.assets.map((a) => a.name)).toEqual(['gembok.svg']);
     const preview = await author.get(`${base()}/pratinjau/${(await lessonKeys())[0]}`);
     expect(preview.text).toContain(`src="/kursus/${courseId}/berkas/${asset.file.id}"`);
   });
