@@ -17,6 +17,10 @@ import { auditRouter } from './audit/audit.routes';
 import { privacyRouter } from './privacy/privacy.routes';
 import { personalDataRouter } from './personal-data/personal-data.routes';
 import { accessLogRouter } from './personal-data/access-log.routes';
+import { coursesRouter } from './courses/courses.routes';
+import { reviewRouter } from './courses/review.routes';
+import { catalogRouter } from './courses/catalog.routes';
+import { registerCoursesDashboard } from './courses';
 
 /** Before sessions: health checks answer without reading a session. */
 export function mountPublicRoutes(app: Express, deps: RouteDeps): void {
@@ -35,6 +39,10 @@ export function mountFeatureRoutes(app: Express, deps: RouteDeps): void {
   app.use(personalDataRouter(deps)); // /data-saya: a person's own data and who accessed it
   app.use('/admin/akses', accessLogRouter(deps)); // whose data an account read or exported
   app.use('/admin/mfa', mfaAdminRouter(deps)); // an admin resets a person's second factor
+  app.use('/penulisan', coursesRouter(deps)); // authors: their courses, modules, lessons, files, packages
+  app.use('/kurasi', reviewRouter(deps)); // curators: review queue, publication, archive
+  app.use('/kursus', catalogRouter(deps)); // published courses, lessons and course files
   registerPeopleDashboard();
+  registerCoursesDashboard();
   registerInstitutionsDashboard();
 }

@@ -5,6 +5,7 @@ import type { Role } from '../core/roles';
 import { institutions } from '../institutions';
 import { addMissingPeople, passwords, type EmployeeType, type NewPerson } from '../users';
 import { demoLearners, type DemoPerson, type OpdProfile } from './seed-people';
+import { seedDemoCourses, type CourseSeedReport } from './seed-courses';
 
 const GENERAL_JABATAN = [
   'Analis Kebijakan Ahli Pertama',
@@ -235,6 +236,8 @@ const DEMO_LEARNER_COUNT = 200;
 
 export interface SeedOptions {
   learners?: number;
+  /** Directory of demo course packages (default src/cli/demo-courses). */
+  coursesDir?: string;
   /** Checks the demo passwords against this policy before using them (defaults to the SPBE one). */
   policy?: { minLength: number; requireClasses: boolean };
 }
@@ -249,6 +252,7 @@ export interface DemoAccount {
 export interface SeedReport {
   institutions: { created: number; existing: number };
   people: { created: number; existing: number };
+  courses: CourseSeedReport;
   accounts: DemoAccount[];
 }
 
@@ -331,9 +335,11 @@ export async function seedDemoData(options: SeedOptions = {}): Promise<SeedRepor
       password: DEMO_PASSWORDS.learner,
     },
   ];
+  const courses = await seedDemoCourses(options.coursesDir);
   return {
     institutions: { created: institutions.created, existing: institutions.existing },
     people: { created, existing },
+    courses,
     accounts,
   };
 }

@@ -130,3 +130,31 @@ export async function addMissingPeople(people: NewPerson[]): Promise<number> {
   if (missing.length) await User.insertMany(missing);
   return missing.length;
 }
+
+/** The active authors of a partner institution (co-author choices, the seed's course authors). */
+export async function authorsOf(institutionId: string): Promise<Array<{ id: string; name: string }>> {
+  if (!Types.ObjectId.isValid(institutionId)) return [];
+  const people = await User.find(
+    { institution: institutionId, roles: 'author', status: 'active' },
+    { name: 1 },
+  )
+    .sort({ name: 1 })
+    .lean();
+  return people.map((p) => ({ id: String(p._id), name: p.name }));
+}
+
+/** What the command line needs to act as an account (roles, OPD, institution); undefined when none. */
+export async function accountRoles(
+  id: string,
+): Promise<{ id: string; name: string; roles: Role[]; opdId?: string; institutionId?: string } | undefined> {
+  if (!Types.ObjectId.isValid(id)) return undefined;
+  const user = await User.findById(id, { name: 1, roles: 1, opd: 1, institution: 1 }).lean();
+  if (!user) return undefined;
+  return {
+    id: String(user._id),
+    name: user.name,
+    roles: user.roles as Role[],
+    opdId: user.opd ? String(user.opd) : undefined,
+    institutionId: user.institution ? String(user.institution) : undefined,
+  };
+}

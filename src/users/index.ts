@@ -12,6 +12,8 @@ export {
   hasPeople,
   grantAdmin,
   addMissingPeople,
+  authorsOf,
+  accountRoles,
   type NewPerson,
 } from './accounts';
 export { rememberPersonRecord } from './person-record';

@@ -30,14 +30,32 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * `enctype="multipart/form-data"` would skip the check on every route that needs no body.
  */
 const uploadPaths = new Set<string>();
+/** Upload paths with parameters (`/penulisan/:id/gambar`): a parameter is one segment of hex digits (an id or key). */
+const uploadPatterns = new Map<string, RegExp>();
 
-/** Declares that POSTs to `path` carry files and verify CSRF after multer (`verifyCsrf`). */
+const trimmed = (path: string) => path.replace(/\/+$/, '') || '/';
+
+/**
+ * Declares that POSTs to `path` carry files and verify CSRF after multer (`verifyCsrf`). A path
+ * may hold `:name` parameters, each standing for one id-like segment (hex digits only).
+ */
 export function acceptUploadsAt(path: string): void {
-  uploadPaths.add(path.replace(/\/+$/, '') || '/');
+  const clean = trimmed(path);
+  if (!clean.includes('/:')) {
+    uploadPaths.add(clean);
+    return;
+  }
+  const source = clean
+    .split('/')
+    .map((part) => (part.startsWith(':') ? '[0-9a-fA-F]{1,64}' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  // eslint-disable-next-line security/detect-non-literal-regexp -- built from route paths in code, parameters as hex only
+  uploadPatterns.set(clean, new RegExp(`^${source}$`));
 }
 
 function isUploadPath(path: string): boolean {
-  return uploadPaths.has(path.replace(/\/+$/, '') || '/');
+  const clean = trimmed(path);
+  return uploadPaths.has(clean) || [...uploadPatterns.values()].some((re) => re.test(clean));
 }
 
 export function createCsrf({ secret, secureCookies }: CsrfOptions): Csrf {
