@@ -115,6 +115,25 @@ async function saveLesson(req: Request, res: Response, page: Omit<LessonPage, 'v
   res.redirect(303, `${coursePath(page.id)}/pelajaran/${key}`);
 }
 
+/** A stored lesson as its form shows it. */
+function lessonValues(lesson: {
+  title: string;
+  kind: string;
+  minutes: number;
+  body?: string | null;
+  embedUrl?: string | null;
+  quizRequired?: boolean | null;
+}): Record<string, unknown> {
+  return {
+    title: lesson.title,
+    kind: lesson.kind,
+    minutes: lesson.minutes,
+    body: lesson.body,
+    embedUrl: lesson.embedUrl ?? '',
+    quizRequired: lesson.quizRequired ? 'on' : '',
+  };
+}
+
 export function coursesRouter({ clock, config }: RouteDeps): Router {
   registerNavItem({ href: WORKSPACE_PATH, labelKey: 'courses.nav.workspace', roles: ['author'], order: 20 });
   const router = Router();
@@ -232,15 +251,7 @@ export function coursesRouter({ clock, config }: RouteDeps): Router {
   router.get('/:id/pelajaran/:key', async (req, res) => {
     const id = idParam(req, 'course');
     const { lesson } = await authoring.getLesson(req.user!, id, keyParam(req, 'key'));
-    const values = {
-      title: lesson.title,
-      kind: lesson.kind,
-      minutes: lesson.minutes,
-      body: lesson.body,
-      embedUrl: lesson.embedUrl ?? '',
-      quizRequired: lesson.quizRequired ? 'on' : '',
-    };
-    await renderLesson(req, res, 200, { id, lessonKey: lesson.key, values });
+    await renderLesson(req, res, 200, { id, lessonKey: lesson.key, values: lessonValues(lesson) });
   });
   router.post('/:id/pelajaran/:key', (req, res) =>
     saveLesson(req, res, { id: idParam(req, 'course'), lessonKey: keyParam(req, 'key') }, clock),
@@ -275,14 +286,12 @@ export function coursesRouter({ clock, config }: RouteDeps): Router {
   async function lessonFileRefused(req: Request, res: Response, status: number, message: string) {
     const [id, key] = [idParam(req, 'course'), keyParam(req, 'key')];
     const { lesson } = await authoring.getLesson(req.user!, id, key);
-    const values = {
-      title: lesson.title,
-      kind: lesson.kind,
-      minutes: lesson.minutes,
-      body: lesson.body,
-      embedUrl: lesson.embedUrl ?? '',
-    };
-    await renderLesson(req, res, status, { id, lessonKey: key, values, fileError: message });
+    await renderLesson(req, res, status, {
+      id,
+      lessonKey: key,
+      values: lessonValues(lesson),
+      fileError: message,
+    });
   }
   router.post('/:id/pelajaran/:key/pindah', async (req, res) => {
     const id = idParam(req, 'course');
