@@ -3,13 +3,13 @@
 // malformed input answered with an error (or the socket closed) without touching other clients.
 import net from 'net';
 import { BSON, Document } from 'bson';
-import { ADMIN_ONLY, TRANSACTION_COMMANDS, lookupCommand } from './commands';
+import { CommandEntry, lookupCommand } from './commands';
 import { CommandContext, ConnectionInfo, CursorRegistry, ServerInfo } from './commands/context';
+import { MAX_MESSAGE_SIZE } from './bson/limits';
 import { ErrorCodes, MongoServerError, asServerError } from './errors';
 import { Engine, Transaction } from './storage/engine';
 import { Journal } from './storage/journal';
 import {
-  MAX_MESSAGE_SIZE,
   MSG_MORE_TO_COME,
   ProtocolError,
   Request,
@@ -39,22 +39,6 @@ export interface EmbeddedMongo {
 }
 
 const TRANSACTION_LIFETIME_MS = 60_000;
-const WRITE_COMMANDS = new Set([
-  'insert',
-  'update',
-  'delete',
-  'findAndModify',
-  'findandmodify',
-  'create',
-  'drop',
-  'dropDatabase',
-  'createIndexes',
-  'dropIndexes',
-  'deleteIndexes',
-  'commitTransaction',
-  'renameCollection',
-  'aggregate',
-]);
 
 function lsidKey(body: Document): string | undefined {
   const id = (body.lsid as Document | undefined)?.id as { buffer?: Uint8Array } | undefined;
@@ -204,6 +188,7 @@ export class EmbeddedServer {
   async execute(req: Request, conn: ConnectionInfo): Promise<Buffer> {
     const body = req.body;
     const name = Object.keys(body)[0];
+    let entry: CommandEntry | undefined;
     let db =
       typeof body.$db === 'string'
         ? body.$db
@@ -215,8 +200,8 @@ export class EmbeddedServer {
       if (db === undefined)
         throw new MongoServerError(ErrorCodes.InvalidNamespace, 'OP_MSG requests require a $db argument');
       db = String(db);
-      const handler = lookupCommand(name);
-      if (ADMIN_ONLY.has(name) && db !== 'admin')
+      entry = lookupCommand(name);
+      if (entry.adminOnly && db !== 'admin')
         throw new MongoServerError(
           ErrorCodes.Unauthorized,
           `${name} may only be run against the admin database.`,
@@ -234,12 +219,12 @@ export class EmbeddedServer {
         server: this.info,
         conn,
       };
-      const txn = this.transactionFor(body, name);
+      const txn = this.transactionFor(body, name, entry);
       if (txn) {
         ctx.txn = txn;
         ctx.scope = txn;
       }
-      let result = await handler(ctx);
+      let result = await entry.handler(ctx);
       if (
         txn &&
         !(result instanceof Buffer) &&
@@ -257,13 +242,12 @@ export class EmbeddedServer {
         ).toReply();
         delete result.index;
       }
-      if (WRITE_COMMANDS.has(name)) await this.engine.durable();
+      if (entry.writes) await this.engine.durable();
       return result instanceof Buffer ? result : Buffer.from(BSON.serialize(result));
     } catch (e) {
       const err = asServerError(e);
       if (
-        name &&
-        TRANSACTION_COMMANDS.has(name) &&
+        entry?.inTransaction &&
         body.autocommit === false &&
         name !== 'commitTransaction' &&
         name !== 'abortTransaction'
@@ -272,13 +256,13 @@ export class EmbeddedServer {
         if (t && t.state === 'active' && err.code !== ErrorCodes.NoSuchTransaction) t.abort();
       }
       // A write command may have applied part of its work before failing: make that durable too.
-      if (name && WRITE_COMMANDS.has(name)) await this.engine.durable().catch(() => undefined);
+      if (entry?.writes) await this.engine.durable().catch(() => undefined);
       return Buffer.from(BSON.serialize(err.toReply()));
     }
   }
 
   /** Finds (or starts) the transaction a command belongs to; undefined outside transactions. */
-  private transactionFor(body: Document, name: string): Transaction | undefined {
+  private transactionFor(body: Document, name: string, entry: CommandEntry): Transaction | undefined {
     if (body.autocommit !== false) return undefined;
     const key = lsidKey(body);
     if (!key)
@@ -289,7 +273,7 @@ export class EmbeddedServer {
     const txnNumber = Number(body.txnNumber);
     if (!Number.isFinite(txnNumber))
       throw new MongoServerError(ErrorCodes.InvalidOptions, 'Transactions require a txnNumber');
-    if (!TRANSACTION_COMMANDS.has(name))
+    if (!entry.inTransaction)
       throw new MongoServerError(
         ErrorCodes.OperationNotSupportedInTransaction,
         `Cannot run '${name}' in a multi-document transaction.`,
@@ -302,7 +286,7 @@ export class EmbeddedServer {
           `Cannot start transaction ${txnNumber} on session because a newer transaction ${txn.txnNumber} has already started.`,
         );
       if (txn?.state === 'active') txn.abort();
-      txn = new Transaction(this.engine, txnNumber);
+      txn = new Transaction(this.engine, txnNumber, body.lsid as Document | undefined);
       this.engine.transactions.set(key, txn);
       return txn;
     }

@@ -5,11 +5,14 @@ import { BSON, Document } from 'bson';
 import { Aggregator, Context } from 'mingo';
 import { ErrorCodes, fail } from '../errors';
 import { makeStoredDoc } from '../storage/engine';
-import { MINGO_OPTIONS, findDocs, plan } from '../storage/query';
+import { MINGO_OPTIONS } from '../storage/matcher';
+import { plan } from '../storage/planner';
+import { findDocs } from '../storage/query';
 import { collatedCompare, collatorFor, isPlainObject, sortValue } from '../storage/values';
+import { openChangeStream } from './changestream';
 import { CommandContext, arraySource } from './context';
 import { validateNamespace } from '../storage/engine';
-import { MAX_BSON_SIZE } from '../wire/protocol';
+import { MAX_BSON_SIZE } from '../bson/limits';
 
 // $sort in MongoDB's BSON order (ObjectId, Decimal128, Long and mixed types compared as MongoDB
 // does), registered under its own name because mingo keeps its built-in $sort otherwise.
@@ -85,6 +88,10 @@ export function aggregate(ctx: CommandContext): Buffer | Document {
       "The 'cursor' option is required, except for aggregate with the explain argument",
     );
   const stages = pipeline as Document[];
+  if (stages[0] && '$changeStream' in stages[0]) return openChangeStream(ctx, stages);
+  for (const stage of stages.slice(1))
+    if ('$changeStream' in stage)
+      fail(40602, '$changeStream is only valid as the first stage in a pipeline.');
   let name: string | undefined;
   if (typeof target === 'string') {
     validateNamespace(ctx.db, target);
@@ -187,7 +194,7 @@ function writeOut(
   for (const r of results) {
     const doc = makeStoredDoc(Buffer.from(BSON.serialize(r)));
     const old = view.coll?.docs.get(doc.id);
-    if (old) ctx.scope.replace(targetDb, targetColl, old, doc);
+    if (old) ctx.scope.replace(targetDb, targetColl, old, doc, 'replace');
     else ctx.scope.insert(targetDb, targetColl, doc);
   }
 }

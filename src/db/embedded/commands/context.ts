@@ -2,8 +2,8 @@
 import { Document, Long } from 'bson';
 import { ErrorCodes, fail } from '../errors';
 import { Engine, Transaction, WriteScope, validateNamespace } from '../storage/engine';
-import { MAX_BSON_SIZE } from '../wire/protocol';
-import { cursorReply } from '../wire/rawbson';
+import { MAX_BSON_SIZE } from '../bson/limits';
+import { RawDocWriter } from '../bson/raw';
 
 export interface ServerInfo {
   host: string;
@@ -83,10 +83,41 @@ interface OpenCursor {
   lastUsed: number;
 }
 
+/** `{ cursor: { <batchName>: [...docs], id, ns }, ok: 1 }` around already-encoded documents. */
+export function cursorReply(
+  id: Long,
+  ns: string,
+  batchName: 'firstBatch' | 'nextBatch',
+  docs: Buffer[],
+): Buffer {
+  const cursor = new RawDocWriter().array(batchName, docs).long('id', id).string('ns', ns).finish();
+  return new RawDocWriter().doc('cursor', cursor).double('ok', 1).finish();
+}
+
 const BATCH_BYTES = MAX_BSON_SIZE - 16 * 1024;
+
+/** What the registry needs of a change stream's cursor (commands/changestream.ts). */
+export interface StreamCursor {
+  id: Long;
+  ns: string;
+  lastUsed: number;
+}
 
 export class CursorRegistry {
   private open = new Map<string, OpenCursor>();
+  private streams = new Map<string, StreamCursor>();
+
+  openStream(cursor: StreamCursor): void {
+    this.streams.set(cursor.id.toString(), cursor);
+  }
+
+  stream(id: Long): StreamCursor | undefined {
+    return this.streams.get(id.toString());
+  }
+
+  closeStream(cursor: StreamCursor): void {
+    this.streams.delete(cursor.id.toString());
+  }
 
   /** Takes up to `batchSize` documents (and at most ~16 MiB) from a source. */
   static batch(source: DocSource, batchSize: number): { docs: Buffer[]; exhausted: boolean } {
@@ -147,16 +178,17 @@ export class CursorRegistry {
   }
 
   kill(id: Long): boolean {
-    return this.open.delete(id.toString());
+    return this.open.delete(id.toString()) || this.streams.delete(id.toString());
   }
 
   /** Closes cursors idle for longer than `idleMs` (MongoDB: 10 minutes). */
   reap(idleMs: number): void {
     const now = Date.now();
     for (const [k, c] of this.open) if (now - c.lastUsed > idleMs) this.open.delete(k);
+    for (const [k, c] of this.streams) if (now - c.lastUsed > idleMs) this.streams.delete(k);
   }
 
   get size(): number {
-    return this.open.size;
+    return this.open.size + this.streams.size;
   }
 }

@@ -2,7 +2,7 @@
 // renameCollection, dbStats and collStats.
 import { BSON, Binary, Document } from 'bson';
 import { ErrorCodes, fail } from '../errors';
-import { matcher } from '../storage/query';
+import { matcher } from '../storage/matcher';
 import { splitNs, validateNamespace } from '../storage/engine';
 import { Collection } from '../storage/collection';
 import { CommandContext, arraySource, targetCollection } from './context';

@@ -4,7 +4,7 @@
 import os from 'os';
 import { Document, ObjectId } from 'bson';
 import { CommandContext } from './context';
-import { MAX_BSON_SIZE, MAX_MESSAGE_SIZE } from '../wire/protocol';
+import { MAX_BSON_SIZE, MAX_MESSAGE_SIZE } from '../bson/limits';
 
 export const SET_NAME = 'binaasn';
 export const VERSION = '7.0.0';

@@ -3,9 +3,9 @@
 import { BSON, Document, ObjectId } from 'bson';
 import { ErrorCodes, MongoServerError, asServerError } from '../errors';
 import { makeStoredDoc } from '../storage/engine';
-import { deserializeWrapped } from '../storage/query';
-import { MAX_BSON_SIZE } from '../wire/protocol';
-import { rawArrayDocs, rawShape } from '../wire/rawbson';
+import { deserializeWrapped } from '../storage/values';
+import { MAX_BSON_SIZE } from '../bson/limits';
+import { rawArrayDocs, rawShape } from '../bson/raw';
 import { CommandContext, targetCollection } from './context';
 
 export function writeErrorEntry(index: number, err: unknown): Document {

@@ -3,10 +3,11 @@
 import { BSON, Document } from 'bson';
 import { ErrorCodes, MongoServerError, fail } from '../errors';
 import { StoredDoc } from '../storage/collection';
-import { deserializeWrapped, findDocs, projectDocs } from '../storage/query';
+import { projectDocs } from '../storage/projection';
+import { findDocs } from '../storage/query';
 import { applyUpdates, upsertDocument, validateUpdate } from '../storage/update';
-import { isPlainObject } from '../storage/values';
-import { rawArrayDocs, rawField } from '../wire/rawbson';
+import { deserializeWrapped, isPlainObject } from '../storage/values';
+import { rawArrayDocs, rawField } from '../bson/raw';
 import { CommandContext, targetCollection } from './context';
 import { writeErrorEntry } from './insert';
 
@@ -53,10 +54,12 @@ function runUpdate(
   let nModified = 0;
   let after: StoredDoc | undefined;
   const nexts = applyUpdates(docs, stmt.q, update, stmt.arrayFilters, rawReplacement);
+  const kind =
+    !Array.isArray(update) && !Object.keys(update).some((k) => k.startsWith('$')) ? 'replace' : 'update';
   docs.forEach((old, i) => {
     const next = nexts[i];
     if (next) {
-      ctx.scope.replace(ctx.db, name, old, next);
+      ctx.scope.replace(ctx.db, name, old, next, kind);
       nModified++;
     }
     after ??= next ?? old;

@@ -7,7 +7,7 @@
 import fs from 'fs';
 import path from 'path';
 import { BSON, Document } from 'bson';
-import { RawDocWriter } from '../wire/rawbson';
+import { RawDocWriter } from '../bson/raw';
 
 export const JOURNAL_FILE = 'journal.bson';
 export const SNAPSHOT_FILE = 'snapshot.bson';

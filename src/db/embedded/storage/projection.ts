@@ -10,8 +10,14 @@
 //  - fields keep their stored order.
 // Anything else (operators, mixed inclusion and exclusion, path collisions, `_id.x`) answers null
 // and the caller uses mingo, which also reports the errors.
-import { Document } from 'bson';
-import { rawElements } from '../wire/rawbson';
+import { BSON, Document } from 'bson';
+import { Query } from 'mingo';
+import { rawElements } from '../bson/raw';
+import { StoredDoc } from './collection';
+import { MINGO_OPTIONS } from './matcher';
+import { isTextScoreMeta } from './sort';
+import { splitText } from './text';
+import { deserializeWrapped, retype } from './values';
 
 type Tree = Map<string, Tree | true>;
 
@@ -137,4 +143,33 @@ function projectArray(raw: Buffer, tree: Tree, inclusive: boolean): Buffer {
     else if (!inclusive) parts.push(header(type, String(i++)), value);
   }
   return wrap(parts);
+}
+
+/** Applies a find projection to stored documents, keeping BSON types. */
+export function projectDocs(
+  docs: StoredDoc[],
+  projection: Document | undefined,
+  filter: Document | undefined,
+  scores?: Map<StoredDoc, number>,
+): Buffer[] {
+  if (!projection || Object.keys(projection).length === 0) return docs.map((d) => d.raw);
+  const metas = Object.entries(projection).filter(([, v]) => isTextScoreMeta(v));
+  if (metas.length > 0) {
+    const rest = Object.fromEntries(Object.entries(projection).filter(([, v]) => !isTextScoreMeta(v)));
+    const base = projectDocs(docs, rest, splitText(filter).rest, scores);
+    return base.map((raw, i) => {
+      const obj = deserializeWrapped(raw);
+      for (const [k] of metas) obj[k] = scores?.get(docs[i]) ?? 0;
+      return Buffer.from(BSON.serialize(obj));
+    });
+  }
+  filter = splitText(filter).rest;
+  // Inclusion or exclusion of plain (possibly dotted) paths: done on the stored bytes.
+  const plain = compilePlainProjection(projection);
+  if (plain) return docs.map((d) => applyPlainProjection(d.raw, plain));
+  const q = new Query(filter ?? {}, MINGO_OPTIONS);
+  return docs.map((d) => {
+    const projected = q.find([d.obj], projection).all()[0] ?? {};
+    return Buffer.from(BSON.serialize(retype(projected, deserializeWrapped(d.raw)) as Document));
+  });
 }

@@ -3,11 +3,11 @@
 import { BSON, Document, ObjectId } from 'bson';
 import { updateMany as mingoUpdateMany, updateOne as mingoUpdateOne } from 'mingo';
 import { ErrorCodes, MongoServerError } from '../errors';
-import { MAX_BSON_SIZE } from '../wire/protocol';
+import { MAX_BSON_SIZE } from '../bson/limits';
 import { StoredDoc, nextVersion } from './collection';
 import { makeStoredDoc } from './engine';
-import { MINGO_OPTIONS, deserializeWrapped, retype } from './query';
-import { isPlainObject, keyOf, typeRank } from './values';
+import { MINGO_OPTIONS } from './matcher';
+import { deserializeWrapped, isPlainObject, keyOf, retype, typeRank } from './values';
 
 export type UpdateSpec = Document | Document[];
 

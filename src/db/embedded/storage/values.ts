@@ -2,6 +2,8 @@
 // and indexes, a string key per value for hash lookups (numbers of any BSON type with the same
 // value share a key), and the values a dotted path reaches (one per array element: multikey).
 
+import { BSON, Document, Double, Long } from 'bson';
+
 type Bsonish = { _bsontype?: string };
 
 /** MongoDB's canonical type ranks: MinKey < null < numbers < string < object < array < binData < ObjectId < bool < Date < Timestamp < regex < MaxKey. */
@@ -288,4 +290,37 @@ export function sortValue(doc: unknown, path: string, direction: number): unknow
     if (direction > 0 ? c < 0 : c > 0) best = vals[i];
   }
   return best;
+}
+
+// ---- number types kept through a deserialise/serialise round trip ---------------------------
+
+const WRAPPED = { promoteValues: false, validation: { utf8: false } } as const;
+
+export function deserializeWrapped(raw: Buffer): Document {
+  return BSON.deserialize(raw, WRAPPED);
+}
+
+/**
+ * Restores BSON number types lost by promotion: where `next` holds a plain number at a path whose
+ * previous value was a Double or Long, the number is written back as that type (a stored `1.0`
+ * stays a double after unrelated updates).
+ */
+export function retype(next: unknown, prev: unknown): unknown {
+  if (typeof next === 'number') {
+    const t = (prev as { _bsontype?: string } | null)?._bsontype;
+    if (t === 'Double') return new Double(next);
+    if (t === 'Long' && Number.isInteger(next)) return Long.fromNumber(next);
+    return next;
+  }
+  if (Array.isArray(next)) {
+    if (!Array.isArray(prev)) return next;
+    return next.map((v, i) => retype(v, prev[i]));
+  }
+  if (isPlainObject(next)) {
+    if (!isPlainObject(prev)) return next;
+    const o: Record<string, unknown> = {};
+    for (const k of Object.keys(next)) o[k] = retype(next[k], prev[k]);
+    return o;
+  }
+  return next;
 }

@@ -1,7 +1,7 @@
 // MongoDB wire protocol framing: OP_MSG (kind 0 body and kind 1 document sequences, optional
 // CRC-32C checksum) and legacy OP_QUERY in; OP_MSG and OP_REPLY out.
 import { BSON, Document } from 'bson';
-import { withoutFields } from './rawbson';
+import { withoutFields } from '../bson/raw';
 
 export const OP_REPLY = 1;
 export const OP_QUERY = 2004;
@@ -11,9 +11,6 @@ export const OP_MSG = 2013;
 export const MSG_CHECKSUM_PRESENT = 1 << 0;
 export const MSG_MORE_TO_COME = 1 << 1;
 export const MSG_EXHAUST_ALLOWED = 1 << 16;
-
-export const MAX_BSON_SIZE = 16 * 1024 * 1024;
-export const MAX_MESSAGE_SIZE = 48_000_000;
 
 export class ProtocolError extends Error {}
 

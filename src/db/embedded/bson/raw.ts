@@ -1,6 +1,6 @@
-// Raw BSON helpers: slicing documents out of a message without re-encoding them (so stored
-// documents keep every byte and type the client sent), and writing reply envelopes around
-// already-encoded documents.
+// Raw BSON helpers shared by the wire codec, the commands and storage: slicing documents and
+// elements out of encoded BSON without re-encoding them (so stored documents keep every byte and
+// type the client sent), and a small writer for documents around already-encoded ones.
 import { Long } from 'bson';
 
 /** Size in bytes of the value of an element of BSON type `type` starting at `pos`. */
@@ -230,15 +230,4 @@ export class RawDocWriter {
     head.writeInt32LE(this.size, 0);
     return Buffer.concat([head, ...this.parts, Buffer.from([0])], this.size);
   }
-}
-
-/** `{ cursor: { <batchName>: [...docs], id, ns }, ok: 1 }` around already-encoded documents. */
-export function cursorReply(
-  id: Long,
-  ns: string,
-  batchName: 'firstBatch' | 'nextBatch',
-  docs: Buffer[],
-): Buffer {
-  const cursor = new RawDocWriter().array(batchName, docs).long('id', id).string('ns', ns).finish();
-  return new RawDocWriter().doc('cursor', cursor).double('ok', 1).finish();
 }
