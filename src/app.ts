@@ -13,6 +13,7 @@ import {
 } from './auth';
 import { enforceMfaEnrolment } from './mfa';
 import { requirePrivacyAcknowledgement } from './privacy';
+import { setWatchedCacheLog } from './db/watched-cache';
 import { mountFeatureRoutes, mountPublicRoutes } from './routes';
 import { languageCookieName } from './web/cookies';
 import { createCsrf } from './web/csrf';
@@ -34,7 +35,9 @@ export function createApp(deps: AppDeps): Express {
     logger: deps.logger ?? createLogger(deps.config.logLevel),
     clock: deps.clock ?? (() => new Date()),
   };
-  const { config } = routeDeps;
+  const { config, logger } = routeDeps;
+  // The in-memory caches say in the log when their change stream breaks and when it resumes.
+  setWatchedCacheLog((level, message, details) => logger[level](details ?? {}, message));
   const app = express();
   app.set('deps', routeDeps);
   app.disable('x-powered-by');

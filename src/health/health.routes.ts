@@ -3,6 +3,7 @@
 import { Router } from 'express';
 import type { RouteDeps } from '../core/deps';
 import { isDatabaseReachable } from '../db';
+import { watchedCacheStates } from '../db/watched-cache';
 
 export function healthRouter({ db }: RouteDeps): Router {
   const router = Router();
@@ -17,6 +18,8 @@ export function healthRouter({ db }: RouteDeps): Router {
     res.status(isReady ? 200 : 503).json({
       status: isReady ? 'ready' : 'unavailable',
       database: isReady ? 'up' : isShuttingDown ? 'closing' : 'down',
+      // Each in-memory cache: 'live' (kept exact by its change stream) or 'reading-through'.
+      caches: watchedCacheStates(),
     });
   });
   return router;

@@ -4,7 +4,8 @@
 // each a single conditional read or write, so the rules stay in those features' services.
 import { trusted, type Types } from 'mongoose';
 import type { Language } from '../core/roles';
-import { User } from './user.model';
+import { WatchedCache } from '../db/watched-cache';
+import { User, onUserWrite } from './user.model';
 import { PROFILE_FIELDS } from './person-record';
 
 type Id = string | Types.ObjectId;
@@ -27,11 +28,25 @@ const SESSION_FIELDS = {
   'mfa.enabled': 1,
 } as const;
 
-/** What each signed-in request reads of its person: the profile fields plus the session state. */
-export async function sessionRecord(userId: Id) {
+function readSessionRecord(userId: Id) {
   return User.findById(userId, SESSION_FIELDS)
     .lean()
     .catch(() => null); // a malformed id in a session is no person
+}
+
+type SessionRecord = Readonly<Awaited<ReturnType<typeof readSessionRecord>>>;
+
+/**
+ * Every signed-in request reads its person; they are kept in memory and forgotten the moment any
+ * instance changes the person (the users collection's change stream), so a deactivation, a role
+ * change or a raised sessionEpoch applies on the next request everywhere.
+ */
+const sessionRecords = new WatchedCache<SessionRecord>('users');
+onUserWrite(() => sessionRecords.clear()); // this instance's own writes: at once, before the stream says so
+
+/** What each signed-in request reads of its person: the profile fields plus the session state. */
+export async function sessionRecord(userId: Id): Promise<SessionRecord> {
+  return sessionRecords.get(String(userId), async () => Object.freeze(await readSessionRecord(userId)));
 }
 
 /** The lock's mirror on the record (an admin's password reset clears both). */

@@ -63,6 +63,30 @@ userSchema.pre('validate', function checkIdentity() {
     this.invalidate('golongan', 'golongan.invalid');
 });
 
+// Every write through this model in this process, for the caches of people (credentials.ts).
+const writeListeners: Array<() => void> = [];
+export function onUserWrite(listener: () => void): void {
+  writeListeners.push(listener);
+}
+const written = () => writeListeners.forEach((listener) => listener());
+for (const op of [
+  'save',
+  'insertMany',
+  'updateOne',
+  'updateMany',
+  'replaceOne',
+  'findOneAndUpdate',
+  'findOneAndReplace',
+  'findOneAndDelete',
+  'deleteOne',
+  'deleteMany',
+] as const) {
+  userSchema.pre(op as 'save', function () {
+    written();
+  });
+  userSchema.post(op as 'save', written);
+}
+
 export type UserFields = InferSchemaType<typeof userSchema>;
 export type UserDocument = HydratedDocument<UserFields>;
 export type UserId = Types.ObjectId;

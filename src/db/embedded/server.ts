@@ -336,7 +336,7 @@ export class EmbeddedServer {
           `Cannot start transaction ${txnNumber} on session because a newer transaction ${txn.txnNumber} has already started.`,
         );
       if (txn?.state === 'active') txn.abort();
-      txn = new Transaction(this.engine, txnNumber);
+      txn = new Transaction(this.engine, txnNumber, body.lsid as Document | undefined);
       this.engine.transactions.set(key, txn);
       return txn;
     }

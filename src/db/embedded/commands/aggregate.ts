@@ -9,6 +9,7 @@ import { MINGO_OPTIONS } from '../storage/matcher';
 import { plan } from '../storage/planner';
 import { findDocs } from '../storage/query';
 import { collatedCompare, collatorFor, isPlainObject, sortValue } from '../storage/values';
+import { openChangeStream } from './changestream';
 import { CommandContext, arraySource } from './context';
 import { IndexedLookup, indexedLookup, joinOne, lookupIndexName } from './lookup';
 import { validateNamespace } from '../storage/engine';
@@ -233,6 +234,10 @@ export function aggregate(ctx: CommandContext): Buffer | Document {
       "The 'cursor' option is required, except for aggregate with the explain argument",
     );
   const stages = pipeline as Document[];
+  if (stages[0] && '$changeStream' in stages[0]) return openChangeStream(ctx, stages);
+  for (const stage of stages.slice(1))
+    if ('$changeStream' in stage)
+      fail(40602, '$changeStream is only valid as the first stage in a pipeline.');
   let name: string | undefined;
   if (typeof target === 'string') {
     validateNamespace(ctx.db, target);
@@ -349,7 +354,7 @@ function writeOut(
   for (const r of results) {
     const doc = makeStoredDoc(Buffer.from(BSON.serialize(r)));
     const old = view.coll?.docs.get(doc.id);
-    if (old) ctx.scope.replace(targetDb, targetColl, old, doc);
+    if (old) ctx.scope.replace(targetDb, targetColl, old, doc, 'replace');
     else ctx.scope.insert(targetDb, targetColl, doc);
   }
 }

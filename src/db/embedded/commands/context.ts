@@ -103,8 +103,28 @@ export function cursorReply(
 
 const BATCH_BYTES = MAX_BSON_SIZE - 16 * 1024;
 
+/** What the registry needs of a change stream's cursor (commands/changestream.ts). */
+export interface StreamCursor {
+  id: Long;
+  ns: string;
+  lastUsed: number;
+}
+
 export class CursorRegistry {
   private open = new Map<string, OpenCursor>();
+  private streams = new Map<string, StreamCursor>();
+
+  openStream(cursor: StreamCursor): void {
+    this.streams.set(cursor.id.toString(), cursor);
+  }
+
+  stream(id: Long): StreamCursor | undefined {
+    return this.streams.get(id.toString());
+  }
+
+  closeStream(cursor: StreamCursor): void {
+    this.streams.delete(cursor.id.toString());
+  }
 
   /** Takes up to `batchSize` documents (and at most ~16 MiB) from a source. */
   static batch(source: DocSource, batchSize: number): { docs: Buffer[]; exhausted: boolean } {
@@ -165,16 +185,17 @@ export class CursorRegistry {
   }
 
   kill(id: Long): boolean {
-    return this.open.delete(id.toString());
+    return this.open.delete(id.toString()) || this.streams.delete(id.toString());
   }
 
   /** Closes cursors idle for longer than `idleMs` (MongoDB: 10 minutes). */
   reap(idleMs: number): void {
     const now = Date.now();
     for (const [k, c] of this.open) if (now - c.lastUsed > idleMs) this.open.delete(k);
+    for (const [k, c] of this.streams) if (now - c.lastUsed > idleMs) this.streams.delete(k);
   }
 
   get size(): number {
-    return this.open.size;
+    return this.open.size + this.streams.size;
   }
 }

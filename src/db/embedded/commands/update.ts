@@ -108,10 +108,12 @@ function applyAll(
   let nModified = 0;
   let after: StoredDoc | undefined;
   const nexts = applyUpdates(docs, stmt.q, update, stmt.arrayFilters, rawReplacement);
+  const kind =
+    !Array.isArray(update) && !Object.keys(update).some((k) => k.startsWith('$')) ? 'replace' : 'update';
   docs.forEach((old, i) => {
     const next = nexts[i];
     if (next) {
-      ctx.scope.replace(ctx.db, name, old, next);
+      ctx.scope.replace(ctx.db, name, old, next, kind);
       nModified++;
     }
     after ??= next ?? old;
