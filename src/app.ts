@@ -3,44 +3,28 @@ import path from 'node:path';
 import express, { type Express } from 'express';
 import compression from 'compression';
 import passport from 'passport';
-import type { Config } from './config';
-import type { Database } from './db';
-import { configurePassport, sessionLifetime, sessionMiddleware, type Clock } from './auth/session';
-import { configureLocalStrategy } from './auth/local-strategy';
-import { enforcePasswordChange } from './auth/must-change-password';
-import { authRouter } from './auth/auth.routes';
-import { enforceMfaEnrolment, mfaRouter } from './auth/mfa.routes';
-import { healthRouter } from './health/health.routes';
-import { homeRouter } from './home/home.routes';
-import { mountFeatureRoutes } from './routes';
+import type { AppDeps, RouteDeps } from './core/deps';
+import {
+  configureLocalStrategy,
+  configurePassport,
+  enforcePasswordChange,
+  sessionLifetime,
+  sessionMiddleware,
+} from './auth';
+import { enforceMfaEnrolment } from './mfa';
 import { requirePrivacyAcknowledgement } from './privacy';
+import { setWatchedCacheLog } from './db/watched-cache';
+import { mountFeatureRoutes, mountPublicRoutes } from './routes';
+import { languageCookieName } from './web/cookies';
 import { createCsrf } from './web/csrf';
 import { errorHandler, notFoundHandler } from './web/error-handler';
 import { flashMiddleware } from './web/flash';
 import { i18nMiddleware } from './web/i18n';
 import { layoutMiddleware } from './web/layout';
-import { createLogger, httpLogger, type Logger } from './web/logging';
+import { createLogger, httpLogger } from './web/logging';
 import { noStore, securityHeaders } from './web/security';
 import { staticFiles } from './web/static-files';
 import { viewLocals } from './web/view-locals';
-
-export interface AppDeps {
-  config: Config;
-  db: Database;
-  logger?: Logger;
-  /** The app's notion of "now" (session lifetimes, lockouts); tests inject a movable clock. */
-  clock?: Clock;
-  /** Extra routes mounted after the features (tests use it for guarded and failing routes). */
-  extraRoutes?: (app: Express, deps: RouteDeps) => void;
-}
-
-/** What routers receive: the same dependencies, with defaults filled in. */
-export interface RouteDeps {
-  config: Config;
-  db: Database;
-  logger: Logger;
-  clock: Clock;
-}
 
 const ROOT = path.join(__dirname, '..');
 
@@ -51,11 +35,14 @@ export function createApp(deps: AppDeps): Express {
     logger: deps.logger ?? createLogger(deps.config.logLevel),
     clock: deps.clock ?? (() => new Date()),
   };
-  const { config } = routeDeps;
+  const { config, logger } = routeDeps;
+  // The in-memory caches say in the log when their change stream breaks and when it resumes.
+  setWatchedCacheLog((level, message, details) => logger[level](details ?? {}, message));
   const app = express();
   app.set('deps', routeDeps);
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  app.set('languageCookie', languageCookieName(config.secureCookies));
   app.set('query parser', 'simple'); // `?a[$ne]=1` stays the string key "a[$ne]", never an object
   app.set('views', path.join(ROOT, 'views'));
   app.set('view engine', 'ejs');
@@ -66,7 +53,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders(config.isProduction));
   app.use(compression());
   app.use(staticFiles(path.join(ROOT, 'public'), { index: false, maxAge: config.isProduction ? '7d' : 0 }));
-  app.use(healthRouter(routeDeps));
+  mountPublicRoutes(app, routeDeps);
 
   app.use(noStore);
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }));
@@ -88,9 +75,6 @@ export function createApp(deps: AppDeps): Express {
   app.use(enforceMfaEnrolment(config));
   app.use(requirePrivacyAcknowledgement); // the privacy notice is confirmed once, at first sign-in
 
-  app.use(authRouter(routeDeps));
-  app.use(mfaRouter(routeDeps));
-  app.use(homeRouter(routeDeps));
   mountFeatureRoutes(app, routeDeps);
   deps.extraRoutes?.(app, routeDeps);
 

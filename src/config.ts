@@ -2,6 +2,7 @@
 // Nothing else in src/ reads process.env (an ESLint rule says so).
 import crypto from 'node:crypto';
 import { z } from 'zod';
+import { dataFolderSecrets, processSecrets, type LocalSecrets } from './db/data-folder';
 
 const bool = (fallback: boolean) =>
   z
@@ -111,15 +112,22 @@ export class ConfigError extends Error {
   }
 }
 
-// A fixed development secret keeps sessions across restarts on a laptop; production must set its own.
-const DEV_SESSION_SECRET = 'binaasn-development-session-secret-not-for-production';
+// Tests without a data folder use fixed values, so a test can sign cookies the app accepts; the
+// strings are public, which is why nothing else uses them.
+const TEST_SECRETS: LocalSecrets = {
+  sessionSecret: 'binaasn-test-session-secret-not-for-any-real-use',
+  mfaEncryptionKey: crypto.createHash('sha256').update('binaasn-test-mfa-key-not-for-any-real-use').digest(),
+};
 
-// Outside production a fixed key derived from a public string: data sealed with it is not protected,
-// which is fine for a laptop and tests; production refuses to start without its own key.
-const DEV_MFA_KEY = crypto
-  .createHash('sha256')
-  .update('binaasn-development-mfa-key-not-for-production')
-  .digest();
+/**
+ * Where SESSION_SECRET and MFA_ENCRYPTION_KEY come from outside production when they are not
+ * configured: generated once per data folder and kept in it (owner-only); per process when the
+ * data stays in memory; fixed values in tests without a data folder.
+ */
+function unconfiguredSecrets(nodeEnv: Config['nodeEnv'], dataDir: string | undefined): LocalSecrets {
+  if (dataDir) return dataFolderSecrets(dataDir);
+  return nodeEnv === 'test' ? TEST_SECRETS : processSecrets();
+}
 
 /** 32 bytes written as 64 hex digits or as base64 (standard or URL-safe); undefined otherwise. */
 export function parseKey32(text: string): Buffer | undefined {
@@ -167,6 +175,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.TRUST_PROXY.trim() === 'true')
     problems.push('TRUST_PROXY: name the proxy hops (a number or addresses), not "true"');
   if (problems.length > 0) throw new ConfigError(problems);
+  const local =
+    e.SESSION_SECRET === undefined || mfaKey === undefined
+      ? unconfiguredSecrets(e.NODE_ENV, e.EMBEDDED_DATA_DIR)
+      : undefined;
   return {
     nodeEnv: e.NODE_ENV,
     isProduction,
@@ -180,7 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbName: e.DB_NAME,
     embeddedDataDir: e.EMBEDDED_DATA_DIR,
     embeddedThread: e.EMBEDDED_THREAD ?? (e.NODE_ENV === 'test' ? 'main' : 'worker'),
-    sessionSecret: e.SESSION_SECRET ?? DEV_SESSION_SECRET,
+    sessionSecret: e.SESSION_SECRET ?? local!.sessionSecret,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
     secureCookies:
@@ -194,7 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ipMaxAttempts: e.LOGIN_IP_MAX_ATTEMPTS,
     },
     mfaRequired: e.MFA_REQUIRED === undefined ? isProduction : ['true', '1', 'yes'].includes(e.MFA_REQUIRED),
-    mfaEncryptionKey: mfaKey ?? DEV_MFA_KEY,
+    mfaEncryptionKey: mfaKey ?? local!.mfaEncryptionKey,
     privacyOfficer: { name: e.PRIVACY_OFFICER_NAME, email: e.PRIVACY_OFFICER_EMAIL },
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     seedDemoData: e.SEED_DEMO_DATA,

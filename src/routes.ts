@@ -1,22 +1,48 @@
-// THE one place where each feature's router is mounted: one line per feature, in the order a
-// request should meet them. Routers get the app's dependencies (config, db, logger, clock).
+// THE one place where each feature's router is mounted, in the order a request should meet them,
+// and where features add their home-page panels. Routers get the app's dependencies (config, db,
+// logger, clock); no other module imports a router.
 import type { Express } from 'express';
-import type { RouteDeps } from './app';
+import type { RouteDeps } from './core/deps';
+import { healthRouter } from './health/health.routes';
+import { authRouter } from './auth/auth.routes';
+import { mfaRouter } from './mfa/mfa.routes';
+import { mfaAdminRouter } from './mfa/mfa-admin.routes';
+import { homeRouter } from './home/home.routes';
+import { importRouter } from './users/import/import.routes';
 import { usersRouter } from './users/users.routes';
+import { registerPeopleDashboard } from './users';
 import { institutionsRouter } from './institutions/institutions.routes';
+import { registerInstitutionsDashboard } from './institutions';
 import { auditRouter } from './audit/audit.routes';
-import { registerPeopleDashboard } from './dashboard';
-import { privacyRouter } from './privacy';
-import { accessLogRouter, personalDataRouter } from './personal-data';
-import { mfaAdminRouter } from './mfa';
+import { privacyRouter } from './privacy/privacy.routes';
+import { personalDataRouter } from './personal-data/personal-data.routes';
+import { accessLogRouter } from './personal-data/access-log.routes';
+import { coursesRouter } from './courses/courses.routes';
+import { reviewRouter } from './courses/review.routes';
+import { catalogRouter } from './courses/catalog.routes';
+import { registerCoursesDashboard } from './courses';
+
+/** Before sessions: health checks answer without reading a session. */
+export function mountPublicRoutes(app: Express, deps: RouteDeps): void {
+  app.use(healthRouter(deps));
+}
 
 export function mountFeatureRoutes(app: Express, deps: RouteDeps): void {
+  app.use(authRouter(deps)); // /login, /logout, /account/password, /language
+  app.use(mfaRouter(deps)); // /login/mfa, /account/mfa
+  app.use(homeRouter(deps)); // /
+  app.use('/admin/users/import', importRouter(deps)); // before /admin/users/:id
   app.use('/admin/users', usersRouter(deps));
   app.use('/admin/institutions', institutionsRouter(deps));
   app.use('/admin/audit', auditRouter(deps));
-  registerPeopleDashboard(); // home-page panels of people administration
   app.use(privacyRouter(deps)); // /privasi: the privacy notice and its confirmation
   app.use(personalDataRouter(deps)); // /data-saya: a person's own data and who accessed it
   app.use('/admin/akses', accessLogRouter(deps)); // whose data an account read or exported
   app.use('/admin/mfa', mfaAdminRouter(deps)); // an admin resets a person's second factor
+  app.use('/penulisan', coursesRouter(deps)); // authors: their courses, modules, lessons, files, packages
+  app.use('/kurasi', reviewRouter(deps)); // curators: review queue, publication, archive
+  app.use('/kursus', catalogRouter(deps)); // published courses, lessons and course files
+  registerPeopleDashboard();
+  registerCoursesDashboard();
+  registerInstitutionsDashboard();
 }

@@ -3,18 +3,17 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { createApp } from './app';
-import { sealPlainSecrets } from './auth/mfa.service';
-import { mfaKeys } from './mfa/mfa-crypto';
+import { mfaKeys, sealPlainSecrets } from './mfa';
 import { ConfigError, loadServerConfig, type Config } from './config';
 import { openDatabase, type Database } from './db';
 import { createLogger, type Logger } from './web/logging';
-import { User } from './users/user.model';
+import { hasPeople } from './users';
 import { startPurgeSchedule } from './retention';
 
 async function seedIfEmpty(config: Config, logger: Logger): Promise<void> {
   if (!config.seedDemoData) return;
-  if ((await User.estimatedDocumentCount()) > 0) return;
-  // Demo data is engineer C's module; loaded lazily so a production start never touches it.
+  if (await hasPeople()) return;
+  // The demo data is loaded lazily, so a production start never touches it.
   const { seedDemoData } = await import('./cli/seed-data');
   const { formatSeedReport } = await import('./cli/seed');
   const report = await seedDemoData({ policy: config.passwordPolicy });

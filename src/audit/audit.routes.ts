@@ -1,8 +1,8 @@
 // The audit-log page for admins.
 import { Router } from 'express';
-import type { RouteDeps } from '../app';
-import { requireRole } from '../auth/guards';
-import { BadRequest } from '../web/errors';
+import type { RouteDeps } from '../core/deps';
+import { requireRole } from '../auth';
+import { filterValues, parseQuery } from '../web/validation';
 import { registerNavItem } from '../web/navigation';
 import { listAuditEntries } from './audit.browse';
 import { auditQuery } from './audit.schemas';
@@ -21,28 +21,13 @@ export function auditRouter(_deps: RouteDeps): Router {
   const router = Router();
   router.use(requireRole('admin'));
   router.get('/', async (req, res) => {
-    const query = auditQuery.safeParse(req.query);
-    if (!query.success) throw new BadRequest();
-    const result = await listAuditEntries(req.user!, query.data);
-    const { page: _page, ...filters } = query.data;
+    const query = parseQuery(auditQuery, req.query);
+    const result = await listAuditEntries(req.user!, query);
     res.render('audit/index', {
       title: req.t('audit.title'),
       basePath: AUDIT_PATH,
-      query: {
-        actor: filters.actor ?? '',
-        action: filters.action ?? '',
-        target: filters.target ?? '',
-        from: filters.from ?? '',
-        to: filters.to ?? '',
-      },
-      result,
-      describe,
-      formatDateTime: (date: Date) =>
-        new Intl.DateTimeFormat(req.lang === 'en' ? 'en-GB' : 'id-ID', {
-          dateStyle: 'medium',
-          timeStyle: 'medium',
-          timeZone: 'Asia/Jakarta',
-        }).format(new Date(date)),
+      query: filterValues(query, ['actor', 'action', 'target', 'from', 'to']),
+      ...{ result, describe },
     });
   });
   return router;

@@ -1,10 +1,10 @@
 // zod schema of the audit-log filter form (a GET query): bad values are ignored, unknown keys refused.
 import { z } from 'zod';
-import { optionalWibDay } from '../web/validation';
+import { optionalWibDay, searchText } from '../web/validation';
 
 const day = optionalWibDay;
 
-const text = z.string().trim().max(100).optional().catch(undefined);
+const text = searchText(100);
 
 export const auditQuery = z
   .object({

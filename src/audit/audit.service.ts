@@ -1,5 +1,6 @@
 // Writes and reads the audit log. Every feature records through `record`, never the model.
 import { trusted, type Types } from 'mongoose';
+import type { RequestContext } from '../web/request-context';
 import { AuditEntry } from './audit.model';
 
 export interface AuditActor {
@@ -7,10 +8,8 @@ export interface AuditActor {
   name?: string;
 }
 
-export interface AuditContext {
-  requestId?: string;
-  ip?: string;
-}
+/** Who made the request (request id, IP), from `requestContext(req)`. */
+export type AuditContext = RequestContext;
 
 export interface AuditEvent {
   action: string;

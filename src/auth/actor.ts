@@ -1,22 +1,9 @@
-// The signed-in person as the rest of the app sees them: services take an Actor, never a request.
+// Builds the Actor (src/core/actor.ts) of a signed-in person from their stored record.
 import type { Types } from 'mongoose';
-import { BKPSDM_CODE } from '../institutions/institution.model';
-import type { Language, Role } from '../users/user.model';
+import type { Actor } from '../core/actor';
+import type { Language, Role } from '../core/roles';
 
-export interface Actor {
-  id: string;
-  name: string;
-  roles: Role[];
-  /** The person's OPD (agency), when they have one. */
-  opdId?: string;
-  /** The partner university of an author, when they have one. */
-  institutionId?: string;
-  /** True for HR staff of BKPSDM, who see the people of every OPD. */
-  seesAllOpds: boolean;
-  language: Language;
-}
-
-/** The fields of a User an Actor is built from (read lean with `ACTOR_FIELDS`). */
+/** The fields of a person's record an Actor is built from. */
 export interface ActorSource {
   _id: Types.ObjectId | string;
   name: string;
@@ -26,7 +13,8 @@ export interface ActorSource {
   language?: Language | null;
 }
 
-export function toActor(user: ActorSource, opdCode?: string | null): Actor {
+/** `isOpdCityWide`: the person's OPD carries the admin-set city-wide HR flag (isCityWideHrOpd). */
+export function toActor(user: ActorSource, isOpdCityWide = false): Actor {
   const roles = [...(user.roles ?? [])];
   return {
     id: String(user._id),
@@ -34,11 +22,7 @@ export function toActor(user: ActorSource, opdCode?: string | null): Actor {
     roles,
     opdId: user.opd ? String(user.opd) : undefined,
     institutionId: user.institution ? String(user.institution) : undefined,
-    seesAllOpds: roles.includes('hr') && opdCode === BKPSDM_CODE,
+    seesAllOpds: roles.includes('hr') && isOpdCityWide,
     language: user.language === 'en' ? 'en' : 'id',
   };
-}
-
-export function hasRole(actor: Actor | undefined, ...roles: Role[]): boolean {
-  return !!actor && roles.some((r) => actor.roles.includes(r));
 }

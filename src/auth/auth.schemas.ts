@@ -1,11 +1,8 @@
 // Inputs of the sign-in, password and language forms.
 import { z } from 'zod';
 
-const csrf = z.string().optional(); // checked by the CSRF middleware; allowed in the body
-
 export const loginForm = z
   .object({
-    _csrf: csrf,
     identifier: z
       .string()
       .trim()
@@ -25,7 +22,6 @@ export const loginQuery = z
 
 export const changePasswordForm = z
   .object({
-    _csrf: csrf,
     currentPassword: z.string().min(1, 'common.validation.required').max(256, 'common.validation.tooLong'),
     newPassword: z.string().min(1, 'common.validation.required').max(256, 'auth.password.tooLong'),
     confirmPassword: z.string().max(256, 'common.validation.tooLong'),
@@ -37,5 +33,5 @@ export const changePasswordForm = z
   });
 
 export const languageForm = z
-  .object({ _csrf: csrf, lang: z.enum(['id', 'en']), returnTo: z.string().max(1000).optional() })
+  .object({ lang: z.enum(['id', 'en']), returnTo: z.string().max(1000).optional() })
   .strict();

@@ -1,18 +1,11 @@
 // Route guards: who may reach a route at all. Ownership and scope ("this person is in your OPD")
 // are checked in services, because every channel needs them.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Role } from '../users/user.model';
+import type { Role } from '../core/roles';
 import { Forbidden, Unauthorized } from '../web/errors';
 import { securityEvent } from '../web/logging';
-import { hasRole } from './actor';
-
-/** A returnTo target is kept only when it is a same-origin relative path. */
-export function safeReturnTo(value: unknown, fallback = '/'): string {
-  if (typeof value !== 'string' || value.length > 1000) return fallback;
-  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
-  if (/[\u0000-\u001f\\]/.test(value)) return fallback;
-  return value;
-}
+import { safeReturnTo } from '../web/return-to';
+import { hasRole } from '../core/actor';
 
 function rejectAnonymous(req: Request, res: Response, next: NextFunction): void {
   if (req.method === 'GET' || req.method === 'HEAD') {

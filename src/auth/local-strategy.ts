@@ -1,12 +1,12 @@
 // Passport's local strategy: an identifier (NIP, spaces allowed, or email) and a password.
 // The rules live in auth.service.signIn; the strategy only adapts them to Passport.
-import type { Request } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import type { RouteDeps } from '../app';
-import { signIn, type SignInResult } from './auth.service';
+import type { RouteDeps } from '../core/deps';
+import { signIn, type SessionPerson, type SignInResult } from './auth.service';
 
-export const LOCAL_STRATEGY = 'local';
+const LOCAL_STRATEGY = 'local';
 
 /** What the strategy reports when it refuses: the service's reason. */
 export type SignInRefusal = Exclude<SignInResult, { ok: true }>;
@@ -33,4 +33,17 @@ export function configureLocalStrategy(): void {
       },
     ),
   );
+}
+
+/** Runs the local strategy on a sign-in form: the person signed in, or why not. */
+export function authenticateLocal(
+  req: Request,
+  res: Response,
+  next: NextFunction,
+): Promise<{ person: SessionPerson } | { person: false; refusal?: SignInRefusal }> {
+  return new Promise((resolve, reject) => {
+    const done = (err: unknown, person: SessionPerson | false, refusal?: SignInRefusal) =>
+      err ? reject(err) : resolve(person ? { person } : { person: false, refusal });
+    passport.authenticate(LOCAL_STRATEGY, { session: false }, done)(req, res, next);
+  });
 }

@@ -8,7 +8,7 @@ import {
   type Store,
   type ClientRateLimitInfo,
 } from 'express-rate-limit';
-import type { Clock } from './session';
+import type { Clock } from '../core/deps';
 import * as throttle from './throttle.service';
 
 class MongoRateLimitStore implements Store {

@@ -6,14 +6,52 @@ import MongoStore from 'connect-mongo';
 import passport from 'passport';
 import type { Config } from '../config';
 import type { Database } from '../db';
+import { WatchedCache } from '../db/watched-cache';
 import { securityEvent } from '../web/logging';
 import { loadSessionPerson } from './auth.service';
-import type { Actor } from './actor';
-
-export type Clock = () => Date;
+import type { Actor } from '../core/actor';
+import type { Clock } from '../core/deps';
 
 export function sessionCookieName(config: Pick<Config, 'secureCookies'>): string {
   return config.secureCookies ? '__Host-binaasn.sid' : 'binaasn.sid';
+}
+
+interface CachedSession {
+  session: SessionData;
+  expires?: Date;
+  lastModified?: Date;
+}
+
+/**
+ * Session documents are kept in memory and forgotten the moment any app instance writes or deletes
+ * them (the sessions collection's change stream), so a signed-in page reads no session from the
+ * database, and a sign-out on one instance ends the session on every instance.
+ */
+const sessionDocs = new WatchedCache<CachedSession | null>('sessions', 50_000);
+
+function readSessionsThroughCache(store: MongoStore): void {
+  const read = async (sid: string): Promise<CachedSession | null> => {
+    const doc = await (await store.collectionP).findOne({ _id: sid });
+    if (!doc) return null;
+    const lastModified = (doc as { lastModified?: Date }).lastModified;
+    return Object.freeze({ session: doc.session as SessionData, expires: doc.expires, lastModified });
+  };
+  // connect-mongo's own rule: a stored session past its `expires` is no session.
+  store.get = (sid, callback) => {
+    sessionDocs
+      .get(sid, () => read(sid))
+      .then((doc) => {
+        if (!doc || (doc.expires && doc.expires.getTime() <= Date.now())) return callback(null, null);
+        // Each request gets its own copy: express-session and passport change the object they get.
+        const data = structuredClone(doc.session) as SessionData & { lastModified?: Date };
+        if (doc.lastModified) data.lastModified = doc.lastModified; // connect-mongo's touchAfter reads it
+        callback(null, data);
+      })
+      .catch((error: unknown) => callback(error));
+  };
+  // This instance's own writes are forgotten at once; the stream tells the others.
+  for (const written of ['set', 'touch', 'destroy'] as const)
+    store.on(written, (sid: string) => sessionDocs.forget(sid));
 }
 
 export function sessionMiddleware(config: Config, db: Database): RequestHandler {
@@ -26,21 +64,7 @@ export function sessionMiddleware(config: Config, db: Database): RequestHandler 
     autoRemove: 'native',
     touchAfter: 60, // seconds: an unchanged session is written back at most once a minute
   });
-  // connect-mongo reads a session with `{_id, $or: [{expires: {$exists: false}}, {expires: {$gt: now}}]}`;
-  // the embedded engine answers a top-level $or by compiling a general query on every request. The
-  // same rule, read by _id and checked here: a session past its `expires` is no session.
-  store.get = (sid, callback) => {
-    store.collectionP
-      .then((sessions) => sessions.findOne({ _id: sid }))
-      .then((doc) => {
-        if (!doc || (doc.expires && doc.expires.getTime() <= Date.now())) return callback(null, null);
-        const data = doc.session as SessionData & { lastModified?: Date };
-        if (doc.lastModified) data.lastModified = doc.lastModified; // connect-mongo's touchAfter reads it
-        store.emit('get', sid);
-        callback(null, data);
-      })
-      .catch((error: unknown) => callback(error));
-  };
+  readSessionsThroughCache(store);
   return session({
     name: sessionCookieName(config),
     secret: config.sessionSecret,

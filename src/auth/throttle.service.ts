@@ -78,4 +78,3 @@ export async function reset(key: string): Promise<void> {
 }
 
 export const accountKey = (canonical: string) => `acct:${canonical}`;
-export const ipKey = (ip: string | undefined) => `ip:${ip ?? 'unknown'}`;

@@ -7,10 +7,7 @@ import crypto from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { loadServerConfig } from '../config';
 import { openDatabase } from '../db';
-import { checkPasswordPolicy, hashPassword } from '../auth/password';
-import { audit } from '../audit';
-import { User } from '../users/user.model';
-import { isValidNip, normaliseNip } from '../users/nip';
+import { grantAdmin, isValidNip, normaliseNip, passwords } from '../users';
 
 function generatePassword(): string {
   // 18 random characters plus one of each class: well above the policy, easy to type once.
@@ -34,53 +31,23 @@ async function main(): Promise<void> {
     throw new Error('--nip is not a valid NIP (18 digits: birth date, TMT, sex digit 1/2, sequence).');
   const config = { ...loadServerConfig(), seedDemoData: false };
   const password = values.password ?? generatePassword();
-  const problems = checkPasswordPolicy(password, config.passwordPolicy, { nip, name: values.name, email });
+  const problems = passwords.checkPasswordPolicy(password, config.passwordPolicy, {
+    nip,
+    name: values.name,
+    email,
+  });
   if (problems.length > 0) throw new Error(`The password breaks the policy: ${problems.join(', ')}`);
 
   const db = await openDatabase(config);
   try {
-    const existing = await User.findOne(email ? { email } : { nip });
-    const passwordHash = await hashPassword(password);
     const mustChangePassword = values.password === undefined;
-    if (existing) {
-      const before = { roles: [...existing.roles], status: existing.status };
-      existing.roles = Array.from(new Set([...existing.roles, 'admin' as const]));
-      existing.status = 'active';
-      existing.passwordHash = passwordHash;
-      existing.mustChangePassword = mustChangePassword;
-      existing.sessionEpoch = (existing.sessionEpoch ?? 0) + 1;
-      existing.lockedUntil = undefined;
-      existing.failedLogins = 0;
-      await existing.save();
-      await audit.record(null, {
-        action: 'user.admin.reset',
-        targetType: 'User',
-        targetId: existing._id,
-        targetLabel: existing.name,
-        before,
-        after: { roles: existing.roles, status: existing.status },
-      });
-      console.log(`Updated ${existing.email ?? existing.nip}: admin role, new password.`);
-    } else {
-      if (!values.name) throw new Error('A new account needs --name.');
-      const user = await User.create({
-        email,
-        nip,
-        name: values.name,
-        employeeType: 'non_asn',
-        roles: ['admin'],
-        passwordHash,
-        mustChangePassword,
-      });
-      await audit.record(null, {
-        action: 'user.admin.create',
-        targetType: 'User',
-        targetId: user._id,
-        targetLabel: user.name,
-        after: { roles: user.roles },
-      });
-      console.log(`Created admin ${email ?? nip}.`);
-    }
+    const passwordHash = await passwords.hashPassword(password);
+    const outcome = await grantAdmin({ email, nip, name: values.name, passwordHash, mustChangePassword });
+    console.log(
+      outcome.created
+        ? `Created admin ${outcome.login}.`
+        : `Updated ${outcome.login}: admin role, new password.`,
+    );
     if (mustChangePassword)
       console.log(`Temporary password (shown once; must be changed at first sign-in): ${password}`);
   } finally {

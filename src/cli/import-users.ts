@@ -8,10 +8,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadServerConfig } from '../config';
 import { openDatabase } from '../db';
-import { loadSessionPerson, canonicalIdentifier } from '../auth/auth.service';
-import { User } from '../users/user.model';
+import { loadSessionPerson } from '../auth';
+import { findAccount, peopleImport } from '../users';
 import { translatorFor } from '../web/i18n';
-import { ImportFileRejected, confirmImport, getPreview, previewImport } from '../users/import/import.service';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -28,23 +27,21 @@ async function main(): Promise<void> {
   const config = { ...loadServerConfig(), seedDemoData: false };
   const db = await openDatabase(config);
   try {
-    const identifier = canonicalIdentifier(values.as);
-    const account = await User.findOne(identifier.includes('@') ? { email: identifier } : { nip: identifier })
-      .select('_id')
-      .lean();
-    const person = account ? await loadSessionPerson(String(account._id)) : undefined;
+    const account = await findAccount(values.as);
+    const person = account ? await loadSessionPerson(account.id) : undefined;
     if (!person) throw new Error(`No active account ${values.as}.`);
     const actor = person.actor;
     const t = translatorFor('en');
     let id: string;
     try {
-      id = await previewImport(actor, { bytes, fileName: path.basename(file) });
+      const upload = { bytes, fileName: path.basename(file) };
+      id = await peopleImport.previewImport(actor, upload, { requestId: 'cli' });
     } catch (error) {
-      if (error instanceof ImportFileRejected)
+      if (error instanceof peopleImport.ImportFileRejected)
         throw new Error(t(error.messageKey, { columns: error.detail.join(', ') }));
       throw error;
     }
-    const preview = await getPreview(actor, id);
+    const preview = await peopleImport.getPreview(actor, id);
     for (const row of preview.rows.filter((r) => r.action === 'reject')) {
       console.log(`line ${row.line}: rejected: ${row.problems.map((p) => t(p)).join(' ')}`);
     }
@@ -56,7 +53,7 @@ async function main(): Promise<void> {
       console.log('Nothing saved; run again with --apply to save the valid rows.');
       return;
     }
-    const result = await confirmImport(actor, id, { requestId: 'cli' });
+    const result = await peopleImport.confirmImport(actor, id, new Date(), { requestId: 'cli' });
     console.log(
       `Saved: ${result.create} created, ${result.update} updated, ${result.unchanged} unchanged, ${result.reject} rejected.`,
     );

@@ -1,12 +1,11 @@
 // Demo data of Kota Medan: OPDs, partner universities, one account per role and ~200 learners.
 // Works on the current Mongoose connection. Idempotent: institutions are upserted by code and
 // people by NIP (or email); what exists is left as it is, so passwords are never re-hashed.
-import { trusted } from 'mongoose';
-import { hashPassword, checkPasswordPolicy } from '../auth/password';
-import { Institution } from '../institutions/institution.model';
-import { User, type Role } from '../users/user.model';
-import type { EmployeeType } from '../users/ranks';
+import type { Role } from '../core/roles';
+import { institutions } from '../institutions';
+import { addMissingPeople, passwords, type EmployeeType, type NewPerson } from '../users';
 import { demoLearners, type DemoPerson, type OpdProfile } from './seed-people';
+import { seedDemoCourses, type CourseSeedReport } from './seed-courses';
 
 const GENERAL_JABATAN = [
   'Analis Kebijakan Ahli Pertama',
@@ -27,6 +26,7 @@ export const DEMO_OPDS: OpdProfile[] = [
   {
     code: 'BKPSDM',
     name: 'Badan Kepegawaian dan Pengembangan Sumber Daya Manusia',
+    cityWideHr: true,
     units: ['Bidang Pengembangan Kompetensi', 'Bidang Mutasi dan Promosi', 'Sekretariat'],
     jabatan: ['Analis Kepegawaian Ahli Muda', 'Analis Kepegawaian Ahli Pertama', 'Widyaiswara Ahli Muda'],
   },
@@ -120,7 +120,7 @@ export const DEMO_OPDS: OpdProfile[] = [
   ),
 ];
 
-export const DEMO_UNIVERSITIES = [
+const DEMO_UNIVERSITIES = [
   { code: 'USU', name: 'Universitas Sumatera Utara' },
   { code: 'UNIMED', name: 'Universitas Negeri Medan' },
   { code: 'UINSU', name: 'Universitas Islam Negeri Sumatera Utara' },
@@ -232,10 +232,12 @@ export const DEMO_STAFF: StaffAccount[] = [
   },
 ];
 
-export const DEMO_LEARNER_COUNT = 200;
+const DEMO_LEARNER_COUNT = 200;
 
 export interface SeedOptions {
   learners?: number;
+  /** Directory of demo course packages (default src/cli/demo-courses). */
+  coursesDir?: string;
   /** Checks the demo passwords against this policy before using them (defaults to the SPBE one). */
   policy?: { minLength: number; requireClasses: boolean };
 }
@@ -250,28 +252,22 @@ export interface DemoAccount {
 export interface SeedReport {
   institutions: { created: number; existing: number };
   people: { created: number; existing: number };
+  courses: CourseSeedReport;
   accounts: DemoAccount[];
 }
 
 async function seedInstitutions(): Promise<{ created: number; existing: number; ids: Map<string, unknown> }> {
   const wanted = [
-    ...DEMO_OPDS.map((o) => ({ code: o.code, name: o.name, kind: 'opd' as const })),
+    ...DEMO_OPDS.map((o) => ({
+      code: o.code,
+      name: o.name,
+      kind: 'opd' as const,
+      cityWideHr: !!o.cityWideHr,
+    })),
     ...DEMO_UNIVERSITIES.map((u) => ({ ...u, kind: 'university' as const })),
   ];
-  const present = await Institution.find({ code: trusted({ $in: wanted.map((w) => w.code) }) })
-    .select('code')
-    .lean();
-  const known = new Set(present.map((p) => p.code));
-  const missing = wanted.filter((w) => !known.has(w.code));
-  if (missing.length) await Institution.insertMany(missing);
-  const all = await Institution.find({ code: trusted({ $in: wanted.map((w) => w.code) }) })
-    .select('code')
-    .lean();
-  return {
-    created: missing.length,
-    existing: wanted.length - missing.length,
-    ids: new Map(all.map((i) => [i.code, i._id])),
-  };
+  const { created, ids } = await institutions.addMissingInstitutions(wanted);
+  return { created, existing: wanted.length - created, ids };
 }
 
 function assertPolicy(
@@ -279,7 +275,11 @@ function assertPolicy(
   policy: SeedOptions['policy'],
   person: { name: string; email?: string; nip?: string },
 ): void {
-  const problems = checkPasswordPolicy(password, policy ?? { minLength: 12, requireClasses: true }, person);
+  const problems = passwords.checkPasswordPolicy(
+    password,
+    policy ?? { minLength: 12, requireClasses: true },
+    person,
+  );
   if (problems.length)
     throw new Error(`Demo password for ${person.name} breaks the policy: ${problems.join(', ')}`);
 }
@@ -287,48 +287,32 @@ function assertPolicy(
 export async function seedDemoData(options: SeedOptions = {}): Promise<SeedReport> {
   const institutions = await seedInstitutions();
   const idOf = (code?: string) => (code ? institutions.ids.get(code) : undefined);
-  let created = 0;
-  let existing = 0;
-  for (const staff of DEMO_STAFF) {
-    const password = DEMO_PASSWORDS[staff.key];
-    assertPolicy(password, options.policy, staff);
-    const found = await User.exists(staff.nip ? { nip: staff.nip } : { email: staff.email });
-    if (found) {
-      existing++;
-      continue;
-    }
-    const { key: _key, opdCode, institutionCode, ...fields } = staff;
-    await User.create({
+  const staff: NewPerson[] = [];
+  for (const person of DEMO_STAFF) {
+    const password = DEMO_PASSWORDS[person.key];
+    assertPolicy(password, options.policy, person);
+    const { key: _key, opdCode, institutionCode, ...fields } = person;
+    staff.push({
       ...fields,
       opd: idOf(opdCode),
       institution: idOf(institutionCode),
-      passwordHash: await hashPassword(password),
+      passwordHash: await passwords.hashPassword(password),
     });
-    created++;
   }
   const learners: DemoPerson[] = demoLearners(DEMO_OPDS, options.learners ?? DEMO_LEARNER_COUNT);
-  const present = new Set(
-    (
-      await User.find({ nip: trusted({ $in: learners.map((l) => l.nip) }) })
-        .select('nip')
-        .lean()
-    ).map((u) => u.nip),
-  );
-  const missing = learners.filter((l) => !present.has(l.nip));
-  existing += learners.length - missing.length;
-  if (missing.length) {
-    missing.forEach((l) => assertPolicy(DEMO_PASSWORDS.learner, options.policy, l));
-    const sharedHash = await hashPassword(DEMO_PASSWORDS.learner); // one hash for all: argon2 is slow on purpose
-    await User.insertMany(
-      missing.map(({ opdCode, ...person }) => ({
-        ...person,
-        opd: idOf(opdCode),
-        roles: ['learner'],
-        passwordHash: sharedHash,
-      })),
-    );
-    created += missing.length;
-  }
+  learners.forEach((l) => assertPolicy(DEMO_PASSWORDS.learner, options.policy, l));
+  const sharedHash = await passwords.hashPassword(DEMO_PASSWORDS.learner); // one hash for all: argon2 is slow on purpose
+  const people = [
+    ...staff,
+    ...learners.map(({ opdCode, ...person }) => ({
+      ...person,
+      opd: idOf(opdCode),
+      roles: ['learner' as const],
+      passwordHash: sharedHash,
+    })),
+  ];
+  const created = await addMissingPeople(people);
+  const existing = people.length - created;
   const accounts: DemoAccount[] = [
     ...DEMO_STAFF.map((s) => ({
       role:
@@ -351,9 +335,11 @@ export async function seedDemoData(options: SeedOptions = {}): Promise<SeedRepor
       password: DEMO_PASSWORDS.learner,
     },
   ];
+  const courses = await seedDemoCourses(options.coursesDir);
   return {
     institutions: { created: institutions.created, existing: institutions.existing },
     people: { created, existing },
+    courses,
     accounts,
   };
 }

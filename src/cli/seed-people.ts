@@ -1,10 +1,10 @@
 // Deterministic demo people of Kota Medan: names with degrees, valid NIPs (real birth dates, TMT
 // at 19 or later), golongan consistent with education and years of service, jabatan and unit kerja.
 // Pure: the same seed always yields the same people, so seeding twice finds them all present.
-import type { EmployeeType } from '../users/ranks';
+import type { EmployeeType } from '../users';
 
 /** mulberry32: a tiny seeded PRNG; good enough for demo data, never for secrets. */
-export function seededRandom(seed: number): () => number {
+function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -121,6 +121,8 @@ const PPPK_BY_EDUCATION: Record<Education, string> = { sma: 'V', d3: 'VII', s1: 
 export interface OpdProfile {
   code: string;
   name: string;
+  /** Its HR staff see every OPD (set on the institution when the seed creates it). */
+  cityWideHr?: boolean;
   units: string[];
   jabatan: string[];
 }

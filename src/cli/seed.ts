@@ -8,6 +8,7 @@ export function formatSeedReport(report: SeedReport): string {
   const lines = [
     `Institutions: ${report.institutions.created} created, ${report.institutions.existing} already present`,
     `People: ${report.people.created} created, ${report.people.existing} already present`,
+    `Courses: ${report.courses.created.length} imported and published (${report.courses.created.join(', ') || 'none'}), ${report.courses.existing.length} already present`,
     '',
     'Demo accounts (sign in with the email or the NIP):',
   ];

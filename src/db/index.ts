@@ -4,6 +4,7 @@
 import mongoose, { type Connection } from 'mongoose';
 import type { MongoClient } from 'mongodb';
 import type { Config } from '../config';
+import { stopWatchedCaches } from './watched-cache';
 
 // Query filters never take operators from the request (SECURITY.md): sanitizeFilter wraps any
 // `$`-keyed object in $eq, strictQuery drops unknown paths from filters.
@@ -78,6 +79,7 @@ export async function openDatabase(
     async close() {
       if (closed) return;
       closed = true;
+      await stopWatchedCaches(); // their streams' awaiting getMores end before the connection does
       await mongoose.disconnect();
       await engine?.stop();
     },

@@ -1,8 +1,9 @@
 // Health checks for load balancers and orchestrators: /healthz (the process answers) and /readyz
 // (the database answers a ping, and the process is not shutting down). Mounted before sessions.
 import { Router } from 'express';
-import type { RouteDeps } from '../app';
+import type { RouteDeps } from '../core/deps';
 import { isDatabaseReachable } from '../db';
+import { watchedCacheStates } from '../db/watched-cache';
 
 export function healthRouter({ db }: RouteDeps): Router {
   const router = Router();
@@ -14,12 +15,12 @@ export function healthRouter({ db }: RouteDeps): Router {
     res.setHeader('Cache-Control', 'no-store');
     const isShuttingDown = req.app.locals.isShuttingDown === true;
     const isReady = !isShuttingDown && (await isDatabaseReachable(db));
-    res
-      .status(isReady ? 200 : 503)
-      .json({
-        status: isReady ? 'ready' : 'unavailable',
-        database: isReady ? 'up' : isShuttingDown ? 'closing' : 'down',
-      });
+    res.status(isReady ? 200 : 503).json({
+      status: isReady ? 'ready' : 'unavailable',
+      database: isReady ? 'up' : isShuttingDown ? 'closing' : 'down',
+      // Each in-memory cache: 'live' (kept exact by its change stream) or 'reading-through'.
+      caches: watchedCacheStates(),
+    });
   });
   return router;
 }

@@ -1,6 +1,6 @@
 // The home page: a landing page for visitors, the dashboard for signed-in people.
 import { Router } from 'express';
-import type { RouteDeps } from '../app';
+import type { RouteDeps } from '../core/deps';
 import { dashboardFor } from './home.service';
 
 export function homeRouter(_deps: RouteDeps): Router {

@@ -1,6 +1,6 @@
-// The home dashboard's content per role. Engineer C (and later features) register their panels
-// here through `registerDashboardPanel`; the home page renders whatever the person's roles allow.
-import type { Actor } from '../auth/actor';
+// The home dashboard's content per role. Each feature registers the panels it shows through
+// `registerDashboardPanel`; the home page renders, in order, whatever the person's roles allow.
+import type { Actor } from '../core/actor';
 
 export interface DashboardPanel {
   /** Partial view rendered inside the dashboard, e.g. 'users/dashboard-panel'. */
@@ -11,13 +11,14 @@ export interface DashboardPanel {
 
 export type DashboardPanelProvider = (actor: Actor) => Promise<DashboardPanel | undefined>;
 
-const providers: { key: string; provide: DashboardPanelProvider }[] = [];
+const providers: { key: string; provide: DashboardPanelProvider; order: number }[] = [];
 
-/** Registers (or replaces, by key) a provider of one dashboard panel. */
-export function registerDashboardPanel(key: string, provide: DashboardPanelProvider): void {
+/** Registers (or replaces, by key) a provider of one dashboard panel; lower `order` comes first. */
+export function registerDashboardPanel(key: string, provide: DashboardPanelProvider, order = 50): void {
   const index = providers.findIndex((p) => p.key === key);
-  if (index >= 0) providers.splice(index, 1, { key, provide });
-  else providers.push({ key, provide });
+  if (index >= 0) providers.splice(index, 1);
+  providers.push({ key, provide, order });
+  providers.sort((a, b) => a.order - b.order);
 }
 
 export async function dashboardFor(actor: Actor): Promise<DashboardPanel[]> {

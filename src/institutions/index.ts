@@ -1,3 +1,14 @@
-// Public surface of the institutions feature.
+// Public surface of the institutions feature: the admin service, and the references other features
+// read (an institution's code and name, form choices, the OPDs of an import) through one cache.
 export * as institutions from './institutions.service';
-export { BKPSDM_CODE, INSTITUTION_KINDS, type InstitutionKind } from './institution.model';
+export {
+  institutionRef,
+  institutionRefs,
+  institutionChoices,
+  isCityWideHrOpd,
+  isInstitutionOfKind,
+  opdsByCode,
+  type InstitutionRef,
+} from './institution-refs';
+export { INSTITUTION_KINDS, type InstitutionKind } from './institution.model';
+export { registerInstitutionsDashboard } from './institutions.dashboard';

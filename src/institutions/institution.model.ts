@@ -4,9 +4,6 @@ import { Schema, model, type InferSchemaType } from 'mongoose';
 export const INSTITUTION_KINDS = ['university', 'opd'] as const;
 export type InstitutionKind = (typeof INSTITUTION_KINDS)[number];
 
-/** The OPD whose HR staff see every agency's people (the city's civil-service agency). */
-export const BKPSDM_CODE = 'BKPSDM';
-
 const institutionSchema = new Schema(
   {
     code: {
@@ -20,6 +17,12 @@ const institutionSchema = new Schema(
     name: { type: String, required: true, trim: true, maxlength: 200 },
     kind: { type: String, enum: INSTITUTION_KINDS, required: true },
     active: { type: Boolean, default: true },
+    /**
+     * The HR staff of this OPD see and manage the people of every OPD (BKPSDM, the city's
+     * civil-service agency). Only admins set it, audited (setCityWideHr); never derived from the
+     * code or name, which curators may edit.
+     */
+    cityWideHr: { type: Boolean, default: false },
   },
   { timestamps: true },
 );

@@ -1,62 +1,63 @@
-// Institution pages (OPDs and partner universities) for curators and admins.
+// Institution pages (OPDs and partner universities) for curators and admins: parse with zod →
+// institutions.service → render or redirect. The feature to copy for a new list-and-form page.
 import { Router, type Request, type Response } from 'express';
-import type { RouteDeps } from '../app';
-import { requireRole } from '../auth/guards';
-import { BadRequest, NotFound } from '../web/errors';
+import type { RouteDeps } from '../core/deps';
+import { requireRole } from '../auth';
+import { BadRequest } from '../web/errors';
 import { registerNavItem } from '../web/navigation';
-import { parseInput } from '../web/validation';
+import { requestContext } from '../web/request-context';
+import {
+  formFields,
+  idParam,
+  parseInput,
+  parseQuery,
+  saveOrRerender,
+  type FieldErrors,
+} from '../web/validation';
 import { INSTITUTION_KINDS } from './institution.model';
-import { institutionForm, institutionQuery } from './institutions.schemas';
+import { activeForm, cityWideForm, institutionForm, institutionQuery } from './institutions.schemas';
 import * as institutions from './institutions.service';
 
-export const INSTITUTIONS_PATH = '/admin/institutions';
-
-function auditContext(req: Request) {
-  return { requestId: String((req as Request & { id?: unknown }).id ?? ''), ip: req.ip };
-}
-
-function fieldsOf(body: unknown): Record<string, unknown> {
-  if (!body || typeof body !== 'object') return {};
-  const { _csrf: _ignored, ...fields } = body as Record<string, unknown>;
-  return fields;
-}
-
-function idOf(req: Request): string {
-  const id = String(req.params.id ?? '');
-  if (!/^[0-9a-f]{24}$/i.test(id)) throw new NotFound('institution');
-  return id;
-}
+const INSTITUTIONS_PATH = '/admin/institutions';
 
 function renderForm(
   req: Request,
   res: Response,
   status: number,
-  extra: { id?: string; values: Record<string, unknown>; fieldErrors?: Record<string, string> },
+  form: {
+    id?: string;
+    values: Record<string, unknown>;
+    fieldErrors?: FieldErrors;
+    institution?: { kind: string; cityWideHr?: boolean | null };
+  },
 ) {
   res.status(status).render('institutions/form', {
-    title: req.t(extra.id ? 'institutions.form.editTitle' : 'institutions.form.newTitle'),
+    title: req.t(form.id ? 'institutions.form.editTitle' : 'institutions.form.newTitle'),
     basePath: INSTITUTIONS_PATH,
-    id: extra.id,
-    values: extra.values,
-    fieldErrors: extra.fieldErrors ?? {},
+    id: form.id,
+    values: form.values,
+    fieldErrors: form.fieldErrors ?? {},
     kinds: INSTITUTION_KINDS,
+    institution: form.institution,
+    canSetCityWide:
+      !!form.institution && form.institution.kind === 'opd' && req.user!.roles.includes('admin'),
   });
 }
 
+/** Creates (no id) or updates an institution; a bad form or a taken code shows the form again. */
 async function save(req: Request, res: Response, id: string | undefined) {
-  const values = fieldsOf(req.body);
+  const values = formFields(req.body);
   const input = parseInput(institutionForm, values);
   if (!input.ok) return renderForm(req, res, 422, { id, values, fieldErrors: input.errors });
-  try {
-    if (id) await institutions.updateInstitution(req.user!, id, input.data, auditContext(req));
-    else await institutions.createInstitution(req.user!, input.data, auditContext(req));
-  } catch (error) {
-    if (error instanceof institutions.DuplicateCode)
-      return renderForm(req, res, 409, { id, values, fieldErrors: error.fieldErrors });
-    throw error;
-  }
-  req.flash('success', req.t('institutions.flash.saved'));
-  res.redirect(INSTITUTIONS_PATH);
+  const saved = async () => {
+    if (id) await institutions.updateInstitution(req.user!, id, input.data, requestContext(req));
+    else await institutions.createInstitution(req.user!, input.data, requestContext(req));
+    req.flash('success', req.t('institutions.flash.saved'));
+    res.redirect(INSTITUTIONS_PATH);
+  };
+  await saveOrRerender(saved, (status, fieldErrors) =>
+    renderForm(req, res, status, { id, values, fieldErrors }),
+  );
 }
 
 export function institutionsRouter(_deps: RouteDeps): Router {
@@ -70,13 +71,12 @@ export function institutionsRouter(_deps: RouteDeps): Router {
   router.use(requireRole('admin', 'curator'));
 
   router.get('/', async (req, res) => {
-    const query = institutionQuery.safeParse(req.query);
-    if (!query.success) throw new BadRequest();
-    const result = await institutions.listInstitutions(req.user!, query.data);
+    const query = parseQuery(institutionQuery, req.query);
+    const result = await institutions.listInstitutions(req.user!, query);
     res.render('institutions/index', {
       title: req.t('institutions.list.title'),
       basePath: INSTITUTIONS_PATH,
-      query: { kind: query.data.kind ?? '', q: query.data.q ?? '' },
+      query: { kind: query.kind ?? '', q: query.q ?? '' },
       kinds: INSTITUTION_KINDS,
       result,
     });
@@ -86,24 +86,35 @@ export function institutionsRouter(_deps: RouteDeps): Router {
   router.post('/', (req, res) => save(req, res, undefined));
 
   router.get('/:id/edit', async (req, res) => {
-    const institution = await institutions.getInstitution(req.user!, idOf(req));
-    renderForm(req, res, 200, {
-      id: String(institution._id),
-      values: { code: institution.code, name: institution.name, kind: institution.kind },
-    });
+    const institution = await institutions.getInstitution(req.user!, idParam(req, 'institution'));
+    const values = { code: institution.code, name: institution.name, kind: institution.kind };
+    renderForm(req, res, 200, { id: String(institution._id), values, institution });
   });
 
-  router.post('/:id', (req, res) => save(req, res, idOf(req)));
+  router.post('/:id', (req, res) => save(req, res, idParam(req, 'institution')));
 
   router.post('/:id/active', async (req, res) => {
-    const active = fieldsOf(req.body).active;
-    if (active !== 'true' && active !== 'false') throw new BadRequest();
-    await institutions.setActive(req.user!, idOf(req), active === 'true', auditContext(req));
+    const input = parseInput(activeForm, req.body);
+    if (!input.ok) throw new BadRequest();
+    const id = idParam(req, 'institution');
+    await institutions.setActive(req.user!, id, input.data.active, requestContext(req));
     req.flash(
       'success',
-      req.t(active === 'true' ? 'institutions.flash.activated' : 'institutions.flash.deactivated'),
+      req.t(input.data.active ? 'institutions.flash.activated' : 'institutions.flash.deactivated'),
     );
     res.redirect(INSTITUTIONS_PATH);
+  });
+
+  router.post('/:id/city-wide', requireRole('admin'), async (req, res) => {
+    const input = parseInput(cityWideForm, req.body);
+    if (!input.ok) throw new BadRequest();
+    const id = idParam(req, 'institution');
+    await institutions.setCityWideHr(req.user!, id, input.data.cityWideHr, requestContext(req));
+    const flash = input.data.cityWideHr
+      ? 'institutions.flash.cityWideGranted'
+      : 'institutions.flash.cityWideRevoked';
+    req.flash('success', req.t(flash));
+    res.redirect(`${INSTITUTIONS_PATH}/${id}/edit`);
   });
 
   return router;

@@ -1,21 +1,19 @@
 // Institutions: OPDs of Kota Medan and partner universities, managed by curators and admins.
 // Every change is audited. Deactivated institutions stay (people and courses refer to them).
-import { Types } from 'mongoose';
-import type { Actor } from '../auth/actor';
+import { trusted, Types } from 'mongoose';
+import type { Actor } from '../core/actor';
 import { audit, type AuditContext } from '../audit';
-import { Conflict, Forbidden, NotFound } from '../web/errors';
+import { containing } from '../db/literal-regex';
+import { paginate } from '../db/pagination';
+import { duplicateKeyField } from '../db/duplicate-key';
+import { Conflict, DuplicateKey, Forbidden, NotFound, ValidationFailed } from '../web/errors';
 import { Institution, type InstitutionKind } from './institution.model';
 import type { InstitutionInput, InstitutionQuery } from './institutions.schemas';
 
 export const PAGE_SIZE = 50;
 
 /** A code already taken: 409 with a message next to the code field. */
-export class DuplicateCode extends Conflict {
-  readonly fieldErrors = { code: 'institutions.errors.codeTaken' };
-  constructor() {
-    super('institutions.errors.codeTaken');
-  }
-}
+const codeTaken = () => new DuplicateKey('code', 'institutions.errors.codeTaken');
 
 export function canManageInstitutions(actor: Actor): boolean {
   return actor.roles.includes('admin') || actor.roles.includes('curator');
@@ -25,35 +23,32 @@ function assertManager(actor: Actor): void {
   if (!canManageInstitutions(actor)) throw new Forbidden();
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 export async function listInstitutions(actor: Actor, query: InstitutionQuery) {
   assertManager(actor);
   const filter: Record<string, unknown> = {};
   if (query.kind) filter.kind = query.kind;
   if (query.q) {
-    // eslint-disable-next-line security/detect-non-literal-regexp -- escaped: a literal match
-    const text = new RegExp(escapeRegex(query.q), 'i');
+    const text = containing(query.q);
     filter.$or = [{ name: text }, { code: text }];
   }
-  const total = await Institution.countDocuments(filter);
-  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  const page = Math.min(query.page ?? 1, pages);
-  const items = await Institution.find(filter)
-    .select('code name kind active')
-    .sort({ kind: 1, name: 1 })
-    .skip((page - 1) * PAGE_SIZE)
-    .limit(PAGE_SIZE)
-    .lean();
-  return { items, total, page, pages };
+  return paginate(
+    query.page,
+    PAGE_SIZE,
+    () => Institution.countDocuments(filter),
+    (skip, limit) =>
+      Institution.find(filter)
+        .select('code name kind active cityWideHr')
+        .sort({ kind: 1, name: 1 })
+        .skip(skip)
+        .limit(limit)
+        .lean(),
+  );
 }
 
 export async function getInstitution(actor: Actor, id: string) {
   assertManager(actor);
   const institution = Types.ObjectId.isValid(id)
-    ? await Institution.findById(id).select('code name kind active').lean()
+    ? await Institution.findById(id).select('code name kind active cityWideHr').lean()
     : null;
   if (!institution) throw new NotFound('institution');
   return institution;
@@ -66,14 +61,14 @@ export async function activeOfKind(kind: InstitutionKind) {
 
 async function assertCodeFree(code: string, exceptId?: string): Promise<void> {
   const found = await Institution.findOne({ code }).select('_id').lean();
-  if (found && String(found._id) !== exceptId) throw new DuplicateCode();
+  if (found && String(found._id) !== exceptId) throw codeTaken();
 }
 
 async function saveOrDuplicate(doc: { save(): Promise<unknown> }): Promise<void> {
   try {
     await doc.save();
   } catch (error) {
-    if ((error as { code?: number }).code === 11000) throw new DuplicateCode();
+    if (duplicateKeyField(error, ['code'] as const)) throw codeTaken();
     throw error;
   }
 }
@@ -111,6 +106,9 @@ export async function updateInstitution(
   const institution = Types.ObjectId.isValid(id) ? await Institution.findById(id) : null;
   if (!institution) throw new NotFound('institution');
   await assertCodeFree(input.code, id);
+  // The city-wide HR flag holds only for an OPD: its kind stays until an admin takes the flag away.
+  if (institution.cityWideHr && input.kind !== 'opd')
+    throw new ValidationFailed({ kind: 'institutions.errors.cityWideKind' });
   const before = { code: institution.code, name: institution.name, kind: institution.kind };
   institution.set(input);
   await saveOrDuplicate(institution);
@@ -153,4 +151,53 @@ export async function setActive(
     },
     context,
   );
+}
+
+/**
+ * Gives (or takes away) the HR staff of an OPD the view of every OPD's people. Admins only, for
+ * OPDs only, audited; the change applies to those HR staff on their next request (the flag is
+ * read fresh for every request, see isCityWideHrOpd).
+ */
+export async function setCityWideHr(
+  actor: Actor,
+  id: string,
+  cityWideHr: boolean,
+  context: AuditContext = {},
+): Promise<void> {
+  if (!actor.roles.includes('admin')) throw new Forbidden();
+  const institution = Types.ObjectId.isValid(id) ? await Institution.findById(id) : null;
+  if (!institution) throw new NotFound('institution');
+  if (institution.kind !== 'opd') throw new Conflict('institutions.errors.cityWideNotOpd');
+  if (institution.cityWideHr === cityWideHr) return;
+  institution.cityWideHr = cityWideHr;
+  await institution.save();
+  await audit.record(
+    actor,
+    {
+      action: cityWideHr ? 'institution.cityWideHr.grant' : 'institution.cityWideHr.revoke',
+      targetType: 'institution',
+      targetId: institution._id,
+      targetLabel: institution.name,
+      before: { cityWideHr: !cityWideHr },
+      after: { cityWideHr },
+    },
+    context,
+  );
+}
+
+/**
+ * Adds the institutions not stored yet (matched by code) and leaves the others alone, as the demo
+ * seed wants; returns how many were created and the id of every wanted code.
+ */
+export async function addMissingInstitutions(
+  wanted: Array<{ code: string; name: string; kind: InstitutionKind; cityWideHr?: boolean }>,
+): Promise<{ created: number; ids: Map<string, Types.ObjectId> }> {
+  const codes = wanted.map((w) => w.code);
+  const present = new Set(
+    (await Institution.find({ code: trusted({ $in: codes }) }, { code: 1 }).lean()).map((p) => p.code),
+  );
+  const missing = wanted.filter((w) => !present.has(w.code));
+  if (missing.length) await Institution.insertMany(missing);
+  const all = await Institution.find({ code: trusted({ $in: codes }) }, { code: 1 }).lean();
+  return { created: missing.length, ids: new Map(all.map((i) => [i.code, i._id])) };
 }

@@ -1,3 +1,4 @@
-// Public surface of the admin side of the second factor (the sign-in side is in src/auth).
-export { mfaAdminRouter, MFA_ADMIN_PATH } from './mfa-admin.routes';
-export * as mfaAdmin from './mfa-admin.service';
+// Public surface of the second factor: sealing legacy secrets at start-up and the gate that sends unenrolled staff to enrol. Its routers are mounted by src/routes.ts.
+export { sealPlainSecrets } from './mfa.service';
+export { mfaKeys } from './mfa-crypto';
+export { enforceMfaEnrolment } from './mfa.gate';

@@ -1,9 +1,9 @@
 // An admin's side of the second factor: see whether a person has it, and reset it when they lost
 // their authenticator and recovery codes. A reset is audited and ends the person's sessions, so
 // they sign in again and (when it is required of them) enrol a new authenticator.
-import type { Actor } from '../auth/actor';
+import type { Actor } from '../core/actor';
 import { audit, type AuditContext } from '../audit';
-import { User } from '../users/user.model';
+import { credentials } from '../users';
 import { Forbidden, NotFound } from '../web/errors';
 
 export interface PersonMfa {
@@ -19,15 +19,13 @@ function ensureAdmin(actor: Actor): void {
 
 export async function mfaOfPerson(actor: Actor, personId: string): Promise<PersonMfa> {
   ensureAdmin(actor);
-  const person = await User.findById(personId, { name: 1, 'mfa.enabled': 1, 'mfa.recoveryCodeHashes': 1 })
-    .lean()
-    .catch(() => null); // a malformed id answers like a missing one
+  const person = await credentials.mfaOf(personId);
   if (!person) throw new NotFound('person');
   return {
-    id: String(person._id),
+    id: personId,
     name: person.name,
-    isEnabled: !!person.mfa?.enabled,
-    recoveryCodesLeft: person.mfa?.recoveryCodeHashes?.length ?? 0,
+    isEnabled: person.isEnabled,
+    recoveryCodesLeft: person.recoveryCodeHashes.length,
   };
 }
 
@@ -38,14 +36,7 @@ export async function resetMfa(
   context: AuditContext = {},
 ): Promise<PersonMfa> {
   const before = await mfaOfPerson(actor, personId);
-  await User.updateOne(
-    { _id: before.id },
-    {
-      $set: { 'mfa.enabled': false, 'mfa.recoveryCodeHashes': [] },
-      $unset: { 'mfa.secret': 1, 'mfa.pendingSecret': 1, 'mfa.lastUsedStep': 1 },
-      $inc: { sessionEpoch: 1 },
-    },
-  );
+  await credentials.removeMfa(before.id, { endSessions: true });
   await audit.record(
     actor,
     {

@@ -68,7 +68,7 @@ export function openSecret(
 }
 
 /** Recovery codes are typed by hand: case, spaces and dashes do not matter. */
-export function normalizeRecoveryCode(code: string): string {
+function normalizeRecoveryCode(code: string): string {
   return code.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 

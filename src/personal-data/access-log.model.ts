@@ -2,7 +2,7 @@
 // who, whose, what, when. Written only through access-log.service; deleted only by the retention job.
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
-export const ACCESS_KINDS = ['view', 'export', 'download'] as const;
+const ACCESS_KINDS = ['view', 'export', 'download'] as const;
 export type AccessKind = (typeof ACCESS_KINDS)[number];
 
 const accessLogSchema = new Schema({

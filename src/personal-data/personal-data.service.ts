@@ -1,33 +1,11 @@
 // "Data saya": everything BinaASN holds about the signed-in person, as one document they can read
 // and download (UU 27/2022 right of access). Always built for the actor — never from an id in a request.
-import type { Actor } from '../auth/actor';
-import { institutionRef } from '../institutions/institution-refs';
-import { User } from '../users/user.model';
-import { formatNip } from '../users/nip';
-import { pangkatOf } from '../users/ranks';
+import type { Actor } from '../core/actor';
+import { institutionRef } from '../institutions';
+import { formatNip, ownRecord, pangkatOf } from '../users';
 import { NotFound } from '../web/errors';
 import { entriesAbout, type AccessEntryView } from './access-log.service';
-
-/** A list of records about one person that another feature holds (enrolments, certificates, ...). */
-export type SectionLoader = (userId: string) => Promise<unknown[]>;
-
-// Later features plug their records in here with registerPersonalDataSection, e.g. the enrolments
-// feature: registerPersonalDataSection('enrolments', (userId) => enrolments.exportFor(userId)).
-// Until a feature exists its section is an empty list, so the download's shape never changes.
-export const SECTION_NAMES = [
-  'enrolments',
-  'attempts',
-  'jp',
-  'certificates',
-  'evaluations',
-  'events',
-] as const;
-export type SectionName = (typeof SECTION_NAMES)[number];
-const loaders = new Map<SectionName, SectionLoader>();
-
-export function registerPersonalDataSection(name: SectionName, loader: SectionLoader): void {
-  loaders.set(name, loader);
-}
+import { sectionsOf, type SectionName } from './personal-data.sections';
 
 export interface PersonalProfile {
   nip: string | null;
@@ -65,7 +43,7 @@ async function institutionOf(id: unknown): Promise<{ code: string; name: string 
 
 /** The person's profile as stored, without secrets (password hash, second-factor secrets, counters). */
 export async function profileOf(actor: Pick<Actor, 'id'>): Promise<PersonalProfile> {
-  const user = await User.findById(actor.id).lean();
+  const user = await ownRecord(actor.id);
   if (!user) throw new NotFound('person');
   const golongan = user.golongan || null;
   return {
@@ -95,18 +73,11 @@ export async function accessRecordOf(actor: Pick<Actor, 'id'>): Promise<AccessEn
   return entriesAbout(actor.id);
 }
 
-export async function sectionsOf(actor: Pick<Actor, 'id'>): Promise<Record<SectionName, unknown[]>> {
-  const entries = await Promise.all(
-    SECTION_NAMES.map(async (name) => [name, (await loaders.get(name)?.(actor.id)) ?? []] as const),
-  );
-  return Object.fromEntries(entries) as Record<SectionName, unknown[]>;
-}
-
 /** The whole download: profile, every section, and the access log about the person. */
 export async function exportFor(actor: Pick<Actor, 'id'>, now: Date): Promise<PersonalDataExport> {
   const [profile, sections, access] = await Promise.all([
     profileOf(actor),
-    sectionsOf(actor),
+    sectionsOf(actor.id),
     accessRecordOf(actor),
   ]);
   return {

@@ -1,5 +1,2 @@
-// Public surface of the privacy feature: the notice page, its confirmation and the gate before it.
-export * as privacy from './privacy.service';
-export { PRIVACY_PATH, noticeUrl } from './privacy.service';
-export { privacyRouter } from './privacy.routes';
+// Public surface of the privacy feature: the gate every page passes until the notice is confirmed. Its router is mounted by src/routes.ts.
 export { requirePrivacyAcknowledgement } from './privacy.gate';

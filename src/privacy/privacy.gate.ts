@@ -3,7 +3,7 @@
 // asked only until it is given.
 import type { RequestHandler } from 'express';
 import { Forbidden } from '../web/errors';
-import { safeReturnTo } from '../auth/guards';
+import { safeReturnTo } from '../web/return-to';
 import { PRIVACY_ACKNOWLEDGE_PATH, PRIVACY_PATH, hasAcknowledged, noticeUrl } from './privacy.service';
 
 declare module 'express-session' {

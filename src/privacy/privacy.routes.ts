@@ -1,14 +1,11 @@
 // The public privacy notice at /privasi (id/en) and its confirmation at first sign-in.
 import { Router } from 'express';
-import { z } from 'zod';
-import type { RouteDeps } from '../app';
-import { requireAuth, safeReturnTo } from '../auth/guards';
+import type { RouteDeps } from '../core/deps';
+import { requireAuth } from '../auth';
+import { safeReturnTo } from '../web/return-to';
 import { parseInput } from '../web/validation';
+import { acknowledgeForm } from './privacy.schemas';
 import { PRIVACY_ACKNOWLEDGE_PATH, PRIVACY_PATH, acknowledge, hasAcknowledged } from './privacy.service';
-
-const acknowledgeForm = z
-  .object({ _csrf: z.string().optional(), returnTo: z.string().max(1000).optional() })
-  .strict();
 
 export function privacyRouter({ config, clock }: RouteDeps): Router {
   const router = Router();

@@ -1,24 +1,19 @@
 // The privacy notice (UU 27/2022): whether a person has confirmed reading it, and the confirmation.
 // No req/res here.
-import { trusted } from 'mongoose';
-import type { Actor } from '../auth/actor';
-import { User } from '../users/user.model';
+import type { Actor } from '../core/actor';
+import { credentials } from '../users';
 
 export const PRIVACY_PATH = '/privasi';
 export const PRIVACY_ACKNOWLEDGE_PATH = '/privasi/setuju';
 
 /** Whether the person has confirmed reading the privacy notice (shown at first sign-in). */
 export async function hasAcknowledged(actor: Pick<Actor, 'id'>): Promise<boolean> {
-  const user = await User.findById(actor.id, { privacyAcknowledgedAt: 1 }).lean();
-  return !!user?.privacyAcknowledgedAt;
+  return !!(await credentials.privacyAcknowledgedAt(actor.id));
 }
 
 /** Stores the first confirmation; a later one never moves the date. */
 export async function acknowledge(actor: Pick<Actor, 'id'>, now: Date): Promise<void> {
-  await User.updateOne(
-    { _id: actor.id, privacyAcknowledgedAt: trusted({ $exists: false }) },
-    { $set: { privacyAcknowledgedAt: now } },
-  );
+  await credentials.acknowledgePrivacy(actor.id, now);
 }
 
 /** The notice's URL with where to go once it is confirmed. */

@@ -1,3 +1,3 @@
 // Public surface of retention: the purge job and its schedule.
-export { purge, cutoffs, type PurgeReport } from './retention.service';
+export { purge, type PurgeReport } from './retention.service';
 export { startPurgeSchedule } from './schedule';

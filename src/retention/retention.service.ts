@@ -12,8 +12,8 @@ import { audit } from '../audit';
 import { accessLog } from '../personal-data';
 
 /** Collections named by their owners: connect-mongo (src/auth/session.ts) and the import preview model. */
-export const SESSIONS_COLLECTION = 'sessions';
-export const IMPORT_PREVIEWS_COLLECTION = 'importPreviews';
+const SESSIONS_COLLECTION = 'sessions';
+const IMPORT_PREVIEWS_COLLECTION = 'importPreviews';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -45,7 +45,7 @@ export function cutoffs(config: Pick<Config, 'retention'>, now: Date) {
 }
 
 /** Deletes staging files (multer's uploads folder) last modified before `before`; dotfiles stay. */
-export async function purgeStagingUploads(uploadsDir: string, before: Date): Promise<number> {
+async function purgeStagingUploads(uploadsDir: string, before: Date): Promise<number> {
   const dir = path.resolve(uploadsDir);
   let entries: import('node:fs').Dirent[];
   try {

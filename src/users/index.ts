@@ -1,5 +1,22 @@
-// Public surface of the users feature: the people service and the NIP/rank helpers.
+// Public surface of the users feature: people administration, the sign-in part of a person's
+// record (`credentials`, for auth, mfa and privacy), passwords, NIPs and ranks, and the accounts
+// the command line and the seed use. The User model stays inside this folder.
 export * as users from './users.service';
-export * as peopleOverview from './users.overview';
-export { formatNip, maskNip, parseNip, isValidNip, normaliseNip } from './nip';
-export { rankLabel, pangkatOf } from './ranks';
+export * as credentials from './credentials';
+export * as passwords from './passwords';
+export * as peopleImport from './import/import.service';
+export {
+  findAccount,
+  namesOf,
+  ownRecord,
+  hasPeople,
+  grantAdmin,
+  addMissingPeople,
+  authorsOf,
+  accountRoles,
+  type NewPerson,
+} from './accounts';
+export { rememberPersonRecord } from './person-record';
+export { registerPeopleDashboard } from './users.dashboard';
+export { formatNip, isValidNip, normaliseNip, canonicalIdentifier } from './nip';
+export { pangkatOf, type EmployeeType } from './ranks';

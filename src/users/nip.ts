@@ -52,3 +52,9 @@ export function maskNip(nip: string): string {
   if (!NIP_PATTERN.test(nip)) return '******************';
   return `${nip.slice(0, 8)}********${nip.slice(16)}`;
 }
+
+/** The one spelling of a sign-in identifier: lower-case email, or a NIP without the spaces people type. */
+export function canonicalIdentifier(identifier: string): string {
+  const trimmed = identifier.trim();
+  return trimmed.includes('@') ? trimmed.toLowerCase() : normaliseNip(trimmed);
+}

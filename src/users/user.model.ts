@@ -4,11 +4,9 @@ import { Schema, model, type InferSchemaType, type Types, type HydratedDocument 
 import { isValidNip } from './nip';
 import { EMPLOYEE_TYPES, isValidGolongan, type EmployeeType } from './ranks';
 
-export const ROLES = ['learner', 'author', 'curator', 'hr', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import { LANGUAGES, ROLES } from '../core/roles';
+
 export const USER_STATUSES = ['active', 'inactive'] as const;
-export const LANGUAGES = ['id', 'en'] as const;
-export type Language = (typeof LANGUAGES)[number];
 
 const mfaSchema = new Schema(
   {
@@ -64,6 +62,30 @@ userSchema.pre('validate', function checkIdentity() {
   if (!isValidGolongan(this.employeeType as EmployeeType, this.golongan))
     this.invalidate('golongan', 'golongan.invalid');
 });
+
+// Every write through this model in this process, for the caches of people (credentials.ts).
+const writeListeners: Array<() => void> = [];
+export function onUserWrite(listener: () => void): void {
+  writeListeners.push(listener);
+}
+const written = () => writeListeners.forEach((listener) => listener());
+for (const op of [
+  'save',
+  'insertMany',
+  'updateOne',
+  'updateMany',
+  'replaceOne',
+  'findOneAndUpdate',
+  'findOneAndReplace',
+  'findOneAndDelete',
+  'deleteOne',
+  'deleteMany',
+] as const) {
+  userSchema.pre(op as 'save', function () {
+    written();
+  });
+  userSchema.post(op as 'save', written);
+}
 
 export type UserFields = InferSchemaType<typeof userSchema>;
 export type UserDocument = HydratedDocument<UserFields>;

@@ -1,17 +1,19 @@
 // CSV export of the people an actor may see (the same scope and filters as the list page), in the
 // import file's columns so that an export can be corrected and imported again. Spreadsheet formulas
-// are neutralised, and every exported person is recorded in the access log.
+// are neutralised and NIPs written in their spaced form, which spreadsheets keep as text
+// (src/web/spreadsheet-safety.ts); every exported person is recorded in the access log.
 import { Types } from 'mongoose';
-import type { Actor } from '../auth/actor';
+import type { Actor } from '../core/actor';
 import type { AuditContext } from '../audit';
 import { accessLog } from '../personal-data';
 import { Forbidden } from '../web/errors';
+import { csvLine, csvNip } from '../web/spreadsheet-safety';
 import { User } from './user.model';
 import type { ListQuery } from './users.schemas';
 import { canAdministerPeople, peopleScope } from './users.service';
 
-export const EXPORT_LIMIT = 20000;
-export const EXPORT_HEADER = [
+const EXPORT_LIMIT = 20000;
+const EXPORT_HEADER = [
   'NIP',
   'Nama',
   'Email',
@@ -23,16 +25,6 @@ export const EXPORT_HEADER = [
   'Status',
   'Peran',
 ];
-
-/** A cell a spreadsheet would run as a formula is written as text (SECURITY.md). */
-export function neutraliseCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
-function csvCell(value: string): string {
-  const safe = neutraliseCell(value);
-  return /[",\r\n;]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
 
 interface ExportRow {
   _id: Types.ObjectId;
@@ -77,7 +69,7 @@ export async function exportPeopleCsv(
   const lines = [EXPORT_HEADER.join(',')];
   for (const p of people) {
     const cells = [
-      p.nip ?? '',
+      csvNip(p.nip ?? ''),
       p.name,
       p.email ?? '',
       TYPE_WORDS[p.employeeType] ?? '',
@@ -88,7 +80,7 @@ export async function exportPeopleCsv(
       p.status,
       p.roles.join(' '),
     ];
-    lines.push(cells.map(csvCell).join(','));
+    lines.push(csvLine(cells));
   }
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }

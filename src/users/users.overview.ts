@@ -1,12 +1,12 @@
 // Overviews of people for the home dashboards: counts within the actor's scope and one's own profile.
 // Counts go through peopleScope like every other read of people.
-import { trusted, Types } from 'mongoose';
-import type { Actor } from '../auth/actor';
-import { Institution } from '../institutions/institution.model';
-import { institutionRef } from '../institutions/institution-refs';
+import { Types } from 'mongoose';
+import type { Actor } from '../core/actor';
+import { ROLES, type Role } from '../core/roles';
+import { institutionRef, institutionRefs } from '../institutions';
 import { Forbidden } from '../web/errors';
-import { User, type Role, type UserFields } from './user.model';
-import { personRecordOf } from '../auth/person-record';
+import { User, type UserFields } from './user.model';
+import { personRecordOf, PROFILE_FIELDS } from './person-record';
 import { canAdministerPeople, peopleScope } from './users.service';
 
 export interface ScopeCount {
@@ -24,10 +24,8 @@ export async function countPeopleByOpd(actor: Actor): Promise<ScopeCount[]> {
     { $match: match },
     { $group: { _id: { opd: '$opd', status: '$status' }, n: { $sum: 1 } } },
   ]);
-  const opds = await Institution.find({ _id: trusted({ $in: groups.map((g) => g._id.opd).filter(Boolean) }) })
-    .select('code name')
-    .lean();
-  const byId = new Map(opds.map((o) => [String(o._id), { _id: String(o._id), code: o.code, name: o.name }]));
+  const refs = await institutionRefs(groups.map((g) => g._id.opd));
+  const byId = new Map([...refs].map(([id, o]) => [id, { _id: id, code: o.code, name: o.name }]));
   const counts = new Map<string, ScopeCount>();
   for (const group of groups) {
     const key = String(group._id.opd ?? '');
@@ -44,7 +42,7 @@ export async function countAccounts(
   actor: Actor,
 ): Promise<{ byRole: Record<Role, number>; byStatus: Record<'active' | 'inactive', number> }> {
   if (!actor.roles.includes('admin')) throw new Forbidden();
-  const roles = ['learner', 'author', 'curator', 'hr', 'admin'] as const;
+  const roles = ROLES;
   const roleCounts = await Promise.all(
     roles.map((role) => User.countDocuments({ roles: role, status: 'active' })),
   );
@@ -59,18 +57,6 @@ export async function countAccounts(
 }
 
 /** The signed-in person's own profile, for their home page. */
-const PROFILE_FIELDS = [
-  '_id',
-  'nip',
-  'name',
-  'email',
-  'employeeType',
-  'golongan',
-  'jabatan',
-  'unitKerja',
-  'opd',
-  'institution',
-] as const;
 type ProfileRecord = Pick<UserFields, Exclude<(typeof PROFILE_FIELDS)[number], '_id'>> & {
   _id: Types.ObjectId;
 };

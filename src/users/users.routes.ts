@@ -1,32 +1,31 @@
 // People administration pages for admins and HR (HR see only their scope; the service decides).
 // parse with zod → call users.service → render or redirect.
 import { Router, type Request, type Response } from 'express';
-import type { RouteDeps } from '../app';
-import { requireRole } from '../auth/guards';
-import { BadRequest, Forbidden, NotFound, ValidationFailed } from '../web/errors';
+import type { RouteDeps } from '../core/deps';
+import { ROLES } from '../core/roles';
+import { confirmOwnPassword, requireRole } from '../auth';
+import { BadRequest, Forbidden } from '../web/errors';
 import { registerNavItem } from '../web/navigation';
-import { parseInput } from '../web/validation';
+import { requestContext } from '../web/request-context';
+import {
+  filterValues,
+  formFields,
+  idParam,
+  parseInput,
+  parseQuery,
+  saveOrRerender,
+  type FieldErrors,
+} from '../web/validation';
 import { EMPLOYEE_TYPES, PNS_RANKS, PPPK_GOLONGAN } from './ranks';
 import { formatNip } from './nip';
-import { ROLES, USER_STATUSES } from './user.model';
-import { DuplicateField } from './users.errors';
-import { formFields, idParams, listQuery, personForm, resetPasswordForm, rolesForm } from './users.schemas';
+import { USER_STATUSES } from './user.model';
+import { listQuery, personForm, resetPasswordForm, rolesForm, statusForm } from './users.schemas';
 import * as users from './users.service';
-import { importRouter } from './import/import.routes';
 import { exportPeopleCsv } from './users.export';
 
-export const USERS_PATH = '/admin/users';
+const USERS_PATH = '/admin/users';
 
-/** Who did it, for the audit log. */
-export function auditContext(req: Request) {
-  return { requestId: String((req as Request & { id?: unknown }).id ?? ''), ip: req.ip };
-}
-
-function idOf(req: Request): string {
-  const parsed = idParams.safeParse(req.params);
-  if (!parsed.success) throw new NotFound('person'); // a malformed id answers like a missing one
-  return parsed.data.id;
-}
+const personId = (req: Request) => idParam(req, 'person');
 
 async function renderForm(
   req: Request,
@@ -39,6 +38,7 @@ async function renderForm(
   },
 ) {
   const actor = req.user!;
+  const isSelf = !!extra.person && String(extra.person._id) === actor.id;
   const [opds, universities] = await Promise.all([
     users.opdChoices(actor),
     actor.roles.includes('admin') ? users.universityChoices() : [],
@@ -52,6 +52,7 @@ async function renderForm(
     opds,
     universities,
     canChooseOpd: users.seesEveryone(actor),
+    asksCurrentPassword: isSelf,
     employeeTypes: EMPLOYEE_TYPES,
     pnsRanks: PNS_RANKS,
     pppkGolongan: PPPK_GOLONGAN,
@@ -68,15 +69,47 @@ async function savePerson(
   const values = formFields(req.body);
   const input = parseInput(personForm, values);
   if (!input.ok) return renderForm(req, res, 422, { person, values, fieldErrors: input.errors });
-  try {
-    await save(input.data);
-  } catch (error) {
-    if (error instanceof DuplicateField)
-      return renderForm(req, res, 409, { person, values, fieldErrors: error.fieldErrors });
-    if (error instanceof ValidationFailed)
-      return renderForm(req, res, 422, { person, values, fieldErrors: error.fieldErrors });
-    throw error;
-  }
+  await saveOrRerender(
+    () => save(input.data),
+    (status, fieldErrors) => renderForm(req, res, status, { person, values, fieldErrors }),
+  );
+}
+
+/** The person page, with the messages of a refused password reset when there are some. */
+function renderPerson(
+  req: Request,
+  res: Response,
+  person: Awaited<ReturnType<typeof users.getPerson>>,
+  status = 200,
+  fieldErrors: FieldErrors = {},
+) {
+  res.status(status).render('users/show', {
+    title: person.name,
+    basePath: USERS_PATH,
+    person,
+    can: users.permissionsFor(req.user!, person),
+    roles: ROLES,
+    formatNip,
+    fieldErrors,
+  });
+}
+
+/** The temporary password of a new person or of a reset, shown once (none when it was typed). */
+function renderPassword(
+  req: Request,
+  res: Response,
+  person: { id: string; name: string },
+  temporaryPassword: string | undefined,
+  isNew = false,
+) {
+  res.render('users/password', {
+    title: req.t(isNew ? 'users.password.createdTitle' : 'users.password.resetTitle'),
+    basePath: USERS_PATH,
+    personId: person.id,
+    personName: person.name,
+    temporaryPassword,
+    isNew,
+  });
 }
 
 function formValues(person: Awaited<ReturnType<typeof users.getPerson>>): Record<string, unknown> {
@@ -94,33 +127,22 @@ function formValues(person: Awaited<ReturnType<typeof users.getPerson>>): Record
   };
 }
 
-export function usersRouter(deps: RouteDeps): Router {
+export function usersRouter({ config, clock }: RouteDeps): Router {
   registerNavItem({ href: USERS_PATH, labelKey: 'users.nav', roles: ['admin', 'hr'], order: 50 });
   const router = Router();
   router.use(requireRole('admin', 'hr'));
-  router.use('/import', importRouter(deps));
 
   router.get('/', async (req, res) => {
-    const query = listQuery.safeParse(req.query);
-    if (!query.success) throw new BadRequest();
+    const query = parseQuery(listQuery, req.query);
     const [result, opds] = await Promise.all([
-      users.listPeople(req.user!, query.data),
+      users.listPeople(req.user!, query),
       users.opdChoices(req.user!),
     ]);
     res.render('users/index', {
       title: req.t('users.list.title'),
       basePath: USERS_PATH,
-      query: {
-        q: query.data.q ?? '',
-        opd: query.data.opd ?? '',
-        role: query.data.role ?? '',
-        status: query.data.status ?? '',
-      },
-      result,
-      opds,
-      roles: ROLES,
-      statuses: USER_STATUSES,
-      formatNip,
+      query: filterValues(query, ['q', 'opd', 'role', 'status']),
+      ...{ result, opds, roles: ROLES, statuses: USER_STATUSES, formatNip },
     });
   });
 
@@ -128,118 +150,82 @@ export function usersRouter(deps: RouteDeps): Router {
 
   router.post('/', (req, res) =>
     savePerson(req, res, async (data) => {
-      const created = await users.createPerson(req.user!, data, auditContext(req));
-      res.status(201).render('users/password', {
-        title: req.t('users.password.createdTitle'),
-        basePath: USERS_PATH,
-        personId: created.id,
-        personName: data.name,
-        temporaryPassword: created.temporaryPassword,
-        isNew: true,
-      });
+      const created = await users.createPerson(req.user!, data, requestContext(req));
+      renderPassword(
+        req,
+        res.status(201),
+        { id: created.id, name: data.name },
+        created.temporaryPassword,
+        true,
+      );
     }),
   );
 
   router.get('/export.csv', async (req, res) => {
-    const query = listQuery.safeParse(req.query);
-    if (!query.success) throw new BadRequest();
-    const csv = await exportPeopleCsv(req.user!, query.data, auditContext(req));
+    const csv = await exportPeopleCsv(req.user!, parseQuery(listQuery, req.query), requestContext(req));
     res.setHeader('Content-Disposition', 'attachment; filename="pegawai.csv"');
     res.type('text/csv; charset=utf-8').send(csv);
   });
 
   router.get('/:id', async (req, res) => {
-    const person = await users.viewPerson(req.user!, idOf(req), 'users.detail', auditContext(req));
-    res.render('users/show', {
-      title: person.name,
-      basePath: USERS_PATH,
-      person,
-      can: users.permissionsFor(req.user!, person),
-      roles: ROLES,
-      formatNip,
-      fieldErrors: {},
-    });
+    renderPerson(
+      req,
+      res,
+      await users.viewPerson(req.user!, personId(req), 'users.detail', requestContext(req)),
+    );
   });
 
   router.get('/:id/edit', async (req, res) => {
-    const person = await users.viewPerson(req.user!, idOf(req), 'users.edit', auditContext(req));
+    const person = await users.viewPerson(req.user!, personId(req), 'users.edit', requestContext(req));
     if (!users.permissionsFor(req.user!, person).canEdit) throw new Forbidden('users.errors.notYours');
     await renderForm(req, res, 200, { person, values: formValues(person) });
   });
 
   router.post('/:id', async (req, res) => {
-    const id = idOf(req);
+    const id = personId(req);
     const person = await users.getPerson(req.user!, id);
-    await savePerson(
-      req,
-      res,
-      async (data) => {
-        await users.updatePerson(req.user!, id, data, auditContext(req));
-        req.flash('success', req.t('users.flash.saved'));
-        res.redirect(`${USERS_PATH}/${id}`);
-      },
-      person,
-    );
+    const update = async (data: Parameters<typeof users.updatePerson>[2]) => {
+      const confirm = (password: string) => confirmOwnPassword(req.user!, password, config, clock());
+      await users.updatePerson(req.user!, id, data, requestContext(req), confirm);
+      req.flash('success', req.t('users.flash.saved'));
+      res.redirect(`${USERS_PATH}/${id}`);
+    };
+    await savePerson(req, res, update, person);
   });
 
   router.post('/:id/status', async (req, res) => {
-    const id = idOf(req);
-    const status = formFields(req.body).status;
-    if (status !== 'active' && status !== 'inactive') throw new BadRequest();
-    await users.setStatus(req.user!, id, status, auditContext(req));
+    const id = personId(req);
+    const input = parseInput(statusForm, req.body);
+    if (!input.ok) throw new BadRequest();
+    await users.setStatus(req.user!, id, input.data.status, requestContext(req));
     req.flash(
       'success',
-      req.t(status === 'inactive' ? 'users.flash.deactivated' : 'users.flash.reactivated'),
+      req.t(input.data.status === 'inactive' ? 'users.flash.deactivated' : 'users.flash.reactivated'),
     );
     res.redirect(`${USERS_PATH}/${id}`);
   });
 
   router.post('/:id/roles', requireRole('admin'), async (req, res) => {
-    const id = idOf(req);
-    const input = parseInput(rolesForm, formFields(req.body));
+    const id = personId(req);
+    const input = parseInput(rolesForm, req.body);
     if (!input.ok) throw new BadRequest();
-    await users.setRoles(req.user!, id, input.data.roles, auditContext(req));
+    await users.setRoles(req.user!, id, input.data.roles, requestContext(req));
     req.flash('success', req.t('users.flash.rolesSaved'));
     res.redirect(`${USERS_PATH}/${id}`);
   });
 
   router.post('/:id/password', async (req, res) => {
-    const id = idOf(req);
+    const id = personId(req);
     const person = await users.getPerson(req.user!, id);
-    const input = parseInput(resetPasswordForm, formFields(req.body));
-    const showPerson = (status: number, fieldErrors: Record<string, string>) =>
-      res
-        .status(status)
-        .render('users/show', {
-          title: person.name,
-          basePath: USERS_PATH,
-          person,
-          can: users.permissionsFor(req.user!, person),
-          roles: ROLES,
-          formatNip,
-          fieldErrors,
-        });
-    if (!input.ok) return showPerson(422, input.errors);
-    try {
-      const reset = await users.resetPassword(
-        req.user!,
-        id,
-        input.data.password,
-        deps.config.passwordPolicy,
-        auditContext(req),
-      );
-      res.render('users/password', {
-        title: req.t('users.password.resetTitle'),
-        basePath: USERS_PATH,
-        personId: id,
-        personName: person.name,
-        temporaryPassword: reset.wasGenerated ? reset.temporaryPassword : undefined,
-        isNew: false,
-      });
-    } catch (error) {
-      if (error instanceof ValidationFailed) return showPerson(422, error.fieldErrors);
-      throw error;
-    }
+    const input = parseInput(resetPasswordForm, req.body);
+    if (!input.ok) return renderPerson(req, res, person, 422, input.errors);
+    const reset = async () => {
+      const options = { typed: input.data.password, policy: config.passwordPolicy, now: clock() };
+      const done = await users.resetPassword(req.user!, id, options, requestContext(req));
+      const shown = done.wasGenerated ? done.temporaryPassword : undefined;
+      renderPassword(req, res, { id, name: person.name }, shown);
+    };
+    await saveOrRerender(reset, (status, fieldErrors) => renderPerson(req, res, person, status, fieldErrors));
   });
 
   return router;

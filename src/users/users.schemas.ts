@@ -3,12 +3,13 @@
 import { z } from 'zod';
 import { isValidNip, normaliseNip } from './nip';
 import { EMPLOYEE_TYPES, isValidGolongan } from './ranks';
-import { ROLES, USER_STATUSES } from './user.model';
+import { ROLES } from '../core/roles';
+import { pageNumber, searchText } from '../web/validation';
+import { USER_STATUSES } from './user.model';
 
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
 
-export const objectId = z.string().regex(OBJECT_ID, 'users.errors.invalidId');
-export const idParams = z.object({ id: objectId }).strict();
+const objectId = z.string().regex(OBJECT_ID, 'users.errors.invalidId');
 
 /** Empty text fields of an HTML form arrive as '' and mean "not given". */
 const optionalText = (max: number) =>
@@ -27,7 +28,7 @@ const optionalId = z
   .pipe(objectId.optional());
 
 /** NIP as people type it ("19900101 201503 1 001"), normalised; empty means "none" (checked with the type). */
-export const nipField = z
+const nipField = z
   .string()
   .trim()
   .transform(normaliseNip)
@@ -69,6 +70,12 @@ const personFields = {
   unitKerja: optionalText(200),
   opd: optionalId,
   institution: optionalId,
+  /** Asked when people change the email or NIP they sign in with on their own record. */
+  currentPassword: z
+    .string()
+    .max(256, 'users.errors.tooLong')
+    .optional()
+    .transform((v) => (v ? v : undefined)),
 };
 
 type PersonShape = {
@@ -118,11 +125,9 @@ export const resetPasswordForm = z
   })
   .strict();
 
-const pageNumber = z.coerce.number().int().min(1).max(100000).catch(1);
-
 export const listQuery = z
   .object({
-    q: z.string().trim().max(100).optional().catch(undefined),
+    q: searchText(100),
     opd: z.string().regex(OBJECT_ID).optional().catch(undefined),
     role: z.enum(ROLES).optional().catch(undefined),
     status: z.enum(USER_STATUSES).optional().catch(undefined),
@@ -131,9 +136,5 @@ export const listQuery = z
   .strict();
 export type ListQuery = z.infer<typeof listQuery>;
 
-/** Drops the CSRF token field that every form carries, so `.strict()` schemas see only their fields. */
-export function formFields(body: unknown): Record<string, unknown> {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return {};
-  const { _csrf: _ignored, ...fields } = body as Record<string, unknown>;
-  return fields;
-}
+/** The activate/deactivate button of the person page. */
+export const statusForm = z.object({ status: z.enum(USER_STATUSES) }).strict();

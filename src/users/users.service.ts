@@ -3,16 +3,26 @@
 // export, import and dashboard alike (SECURITY.md: one rule, every channel).
 import { randomInt } from 'node:crypto';
 import { trusted, Types, type FilterQuery } from 'mongoose';
-import type { Actor } from '../auth/actor';
-import { hashPassword, checkPasswordPolicy } from '../auth/password';
+import type { Actor } from '../core/actor';
+import type { Role } from '../core/roles';
+import { checkPasswordPolicy, hashPassword } from './passwords';
 import type { PasswordPolicy } from '../config';
 import { audit, type AuditContext } from '../audit';
+import { containing } from '../db/literal-regex';
+import { paginate, type Page } from '../db/pagination';
 import { accessLog } from '../personal-data';
-import { Institution } from '../institutions/institution.model';
-import { Conflict, Forbidden, NotFound, ValidationFailed } from '../web/errors';
-import { User, type Role, type UserFields } from './user.model';
+import { institutionChoices, isInstitutionOfKind } from '../institutions';
+import { duplicateKeyField } from '../db/duplicate-key';
+import {
+  Conflict,
+  DuplicateKey,
+  Forbidden,
+  NotFound,
+  TooManyRequests,
+  ValidationFailed,
+} from '../web/errors';
+import { User, type UserFields } from './user.model';
 import type { ListQuery, PersonInput } from './users.schemas';
-import { DuplicateField, duplicateFieldOf } from './users.errors';
 
 export const PAGE_SIZE = 25;
 
@@ -43,16 +53,7 @@ function canManage(actor: Actor, person: { roles?: string[] | null }): boolean {
   return actor.roles.includes('hr') && (person.roles ?? []).every((r) => r === 'learner');
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-export interface PeoplePage {
-  items: PersonRow[];
-  total: number;
-  page: number;
-  pages: number;
-}
+export type PeoplePage = Page<PersonRow>;
 
 export interface PersonRow {
   _id: Types.ObjectId;
@@ -69,8 +70,7 @@ export async function listPeople(actor: Actor, query: ListQuery, pageSize = PAGE
   const conditions: FilterQuery<UserFields>[] = [peopleScope(actor)];
   if (query.q) {
     const digits = query.q.replace(/[\s.-]/g, '');
-    // eslint-disable-next-line security/detect-non-literal-regexp -- the text is escaped: a literal match
-    const text = new RegExp(escapeRegex(query.q), 'i');
+    const text = containing(query.q);
     const or: FilterQuery<UserFields>[] = [{ name: text }, { email: text }, { jabatan: text }];
     // eslint-disable-next-line security/detect-non-literal-regexp -- digits only
     if (/^\d{3,18}$/.test(digits)) or.push({ nip: new RegExp(`^${digits}`) });
@@ -80,17 +80,19 @@ export async function listPeople(actor: Actor, query: ListQuery, pageSize = PAGE
   if (query.role) conditions.push({ roles: query.role });
   if (query.status) conditions.push({ status: query.status });
   const filter = { $and: conditions };
-  const total = await User.countDocuments(filter);
-  const pages = Math.max(1, Math.ceil(total / pageSize));
-  const page = Math.min(query.page ?? 1, pages);
-  const items = await User.find(filter)
-    .select('nip name email jabatan roles status opd')
-    .populate('opd', 'code name')
-    .sort({ name: 1, _id: 1 })
-    .skip((page - 1) * pageSize)
-    .limit(pageSize)
-    .lean<PersonRow[]>();
-  return { items, total, page, pages };
+  return paginate(
+    query.page,
+    pageSize,
+    () => User.countDocuments(filter),
+    (skip, limit) =>
+      User.find(filter)
+        .select('nip name email jabatan roles status opd')
+        .populate('opd', 'code name')
+        .sort({ name: 1, _id: 1 })
+        .skip(skip)
+        .limit(limit)
+        .lean<PersonRow[]>(),
+  );
 }
 
 const DETAIL_FIELDS =
@@ -123,28 +125,30 @@ async function loadManaged(actor: Actor, id: string) {
 
 /** The OPDs the actor may place people in. */
 export async function opdChoices(actor: Actor) {
-  const filter = seesEveryone(actor)
-    ? { kind: 'opd', active: true }
-    : { kind: 'opd', _id: actor.opdId ?? NOBODY_ID };
-  return Institution.find(filter).select('code name').sort({ name: 1 }).lean();
+  return institutionChoices('opd', seesEveryone(actor) ? undefined : (actor.opdId ?? NOBODY_ID));
 }
 
 export async function universityChoices() {
-  return Institution.find({ kind: 'university', active: true }).select('code name').sort({ name: 1 }).lean();
+  return institutionChoices('university');
 }
 
 /** Resolves the OPD and institution of a create/edit form for this actor. */
 async function placement(actor: Actor, input: PersonInput): Promise<{ opd?: string; institution?: string }> {
   const opd = seesEveryone(actor) ? input.opd : actor.opdId; // OPD HR: forced from the session, never the form
-  if (opd && !(await Institution.exists({ _id: opd, kind: 'opd' }))) {
+  if (opd && !(await isInstitutionOfKind(opd, 'opd'))) {
     throw new ValidationFailed({ opd: 'users.errors.opdUnknown' });
   }
   if (!opd && !actor.roles.includes('admin')) throw new ValidationFailed({ opd: 'users.errors.opdRequired' });
   const institution = actor.roles.includes('admin') ? input.institution : undefined;
-  if (institution && !(await Institution.exists({ _id: institution, kind: 'university' }))) {
+  if (institution && !(await isInstitutionOfKind(institution, 'university'))) {
     throw new ValidationFailed({ institution: 'users.errors.institutionUnknown' });
   }
   return { opd, institution };
+}
+
+/** A NIP or email that already belongs to someone (409, with the message next to that field). */
+function taken(field: 'nip' | 'email'): DuplicateKey {
+  return new DuplicateKey(field, field === 'nip' ? 'users.errors.nipTaken' : 'users.errors.emailTaken');
 }
 
 async function assertUnique(
@@ -152,9 +156,8 @@ async function assertUnique(
   exceptId?: Types.ObjectId,
 ): Promise<void> {
   const notSelf = exceptId ? { _id: trusted({ $ne: exceptId }) } : {};
-  if (input.nip && (await User.exists({ nip: input.nip, ...notSelf }))) throw new DuplicateField('nip');
-  if (input.email && (await User.exists({ email: input.email, ...notSelf })))
-    throw new DuplicateField('email');
+  if (input.nip && (await User.exists({ nip: input.nip, ...notSelf }))) throw taken('nip');
+  if (input.email && (await User.exists({ email: input.email, ...notSelf }))) throw taken('email');
 }
 
 /** Upper, lower, digit, symbol, 16 characters: meets any policy up to 16 and is typed once. */
@@ -197,8 +200,8 @@ async function saveUnique<T extends { save(): Promise<unknown> }>(doc: T): Promi
     await doc.save();
     return doc;
   } catch (error) {
-    const field = duplicateFieldOf(error);
-    if (field) throw new DuplicateField(field);
+    const field = duplicateKeyField(error, ['nip', 'email'] as const);
+    if (field) throw taken(field);
     throw error;
   }
 }
@@ -246,13 +249,39 @@ export async function createPerson(actor: Actor, input: PersonInput, context: Au
   return { id: String(person._id), temporaryPassword };
 }
 
+/** Checks the signed-in person's current password (auth's confirmOwnPassword, bound to config and clock). */
+export type OwnPasswordConfirmation = (password: string) => Promise<'confirmed' | 'wrong' | 'locked'>;
+
+/**
+ * Changing the email or NIP one signs in with, on one's own record, needs the current password:
+ * a stolen session must not take over the account's identifiers.
+ */
+async function assertOwnIdentifierChangeConfirmed(
+  actor: Actor,
+  person: { _id: unknown; email?: string | null; nip?: string | null },
+  input: PersonInput,
+  confirm: OwnPasswordConfirmation | undefined,
+): Promise<void> {
+  if (String(person._id) !== actor.id) return;
+  const changes =
+    (input.email ?? null) !== (person.email ?? null) || (input.nip ?? null) !== (person.nip ?? null);
+  if (!changes) return;
+  if (!input.currentPassword)
+    throw new ValidationFailed({ currentPassword: 'users.errors.currentPasswordRequired' });
+  const check = confirm ? await confirm(input.currentPassword) : 'wrong';
+  if (check === 'locked') throw new TooManyRequests();
+  if (check === 'wrong') throw new ValidationFailed({ currentPassword: 'users.errors.currentPasswordWrong' });
+}
+
 export async function updatePerson(
   actor: Actor,
   id: string,
   input: PersonInput,
   context: AuditContext = {},
+  confirmOwnPassword?: OwnPasswordConfirmation,
 ): Promise<void> {
   const person = await loadManaged(actor, id);
+  await assertOwnIdentifierChangeConfirmed(actor, person, input, confirmOwnPassword);
   const { opd, institution } = await placement(actor, input);
   await assertUnique(input, person._id);
   const before = snapshot(person);
@@ -349,8 +378,7 @@ export async function setRoles(
 export async function resetPassword(
   actor: Actor,
   id: string,
-  typed: string | undefined,
-  policy: PasswordPolicy,
+  { typed, policy, now }: { typed?: string; policy: PasswordPolicy; now: Date },
   context: AuditContext = {},
 ): Promise<{ temporaryPassword: string; wasGenerated: boolean }> {
   const person = await loadManaged(actor, id);
@@ -367,7 +395,7 @@ export async function resetPassword(
   const before = { mustChangePassword: person.mustChangePassword, sessionEpoch: person.sessionEpoch };
   person.passwordHash = await hashPassword(temporaryPassword);
   person.mustChangePassword = true;
-  person.passwordChangedAt = new Date();
+  person.passwordChangedAt = now;
   person.sessionEpoch = (person.sessionEpoch ?? 0) + 1;
   person.failedLogins = 0;
   person.lockedUntil = undefined;

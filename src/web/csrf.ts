@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { csrfSync } from 'csrf-sync';
 import { Forbidden } from './errors';
-import { cookieValue } from './i18n';
+import { cookieValue } from './cookies';
 import { securityEvent } from './logging';
 
 export interface CsrfOptions {
@@ -22,6 +22,41 @@ export interface Csrf {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Paths whose POST handlers parse a multipart body with multer and then run `verifyCsrf`. Only
+ * there may the global check wait for the body: a multipart request to any other path is checked
+ * at once (its token cannot be read, so it is refused), or a cross-site form with
+ * `enctype="multipart/form-data"` would skip the check on every route that needs no body.
+ */
+const uploadPaths = new Set<string>();
+/** Upload paths with parameters (`/penulisan/:id/gambar`): a parameter is one segment of hex digits (an id or key). */
+const uploadPatterns = new Map<string, RegExp>();
+
+const trimmed = (path: string) => path.replace(/\/+$/, '') || '/';
+
+/**
+ * Declares that POSTs to `path` carry files and verify CSRF after multer (`verifyCsrf`). A path
+ * may hold `:name` parameters, each standing for one id-like segment (hex digits only).
+ */
+export function acceptUploadsAt(path: string): void {
+  const clean = trimmed(path);
+  if (!clean.includes('/:')) {
+    uploadPaths.add(clean);
+    return;
+  }
+  const source = clean
+    .split('/')
+    .map((part) => (part.startsWith(':') ? '[0-9a-fA-F]{1,64}' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  // eslint-disable-next-line security/detect-non-literal-regexp -- built from route paths in code, parameters as hex only
+  uploadPatterns.set(clean, new RegExp(`^${source}$`));
+}
+
+function isUploadPath(path: string): boolean {
+  const clean = trimmed(path);
+  return uploadPaths.has(clean) || [...uploadPatterns.values()].some((re) => re.test(clean));
+}
 
 export function createCsrf({ secret, secureCookies }: CsrfOptions): Csrf {
   const cookieName = secureCookies ? '__Host-binaasn.csrf' : 'binaasn.csrf';
@@ -78,7 +113,8 @@ export function createCsrf({ secret, secureCookies }: CsrfOptions): Csrf {
       enumerable: true,
       get: () => (token ??= sync.generateToken(req)),
     });
-    if (req.is('multipart/form-data') && !SAFE_METHODS.has(req.method)) return next(); // checked by verifyCsrf after multer
+    if (req.is('multipart/form-data') && !SAFE_METHODS.has(req.method) && isUploadPath(req.path))
+      return next(); // checked by verifyCsrf after multer
     check(req, res, next);
   };
 

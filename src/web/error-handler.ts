@@ -1,6 +1,8 @@
 // The one error handler: HttpErrors (and the errors of body parsing, multer and CSRF) become a
 // status and a page in the person's language; anything else is a 500 page with the request id.
-import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+// It never throws: whatever goes wrong inside it (an error object whose properties throw, a view
+// that fails) ends in a plain-text 500, never in Express's fallback page with its stack trace.
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { HttpError, NotFound } from './errors';
 import { translatorFor, languageOf } from './i18n';
 import { renderInLayout } from './layout';
@@ -8,12 +10,22 @@ import { renderInLayout } from './layout';
 const VIEWS: Record<number, string> = { 403: 'errors/403', 404: 'errors/404', 500: 'errors/500' };
 
 function statusOf(error: unknown): { status: number; messageKey: string } {
+  try {
+    return classify(error);
+  } catch {
+    return { status: 500, messageKey: 'errors.internal' }; // an error whose properties throw
+  }
+}
+
+function classify(error: unknown): { status: number; messageKey: string } {
   if (error instanceof HttpError) return { status: error.status, messageKey: error.messageKey };
   const e = error as { status?: number; statusCode?: number; code?: string; type?: string };
   if (e?.code === 'LIMIT_FILE_SIZE' || e?.type === 'entity.too.large')
     return { status: 413, messageKey: 'errors.payloadTooLarge' };
   if (typeof e?.code === 'string' && e.code.startsWith('LIMIT_'))
     return { status: 400, messageKey: 'errors.badRequest' };
+  if ((error as { name?: unknown })?.name === 'MulterError')
+    return { status: 400, messageKey: 'errors.malformedUpload' }; // e.g. a part without a field name
   const status = e?.status ?? e?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500)
     return { status, messageKey: status === 403 ? 'errors.forbidden' : 'errors.badRequest' };
@@ -22,18 +34,43 @@ function statusOf(error: unknown): { status: number; messageKey: string } {
 
 export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new NotFound());
 
-export const errorHandler: ErrorRequestHandler = (error, req: Request, res, next) => {
-  const { status, messageKey } = statusOf(error);
-  const log = (
-    req as Request & { log?: { error: (o: object, m: string) => void; warn: (o: object, m: string) => void } }
-  ).log;
-  if (status >= 500) log?.error({ err: error }, 'request failed');
-  if (res.headersSent) return next(error);
-  if (res.locals.isRenderingError) {
-    // The error page itself failed: answer in plain text rather than loop.
-    res.status(500).type('text/plain').send(`500 Internal Server Error`);
-    return;
+type RequestLog = { error: (o: object, m: string) => void };
+
+function logFailure(req: Request, err: unknown, message: string): void {
+  try {
+    (req as Request & { log?: RequestLog }).log?.error({ err }, message);
+  } catch {
+    // an error that cannot even be logged is not worth a second failure
   }
+}
+
+/** The answer when the error page itself cannot be made. */
+function plainFailure(res: Response): void {
+  try {
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.status(500).set('Cache-Control', 'no-store').type('text/plain').send('500 Internal Server Error');
+  } catch {
+    res.destroy();
+  }
+}
+
+export const errorHandler: ErrorRequestHandler = (error, req: Request, res, next) => {
+  try {
+    renderError(error, req, res, next);
+  } catch (failure) {
+    logFailure(req, failure, 'error handler failed');
+    plainFailure(res);
+  }
+};
+
+function renderError(error: unknown, req: Request, res: Response, next: NextFunction): void {
+  const { status, messageKey } = statusOf(error);
+  if (status >= 500) logFailure(req, error, 'request failed');
+  if (res.headersSent) return next(error);
+  if (res.locals.isRenderingError) return plainFailure(res); // the error page itself failed: no loop
   res.locals.isRenderingError = true;
   const t = req.t ?? translatorFor(languageOf(req));
   res.locals.t ??= t;
@@ -69,10 +106,14 @@ export const errorHandler: ErrorRequestHandler = (error, req: Request, res, next
     req.app.render(v, { ...res.locals, ...o }, cb);
   renderInLayout(plainRender, view, locals, (err, html) => {
     if (err) {
-      log?.error({ err }, 'error page failed to render');
-      res.status(500).type('text/plain').send('500 Internal Server Error');
-      return;
+      logFailure(req, err, 'error page failed to render');
+      return plainFailure(res);
     }
-    res.type('html').send(html);
+    try {
+      res.type('html').send(html);
+    } catch (failure) {
+      logFailure(req, failure, 'error page failed to send');
+      plainFailure(res);
+    }
   });
-};
+}

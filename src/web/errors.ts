@@ -42,6 +42,20 @@ export class Conflict extends HttpError {
   }
 }
 
+/** A value that must be unique is taken (a NIP, an email, a code): 409 with a message next to its field. */
+export class DuplicateKey extends Conflict {
+  constructor(
+    public readonly field: string,
+    messageKey: string,
+  ) {
+    super(messageKey);
+  }
+
+  get fieldErrors(): Record<string, string> {
+    return { [this.field]: this.messageKey };
+  }
+}
+
 export class PayloadTooLarge extends HttpError {
   constructor(messageKey = 'errors.payloadTooLarge') {
     super(413, messageKey);
@@ -61,8 +75,4 @@ export class TooManyRequests extends HttpError {
   constructor(messageKey = 'errors.tooManyRequests') {
     super(429, messageKey);
   }
-}
-
-export function isHttpError(error: unknown): error is HttpError {
-  return error instanceof HttpError;
 }

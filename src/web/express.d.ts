@@ -1,7 +1,7 @@
 // Types the app adds to Express requests and sessions.
 import type { TFunction } from 'i18next';
-import type { Actor } from '../auth/actor';
-import type { Language } from '../users/user.model';
+import type { Actor } from '../core/actor';
+import type { Language } from '../core/roles';
 import type { FlashType } from './flash';
 
 declare global {

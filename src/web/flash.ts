@@ -2,8 +2,7 @@
 // so they are only used where a session exists or is wanted (forms of signed-in people).
 import type { NextFunction, Request, Response } from 'express';
 
-export const FLASH_TYPES = ['success', 'info', 'warning', 'error'] as const;
-export type FlashType = (typeof FLASH_TYPES)[number];
+export type FlashType = 'success' | 'info' | 'warning' | 'error';
 export interface FlashMessage {
   type: FlashType;
   message: string;

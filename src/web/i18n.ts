@@ -4,15 +4,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import i18next, { type TFunction, type i18n as I18n } from 'i18next';
 import type { NextFunction, Request, Response } from 'express';
-import { LANGUAGES, type Language } from '../users/user.model';
+import { LANGUAGES, type Language } from '../core/roles';
+import { cookieValue, languageCookieName } from './cookies';
 
 export { LANGUAGES, type Language };
-export const DEFAULT_LANGUAGE: Language = 'id';
-export const LANGUAGE_COOKIE = 'binaasn.lang';
+const DEFAULT_LANGUAGE: Language = 'id';
 
 const LOCALES_DIR = path.join(__dirname, '..', 'locales');
 
-export function isLanguage(value: unknown): value is Language {
+function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 }
 
@@ -39,7 +39,7 @@ export function readCatalogs(dir = LOCALES_DIR): Record<Language, Record<string,
 let shared: I18n | undefined;
 
 /** One i18next instance per process, initialised synchronously from the catalog files. */
-export function getI18n(): I18n {
+function getI18n(): I18n {
   if (shared) return shared;
   const catalogs = readCatalogs();
   const instance = i18next.createInstance();
@@ -82,14 +82,10 @@ export function translatorFor(lang: Language): TFunction {
   return t;
 }
 
-function cookieValue(req: Request, name: string): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(rest.join('='));
-  }
-  return undefined;
+/** The language cookie's name for this app (`app.set('languageCookie', ...)` in createApp). */
+function languageCookieOf(req: Request): string {
+  const name: unknown = req.app?.get('languageCookie');
+  return typeof name === 'string' ? name : languageCookieName(false);
 }
 
 /** The language of this request: the signed-in person's, else the session's or cookie's, else `id`. */
@@ -97,7 +93,7 @@ export function languageOf(req: Request): Language {
   if (req.user && isLanguage(req.user.language)) return req.user.language;
   const fromSession = req.session?.language;
   if (isLanguage(fromSession)) return fromSession;
-  const fromCookie = cookieValue(req, LANGUAGE_COOKIE);
+  const fromCookie = cookieValue(req, languageCookieOf(req));
   return isLanguage(fromCookie) ? fromCookie : DEFAULT_LANGUAGE;
 }
 
@@ -111,5 +107,3 @@ export function i18nMiddleware(req: Request, res: Response, next: NextFunction):
   res.locals.t = t;
   next();
 }
-
-export { cookieValue };

@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import pino, { type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { maskNipsInText, maskNipsInUrl } from './nip-masking';
 
 export type { Logger };
 
@@ -30,15 +31,21 @@ const REDACT_PATHS = [
 
 /** The app's logger; `destination` lets tests read what would be written. */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { app: 'binaasn' } };
+  const options = {
+    level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    base: { app: 'binaasn' },
+    serializers: { err: serializeError },
+  };
   return destination ? pino(options, destination) : pino(options);
 }
 
-const NIP_IN_TEXT = /\b(\d{8})\d{8}(\d{2})\b/g;
-
-/** Request URLs may carry a NIP (search forms): keep only its outer digits in logs. */
-function maskDigits(text: string): string {
-  return text.replace(NIP_IN_TEXT, '$1********$2');
+/** Errors may quote a NIP (a duplicate-key message names the value): masked like URLs. */
+function serializeError(err: Error): Record<string, unknown> {
+  const plain = pino.stdSerializers.err(err) as unknown as Record<string, unknown>;
+  for (const key of ['message', 'stack'])
+    if (typeof plain[key] === 'string') plain[key] = maskNipsInText(plain[key]);
+  return plain;
 }
 
 export function httpLogger(logger: Logger): RequestHandler {
@@ -56,10 +63,11 @@ export function httpLogger(logger: Logger): RequestHandler {
       req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
         id: req.id,
         method: req.method,
-        url: maskDigits(req.url),
+        url: maskNipsInUrl(req.url),
         remoteAddress: req.remoteAddress,
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      err: serializeError,
     },
     customLogLevel: (_req, res, err) =>
       err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
@@ -81,7 +89,7 @@ export function securityEvent(
       requestId: String((req as Request & { id?: unknown }).id ?? ''),
       userId: req.user?.id,
       ip: req.ip,
-      route: maskDigits(req.originalUrl),
+      route: maskNipsInUrl(req.originalUrl),
       ...extra,
     },
     `security: ${event}`,

@@ -1,7 +1,7 @@
 // The main navigation: each feature registers its entries (with the roles that see them) when its
 // router is created, e.g. registerNavItem({ href: '/admin/users', labelKey: 'users.nav', roles: ['admin'] }).
-import type { Actor } from '../auth/actor';
-import type { Role } from '../users/user.model';
+import type { Actor } from '../core/actor';
+import type { Role } from '../core/roles';
 
 export interface NavItem {
   href: string;
@@ -9,8 +9,10 @@ export interface NavItem {
   labelKey: string;
   /** Roles that see the entry; empty = every signed-in person. */
   roles: Role[];
-  /** Lower comes first; default 100. */
+  /** Lower comes first; default 100. The learner's places (catalog, my learning) come before staff areas. */
   order?: number;
+  /** 'account': grouped with the person's own actions (their data, password, sign-out); default: a place. */
+  section?: 'place' | 'account';
 }
 
 const items: NavItem[] = [];

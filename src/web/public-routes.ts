@@ -21,7 +21,7 @@ export const PUBLIC_ROUTES: Readonly<Record<string, string>> = {
  * verification, the citizen satisfaction survey). They may appear without another review of
  * this list; anything else new must be added above.
  */
-export const PLANNED_PUBLIC_ROUTES: Readonly<Record<string, string>> = {
+const PLANNED_PUBLIC_ROUTES: Readonly<Record<string, string>> = {
   'GET /verifikasi': 'certificate verification: the form asking for a code',
   'GET /verifikasi/:code': 'certificate verification by code or QR (masked NIP, rate-limited)',
   'POST /verifikasi/:code': 'certificate verification: "cocok / tidak cocok" for a typed NIP',

@@ -20,7 +20,7 @@ interface LayerLike {
   handle?: { stack?: LayerLike[] };
 }
 
-export const STATIC_PATH = '/*static';
+const STATIC_PATH = '/*static';
 
 function joinPath(prefix: string, path: string): string {
   const joined = `${prefix.replace(/\/$/, '')}/${path.replace(/^\//, '')}`;

@@ -2,6 +2,7 @@
 // on every dynamic response (pages carry personal data; static files are mounted before this).
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
+import { VIDEO_EMBED_HOSTS } from '../core/video-embeds';
 
 export function securityHeaders(isProduction: boolean): RequestHandler {
   return helmet({
@@ -15,6 +16,8 @@ export function securityHeaders(isProduction: boolean): RequestHandler {
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
         mediaSrc: ["'self'"],
+        // Lesson videos may be embedded from these hosts only (src/core/video-embeds.ts).
+        frameSrc: [...VIDEO_EMBED_HOSTS.map((host) => `https://${host}`)],
         objectSrc: ["'none'"],
         baseUri: ["'none'"],
         formAction: ["'self'"],

@@ -1,8 +1,11 @@
 // Spreadsheet safety for every export (CSV, XLSX, ZIP manifests): a text cell that a spreadsheet
 // would run as a formula (`=`, `+`, `-`, `@`, tab, CR at the start: OWASP "CSV injection") is
-// written as text by prefixing `'`. One helper, so every exporter applies the same rule.
+// written as text by prefixing `'`. Spreadsheets with an East Asian input method also start a
+// formula from the full-width and small forms (`＝ ＋ － ＠`, `﹦ ﹢ ﹣ ﹫`) and the minus sign `−`,
+// so those count too. NIPs are written so that a spreadsheet keeps all 18 digits. One helper, so
+// every exporter applies the same rules.
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20\uFE66\uFE62\uFE63\uFE6B\u2212]/;
 
 /** Whether a spreadsheet would read this text as the start of a formula. */
 export function isFormulaLike(value: string): boolean {
@@ -30,4 +33,23 @@ export function csvField(value: unknown): string {
 /** One CSV line (no line break) of neutralised, quoted fields. */
 export function csvLine(values: unknown[]): string {
   return values.map(csvField).join(',');
+}
+
+/**
+ * A NIP for a CSV cell: its spaced display form (`19900101 201503 1 001`). A spreadsheet opening
+ * the CSV keeps that as text, whereas 18 bare digits become a number rounded to 15 significant
+ * digits (1.99001E+17); the people import reads the spaced form back.
+ */
+export function csvNip(nip: string): string {
+  return /^\d{18}$/.test(nip)
+    ? `${nip.slice(0, 8)} ${nip.slice(8, 14)} ${nip.slice(14, 15)} ${nip.slice(15)}`
+    : nip;
+}
+
+/** The number format of an XLSX text cell: set it on NIP cells and columns (`cell.numFmt = TEXT_FORMAT`). */
+export const TEXT_FORMAT = '@';
+
+/** A NIP for an XLSX cell: always a text value (with `TEXT_FORMAT`), never a number. */
+export function xlsxNip(nip: string): string {
+  return String(nip);
 }

@@ -2,9 +2,10 @@
 // navigation and the language switch), the privacy officer, and small formatting functions.
 import type { RequestHandler } from 'express';
 import type { Config } from '../config';
-import { hasRole } from '../auth/actor';
+import { hasRole } from '../core/actor';
+import { formatDateTimeWib, formatDateWib } from '../core/wib';
 import { navItemsFor } from './navigation';
-import type { Role } from '../users/user.model';
+import type { Role } from '../core/roles';
 
 export function viewLocals(config: Config): RequestHandler {
   return (req, res, next) => {
@@ -15,13 +16,10 @@ export function viewLocals(config: Config): RequestHandler {
     res.locals.privacyOfficer = config.privacyOfficer;
     res.locals.fieldErrors = {};
     res.locals.values = {};
-    res.locals.formatDate = (date: Date | string | undefined | null) =>
-      date
-        ? new Intl.DateTimeFormat(req.lang === 'en' ? 'en-GB' : 'id-ID', {
-            dateStyle: 'medium',
-            timeZone: 'Asia/Jakarta',
-          }).format(new Date(date))
-        : '';
+    // Dates in WIB in the page's language, for every view.
+    res.locals.formatDate = (date: Date | string | undefined | null) => formatDateWib(date, req.lang);
+    res.locals.formatDateTime = (date: Date | string | undefined | null, options?: { seconds?: boolean }) =>
+      formatDateTimeWib(date, req.lang, options);
     next();
   };
 }

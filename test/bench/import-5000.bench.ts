@@ -44,7 +44,7 @@ async function main(): Promise<void> {
       const id = await previewImport(actor, { bytes, fileName: 'bench.csv' });
       const previewMs = Number(process.hrtime.bigint() - started) / 1e6;
       started = process.hrtime.bigint();
-      const result = await confirmImport(actor, id);
+      const result = await confirmImport(actor, id, new Date());
       const confirmMs = Number(process.hrtime.bigint() - started) / 1e6;
       console.log(
         `${round} import of ${unique.length} rows (${(bytes.length / 1024).toFixed(0)} KiB): preview ${previewMs.toFixed(0)} ms, confirm ${confirmMs.toFixed(0)} ms →`,

@@ -13,7 +13,7 @@ import {
   pageChecks,
   type WatchedPage,
 } from './support/browser';
-import type { Role } from '../../src/users/user.model';
+import type { Role } from '../../src/core/roles';
 import idAuth from '../../src/locales/id/auth.json';
 import enAuth from '../../src/locales/en/auth.json';
 
@@ -25,7 +25,11 @@ const people: Record<string, { email: string; name: string; roles: Role[] }> = {
 
 beforeAll(async () => {
   testApp = await createTestApp();
-  const bkpsdm = await createOpd({ code: 'BKPSDM', name: 'Badan Kepegawaian dan Pengembangan SDM' });
+  const bkpsdm = await createOpd({
+    code: 'BKPSDM',
+    name: 'Badan Kepegawaian dan Pengembangan SDM',
+    cityWideHr: true,
+  });
   const disdukcapil = await createOpd({
     code: 'DISDUKCAPIL',
     name: 'Dinas Kependudukan dan Pencatatan Sipil',
@@ -94,6 +98,43 @@ describe('signing in as each role', () => {
     },
     120_000,
   );
+});
+
+describe('the menu on a phone', () => {
+  it('folds away at 360 px and opens without JavaScript; on a wide screen it is always open', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 360, height: 740 },
+      javaScriptEnabled: false,
+    });
+    const watched = await openWatchedPage(context);
+    const { page } = watched;
+    try {
+      await signIn(watched, people.hrOpd.email);
+      const myData = page.locator('nav.site-nav a[href="/data-saya"]');
+      const peopleLink = page.locator('nav.site-nav a[href="/admin/users"]');
+      await expect(myData.isVisible()).resolves.toBe(false);
+      const header = await page.locator('header.site-header').boundingBox();
+      expect(header!.height).toBeLessThan(100); // the folded header leaves the screen to the content
+      await page.click('summary.nav-toggle');
+      await expect(peopleLink.isVisible()).resolves.toBe(true);
+      await expect(myData.isVisible()).resolves.toBe(true);
+      // Places first, then the person's own actions under their name.
+      const order = await page.$$eval('nav.site-nav a', (as) => as.map((a) => a.getAttribute('href')));
+      expect(order.indexOf('/')).toBeLessThan(order.indexOf('/admin/users'));
+      expect(order.indexOf('/admin/users')).toBeLessThan(order.indexOf('/data-saya'));
+      await expect(page.locator('.nav-account').textContent()).resolves.toContain(people.hrOpd.name);
+      await expect(page.locator('nav.site-nav a[aria-current="page"]').getAttribute('href')).resolves.toBe(
+        '/',
+      );
+
+      await page.setViewportSize({ width: 1200, height: 800 });
+      await page.reload();
+      await expect(page.locator('summary.nav-toggle').isVisible()).resolves.toBe(false);
+      await expect(myData.isVisible()).resolves.toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
 });
 
 describe('a failed sign-in', () => {

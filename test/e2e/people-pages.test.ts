@@ -30,7 +30,7 @@ beforeAll(async () => {
     code: 'DISDUKCAPIL',
     name: 'Dinas Kependudukan dan Pencatatan Sipil',
   });
-  await createOpd({ code: 'BKPSDM', name: 'Badan Kepegawaian dan Pengembangan SDM' });
+  await createOpd({ code: 'BKPSDM', name: 'Badan Kepegawaian dan Pengembangan SDM', cityWideHr: true });
   await createUser({ roles: ['admin'], email: 'admin@browser.go.id' });
   await createUser({ roles: ['hr', 'learner'], email: 'hr@browser.go.id', opd: disdukcapil });
   await createUser({

@@ -13,7 +13,7 @@ import {
   pageChecks,
   type WatchedPage,
 } from './support/browser';
-import { generateTotpSecret, totpCode } from '../../src/auth/totp';
+import { generateTotpSecret, totpCode } from '../../src/mfa/totp';
 import { User } from '../../src/users/user.model';
 
 let testApp: TestApp;
@@ -34,7 +34,11 @@ async function seedSecondFactor(user: { _id: unknown }, key: string): Promise<vo
 
 beforeAll(async () => {
   testApp = await createTestApp({ env: { MFA_REQUIRED: 'true' } });
-  const bkpsdm = await createOpd({ code: 'BKPSDM', name: 'Badan Kepegawaian dan Pengembangan SDM' });
+  const bkpsdm = await createOpd({
+    code: 'BKPSDM',
+    name: 'Badan Kepegawaian dan Pengembangan SDM',
+    cityWideHr: true,
+  });
   const dinkes = await createOpd({ code: 'DINKES', name: 'Dinas Kesehatan' });
   const admin = await createUser({
     roles: ['admin'],

@@ -7,7 +7,7 @@ import { EngineUnderTest, engineOnly, openEngine, withoutGossip } from './suppor
 
 let e: EngineUnderTest;
 beforeAll(async () => {
-  e = await openEngine();
+  e = await openEngine({ auth: false }); // raw wire messages, no SCRAM conversation
 });
 afterAll(async () => {
   await e.stop();

@@ -1,6 +1,7 @@
 // Durability: the engine runs as `npm run db` would (a child process with a data directory);
-// every acknowledged write survives `kill -9` and a restart; the journal is compacted into a
-// snapshot so it does not grow without bound; a torn journal tail is ignored. Embedded only.
+// every acknowledged write survives `kill -9` and a restart right after it; the journal is
+// compacted into a snapshot so it does not grow without bound; a torn journal tail is ignored; the
+// directory is private and locked while in use. Embedded only.
 import { ChildProcess, spawn } from 'child_process';
 import fs from 'fs';
 import os from 'os';
@@ -14,6 +15,7 @@ const describeEmbedded = real ? describe.skip : describe;
 interface Running {
   child: ChildProcess;
   uri: string;
+  stderr: () => string;
 }
 
 function startCli(dataDir: string, extra: string[] = []): Promise<Running> {
@@ -27,8 +29,8 @@ function startCli(dataDir: string, extra: string[] = []): Promise<Running> {
     let err = '';
     child.stdout!.on('data', (c: Buffer) => {
       out += c.toString();
-      const m = /mongodb:\/\/\S+/.exec(out);
-      if (m) resolve({ child, uri: m[0] });
+      const m = /(mongodb:\/\/\S+)\n/.exec(out);
+      if (m) resolve({ child, uri: m[1], stderr: () => err });
     });
     child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
     child.on('exit', (code) => reject(new Error(`engine exited with ${code}: ${err}`)));
@@ -122,8 +124,17 @@ describeEmbedded('durability', () => {
     const journal = fs.statSync(path.join(dir, 'journal.bson')).size;
     expect(journal).toBeLessThan(1024 * 1024);
     expect(fs.existsSync(path.join(dir, 'snapshot.bson'))).toBe(true);
+    // Files made by the background compaction (new journal, snapshot, set-aside journal) are private too.
+    // (A compaction may still be running: a file renamed or removed meanwhile is skipped.)
+    const modes = fs
+      .readdirSync(dir)
+      .map((file) => [file, fs.statSync(path.join(dir, file), { throwIfNoEntry: false })?.mode] as const)
+      .filter(([, mode]) => mode !== undefined)
+      .map(([file, mode]) => [file, mode! & 0o777]);
     await kill9(r);
     await client.close(true).catch(() => undefined);
+    if (process.platform !== 'win32')
+      for (const [file, mode] of modes) expect([file, mode]).toEqual([file, 0o600]);
 
     r = await startCli(dir, ['--compact-bytes', String(256 * 1024)]);
     client = await MongoClient.connect(r.uri);
@@ -158,9 +169,11 @@ describeEmbedded('durability', () => {
     await kill9(r);
   });
 
-  it('prints its URI and stops cleanly on SIGINT', async () => {
+  it('prints its URI with the credentials it requires, keeps them across restarts, and stops cleanly on SIGINT', async () => {
     const r = await startCli(dir);
-    expect(r.uri).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+\/\?directConnection=true$/);
+    expect(r.uri).toMatch(
+      /^mongodb:\/\/binaasn:[\w-]{32}@127\.0\.0\.1:\d+\/\?directConnection=true&authSource=admin$/,
+    );
     const client = await MongoClient.connect(r.uri);
     await client
       .db('sig')
@@ -170,19 +183,75 @@ describeEmbedded('durability', () => {
     const code = new Promise<number | null>((resolve) => r.child.once('exit', (c) => resolve(c)));
     r.child.kill('SIGINT');
     expect(await code).toBe(0);
-    expect(fs.existsSync(path.join(dir, 'engine.lock'))).toBe(false);
     expect(fs.statSync(path.join(dir, 'snapshot.bson')).size).toBeGreaterThan(0);
+    const again = await startCli(dir);
+    expect(again.uri.replace(/:\d+\//, ':PORT/')).toBe(r.uri.replace(/:\d+\//, ':PORT/'));
+    await kill9(again);
   });
 
-  it('refuses a second engine on a data directory in use', async () => {
+  it('keeps the data directory private to its owner: folder 0700, files 0600', async () => {
+    fs.chmodSync(dir, 0o755); // as older versions left it
     const r = await startCli(dir);
-    await expect(startCli(dir)).rejects.toThrow(/in use by process/);
-    const { startEmbeddedMongo } = await import('../../src/db/embedded');
-    await expect(startEmbeddedMongo({ dataDir: dir })).rejects.toThrow(/in use by process/);
+    const client = await MongoClient.connect(r.uri);
+    await client
+      .db('private')
+      .collection('c')
+      .insertOne({ _id: 1 } as Document);
+    await client.close();
+    r.child.kill('SIGTERM');
+    await exited(r.child);
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+    const files = fs.readdirSync(dir);
+    expect(files).toEqual(expect.arrayContaining(['journal.bson', 'snapshot.bson', 'credentials.json']));
+    for (const file of files)
+      expect([file, fs.statSync(path.join(dir, file)).mode & 0o777]).toEqual([file, 0o600]);
+  });
+
+  it('refuses clients without credentials (13) and with a wrong password (18)', async () => {
+    const r = await startCli(dir);
+    const anonymous = await MongoClient.connect(r.uri.replace(/\/\/[^@]+@/, '//'));
+    await expect(anonymous.db('x').collection('c').findOne({})).rejects.toMatchObject({ code: 13 });
+    await anonymous.close();
+    const wrong = new MongoClient(r.uri.replace(/:[\w-]+@/, ':not-the-password@'));
+    await expect(wrong.connect()).rejects.toMatchObject({ code: 18 });
+    await wrong.close();
     await kill9(r);
-    // After a crash the stale lock is taken over.
+  });
+
+  it('runs without authentication only when asked (--no-auth), with a warning', async () => {
+    const r = await startCli(dir, ['--no-auth']);
+    expect(r.uri).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+\/\?directConnection=true$/);
+    const client = await MongoClient.connect(r.uri);
+    expect(await client.db('x').collection('c').countDocuments()).toBe(0);
+    await client.close();
+    expect(r.stderr()).toMatch(/WARNING: running without authentication/);
+    await kill9(r);
+  });
+
+  it('refuses a second engine on a data directory in use, and restarts at once after kill -9', async () => {
+    const r = await startCli(dir);
+    await expect(startCli(dir)).rejects.toThrow(/in use by process \d+/);
+    const { startEmbeddedMongo } = await import('../../src/db/embedded');
+    await expect(startEmbeddedMongo({ dataDir: dir })).rejects.toThrow(/in use by process \d+/);
+    const client = await MongoClient.connect(r.uri);
+    await client
+      .db('crash')
+      .collection('c')
+      .insertMany([{ _id: 1 }, { _id: 2 }] as Document[]);
+    await kill9(r);
+    await client.close(true).catch(() => undefined);
+    // No wait, no stale lock to clear: the kernel released it with the process.
     const again = await startCli(dir);
+    const back = await MongoClient.connect(again.uri);
+    expect(await back.db('crash').collection('c').find().toArray()).toEqual([{ _id: 1 }, { _id: 2 }]);
+    await back.close();
     await kill9(again);
+  });
+
+  it('is not fooled by a live PID in a lock file left by an older version', async () => {
+    fs.writeFileSync(path.join(dir, 'engine.lock'), String(process.pid)); // this test's own, very alive PID
+    const r = await startCli(dir);
+    await kill9(r);
   });
 
   it('compacts on a clean stop and ignores a torn record at the end of the journal', async () => {

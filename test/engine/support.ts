@@ -27,7 +27,11 @@ export function withoutGossip<T extends Document | null>(reply: T): T {
   return rest as T;
 }
 
-export async function openEngine(): Promise<EngineUnderTest> {
+/**
+ * `auth: false` starts the embedded engine without authentication (for raw wire-protocol tests);
+ * by default it requires the per-process credentials its URI carries, as the app's engine does.
+ */
+export async function openEngine(options: { auth?: boolean } = {}): Promise<EngineUnderTest> {
   const real = process.env.MONGODB_URI;
   const dbName = `engine_${randomBytes(6).toString('hex')}`;
   if (real) {
@@ -51,7 +55,7 @@ export async function openEngine(): Promise<EngineUnderTest> {
       },
     };
   }
-  const engine = await startEmbeddedMongo();
+  const engine = await startEmbeddedMongo(options.auth === false ? { auth: false } : {});
   const client = await MongoClient.connect(engine.uri);
   return {
     uri: engine.uri,

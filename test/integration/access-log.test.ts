@@ -5,6 +5,7 @@ import { createTestApp, type TestApp } from '../support/app';
 import { createOpd, createUser, DEFAULT_PASSWORD } from '../support/factories';
 import { signedInAgent, type Agent } from '../support/auth';
 import { accessLog } from '../../src/personal-data';
+import { accessedBy } from '../../src/personal-data/access-log.browse';
 import { AccessLogEntry } from '../../src/personal-data/access-log.model';
 
 let t: TestApp;
@@ -18,7 +19,7 @@ let hrAgent: Agent;
 beforeAll(async () => {
   t = await createTestApp();
   opd = await createOpd({ code: 'DISDUKCAPIL', name: 'Dinas Kependudukan dan Pencatatan Sipil' });
-  await createOpd({ code: 'BKPSDM', name: 'BKPSDM' });
+  await createOpd({ code: 'BKPSDM', name: 'BKPSDM', cityWideHr: true });
   await createUser({ roles: ['admin'], email: 'admin@uji.go.id', name: 'Admin Uji' });
   hr = await createUser({
     roles: ['hr', 'learner'],
@@ -149,7 +150,7 @@ describe('the admin access-log page', () => {
   });
 
   it('answers the same question through the service', async () => {
-    const result = await accessLog.accessedBy({
+    const result = await accessedBy({
       actorId: String(hr._id),
       from: new Date('2026-06-01T00:00:00Z'),
       to: new Date('2026-06-02T00:00:00Z'),

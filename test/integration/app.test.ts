@@ -36,7 +36,9 @@ describe('the home page', () => {
     const res = await (await signedInAgent(t.app, user.email!, DEFAULT_PASSWORD)).get('/');
     expect(res.text).toContain('Selamat datang, Dewi Lestari, S.Psi.');
     expect(res.text).toContain('Peserta, Kepegawaian (HR)');
-    expect(res.text).toContain('Keluar (Dewi Lestari, S.Psi.)');
+    // The account group of the menu: the person's name and the sign-out form.
+    expect(res.text).toMatch(/class="nav-person"[^>]*>.*Dewi Lestari, S\.Psi\.<\/p>/);
+    expect(res.text).toContain('action="/logout"');
   });
 
   it('has a privacy page naming the data-protection officer', async () => {

@@ -1,6 +1,6 @@
 // Two-step verification: enrolment, the code step at sign-in, recovery codes, and MFA_REQUIRED.
 import request from 'supertest';
-import { totpCode } from '../../src/auth/totp';
+import { totpCode } from '../../src/mfa/totp';
 import { createTestApp, type TestApp } from '../support/app';
 import { createUser, DEFAULT_PASSWORD } from '../support/factories';
 import { csrfToken, signIn, signedInAgent, type Agent } from '../support/auth';
@@ -22,11 +22,40 @@ async function enrol(agent: Agent): Promise<{ secret: string; recoveryCodes: str
   const res = await agent
     .post('/account/mfa/confirm')
     .type('form')
-    .send({ _csrf: token, code: await codeAt(secret, t.clock()) });
+    .send({ _csrf: token, code: await codeAt(secret, t.clock()), password: DEFAULT_PASSWORD });
   expect(res.status).toBe(200);
   const recoveryCodes = [...res.text.matchAll(/<li><code>([0-9a-f-]{19})<\/code><\/li>/g)].map((m) => m[1]);
   return { secret, recoveryCodes };
 }
+
+describe('enrolling a second factor', () => {
+  it("asks for the current password again, so a stolen session cannot enrol the thief's authenticator", async () => {
+    const admin = await createUser({ roles: ['admin'] });
+    const agent = await signedInAgent(t.app, admin.email!, DEFAULT_PASSWORD);
+    const page = await agent.get('/account/mfa');
+    expect(page.text).toMatch(/action="\/account\/mfa\/confirm"[\s\S]*name="password"/);
+    const secret = /<code class="secret">([A-Z2-7]+)<\/code>/.exec(page.text)![1];
+    const send = async (fields: Record<string, string>) =>
+      agent
+        .post('/account/mfa/confirm')
+        .type('form')
+        .send({
+          _csrf: await csrfToken(agent, '/account/mfa'),
+          code: await codeAt(secret, t.clock()),
+          ...fields,
+        });
+    const missing = await send({});
+    expect(missing.status).toBe(422);
+    const wrong = await send({ password: 'Salah#Sandi2026' });
+    expect(wrong.status).toBe(422);
+    expect(wrong.text).toContain('Kata sandi saat ini salah.');
+    const saved = await User.findById(admin._id).lean();
+    expect([saved?.mfa?.enabled ?? false, saved?.failedLogins]).toEqual([false, 1]);
+    const right = await send({ password: DEFAULT_PASSWORD });
+    expect(right.status).toBe(200);
+    expect((await User.findById(admin._id).lean())?.mfa?.enabled).toBe(true);
+  });
+});
 
 describe('with MFA required', () => {
   it('sends an admin without a second factor to enrol first, and lets a learner through', async () => {
@@ -104,7 +133,7 @@ describe('with MFA required', () => {
     const late = await browser
       .post('/login/mfa')
       .type('form')
-      .send({ _csrf: token, code: await codeAt(secret, t.clock()) });
+      .send({ _csrf: token, code: await codeAt(secret, t.clock()), password: DEFAULT_PASSWORD });
     expect(late.status).toBe(302);
     expect(late.headers.location).toBe('/login');
   });

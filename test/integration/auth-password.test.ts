@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from '../support/app';
 import { createUser, DEFAULT_PASSWORD } from '../support/factories';
 import { csrfToken, postForm, signIn, signedInAgent } from '../support/auth';
 import { User } from '../../src/users/user.model';
-import { verifyPassword } from '../../src/auth/password';
+import { verifyPassword } from '../../src/users/passwords';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -101,15 +101,12 @@ describe('a password that must be changed', () => {
     const form = await agent.get('/account/password');
     expect(form.text).toContain('Anda harus mengganti kata sandi sebelum melanjutkan.');
     const token = await csrfToken(agent, '/account/password');
-    await agent
-      .post('/account/password')
-      .type('form')
-      .send({
-        _csrf: token,
-        currentPassword: DEFAULT_PASSWORD,
-        newPassword: NEW_PASSWORD,
-        confirmPassword: NEW_PASSWORD,
-      });
+    await agent.post('/account/password').type('form').send({
+      _csrf: token,
+      currentPassword: DEFAULT_PASSWORD,
+      newPassword: NEW_PASSWORD,
+      confirmPassword: NEW_PASSWORD,
+    });
     expect((await agent.get('/')).status).toBe(200);
     expect((await User.findById(user._id).lean())?.mustChangePassword).toBe(false);
   });

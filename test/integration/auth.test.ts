@@ -305,8 +305,8 @@ describe('roles', () => {
     expect(res.headers.location).toBe('/login?returnTo=%2Ftest%2Fadmin-only%3Fx%3D1');
   });
 
-  it('marks BKPSDM HR as seeing every OPD', async () => {
-    const bkpsdm = await createOpd({ code: 'BKPSDM', name: 'BKPSDM' });
+  it('marks the HR of an OPD an admin made city-wide as seeing every OPD', async () => {
+    const bkpsdm = await createOpd({ code: 'BKPSDM', name: 'BKPSDM', cityWideHr: true });
     const hr = await createUser({ roles: ['hr'], opd: bkpsdm });
     const { loadSessionPerson } = await import('../../src/auth/auth.service');
     expect((await loadSessionPerson(String(hr._id)))?.actor).toMatchObject({

@@ -42,7 +42,10 @@ describeEmbedded('the embedded engine in a worker thread', () => {
     try {
       expect(db.isEmbedded).toBe(true);
       const ready = await request(createApp({ config, db })).get('/readyz');
-      expect([ready.status, ready.body]).toEqual([200, { status: 'ready', database: 'up' }]);
+      expect([ready.status, ready.body]).toEqual([
+        200,
+        { status: 'ready', database: 'up', caches: expect.any(Object) },
+      ]);
       await Institution.create({ code: 'DISKOMINFO', name: 'Dinas Komunikasi dan Informatika', kind: 'opd' });
     } finally {
       await db.close();

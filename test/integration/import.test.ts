@@ -8,6 +8,7 @@ import { csrfToken, signedInAgent, type Agent } from '../support/auth';
 import { User } from '../../src/users/user.model';
 import { AuditEntry } from '../../src/audit/audit.model';
 import { ImportPreview } from '../../src/users/import/import-preview.model';
+import { Institution } from '../../src/institutions/institution.model';
 import { csvOf, xlsxOf } from '../fixtures/people-files';
 
 let t: TestApp;
@@ -149,6 +150,20 @@ describe('importing people as HR of one OPD', () => {
     expect(await User.find({ opd: opdA._id }).lean()).toEqual(before);
   });
 
+  it('reads the people export back: its spaced NIPs are accepted and every row is unchanged', async () => {
+    const opd = await createOpd({ code: 'BAPENDA', name: 'Badan Pendapatan Daerah' });
+    await createUser({ roles: ['hr'], email: 'hr.bapenda@uji.go.id', opd });
+    await Promise.all([createUser({ opd }), createUser({ opd })]);
+    const agent = await signedInAgent(t.app, 'hr.bapenda@uji.go.id', DEFAULT_PASSWORD);
+    const exported = await agent.get('/admin/users/export.csv?role=learner');
+    const dataLines = exported.text.trim().split('\r\n').length - 1;
+    expect(exported.text).toMatch(/\r\n\d{8} \d{6} \d \d{3},/);
+    const { page } = await uploadAndPreview(agent, Buffer.from(exported.text), 'pegawai.csv');
+    expect(dataLines).toBe(2);
+    expect(page.text).toContain(`Tidak berubah: ${dataLines}`);
+    expect(page.text).toContain('Ditolak: 0');
+  });
+
   it('lists imported hostile names escaped on the people page', async () => {
     const list = await hrAgent.get('/admin/users?q=Rina');
     expect(list.text).toContain('Rina &#34;&gt;&lt;img src=x onerror=alert(1)&gt;');
@@ -163,6 +178,50 @@ describe('importing people as HR of one OPD', () => {
     expect(
       (await hrAgent.post(`/admin/users/import/${id}/confirm`).type('form').send({ _csrf: token })).status,
     ).toBe(404);
+  });
+});
+
+describe('an OPD HR importing NIPs or emails held in another OPD', () => {
+  it('answers "cannot be imported by this account" without naming the OPD, logs the attempt, and keeps them unique', async () => {
+    const dinkes = await Institution.findOne({ code: 'DINKES' });
+    const elsewhere = await createUser({
+      opd: dinkes!,
+      email: 'rahasia.dinkes@uji.go.id',
+      jabatan: 'Perawat',
+    });
+    const rows = [
+      [elsewhere.nip!, 'Nama Tiruan', '', 'PNS', 'III/a', 'Staf', '', ''],
+      [
+        '199204042017032001',
+        'Pemilik Email Lain',
+        'rahasia.dinkes@uji.go.id',
+        'PNS',
+        'III/a',
+        'Staf',
+        '',
+        '',
+      ],
+      ['199204042017032002', 'Orang Baru', '', 'PNS', 'III/a', 'Staf', '', ''],
+    ];
+    const { path, page, id } = await uploadAndPreview(hrAgent, csvOf(rows));
+    const preview = await ImportPreview.findById(id).lean();
+    expect(preview!.rows.map((r) => [r.line, r.action, r.problems])).toEqual([
+      [2, 'reject', ['users.import.errors.notImportable']],
+      [3, 'reject', ['users.import.errors.notImportable']],
+      [4, 'create', []],
+    ]);
+    expect(page.text).toContain('NIP atau email pada baris ini tidak dapat diimpor oleh akun ini.');
+    for (const leak of ['OPD lain', 'Dinas Kesehatan', 'DINKES', 'sudah dipakai akun lain'])
+      expect({ leak, shown: page.text.includes(leak) }).toEqual({ leak, shown: false });
+    const logged = await AuditEntry.findOne({ action: 'user.import.outOfScope', targetId: id }).lean();
+    expect(logged).toMatchObject({ targetType: 'import', after: { rows: 2, lines: [2, 3] } });
+    await confirm(hrAgent, path);
+    expect(await User.countDocuments({ nip: elsewhere.nip })).toBe(1);
+    expect(await User.countDocuments({ email: 'rahasia.dinkes@uji.go.id' })).toBe(1);
+    expect((await User.findById(elsewhere._id).lean())!).toMatchObject({
+      name: elsewhere.name,
+      opd: dinkes!._id,
+    });
   });
 });
 

@@ -5,6 +5,7 @@ import { createTestApp, type TestApp } from '../support/app';
 import { createOpd } from '../support/factories';
 import { Institution } from '../../src/institutions/institution.model';
 import { institutionRef } from '../../src/institutions/institution-refs';
+import { whenWatchedCachesLive } from '../../src/db/watched-cache';
 
 let t: TestApp;
 const queried: string[] = [];
@@ -22,6 +23,8 @@ afterAll(async () => {
 describe('institution names for pages', () => {
   it('reads an institution once, then answers from memory', async () => {
     const opd = await createOpd({ code: 'DISDUKCAPIL', name: 'Dinas Kependudukan dan Pencatatan Sipil' });
+    await institutionRef(new Types.ObjectId()); // starts the cache's change stream
+    await whenWatchedCachesLive();
     queried.length = 0;
     const first = await institutionRef(opd._id);
     const second = await institutionRef(String(opd._id));

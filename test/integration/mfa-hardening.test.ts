@@ -3,8 +3,8 @@
 // code step rate-limited like the password (per account and per IP).
 import { Writable } from 'node:stream';
 import { createApp } from '../../src/app';
-import { sealPlainSecrets } from '../../src/auth/mfa.service';
-import { generateTotpSecret, totpCode } from '../../src/auth/totp';
+import { sealPlainSecrets } from '../../src/mfa/mfa.service';
+import { generateTotpSecret, totpCode } from '../../src/mfa/totp';
 import { hashRecoveryCode, mfaKeys, openSecret, sealSecret } from '../../src/mfa/mfa-crypto';
 import { User } from '../../src/users/user.model';
 import { createLogger } from '../../src/web/logging';
@@ -168,7 +168,7 @@ describe('secrets at rest', () => {
     const confirmed = await agent
       .post('/account/mfa/confirm')
       .type('form')
-      .send({ _csrf: await csrfToken(agent, '/account/mfa'), code: firstCode });
+      .send({ _csrf: await csrfToken(agent, '/account/mfa'), code: firstCode, password: DEFAULT_PASSWORD });
     expect(confirmed.status).toBe(200);
     expect(confirmed.headers['cache-control']).toBe('no-store');
     const recoveryCodes = [...confirmed.text.matchAll(/<li><code>([0-9a-f-]{19})<\/code><\/li>/g)].map(

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/app';
 import { createUser, DEFAULT_PASSWORD } from '../support/factories';
 import { csrfToken, halfSignedAgent, postMfaCode, signIn, signedInAgent, type Agent } from '../support/auth';
-import { generateTotpSecret, totpCode } from '../../src/auth/totp';
+import { generateTotpSecret, totpCode } from '../../src/mfa/totp';
 import { AuditEntry } from '../../src/audit/audit.model';
 import { User } from '../../src/users/user.model';
 import { mfaKeys, sealSecret } from '../../src/mfa/mfa-crypto';

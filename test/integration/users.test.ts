@@ -6,6 +6,7 @@ import { createTestApp, type TestApp } from '../support/app';
 import { createOpd, createUser, DEFAULT_PASSWORD } from '../support/factories';
 import { csrfToken, signedInAgent, type Agent } from '../support/auth';
 import { User } from '../../src/users/user.model';
+import { csvNip } from '../../src/web/spreadsheet-safety';
 import { AuditEntry } from '../../src/audit/audit.model';
 import { AccessLogEntry } from '../../src/personal-data/access-log.model';
 
@@ -25,7 +26,7 @@ beforeAll(async () => {
   t = await createTestApp();
   opdA = await createOpd({ code: 'DISDUKCAPIL', name: 'Dinas Kependudukan dan Pencatatan Sipil' });
   opdB = await createOpd({ code: 'DINKES', name: 'Dinas Kesehatan' });
-  await createOpd({ code: 'BKPSDM', name: 'Badan Kepegawaian dan Pengembangan SDM' });
+  await createOpd({ code: 'BKPSDM', name: 'Badan Kepegawaian dan Pengembangan SDM', cityWideHr: true });
   admin = await createUser({ roles: ['admin', 'learner'], email: 'admin@uji.go.id', opd: opdA });
   hrA = await createUser({ roles: ['hr', 'learner'], email: 'hr.a@uji.go.id', opd: opdA });
   personA = await createUser({ name: 'Siti Nurhaliza Lubis, S.E.', opd: opdA });
@@ -303,7 +304,7 @@ describe('roles, deactivation and password reset', () => {
     const saved = await User.findById(victim._id).lean();
     expect(saved).toMatchObject({ status: 'inactive', sessionEpoch: 1 });
     const after = await victimAgent.get('/');
-    expect(after.text).not.toContain('Keluar (');
+    expect(after.text).not.toContain('action="/logout"'); // signed out: no account menu
     expect(await AuditEntry.countDocuments({ action: 'user.deactivate', targetId: String(victim._id) })).toBe(
       1,
     );
@@ -362,10 +363,11 @@ describe('the CSV export', () => {
       .split('\r\n');
     expect(lines[0]).toBe('NIP,Nama,Email,Jenis,Golongan,Jabatan,Unit Kerja,Kode OPD,Status,Peran');
     expect(lines).toContain(
-      `${sneaky.nip},'=cmd|' /C calc'!A0,${sneaky.email},PNS,III/a,Analis,Bidang Uji,DISDUKCAPIL,active,learner`,
+      `${csvNip(sneaky.nip!)},'=cmd|' /C calc'!A0,${sneaky.email},PNS,III/a,Analis,Bidang Uji,DISDUKCAPIL,active,learner`,
     );
+    expect(lines.slice(1).every((line) => /^\d{8} \d{6} \d \d{3},/.test(line))).toBe(true); // kept as text by spreadsheets
     expect(lines.length - 1).toBe(await User.countDocuments({ opd: opdA._id }));
-    expect(res.text).not.toContain(personB.nip!);
+    expect(res.text).not.toContain(csvNip(personB.nip!));
     const logged = await AccessLogEntry.countDocuments({
       kind: 'export',
       what: 'users.export.csv',
@@ -428,5 +430,62 @@ describe('hostile names', () => {
       expect(res.text).not.toContain('<img src=x');
       expect(res.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     }
+  });
+});
+
+describe("changing the email or NIP one signs in with, on one's own record", () => {
+  const ownFields = (overrides: Record<string, string>) => ({
+    nip: admin.nip ?? '',
+    name: admin.name,
+    email: admin.email ?? '',
+    employeeType: admin.employeeType,
+    golongan: admin.golongan ?? '',
+    jabatan: '',
+    unitKerja: '',
+    opd: String(opdA._id),
+    ...overrides,
+  });
+  const ownEdit = (fields: Record<string, string>) =>
+    post(adminAgent, `/admin/users/${admin._id}/edit`, `/admin/users/${admin._id}`, fields);
+
+  it('asks for the current password, next to its field, and saves nothing without it', async () => {
+    const page = await adminAgent.get(`/admin/users/${admin._id}/edit`);
+    expect(page.text).toContain('name="currentPassword"');
+    const missing = await ownEdit(ownFields({ email: 'pencuri@jahat.example' }));
+    expect(missing.status).toBe(422);
+    expect(missing.text).toContain('Masukkan kata sandi Anda saat ini untuk mengubah email atau NIP');
+    const wrong = await ownEdit(
+      ownFields({ email: 'pencuri@jahat.example', currentPassword: 'Salah#Sandi2026' }),
+    );
+    expect(wrong.status).toBe(422);
+    expect(wrong.text).toContain('Kata sandi saat ini salah.');
+    expect(wrong.text).not.toContain('Salah#Sandi2026');
+    const nip = await ownEdit(ownFields({ nip: '199203032016031001' }));
+    expect(nip.status).toBe(422);
+    const saved = await User.findById(admin._id).lean();
+    expect([saved!.email, saved!.nip ?? null, saved!.failedLogins]).toEqual([
+      admin.email,
+      admin.nip ?? null,
+      1,
+    ]);
+  });
+
+  it("saves the change with the right password, and other edits of one's own record need none", async () => {
+    const renamed = await ownEdit(ownFields({ name: 'Admin Uji Berganti Nama' }));
+    expect(renamed.status).toBe(302);
+    const changed = await ownEdit(
+      ownFields({
+        name: 'Admin Uji Berganti Nama',
+        email: 'admin.baru@uji.go.id',
+        currentPassword: DEFAULT_PASSWORD,
+      }),
+    );
+    expect(changed.status).toBe(302);
+    expect((await User.findById(admin._id).lean())!.email).toBe('admin.baru@uji.go.id');
+  });
+
+  it("is not asked when an admin changes someone else's email", async () => {
+    const page = await adminAgent.get(`/admin/users/${personA._id}/edit`);
+    expect(page.text).not.toContain('name="currentPassword"');
   });
 });

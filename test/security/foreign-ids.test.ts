@@ -29,6 +29,7 @@ const VALID_BODIES: Record<string, Record<string, string>> = {
   'POST /admin/users/import/:id/confirm': {},
   'POST /admin/institutions/:id': { code: 'GANTI', name: 'Nama Ganti', kind: 'opd' },
   'POST /admin/institutions/:id/active': { active: 'false' },
+  'POST /admin/institutions/:id/city-wide': { cityWideHr: 'false' },
 };
 
 const MAY_CHANGE = /^(sessions|accessLog|auditentries|loginthrottles)$/;

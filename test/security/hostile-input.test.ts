@@ -3,22 +3,28 @@
 // institutions, sign-in, password change, language switch), then every page, preview and export
 // that shows the data: no element injected, formulas neutralised in the export, 4xx with a
 // message for invalid input, never a 500.
+import fs from 'node:fs';
+import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { csvOf, HEADER, xlsxOf } from '../fixtures/people-files';
 import {
   CONTROL_PAYLOADS,
   FORMULA_PAYLOADS,
   HOSTILE_FILE_NAMES,
+  URL_PAYLOADS,
   HTML_PAYLOADS,
   INVALID_UTF8,
   INVALID_UTF8_FORM,
   isFormula,
   LONG_PAYLOADS,
+  MALFORMED_BODIES,
+  MALFORMED_MULTIPART,
   OPERATOR_PAYLOADS,
+  QUERY_CONTROL_PAYLOADS,
   TEXT_PAYLOADS,
 } from '../fixtures/hostile/payloads';
 import type { Agent } from '../support/auth';
-import { crawl, injectedElements } from '../support/crawl';
+import { crawl, getFormsIn, injectedElements, type GetForm } from '../support/crawl';
 import { makeNip } from '../support/factories';
 import { createWorld, tokenOf, type World } from './support/world';
 
@@ -130,18 +136,15 @@ describe('forms given hostile input', () => {
   }, 90_000);
 
   it('people: the 422 page shows what was typed, escaped, with a message next to the field', async () => {
-    const res = await hr
-      .post('/admin/users')
-      .type('form')
-      .send({
-        _csrf: hrToken,
-        nip: HTML_PAYLOADS[0],
-        name: HTML_PAYLOADS[0],
-        employeeType: 'pns',
-        golongan: 'III/a',
-        jabatan: '',
-        unitKerja: '',
-      });
+    const res = await hr.post('/admin/users').type('form').send({
+      _csrf: hrToken,
+      nip: HTML_PAYLOADS[0],
+      name: HTML_PAYLOADS[0],
+      employeeType: 'pns',
+      golongan: 'III/a',
+      jabatan: '',
+      unitKerja: '',
+    });
     expect(res.status).toBe(422);
     expect(res.text).toContain('&#34;&gt;&lt;img src=x onerror=alert(1) data-pwn=1&gt;');
     expect(res.text).toMatch(/class="[^"]*error[^"]*"[^>]*>[^<]*NIP/i);
@@ -266,15 +269,12 @@ describe('forms given hostile input', () => {
       problems.push(
         ...check(
           `password ${short(payload)}`,
-          await admin
-            .post('/account/password')
-            .type('form')
-            .send({
-              _csrf: adminToken,
-              currentPassword: payload,
-              newPassword: payload,
-              confirmPassword: payload,
-            }),
+          await admin.post('/account/password').type('form').send({
+            _csrf: adminToken,
+            currentPassword: payload,
+            newPassword: payload,
+            confirmPassword: payload,
+          }),
           [422, 429],
         ),
       );
@@ -298,6 +298,103 @@ describe('forms given hostile input', () => {
     expect(cookie.filter((c) => c.startsWith('binaasn.lang='))).toEqual([]); // an unknown language is not stored
     expect(problems).toEqual([]);
   }, 60_000);
+});
+
+describe('search and filter queries given control characters', () => {
+  const CONTROL_MESSAGE = 'karakter kontrol';
+  const TEXT_TYPES = new Set(['text', 'search', 'textarea']);
+
+  it('every GET form met on the crawl refuses them in each text field with 400 and a message, and never fails with 500', async () => {
+    const forms = new Map<string, GetForm>();
+    const agents = { admin, hrOpd: hr, curator };
+    for (const [role, agent] of Object.entries(agents)) {
+      const result = await crawl(
+        agent,
+        ['/', '/admin/users', '/admin/institutions', '/admin/audit', '/admin/akses'],
+        {
+          maxPages: 40,
+          skip: (p) => p.includes('export') || p.includes('unduh') || p.endsWith('.csv'),
+        },
+      );
+      for (const [path, html] of result.pages)
+        for (const form of getFormsIn(html, path))
+          forms.set(`${role} ${form.action} ${form.fields.map((f) => f.name).join(',')}`, form);
+    }
+    const searched = new Set<string>();
+    const problems: string[] = [];
+    for (const [key, form] of forms) {
+      const agent = agents[key.split(' ')[0] as keyof typeof agents];
+      for (const field of form.fields) {
+        if (field.name === 'lang' || field.name === 'returnTo') continue; // the language switch is a POST
+        for (const payload of QUERY_CONTROL_PAYLOADS) {
+          const url = `${form.action}?${new URLSearchParams({ [field.name]: payload })}`;
+          const res = await agent.get(url);
+          const isText = TEXT_TYPES.has(field.type);
+          if (isText) searched.add(`${form.action} ${field.name}`);
+          if (isText ? res.status !== 400 || !res.text.includes(CONTROL_MESSAGE) : res.status >= 500)
+            problems.push(`${key} ${field.name}=${JSON.stringify(payload)}: ${res.status}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    expect([...searched].sort()).toEqual([
+      '/admin/audit action',
+      '/admin/audit actor',
+      '/admin/audit target',
+      '/admin/institutions q',
+      '/admin/users q',
+    ]);
+  }, 120_000);
+
+  it('queries outside the forms (the export, a typed akun=, redirect targets) refuse or ignore them, never 500', async () => {
+    for (const payload of QUERY_CONTROL_PAYLOADS) {
+      const q = new URLSearchParams({ q: payload });
+      const exported = await hr.get(`/admin/users/export.csv?${q}`);
+      expect({ payload, status: exported.status }).toEqual({ payload, status: 400 });
+      const akun = await admin.get(`/admin/akses?${new URLSearchParams({ akun: payload })}`);
+      expect({ payload, status: akun.status, says: akun.text.includes('karakter kontrol') }).toEqual({
+        payload,
+        status: 400,
+        says: true,
+      });
+      const r = new URLSearchParams({ returnTo: `/${payload}` });
+      for (const path of ['/login', '/privasi'])
+        expect((await hr.get(`${path}?${r}`)).status).toBeLessThan(500);
+    }
+  });
+});
+
+describe('bodies that the parsers refuse', () => {
+  it('answer a 4xx page on every kind of form, never a 500 or a stack trace', async () => {
+    const visitor = await w.agent('anonymous');
+    const targets: [Agent, string][] = [
+      [visitor, '/login'],
+      [visitor, '/language'],
+      [hr, '/admin/users'],
+      [curator, '/admin/institutions'],
+      [admin, '/account/password'],
+    ];
+    const problems: string[] = [];
+    for (const [agent, path] of targets)
+      for (const bad of MALFORMED_BODIES) {
+        const req = agent.post(path).set('Content-Type', bad.type);
+        if (bad.encoding) req.set('Content-Encoding', bad.encoding);
+        const res = await req.send(bad.body);
+        if (res.status < 400 || res.status >= 500 || /\sat [^<\n]*:\d+:\d+/.test(res.text))
+          problems.push(`${path} ${bad.what}: ${res.status}`);
+      }
+    expect(problems).toEqual([]);
+  });
+
+  it('malformed multipart uploads answer 400 on the upload page with a message, never a 500', async () => {
+    const problems: string[] = [];
+    for (const bad of MALFORMED_MULTIPART) {
+      const res = await hr.post('/admin/users/import').set('Content-Type', bad.type).send(bad.body);
+      if (res.status !== 400 || !/class="[^"]*(error|alert)[^"]*"/.test(res.text))
+        problems.push(`${bad.what}: ${res.status}`);
+    }
+    expect(problems).toEqual([]);
+  });
 });
 
 describe('imports given hostile files', () => {
@@ -452,4 +549,186 @@ describe('pages and exports showing hostile data', () => {
       expect({ payload, found: injectedElements(raw).length > 0 }).toEqual({ payload, found: true });
     }
   });
+});
+
+describe('courses given hostile input', () => {
+  let author: Agent;
+  let authorToken: string;
+  let courseId = '';
+  const hostileMarkdown = [...HTML_PAYLOADS, ...URL_PAYLOADS].join('\n\n');
+
+  beforeAll(async () => {
+    author = await w.agent('author');
+    authorToken = await tokenOf(author, '/penulisan/baru');
+  });
+
+  it('course, module and lesson forms save hostile text as text or refuse it with 422, never 500', async () => {
+    const problems: string[] = [];
+    for (const payload of [...TEXT_PAYLOADS, ...LONG_PAYLOADS]) {
+      const res = await author
+        .post('/penulisan')
+        .type('form')
+        .send({
+          _csrf: authorToken,
+          code: `HOSTIL-${nipCounter++}`,
+          title: `Kursus ${payload}`,
+          summary: payload,
+          objectives: payload,
+          competencyType: 'teknis',
+          area: 'literasi_digital',
+          jp: '1',
+          audienceAll: 'all',
+          quizPassMark: '70',
+          sig1Name: payload,
+          sig1Nip: '197505202000032002',
+          sig1Position: payload,
+        });
+      problems.push(...check(`course ${short(payload)}`, res, [303, 422]));
+      if (res.status === 303 && !courseId)
+        courseId = /([0-9a-f]{24})$/.exec(String(res.headers.location))![1];
+    }
+    for (const payload of [...HTML_PAYLOADS, ...OPERATOR_PAYLOADS, ...CONTROL_PAYLOADS])
+      for (const field of ['code', 'jp', 'competencyType', 'audienceOpds', 'coauthors'])
+        problems.push(
+          ...check(
+            `course ${field} ${short(payload)}`,
+            await author
+              .post('/penulisan')
+              .type('form')
+              .send({
+                _csrf: authorToken,
+                code: 'HOSTIL-X',
+                title: 'Judul uji',
+                competencyType: 'teknis',
+                area: 'literasi_digital',
+                jp: '1',
+                audienceAll: 'opds',
+                quizPassMark: '70',
+                [field]: payload,
+              }),
+            [400, 409, 422],
+          ),
+        );
+    const base = `/penulisan/${courseId}`;
+    for (const payload of HTML_PAYLOADS)
+      problems.push(
+        ...check(
+          `module ${short(payload)}`,
+          await author
+            .post(`${base}/modul`)
+            .type('form')
+            .send({ _csrf: authorToken, title: `Modul ${payload}` }),
+          [303],
+        ),
+      );
+    const moduleKey = /modul\/([0-9a-f]{24})\/pelajaran-baru/.exec((await author.get(base)).text)![1];
+    for (const payload of [...HTML_PAYLOADS, LONG_PAYLOADS[0]]) {
+      const lesson = {
+        _csrf: authorToken,
+        title: `Pelajaran ${payload}`,
+        kind: 'text',
+        minutes: '5',
+        body: hostileMarkdown,
+      };
+      for (const intent of ['preview', 'save'])
+        problems.push(
+          ...check(
+            `lesson ${intent} ${short(payload)}`,
+            await author
+              .post(`${base}/modul/${moduleKey}/pelajaran`)
+              .type('form')
+              .send({ ...lesson, intent }),
+            [200, 303, 422],
+          ),
+        );
+      problems.push(
+        ...check(
+          `lesson kind ${short(payload)}`,
+          await author
+            .post(`${base}/modul/${moduleKey}/pelajaran`)
+            .type('form')
+            .send({ ...lesson, kind: payload }),
+          [422],
+        ),
+      );
+      problems.push(
+        ...check(
+          `lesson embed ${short(payload)}`,
+          await author
+            .post(`${base}/modul/${moduleKey}/pelajaran`)
+            .type('form')
+            .send({ ...lesson, kind: 'video', embedUrl: payload }),
+          [422],
+        ),
+      );
+    }
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('uploads with hostile file names are stored under sanitised names or refused, never 500', async () => {
+    const base = `/penulisan/${courseId}`;
+    const problems: string[] = [];
+    const pdf = fs.readFileSync(
+      path.join(__dirname, '../fixtures/course-packages/UJI-01/files/ringkasan.pdf'),
+    );
+    const svg = fs.readFileSync(path.join(__dirname, '../fixtures/course-packages/UJI-01/files/gembok.svg'));
+    for (const name of HOSTILE_FILE_NAMES) {
+      const images = await author
+        .post(`${base}/gambar`)
+        .field('_csrf', authorToken)
+        .attach('image', svg, name.replace(/\.csv$/, '.svg'));
+      problems.push(...check(`image ${short(name)}`, images, [303, 422]));
+      const pkg = await author
+        .post('/penulisan/impor')
+        .field('_csrf', authorToken)
+        .attach('package', pdf, name.replace(/\.csv$/, '.zip'));
+      problems.push(...check(`package ${short(name)}`, pkg, [422]));
+    }
+    const editor = await author.get(base);
+    problems.push(...check('editor with hostile names', editor, [200]));
+    for (const bad of MALFORMED_MULTIPART)
+      for (const action of [`${base}/gambar`, '/penulisan/impor']) {
+        const res = await author.post(action).set('Content-Type', bad.type).send(bad.body);
+        if (res.status >= 500) problems.push(`${action} ${bad.what}: ${res.status}`);
+      }
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('the published course shows hostile content to learners and curators without injected elements', async () => {
+    const base = `/penulisan/${courseId}`;
+    // Modules without lessons would keep the course from being submitted: delete them.
+    for (const m of (await author.get(base)).text.matchAll(/modul\/([0-9a-f]{24})\/hapus/g))
+      expect(
+        (await author.post(`${base}/modul/${m[1]}/hapus`).type('form').send({ _csrf: authorToken })).status,
+      ).toBe(303);
+    const submitted = await author.post(`${base}/ajukan`).type('form').send({ _csrf: authorToken });
+    const notReady = /<div class="form-error">([\s\S]*?)<\/div>/.exec((await author.get(base)).text)?.[1];
+    expect([submitted.status, notReady]).toEqual([303, undefined]);
+    await author.post(`${base}/ajukan`).type('form').send({ _csrf: authorToken });
+    const curatorAgent = await w.agent('curator');
+    const token = await tokenOf(curatorAgent, `/kurasi/${courseId}`);
+    expect(
+      (
+        await curatorAgent
+          .post(`/kurasi/${courseId}/terbitkan`)
+          .type('form')
+          .send({ _csrf: token, comment: HTML_PAYLOADS[0] })
+      ).status,
+    ).toBe(303);
+    const problems: string[] = [];
+    for (const role of ['author', 'curator', 'learner'] as const) {
+      const agent = await w.agent(role);
+      const start =
+        role === 'author'
+          ? [base, `${base}/riwayat`]
+          : role === 'curator'
+            ? [`/kurasi/${courseId}`, '/kurasi']
+            : ['/kursus', `/kursus/${courseId}`];
+      const result = await crawl(agent, start, { maxPages: 40 });
+      for (const [p, html] of result.pages)
+        for (const found of injectedElements(html)) problems.push(`${role} ${p}: ${found}`);
+      for (const [p, status] of result.visited) if (status >= 500) problems.push(`${role} ${p}: ${status}`);
+    }
+    expect(problems).toEqual([]);
+  }, 120_000);
 });

@@ -92,19 +92,16 @@ describe('operator objects and dangerous keys', () => {
         }),
       );
     expect(res.status).toBe(422);
-    const extra = await hr
-      .post('/admin/users')
-      .type('form')
-      .send({
-        _csrf: hrToken,
-        nip: '199001012015031002',
-        name: 'Penyusup',
-        employeeType: 'pns',
-        golongan: 'III/a',
-        jabatan: 'x',
-        unitKerja: 'y',
-        roles: 'admin',
-      });
+    const extra = await hr.post('/admin/users').type('form').send({
+      _csrf: hrToken,
+      nip: '199001012015031002',
+      name: 'Penyusup',
+      employeeType: 'pns',
+      golongan: 'III/a',
+      jabatan: 'x',
+      unitKerja: 'y',
+      roles: 'admin',
+    });
     expect(extra.status).toBe(422);
     expect(await mongoose.connection.collection('users').countDocuments()).toBe(before);
     expect(await mongoose.connection.collection('users').countDocuments({ roles: 'admin' })).toBe(1);

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { createApp } from '../../src/app';
 import { formatNip } from '../../src/users/nip';
 import { createLogger } from '../../src/web/logging';
-import { csrfTokenFrom } from '../support/auth';
+import { csrfTokenFrom, signedInAgent } from '../support/auth';
 import { DEFAULT_PASSWORD } from '../support/factories';
 import { createWorld, type World } from './support/world';
 
@@ -78,15 +78,12 @@ beforeAll(async () => {
     });
   expect((await learner.get('/admin/users')).status).toBe(403);
   // A password change, with the passwords in the body.
-  const changed = await hr
-    .post('/account/password')
-    .type('form')
-    .send({
-      _csrf: token,
-      currentPassword: DEFAULT_PASSWORD,
-      newPassword: 'Baru#Sandi2026x',
-      confirmPassword: 'Baru#Sandi2026x',
-    });
+  const changed = await hr.post('/account/password').type('form').send({
+    _csrf: token,
+    currentPassword: DEFAULT_PASSWORD,
+    newPassword: 'Baru#Sandi2026x',
+    confirmPassword: 'Baru#Sandi2026x',
+  });
   expect([302, 303]).toContain(changed.status);
 }, 60_000);
 afterAll(async () => w.close());
@@ -115,6 +112,58 @@ describe('the logs', () => {
       });
     }
     expect(text()).not.toMatch(/(?<![\da-f])\d{18}(?![\da-f])/);
+  });
+
+  it('mask a NIP in every spelling the app accepts: spaced, +-separated, %20, dotted, dashed, percent-encoded digits, glued to a letter, in akun=', async () => {
+    const admin = await signedInAgent(app, w.identifiers.admin, DEFAULT_PASSWORD);
+    const nip = nips[1];
+    const spaced = formatNip(nip);
+    const spellings = [
+      spaced.replace(/ /g, '+'),
+      encodeURIComponent(spaced),
+      spaced.replace(/ /g, '.'),
+      spaced.replace(/ /g, '-'),
+      `${nip}a`,
+      `${spaced.replace(/ /g, '+')}x`,
+      [...nip].map((d) => `%${d.charCodeAt(0).toString(16)}`).join(''),
+      spaced.replace(/ /g, '%C2%A0'),
+    ];
+    const before = lines.length;
+    for (const q of spellings) {
+      expect((await admin.get(`/admin/users?q=${q}`)).status).toBe(200);
+      expect((await admin.get(`/admin/akses?akun=${q}`)).status).toBe(200);
+    }
+    expect((await admin.get(`/admin/users/${encodeURIComponent(spaced)}`)).status).toBe(404);
+    const written = lines.slice(before);
+    const urls = written.map((l) => (l.req as { url?: string } | undefined)?.url).filter(Boolean) as string[];
+    expect(urls.length).toBeGreaterThanOrEqual(spellings.length * 2);
+    const asDecoded = (u: string) => {
+      try {
+        return decodeURIComponent(u.replace(/\+/g, ' '));
+      } catch {
+        return u;
+      }
+    };
+    // eslint-disable-next-line security/detect-non-literal-regexp -- built from a NIP's digits
+    const spelledAnyHow = new RegExp([...nip].join('[^\\d]{0,6}'));
+    const leaks = [JSON.stringify(written), ...urls.map(asDecoded)].filter((t) => spelledAnyHow.test(t));
+    expect(leaks).toEqual([]);
+  });
+
+  it('mask NIPs quoted in error messages (a duplicate key names the value)', () => {
+    const captured: string[] = [];
+    const logger = createLogger(
+      'error',
+      new Writable({
+        write(chunk: Buffer, _e, done) {
+          captured.push(chunk.toString());
+          done();
+        },
+      }),
+    );
+    logger.error({ err: new Error(`E11000 duplicate key { nip: "${nips[2]}" }`) }, 'request failed');
+    expect(captured.join('')).toContain(`${nips[2].slice(0, 8)}********${nips[2].slice(16)}`);
+    expect(captured.join('')).not.toContain(nips[2]);
   });
 
   it('record each security event with request id, user id, IP and route', () => {

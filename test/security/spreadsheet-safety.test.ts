@@ -2,8 +2,15 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { FORMULA_PAYLOADS, HTML_PAYLOADS, isFormula } from '../fixtures/hostile/payloads';
-import { csvLine, neutraliseCell, safeCellValue } from '../../src/web/spreadsheet-safety';
-import { neutraliseCell as usersNeutraliseCell } from '../../src/users/users.export';
+import {
+  csvLine,
+  csvNip,
+  neutraliseCell,
+  safeCellValue,
+  TEXT_FORMAT,
+  xlsxNip,
+} from '../../src/web/spreadsheet-safety';
+import { normaliseNip } from '../../src/users/nip';
 
 describe('spreadsheet safety', () => {
   it('writes every formula payload as text and leaves other text alone', () => {
@@ -50,8 +57,29 @@ describe('spreadsheet safety', () => {
     expect(values).toContain(7);
   });
 
-  it('is the rule the people export applies', () => {
-    for (const payload of [...FORMULA_PAYLOADS, 'Budi'])
-      expect(usersNeutraliseCell(payload)).toBe(neutraliseCell(payload));
+  it('neutralises the full-width and small forms of = + - @ and the minus sign', () => {
+    for (const payload of ['＝1+1', '＋1', '－1', '＠SUM(1)', '﹦1', '﹢1', '﹣1', '﹫A1', '−1'])
+      expect(neutraliseCell(payload)).toBe(`'${payload}`);
+    expect(neutraliseCell('Ｂudi ＝ 1')).toBe('Ｂudi ＝ 1');
+  });
+
+  it('writes a NIP in CSV in its spaced form: not a number to a spreadsheet, and read back by the import', () => {
+    const nip = '199001012015031001';
+    expect(csvNip(nip)).toBe('19900101 201503 1 001');
+    expect(Number.isNaN(Number(csvNip(nip)))).toBe(true);
+    expect(normaliseNip(csvNip(nip))).toBe(nip);
+    // What a bare NIP becomes as a spreadsheet number: 15 significant digits, the rest lost.
+    expect(String(Number(nip))).not.toBe(nip);
+  });
+
+  it('writes a NIP in XLSX as a text cell that keeps all 18 digits', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const cell = workbook.addWorksheet('Data').getCell('A1');
+    cell.value = safeCellValue(xlsxNip('199001012015031001'));
+    cell.numFmt = TEXT_FORMAT;
+    const read = new ExcelJS.Workbook();
+    await read.xlsx.load((await workbook.xlsx.writeBuffer()) as ArrayBuffer);
+    const back = read.worksheets[0].getCell('A1');
+    expect([back.value, back.numFmt]).toEqual(['199001012015031001', '@']);
   });
 });

@@ -25,6 +25,8 @@ const ALLOWED = [
   /^[^?]+\?\s*'[^'\\]*'\s*:\s*''$/,
   // The field partial's aria-describedby: ids built from the field name the view passes in.
   /^describedBy \? 'aria-describedby="' \+ describedBy \+ '"' : ''$/,
+  // Lesson text: HTML that src/courses/markdown.ts rendered and passed through sanitize-html's allow-list.
+  /^sanitizedHtml$/,
 ];
 
 /** Every `<%- … %>` of a template that is not one of the allowed forms. */

@@ -2,7 +2,8 @@
 // the embedded engine in memory, or MONGODB_URI with a unique database name when that is set).
 import crypto from 'node:crypto';
 import type { Express } from 'express';
-import { createApp, type AppDeps } from '../../src/app';
+import { createApp } from '../../src/app';
+import type { AppDeps } from '../../src/core/deps';
 import { loadConfig, type Config } from '../../src/config';
 import { openDatabase, type Database } from '../../src/db';
 

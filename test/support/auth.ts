@@ -30,7 +30,11 @@ export async function signIn(agent: Agent, identifier: string, password: string,
  * An agent already signed in, ready for requests: like a person at their first sign-in, it
  * confirms the privacy notice when asked to. Throws when sign-in fails.
  */
-export async function signedInAgent(app: Express, identifier: string, password: string): Promise<Agent> {
+export async function signedInAgent(
+  app: Express | string,
+  identifier: string,
+  password: string,
+): Promise<Agent> {
   const agent = request.agent(app);
   const response = await signIn(agent, identifier, password);
   if (response.status !== 302) throw new Error(`sign-in failed with ${response.status}`);

@@ -63,6 +63,30 @@ export function getFormTargets(html: string, from = '/'): string[] {
     .filter((p): p is string => p !== undefined);
 }
 
+export interface GetForm {
+  action: string;
+  /** Each named field with its type (`text` for a plain input, `select`, `date`, ...). */
+  fields: { name: string; type: string }[];
+}
+
+/** The GET forms (search, filters) of a page with their fields, for pushing values into each. */
+export function getFormsIn(html: string, from = '/'): GetForm[] {
+  return elements(html)
+    .filter((e) => e.name === 'form' && (e.attribs.method ?? 'get').toLowerCase() === 'get')
+    .map((form) => ({
+      action: (sameOriginPath(form.attribs.action ?? from, from) ?? '').split('?')[0],
+      fields: DomUtils.findAll(
+        (e) =>
+          ['input', 'select', 'textarea'].includes(e.name) && !!e.attribs.name && e.attribs.type !== 'submit',
+        form.children,
+      ).map((e) => ({
+        name: e.attribs.name,
+        type: e.name === 'input' ? (e.attribs.type ?? 'text') : e.name,
+      })),
+    }))
+    .filter((f) => f.action !== '');
+}
+
 /** The state-changing forms of a page that carry no CSRF token field (they could only fail, or be forged). */
 export function formsWithoutCsrf(html: string, from = '/'): string[] {
   return elements(html)

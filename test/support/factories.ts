@@ -1,8 +1,9 @@
 // Small factories for test data, written straight through the models (test arrangement only).
 import { Types } from 'mongoose';
 import { Institution } from '../../src/institutions/institution.model';
-import { User, type Role } from '../../src/users/user.model';
-import { hashPassword } from '../../src/auth/password';
+import type { Role } from '../../src/core/roles';
+import { User } from '../../src/users/user.model';
+import { hashPassword } from '../../src/users/passwords';
 
 let sequence = 0;
 const next = () => ++sequence;
@@ -23,12 +24,14 @@ export function makeNip(n = next()): string {
   return `${year}${month}${day}${tmtYear}${tmtMonth}${sex}${seq}`;
 }
 
-export async function createOpd(fields: { code?: string; name?: string } = {}) {
+/** An OPD; `cityWideHr` makes its HR staff see every OPD (as BKPSDM's, set by an admin). */
+export async function createOpd(fields: { code?: string; name?: string; cityWideHr?: boolean } = {}) {
   const n = next();
   return Institution.create({
     code: fields.code ?? `OPD${n}`,
     name: fields.name ?? `Dinas Uji ${n}`,
     kind: 'opd',
+    cityWideHr: fields.cityWideHr ?? false,
   });
 }
 

@@ -1,4 +1,4 @@
-import { checkPasswordPolicy, hashPassword, verifyPassword } from '../../src/auth/password';
+import { checkPasswordPolicy, hashPassword, verifyPassword } from '../../src/users/passwords';
 import { canonicalIdentifier } from '../../src/auth/auth.service';
 
 const policy = { minLength: 12, requireClasses: true };

@@ -8,7 +8,7 @@ import {
   timeStepOf,
   totpCode,
   totpUri,
-} from '../../src/auth/totp';
+} from '../../src/mfa/totp';
 import {
   hashRecoveryCode,
   matchRecoveryCode,

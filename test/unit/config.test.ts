@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ConfigError, loadConfig, loadServerConfig } from '../../src/config';
 
 const PROD_MFA_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -87,7 +90,9 @@ describe('loading the configuration', () => {
       expect(() => loadConfig({ MFA_ENCRYPTION_KEY: bad })).toThrow(/MFA_ENCRYPTION_KEY: must be 32 bytes/);
     }
     expect(loadConfig({}).mfaEncryptionKey).toHaveLength(32);
-    expect(loadConfig({}).mfaEncryptionKey).toEqual(loadConfig({ NODE_ENV: 'test' }).mfaEncryptionKey);
+    // In memory outside tests: made for this process, not the tests' fixed key.
+    expect(loadConfig({}).mfaEncryptionKey).toEqual(loadConfig({}).mfaEncryptionKey);
+    expect(loadConfig({}).mfaEncryptionKey).not.toEqual(loadConfig({ NODE_ENV: 'test' }).mfaEncryptionKey);
     const production = {
       NODE_ENV: 'production',
       MONGODB_URI: 'mongodb://db',
@@ -108,11 +113,60 @@ describe('loading the configuration', () => {
   });
 
   it('starts `npm start` on ./data with demo data, unless told otherwise', () => {
-    expect(loadServerConfig({})).toMatchObject({ embeddedDataDir: './data', seedDemoData: true });
+    const secrets = { SESSION_SECRET: 'x'.repeat(40), MFA_ENCRYPTION_KEY: PROD_MFA_KEY }; // nothing written to ./data
+    expect(loadServerConfig(secrets)).toMatchObject({ embeddedDataDir: './data', seedDemoData: true });
     expect(loadServerConfig({ EMBEDDED_DATA_DIR: ':memory:', SEED_DEMO_DATA: 'false' })).toMatchObject({
       embeddedDataDir: undefined,
       seedDemoData: false,
     });
+  });
+});
+
+describe('secrets that are not configured, outside production', () => {
+  const folders: string[] = [];
+  const folder = () => {
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'binaasn-config-')), 'data');
+    folders.push(path.dirname(dir));
+    return dir;
+  };
+  afterAll(() => folders.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+  it('are generated once per data folder and kept there, owner-only', () => {
+    const dir = folder();
+    const first = loadConfig({ NODE_ENV: 'development', EMBEDDED_DATA_DIR: dir });
+    const again = loadConfig({ NODE_ENV: 'development', EMBEDDED_DATA_DIR: dir });
+    expect([again.sessionSecret, again.mfaEncryptionKey]).toEqual([
+      first.sessionSecret,
+      first.mfaEncryptionKey,
+    ]);
+    expect(first.sessionSecret.length).toBeGreaterThanOrEqual(32);
+    expect(first.mfaEncryptionKey).toHaveLength(32);
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(path.join(dir, 'app-secrets.json')).mode & 0o777).toBe(0o600);
+  });
+
+  it('differ between data folders, and from the fixed test values', () => {
+    const [a, b] = [folder(), folder()].map((dir) =>
+      loadConfig({ NODE_ENV: 'development', EMBEDDED_DATA_DIR: dir }),
+    );
+    const testing = loadConfig({ NODE_ENV: 'test' });
+    expect(a.sessionSecret).not.toBe(b.sessionSecret);
+    expect(a.mfaEncryptionKey).not.toEqual(b.mfaEncryptionKey);
+    expect([a.sessionSecret, b.sessionSecret]).not.toContain(testing.sessionSecret);
+  });
+
+  it('are never generated for what is configured, nor in production', () => {
+    const dir = folder();
+    const configured = {
+      SESSION_SECRET: 's'.repeat(40),
+      MFA_ENCRYPTION_KEY: PROD_MFA_KEY,
+      EMBEDDED_DATA_DIR: dir,
+    };
+    expect(loadConfig(configured).sessionSecret).toBe('s'.repeat(40));
+    expect(fs.existsSync(dir)).toBe(false);
+    const production = { ...configured, NODE_ENV: 'production', MONGODB_URI: 'mongodb://db' };
+    expect(loadConfig(production).mfaEncryptionKey).toEqual(Buffer.from(PROD_MFA_KEY, 'base64'));
+    expect(fs.existsSync(dir)).toBe(false);
   });
 });
 

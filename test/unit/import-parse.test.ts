@@ -1,4 +1,5 @@
-import { parsePeopleFile, summariseZip, MAX_ROWS } from '../../src/users/import/import.parse';
+import { parsePeopleFile, MAX_ROWS } from '../../src/users/import/import.parse';
+import { summariseZip } from '../../src/web/bounded-unzip';
 import { checkRow, mapHeader, rejectRepeats } from '../../src/users/import/import.rows';
 import { buildZip } from '../fixtures/zip';
 import { csvOf, xlsxOf, HEADER } from '../fixtures/people-files';

@@ -1,6 +1,6 @@
 import { demoLearners, composeNip } from '../../src/cli/seed-people';
 import { DEMO_OPDS, DEMO_PASSWORDS, DEMO_STAFF } from '../../src/cli/seed-data';
-import { checkPasswordPolicy } from '../../src/auth/password';
+import { checkPasswordPolicy } from '../../src/users/passwords';
 import { parseNip } from '../../src/users/nip';
 import { isValidGolongan } from '../../src/users/ranks';
 

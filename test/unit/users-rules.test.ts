@@ -4,10 +4,11 @@ import {
   generateTemporaryPassword,
   permissionsFor,
 } from '../../src/users/users.service';
-import { personForm, listQuery, nipProblem, formFields } from '../../src/users/users.schemas';
+import { personForm, listQuery, nipProblem } from '../../src/users/users.schemas';
+import { formFields } from '../../src/web/validation';
 import { parseInput } from '../../src/web/validation';
-import { checkPasswordPolicy } from '../../src/auth/password';
-import type { Actor } from '../../src/auth/actor';
+import { checkPasswordPolicy } from '../../src/users/passwords';
+import type { Actor } from '../../src/core/actor';
 
 const actor = (patch: Partial<Actor>): Actor => ({
   id: 'a'.repeat(24),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseInput } from '../../src/web/validation';
-import { safeReturnTo } from '../../src/auth/guards';
+import { safeReturnTo } from '../../src/web/return-to';
 import {
   BadRequest,
   Conflict,

@@ -1,10 +1,20 @@
-// `npm run db -- --port N [--data DIR]`: runs the embedded engine on its own so several app
-// processes, mongosh or Compass can share it. Prints the URI; stops cleanly on SIGINT/SIGTERM
-// (flushing and compacting the journal).
+// `npm run db -- --port N [--data DIR] [--no-auth]`: runs the embedded engine on its own so several
+// app processes, mongosh or Compass can share it. Prints the URI, with the credentials the engine
+// requires (kept in DIR, or made for this run); stops cleanly on SIGINT/SIGTERM (flushing and
+// compacting the journal).
 import { startEmbeddedMongo } from './server';
 
-function parseArgs(argv: string[]): { port: number; dataDir?: string; compactBytes?: number; help: boolean } {
+interface Args {
+  port: number;
+  dataDir?: string;
+  compactBytes?: number;
+  auth: boolean;
+  help: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
   let port = 27017;
+  let auth = true;
   let dataDir: string | undefined;
   let compactBytes: number | undefined;
   let help = false;
@@ -15,18 +25,19 @@ function parseArgs(argv: string[]): { port: number; dataDir?: string; compactByt
     else if (a === '--data' || a === '--dbpath') dataDir = argv[++i];
     else if (a.startsWith('--data=')) dataDir = a.slice(7);
     else if (a === '--compact-bytes') compactBytes = Number(argv[++i]);
+    else if (a === '--no-auth') auth = false;
     else if (a === '--help' || a === '-h') help = true;
     else throw new Error(`unknown argument: ${a}`);
   }
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error('--port must be an integer between 0 and 65535');
-  return { port, dataDir, compactBytes, help };
+  return { port, dataDir, compactBytes, auth, help };
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.help) {
-    process.stdout.write('usage: npm run db -- [--port N] [--data DIR] [--compact-bytes N]\n');
+    process.stdout.write('usage: npm run db -- [--port N] [--data DIR] [--compact-bytes N] [--no-auth]\n');
     return;
   }
   const engine = await startEmbeddedMongo({
@@ -34,7 +45,12 @@ async function main(): Promise<void> {
     dataDir: args.dataDir,
     compactBytes: args.compactBytes,
     argv: process.argv,
+    ...(args.auth ? {} : { auth: false as const }),
   });
+  if (!args.auth)
+    process.stderr.write(
+      'embedded engine: WARNING: running without authentication (--no-auth): any process on this machine can read and change every database\n',
+    );
   process.stdout.write(`${engine.uri}\n`);
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,12 +1,14 @@
 // The command table: one entry per command name with its handler, where it may run (admin
-// database only, inside a multi-document transaction), whether its writes are made durable
+// database only, inside a multi-document transaction, before authentication), whether its writes are made durable
 // before the reply, and a line of help (`listCommands`). Unknown names answer code 59
 // (CommandNotFound) from here.
 import { Document } from 'bson';
 import { ErrorCodes, MongoServerError } from './errors';
 import { aggregate } from './commands/aggregate';
+import { logout, saslContinue, saslStart } from './commands/auth';
 import { Handler } from './commands/context';
 import {
+  collMod,
   collStats,
   create,
   dbStats,
@@ -45,24 +47,37 @@ export interface CommandEntry {
   inTransaction?: boolean;
   /** Changes data: the reply waits until the journal has it on disk. */
   writes?: boolean;
+  /** Runs before the connection authenticates (MongoDB's requiresAuth() == false); others answer 13. */
+  withoutAuth?: boolean;
 }
 
 const entries: [string[], CommandEntry][] = [
   // handshake and sessions
-  [['hello', 'isMaster', 'ismaster'], { handler: hello, help: 'the server and its replica-set role' }],
-  [['ping'], { handler: ok, help: 'answers ok' }],
-  [['buildInfo', 'buildinfo'], { handler: buildInfo, help: 'version and build of the server' }],
+  [
+    ['hello', 'isMaster', 'ismaster'],
+    { handler: hello, help: 'the server and its replica-set role', withoutAuth: true },
+  ],
+  [['ping'], { handler: ok, help: 'answers ok', withoutAuth: true }],
+  [
+    ['buildInfo', 'buildinfo'],
+    { handler: buildInfo, help: 'version and build of the server', withoutAuth: true },
+  ],
+  [['saslStart'], { handler: saslStart, help: 'starts a SCRAM authentication', withoutAuth: true }],
+  [['saslContinue'], { handler: saslContinue, help: 'continues a SCRAM authentication', withoutAuth: true }],
   [['getParameter'], { handler: getParameter, help: 'server parameters', adminOnly: true }],
   [['endSessions'], { handler: ok, help: 'ends logical sessions', adminOnly: true }],
   [['killSessions'], { handler: ok, help: 'kills logical sessions', adminOnly: true }],
   [['refreshSessions'], { handler: ok, help: 'keeps logical sessions alive' }],
   [['startSession'], { handler: ok, help: 'starts a logical session' }],
   [['whatsmyuri'], { handler: whatsmyuri, help: "the client's address" }],
-  [['logout'], { handler: ok, help: 'no-op (no authentication)' }],
+  [['logout'], { handler: logout, help: "ends the connection's authentication", withoutAuth: true }],
   [['listCommands'], { handler: listCommands, help: 'this list' }],
   // diagnostics
   [['serverStatus'], { handler: serverStatus, help: 'server counters, memory and connections' }],
-  [['connectionStatus'], { handler: connectionStatus, help: 'the authenticated users and roles' }],
+  [
+    ['connectionStatus'],
+    { handler: connectionStatus, help: 'the authenticated users and roles', withoutAuth: true },
+  ],
   [['hostInfo'], { handler: hostInfo, help: 'the host machine', adminOnly: true }],
   [['getCmdLineOpts'], { handler: getCmdLineOpts, help: 'command-line options', adminOnly: true }],
   [['getLog'], { handler: getLog, help: 'recent log lines', adminOnly: true }],
@@ -78,6 +93,7 @@ const entries: [string[], CommandEntry][] = [
   [['dropDatabase'], { handler: dropDatabase, help: 'drops a database', writes: true }],
   [['listCollections'], { handler: listCollections, help: 'collections of a database' }],
   [['create'], { handler: create, help: 'creates a collection', inTransaction: true, writes: true }],
+  [['collMod'], { handler: collMod, help: 'changes index TTL/hidden and validator settings', writes: true }],
   [['drop'], { handler: drop, help: 'drops a collection', writes: true }],
   [
     ['renameCollection'],
@@ -144,6 +160,11 @@ export function lookupCommand(name: string): CommandEntry {
 function listCommands(): Document {
   const commands: Document = {};
   for (const [name, e] of table)
-    commands[name] = { help: e.help, adminOnly: !!e.adminOnly, requiresAuth: false, secondaryOk: true };
+    commands[name] = {
+      help: e.help,
+      adminOnly: !!e.adminOnly,
+      requiresAuth: !e.withoutAuth,
+      secondaryOk: true,
+    };
   return { commands, ok: 1 };
 }

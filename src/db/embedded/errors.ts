@@ -11,6 +11,7 @@ export const ErrorCodes = {
   IllegalOperation: 20,
   NamespaceNotFound: 26,
   IndexNotFound: 27,
+  PathNotViable: 28,
   CursorNotFound: 43,
   NamespaceExists: 48,
   DollarPrefixedFieldName: 52,
@@ -32,9 +33,12 @@ export const ErrorCodes = {
   DuplicateKey: 11000,
   NotWritablePrimary: 10107,
   Unauthorized: 13,
+  AuthenticationFailed: 18,
+  MechanismUnavailable: 334,
   CannotCreateIndex: 67,
   ConflictingUpdateOperators: 40,
   MaxTimeMSExpired: 50,
+  CommandNotSupported: 115,
 } as const;
 
 const namesByCode = new Map<number, string>(Object.entries(ErrorCodes).map(([name, code]) => [code, name]));

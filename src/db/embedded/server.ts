@@ -3,10 +3,14 @@
 // malformed input answered with an error (or the socket closed) without touching other clients.
 import net from 'net';
 import { BSON, Document } from 'bson';
+import crypto from 'crypto';
+import path from 'path';
 import { CommandEntry, lookupCommand } from './commands';
 import { CommandContext, ConnectionInfo, CursorRegistry, ServerInfo } from './commands/context';
 import { MAX_MESSAGE_SIZE } from './bson/limits';
 import { ErrorCodes, MongoServerError, asServerError } from './errors';
+import { createScramUser } from './scram';
+import { DataDirectoryLock, lockDataDirectory, readOrCreateSecrets } from './storage/data-dir';
 import { Engine, Transaction } from './storage/engine';
 import { Journal } from './storage/journal';
 import {
@@ -28,10 +32,48 @@ export interface EmbeddedMongoOptions {
   /** Compact the journal into a snapshot beyond this size (default 64 MiB). */
   compactBytes?: number;
   argv?: string[];
+  /**
+   * Who may connect. By default one user (`binaasn`, role root on admin) whose password is
+   * generated once per data directory and kept there in credentials.json (0600), or per process
+   * without a data directory. `false` runs without authentication (anyone on the machine may connect).
+   */
+  auth?: EngineCredentials | false;
+}
+
+export interface EngineCredentials {
+  username: string;
+  password: string;
+}
+
+export const CREDENTIALS_FILE = 'credentials.json';
+const DEFAULT_USER = 'binaasn';
+
+function generateCredentials(): EngineCredentials {
+  return { username: DEFAULT_USER, password: crypto.randomBytes(24).toString('base64url') };
+}
+
+const isCredentials = (v: unknown): boolean =>
+  typeof (v as EngineCredentials)?.username === 'string' &&
+  typeof (v as EngineCredentials)?.password === 'string' &&
+  (v as EngineCredentials).password.length > 0;
+
+/** The credentials an engine requires: given, kept in its data directory, or made for this process. */
+function credentialsFor(options: EmbeddedMongoOptions): EngineCredentials | undefined {
+  if (options.auth === false) return undefined;
+  if (options.auth) return options.auth;
+  if (!options.dataDir) return generateCredentials();
+  return readOrCreateSecrets(
+    path.join(options.dataDir, CREDENTIALS_FILE),
+    generateCredentials,
+    isCredentials,
+  );
 }
 
 export interface EmbeddedMongo {
+  /** The connection string, with the credentials when the engine requires them. */
   uri: string;
+  /** The credentials the engine requires; undefined when it runs without authentication. */
+  credentials?: EngineCredentials;
   port: number;
   host: string;
   engine: Engine;
@@ -53,7 +95,9 @@ export class EmbeddedServer {
   private sockets = new Set<net.Socket>();
   private connectionCounter = 0;
   private housekeeping?: NodeJS.Timeout;
+  private lock?: DataDirectoryLock;
   readonly info: ServerInfo;
+  readonly credentials?: EngineCredentials;
 
   constructor(private readonly options: EmbeddedMongoOptions) {
     this.info = {
@@ -65,10 +109,14 @@ export class EmbeddedServer {
       argv: options.argv ?? [],
       log: [],
     };
+    this.credentials = credentialsFor(options);
+    if (this.credentials)
+      this.info.users = [createScramUser(this.credentials.username, 'admin', this.credentials.password)];
   }
 
   async start(): Promise<void> {
     if (this.options.dataDir) {
+      this.lock = await lockDataDirectory(this.options.dataDir);
       const journal = new Journal({ dir: this.options.dataDir, compactBytes: this.options.compactBytes });
       const records = Journal.load(this.options.dataDir);
       this.engine.replay(records);
@@ -201,6 +249,8 @@ export class EmbeddedServer {
         throw new MongoServerError(ErrorCodes.InvalidNamespace, 'OP_MSG requests require a $db argument');
       db = String(db);
       entry = lookupCommand(name);
+      if (this.info.users && !conn.user && !entry.withoutAuth)
+        throw new MongoServerError(ErrorCodes.Unauthorized, `Command ${name} requires authentication`);
       if (entry.adminOnly && db !== 'admin')
         throw new MongoServerError(
           ErrorCodes.Unauthorized,
@@ -286,7 +336,7 @@ export class EmbeddedServer {
           `Cannot start transaction ${txnNumber} on session because a newer transaction ${txn.txnNumber} has already started.`,
         );
       if (txn?.state === 'active') txn.abort();
-      txn = new Transaction(this.engine, txnNumber);
+      txn = new Transaction(this.engine, txnNumber, body.lsid as Document | undefined);
       this.engine.transactions.set(key, txn);
       return txn;
     }
@@ -312,16 +362,27 @@ export class EmbeddedServer {
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     if (this.engine.journal) await this.engine.journal.close();
+    await this.lock?.release();
   }
 }
 
 /** Starts the embedded engine; port 0 (the default) picks a free port. */
 export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
   const server = new EmbeddedServer(options);
-  await server.start();
+  try {
+    await server.start();
+  } catch (error) {
+    await server.stop().catch(() => undefined); // frees the data directory's lock and the port
+    throw error;
+  }
   const { host, port } = server.info;
+  const creds = server.credentials;
+  const userInfo = creds
+    ? `${encodeURIComponent(creds.username)}:${encodeURIComponent(creds.password)}@`
+    : '';
   return {
-    uri: `mongodb://${host}:${port}/?directConnection=true`,
+    uri: `mongodb://${userInfo}${host}:${port}/?directConnection=true${creds ? '&authSource=admin' : ''}`,
+    credentials: creds,
     port,
     host,
     engine: server.engine,

@@ -2,9 +2,9 @@
 // expires after 24 hours (TTL index) whether or not it was confirmed.
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
-export const IMPORT_ACTIONS = ['create', 'update', 'unchanged', 'reject'] as const;
+const IMPORT_ACTIONS = ['create', 'update', 'unchanged', 'reject'] as const;
 export type ImportAction = (typeof IMPORT_ACTIONS)[number];
-export const PREVIEW_TTL_SECONDS = 24 * 60 * 60;
+const PREVIEW_TTL_SECONDS = 24 * 60 * 60;
 
 const rowSchema = new Schema(
   {

@@ -1,9 +1,11 @@
 // Reads an uploaded people file (CSV or XLSX) into a table of text cells. The type is sniffed from
-// the bytes, never from the name; XLSX files are checked for zip bombs before exceljs opens them.
+// the bytes, never from the name; XLSX files are unpacked by a guard that counts the real bytes while
+// inflating (src/web/bounded-unzip.ts) before exceljs sees them.
 // Cells are kept as plain text: formulas are never evaluated (an XLSX formula becomes its `=...` text).
 import { fromBuffer } from 'file-type';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { storedZip, unzipWithinLimits, type UnzipLimits } from '../../web/bounded-unzip';
 
 export const MAX_ROWS = 5000;
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -25,57 +27,24 @@ export function isPlainText(bytes: Buffer): boolean {
   return !/[\u0000-\u0008\u000B\u000E-\u001F\u007F]/.test(text);
 }
 
-interface ZipSummary {
-  entries: number;
-  compressed: number;
-  uncompressed: number;
-}
+const XLSX_LIMITS: UnzipLimits = {
+  maxBytes: MAX_UNCOMPRESSED_BYTES,
+  maxEntries: MAX_ZIP_ENTRIES,
+  maxRatio: MAX_COMPRESSION_RATIO,
+};
 
-/** Reads the ZIP central directory (sizes as declared); null when it is not a readable ZIP or uses ZIP64. */
-export function summariseZip(bytes: Buffer): ZipSummary | null {
-  const EOCD = 0x06054b50;
-  const CENTRAL = 0x02014b50;
-  const start = Math.max(0, bytes.length - 22 - 0xffff);
-  let eocd = -1;
-  for (let i = bytes.length - 22; i >= start; i--) {
-    if (bytes.readUInt32LE(i) === EOCD) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) return null;
-  const entries = bytes.readUInt16LE(eocd + 10);
-  let offset = bytes.readUInt32LE(eocd + 16);
-  if (entries === 0xffff || offset === 0xffffffff) return null;
-  let compressed = 0;
-  let uncompressed = 0;
-  for (let n = 0; n < entries; n++) {
-    if (offset + 46 > bytes.length || bytes.readUInt32LE(offset) !== CENTRAL) return null;
-    const c = bytes.readUInt32LE(offset + 20);
-    const u = bytes.readUInt32LE(offset + 24);
-    if (c === 0xffffffff || u === 0xffffffff) return null;
-    compressed += c;
-    uncompressed += u;
-    offset +=
-      46 +
-      bytes.readUInt16LE(offset + 28) +
-      bytes.readUInt16LE(offset + 30) +
-      bytes.readUInt16LE(offset + 32);
-  }
-  return { entries, compressed, uncompressed };
-}
-
-function zipProblem(bytes: Buffer): string | undefined {
-  const zip = summariseZip(bytes);
-  if (!zip) return 'users.import.errors.unreadable';
-  if (zip.entries > MAX_ZIP_ENTRIES) return 'users.import.errors.zipBomb';
-  if (zip.uncompressed > MAX_UNCOMPRESSED_BYTES) return 'users.import.errors.zipBomb';
-  if (
-    zip.uncompressed > MAX_COMPRESSION_RATIO * Math.max(zip.compressed, 1) &&
-    zip.uncompressed > 1024 * 1024
-  )
-    return 'users.import.errors.zipBomb';
-  return undefined;
+/**
+ * The workbook's parts unpacked within the limits (real bytes counted while inflating), repacked
+ * as stored entries for exceljs; or the message key of why the file is refused.
+ */
+function unpackXlsx(bytes: Buffer): { ok: true; bytes: Buffer } | { ok: false; error: string } {
+  const unzipped = unzipWithinLimits(bytes, XLSX_LIMITS);
+  if (unzipped.ok) return { ok: true, bytes: storedZip(unzipped.entries) };
+  return {
+    ok: false,
+    error:
+      unzipped.reason === 'unreadable' ? 'users.import.errors.unreadable' : 'users.import.errors.zipBomb',
+  };
 }
 
 /** The text of one XLSX cell, never evaluated: formulas keep their `=` text. */
@@ -101,11 +70,11 @@ export function cellText(value: ExcelJS.CellValue): string {
 export const IMPRECISE_NUMBER = '\u0000imprecise';
 
 async function readXlsx(bytes: Buffer): Promise<ParsedTable> {
-  const problem = zipProblem(bytes);
-  if (problem) return fail(problem);
+  const unpacked = unpackXlsx(bytes);
+  if (!unpacked.ok) return fail(unpacked.error);
   const workbook = new ExcelJS.Workbook();
   try {
-    await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+    await workbook.xlsx.load(unpacked.bytes as unknown as ArrayBuffer);
   } catch {
     return fail('users.import.errors.unreadable');
   }

@@ -1,13 +1,15 @@
 // Import pages: upload (multer in memory, 2 MB, CSRF checked after multer) → preview → confirm.
 import { Router, type Request, type Response } from 'express';
 import multer from 'multer';
-import type { RouteDeps } from '../../app';
-import { verifyCsrf } from '../../web/csrf';
-import { NotFound } from '../../web/errors';
-import { idParams } from '../users.schemas';
+import type { RouteDeps } from '../../core/deps';
+import { acceptUploadsAt, verifyCsrf } from '../../web/csrf';
+import { requireRole } from '../../auth';
+import { requestContext } from '../../web/request-context';
+import { idParam } from '../../web/validation';
+import { MALFORMED_UPLOAD_KEY, uploadProblem } from '../../web/uploads';
 import { ImportFileRejected, confirmImport, getPreview, previewImport } from './import.service';
 import { MAX_FILE_BYTES, MAX_ROWS } from './import.parse';
-import { TEMPLATE_HEADER } from './import.rows';
+import { templateCsv } from './import.rows';
 
 const IMPORT_PATH = '/admin/users/import';
 
@@ -30,56 +32,41 @@ function renderUpload(
   });
 }
 
-/** Runs multer and answers its refusals (too large, wrong field) on the upload page itself. */
+/**
+ * Runs multer and answers its refusals on the upload page itself: too large (413), wrong or extra
+ * fields (400), a multipart body that is malformed or cut off (400).
+ */
 function receiveFile(req: Request, res: Response, next: (err?: unknown) => void) {
   upload(req, res, (err: unknown) => {
     if (!err) return next();
-    const code = (err as { code?: string }).code;
-    if (code === 'LIMIT_FILE_SIZE')
-      return renderUpload(req, res, 413, { key: 'users.import.errors.tooLarge' });
-    if (typeof code === 'string' && code.startsWith('LIMIT_'))
-      return renderUpload(req, res, 400, { key: 'users.import.errors.noFile' });
-    next(err);
+    const problem = uploadProblem(err);
+    if (!problem) return next(err);
+    if (problem.status === 413) return renderUpload(req, res, 413, { key: 'users.import.errors.tooLarge' });
+    if (problem.messageKey === MALFORMED_UPLOAD_KEY)
+      return renderUpload(req, res, 400, { key: MALFORMED_UPLOAD_KEY });
+    renderUpload(req, res, problem.status, { key: 'users.import.errors.noFile' });
   });
 }
 
-function previewId(req: Request): string {
-  const parsed = idParams.safeParse(req.params);
-  if (!parsed.success) throw new NotFound('import preview');
-  return parsed.data.id;
-}
+const previewId = (req: Request) => idParam(req, 'import preview');
 
-export function importRouter(_deps: RouteDeps): Router {
+export function importRouter({ clock }: RouteDeps): Router {
   const router = Router();
+  router.use(requireRole('admin', 'hr'));
+  acceptUploadsAt(IMPORT_PATH);
 
   router.get('/', (req, res) => renderUpload(req, res, 200));
 
   router.get('/template.csv', (_req, res) => {
-    const example = [
-      '199001012015031001',
-      'Budi Siregar, S.Kom.',
-      'budi.siregar@example.go.id',
-      'PNS',
-      'III/a',
-      'Pranata Komputer Ahli Pertama',
-      'Bidang Aplikasi Informatika',
-      'DISKOMINFO',
-    ];
     res.setHeader('Content-Disposition', 'attachment; filename="template-impor-pegawai.csv"');
-    res
-      .type('text/csv; charset=utf-8')
-      .send(
-        `\uFEFF${TEMPLATE_HEADER.join(',')}\r\n${example.map((c) => (c.includes(',') ? `"${c}"` : c)).join(',')}\r\n`,
-      );
+    res.type('text/csv; charset=utf-8').send(templateCsv());
   });
 
   router.post('/', receiveFile, verifyCsrf, async (req, res) => {
     if (!req.file) return renderUpload(req, res, 400, { key: 'users.import.errors.noFile' });
     try {
-      const id = await previewImport(req.user!, {
-        bytes: req.file.buffer,
-        fileName: req.file.originalname ?? '',
-      });
+      const file = { bytes: req.file.buffer, fileName: req.file.originalname ?? '' };
+      const id = await previewImport(req.user!, file, requestContext(req));
       res.redirect(303, `${IMPORT_PATH}/${id}`);
     } catch (error) {
       if (error instanceof ImportFileRejected)
@@ -99,10 +86,7 @@ export function importRouter(_deps: RouteDeps): Router {
 
   router.post('/:id/confirm', async (req, res) => {
     const id = previewId(req);
-    const result = await confirmImport(req.user!, id, {
-      requestId: String((req as Request & { id?: unknown }).id ?? ''),
-      ip: req.ip,
-    });
+    const result = await confirmImport(req.user!, id, clock(), requestContext(req));
     req.flash('success', req.t('users.import.applied', result));
     res.redirect(303, `${IMPORT_PATH}/${id}`);
   });

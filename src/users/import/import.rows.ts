@@ -1,11 +1,12 @@
 // Turns the cells of an import table into people records, with the reasons each bad row is rejected.
 // Pure: the database lookups it needs (OPDs, people already known) are passed in.
+import { csvLine, csvNip } from '../../web/spreadsheet-safety';
 import { normaliseNip } from '../nip';
 import { isValidGolongan, PNS_RANKS, PPPK_GOLONGAN, type EmployeeType } from '../ranks';
 import { nipProblem } from '../users.schemas';
 import { IMPRECISE_NUMBER } from './import.parse';
 
-export const COLUMNS = [
+const COLUMNS = [
   'nip',
   'name',
   'email',
@@ -160,4 +161,19 @@ export function rejectRepeats(rows: CheckedRow[]): void {
     nips.set(nip, row.line);
     if (email) emails.set(email, row.line);
   }
+}
+
+/** The downloadable template: the header row and one example person (UTF-8 with a BOM, for Excel). */
+export function templateCsv(): string {
+  const example = [
+    csvNip('199001012015031001'), // spaced, so a spreadsheet keeps it as text
+    'Budi Siregar, S.Kom.',
+    'budi.siregar@example.go.id',
+    'PNS',
+    'III/a',
+    'Pranata Komputer Ahli Pertama',
+    'Bidang Aplikasi Informatika',
+    'DISKOMINFO',
+  ];
+  return `\uFEFF${csvLine(TEMPLATE_HEADER)}\r\n${csvLine(example)}\r\n`;
 }

@@ -1,10 +1,11 @@
 // Import of people from CSV/XLSX: upload → stored preview with per-row problems → confirm, which
 // applies the valid rows idempotently by NIP, in one transaction where the database supports it.
 // Every row is held to the same scope rule as the people pages (peopleScope / OPD of the actor).
-import mongoose, { trusted, type ClientSession, type Types } from 'mongoose';
-import type { Actor } from '../../auth/actor';
+import { trusted, type ClientSession, type Types } from 'mongoose';
+import type { Actor } from '../../core/actor';
 import { audit, type AuditContext } from '../../audit';
-import { Institution } from '../../institutions/institution.model';
+import { inTransaction } from '../../db/transactions';
+import { opdsByCode } from '../../institutions';
 import { Conflict, Forbidden, NotFound } from '../../web/errors';
 import { User } from '../user.model';
 import { canAdministerPeople, seesEveryone } from '../users.service';
@@ -27,6 +28,9 @@ interface ResolvedRow extends CheckedRow {
   action: ImportAction;
   opdId?: Types.ObjectId;
 }
+
+/** A row whose NIP or email someone outside the actor's scope holds (see resolveRows). */
+const NOT_IMPORTABLE = 'users.import.errors.notImportable';
 
 const PERSON_FIELDS = ['name', 'email', 'employeeType', 'golongan', 'jabatan', 'unitKerja'] as const;
 
@@ -56,12 +60,8 @@ async function resolveRows(
   rows: CheckedRow[],
   session?: ClientSession,
 ): Promise<ResolvedRow[]> {
-  const opds = await Institution.find({ kind: 'opd' })
-    .select('code active')
-    .session(session ?? null)
-    .lean();
-  const opdByCode = new Map(opds.map((o) => [o.code, o]));
-  const ownOpd = opds.find((o) => String(o._id) === actor.opdId);
+  const opdByCode = await opdsByCode(session);
+  const ownOpd = [...opdByCode.values()].find((o) => String(o._id) === actor.opdId);
   const valid = rows.filter((r) => r.record);
   const nips = valid.map((r) => r.record!.nip);
   const emails = valid.map((r) => r.record!.email).filter((e): e is string => !!e);
@@ -77,7 +77,7 @@ async function resolveRows(
   const emailOwners = new Map(
     (
       await User.find({ email: trusted({ $in: emails }) })
-        .select('nip email')
+        .select('nip email opd')
         .session(session ?? null)
         .lean<ExistingPerson[]>()
     ).map((u) => [u.email!, u]),
@@ -99,13 +99,20 @@ async function resolveRows(
     } else {
       opdId = ownOpd._id;
     }
+    // Someone outside the actor's scope holds this NIP or email. The row is refused (the values stay
+    // unique) with the same words whatever the reason, naming no OPD: the import must not tell an
+    // OPD's HR where a NIP or email lives. The refusal is audited (previewImport).
+    const isOutOfScope = (p: ExistingPerson | undefined) =>
+      !!p && !everyone && String(p.opd ?? '') !== actor.opdId;
     const existing = byNip.get(record.nip);
-    if (existing && !everyone && String(existing.opd ?? '') !== actor.opdId)
-      errors.push('users.import.errors.nipOtherOpd');
+    const emailOwner = record.email ? emailOwners.get(record.email) : undefined;
+    const takenElsewhere =
+      isOutOfScope(existing) || (isOutOfScope(emailOwner) && emailOwner!.nip !== record.nip);
+    if (takenElsewhere) errors.push(NOT_IMPORTABLE);
     else if (existing && !actor.roles.includes('admin') && existing.roles.some((r) => r !== 'learner'))
       errors.push('users.import.errors.notManageable');
-    const emailOwner = record.email ? emailOwners.get(record.email) : undefined;
-    if (emailOwner && emailOwner.nip !== record.nip) errors.push('users.errors.emailTaken');
+    if (!takenElsewhere && emailOwner && emailOwner.nip !== record.nip)
+      errors.push('users.errors.emailTaken');
     if (errors.length) return { ...row, errors, record: undefined, action: 'reject' };
     const action: ImportAction = !existing
       ? 'create'
@@ -126,6 +133,7 @@ function countOf(rows: { action: ImportAction }[]): Counts {
 export async function previewImport(
   actor: Actor,
   file: { bytes: Buffer; fileName: string },
+  context: AuditContext = {},
 ): Promise<string> {
   if (!canAdministerPeople(actor)) throw new Forbidden();
   const table = await parsePeopleFile(file.bytes);
@@ -148,7 +156,32 @@ export async function previewImport(
     })),
     counts: countOf(rows),
   });
+  await auditOutOfScope(actor, String(preview._id), rows, context);
   return String(preview._id);
+}
+
+/**
+ * Records an import that named people outside the actor's scope (lines and count, not the NIPs):
+ * one file can probe thousands of NIPs, so admins must be able to see who tried.
+ */
+async function auditOutOfScope(
+  actor: Actor,
+  previewId: string,
+  rows: ResolvedRow[],
+  context: AuditContext,
+): Promise<void> {
+  const lines = rows.filter((r) => r.errors.includes(NOT_IMPORTABLE)).map((r) => r.line);
+  if (lines.length === 0) return;
+  await audit.record(
+    actor,
+    {
+      action: 'user.import.outOfScope',
+      targetType: 'import',
+      targetId: previewId,
+      after: { rows: lines.length, lines: lines.slice(0, 100) },
+    },
+    context,
+  );
 }
 
 /** The actor's own preview; anyone else's answers like a missing id. */
@@ -156,24 +189,6 @@ export async function getPreview(actor: Actor, id: string) {
   const preview = await ImportPreview.findOne({ _id: id, owner: actor.id }).lean();
   if (!preview) throw new NotFound('import preview');
   return preview;
-}
-
-function isTransactionUnsupported(error: unknown): boolean {
-  const e = error as { code?: number; message?: string };
-  return (
-    e?.code === 20 ||
-    /Transaction numbers are only allowed|transactions are not supported/i.test(e?.message ?? '')
-  );
-}
-
-/** Runs `work` in a transaction, or without one on a database that has none (a standalone mongod). */
-async function inTransaction<T>(work: (session?: ClientSession) => Promise<T>): Promise<T> {
-  try {
-    return await mongoose.connection.transaction((session) => work(session));
-  } catch (error) {
-    if (!isTransactionUnsupported(error)) throw error;
-    return work(undefined);
-  }
 }
 
 function fieldsOf(row: ResolvedRow) {
@@ -212,7 +227,12 @@ async function applyRows(rows: ResolvedRow[], session?: ClientSession): Promise<
  * Applies the valid rows of a preview. The rows are checked again against the database as it is
  * now; the writes happen all together or not at all. Confirming twice changes nothing the second time.
  */
-export async function confirmImport(actor: Actor, id: string, context: AuditContext = {}): Promise<Counts> {
+export async function confirmImport(
+  actor: Actor,
+  id: string,
+  now: Date,
+  context: AuditContext = {},
+): Promise<Counts> {
   const preview = await ImportPreview.findOne({ _id: id, owner: actor.id });
   if (!preview) throw new NotFound('import preview');
   if (preview.appliedAt && preview.result) return { ...(preview.result as Counts) };
@@ -227,7 +247,7 @@ export async function confirmImport(actor: Actor, id: string, context: AuditCont
     await applyRows(rows, session);
     return countOf(rows);
   });
-  preview.appliedAt = new Date();
+  preview.appliedAt = now;
   preview.result = result;
   await preview.save();
   await audit.record(

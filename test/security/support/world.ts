@@ -6,8 +6,12 @@ import { createTestApp, type TestApp, type TestAppOverrides } from '../../suppor
 import { csrfTokenFrom, signIn, type Agent } from '../../support/auth';
 import { createOpd, createUniversity, createUser, DEFAULT_PASSWORD } from '../../support/factories';
 import { csvOf } from '../../fixtures/people-files';
-import { BKPSDM_CODE } from '../../../src/institutions/institution.model';
 import { routeParams, type RouteEntry } from '../../../src/web/route-inventory';
+import type { Actor } from '../../../src/core/actor';
+import { approveCourse, importCoursePackageDirectory, submitCourse } from '../../../src/courses';
+import { Course } from '../../../src/courses/course.model';
+import { User } from '../../../src/users/user.model';
+import { PACKAGE_DIR as COURSE_PACKAGE } from '../../support/courses';
 
 /** The roles of the matrix, in its column order. `hrOpd` is HR of one OPD, `hrBkpsdm` HR of BKPSDM. */
 export const MATRIX_ROLES = [
@@ -41,6 +45,8 @@ export interface World {
     accounts: Record<SignedInRole, string>;
     /** One import preview per people administrator (owned by them). */
     previews: Partial<Record<SignedInRole, string>>;
+    /** Courses: published (audience all), the author's in review, another university's never-submitted draft. */
+    courses: Record<'published' | 'inReview' | 'foreignDraft', WorldCourse>;
   };
   identifiers: Record<SignedInRole, string>;
   /** A fresh agent signed in as `role` (anonymous: a fresh agent with no session). */
@@ -85,13 +91,49 @@ async function uploadPreview(agent: Agent, name: string, opdCode: string): Promi
   return String(res.headers.location).split('/').pop()!;
 }
 
+export interface WorldCourse {
+  id: string;
+  moduleKey: string;
+  lessonKey: string;
+  fileId: string;
+}
+
+async function worldCourse(author: Actor, code: string, now: Date): Promise<WorldCourse> {
+  const id = await importCoursePackageDirectory(author, COURSE_PACKAGE, now, code);
+  const course = (await Course.findById(id).lean())!;
+  const file = course.modules.flatMap((m) => m.lessons).find((l) => l.file)!.file!;
+  return {
+    id,
+    moduleKey: course.modules[0].key,
+    lessonKey: course.modules[0].lessons[0].key,
+    fileId: String(file.id),
+  };
+}
+
+const actorOf = (user: {
+  _id: unknown;
+  name: string;
+  roles: string[];
+  institution?: unknown;
+  opd?: unknown;
+}): Actor => ({
+  id: String(user._id),
+  name: user.name,
+  roles: user.roles as Actor['roles'],
+  institutionId: user.institution ? String(user.institution) : undefined,
+  opdId: user.opd ? String(user.opd) : undefined,
+  seesAllOpds: false,
+  language: 'id',
+});
+
 export async function createWorld(overrides: TestAppOverrides = {}): Promise<World> {
   const t = await createTestApp(overrides);
   const opdA = await createOpd({ code: 'DISDUKCAPIL', name: 'Dinas Kependudukan dan Pencatatan Sipil' });
   const opdB = await createOpd({ code: 'DISDIK', name: 'Dinas Pendidikan' });
   const bkpsdm = await createOpd({
-    code: BKPSDM_CODE,
+    code: 'BKPSDM',
     name: 'Badan Kepegawaian dan Pengembangan Sumber Daya Manusia',
+    cityWideHr: true,
   });
   const university = await createUniversity({ code: 'USU', name: 'Universitas Sumatera Utara' });
   const opdOf: Record<SignedInRole, { _id: unknown } | undefined> = {
@@ -116,6 +158,25 @@ export async function createWorld(overrides: TestAppOverrides = {}): Promise<Wor
     identifiers[role] = user.email!;
   }
   const personInA = await createUser({ opd: opdA, name: 'Siti Rahmah Lubis, S.E.' });
+  const otherUniversity = await createUniversity({ code: 'UNIMED', name: 'Universitas Negeri Medan' });
+  const otherAuthor = await createUser({
+    roles: ['author'],
+    institution: otherUniversity,
+    name: 'Penulis Lain',
+  });
+  const [authorUser, curatorUser] = await Promise.all([
+    User.findById(accounts.author).lean(),
+    User.findById(accounts.curator).lean(),
+  ]);
+  const now = new Date();
+  const courses = {
+    published: await worldCourse(actorOf(authorUser!), 'DUNIA-TERBIT', now),
+    inReview: await worldCourse(actorOf(authorUser!), 'DUNIA-TINJAU', now),
+    foreignDraft: await worldCourse(actorOf(otherAuthor), 'DUNIA-ASING', now),
+  };
+  await submitCourse(actorOf(authorUser!), courses.published.id, now);
+  await approveCourse(actorOf(curatorUser!), courses.published.id, '', now);
+  await submitCourse(actorOf(authorUser!), courses.inReview.id, now);
   const personInB = await createUser({ opd: opdB, name: 'Budi Santoso Siregar, S.Pd.' });
 
   const agent = async (role: MatrixRole): Promise<Agent> => {
@@ -140,6 +201,7 @@ export async function createWorld(overrides: TestAppOverrides = {}): Promise<Wor
       personInB: String(personInB._id),
       accounts,
       previews,
+      courses,
     },
     identifiers,
     agent,
@@ -152,11 +214,26 @@ export async function createWorld(overrides: TestAppOverrides = {}): Promise<Wor
  * `foreign` an object that exists but is outside the role's reach. Every parameterised route must
  * match a rule here, so a new one fails the suite until its ids are described.
  */
+/** One id for every parameter, or a value per parameter name (`{ id, key }`). */
+type Ids = string | Record<string, string>;
+
 interface IdRule {
   prefix: string;
-  own(w: World, role: MatrixRole): string;
-  foreign?(w: World, role: MatrixRole): string | undefined;
+  own(w: World, role: MatrixRole): Ids;
+  foreign?(w: World, role: MatrixRole): Ids | undefined;
 }
+
+/** A course's ids for routes with a second key: the module, the lesson or the file. */
+const courseIds = (c: WorldCourse, second?: 'moduleKey' | 'lessonKey' | 'fileId'): Ids =>
+  second ? { id: c.id, key: c[second], fileId: c[second] } : c.id;
+/** For authors, a course they do not write is foreign; for everyone else, one they may not see. */
+const authorForeign = (second?: 'moduleKey' | 'lessonKey') => (w: World) =>
+  courseIds(w.ids.courses.foreignDraft, second);
+const learnerForeign = (second?: 'lessonKey' | 'fileId') => (w: World, role: MatrixRole) =>
+  courseIds(
+    role === 'author' || role === 'curator' ? w.ids.courses.foreignDraft : w.ids.courses.inReview,
+    second,
+  );
 
 const ID_RULES: IdRule[] = [
   {
@@ -174,6 +251,42 @@ const ID_RULES: IdRule[] = [
   { prefix: '/admin/institutions/:id', own: (w) => w.ids.opdB },
   // An admin's view of a person's second factor: admins reach every person.
   { prefix: '/admin/mfa/:id', own: (w) => w.ids.personInA },
+  // Authors reach the courses they write (here: one in review, so edits answer 409 and change nothing).
+  {
+    prefix: '/penulisan/:id/modul/:key',
+    own: (w) => courseIds(w.ids.courses.inReview, 'moduleKey'),
+    foreign: authorForeign('moduleKey'),
+  },
+  {
+    prefix: '/penulisan/:id/pelajaran/:key',
+    own: (w) => courseIds(w.ids.courses.inReview, 'lessonKey'),
+    foreign: authorForeign('lessonKey'),
+  },
+  {
+    prefix: '/penulisan/:id/pratinjau/:key',
+    own: (w) => courseIds(w.ids.courses.inReview, 'lessonKey'),
+    foreign: authorForeign('lessonKey'),
+  },
+  { prefix: '/penulisan/:id', own: (w) => w.ids.courses.inReview.id, foreign: authorForeign() },
+  // Curators reach every submitted or published course, never a draft nobody submitted.
+  {
+    prefix: '/kurasi/:id/pratinjau/:key',
+    own: (w) => courseIds(w.ids.courses.inReview, 'lessonKey'),
+    foreign: authorForeign('lessonKey'),
+  },
+  { prefix: '/kurasi/:id', own: (w) => w.ids.courses.inReview.id, foreign: authorForeign() },
+  // Everyone studies the published course; a course never published is foreign (to its author: another's draft).
+  {
+    prefix: '/kursus/:id/pelajaran/:key',
+    own: (w) => courseIds(w.ids.courses.published, 'lessonKey'),
+    foreign: learnerForeign('lessonKey'),
+  },
+  {
+    prefix: '/kursus/:id/berkas/:fileId',
+    own: (w) => courseIds(w.ids.courses.published, 'fileId'),
+    foreign: learnerForeign('fileId'),
+  },
+  { prefix: '/kursus/:id', own: (w) => w.ids.courses.published.id, foreign: learnerForeign() },
 ];
 
 function ruleFor(path: string): IdRule | undefined {
@@ -194,8 +307,10 @@ export function missingIdRules(routes: RouteEntry[]): string[] {
     );
 }
 
-function fill(path: string, id: string): string {
-  return path.replace(/:([A-Za-z_$][\w$]*)/g, () => id);
+function fill(path: string, ids: Ids): string {
+  return path.replace(/:([A-Za-z_$][\w$]*)/g, (_m, name: string) =>
+    typeof ids === 'string' ? ids : ids[name],
+  );
 }
 
 /** The route's path with its ids filled for the role, or undefined when no rule covers it. */

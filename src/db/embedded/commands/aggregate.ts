@@ -9,6 +9,7 @@ import { MINGO_OPTIONS } from '../storage/matcher';
 import { plan } from '../storage/planner';
 import { findDocs } from '../storage/query';
 import { collatedCompare, collatorFor, isPlainObject, sortValue } from '../storage/values';
+import { openChangeStream } from './changestream';
 import { CommandContext, arraySource } from './context';
 import { IndexedLookup, indexedLookup, joinOne, lookupIndexName } from './lookup';
 import { validateNamespace } from '../storage/engine';
@@ -36,7 +37,40 @@ function bsonSortStage(coll: LazyLike, spec: Document, options?: { collation?: u
   });
 }
 
-const SORT_CONTEXT = Context.init({ pipeline: { $bsonSort: bsonSortStage as never } });
+/**
+ * $project with MongoDB's field order: `_id` first, included fields in the input document's order,
+ * then computed fields in the projection's order (mingo sorts them by name, `_id` last).
+ */
+function orderedProjectStage(coll: LazyLike, spec: Document): unknown {
+  const included = new Set<string>();
+  const computed: string[] = [];
+  for (const [k, v] of Object.entries(spec)) {
+    if (k === '_id') continue;
+    if (v === 1 || v === true) included.add(k.split('.')[0]);
+    else if (v !== 0 && v !== false) computed.push(k.split('.')[0]);
+  }
+  return coll.transform((all) => {
+    const projected = new Aggregator([{ $project: spec }], MINGO_OPTIONS).run(all) as Document[];
+    if (included.size === 0 && computed.length === 0) return projected[Symbol.iterator]();
+    return projected
+      .map((out, i) => {
+        const order = [
+          '_id',
+          ...Object.keys(all[i]).filter((k) => included.has(k)),
+          ...computed,
+          ...Object.keys(out),
+        ];
+        const ordered: Document = {};
+        for (const k of order) if (k in out && !(k in ordered)) ordered[k] = out[k];
+        return ordered;
+      })
+      [Symbol.iterator]();
+  });
+}
+
+const SORT_CONTEXT = Context.init({
+  pipeline: { $bsonSort: bsonSortStage as never, $orderedProject: orderedProjectStage as never },
+});
 
 /** The pipeline's $lookup stages that can use the foreign collection's index, rewritten to $indexedLookup. */
 function withIndexedLookups(
@@ -56,7 +90,7 @@ function withIndexedLookups(
 function contextFor(ctx: CommandContext, lookups: IndexedLookup[], options: Document): Context {
   if (lookups.length === 0) return SORT_CONTEXT;
   const run = (stages: Document[], docs: Document[]): Document[] =>
-    new Aggregator(withBsonSort(stages), { ...MINGO_OPTIONS, ...options, context: SORT_CONTEXT }).run(
+    new Aggregator(withBsonSort(stages, true), { ...MINGO_OPTIONS, ...options, context: SORT_CONTEXT }).run(
       docs,
     ) as Document[];
   const stage = (coll: LazyLike, which: number): unknown => {
@@ -65,24 +99,37 @@ function contextFor(ctx: CommandContext, lookups: IndexedLookup[], options: Docu
       all.map((doc) => ({ ...doc, [l.as]: joinOne(ctx, l, doc, run) }))[Symbol.iterator](),
     );
   };
-  return Context.init({ pipeline: { $bsonSort: bsonSortStage as never, $indexedLookup: stage as never } });
+  return Context.init({
+    pipeline: {
+      $bsonSort: bsonSortStage as never,
+      $orderedProject: orderedProjectStage as never,
+      $indexedLookup: stage as never,
+    },
+  });
 }
 
-/** Rewrites $sort stages (also inside $facet, $lookup and $unionWith pipelines) to $bsonSort. */
-function withBsonSort(pipeline: Document[]): Document[] {
+/**
+ * Rewrites $sort stages (also inside $facet, $lookup and $unionWith pipelines) to $bsonSort, and
+ * $project stages to $orderedProject (not inside $lookup, whose `let` variables it would not see).
+ */
+function withBsonSort(pipeline: Document[], withVariables = false): Document[] {
   return pipeline.map((stage) => {
     const [op] = Object.keys(stage);
     const arg = stage[op];
     if (op === '$sort' && isPlainObject(arg) && Object.values(arg).every((d) => d === 1 || d === -1))
       return { $bsonSort: arg };
+    if (op === '$project' && isPlainObject(arg) && !withVariables) return { $orderedProject: arg };
     if (op === '$facet' && isPlainObject(arg))
       return {
         $facet: Object.fromEntries(
-          Object.entries(arg).map(([k, p]) => [k, Array.isArray(p) ? withBsonSort(p as Document[]) : p]),
+          Object.entries(arg).map(([k, p]) => [
+            k,
+            Array.isArray(p) ? withBsonSort(p as Document[], withVariables) : p,
+          ]),
         ),
       };
     if ((op === '$lookup' || op === '$unionWith') && isPlainObject(arg) && Array.isArray(arg.pipeline))
-      return { [op]: { ...arg, pipeline: withBsonSort(arg.pipeline as Document[]) } };
+      return { [op]: { ...arg, pipeline: withBsonSort(arg.pipeline as Document[], true) } };
     return stage;
   });
 }
@@ -98,10 +145,77 @@ const READ_ONLY_STAGES = new Set([
   '$group',
   '$sortByCount',
   '$project',
+  '$orderedProject',
   '$bucket',
   '$bucketAuto',
   '$sample',
 ]);
+
+/** Every stage name MongoDB 7 knows; any other answers 40324, as MongoDB does. */
+const KNOWN_STAGES = new Set([
+  '$addFields',
+  '$bucket',
+  '$bucketAuto',
+  '$changeStream',
+  '$changeStreamSplitLargeEvent',
+  '$collStats',
+  '$count',
+  '$currentOp',
+  '$densify',
+  '$documents',
+  '$facet',
+  '$fill',
+  '$geoNear',
+  '$graphLookup',
+  '$group',
+  '$indexStats',
+  '$limit',
+  '$listLocalSessions',
+  '$listSampledQueries',
+  '$listSearchIndexes',
+  '$listSessions',
+  '$lookup',
+  '$match',
+  '$merge',
+  '$out',
+  '$planCacheStats',
+  '$project',
+  '$redact',
+  '$replaceRoot',
+  '$replaceWith',
+  '$sample',
+  '$search',
+  '$searchMeta',
+  '$set',
+  '$setWindowFields',
+  '$shardedDataDistribution',
+  '$skip',
+  '$sort',
+  '$sortByCount',
+  '$unionWith',
+  '$unset',
+  '$unwind',
+  '$vectorSearch',
+]);
+
+/** The key pattern of the index an aggregate's `hint` names (by name or key); BadValue when there is none. */
+function hintedKey(
+  ctx: CommandContext,
+  coll: { indexes: { spec: Document }[] } | undefined,
+): Document | undefined {
+  const hint: unknown = ctx.body.hint;
+  if (hint === undefined) return undefined;
+  const wanted = typeof hint === 'string' ? hint : isPlainObject(hint) ? JSON.stringify(hint) : undefined;
+  if (wanted === undefined) fail(ErrorCodes.FailedToParse, 'hint must be a string or an object');
+  if (typeof hint === 'object' && '$natural' in (hint as Document)) return undefined;
+  const index = coll?.indexes.find((i) =>
+    typeof hint === 'string' ? i.spec.name === wanted : JSON.stringify(i.spec.key) === wanted,
+  );
+  if (!index) fail(ErrorCodes.BadValue, 'hint provided does not correspond to an existing index');
+  const key = index.spec.key as Document;
+  // An index scan hands documents out in key order; text, hashed or geo keys give no such order.
+  return Object.values(key).every((d) => d === 1 || d === -1) ? key : undefined;
+}
 
 export function aggregate(ctx: CommandContext): Buffer | Document {
   const target = ctx.body.aggregate;
@@ -111,6 +225,8 @@ export function aggregate(ctx: CommandContext): Buffer | Document {
   for (const stage of pipeline) {
     if (!isPlainObject(stage) || Object.keys(stage).length !== 1)
       fail(40323, 'A pipeline stage specification object must contain exactly one field.');
+    const [stageName] = Object.keys(stage);
+    if (!KNOWN_STAGES.has(stageName)) fail(40324, `Unrecognized pipeline stage name: '${stageName}'`);
   }
   if (ctx.body.cursor === undefined && !ctx.body.explain)
     fail(
@@ -118,6 +234,10 @@ export function aggregate(ctx: CommandContext): Buffer | Document {
       "The 'cursor' option is required, except for aggregate with the explain argument",
     );
   const stages = pipeline as Document[];
+  if (stages[0] && '$changeStream' in stages[0]) return openChangeStream(ctx, stages);
+  for (const stage of stages.slice(1))
+    if ('$changeStream' in stage)
+      fail(40602, '$changeStream is only valid as the first stage in a pipeline.');
   let name: string | undefined;
   if (typeof target === 'string') {
     validateNamespace(ctx.db, target);
@@ -164,7 +284,7 @@ export function aggregate(ctx: CommandContext): Buffer | Document {
       }
       return reply;
     }
-    const { docs } = findDocs(view, { filter });
+    const { docs } = findDocs(view, { filter, sort: hintedKey(ctx, view.coll) });
     inputs = readOnly ? docs.map((d) => d.obj) : docs.map((d) => BSON.deserialize(d.raw));
   }
   ctx.engine.stats.queries++;
@@ -234,7 +354,7 @@ function writeOut(
   for (const r of results) {
     const doc = makeStoredDoc(Buffer.from(BSON.serialize(r)));
     const old = view.coll?.docs.get(doc.id);
-    if (old) ctx.scope.replace(targetDb, targetColl, old, doc);
+    if (old) ctx.scope.replace(targetDb, targetColl, old, doc, 'replace');
     else ctx.scope.insert(targetDb, targetColl, doc);
   }
 }

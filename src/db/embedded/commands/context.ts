@@ -1,6 +1,7 @@
 // What every command handler receives, and the server-wide cursor registry.
 import { Document, Long } from 'bson';
 import { ErrorCodes, fail } from '../errors';
+import type { ScramConversation, ScramUser } from '../scram';
 import { Engine, Transaction, WriteScope, validateNamespace } from '../storage/engine';
 import { MAX_BSON_SIZE } from '../bson/limits';
 import { RawDocWriter } from '../bson/raw';
@@ -13,12 +14,18 @@ export interface ServerInfo {
   dataDir?: string;
   argv: string[];
   log: string[];
+  /** The users who may sign in; undefined when the engine runs without authentication. */
+  users?: ScramUser[];
 }
 
 export interface ConnectionInfo {
   id: number;
   remote: string;
   client?: Document;
+  /** The user this connection authenticated as. */
+  user?: { user: string; db: string };
+  /** SASL conversations in progress, by conversationId. */
+  sasl?: Map<number, ScramConversation>;
 }
 
 export interface CommandContext {
@@ -96,8 +103,28 @@ export function cursorReply(
 
 const BATCH_BYTES = MAX_BSON_SIZE - 16 * 1024;
 
+/** What the registry needs of a change stream's cursor (commands/changestream.ts). */
+export interface StreamCursor {
+  id: Long;
+  ns: string;
+  lastUsed: number;
+}
+
 export class CursorRegistry {
   private open = new Map<string, OpenCursor>();
+  private streams = new Map<string, StreamCursor>();
+
+  openStream(cursor: StreamCursor): void {
+    this.streams.set(cursor.id.toString(), cursor);
+  }
+
+  stream(id: Long): StreamCursor | undefined {
+    return this.streams.get(id.toString());
+  }
+
+  closeStream(cursor: StreamCursor): void {
+    this.streams.delete(cursor.id.toString());
+  }
 
   /** Takes up to `batchSize` documents (and at most ~16 MiB) from a source. */
   static batch(source: DocSource, batchSize: number): { docs: Buffer[]; exhausted: boolean } {
@@ -158,16 +185,17 @@ export class CursorRegistry {
   }
 
   kill(id: Long): boolean {
-    return this.open.delete(id.toString());
+    return this.open.delete(id.toString()) || this.streams.delete(id.toString());
   }
 
   /** Closes cursors idle for longer than `idleMs` (MongoDB: 10 minutes). */
   reap(idleMs: number): void {
     const now = Date.now();
     for (const [k, c] of this.open) if (now - c.lastUsed > idleMs) this.open.delete(k);
+    for (const [k, c] of this.streams) if (now - c.lastUsed > idleMs) this.streams.delete(k);
   }
 
   get size(): number {
-    return this.open.size;
+    return this.open.size + this.streams.size;
   }
 }

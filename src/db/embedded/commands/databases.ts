@@ -3,6 +3,7 @@
 import { BSON, Binary, Document } from 'bson';
 import { ErrorCodes, fail } from '../errors';
 import { matcher } from '../storage/matcher';
+import { isPlainObject, keyOf } from '../storage/values';
 import { splitNs, validateNamespace } from '../storage/engine';
 import { Collection } from '../storage/collection';
 import { CommandContext, arraySource, targetCollection } from './context';
@@ -75,6 +76,11 @@ export function create(ctx: CommandContext): Document {
   const name = targetCollection(ctx);
   if (ctx.engine.collection(ctx.db, name))
     fail(ErrorCodes.NamespaceExists, `Collection ${ctx.db}.${name} already exists.`);
+  if (ctx.body.capped === true && ctx.body.size === undefined)
+    fail(ErrorCodes.InvalidOptions, "the 'size' field is required when 'capped' is true");
+  // Never a collection that silently ignores its cap.
+  if (ctx.body.capped === true)
+    fail(ErrorCodes.CommandNotSupported, 'capped collections are not supported by the embedded engine');
   const options: Document = {};
   for (const k of CREATE_OPTIONS) if (ctx.body[k] !== undefined && k !== 'comment') options[k] = ctx.body[k];
   ctx.engine.ensureCollection(ctx.db, name, options);
@@ -160,4 +166,63 @@ export function collStats(ctx: CommandContext): Document {
     capped: false,
     ok: 1,
   };
+}
+
+const COLLMOD_OPTIONS = ['validator', 'validationLevel', 'validationAction'];
+
+/**
+ * collMod: an index's TTL (expireAfterSeconds) or hidden flag, found by name or key pattern, and
+ * the validator settings (stored, as at create; not enforced). Other options answer InvalidOptions.
+ */
+export function collMod(ctx: CommandContext): Document {
+  const name = targetCollection(ctx);
+  const coll = ctx.engine.collection(ctx.db, name);
+  if (!coll) fail(ErrorCodes.NamespaceNotFound, `ns does not exist: ${ctx.db}.${name}`);
+  const reply: Document = {};
+  for (const key of Object.keys(ctx.body)) {
+    if (key === 'collMod' || key === 'index' || key.startsWith('$') || key === 'lsid' || key === 'comment')
+      continue;
+    if (key === 'writeConcern' || key === 'txnNumber' || key === 'autocommit') continue;
+    if (!COLLMOD_OPTIONS.includes(key))
+      fail(ErrorCodes.InvalidOptions, `collMod option '${key}' is not supported by the embedded engine`);
+  }
+  const index = ctx.body.index as unknown;
+  if (index !== undefined) {
+    if (!isPlainObject(index)) fail(ErrorCodes.TypeMismatch, "BSON field 'collMod.index' is the wrong type");
+    const found =
+      typeof index.name === 'string'
+        ? coll.index(index.name)
+        : coll.indexes.find((i) => keyOf(i.spec.key) === keyOf(index.keyPattern));
+    if (!found)
+      fail(
+        ErrorCodes.IndexNotFound,
+        `cannot find index ${JSON.stringify(index.name ?? index.keyPattern)} for ns ${coll.ns}`,
+      );
+    const changes: Document = {};
+    if (index.expireAfterSeconds !== undefined) {
+      if (found.spec.expireAfterSeconds === undefined)
+        fail(ErrorCodes.InvalidOptions, 'no expireAfterSeconds field to update');
+      reply.expireAfterSeconds_old = found.spec.expireAfterSeconds;
+      reply.expireAfterSeconds_new = changes.expireAfterSeconds = Number(index.expireAfterSeconds);
+    }
+    if (index.hidden !== undefined) {
+      if (found.isId) fail(ErrorCodes.BadValue, "can't hide _id index");
+      const was = found.spec.hidden === true;
+      if (was !== (index.hidden === true)) {
+        reply.hidden_old = was;
+        reply.hidden_new = index.hidden === true;
+      }
+      changes.hidden = index.hidden === true ? true : undefined;
+    }
+    ctx.engine.setIndexOptions(coll, found.spec.name, changes);
+  }
+  const options = { ...coll.options };
+  let changed = false;
+  for (const k of COLLMOD_OPTIONS)
+    if (ctx.body[k] !== undefined) {
+      options[k] = ctx.body[k];
+      changed = true;
+    }
+  if (changed) ctx.engine.setCollectionOptions(coll, options);
+  return { ...reply, ok: 1 };
 }

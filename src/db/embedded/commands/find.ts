@@ -5,6 +5,7 @@ import { ErrorCodes, fail } from '../errors';
 import { projectDocs } from '../storage/projection';
 import { findDocs } from '../storage/query';
 import { valuesAtPath, keyOf } from '../storage/values';
+import { ChangeStreamCursor, changeStreamGetMore } from './changestream';
 import { CommandContext, arraySource, targetCollection } from './context';
 
 function num(v: unknown, field: string): number | undefined {
@@ -65,13 +66,15 @@ export function find(ctx: CommandContext): Buffer {
   );
 }
 
-export function getMore(ctx: CommandContext): Buffer {
+export function getMore(ctx: CommandContext): Buffer | Promise<Buffer> {
   const id = ctx.body.getMore;
   const cursorId = typeof id === 'number' ? Long.fromNumber(id) : (id as Long);
   if (!cursorId || (cursorId as { _bsontype?: string })._bsontype !== 'Long')
     fail(ErrorCodes.TypeMismatch, "Field 'getMore' must be of type long");
   const coll = ctx.body.collection;
   if (typeof coll !== 'string') fail(ErrorCodes.TypeMismatch, "Field 'collection' must be of type string");
+  const stream = ctx.cursors.stream(cursorId);
+  if (stream) return changeStreamGetMore(ctx, stream as ChangeStreamCursor, `${ctx.db}.${coll}`);
   return ctx.cursors.getMore(cursorId, `${ctx.db}.${coll}`, num(ctx.body.batchSize, 'batchSize'));
 }
 

@@ -3,6 +3,8 @@
 // buildInfo, getParameter, session housekeeping and the status commands tools call.
 import os from 'os';
 import { Document, ObjectId } from 'bson';
+import { MECHANISMS } from '../scram';
+import { authInfo, helloAuthentication } from './auth';
 import { CommandContext } from './context';
 import { MAX_BSON_SIZE, MAX_MESSAGE_SIZE } from '../bson/limits';
 
@@ -33,6 +35,7 @@ export function hello(ctx: CommandContext): Document {
     minWireVersion: 0,
     maxWireVersion: 21,
     readOnly: false,
+    ...helloAuthentication(ctx),
     ok: 1,
   };
 }
@@ -60,7 +63,7 @@ const PARAMETERS: Document = {
   featureCompatibilityVersion: { version: '7.0' },
   transactionLifetimeLimitSeconds: 60,
   maxTransactionLockRequestTimeoutMillis: 5,
-  authenticationMechanisms: [],
+  authenticationMechanisms: MECHANISMS,
   logLevel: 0,
   quiet: false,
 };
@@ -82,8 +85,8 @@ export function whatsmyuri(ctx: CommandContext): Document {
   return { you: ctx.conn.remote, ok: 1 };
 }
 
-export function connectionStatus(): Document {
-  return { authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 };
+export function connectionStatus(ctx: CommandContext): Document {
+  return { authInfo: authInfo(ctx), ok: 1 };
 }
 
 export function hostInfo(): Document {

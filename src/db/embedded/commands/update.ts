@@ -71,6 +71,7 @@ async function runUpdate(
   let after: StoredDoc | undefined;
   const coll = view.coll;
   let stillMatches: ((d: StoredDoc) => boolean) | undefined;
+  const kind = changeKind(update);
   for (let from = 0; from < docs.length; from += YIELD_EVERY) {
     let batch = docs.slice(from, from + YIELD_EVERY);
     if (from > 0) {
@@ -87,7 +88,7 @@ async function runUpdate(
     batch.forEach((old, i) => {
       const next = nexts[i];
       if (next) {
-        ctx.scope.replace(ctx.db, name, old, next);
+        ctx.scope.replace(ctx.db, name, old, next, kind);
         nModified++;
       }
       n++;
@@ -95,6 +96,11 @@ async function runUpdate(
     });
   }
   return { n, nModified, before: docs[0], after };
+}
+
+/** A change stream reports a whole-document update as `replace`, an operator update as `update`. */
+function changeKind(update: UpdateSpec): 'update' | 'replace' {
+  return !Array.isArray(update) && !Object.keys(update).some((k) => k.startsWith('$')) ? 'replace' : 'update';
 }
 
 function applyAll(
@@ -108,10 +114,11 @@ function applyAll(
   let nModified = 0;
   let after: StoredDoc | undefined;
   const nexts = applyUpdates(docs, stmt.q, update, stmt.arrayFilters, rawReplacement);
+  const kind = changeKind(update);
   docs.forEach((old, i) => {
     const next = nexts[i];
     if (next) {
-      ctx.scope.replace(ctx.db, name, old, next);
+      ctx.scope.replace(ctx.db, name, old, next, kind);
       nModified++;
     }
     after ??= next ?? old;

@@ -1,8 +1,9 @@
 // The engine's state: databases → collections, the write paths (plain and transactional) that
 // keep indexes, uniqueness and the journal in step, and the TTL sweeper.
-import { BSON, Document } from 'bson';
+import { BSON, Document, Long } from 'bson';
 import { ErrorCodes, MongoServerError, fail } from '../errors';
 import { Collection, Index, IndexSpec, StoredDoc, currentVersion, nextVersion } from './collection';
+import { ChangeLog, PendingChange } from './changes';
 import { Journal, JournalRecord, encodeRecord } from './journal';
 import { ReadView, findDocs, viewGet } from './query';
 import { keyOf, valuesAtPath } from './values';
@@ -33,7 +34,8 @@ export function validateNamespace(db: string, coll?: string): void {
 export interface WriteScope {
   view(db: string, name: string): ReadView;
   insert(db: string, name: string, doc: StoredDoc): void;
-  replace(db: string, name: string, old: StoredDoc, next: StoredDoc): void;
+  /** `kind` says whether an update operator or a whole replacement produced `next` (change streams tell them apart). */
+  replace(db: string, name: string, old: StoredDoc, next: StoredDoc, kind?: 'update' | 'replace'): void;
   remove(db: string, name: string, old: StoredDoc): void;
 }
 
@@ -44,6 +46,8 @@ export class Engine {
   private ttlTimer?: NodeJS.Timeout;
   readonly transactions = new Map<string, Transaction>();
   readonly stats = { inserts: 0, queries: 0, updates: 0, deletes: 0, commands: 0 };
+  /** Committed writes in order, for change streams. */
+  readonly changes = new ChangeLog();
 
   // ---- catalog -----------------------------------------------------------------------------
 
@@ -70,18 +74,36 @@ export class Engine {
     colls.delete(name);
     if (colls.size === 0) this.dbs.delete(db);
     this.journal?.append({ o: 'x', ns: `${db}.${name}` });
+    this.changes.append([{ op: 'drop', db, coll: name }]);
     return true;
   }
 
   dropDatabase(db: string): void {
-    if (!this.dbs.has(db)) return;
+    const colls = this.dbs.get(db);
+    if (!colls) return;
     this.dbs.delete(db);
     this.journal?.append({ o: 'X', db });
+    const drops: PendingChange[] = [...colls.keys()].map((coll) => ({ op: 'drop', db, coll }));
+    this.changes.append([...drops, { op: 'dropDatabase', db }]);
   }
 
   createIndex(coll: Collection, spec: IndexSpec): void {
     coll.addIndex(spec);
     this.journal?.append({ o: 'i', ns: coll.ns, spec: spec as Document });
+  }
+
+  /** collMod: new collection options (validator, validationLevel, …), journaled as a create record. */
+  setCollectionOptions(coll: Collection, options: Document): void {
+    coll.options = options;
+    this.journal?.append({ o: 'c', ns: coll.ns, options });
+  }
+
+  /** collMod on an index: its TTL or hidden flag, journaled as the index's whole new spec. */
+  setIndexOptions(coll: Collection, name: string, changes: Partial<IndexSpec>): void {
+    const index = coll.index(name)!;
+    Object.assign(index.spec, changes);
+    for (const [k, v] of Object.entries(changes)) if (v === undefined) delete (index.spec as Document)[k];
+    this.journal?.append({ o: 'i', ns: coll.ns, spec: { ...index.spec } as Document });
   }
 
   dropIndex(coll: Collection, name: string): void {
@@ -146,18 +168,21 @@ export class Engine {
       coll.checkUnique(doc);
       coll.put(doc);
       this.journal?.append({ o: 'p', ns: coll.ns, d: doc.raw });
+      this.changes.append([{ op: 'insert', db, coll: name, after: doc.raw }]);
     },
-    replace: (db, name, old, next) => {
+    replace: (db, name, old, next, kind = 'update') => {
       const coll = this.collection(db, name);
       if (!coll) return;
       coll.checkUnique(next, old);
       coll.put(next);
       this.journal?.append({ o: 'p', ns: coll.ns, d: next.raw });
+      this.changes.append([{ op: kind, db, coll: name, before: old.raw, after: next.raw }]);
     },
     remove: (db, name, old) => {
       const coll = this.collection(db, name);
       if (!coll?.delete(old.id)) return;
       this.journal?.append({ o: 'd', ns: coll.ns, id: old.obj._id });
+      this.changes.append([{ op: 'delete', db, coll: name, before: old.raw }]);
     },
   };
 
@@ -177,7 +202,7 @@ export class Engine {
       }
       case 'c': {
         const [db, name] = splitNs(r.ns);
-        this.ensureCollection(db, name, r.options);
+        this.ensureCollection(db, name, r.options).options = r.options; // a later record is a collMod
         break;
       }
       case 'x': {
@@ -192,7 +217,10 @@ export class Engine {
         const [db, name] = splitNs(r.ns);
         const coll = this.ensureCollection(db, name);
         const spec = r.spec as IndexSpec;
-        if (!coll.index(spec.name)) {
+        const existing = coll.index(spec.name);
+        if (existing)
+          Object.assign(existing.spec, spec); // a collMod of the index
+        else {
           // A unique index that the journal's later records make valid again is built without checks.
           coll.addIndex(spec, true);
         }
@@ -213,10 +241,12 @@ export class Engine {
   replay(records: JournalRecord[]): void {
     const journal = this.journal;
     this.journal = undefined;
+    this.changes.recording = false;
     try {
       for (const r of records) this.applyRecord(r);
     } finally {
       this.journal = journal;
+      this.changes.recording = true;
     }
   }
 
@@ -303,9 +333,14 @@ export class Transaction implements WriteScope {
   /** Reads see committed data as of this version (snapshot isolation). */
   readonly snapshot = currentVersion();
 
+  /** The transaction's writes in the order they were made, published to change streams at commit. */
+  private readonly changes: PendingChange[] = [];
+
   constructor(
     private readonly engine: Engine,
     readonly txnNumber: number,
+    /** The session's id, carried by the transaction's change events. */
+    private readonly lsid?: Document,
   ) {}
 
   private overlay(ns: string): Map<string, StoredDoc | null> {
@@ -399,19 +434,28 @@ export class Transaction implements WriteScope {
     this.checkUnique(coll, ns, doc);
     this.touch(ns, coll, doc.id);
     this.write(ns, doc.id, doc);
+    this.changes.push({ op: 'insert', db, coll: name, after: doc.raw });
   }
 
-  replace(db: string, name: string, _old: StoredDoc, next: StoredDoc): void {
+  replace(
+    db: string,
+    name: string,
+    old: StoredDoc,
+    next: StoredDoc,
+    kind: 'update' | 'replace' = 'update',
+  ): void {
     const coll = this.engine.ensureCollection(db, name);
     this.checkUnique(coll, coll.ns, next);
     this.touch(coll.ns, coll, next.id);
     this.write(coll.ns, next.id, next);
+    this.changes.push({ op: kind, db, coll: name, before: old.raw, after: next.raw });
   }
 
   remove(db: string, name: string, old: StoredDoc): void {
     const ns = `${db}.${name}`;
     this.touch(ns, this.engine.collection(db, name), old.id);
     this.write(ns, old.id, null);
+    this.changes.push({ op: 'delete', db, coll: name, before: old.raw });
   }
 
   commit(): void {
@@ -471,12 +515,14 @@ export class Transaction implements WriteScope {
       }
     }
     if (ops.length) this.engine.journal?.append({ o: 't', ops });
+    this.engine.changes.append(this.changes, { lsid: this.lsid, txnNumber: Long.fromNumber(this.txnNumber) });
     this.state = 'committed';
     this.engine.pruneHistory();
   }
 
   abort(): void {
     this.overlays.clear();
+    this.changes.length = 0;
     this.uniqueKeys.clear();
     this.state = 'aborted';
     this.engine.pruneHistory();

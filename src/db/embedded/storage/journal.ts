@@ -12,42 +12,11 @@ import fs from 'fs';
 import path from 'path';
 import { BSON, Document } from 'bson';
 import { RawDocWriter } from '../bson/raw';
+import { makeFilePrivate, preparePrivateDirectory } from './data-dir';
 
 export const JOURNAL_FILE = 'journal.bson';
 export const SNAPSHOT_FILE = 'snapshot.bson';
 export const PREVIOUS_JOURNAL_FILE = 'journal.prev.bson';
-export const LOCK_FILE = 'engine.lock';
-
-/** Takes the data directory for this process; refuses when a live process holds it (two writers would corrupt it). */
-const lockedInThisProcess = new Set<string>();
-
-function lockDirectory(dir: string): string {
-  const file = path.resolve(dir, LOCK_FILE);
-  if (lockedInThisProcess.has(file)) throw new Error(`data directory ${dir} is already open in this process`);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
-      lockedInThisProcess.add(file);
-      return file;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const pid = Number(fs.readFileSync(file, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid))
-        throw new Error(`data directory ${dir} is in use by process ${pid}`);
-      fs.rmSync(file, { force: true }); // left behind by a process that died
-    }
-  }
-  throw new Error(`cannot lock data directory ${dir}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export type JournalRecord =
   | { o: 'p'; ns: string; d: Buffer } // put (insert or replace) a raw document
@@ -148,20 +117,21 @@ export class Journal {
   private compacting: Promise<void> | null = null;
   /** Size of the last snapshot: the journal may grow to that size too before compacting again, so compaction costs stay proportional to the writes. */
   private snapshotBytes = 0;
-  private readonly lockFile: string;
   private closed = false;
 
+  /** The caller holds the directory's lock (lockDataDirectory): two writers would corrupt it. */
   constructor(private readonly options: JournalOptions) {
-    fs.mkdirSync(options.dir, { recursive: true });
-    this.lockFile = lockDirectory(options.dir);
+    preparePrivateDirectory(options.dir);
     this.file = path.join(options.dir, JOURNAL_FILE);
     this.compactBytes = options.compactBytes ?? 64 * 1024 * 1024;
     const { validLength } = readRecords(this.file);
     if (fs.existsSync(this.file) && fs.statSync(this.file).size !== validLength)
       fs.truncateSync(this.file, validLength);
-    this.fd = fs.openSync(this.file, 'a');
+    this.fd = fs.openSync(this.file, 'a', 0o600);
     this.size = validLength;
     const snapshot = path.join(options.dir, SNAPSHOT_FILE);
+    for (const file of [this.file, snapshot, path.join(options.dir, PREVIOUS_JOURNAL_FILE)])
+      makeFilePrivate(file);
     if (fs.existsSync(snapshot)) this.snapshotBytes = fs.statSync(snapshot).size;
   }
 
@@ -231,13 +201,14 @@ export class Journal {
     }
     fs.closeSync(this.fd);
     fs.renameSync(this.file, prev);
-    this.fd = fs.openSync(this.file, 'a');
+    this.fd = fs.openSync(this.file, 'a', 0o600);
     fsyncDir(dir);
     this.size = 0;
     const tmp = path.join(dir, SNAPSHOT_FILE + '.tmp');
-    const handle = await fs.promises.open(tmp, 'w');
+    const handle = await fs.promises.open(tmp, 'w', 0o600);
     let total = 0;
     try {
+      if (process.platform !== 'win32') await handle.chmod(0o600); // a leftover .tmp keeps its old mode
       let chunk: Buffer[] = [];
       let chunkSize = 0;
       for (const rec of this.snapshotSource()) {
@@ -268,8 +239,9 @@ export class Journal {
   compact(): void {
     if (!this.snapshotSource || this.closed) return;
     const tmp = path.join(this.options.dir, SNAPSHOT_FILE + '.tmp');
-    const fd = fs.openSync(tmp, 'w');
+    const fd = fs.openSync(tmp, 'w', 0o600);
     try {
+      if (process.platform !== 'win32') fs.fchmodSync(fd, 0o600); // a leftover .tmp keeps its old mode
       let chunk: Buffer[] = [];
       let chunkSize = 0;
       let total = 0;
@@ -305,8 +277,6 @@ export class Journal {
     this.compact();
     this.closed = true;
     fs.closeSync(this.fd);
-    fs.rmSync(this.lockFile, { force: true });
-    lockedInThisProcess.delete(this.lockFile);
   }
 
   get bytes(): number {

@@ -39,9 +39,47 @@ function checkLogical(filter: Document): void {
   }
 }
 
+const isElemMatch = (v: unknown) => isPlainObject(v) && '$elemMatch' in v;
+
+/**
+ * Rewrites `{f: {$all: [a, b]}}` as `{$and: [{f: a}, {f: b}]}`, which is how MongoDB defines it
+ * (so a field holding `a` itself matches `$all: [a]`; mingo wants an array).
+ */
+function withoutAll(filter: Document): Document {
+  let out: Document | undefined;
+  for (const [key, cond] of Object.entries(filter)) {
+    let next: unknown = cond;
+    if ((key === '$and' || key === '$or' || key === '$nor') && Array.isArray(cond))
+      next = cond.map((c) => (isPlainObject(c) ? withoutAll(c) : c));
+    else if (
+      !key.startsWith('$') &&
+      isPlainObject(cond) &&
+      Array.isArray(cond.$all) &&
+      !cond.$all.some(isElemMatch)
+    ) {
+      const { $all, ...others } = cond;
+      // A regular expression in $all matches as in a plain filter; anything else is an equality.
+      const clauses: Document[] = ($all as unknown[]).map((v) =>
+        v instanceof RegExp || (v as { _bsontype?: string })?._bsontype === 'BSONRegExp'
+          ? { [key]: v }
+          : { [key]: { $eq: v } },
+      );
+      if (clauses.length === 0) clauses.push({ [key]: { $in: [] } }); // an empty $all matches nothing
+      if (Object.keys(others).length) clauses.push({ [key]: others });
+      (out ??= { ...filter })[key] = undefined;
+      delete out[key];
+      out.$and = [...((out.$and as Document[] | undefined) ?? []), ...clauses];
+      continue;
+    }
+    if (next !== cond) (out ??= { ...filter })[key] = next;
+  }
+  return out ?? filter;
+}
+
 export function matcher(filter: Document | undefined): (obj: Document) => boolean {
   if (!filter || Object.keys(filter).length === 0) return () => true;
   checkLogical(filter);
+  filter = withoutAll(filter);
   const fast = fastMatcher(filter, scalarAt);
   if (!fast) {
     // Compile now, so an invalid filter fails even when there is nothing to match.
@@ -60,6 +98,7 @@ export function matcher(filter: Document | undefined): (obj: Document) => boolea
 export function docMatcher(filter: Document | undefined): (d: StoredDoc) => boolean {
   if (!filter || Object.keys(filter).length === 0) return () => true;
   checkLogical(filter);
+  filter = withoutAll(filter);
   const fast = fastMatcher(filter, storedScalarAt);
   if (!fast) {
     const q = compileQuery(filter);
@@ -89,7 +128,8 @@ function isScalar(v: unknown): boolean {
     t === 'Decimal128' ||
     t === 'Long' ||
     t === 'Int32' ||
-    t === 'Double'
+    t === 'Double' ||
+    t === 'Binary' // compared in BSON order (length, subtype, bytes); mingo matches none
   );
 }
 

@@ -89,7 +89,8 @@ interface Bounds {
 const MAX_RANGES = 512;
 
 function usableIndex(idx: Index): boolean {
-  return !idx.partial && !idx.isTextOrSpecial;
+  // A hidden index (collMod) is kept up to date but never planned.
+  return !idx.partial && !idx.isTextOrSpecial && !idx.spec.hidden;
 }
 
 function show(v: unknown): string {

@@ -14,10 +14,11 @@ import { BSON, Document } from 'bson';
 import { Query } from 'mingo';
 import { rawElements } from '../bson/raw';
 import { StoredDoc } from './collection';
-import { MINGO_OPTIONS } from './matcher';
+import { ErrorCodes, fail } from '../errors';
+import { MINGO_OPTIONS, matcher } from './matcher';
 import { isTextScoreMeta } from './sort';
 import { splitText } from './text';
-import { deserializeWrapped, retype } from './values';
+import { deserializeWrapped, isPlainObject, retype } from './values';
 
 type Tree = Map<string, Tree | true>;
 
@@ -164,6 +165,8 @@ export function projectDocs(
     });
   }
   filter = splitText(filter).rest;
+  const operators = arrayOperators(projection);
+  if (operators) return projectWithArrayOperators(docs, projection, operators, filter);
   // Inclusion or exclusion of plain (possibly dotted) paths: done on the stored bytes.
   const plain = compilePlainProjection(projection);
   if (plain) return docs.map((d) => applyPlainProjection(d.raw, plain));
@@ -171,5 +174,91 @@ export function projectDocs(
   return docs.map((d) => {
     const projected = q.find([d.obj], projection).all()[0] ?? {};
     return Buffer.from(BSON.serialize(retype(projected, deserializeWrapped(d.raw)) as Document));
+  });
+}
+
+// $slice and $elemMatch on top-level fields, as MongoDB applies them (mingo drops the other fields
+// of a $slice projection and refuses operator-only $elemMatch criteria): the rest of the
+// projection decides the fields, then the operators replace the array of their field.
+
+type ArrayOperator = { field: string; slice?: unknown; elemMatch?: Document };
+
+function arrayOperators(projection: Document): ArrayOperator[] | undefined {
+  const found: ArrayOperator[] = [];
+  for (const [field, value] of Object.entries(projection)) {
+    if (field.includes('.') || field.startsWith('$') || !isPlainObject(value)) continue;
+    const keys = Object.keys(value);
+    if (keys.length !== 1) continue;
+    if (keys[0] === '$slice') found.push({ field, slice: value.$slice });
+    else if (keys[0] === '$elemMatch' && isPlainObject(value.$elemMatch))
+      found.push({ field, elemMatch: value.$elemMatch as Document });
+  }
+  return found.length ? found : undefined;
+}
+
+function sliced(arr: unknown[], spec: unknown): unknown[] | undefined {
+  if (typeof spec === 'number' && Number.isInteger(spec))
+    return spec >= 0 ? arr.slice(0, spec) : arr.slice(spec);
+  if (
+    Array.isArray(spec) &&
+    spec.length === 2 &&
+    spec.every((n) => typeof n === 'number' && Number.isInteger(n))
+  ) {
+    const [skip, limit] = spec as number[];
+    if (limit <= 0) fail(ErrorCodes.BadValue, '$slice limit must be positive');
+    const start = skip < 0 ? Math.max(0, arr.length + skip) : skip;
+    return arr.slice(start, start + limit);
+  }
+  return undefined;
+}
+
+function elementTest(criteria: Document): (el: unknown) => boolean {
+  const operatorOnly = Object.keys(criteria).every(
+    (k) => k.startsWith('$') && !['$and', '$or', '$nor'].includes(k),
+  );
+  if (operatorOnly) {
+    const test = matcher({ v: criteria });
+    return (el) => test({ v: el });
+  }
+  const test = matcher(criteria);
+  return (el) => isPlainObject(el) && test(el);
+}
+
+function projectWithArrayOperators(
+  docs: StoredDoc[],
+  projection: Document,
+  operators: ArrayOperator[],
+  filter: Document | undefined,
+): Buffer[] {
+  const rest: Document = Object.fromEntries(
+    Object.entries(projection).filter(([k]) => !operators.some((o) => o.field === k)),
+  );
+  const includes = Object.entries(rest).some(([k, v]) => k !== '_id' && (v === 1 || v === true));
+  const hasElemMatch = operators.some((o) => o.elemMatch);
+  // $elemMatch makes an inclusion projection; $slice alone keeps every other field.
+  if (includes || hasElemMatch) for (const o of operators) rest[o.field] = 1;
+  for (const o of operators)
+    if (o.slice !== undefined && sliced([], o.slice) === undefined)
+      fail(ErrorCodes.BadValue, '$slice only supports numbers and [skip, limit] arrays');
+  const base = Object.keys(rest).length ? projectDocs(docs, rest, filter) : docs.map((d) => d.raw);
+  const tests = operators.map((o) => (o.elemMatch ? elementTest(o.elemMatch) : undefined));
+  return base.map((raw, i) => {
+    const out = deserializeWrapped(raw);
+    const source = deserializeWrapped(docs[i].raw);
+    operators.forEach((o, j) => {
+      const arr = source[o.field];
+      if (!Array.isArray(arr)) {
+        if (o.elemMatch) delete out[o.field];
+        return;
+      }
+      if (o.slice !== undefined) out[o.field] = sliced(arr, o.slice)!;
+      else {
+        const plainArr = docs[i].obj[o.field] as unknown[];
+        const at = plainArr.findIndex((el) => tests[j]!(el));
+        if (at < 0) delete out[o.field];
+        else out[o.field] = [arr[at]];
+      }
+    });
+    return Buffer.from(BSON.serialize(out));
   });
 }

@@ -8,6 +8,7 @@ import { findElement } from '../bson/raw';
 import { StoredDoc, nextVersion } from './collection';
 import { makeStoredDoc } from './engine';
 import { MINGO_OPTIONS } from './matcher';
+import { applyLogicalPulls, arrayFiltersOf, checkPathsViable, positionalSteps } from './update-arrays';
 import { deserializeWrapped, isPlainObject, keyOf, retype, typeRank } from './values';
 
 export type UpdateSpec = Document | Document[];
@@ -222,20 +223,26 @@ function applyDecoded(
     for (const w of works) {
       checkSameId(modifier, w._id);
       checkOperandTypes(w, modifier);
+      checkPathsViable(w, modifier);
     }
-    modifier = withoutId(modifier);
+    modifier = applyLogicalPulls(works, withoutId(modifier));
   }
   if (!isPipeline && isTopLevelSetIncUnset(modifier) && works.every((w) => canIncInPlace(w, modifier))) {
     for (const w of works) applyTopLevel(w, modifier);
   } else if (isPipeline || Object.keys(modifier).length > 0) {
     const condition = !isPipeline && usesPositional(modifier) ? filter : {};
-    mingoUpdateMany(
-      works,
-      condition,
-      isPipeline ? (update as never) : (modifier as never),
-      { arrayFilters, cloneMode: 'copy' },
-      MINGO_OPTIONS,
-    );
+    const steps = isPipeline ? [update as Document] : positionalSteps(modifier, condition, arrayFilters);
+    for (const step of steps)
+      mingoUpdateMany(
+        works,
+        condition,
+        step as never,
+        {
+          arrayFilters: steps.length > 1 ? arrayFiltersOf(step, arrayFilters) : arrayFilters,
+          cloneMode: 'copy',
+        },
+        MINGO_OPTIONS,
+      );
   }
   return olds.map((old, i) => {
     const next = works[i];

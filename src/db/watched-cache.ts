@@ -1,0 +1,227 @@
+// A cache kept exact by a change stream: values read from one collection are kept in memory, keyed
+// by document id, and every change committed to that collection — by this app instance or any other
+// — removes the entry it concerns the moment the stream delivers it. While the stream is not open
+// (a standalone mongod has none; a broken stream is being resumed) the cache reads through to the
+// database on every call, so nothing stale is ever served; it says so in the log and in /readyz.
+import mongoose from 'mongoose';
+import type { ChangeStream, ChangeStreamDocument, Document, ResumeToken } from 'mongodb';
+
+export type CacheState = 'live' | 'reading-through';
+
+interface Entry<V> {
+  value: V;
+}
+
+interface Loading {
+  isDirty: boolean;
+}
+
+type Log = (level: 'info' | 'warn', message: string, details?: Record<string, unknown>) => void;
+
+const RETRY_MS = [250, 1000, 5000, 15_000];
+const caches: WatchedCache<unknown>[] = [];
+let log: Log = () => undefined;
+
+/** Where caches report a broken or resumed stream (the app's logger, set at start-up). */
+export function setWatchedCacheLog(next: Log): void {
+  log = next;
+}
+
+/** Closes every cache's stream and waits for it (before the connection closes). */
+export async function stopWatchedCaches(): Promise<void> {
+  await Promise.all(caches.map((c) => c.stop()));
+}
+
+/** Resolves once every started cache is live (tests use it before counting queries); gives up after `ms`. */
+export async function whenWatchedCachesLive(ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (caches.some((c) => c.isStarted && c.state !== 'live') && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+/** Each cache's state, for /readyz. */
+export function watchedCacheStates(): Record<string, CacheState> {
+  return Object.fromEntries(caches.map((c) => [c.name, c.state]));
+}
+
+let isConnectionHealthy = true;
+let watchedClient: unknown;
+
+/** Suspends every cache the moment the driver sees the server go away (a pool cleared, a server unknown). */
+function watchConnectionHealth(): void {
+  const client = mongoose.connection.getClient();
+  if (watchedClient === client) return;
+  watchedClient = client;
+  const lost = () => {
+    isConnectionHealthy = false;
+    for (const cache of caches) cache.suspend();
+  };
+  client.on('connectionPoolCleared', lost);
+  client.on('serverDescriptionChanged', (event: { newDescription: { type: string } }) => {
+    if (event.newDescription.type === 'Unknown') lost();
+    else isConnectionHealthy = true;
+  });
+}
+
+export class WatchedCache<V> {
+  private readonly entries = new Map<string, Entry<V>>();
+  private readonly loading = new Map<string, Set<Loading>>();
+  private stream?: ChangeStream;
+  private resumeToken?: ResumeToken;
+  private isLive = false;
+  private failures = 0;
+  private retryTimer?: NodeJS.Timeout;
+  private isStopped = true;
+
+  constructor(
+    /** The collection watched; also the cache's name in logs and /readyz. */
+    readonly name: string,
+    private readonly maxEntries = 10_000,
+  ) {
+    caches.push(this as WatchedCache<unknown>);
+  }
+
+  get state(): CacheState {
+    return this.isLive ? 'live' : 'reading-through';
+  }
+
+  get isStarted(): boolean {
+    return !this.isStopped;
+  }
+
+  /** The cached value of `key`, or `load()`'s (kept only if nothing changed `key` meanwhile). */
+  async get(key: string, load: () => Promise<V>): Promise<V> {
+    this.ensureStarted();
+    if (!this.isLive) return load();
+    const hit = this.entries.get(key);
+    if (hit) {
+      // Most recently used last: the first key is the one to evict.
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit.value;
+    }
+    const mark: Loading = { isDirty: false };
+    let marks = this.loading.get(key);
+    if (!marks) this.loading.set(key, (marks = new Set()));
+    marks.add(mark);
+    try {
+      const value = await load();
+      if (!mark.isDirty && this.isLive) {
+        if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+        this.entries.set(key, { value });
+      }
+      return value;
+    } finally {
+      marks.delete(mark);
+      if (marks.size === 0) this.loading.delete(key);
+    }
+  }
+
+  /** Forgets `key` now (a write of this instance; the stream will say so too, a moment later). */
+  forget(key: string): void {
+    this.entries.delete(key);
+    for (const mark of this.loading.get(key) ?? []) mark.isDirty = true;
+  }
+
+  /** Forgets everything (a write whose documents are not known one by one). */
+  clear(): void {
+    this.entries.clear();
+    for (const marks of this.loading.values()) for (const mark of marks) mark.isDirty = true;
+  }
+
+  private ensureStarted(): void {
+    if (!this.isStopped || mongoose.connection.readyState !== 1) return;
+    this.isStopped = false;
+    mongoose.connection.once('close', () => void this.stop());
+    watchConnectionHealth();
+    this.open();
+  }
+
+  /**
+   * The connection to the server broke: the driver will resume the stream by itself once it can,
+   * but changes committed meanwhile may reach the cache only then, so until the stream answers
+   * again the cache holds nothing and reads through.
+   */
+  suspend(): void {
+    if (!this.isLive) return;
+    this.isLive = false;
+    this.clear();
+    log('warn', 'cache connection lost: reading through to the database until its stream answers again', {
+      cache: this.name,
+    });
+  }
+
+  private open(): void {
+    this.retryTimer = undefined;
+    if (this.isStopped) return;
+    const collection = mongoose.connection.db?.collection(this.name);
+    if (!collection) return this.retry(new Error('no database'));
+    const options = this.resumeToken ? { resumeAfter: this.resumeToken } : {};
+    // Only ids and kinds travel: the cache never needs the documents themselves.
+    const pipeline = [{ $project: { documentKey: 1, operationType: 1 } }];
+    const stream = collection.watch(pipeline, { ...options, maxAwaitTimeMS: 1000 });
+    this.stream = stream;
+    // The first resume token arrives with the server's answer to the stream's aggregate: from then
+    // on every change reaches this cache, so it may start keeping values.
+    const becomeLive = () => {
+      if (this.stream !== stream || this.isLive || !isConnectionHealthy) return;
+      this.clear();
+      this.isLive = true;
+      if (this.failures > 0) log('info', 'cache stream resumed', { cache: this.name });
+      this.failures = 0;
+    };
+    stream.on('change', (change: ChangeStreamDocument<Document>) => {
+      becomeLive();
+      this.resumeToken = change._id;
+      const id = (change as { documentKey?: { _id?: unknown } }).documentKey?._id;
+      if (id !== undefined) this.forget(String(id));
+      else this.clear(); // drop, rename, dropDatabase, invalidate: everything may be gone
+      if (change.operationType === 'invalidate') this.resumeToken = undefined;
+    });
+    stream.on('resumeTokenChanged', (token: ResumeToken) => {
+      this.resumeToken = token;
+      becomeLive();
+    });
+    stream.on('error', (error: Error) => this.broken(stream, error));
+    stream.on('close', () => this.broken(stream, new Error('stream closed')));
+  }
+
+  private broken(stream: ChangeStream, error: Error & { code?: number }): void {
+    if (this.stream !== stream) return;
+    this.stream = undefined;
+    this.isLive = false;
+    this.clear();
+    void stream.close().catch(() => undefined);
+    if (this.isStopped) return;
+    // A resume point the server no longer has: start afresh (the cache is empty anyway).
+    if (error.code === 286 || error.code === 280 || error.code === 260) this.resumeToken = undefined;
+    log('warn', 'cache stream broken: reading through to the database until it resumes', {
+      cache: this.name,
+      error: error.message,
+      code: error.code,
+    });
+    this.retry(error);
+  }
+
+  private retry(_error: Error): void {
+    if (this.isStopped || this.retryTimer) return;
+    const delay = RETRY_MS[Math.min(this.failures, RETRY_MS.length - 1)];
+    this.failures += 1;
+    this.retryTimer = setTimeout(() => this.open(), delay);
+    this.retryTimer.unref();
+  }
+
+  /** Closes the stream (the app is stopping, or its connection closed). */
+  async stop(): Promise<void> {
+    this.isStopped = true;
+    this.isLive = false;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    const stream = this.stream;
+    this.stream = undefined;
+    this.clear();
+    this.resumeToken = undefined;
+    this.failures = 0;
+    await stream?.close().catch(() => undefined);
+  }
+}

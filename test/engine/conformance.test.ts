@@ -1,0 +1,212 @@
+// Answers that must be MongoDB's own, where the engine once took another library's semantics:
+// projection field order, positional updates, $pull conditions, $all, $slice and $elemMatch
+// projections, Binary comparisons, pipeline and hint errors, capped
+// collections, index options and collMod. Each passes unchanged against a real MongoDB.
+import { Binary, Document } from 'mongodb';
+import { EngineUnderTest, openEngine } from './support';
+
+let e: EngineUnderTest;
+beforeAll(async () => {
+  e = await openEngine();
+});
+afterAll(() => e.stop());
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- documents of every shape, _id included
+const coll = (name: string) => e.db.collection<any>(name);
+
+describe('$project', () => {
+  it('puts _id first, included fields in document order, computed fields in projection order', async () => {
+    await coll('order').insertOne({ z: 1, _id: 1, b: 2, a: 3, c: 4 });
+    const [doc] = await coll('order')
+      .aggregate([{ $project: { c: 1, a: 1, y: { $literal: 'y' }, x: '$b' } }])
+      .toArray();
+    expect(Object.keys(doc)).toEqual(['_id', 'a', 'c', 'y', 'x']);
+    const [computed] = await coll('order')
+      .aggregate([{ $project: { _id: 0, y: '$a', x: '$b' } }])
+      .toArray();
+    expect(Object.keys(computed)).toEqual(['y', 'x']);
+  });
+});
+
+describe('updates through arrays', () => {
+  beforeAll(async () => {
+    await coll('posts').insertOne({
+      _id: 1,
+      comments: [
+        { k: 1, body: 'one' },
+        { k: 2, body: 'two' },
+      ],
+    });
+  });
+
+  it('accepts two positional paths into one array (as Mongoose timestamps write them)', async () => {
+    const at = new Date('2026-01-02T03:04:05Z');
+    await coll('posts').updateOne(
+      { _id: 1, 'comments.k': 1 },
+      { $set: { 'comments.$.body': 'uno', 'comments.$.updatedAt': at } },
+    );
+    expect((await coll('posts').findOne({ _id: 1 }))!.comments[0]).toEqual({
+      k: 1,
+      body: 'uno',
+      updatedAt: at,
+    });
+  });
+
+  it('accepts two array filters into one array', async () => {
+    await coll('posts').updateOne(
+      { _id: 1 },
+      { $set: { 'comments.$[a].body': 'ONE', 'comments.$[b].seen': true } },
+      { arrayFilters: [{ 'a.k': 1 }, { 'b.k': 2 }] },
+    );
+    const doc = await coll('posts').findOne({ _id: 1 });
+    expect(doc!.comments.map((c: Document) => [c.body, c.seen])).toEqual([
+      ['ONE', undefined],
+      ['two', true],
+    ]);
+  });
+
+  it('refuses to $set a field through an array of subdocuments (28 PathNotViable)', async () => {
+    await expect(
+      coll('posts').updateOne({ _id: 1 }, { $set: { 'comments.body': 'x' } }),
+    ).rejects.toMatchObject({
+      code: 28,
+    });
+    expect((await coll('posts').findOne({ _id: 1 }))!.comments).toHaveLength(2);
+  });
+
+  it('$pull removes the elements matching an $or condition', async () => {
+    await coll('pull').insertOne({ _id: 1, items: [{ k: 1 }, { k: 2 }, { k: 3 }] });
+    await coll('pull').updateOne({ _id: 1 }, { $pull: { items: { $or: [{ k: 1 }, { k: 3 }] } } as Document });
+    expect((await coll('pull').findOne({ _id: 1 }))!.items).toEqual([{ k: 2 }]);
+  });
+});
+
+describe('queries', () => {
+  it('$all matches a non-array field equal to its only value', async () => {
+    await coll('all').insertMany([
+      { _id: 1, tag: 'a' },
+      { _id: 2, tag: ['a', 'b'] },
+      { _id: 3, tag: 'b' },
+    ]);
+    const ids = (
+      await coll('all')
+        .find({ tag: { $all: ['a'] } })
+        .toArray()
+    ).map((d) => d._id);
+    expect(ids).toEqual([1, 2]);
+  });
+
+  it('compares Binary values in BSON order (length, then subtype, then bytes)', async () => {
+    const bin = (bytes: number[]) => new Binary(Buffer.from(bytes));
+    await coll('bin').insertMany([
+      { _id: 1, b: bin([1, 2]) },
+      { _id: 2, b: bin([1, 3]) },
+      { _id: 3, b: bin([0, 0, 0]) },
+      { _id: 4, b: 'text' },
+    ]);
+    const ids = async (filter: Document) =>
+      (await coll('bin').find(filter).sort({ _id: 1 }).toArray()).map((d) => d._id);
+    expect(await ids({ b: { $gt: bin([1, 2]) } })).toEqual([2, 3]);
+    expect(await ids({ b: { $lte: bin([1, 3]) } })).toEqual([1, 2]);
+    expect(await ids({ b: { $in: [bin([1, 3])] } })).toEqual([2]);
+    expect(await ids({ b: bin([1, 2]) })).toEqual([1]);
+  });
+});
+
+describe('projections with operators', () => {
+  beforeAll(async () => {
+    await coll('proj').insertOne({ _id: 1, name: 'x', scores: [70, 85, 90], tags: ['a', 'b', 'c'] });
+  });
+
+  it('$slice keeps the other fields', async () => {
+    const doc = await coll('proj').findOne({ _id: 1 }, { projection: { tags: { $slice: 1 } } });
+    expect(doc).toEqual({ _id: 1, name: 'x', scores: [70, 85, 90], tags: ['a'] });
+  });
+
+  it('$elemMatch takes operator-only criteria on an array of scalars', async () => {
+    const doc = await coll('proj').findOne(
+      { _id: 1 },
+      { projection: { scores: { $elemMatch: { $gte: 80 } } } },
+    );
+    expect(doc).toEqual({ _id: 1, scores: [85] });
+  });
+});
+
+describe('aggregate', () => {
+  beforeAll(async () => {
+    await coll('agg').insertMany([3, 1, 2].map((n) => ({ _id: n, n: -n })));
+    await coll('agg').createIndex({ n: 1 }, { name: 'n_1' });
+  });
+
+  it('answers an unknown stage with 40324', async () => {
+    await expect(
+      coll('agg')
+        .aggregate([{ $frobnicate: {} }])
+        .toArray(),
+    ).rejects.toMatchObject({
+      code: 40324,
+      message: "Unrecognized pipeline stage name: '$frobnicate'",
+    });
+  });
+
+  it('reads through the hinted index (its order shows), and refuses a hint to no index', async () => {
+    const viaIndex = await coll('agg')
+      .aggregate([{ $match: {} }], { hint: { n: 1 } })
+      .toArray();
+    expect(viaIndex.map((d) => d.n)).toEqual([-3, -2, -1]);
+    const byName = await coll('agg').aggregate([], { hint: 'n_1' }).toArray();
+    expect(byName.map((d) => d.n)).toEqual([-3, -2, -1]);
+    await expect(
+      coll('agg')
+        .aggregate([], { hint: { missing: 1 } })
+        .toArray(),
+    ).rejects.toMatchObject({ code: 2 });
+  });
+});
+
+describe('collections and indexes', () => {
+  it('refuses a capped collection without a size', async () => {
+    await expect(e.db.command({ create: 'capped_nosize', capped: true })).rejects.toMatchObject({ code: 72 });
+  });
+
+  it('echoes index options in listIndexes', async () => {
+    const c = coll('ixopts');
+    await c.createIndex({ email: 1 }, { unique: true, sparse: true, name: 'email_u' });
+    await c.createIndex({ at: 1 }, { expireAfterSeconds: 3600 });
+    await c.createIndex({ opd: 1 }, { partialFilterExpression: { active: true } });
+    await c.createIndex({ name: 1 }, { collation: { locale: 'en', strength: 2 } });
+    const byName = Object.fromEntries((await c.listIndexes().toArray()).map((i) => [i.name, i]));
+    expect(byName.email_u).toMatchObject({ v: 2, key: { email: 1 }, unique: true, sparse: true });
+    expect(byName.at_1).toMatchObject({ key: { at: 1 }, expireAfterSeconds: 3600 });
+    expect(byName.opd_1).toMatchObject({ key: { opd: 1 }, partialFilterExpression: { active: true } });
+    expect(byName.name_1).toMatchObject({ key: { name: 1 }, collation: { locale: 'en', strength: 2 } });
+  });
+
+  it('collMod changes an index TTL and hides it, and stores a validator', async () => {
+    const c = coll('modded');
+    await c.createIndex({ at: 1 }, { expireAfterSeconds: 60 });
+    const ttl = await e.db.command({
+      collMod: 'modded',
+      index: { keyPattern: { at: 1 }, expireAfterSeconds: 120 },
+    });
+    expect(ttl).toMatchObject({ expireAfterSeconds_old: 60, expireAfterSeconds_new: 120, ok: 1 });
+    const hide = await e.db.command({ collMod: 'modded', index: { name: 'at_1', hidden: true } });
+    expect(hide).toMatchObject({ hidden_old: false, hidden_new: true, ok: 1 });
+    const index = (await c.listIndexes().toArray()).find((i) => i.name === 'at_1');
+    expect(index).toMatchObject({ expireAfterSeconds: 120, hidden: true });
+
+    const validator = { $jsonSchema: { bsonType: 'object', required: ['name'] } };
+    await e.db.command({ collMod: 'modded', validator, validationLevel: 'moderate' });
+    const [info] = await e.db.listCollections({ name: 'modded' }).toArray();
+    expect((info as Document).options).toMatchObject({ validator, validationLevel: 'moderate' });
+
+    await expect(
+      e.db.command({ collMod: 'no_such_collection', validationLevel: 'off' }),
+    ).rejects.toMatchObject({
+      code: 26,
+    });
+    await expect(
+      e.db.command({ collMod: 'modded', index: { name: 'nope', hidden: true } }),
+    ).rejects.toMatchObject({ code: 27 });
+  });
+});
