@@ -48,6 +48,7 @@ async function runUpdate(
     upsert?: boolean;
     arrayFilters?: Document[];
     sort?: Document;
+    collation?: Document;
   },
   rawReplacement: Buffer | undefined,
 ): Promise<UpdateOutcome> {
@@ -55,7 +56,12 @@ async function runUpdate(
   if (stmt.multi && !Array.isArray(update) && !Object.keys(update).some((k) => k.startsWith('$')))
     fail(ErrorCodes.FailedToParse, 'multi update is not supported for replacement-style update');
   const view = ctx.scope.view(ctx.db, name);
-  const { docs } = findDocs(view, { filter: stmt.q, sort: stmt.sort, limit: stmt.multi ? undefined : 1 });
+  const { docs } = findDocs(view, {
+    filter: stmt.q,
+    sort: stmt.sort,
+    limit: stmt.multi ? undefined : 1,
+    collation: stmt.collation,
+  });
   if (ctx.txn && docs.length > YIELD_EVERY) {
     // Inside a transaction the overlay is private: no need (and no way) to yield.
     return applyAll(ctx, name, docs, update, stmt, rawReplacement);
@@ -78,7 +84,10 @@ async function runUpdate(
       if (ctx.txn) throw new Error('a transaction never yields');
       await yieldToOthers();
       if (ctx.engine.collection(ctx.db, name) !== coll) break; // dropped meanwhile
-      const test = (stillMatches ??= docMatcher(stmt.q));
+      const test = (stillMatches ??= docMatcher(
+        stmt.q,
+        stmt.collation ?? (coll?.options.collation as Document | undefined),
+      ));
       batch = batch.flatMap((d) => {
         const current = coll?.docs.get(d.id);
         return current && (current === d || test(current)) ? [current] : [];
@@ -154,6 +163,7 @@ export async function update(ctx: CommandContext): Promise<Document> {
           upsert: !!st.upsert,
           arrayFilters: st.arrayFilters as Document[] | undefined,
           sort: st.sort as Document | undefined,
+          collation: isPlainObject(st.collation) ? st.collation : undefined,
         },
         rawU,
       );
@@ -195,6 +205,7 @@ export function deleteCommand(ctx: CommandContext): Document {
       const { docs } = findDocs(ctx.scope.view(ctx.db, name), {
         filter: filterOf(s.q),
         limit: limit === 1 ? 1 : undefined,
+        collation: isPlainObject(s.collation) ? s.collation : undefined,
       });
       for (const d of docs) ctx.scope.remove(ctx.db, name, d);
       n += docs.length;

@@ -9,7 +9,7 @@ import { findElement, sameBytes } from '../bson/raw';
 import { ErrorCodes, MongoServerError } from '../errors';
 import { AFTER, encodeField } from './keystring';
 import { SortedKeys } from './sortedkeys';
-import { keyOf, valuesAtPath } from './values';
+import { foldStrength, foldString, keyOf, valuesAtPath } from './values';
 
 const PARSE_OPTIONS = { validation: { utf8: false } } as const;
 /** How many parsed documents are kept (a ring: the oldest parse is dropped first). */
@@ -124,6 +124,8 @@ export class Index {
   private topNames: Buffer[] = [];
   /** (key, id) entries; for `_id_` built on the first ordered read (the documents map serves equality). */
   private tree: SortedKeys | null;
+  /** The index's collation as foldStrength gives it: its keys hold strings folded at that strength (1 or 2). */
+  readonly foldStrength: number;
   /** Some document has several keys in this index (an array on an indexed path). */
   multikey = false;
   /** The last document whose keys were computed (a uniqueness check is followed by an add). */
@@ -142,6 +144,7 @@ export class Index {
     this.isId = spec.name === '_id_';
     this.unique = this.isId || spec.unique === true;
     this.sparse = spec.sparse === true;
+    this.foldStrength = Math.max(0, foldStrength(spec.collation));
     this.tree = this.isId ? null : new SortedKeys();
     this.topFields = new Set(this.fields.map((f) => f.split('.')[0]));
     if (spec.partialFilterExpression) {
@@ -172,7 +175,8 @@ export class Index {
       const next: IndexKey[] = [];
       const seen = vals.length > 1 ? new Set<string>() : null;
       for (const v of vals) {
-        const enc = encodeField(v === undefined ? null : v, this.directions[i] || 1);
+        const keyed = this.foldStrength && typeof v === 'string' ? foldString(v, this.foldStrength) : v;
+        const enc = encodeField(keyed === undefined ? null : keyed, this.directions[i] || 1);
         if (seen) {
           if (seen.has(enc)) continue;
           seen.add(enc);
@@ -290,7 +294,8 @@ export class Index {
       const k = keyOf(v);
       return this.collection.docs.has(k) ? [k] : [];
     }
-    const prefix = encodeField(v, this.directions[0]);
+    const keyed = this.foldStrength && typeof v === 'string' ? foldString(v, this.foldStrength) : v;
+    const prefix = encodeField(keyed, this.directions[0]);
     return this.scan([[prefix, prefix + AFTER]], false);
   }
 
