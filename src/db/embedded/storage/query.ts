@@ -154,3 +154,22 @@ export function findDocs(view: ReadView, opts: FindOptions): FindResult {
   if (p.examined) keysExamined = p.examined.keys;
   return { docs, plan: p, keysExamined, docsExamined, scores };
 }
+
+/**
+ * For a statement that works through its documents in batches (a multi-document update outside a
+ * transaction): the ids the plan reads, in its order (every id when it scans), and the test each
+ * document must pass when its turn comes. Null when the filter has `$text` or the view has a
+ * transaction's writes or snapshot (findDocs then).
+ */
+export function candidateIds(
+  view: ReadView,
+  filter: Document | undefined,
+  collation?: Document,
+): { ids: string[]; test: (d: StoredDoc) => boolean } | null {
+  const coll = view.coll;
+  if (!coll || view.overlay || view.snapshot || splitText(filter).text) return null;
+  const effective = collation ?? (coll.options.collation as Document | undefined);
+  const test = docMatcher(filter, effective);
+  const p = plan(coll, filter, undefined, foldStrength(effective));
+  return { ids: [...(p.ids ?? coll.docs.keys())], test };
+}
