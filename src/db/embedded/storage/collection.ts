@@ -28,6 +28,7 @@ function keepBytes(raw: Buffer): Buffer {
   if (raw.length > SLAB_BYTES / 16) {
     const own = Buffer.allocUnsafeSlow(raw.length);
     raw.copy(own);
+    slabs.add(own.buffer);
     return own;
   }
   if (slabUsed + raw.length > slab.length) {
@@ -40,13 +41,29 @@ function keepBytes(raw: Buffer): Buffer {
   slabUsed += raw.length;
   return kept;
 }
+/**
+ * A string built by concatenation is a tree of its pieces (each piece a string of its own, kept
+ * alive by it): reading a character makes V8 flatten it into one, and the pieces are collected.
+ * A document id kept that way takes about half the memory. (Index keys are flattened anyway by
+ * the comparisons that place them.)
+ */
+function flatten(s: string): string {
+  s.charCodeAt(0);
+  return s;
+}
+
 const parsedRing: (StoredDoc | undefined)[] = new Array(PARSED_CACHE);
 let ringPos = 0;
 
 /** One stored version of a document: its bytes, its id key and its version; parsed on demand. */
 export class StoredDoc {
   private parsed: Document | undefined;
-  readonly raw: Buffer;
+  // Where the bytes are (a slab and an offset): three fields instead of a Buffer view per document,
+  // which costs more than a small document's bytes; `raw` makes a view when asked.
+  private readonly bytes: ArrayBufferLike;
+  private readonly offset: number;
+  /** The document's size in bytes. */
+  readonly size: number;
 
   constructor(
     /** keyOf(_id) */
@@ -56,8 +73,17 @@ export class StoredDoc {
     readonly ver: number,
     obj?: Document,
   ) {
-    this.raw = keepBytes(raw);
+    flatten(id);
+    const kept = keepBytes(raw);
+    this.bytes = kept.buffer;
+    this.offset = kept.byteOffset;
+    this.size = kept.length;
     if (obj) this.remember(obj);
+  }
+
+  /** The stored bytes (a new view of them on each call). */
+  get raw(): Buffer {
+    return Buffer.from(this.bytes, this.offset, this.size);
   }
 
   /** The document, deserialised (promoted values); kept while it is among the recently parsed. */
