@@ -17,6 +17,11 @@ import { auditRouter } from './audit/audit.routes';
 import { privacyRouter } from './privacy/privacy.routes';
 import { personalDataRouter } from './personal-data/personal-data.routes';
 import { accessLogRouter } from './personal-data/access-log.routes';
+import { outboxRouter } from './mail/mail.routes';
+import { registerMailSections } from './mail';
+import { passwordLinksRouter } from './password-links/password-links.routes';
+import { invitationsRouter } from './password-links/invitations.routes';
+import { notificationsRouter } from './notifications/notifications.routes';
 
 /** Before sessions: health checks answer without reading a session. */
 export function mountPublicRoutes(app: Express, deps: RouteDeps): void {
@@ -35,6 +40,11 @@ export function mountFeatureRoutes(app: Express, deps: RouteDeps): void {
   app.use(personalDataRouter(deps)); // /data-saya: a person's own data and who accessed it
   app.use('/admin/akses', accessLogRouter(deps)); // whose data an account read or exported
   app.use('/admin/mfa', mfaAdminRouter(deps)); // an admin resets a person's second factor
+  app.use(passwordLinksRouter(deps)); // /lupa-sandi, /atur-sandi/:token: links that set a password
+  app.use('/admin/undangan', invitationsRouter(deps)); // HR invite people to set a first password
+  app.use('/admin/outbox', outboxRouter(deps)); // the mails, kept here when no SMTP server is set
+  app.use(notificationsRouter(deps)); // /akun/notifikasi: which mail notices a person gets
   registerPeopleDashboard();
   registerInstitutionsDashboard();
+  registerMailSections(); // "Data saya" lists the mails sent to the person
 }
