@@ -4,7 +4,9 @@
 import type { Role } from '../core/roles';
 import { institutions } from '../institutions';
 import { addMissingPeople, passwords, type EmployeeType, type NewPerson } from '../users';
+import type { Config } from '../config';
 import { demoLearners, type DemoPerson, type OpdProfile } from './seed-people';
+import { seedNewcomers } from './seed-newcomers';
 
 const GENERAL_JABATAN = [
   'Analis Kebijakan Ahli Pertama',
@@ -237,6 +239,8 @@ export interface SeedOptions {
   learners?: number;
   /** Checks the demo passwords against this policy before using them (defaults to the SPBE one). */
   policy?: { minLength: number; requireClasses: boolean };
+  /** Invites the demo newcomers by mail (kept in the outbox without SMTP_URL); without it they are only added. */
+  mail?: { config: Pick<Config, 'baseUrl' | 'mail'>; now: Date };
 }
 
 export interface DemoAccount {
@@ -249,6 +253,8 @@ export interface DemoAccount {
 export interface SeedReport {
   institutions: { created: number; existing: number };
   people: { created: number; existing: number };
+  /** People without a password, as an import adds them, and how many of them were invited. */
+  newcomers: { created: number; invited: number };
   accounts: DemoAccount[];
 }
 
@@ -334,6 +340,7 @@ export async function seedDemoData(options: SeedOptions = {}): Promise<SeedRepor
   return {
     institutions: { created: institutions.created, existing: institutions.existing },
     people: { created, existing },
+    newcomers: await seedNewcomers(idOf('DISDUKCAPIL'), options.mail),
     accounts,
   };
 }

@@ -8,6 +8,11 @@ export function formatSeedReport(report: SeedReport): string {
   const lines = [
     `Institutions: ${report.institutions.created} created, ${report.institutions.existing} already present`,
     `People: ${report.people.created} created, ${report.people.existing} already present`,
+    ...(report.newcomers.invited
+      ? [
+          `Invitations: ${report.newcomers.invited} newcomers invited (admins read them at /admin/outbox without SMTP_URL)`,
+        ]
+      : []),
     '',
     'Demo accounts (sign in with the email or the NIP):',
   ];
@@ -26,7 +31,7 @@ async function main(): Promise<void> {
   const config = loadServerConfig();
   const db = await openDatabase(config);
   try {
-    const report = await seedDemoData({ policy: config.passwordPolicy });
+    const report = await seedDemoData({ policy: config.passwordPolicy, mail: { config, now: new Date() } });
     console.log(formatSeedReport(report));
   } finally {
     await db.close();
