@@ -12,7 +12,13 @@ import { kindsFor, savePreferences, turnedOffKinds } from './notifications.servi
 export const SETTINGS_PATH = '/akun/notifikasi';
 
 export function notificationsRouter({ clock }: RouteDeps): Router {
-  registerNavItem({ href: SETTINGS_PATH, labelKey: 'notifications.nav', roles: [], order: 200 });
+  registerNavItem({
+    href: SETTINGS_PATH,
+    labelKey: 'notifications.nav',
+    roles: [],
+    order: 200,
+    section: 'account',
+  });
   const router = Router();
 
   router.get(SETTINGS_PATH, requireAuth, async (req, res) => {

@@ -6,7 +6,14 @@ import type { Actor } from '../core/actor';
 import type { Config } from '../config';
 import { audit, type AuditContext } from '../audit';
 import { mail } from '../mail';
-import { inviteesFor, peopleImport, signInStateOf, type Invitee, type InviteeSelector } from '../users';
+import {
+  inviteesFor,
+  peopleImport,
+  signInStateOf,
+  users,
+  type Invitee,
+  type InviteeSelector,
+} from '../users';
 import { Forbidden } from '../web/errors';
 import { invitationsPage, issueLink } from './password-links.service';
 
@@ -60,14 +67,18 @@ async function inviteSelected(
   return people.length;
 }
 
-/** One person (from their page); 0 when they are out of reach, have no email or have signed in before. */
-export function invitePerson(
+/**
+ * One person (from their page): someone out of the actor's scope is NotFound like a missing id;
+ * 0 when the person has no email, is not the actor's to manage or has signed in before.
+ */
+export async function invitePerson(
   actor: Actor,
   personId: string,
   config: InviteConfig,
   now: Date,
   context: AuditContext = {},
-) {
+): Promise<number> {
+  await users.getPerson(actor, personId);
   return inviteSelected(actor, { id: personId }, config, now, context);
 }
 

@@ -40,6 +40,7 @@ function renderSetPassword(
 /** A link that cannot be used: 404 for one that never existed, 410 for a used or expired one. */
 function renderDeadLink(req: Request, res: Response, link: Exclude<LinkState, { state: 'valid' }>) {
   securityEvent(req, 'passwordLink.refused', { reason: link.state });
+  res.locals.currentPath = ''; // the dead token is not carried into the page's forms
   res.status(link.state === 'unknown' ? 404 : 410).render('password-links/dead-link', {
     title: req.t(`passwordLinks.dead.${link.state}.title`),
     reason: link.state,

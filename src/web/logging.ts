@@ -97,7 +97,7 @@ export function securityEvent(
       requestId: String((req as Request & { id?: unknown }).id ?? ''),
       userId: req.user?.id,
       ip: req.ip,
-      route: maskNipsInUrl(req.originalUrl),
+      route: loggedUrl(req.originalUrl),
       ...extra,
     },
     `security: ${event}`,

@@ -7,6 +7,7 @@ import { csrfTokenFrom, signIn, type Agent } from '../../support/auth';
 import { createOpd, createUniversity, createUser, DEFAULT_PASSWORD } from '../../support/factories';
 import { csvOf } from '../../fixtures/people-files';
 import { routeParams, type RouteEntry } from '../../../src/web/route-inventory';
+import { mail } from '../../../src/mail';
 
 /** The roles of the matrix, in its column order. `hrOpd` is HR of one OPD, `hrBkpsdm` HR of BKPSDM. */
 export const MATRIX_ROLES = [
@@ -40,6 +41,8 @@ export interface World {
     accounts: Record<SignedInRole, string>;
     /** One import preview per people administrator (owned by them). */
     previews: Partial<Record<SignedInRole, string>>;
+    /** A mail in the outbox (to personInA). */
+    mail: string;
   };
   identifiers: Record<SignedInRole, string>;
   /** A fresh agent signed in as `role` (anonymous: a fresh agent with no session). */
@@ -117,6 +120,19 @@ export async function createWorld(overrides: TestAppOverrides = {}): Promise<Wor
   }
   const personInA = await createUser({ opd: opdA, name: 'Siti Rahmah Lubis, S.E.' });
   const personInB = await createUser({ opd: opdB, name: 'Budi Santoso Siregar, S.Pd.' });
+  const recipient = {
+    personId: String(personInA._id),
+    email: personInA.email!,
+    name: personInA.name,
+    language: 'id' as const,
+  };
+  const mailId = await mail.enqueue(
+    t.config,
+    recipient,
+    'completed',
+    { course: 'Literasi Digital' },
+    { now: t.clock() },
+  );
 
   const agent = async (role: MatrixRole): Promise<Agent> => {
     const a = request.agent(t.app);
@@ -140,6 +156,7 @@ export async function createWorld(overrides: TestAppOverrides = {}): Promise<Wor
       personInB: String(personInB._id),
       accounts,
       previews,
+      mail: mailId!,
     },
     identifiers,
     agent,
@@ -174,6 +191,22 @@ const ID_RULES: IdRule[] = [
   { prefix: '/admin/institutions/:id', own: (w) => w.ids.opdB },
   // An admin's view of a person's second factor: admins reach every person.
   { prefix: '/admin/mfa/:id', own: (w) => w.ids.personInA },
+  // The outbox is the admins' alone, and they read every mail.
+  { prefix: '/admin/outbox/:id', own: (w) => w.ids.mail },
+  // Inviting a person follows the people pages' scope: OPD B's person is out of an OPD HR's reach.
+  {
+    prefix: '/admin/undangan/orang/:id',
+    own: (w) => w.ids.personInA,
+    foreign: (w, role) => (role === 'hrOpd' ? w.ids.personInB : undefined),
+  },
+  // The people of an import: the uploader's own preview only.
+  {
+    prefix: '/admin/undangan/impor/:id',
+    own: (w, role) => w.ids.previews[role as SignedInRole] ?? w.ids.previews.hrOpd!,
+    foreign: (w, role) => (role === 'hrOpd' ? w.ids.previews.admin : w.ids.previews.hrOpd),
+  },
+  // A link's token is no object id: every visitor gets the same "unknown link" page for a made-up one.
+  { prefix: '/atur-sandi/:token', own: () => 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
 ];
 
 function ruleFor(path: string): IdRule | undefined {
