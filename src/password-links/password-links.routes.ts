@@ -67,9 +67,9 @@ export function passwordLinksRouter({ config, clock, logger }: RouteDeps): Route
     const input = parseInput(forgotForm, values);
     if (!input.ok) return renderForgot(req, res, 422, { values, fieldErrors: input.errors });
     const request = await requestPasswordReset(input.data.identifier, config, clock(), requestContext(req));
-    request.delivery.catch((error: unknown) =>
-      logger.error({ err: error }, 'password reset mail not queued'),
-    );
+    const deliver = () =>
+      request.deliver().catch((err: unknown) => logger.error({ err }, 'reset mail not queued'));
+    res.once('finish', deliver); // after the answer: a known account answers as fast as an unknown one
     securityEvent(req, 'passwordReset.requested', {}, 'info');
     renderForgot(req, res, 200, { isSent: true });
   });

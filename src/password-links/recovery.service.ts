@@ -19,13 +19,13 @@ export type RecoveryOutcome = 'sent' | 'unknown' | 'limited';
 export interface RecoveryRequest {
   outcome: RecoveryOutcome;
   /**
-   * The link and its mail, still being written when the request resolves: the page answers
-   * without waiting for them, so a known account takes no longer to answer than an unknown one.
+   * Writes the link and its mail. The page calls it once its answer has been sent, so a known
+   * account does no more work before answering than an unknown one.
    */
-  delivery: Promise<void>;
+  deliver(): Promise<void>;
 }
 
-const NOTHING = Promise.resolve();
+const NOTHING = () => Promise.resolve();
 
 export async function requestPasswordReset(
   identifier: string,
@@ -41,9 +41,9 @@ export async function requestPasswordReset(
   const key = throttle.accountKey(`reset:${account ? `user:${account.id}` : canonical}`);
   const rule = { max: config.mail.passwordResetMaxPerAccount, windowMs: HOUR_MS, lockMs: HOUR_MS };
   const counted = await throttle.countEvent(key, now, rule);
-  if (!account) return { outcome: 'unknown', delivery: NOTHING };
-  if (counted.count > rule.max) return { outcome: 'limited', delivery: NOTHING };
-  return { outcome: 'sent', delivery: sendResetLink(account, config, now, context) };
+  if (!account) return { outcome: 'unknown', deliver: NOTHING };
+  if (counted.count > rule.max) return { outcome: 'limited', deliver: NOTHING };
+  return { outcome: 'sent', deliver: () => sendResetLink(account, config, now, context) };
 }
 
 async function sendResetLink(
