@@ -184,7 +184,12 @@ describe('secrets that are not configured, outside production', () => {
     };
     expect(loadConfig(configured).sessionSecret).toBe('s'.repeat(40));
     expect(fs.existsSync(dir)).toBe(false);
-    const production = { ...configured, NODE_ENV: 'production', MONGODB_URI: 'mongodb://db' };
+    const production = {
+      ...configured,
+      NODE_ENV: 'production',
+      MONGODB_URI: 'mongodb://db',
+      SMTP_URL: 'smtp://mail.pemkomedan.go.id',
+    };
     expect(loadConfig(production).mfaEncryptionKey).toEqual(Buffer.from(PROD_MFA_KEY, 'base64'));
     expect(fs.existsSync(dir)).toBe(false);
   });
