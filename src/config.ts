@@ -57,6 +57,19 @@ const envSchema = z.object({
   RETENTION_ACCESS_LOG_DAYS: int(730, 30, 365 * 30),
   RETENTION_AUDIT_LOG_DAYS: int(1825, 365, 365 * 30),
   RETENTION_PURGE_INTERVAL_MINUTES: int(60, 0, 24 * 60),
+  RETENTION_MAIL_DAYS: int(90, 7, 365 * 10),
+  // Mail (src/mail): SMTP server, sender, the queue worker; links that set a password (src/password-links).
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('BinaASN Kota Medan <binaasn@pemkomedan.go.id>'),
+  MAIL_WORKER: bool(true),
+  MAIL_POLL_SECONDS: int(5, 1, 3600),
+  MAIL_MAX_ATTEMPTS: int(12, 1, 100),
+  INVITATION_DAYS: int(7, 1, 60),
+  PASSWORD_RESET_MINUTES: int(60, 5, 24 * 60),
+  PASSWORD_RESET_MAX_PER_ACCOUNT: int(3, 1, 100),
 });
 
 export interface PasswordPolicy {
@@ -94,6 +107,23 @@ export interface Config {
   /** multer's staging folder; its files are purged after `retention.stagingUploadsHours`. */
   uploadsDir: string;
   retention: RetentionSettings;
+  mail: MailSettings;
+}
+
+export interface MailSettings {
+  /** SMTP server (`smtp://user:pass@host:587`); unset outside production: mails stay in the admin outbox. Never log it. */
+  smtpUrl?: string;
+  /** Sender address of every mail. */
+  from: string;
+  /** Whether this instance runs the queue worker (any number of instances may; each mail is claimed once). */
+  runWorker: boolean;
+  pollSeconds: number;
+  /** Attempts per mail before it is marked failed (retries back off from 30 s to 1 hour). */
+  maxAttempts: number;
+  invitationDays: number;
+  passwordResetMinutes: number;
+  /** Forgotten-password requests per account per hour that send a mail (more are answered alike, unsent). */
+  passwordResetMaxPerAccount: number;
 }
 
 export interface RetentionSettings {
@@ -103,6 +133,8 @@ export interface RetentionSettings {
   auditLogDays: number;
   /** How often the server runs the purge job; 0 = never (run `npm run purge` instead). */
   purgeIntervalMinutes: number;
+  /** Mails (queue and outbox) older than this are deleted. */
+  mailDays: number;
 }
 
 export class ConfigError extends Error {
@@ -172,6 +204,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(
       'MFA_ENCRYPTION_KEY: required in production (32 bytes, base64 or hex; it encrypts the second-factor secrets)',
     );
+  if (isProduction && !e.SMTP_URL)
+    problems.push('SMTP_URL: required in production (invitations and forgotten passwords are sent by mail)');
   if (e.TRUST_PROXY.trim() === 'true')
     problems.push('TRUST_PROXY: name the proxy hops (a number or addresses), not "true"');
   if (problems.length > 0) throw new ConfigError(problems);
@@ -217,6 +251,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       accessLogDays: e.RETENTION_ACCESS_LOG_DAYS,
       auditLogDays: e.RETENTION_AUDIT_LOG_DAYS,
       purgeIntervalMinutes: e.RETENTION_PURGE_INTERVAL_MINUTES,
+      mailDays: e.RETENTION_MAIL_DAYS,
+    },
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      runWorker: e.MAIL_WORKER,
+      pollSeconds: e.MAIL_POLL_SECONDS,
+      maxAttempts: e.MAIL_MAX_ATTEMPTS,
+      invitationDays: e.INVITATION_DAYS,
+      passwordResetMinutes: e.PASSWORD_RESET_MINUTES,
+      passwordResetMaxPerAccount: e.PASSWORD_RESET_MAX_PER_ACCOUNT,
     },
   };
 }

@@ -21,6 +21,11 @@ import { coursesRouter } from './courses/courses.routes';
 import { reviewRouter } from './courses/review.routes';
 import { catalogRouter } from './courses/catalog.routes';
 import { registerCoursesDashboard } from './courses';
+import { outboxRouter } from './mail/mail.routes';
+import { registerMailSections } from './mail';
+import { passwordLinksRouter } from './password-links/password-links.routes';
+import { invitationsRouter } from './password-links/invitations.routes';
+import { notificationsRouter } from './notifications/notifications.routes';
 
 /** Before sessions: health checks answer without reading a session. */
 export function mountPublicRoutes(app: Express, deps: RouteDeps): void {
@@ -42,7 +47,12 @@ export function mountFeatureRoutes(app: Express, deps: RouteDeps): void {
   app.use('/penulisan', coursesRouter(deps)); // authors: their courses, modules, lessons, files, packages
   app.use('/kurasi', reviewRouter(deps)); // curators: review queue, publication, archive
   app.use('/kursus', catalogRouter(deps)); // published courses, lessons and course files
+  app.use(passwordLinksRouter(deps)); // /lupa-sandi, /atur-sandi/:token: links that set a password
+  app.use('/admin/undangan', invitationsRouter(deps)); // HR invite people to set a first password
+  app.use('/admin/outbox', outboxRouter(deps)); // the mails, kept here when no SMTP server is set
+  app.use(notificationsRouter(deps)); // /akun/notifikasi: which mail notices a person gets
   registerPeopleDashboard();
   registerCoursesDashboard();
   registerInstitutionsDashboard();
+  registerMailSections(); // "Data saya" lists the mails sent to the person
 }

@@ -9,6 +9,7 @@ import { openDatabase, type Database } from './db';
 import { createLogger, type Logger } from './web/logging';
 import { hasPeople } from './users';
 import { startPurgeSchedule } from './retention';
+import { createMailWorker, smtpTransport } from './mail';
 
 async function seedIfEmpty(config: Config, logger: Logger): Promise<void> {
   if (!config.seedDemoData) return;
@@ -16,9 +17,19 @@ async function seedIfEmpty(config: Config, logger: Logger): Promise<void> {
   // The demo data is loaded lazily, so a production start never touches it.
   const { seedDemoData } = await import('./cli/seed-data');
   const { formatSeedReport } = await import('./cli/seed');
-  const report = await seedDemoData({ policy: config.passwordPolicy });
+  const report = await seedDemoData({ policy: config.passwordPolicy, mail: { config, now: new Date() } });
   logger.info({ institutions: report.institutions, people: report.people }, 'demo data created');
   console.log(`\n${formatSeedReport(report)}\n`);
+}
+
+/** Sends queued mail over SMTP_URL; without it (development) mails stay in the admin outbox. */
+function startMailWorker(config: Config, logger: Logger): void {
+  if (!config.mail.smtpUrl) {
+    logger.info('SMTP_URL is not set: mails are kept in the outbox (/admin/outbox), not sent');
+    return;
+  }
+  if (!config.mail.runWorker) return;
+  createMailWorker({ config, transport: smtpTransport(config.mail.smtpUrl), logger }).start();
 }
 
 function closeGracefully(
@@ -95,6 +106,7 @@ async function main(): Promise<void> {
     console.log(`BinaASN is ready at ${url}`);
   });
   startPurgeSchedule({ config, db, logger }); // retention: hourly purge of what is past its period (timers do not keep the process alive)
+  startMailWorker(config, logger);
   const shutdown = closeGracefully(server, db, logger, app);
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

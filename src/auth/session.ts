@@ -54,7 +54,7 @@ function readSessionsThroughCache(store: MongoStore): void {
     store.on(written, (sid: string) => sessionDocs.forget(sid));
 }
 
-export function sessionMiddleware(config: Config, db: Database): RequestHandler {
+export function sessionMiddleware(config: Config, db: Database): RequestHandler[] {
   const store = MongoStore.create({
     client: db.client,
     dbName: db.dbName,
@@ -65,7 +65,7 @@ export function sessionMiddleware(config: Config, db: Database): RequestHandler 
     touchAfter: 60, // seconds: an unchanged session is written back at most once a minute
   });
   readSessionsThroughCache(store);
-  return session({
+  const sessions = session({
     name: sessionCookieName(config),
     secret: config.sessionSecret,
     store,
@@ -81,6 +81,34 @@ export function sessionMiddleware(config: Config, db: Database): RequestHandler 
       maxAge: config.sessionIdleMinutes * 60_000,
     },
   });
+  return [sessions, saveSessionBeforeResponding];
+}
+
+/** express-session's own hash of a session: everything but the cookie. */
+function sessionHash(data: object | undefined): string | undefined {
+  return (
+    data && JSON.stringify(data, (key: string, value: unknown) => (key === 'cookie' ? undefined : value))
+  );
+}
+
+/**
+ * express-session sends the page and only then ends the response after saving a changed session,
+ * so a browser could show the page and send its next request (a click, a redirect) before the
+ * change was stored: that request read the session as it was, and a flash message came back or a
+ * new one was lost. A changed session is stored before the response ends (express-session then
+ * sees it saved and writes nothing more).
+ */
+export function saveSessionBeforeResponding(req: Request, res: Response, next: NextFunction): void {
+  const before = sessionHash(req.session);
+  const end = res.end.bind(res) as (...args: unknown[]) => Response;
+  res.end = ((...args: unknown[]) => {
+    const current = req.session;
+    if (!current || sessionHash(current) === before) return end(...args);
+    // A failed save leaves the session unsaved: express-session then tries again and reports the error.
+    current.save(() => end(...args));
+    return res;
+  }) as Response['end'];
+  next();
 }
 
 /**

@@ -4,8 +4,10 @@
 import type { Role } from '../core/roles';
 import { institutions } from '../institutions';
 import { addMissingPeople, passwords, type EmployeeType, type NewPerson } from '../users';
+import type { Config } from '../config';
 import { demoLearners, type DemoPerson, type OpdProfile } from './seed-people';
 import { seedDemoCourses, type CourseSeedReport } from './seed-courses';
+import { seedNewcomers } from './seed-newcomers';
 
 const GENERAL_JABATAN = [
   'Analis Kebijakan Ahli Pertama',
@@ -240,6 +242,8 @@ export interface SeedOptions {
   coursesDir?: string;
   /** Checks the demo passwords against this policy before using them (defaults to the SPBE one). */
   policy?: { minLength: number; requireClasses: boolean };
+  /** Invites the demo newcomers by mail (kept in the outbox without SMTP_URL); without it they are only added. */
+  mail?: { config: Pick<Config, 'baseUrl' | 'mail'>; now: Date };
 }
 
 export interface DemoAccount {
@@ -253,6 +257,8 @@ export interface SeedReport {
   institutions: { created: number; existing: number };
   people: { created: number; existing: number };
   courses: CourseSeedReport;
+  /** People without a password, as an import adds them, and how many of them were invited. */
+  newcomers: { created: number; invited: number };
   accounts: DemoAccount[];
 }
 
@@ -340,6 +346,7 @@ export async function seedDemoData(options: SeedOptions = {}): Promise<SeedRepor
     institutions: { created: institutions.created, existing: institutions.existing },
     people: { created, existing },
     courses,
+    newcomers: await seedNewcomers(idOf('DISDUKCAPIL'), options.mail),
     accounts,
   };
 }

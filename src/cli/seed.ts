@@ -9,6 +9,11 @@ export function formatSeedReport(report: SeedReport): string {
     `Institutions: ${report.institutions.created} created, ${report.institutions.existing} already present`,
     `People: ${report.people.created} created, ${report.people.existing} already present`,
     `Courses: ${report.courses.created.length} imported and published (${report.courses.created.join(', ') || 'none'}), ${report.courses.existing.length} already present`,
+    ...(report.newcomers.invited
+      ? [
+          `Invitations: ${report.newcomers.invited} newcomers invited (admins read them at /admin/outbox without SMTP_URL)`,
+        ]
+      : []),
     '',
     'Demo accounts (sign in with the email or the NIP):',
   ];
@@ -27,7 +32,7 @@ async function main(): Promise<void> {
   const config = loadServerConfig();
   const db = await openDatabase(config);
   try {
-    const report = await seedDemoData({ policy: config.passwordPolicy });
+    const report = await seedDemoData({ policy: config.passwordPolicy, mail: { config, now: new Date() } });
     console.log(formatSeedReport(report));
   } finally {
     await db.close();

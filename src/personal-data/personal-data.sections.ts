@@ -5,7 +5,15 @@
 export type SectionLoader = (userId: string) => Promise<unknown[]>;
 
 // e.g. the enrolments feature: registerPersonalDataSection('enrolments', (userId) => enrolments.exportFor(userId)).
-const SECTION_NAMES = ['enrolments', 'attempts', 'jp', 'certificates', 'evaluations', 'events'] as const;
+const SECTION_NAMES = [
+  'enrolments',
+  'attempts',
+  'jp',
+  'certificates',
+  'evaluations',
+  'events',
+  'mails',
+] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 const loaders = new Map<SectionName, SectionLoader>();
 

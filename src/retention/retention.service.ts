@@ -10,6 +10,8 @@ import type { Config } from '../config';
 import type { Database } from '../db';
 import { audit } from '../audit';
 import { accessLog } from '../personal-data';
+import { mail } from '../mail';
+import { purgePasswordLinksOlderThan } from '../password-links';
 
 /** Collections named by their owners: connect-mongo (src/auth/session.ts) and the import preview model. */
 const SESSIONS_COLLECTION = 'sessions';
@@ -24,6 +26,8 @@ export interface PurgeReport {
   expiredSessions: number;
   accessLog: number;
   auditLog: number;
+  mails: number;
+  passwordLinks: number;
 }
 
 export interface PurgeDeps {
@@ -41,6 +45,7 @@ export function cutoffs(config: Pick<Config, 'retention'>, now: Date) {
     importPreviews: before(r.importPreviewHours * HOUR_MS),
     accessLog: before(r.accessLogDays * DAY_MS),
     auditLog: before(r.auditLogDays * DAY_MS),
+    mails: before(r.mailDays * DAY_MS),
   };
 }
 
@@ -79,6 +84,9 @@ export async function purge({ config, db, now }: PurgeDeps): Promise<PurgeReport
       (await collection(SESSIONS_COLLECTION).deleteMany({ expires: { $lt: now } })).deletedCount,
     accessLog: () => accessLog.purgeOlderThan(at.accessLog),
     auditLog: () => audit.purgeOlderThan(at.auditLog),
+    // The queue and outbox, and the records of the links those mails carried (long expired by then).
+    mails: () => mail.purgeOlderThan(at.mails),
+    passwordLinks: () => purgePasswordLinksOlderThan(at.mails),
   };
   const kinds = Object.keys(jobs) as (keyof PurgeReport)[];
   const results = await Promise.allSettled(kinds.map((kind) => jobs[kind]()));

@@ -110,7 +110,8 @@ export interface NewPerson {
   opd?: unknown;
   institution?: unknown;
   roles: Role[];
-  passwordHash: string;
+  /** None for people who are to be invited to set their own. */
+  passwordHash?: string;
 }
 
 /**

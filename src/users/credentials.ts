@@ -18,6 +18,31 @@ export async function activeAccount(
   return user ? { id: String(user._id), passwordHash: user.passwordHash } : undefined;
 }
 
+/** The active account an identifier names, with what a recovery mail needs (none without an email). */
+export async function recoveryAccount(
+  filter: { email: string } | { nip: string },
+): Promise<{ id: string; email: string; name: string; language: Language } | undefined> {
+  const user = await User.findOne({ ...filter, status: 'active' }, { email: 1, name: 1, language: 1 }).lean();
+  if (!user?.email) return undefined;
+  return { id: String(user._id), email: user.email, name: user.name, language: user.language };
+}
+
+/**
+ * Sets a password chosen through a single-use link (invitation or forgotten password): no change
+ * is forced afterwards, any lock is lifted, and every session of the person ends (a new epoch).
+ */
+export async function setPasswordFromLink(userId: Id, newHash: string, now: Date): Promise<boolean> {
+  const updated = await User.updateOne(
+    { _id: userId, status: 'active' },
+    {
+      $set: { passwordHash: newHash, passwordChangedAt: now, mustChangePassword: false, failedLogins: 0 },
+      $unset: { lockedUntil: 1 },
+      $inc: { sessionEpoch: 1 },
+    },
+  );
+  return updated.modifiedCount === 1;
+}
+
 const SESSION_FIELDS = {
   ...Object.fromEntries(PROFILE_FIELDS.filter((f) => f !== '_id').map((f) => [f, 1])),
   roles: 1,

@@ -17,6 +17,14 @@ export {
   type NewPerson,
 } from './accounts';
 export { rememberPersonRecord } from './person-record';
+export {
+  contactOf,
+  inviteesFor,
+  signInStateOf,
+  type Contact,
+  type Invitee,
+  type InviteeSelector,
+} from './contacts';
 export { registerPeopleDashboard } from './users.dashboard';
 export { formatNip, isValidNip, normaliseNip, canonicalIdentifier } from './nip';
 export { pangkatOf, type EmployeeType } from './ranks';

@@ -48,7 +48,7 @@ export function peopleScope(actor: Actor): FilterQuery<UserFields> {
 }
 
 /** HR manage learners only; accounts holding other roles are the admins' to change. */
-function canManage(actor: Actor, person: { roles?: string[] | null }): boolean {
+export function canManage(actor: Actor, person: { roles?: string[] | null }): boolean {
   if (actor.roles.includes('admin')) return true;
   return actor.roles.includes('hr') && (person.roles ?? []).every((r) => r === 'learner');
 }

@@ -48,6 +48,14 @@ function serializeError(err: Error): Record<string, unknown> {
   return plain;
 }
 
+// The single-use links that set a password carry their token in the path (/atur-sandi/<token>).
+const LINK_TOKEN_IN_PATH = /(\/atur-sandi\/)[^/?#]+/g;
+
+/** A request URL as logged: NIPs masked, link tokens removed. */
+function loggedUrl(url: string): string {
+  return maskNipsInUrl(url).replace(LINK_TOKEN_IN_PATH, '$1[redacted]');
+}
+
 export function httpLogger(logger: Logger): RequestHandler {
   return pinoHttp({
     logger,
@@ -63,7 +71,7 @@ export function httpLogger(logger: Logger): RequestHandler {
       req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
         id: req.id,
         method: req.method,
-        url: maskNipsInUrl(req.url),
+        url: loggedUrl(req.url),
         remoteAddress: req.remoteAddress,
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
@@ -89,7 +97,7 @@ export function securityEvent(
       requestId: String((req as Request & { id?: unknown }).id ?? ''),
       userId: req.user?.id,
       ip: req.ip,
-      route: maskNipsInUrl(req.originalUrl),
+      route: loggedUrl(req.originalUrl),
       ...extra,
     },
     `security: ${event}`,

@@ -14,6 +14,11 @@ export const PUBLIC_ROUTES: Readonly<Record<string, string>> = {
   'POST /logout': 'sign-out; without a session it only redirects',
   'GET /privasi': 'privacy notice (UU 27/2022), readable before signing in',
   'POST /language': 'language switch; visitors keep the choice in a cookie',
+  'GET /lupa-sandi': 'forgotten-password form (NIP or email)',
+  'POST /lupa-sandi':
+    'forgotten-password request: the same answer for every identifier; rate-limited per IP and per account',
+  'GET /atur-sandi/:token': 'set-password page of a single-use link (invitation or forgotten password)',
+  'POST /atur-sandi/:token': 'sets the password through a single-use link (rate-limited per IP)',
 };
 
 /**

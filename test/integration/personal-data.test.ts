@@ -102,6 +102,7 @@ describe('downloading Data saya', () => {
       certificates: [],
       evaluations: [],
       events: [],
+      mails: [],
     });
     expect(data.accessLog).toEqual([
       { at: '2026-03-04T05:06:00.000Z', by: 'Dewi Kepegawaian', kind: 'view', what: 'users.detail' },

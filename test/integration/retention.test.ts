@@ -45,6 +45,7 @@ describe('the retention settings', () => {
       accessLogDays: 730,
       auditLogDays: 1825,
       purgeIntervalMinutes: 60,
+      mailDays: 90,
     });
     expect(loadConfig({}).uploadsDir).toBe('uploads');
   });
@@ -77,6 +78,28 @@ describe('purging', () => {
       { at: ago(1826 * DAY), action: 'old', targetType: 'user' },
       { at: ago(1824 * DAY), action: 'kept', targetType: 'user' },
     ]);
+    const mails = t.db.connection.db!.collection('mails');
+    await mails.insertMany([
+      { to: 'a@uji.go.id', subject: 'old', kind: 'invitation', status: 'sent', createdAt: ago(91 * DAY) },
+      { to: 'a@uji.go.id', subject: 'kept', kind: 'invitation', status: 'outbox', createdAt: ago(89 * DAY) },
+    ]);
+    const links = t.db.connection.db!.collection('passwordLinks');
+    await links.insertMany([
+      {
+        tokenHash: 'old',
+        person: someone,
+        purpose: 'invitation',
+        createdAt: ago(91 * DAY),
+        expiresAt: ago(84 * DAY),
+      },
+      {
+        tokenHash: 'kept',
+        person: someone,
+        purpose: 'invitation',
+        createdAt: ago(89 * DAY),
+        expiresAt: ago(82 * DAY),
+      },
+    ]);
 
     const report = await purge({ config: t.config, db: t.db, now: NOW });
 
@@ -86,7 +109,11 @@ describe('purging', () => {
       expiredSessions: 1,
       accessLog: 1,
       auditLog: 1,
+      mails: 1,
+      passwordLinks: 1,
     });
+    expect((await mails.find({}).toArray()).map((m) => m.subject)).toEqual(['kept']);
+    expect((await links.find({}).toArray()).map((l) => l.tokenHash)).toEqual(['kept']);
     expect((await fs.readdir(uploadsDir)).sort()).toEqual(['.gitkeep', 'fresh-upload']);
     expect((await previews.find({}).toArray()).map((p) => p.fileName)).toEqual(['fresh.csv']);
     expect((await sessions.find({}).toArray()).map((s) => s._id)).toEqual(['live']);
@@ -103,6 +130,8 @@ describe('purging', () => {
       expiredSessions: 0,
       accessLog: 0,
       auditLog: 0,
+      mails: 0,
+      passwordLinks: 0,
     });
     const config = { ...t.config, uploadsDir: path.join(uploadsDir, 'does-not-exist') };
     expect((await purge({ config, db: t.db, now: NOW })).stagingUploads).toBe(0);
@@ -136,7 +165,17 @@ describe('the purge schedule', () => {
     await ran;
     stop();
     expect(logged).toEqual([
-      { purge: { stagingUploads: 1, importPreviews: 0, expiredSessions: 0, accessLog: 0, auditLog: 0 } },
+      {
+        purge: {
+          stagingUploads: 1,
+          importPreviews: 0,
+          expiredSessions: 0,
+          accessLog: 0,
+          auditLog: 0,
+          mails: 0,
+          passwordLinks: 0,
+        },
+      },
     ]);
   });
 

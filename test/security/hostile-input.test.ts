@@ -298,6 +298,55 @@ describe('forms given hostile input', () => {
     expect(cookie.filter((c) => c.startsWith('binaasn.lang='))).toEqual([]); // an unknown language is not stored
     expect(problems).toEqual([]);
   }, 60_000);
+
+  it('forgotten password, set-password links and notification settings answer 4xx or the usual page, never 500 or injected markup', async () => {
+    const problems: string[] = [];
+    const visitor = await w.agent('anonymous');
+    const token = await tokenOf(visitor, '/lupa-sandi');
+    const learner = await w.agent('learner');
+    const learnerToken = await tokenOf(learner, '/akun/notifikasi');
+    for (const payload of [...TEXT_PAYLOADS.slice(0, 12), LONG_PAYLOADS[0]]) {
+      problems.push(
+        ...check(
+          `forgot ${short(payload)}`,
+          await visitor.post('/lupa-sandi').type('form').send({ _csrf: token, identifier: payload }),
+          [200, 422, 429],
+        ),
+        ...check(
+          `link ${short(payload)}`,
+          await visitor
+            .post(`/atur-sandi/${encodeURIComponent(payload)}`)
+            .type('form')
+            .send({ _csrf: token, password: payload, confirmPassword: payload }),
+          [404, 429],
+        ),
+        ...check(
+          `notifications ${short(payload)}`,
+          await learner.post('/akun/notifikasi').type('form').send({ _csrf: learnerToken, on: payload }),
+          [400],
+        ),
+      );
+    }
+    problems.push(
+      ...check(
+        'forgot with invalid UTF-8',
+        await visitor
+          .post('/lupa-sandi')
+          .type('form')
+          .send(`_csrf=${encodeURIComponent(token)}&identifier=${INVALID_UTF8_FORM}`),
+        [200, 422, 429],
+      ),
+      ...check(
+        'forgot with extra fields',
+        await visitor
+          .post('/lupa-sandi')
+          .type('form')
+          .send({ _csrf: token, identifier: 'a@b.id', roles: 'admin' }),
+        [422],
+      ),
+    );
+    expect(problems).toEqual([]);
+  }, 60_000);
 });
 
 describe('search and filter queries given control characters', () => {
@@ -370,7 +419,9 @@ describe('bodies that the parsers refuse', () => {
     const targets: [Agent, string][] = [
       [visitor, '/login'],
       [visitor, '/language'],
+      [visitor, '/lupa-sandi'],
       [hr, '/admin/users'],
+      [hr, '/admin/undangan/semua'],
       [curator, '/admin/institutions'],
       [admin, '/account/password'],
     ];

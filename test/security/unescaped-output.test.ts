@@ -6,13 +6,15 @@ import path from 'node:path';
 
 const VIEWS = path.join(__dirname, '..', '..', 'views');
 
+// Plain-text mail templates (`*.text.ejs`) are never read as HTML: escaping would turn a name's
+// `&` into `&amp;` in the mail. Their HTML twins are checked like every page.
 function viewFiles(dir: string): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
     .flatMap((e) =>
       e.isDirectory()
         ? viewFiles(path.join(dir, e.name))
-        : e.name.endsWith('.ejs')
+        : e.name.endsWith('.ejs') && !e.name.endsWith('.text.ejs')
           ? [path.join(dir, e.name)]
           : [],
     );

@@ -48,7 +48,8 @@ export interface UserFactoryInput {
   roles?: Role[];
   opd?: { _id: Types.ObjectId } | Types.ObjectId | string;
   institution?: { _id: Types.ObjectId } | Types.ObjectId | string;
-  password?: string;
+  /** null: no password yet (as an import creates people). */
+  password?: string | null;
   nip?: string | null;
   email?: string | null;
   name?: string;
@@ -91,7 +92,7 @@ export async function createUser(input: UserFactoryInput = {}) {
     roles: input.roles ?? ['learner'],
     status: input.status ?? 'active',
     language: input.language ?? 'id',
-    passwordHash: await hashOnce(input.password ?? DEFAULT_PASSWORD),
+    passwordHash: input.password === null ? undefined : await hashOnce(input.password ?? DEFAULT_PASSWORD),
     mustChangePassword: input.mustChangePassword ?? false,
     privacyAcknowledgedAt: input.privacyAcknowledged === false ? undefined : new Date('2026-01-02T03:04:05Z'),
   });

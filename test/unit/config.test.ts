@@ -56,6 +56,7 @@ describe('loading the configuration', () => {
       MONGODB_URI: 'mongodb://db:27017/?replicaSet=rs0',
       SESSION_SECRET: 'x'.repeat(40),
       MFA_ENCRYPTION_KEY: PROD_MFA_KEY,
+      SMTP_URL: 'smtp://mail.pemkomedan.go.id:587',
       TRUST_PROXY: '1',
     });
     expect(config).toMatchObject({
@@ -71,6 +72,7 @@ describe('loading the configuration', () => {
         MONGODB_URI: 'mongodb://db',
         SESSION_SECRET: 'x'.repeat(40),
         MFA_ENCRYPTION_KEY: PROD_MFA_KEY,
+        SMTP_URL: 'smtps://mail.pemkomedan.go.id',
         SECURE_COOKIES: 'false',
       }).secureCookies,
     ).toBe(false);
@@ -97,11 +99,29 @@ describe('loading the configuration', () => {
       NODE_ENV: 'production',
       MONGODB_URI: 'mongodb://db',
       SESSION_SECRET: 'x'.repeat(40),
+      SMTP_URL: 'smtp://mail.pemkomedan.go.id',
     };
     expect(() => loadConfig(production)).toThrow(/MFA_ENCRYPTION_KEY: required in production/);
     expect(loadConfig({ ...production, MFA_ENCRYPTION_KEY: key.toString('hex') }).mfaEncryptionKey).toEqual(
       key,
     );
+  });
+
+  it('refuses production without SMTP_URL, and keeps mail in the outbox without it elsewhere', () => {
+    const production = {
+      NODE_ENV: 'production',
+      MONGODB_URI: 'mongodb://db',
+      SESSION_SECRET: 'x'.repeat(40),
+      MFA_ENCRYPTION_KEY: PROD_MFA_KEY,
+    };
+    expect(() => loadConfig(production)).toThrow(/SMTP_URL: required in production/);
+    expect(() => loadConfig({ SMTP_URL: 'http://mail' })).toThrow(/SMTP_URL: must start with smtp/);
+    expect(loadConfig({}).mail).toMatchObject({
+      smtpUrl: undefined,
+      invitationDays: 7,
+      passwordResetMinutes: 60,
+    });
+    expect(loadConfig({ RETENTION_MAIL_DAYS: '30' }).retention.mailDays).toBe(30);
   });
 
   it('reads a list of trusted proxies and refuses a blanket "true"', () => {
@@ -164,7 +184,12 @@ describe('secrets that are not configured, outside production', () => {
     };
     expect(loadConfig(configured).sessionSecret).toBe('s'.repeat(40));
     expect(fs.existsSync(dir)).toBe(false);
-    const production = { ...configured, NODE_ENV: 'production', MONGODB_URI: 'mongodb://db' };
+    const production = {
+      ...configured,
+      NODE_ENV: 'production',
+      MONGODB_URI: 'mongodb://db',
+      SMTP_URL: 'smtp://mail.pemkomedan.go.id',
+    };
     expect(loadConfig(production).mfaEncryptionKey).toEqual(Buffer.from(PROD_MFA_KEY, 'base64'));
     expect(fs.existsSync(dir)).toBe(false);
   });

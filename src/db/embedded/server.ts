@@ -93,6 +93,7 @@ export class EmbeddedServer {
   readonly cursors = new CursorRegistry();
   private server?: net.Server;
   private sockets = new Set<net.Socket>();
+  private stopping = false;
   private connectionCounter = 0;
   private housekeeping?: NodeJS.Timeout;
   private lock?: DataDirectoryLock;
@@ -151,6 +152,10 @@ export class EmbeddedServer {
   }
 
   private onConnection(socket: net.Socket): void {
+    if (this.stopping) {
+      socket.destroy(); // accepted while stopping: a client waiting on it would hang until its own timeout
+      return;
+    }
     socket.setNoDelay(true);
     this.sockets.add(socket);
     const conn: ConnectionInfo = {
@@ -357,6 +362,7 @@ export class EmbeddedServer {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.housekeeping) clearInterval(this.housekeeping);
     this.engine.stop();
     for (const s of this.sockets) s.destroy();

@@ -12,6 +12,7 @@ import { approveCourse, importCoursePackageDirectory, submitCourse } from '../..
 import { Course } from '../../../src/courses/course.model';
 import { User } from '../../../src/users/user.model';
 import { PACKAGE_DIR as COURSE_PACKAGE } from '../../support/courses';
+import { mail } from '../../../src/mail';
 
 /** The roles of the matrix, in its column order. `hrOpd` is HR of one OPD, `hrBkpsdm` HR of BKPSDM. */
 export const MATRIX_ROLES = [
@@ -47,6 +48,8 @@ export interface World {
     previews: Partial<Record<SignedInRole, string>>;
     /** Courses: published (audience all), the author's in review, another university's never-submitted draft. */
     courses: Record<'published' | 'inReview' | 'foreignDraft', WorldCourse>;
+    /** A mail in the outbox (to personInA). */
+    mail: string;
   };
   identifiers: Record<SignedInRole, string>;
   /** A fresh agent signed in as `role` (anonymous: a fresh agent with no session). */
@@ -178,6 +181,19 @@ export async function createWorld(overrides: TestAppOverrides = {}): Promise<Wor
   await approveCourse(actorOf(curatorUser!), courses.published.id, '', now);
   await submitCourse(actorOf(authorUser!), courses.inReview.id, now);
   const personInB = await createUser({ opd: opdB, name: 'Budi Santoso Siregar, S.Pd.' });
+  const recipient = {
+    personId: String(personInA._id),
+    email: personInA.email!,
+    name: personInA.name,
+    language: 'id' as const,
+  };
+  const mailId = await mail.enqueue(
+    t.config,
+    recipient,
+    'completed',
+    { course: 'Literasi Digital' },
+    { now: t.clock() },
+  );
 
   const agent = async (role: MatrixRole): Promise<Agent> => {
     const a = request.agent(t.app);
@@ -202,6 +218,7 @@ export async function createWorld(overrides: TestAppOverrides = {}): Promise<Wor
       accounts,
       previews,
       courses,
+      mail: mailId!,
     },
     identifiers,
     agent,
@@ -287,6 +304,22 @@ const ID_RULES: IdRule[] = [
     foreign: learnerForeign('fileId'),
   },
   { prefix: '/kursus/:id', own: (w) => w.ids.courses.published.id, foreign: learnerForeign() },
+  // The outbox is the admins' alone, and they read every mail.
+  { prefix: '/admin/outbox/:id', own: (w) => w.ids.mail },
+  // Inviting a person follows the people pages' scope: OPD B's person is out of an OPD HR's reach.
+  {
+    prefix: '/admin/undangan/orang/:id',
+    own: (w) => w.ids.personInA,
+    foreign: (w, role) => (role === 'hrOpd' ? w.ids.personInB : undefined),
+  },
+  // The people of an import: the uploader's own preview only.
+  {
+    prefix: '/admin/undangan/impor/:id',
+    own: (w, role) => w.ids.previews[role as SignedInRole] ?? w.ids.previews.hrOpd!,
+    foreign: (w, role) => (role === 'hrOpd' ? w.ids.previews.admin : w.ids.previews.hrOpd),
+  },
+  // A link's token is no object id: every visitor gets the same "unknown link" page for a made-up one.
+  { prefix: '/atur-sandi/:token', own: () => 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
 ];
 
 function ruleFor(path: string): IdRule | undefined {
