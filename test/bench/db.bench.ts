@@ -3,7 +3,8 @@
 // unique secondary index, a range query on an indexed field, and explain's plan for each; then
 // big writes (updateMany over 25k/50k/100k documents while another client pings), a compound
 // index (equality + range, two-field sorts), $lookup of 10 documents into 100k, memory per
-// document at 200k, and the worst ping while the journal is compacted.
+// document at 200k (the engine's RSS, and live memory of the storage layer after GC), and the
+// worst ping while the journal is compacted.
 // The engine runs in its own process (as `npm run db` would), so client and server do not share
 // an event loop. BENCH_DB_INPROCESS=1 runs it in-process instead; MONGODB_URI measures a real MongoDB.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -388,6 +389,25 @@ async function memoryPerDocument(rows: [string, string][]) {
   ]);
   await client.close();
   await engine.stop();
+  if (process.env.MONGODB_URI) return;
+  // The same documents in the storage layer alone, after full garbage collections: live memory.
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'test/bench/db-memory.ts'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let buf = '';
+    child.stdout!.on('data', (c: Buffer) => (buf += c.toString()));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(buf) : reject(new Error(`db-memory exited with ${code}`)),
+    );
+  });
+  const live = JSON.parse(out) as { dataPerDoc: number; heapPerDoc: number; externalPerDoc: number };
+  const total = live.heapPerDoc + live.externalPerDoc;
+  rows.push([
+    `live memory per document at ${M.toLocaleString('en')} docs (storage, after GC)`,
+    `${Math.round(total)} B per document of ${Math.round(live.dataPerDoc)} B data (${(total / live.dataPerDoc).toFixed(1)}x; heap ${Math.round(live.heapPerDoc)} B, bytes ${Math.round(live.externalPerDoc)} B)`,
+  ]);
 }
 
 /** The worst ping while the journal of a 100,000-document state is compacted into a snapshot. */

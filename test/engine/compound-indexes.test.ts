@@ -316,4 +316,33 @@ describe('updateMany over many documents', () => {
       await other.close();
     }
   });
+
+  it('updates a document removed or changed by another client meanwhile only if it still matches', async () => {
+    const coll = e.db.collection<{ _id: number; g: number; v: number }>('bulk_meanwhile');
+    const M = 20_000;
+    for (let b = 0; b < M; b += 5000)
+      await coll.insertMany(Array.from({ length: 5000 }, (_, i) => ({ _id: b + i, g: 1, v: 0 })));
+    const other = await MongoClient.connect(e.uri);
+    try {
+      const theirs = other
+        .db(e.db.databaseName)
+        .collection<{ _id: number; g: number; v: number }>('bulk_meanwhile');
+      const update = coll.updateMany({ g: 1 }, { $inc: { v: 1 } });
+      await Promise.all([
+        update,
+        theirs.deleteMany({ _id: { $gte: M - 1000 } }),
+        theirs.updateMany({ _id: { $gte: M - 2000, $lt: M - 1000 } }, { $set: { g: 2, v: 100 } }),
+      ]);
+      const r = await update;
+      expect(r.matchedCount).toBeLessThanOrEqual(M);
+      expect(await coll.countDocuments({ _id: { $gte: M - 1000 } })).toBe(0);
+      // Every document still in the group was updated once; those taken out of it (v set to 100)
+      // either before their turn (then left alone) or after it (then overwritten).
+      expect(await coll.countDocuments({ g: 1, v: { $ne: 1 } })).toBe(0);
+      expect(await coll.countDocuments({ g: 1 })).toBe(M - 2000);
+      expect(await coll.countDocuments({ g: 2, v: 100 })).toBe(1000);
+    } finally {
+      await other.close();
+    }
+  });
 });

@@ -1,7 +1,8 @@
 // Answers that must be MongoDB's own, where the engine once took another library's semantics:
 // projection field order, positional updates, $pull conditions, $all, $slice and $elemMatch
 // projections, Binary comparisons, pipeline and hint errors, capped
-// collections, index options and collMod. Each passes unchanged against a real MongoDB.
+// collections, index options, collMod and a collection's default collation. Each passes unchanged
+// against a real MongoDB.
 import { Binary, Document } from 'mongodb';
 import { EngineUnderTest, openEngine } from './support';
 
@@ -208,5 +209,74 @@ describe('collections and indexes', () => {
     await expect(
       e.db.command({ collMod: 'modded', index: { name: 'nope', hidden: true } }),
     ).rejects.toMatchObject({ code: 27 });
+  });
+});
+
+describe("a collection's default collation", () => {
+  const names = (docs: Document[]) => docs.map((d) => d._id as number).sort((a, b) => a - b);
+
+  it('applies to equality, $in, $ne and ranges of its queries, counts, updates and deletes', async () => {
+    await e.db.createCollection('collated_ci', { collation: { locale: 'en', strength: 2 } });
+    const c = coll('collated_ci');
+    await c.insertMany([
+      { _id: 1, name: 'Medan', tags: ['Kota', 'sumut'] },
+      { _id: 2, name: 'MEDAN' },
+      { _id: 3, name: 'medan' },
+      { _id: 4, name: 'Médan' },
+      { _id: 5, name: 'Binjai' },
+    ]);
+    expect(names(await c.find({ name: 'medan' }).toArray())).toEqual([1, 2, 3]);
+    expect(names(await c.find({ name: { $in: ['BINJAI', 'x'] } }).toArray())).toEqual([5]);
+    expect(names(await c.find({ name: { $ne: 'MeDaN' } }).toArray())).toEqual([4, 5]);
+    expect(names(await c.find({ name: { $gte: 'b', $lt: 'C' } }).toArray())).toEqual([5]);
+    expect(names(await c.find({ tags: 'KOTA' }).toArray())).toEqual([1]);
+    expect(await c.countDocuments({ name: 'MEDAN' })).toBe(3);
+    // A collation given with the query takes precedence; 'simple' compares bytes.
+    expect(names(await c.find({ name: 'medan' }, { collation: { locale: 'simple' } }).toArray())).toEqual([
+      3,
+    ]);
+    expect((await c.updateMany({ name: 'MEDAN' }, { $set: { city: true } })).modifiedCount).toBe(3);
+    expect((await c.deleteMany({ name: 'binjai' })).deletedCount).toBe(1);
+  });
+
+  it('at strength 1 also ignores accents', async () => {
+    await e.db.createCollection('collated_base', { collation: { locale: 'en', strength: 1 } });
+    const c = coll('collated_base');
+    await c.insertMany([
+      { _id: 1, name: 'Médan' },
+      { _id: 2, name: 'medan' },
+      { _id: 3, name: 'Binjai' },
+    ]);
+    expect(names(await c.find({ name: 'MEDAN' }).toArray())).toEqual([1, 2]);
+  });
+
+  it('uses an index of the field and still applies the collation', async () => {
+    await e.db.createCollection('collated_ix', { collation: { locale: 'en', strength: 2 } });
+    const c = coll('collated_ix');
+    await c.createIndex({ email: 1 });
+    await c.insertMany([
+      { _id: 1, email: 'Ani@Kota.go.id' },
+      { _id: 2, email: 'ani@kota.go.id' },
+      { _id: 3, email: 'budi@kota.go.id' },
+    ]);
+    expect(names(await c.find({ email: 'ANI@KOTA.GO.ID' }).toArray())).toEqual([1, 2]);
+    expect(
+      names(await c.find({ email: 'ani@kota.go.id' }, { collation: { locale: 'simple' } }).toArray()),
+    ).toEqual([2]);
+  });
+
+  it('makes a unique index refuse values that differ only in case (11000)', async () => {
+    await e.db.createCollection('collated_unique', { collation: { locale: 'en', strength: 2 } });
+    const c = coll('collated_unique');
+    await c.createIndex({ email: 1 }, { unique: true });
+    await c.insertOne({ _id: 1, email: 'Ani@Kota.go.id' });
+    await expect(c.insertOne({ _id: 2, email: 'ani@kota.go.id' })).rejects.toMatchObject({ code: 11000 });
+    // An index created with the simple collation compares bytes.
+    await c.createIndex({ nip: 1 }, { unique: true, collation: { locale: 'simple' } });
+    await c.insertMany([
+      { _id: 3, email: 'x@kota.go.id', nip: 'A1' },
+      { _id: 4, email: 'y@kota.go.id', nip: 'a1' },
+    ]);
+    expect(await c.countDocuments({ nip: 'a1' })).toBe(2);
   });
 });

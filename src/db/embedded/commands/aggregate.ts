@@ -284,7 +284,11 @@ export function aggregate(ctx: CommandContext): Buffer | Document {
       }
       return reply;
     }
-    const { docs } = findDocs(view, { filter, sort: hintedKey(ctx, view.coll) });
+    const { docs } = findDocs(view, {
+      filter,
+      sort: hintedKey(ctx, view.coll),
+      collation: isPlainObject(ctx.body.collation) ? ctx.body.collation : undefined,
+    });
     inputs = readOnly ? docs.map((d) => d.obj) : docs.map((d) => BSON.deserialize(d.raw));
   }
   ctx.engine.stats.queries++;

@@ -7,7 +7,7 @@
 import { BSON, Document, Long, Timestamp } from 'bson';
 import { Aggregator } from 'mingo';
 import { ErrorCodes, MongoServerError, fail } from '../errors';
-import { Change, describeUpdate, idOf } from '../storage/changes';
+import { Change, bytesOf, describeUpdate, idOf } from '../storage/changes';
 import type { Engine } from '../storage/engine';
 import { MINGO_OPTIONS } from '../storage/matcher';
 import { findDocs } from '../storage/query';
@@ -80,11 +80,11 @@ export class ChangeStreamCursor {
     };
     if (c.op === 'dropDatabase') event.ns = { db: c.db };
     else event.ns = { db: c.db, coll: c.coll };
-    const raw = c.after ?? c.before;
-    if (raw) event.documentKey = { _id: idOf(raw) };
-    if (c.op === 'insert' || c.op === 'replace') event.fullDocument = BSON.deserialize(c.after!);
+    const stored = c.after ?? c.before;
+    if (stored) event.documentKey = { _id: idOf(bytesOf(stored)) };
+    if (c.op === 'insert' || c.op === 'replace') event.fullDocument = BSON.deserialize(bytesOf(c.after!));
     if (c.op === 'update') {
-      event.updateDescription = describeUpdate(c.before!, c.after!);
+      event.updateDescription = describeUpdate(bytesOf(c.before!), bytesOf(c.after!));
       if (this.fullDocument === 'updateLookup') event.fullDocument = this.lookup(c);
     }
     if (c.lsid) event.lsid = c.lsid;
@@ -96,7 +96,7 @@ export class ChangeStreamCursor {
   private lookup(c: Change): Document | null {
     const coll = this.engine.collection(c.db, c.coll!);
     if (!coll) return null;
-    const { docs } = findDocs({ coll }, { filter: { _id: idOf(c.after!) }, limit: 1 });
+    const { docs } = findDocs({ coll }, { filter: { _id: idOf(bytesOf(c.after!)) }, limit: 1 });
     return docs[0] ? BSON.deserialize(docs[0].raw) : null;
   }
 

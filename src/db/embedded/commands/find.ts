@@ -101,7 +101,12 @@ export function count(ctx: CommandContext): Document {
     n = Math.max(0, n - skip);
     if (limit) n = Math.min(n, limit);
   } else {
-    n = findDocs(view, { filter: query, skip, limit: limit || undefined }).docs.length;
+    n = findDocs(view, {
+      filter: query,
+      skip,
+      limit: limit || undefined,
+      collation: checkObject(ctx.body.collation, 'collation'),
+    }).docs.length;
   }
   return { n, ok: 1 };
 }
@@ -111,7 +116,10 @@ export function distinct(ctx: CommandContext): Document {
   const key = ctx.body.key;
   if (typeof key !== 'string')
     fail(ErrorCodes.TypeMismatch, "BSON field 'distinct.key' is missing but a required field");
-  const { docs } = findDocs(ctx.scope.view(ctx.db, name), { filter: checkObject(ctx.body.query, 'query') });
+  const { docs } = findDocs(ctx.scope.view(ctx.db, name), {
+    filter: checkObject(ctx.body.query, 'query'),
+    collation: checkObject(ctx.body.collation, 'collation'),
+  });
   const seen = new Map<string, unknown>();
   for (const d of docs)
     for (const v of valuesAtPath(d.obj, key)) {

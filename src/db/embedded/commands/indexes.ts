@@ -3,7 +3,7 @@
 import { BSON, Document } from 'bson';
 import { ErrorCodes, fail } from '../errors';
 import { IndexSpec } from '../storage/collection';
-import { isPlainObject, keyOf } from '../storage/values';
+import { isCollated, isPlainObject, keyOf } from '../storage/values';
 import { CommandContext, arraySource, targetCollection } from './context';
 
 const INDEX_OPTIONS = new Set([
@@ -105,6 +105,10 @@ export function createIndexes(ctx: CommandContext): Document {
       spec[k] = v;
     }
     if (spec.expireAfterSeconds !== undefined) spec.expireAfterSeconds = Number(spec.expireAfterSeconds);
+    // An index without a collation of its own takes the collection's default, as in MongoDB.
+    if (spec.collation === undefined && isCollated(coll.options.collation))
+      spec.collation = coll.options.collation as Document;
+    if (isPlainObject(spec.collation) && !isCollated(spec.collation)) delete spec.collation;
     normaliseTextIndex(spec);
     if (spec.name === '_id_' || keyOf(spec.key) === keyOf({ _id: 1 })) {
       if (spec.unique === false)

@@ -4,7 +4,7 @@ import { BSON, Document } from 'bson';
 import { ErrorCodes, MongoServerError, fail } from '../errors';
 import { StoredDoc } from '../storage/collection';
 import { projectDocs } from '../storage/projection';
-import { findDocs } from '../storage/query';
+import { candidateIds, findDocs } from '../storage/query';
 import { UpdateSpec, applyUpdates, upsertDocument, validateUpdate } from '../storage/update';
 import { docMatcher } from '../storage/matcher';
 import { deserializeWrapped, isPlainObject } from '../storage/values';
@@ -27,8 +27,16 @@ interface UpdateOutcome {
   after?: StoredDoc;
 }
 
-/** Documents updated between two yields of a multi-document update. */
+/** Documents updated between two yields of a multi-document update in a transaction's overlay. */
 const YIELD_EVERY = 1000;
+
+/**
+ * A multi-document update outside a transaction reads the documents of its plan in slices of this
+ * many, and lets other clients' commands run once a slice has taken YIELD_AFTER_MS or more: the
+ * longest another client waits is about one slice, however many documents the update touches.
+ */
+const SLICE = 128;
+const YIELD_AFTER_MS = 4;
 
 const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -48,6 +56,7 @@ async function runUpdate(
     upsert?: boolean;
     arrayFilters?: Document[];
     sort?: Document;
+    collation?: Document;
   },
   rawReplacement: Buffer | undefined,
 ): Promise<UpdateOutcome> {
@@ -55,7 +64,16 @@ async function runUpdate(
   if (stmt.multi && !Array.isArray(update) && !Object.keys(update).some((k) => k.startsWith('$')))
     fail(ErrorCodes.FailedToParse, 'multi update is not supported for replacement-style update');
   const view = ctx.scope.view(ctx.db, name);
-  const { docs } = findDocs(view, { filter: stmt.q, sort: stmt.sort, limit: stmt.multi ? undefined : 1 });
+  if (stmt.multi && !ctx.txn && !stmt.sort) {
+    const candidates = candidateIds(view, stmt.q, stmt.collation);
+    if (candidates) return updateInSlices(ctx, name, stmt, update, candidates, rawReplacement);
+  }
+  const { docs } = findDocs(view, {
+    filter: stmt.q,
+    sort: stmt.sort,
+    limit: stmt.multi ? undefined : 1,
+    collation: stmt.collation,
+  });
   if (ctx.txn && docs.length > YIELD_EVERY) {
     // Inside a transaction the overlay is private: no need (and no way) to yield.
     return applyAll(ctx, name, docs, update, stmt, rawReplacement);
@@ -78,7 +96,10 @@ async function runUpdate(
       if (ctx.txn) throw new Error('a transaction never yields');
       await yieldToOthers();
       if (ctx.engine.collection(ctx.db, name) !== coll) break; // dropped meanwhile
-      const test = (stillMatches ??= docMatcher(stmt.q));
+      const test = (stillMatches ??= docMatcher(
+        stmt.q,
+        stmt.collation ?? (coll?.options.collation as Document | undefined),
+      ));
       batch = batch.flatMap((d) => {
         const current = coll?.docs.get(d.id);
         return current && (current === d || test(current)) ? [current] : [];
@@ -96,6 +117,60 @@ async function runUpdate(
     });
   }
   return { n, nModified, before: docs[0], after };
+}
+
+/**
+ * A multi-document update outside a transaction: the plan's ids are read first, then each slice
+ * of them is matched and updated, and other clients are served between slices (each document is
+ * tested when its turn comes, so one changed or removed meanwhile is updated only if it still
+ * matches, as when MongoDB yields).
+ */
+async function updateInSlices(
+  ctx: CommandContext,
+  name: string,
+  stmt: { q: Document; upsert?: boolean; arrayFilters?: Document[] },
+  update: UpdateSpec,
+  candidates: { ids: string[]; test: (d: StoredDoc) => boolean },
+  rawReplacement: Buffer | undefined,
+): Promise<UpdateOutcome> {
+  const coll = ctx.scope.view(ctx.db, name).coll;
+  const kind = changeKind(update);
+  let n = 0;
+  let nModified = 0;
+  let before: StoredDoc | undefined;
+  let after: StoredDoc | undefined;
+  let since = performance.now();
+  const { ids, test } = candidates;
+  for (let from = 0; from < ids.length; from += SLICE) {
+    if (performance.now() - since >= YIELD_AFTER_MS) {
+      await yieldToOthers();
+      if (ctx.engine.collection(ctx.db, name) !== coll) break; // dropped meanwhile
+      since = performance.now();
+    }
+    const batch: StoredDoc[] = [];
+    for (let i = from; i < Math.min(ids.length, from + SLICE); i++) {
+      const d = coll?.docs.get(ids[i]);
+      if (d && test(d)) batch.push(d);
+    }
+    if (batch.length === 0) continue;
+    const nexts = applyUpdates(batch, stmt.q, update, stmt.arrayFilters, rawReplacement);
+    batch.forEach((old, i) => {
+      const next = nexts[i];
+      if (next) {
+        ctx.scope.replace(ctx.db, name, old, next, kind);
+        nModified++;
+      }
+      n++;
+      before ??= old;
+      after ??= next ?? old;
+    });
+  }
+  if (n === 0 && stmt.upsert) {
+    const doc = upsertDocument(stmt.q, update, stmt.arrayFilters, rawReplacement);
+    ctx.scope.insert(ctx.db, name, doc);
+    return { n: 1, nModified: 0, upserted: doc, after: doc };
+  }
+  return { n, nModified, before, after };
 }
 
 /** A change stream reports a whole-document update as `replace`, an operator update as `update`. */
@@ -154,6 +229,7 @@ export async function update(ctx: CommandContext): Promise<Document> {
           upsert: !!st.upsert,
           arrayFilters: st.arrayFilters as Document[] | undefined,
           sort: st.sort as Document | undefined,
+          collation: isPlainObject(st.collation) ? st.collation : undefined,
         },
         rawU,
       );
@@ -195,6 +271,7 @@ export function deleteCommand(ctx: CommandContext): Document {
       const { docs } = findDocs(ctx.scope.view(ctx.db, name), {
         filter: filterOf(s.q),
         limit: limit === 1 ? 1 : undefined,
+        collation: isPlainObject(s.collation) ? s.collation : undefined,
       });
       for (const d of docs) ctx.scope.remove(ctx.db, name, d);
       n += docs.length;

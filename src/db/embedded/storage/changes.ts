@@ -7,15 +7,26 @@ import { BSON, Document, Long, Timestamp } from 'bson';
 
 export type ChangeOp = 'insert' | 'update' | 'replace' | 'delete' | 'drop' | 'dropDatabase';
 
+/** A document's bytes: a Buffer, or a stored document (a view of its bytes is made when an event is read). */
+export type StoredBytes = Buffer | { readonly raw: Buffer; readonly size: number };
+
+export function bytesOf(b: StoredBytes): Buffer {
+  return Buffer.isBuffer(b) ? b : b.raw;
+}
+
+function sizeOf(b: StoredBytes | undefined): number {
+  return b === undefined ? 0 : Buffer.isBuffer(b) ? b.length : b.size;
+}
+
 /** A write as the write paths report it. */
 export interface PendingChange {
   op: ChangeOp;
   db: string;
   coll?: string;
   /** The document before the write (update, replace, delete). */
-  before?: Buffer;
+  before?: StoredBytes;
   /** The document after the write (insert, update, replace). */
-  after?: Buffer;
+  after?: StoredBytes;
 }
 
 export interface Change extends PendingChange {
@@ -81,7 +92,7 @@ export class ChangeLog {
     for (const c of changes) {
       this.lastSeq += 1;
       this.events.push({ ...c, seq: this.lastSeq, clusterTime, wallTime, ...txn });
-      this.bytes += (c.before?.length ?? 0) + (c.after?.length ?? 0) + 64;
+      this.bytes += sizeOf(c.before) + sizeOf(c.after) + 64;
     }
     this.trim();
     if (this.waiters.size === 0) return;
@@ -96,7 +107,7 @@ export class ChangeLog {
     let drop = Math.max(this.events.length - this.maxEvents, Math.ceil(this.events.length / 4));
     drop = Math.min(drop, this.events.length);
     for (let i = 0; i < drop; i++)
-      this.bytes -= (this.events[i].before?.length ?? 0) + (this.events[i].after?.length ?? 0) + 64;
+      this.bytes -= sizeOf(this.events[i].before) + sizeOf(this.events[i].after) + 64;
     this.events = this.events.slice(drop);
   }
 

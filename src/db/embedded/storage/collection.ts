@@ -9,27 +9,81 @@ import { findElement, sameBytes } from '../bson/raw';
 import { ErrorCodes, MongoServerError } from '../errors';
 import { AFTER, encodeField } from './keystring';
 import { SortedKeys } from './sortedkeys';
-import { keyOf, valuesAtPath } from './values';
+import { foldStrength, foldString, keyOf, valuesAtPath } from './values';
 
 const PARSE_OPTIONS = { validation: { utf8: false } } as const;
 /** How many parsed documents are kept (a ring: the oldest parse is dropped first). */
-const PARSED_CACHE = 8192;
+const PARSED_CACHE = 2048;
+
+// Stored bytes live in slabs of their own. Node's shared pool for small buffers would mix them
+// with short-lived allocations (ObjectId bytes, names, replies), and a stored document then keeps
+// a whole 8 KiB pool page alive: about three times the data.
+const SLAB_BYTES = 256 * 1024;
+const slabs = new WeakSet<ArrayBufferLike>();
+let slab = Buffer.allocUnsafeSlow(0);
+let slabUsed = 0;
+
+function keepBytes(raw: Buffer): Buffer {
+  if (slabs.has(raw.buffer)) return raw;
+  if (raw.length > SLAB_BYTES / 16) {
+    const own = Buffer.allocUnsafeSlow(raw.length);
+    raw.copy(own);
+    slabs.add(own.buffer);
+    return own;
+  }
+  if (slabUsed + raw.length > slab.length) {
+    slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+    slabs.add(slab.buffer);
+    slabUsed = 0;
+  }
+  raw.copy(slab, slabUsed);
+  const kept = slab.subarray(slabUsed, slabUsed + raw.length);
+  slabUsed += raw.length;
+  return kept;
+}
+/**
+ * A string built by concatenation is a tree of its pieces (each piece a string of its own, kept
+ * alive by it): reading a character makes V8 flatten it into one, and the pieces are collected.
+ * A document id kept that way takes about half the memory. (Index keys are flattened anyway by
+ * the comparisons that place them.)
+ */
+function flatten(s: string): string {
+  s.charCodeAt(0);
+  return s;
+}
+
 const parsedRing: (StoredDoc | undefined)[] = new Array(PARSED_CACHE);
 let ringPos = 0;
 
 /** One stored version of a document: its bytes, its id key and its version; parsed on demand. */
 export class StoredDoc {
   private parsed: Document | undefined;
+  // Where the bytes are (a slab and an offset): three fields instead of a Buffer view per document,
+  // which costs more than a small document's bytes; `raw` makes a view when asked.
+  private readonly bytes: ArrayBufferLike;
+  private readonly offset: number;
+  /** The document's size in bytes. */
+  readonly size: number;
 
   constructor(
     /** keyOf(_id) */
     readonly id: string,
-    readonly raw: Buffer,
+    raw: Buffer,
     /** Bumped on every write; transactions use it to detect write conflicts. */
     readonly ver: number,
     obj?: Document,
   ) {
+    flatten(id);
+    const kept = keepBytes(raw);
+    this.bytes = kept.buffer;
+    this.offset = kept.byteOffset;
+    this.size = kept.length;
     if (obj) this.remember(obj);
+  }
+
+  /** The stored bytes (a new view of them on each call). */
+  get raw(): Buffer {
+    return Buffer.from(this.bytes, this.offset, this.size);
   }
 
   /** The document, deserialised (promoted values); kept while it is among the recently parsed. */
@@ -96,6 +150,8 @@ export class Index {
   private topNames: Buffer[] = [];
   /** (key, id) entries; for `_id_` built on the first ordered read (the documents map serves equality). */
   private tree: SortedKeys | null;
+  /** The index's collation as foldStrength gives it: its keys hold strings folded at that strength (1 or 2). */
+  readonly foldStrength: number;
   /** Some document has several keys in this index (an array on an indexed path). */
   multikey = false;
   /** The last document whose keys were computed (a uniqueness check is followed by an add). */
@@ -114,6 +170,7 @@ export class Index {
     this.isId = spec.name === '_id_';
     this.unique = this.isId || spec.unique === true;
     this.sparse = spec.sparse === true;
+    this.foldStrength = Math.max(0, foldStrength(spec.collation));
     this.tree = this.isId ? null : new SortedKeys();
     this.topFields = new Set(this.fields.map((f) => f.split('.')[0]));
     if (spec.partialFilterExpression) {
@@ -144,7 +201,8 @@ export class Index {
       const next: IndexKey[] = [];
       const seen = vals.length > 1 ? new Set<string>() : null;
       for (const v of vals) {
-        const enc = encodeField(v === undefined ? null : v, this.directions[i] || 1);
+        const keyed = this.foldStrength && typeof v === 'string' ? foldString(v, this.foldStrength) : v;
+        const enc = encodeField(keyed === undefined ? null : keyed, this.directions[i] || 1);
         if (seen) {
           if (seen.has(enc)) continue;
           seen.add(enc);
@@ -262,7 +320,8 @@ export class Index {
       const k = keyOf(v);
       return this.collection.docs.has(k) ? [k] : [];
     }
-    const prefix = encodeField(v, this.directions[0]);
+    const keyed = this.foldStrength && typeof v === 'string' ? foldString(v, this.foldStrength) : v;
+    const prefix = encodeField(keyed, this.directions[0]);
     return this.scan([[prefix, prefix + AFTER]], false);
   }
 

@@ -168,7 +168,7 @@ export class Engine {
       coll.checkUnique(doc);
       coll.put(doc);
       this.journal?.append({ o: 'p', ns: coll.ns, d: doc.raw });
-      this.changes.append([{ op: 'insert', db, coll: name, after: doc.raw }]);
+      this.changes.append([{ op: 'insert', db, coll: name, after: doc }]);
     },
     replace: (db, name, old, next, kind = 'update') => {
       const coll = this.collection(db, name);
@@ -176,13 +176,13 @@ export class Engine {
       coll.checkUnique(next, old);
       coll.put(next);
       this.journal?.append({ o: 'p', ns: coll.ns, d: next.raw });
-      this.changes.append([{ op: kind, db, coll: name, before: old.raw, after: next.raw }]);
+      this.changes.append([{ op: kind, db, coll: name, before: old, after: next }]);
     },
     remove: (db, name, old) => {
       const coll = this.collection(db, name);
       if (!coll?.delete(old.id)) return;
       this.journal?.append({ o: 'd', ns: coll.ns, id: old.obj._id });
-      this.changes.append([{ op: 'delete', db, coll: name, before: old.raw }]);
+      this.changes.append([{ op: 'delete', db, coll: name, before: old }]);
     },
   };
 
@@ -262,7 +262,7 @@ export class Engine {
 
   attachJournal(journal: Journal): void {
     this.journal = journal;
-    journal.setSnapshotSource(() => Array.from(this.snapshotRecords()));
+    journal.setSnapshotSource(() => this.snapshotRecords());
   }
 
   /** Resolves when every write so far is durable (immediately without a data directory). */
@@ -434,7 +434,7 @@ export class Transaction implements WriteScope {
     this.checkUnique(coll, ns, doc);
     this.touch(ns, coll, doc.id);
     this.write(ns, doc.id, doc);
-    this.changes.push({ op: 'insert', db, coll: name, after: doc.raw });
+    this.changes.push({ op: 'insert', db, coll: name, after: doc });
   }
 
   replace(
@@ -448,14 +448,14 @@ export class Transaction implements WriteScope {
     this.checkUnique(coll, coll.ns, next);
     this.touch(coll.ns, coll, next.id);
     this.write(coll.ns, next.id, next);
-    this.changes.push({ op: kind, db, coll: name, before: old.raw, after: next.raw });
+    this.changes.push({ op: kind, db, coll: name, before: old, after: next });
   }
 
   remove(db: string, name: string, old: StoredDoc): void {
     const ns = `${db}.${name}`;
     this.touch(ns, this.engine.collection(db, name), old.id);
     this.write(ns, old.id, null);
-    this.changes.push({ op: 'delete', db, coll: name, before: old.raw });
+    this.changes.push({ op: 'delete', db, coll: name, before: old });
   }
 
   commit(): void {

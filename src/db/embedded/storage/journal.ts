@@ -3,6 +3,10 @@
 // replayed at start on top of the last snapshot, and compacted into a new snapshot when it grows.
 // Every record is a complete state (a whole document, a drop), so replaying a journal over a newer
 // snapshot is harmless: that is what makes the snapshot-then-truncate step crash safe.
+// Compaction runs in the background: the journal is first set aside as journal.prev.bson (new
+// writes go to a fresh journal), the snapshot is written in chunks between which other work runs
+// (it may catch writes made meanwhile: they are in the new journal too), then renamed into place,
+// and only then is the set-aside journal removed. Start-up replays snapshot, prev, journal.
 /* eslint-disable security/detect-non-literal-fs-filename -- every path is inside the data directory the operator configured */
 import fs from 'fs';
 import path from 'path';
@@ -12,6 +16,8 @@ import { makeFilePrivate, preparePrivateDirectory } from './data-dir';
 
 export const JOURNAL_FILE = 'journal.bson';
 export const SNAPSHOT_FILE = 'snapshot.bson';
+export const PREVIOUS_JOURNAL_FILE = 'journal.prev.bson';
+
 export type JournalRecord =
   | { o: 'p'; ns: string; d: Buffer } // put (insert or replace) a raw document
   | { o: 'd'; ns: string; id: unknown } // delete by _id
@@ -106,7 +112,9 @@ export class Journal {
   private size: number;
   private readonly file: string;
   private readonly compactBytes: number;
-  private snapshotSource: (() => Buffer[]) | null = null;
+  private snapshotSource: (() => Iterable<Buffer>) | null = null;
+  /** A background compaction in progress. */
+  private compacting: Promise<void> | null = null;
   /** Size of the last snapshot: the journal may grow to that size too before compacting again, so compaction costs stay proportional to the writes. */
   private snapshotBytes = 0;
   private closed = false;
@@ -122,19 +130,21 @@ export class Journal {
     this.fd = fs.openSync(this.file, 'a', 0o600);
     this.size = validLength;
     const snapshot = path.join(options.dir, SNAPSHOT_FILE);
-    for (const file of [this.file, snapshot]) makeFilePrivate(file);
+    for (const file of [this.file, snapshot, path.join(options.dir, PREVIOUS_JOURNAL_FILE)])
+      makeFilePrivate(file);
     if (fs.existsSync(snapshot)) this.snapshotBytes = fs.statSync(snapshot).size;
   }
 
   /** Loads the snapshot and journal records, in the order they must be applied. */
   static load(dir: string): JournalRecord[] {
     const snap = readRecords(path.join(dir, SNAPSHOT_FILE)).records;
+    const prev = readRecords(path.join(dir, PREVIOUS_JOURNAL_FILE)).records;
     const jour = readRecords(path.join(dir, JOURNAL_FILE)).records;
-    return [...snap, ...jour];
+    return [...snap, ...prev, ...jour];
   }
 
   /** Sets the function that lists the records of a full snapshot of the current state. */
-  setSnapshotSource(fn: () => Buffer[]): void {
+  setSnapshotSource(fn: () => Iterable<Buffer>): void {
     this.snapshotSource = fn;
   }
 
@@ -172,14 +182,60 @@ export class Journal {
         } catch (e) {
           for (const w of waiters) w.reject(e as Error);
         }
-        if (this.size > Math.max(this.compactBytes, this.snapshotBytes)) this.compact();
+        if (!this.compacting && this.size > Math.max(this.compactBytes, this.snapshotBytes))
+          this.compacting = this.compactInBackground().finally(() => (this.compacting = null));
       }
     } finally {
       this.flushing = false;
     }
   }
 
-  /** Writes a snapshot of the current state and starts an empty journal. Synchronous. */
+  /** Sets the journal aside, writes a snapshot in chunks while other work goes on, then drops the old journal. */
+  private async compactInBackground(): Promise<void> {
+    if (!this.snapshotSource || this.closed) return;
+    const dir = this.options.dir;
+    const prev = path.join(dir, PREVIOUS_JOURNAL_FILE);
+    if (fs.existsSync(prev)) {
+      this.compact(); // left by an interrupted compaction: one synchronous pass settles it
+      return;
+    }
+    fs.closeSync(this.fd);
+    fs.renameSync(this.file, prev);
+    this.fd = fs.openSync(this.file, 'a', 0o600);
+    fsyncDir(dir);
+    this.size = 0;
+    const tmp = path.join(dir, SNAPSHOT_FILE + '.tmp');
+    const handle = await fs.promises.open(tmp, 'w', 0o600);
+    let total = 0;
+    try {
+      if (process.platform !== 'win32') await handle.chmod(0o600); // a leftover .tmp keeps its old mode
+      let chunk: Buffer[] = [];
+      let chunkSize = 0;
+      for (const rec of this.snapshotSource()) {
+        chunk.push(rec);
+        chunkSize += rec.length;
+        if (chunkSize >= 1024 * 1024) {
+          await handle.write(Buffer.concat(chunk));
+          total += chunkSize;
+          chunk = [];
+          chunkSize = 0;
+          await new Promise((r) => setImmediate(r));
+        }
+      }
+      if (chunk.length) await handle.write(Buffer.concat(chunk));
+      total += chunkSize;
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    if (this.closed) return;
+    fs.renameSync(tmp, path.join(dir, SNAPSHOT_FILE));
+    fsyncDir(dir);
+    fs.rmSync(prev, { force: true });
+    this.snapshotBytes = total;
+  }
+
+  /** Writes a snapshot of the current state and starts an empty journal. Synchronous (clean stop). */
   compact(): void {
     if (!this.snapshotSource || this.closed) return;
     const tmp = path.join(this.options.dir, SNAPSHOT_FILE + '.tmp');
@@ -209,6 +265,7 @@ export class Journal {
     fsyncDir(this.options.dir);
     fs.ftruncateSync(this.fd, 0);
     fs.fsyncSync(this.fd);
+    fs.rmSync(path.join(this.options.dir, PREVIOUS_JOURNAL_FILE), { force: true });
     this.size = 0;
   }
 
@@ -216,6 +273,7 @@ export class Journal {
   async close(): Promise<void> {
     await this.commit();
     while (this.flushing) await new Promise((r) => setImmediate(r));
+    if (this.compacting) await this.compacting;
     this.compact();
     this.closed = true;
     fs.closeSync(this.fd);

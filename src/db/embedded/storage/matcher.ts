@@ -6,7 +6,17 @@ import { Query } from 'mingo';
 import { RAW_ARRAY, UNDECODED, rawValueAt } from '../bson/raw';
 import { ErrorCodes, fail } from '../errors';
 import { StoredDoc } from './collection';
-import { bsonCompare, isPlainObject, keyOf, toNumber, typeRank } from './values';
+import {
+  bsonCompare,
+  collatorFor,
+  foldStrength,
+  foldString,
+  isCollated,
+  isPlainObject,
+  keyOf,
+  toNumber,
+  typeRank,
+} from './values';
 
 type MingoOptions = NonNullable<ConstructorParameters<typeof Query>[1]>;
 export const MINGO_OPTIONS: MingoOptions = { scriptEnabled: false, useStrictMode: true };
@@ -94,11 +104,18 @@ export function matcher(filter: Document | undefined): (obj: Document) => boolea
   };
 }
 
-/** A matcher of stored documents: the fast path reads values from the bytes, mingo gets the parsed document. */
-export function docMatcher(filter: Document | undefined): (d: StoredDoc) => boolean {
+/**
+ * A matcher of stored documents: the fast path reads values from the bytes, mingo gets the parsed
+ * document. With a collation, strings compare by it (collatedMatcher).
+ */
+export function docMatcher(filter: Document | undefined, collation?: Document): (d: StoredDoc) => boolean {
   if (!filter || Object.keys(filter).length === 0) return () => true;
   checkLogical(filter);
   filter = withoutAll(filter);
+  if (isCollated(collation)) {
+    const test = collatedMatcher(filter, collation!);
+    return (d) => test(d.obj);
+  }
   const fast = fastMatcher(filter, storedScalarAt);
   if (!fast) {
     const q = compileQuery(filter);
@@ -282,4 +299,129 @@ function fastMatcher<T>(filter: Document, read: Read<T>): FastMatch<T> | null {
     }
     return unknown ? undefined : true;
   };
+}
+
+// Matching under a collation (the command's, or the collection's default). mingo compares strings
+// by their bytes, so string comparisons are made here: equality, `$ne`, `$in`, `$nin` and ranges,
+// on the values a path reaches (array elements included), and `$and`/`$or`/`$nor` of them. A
+// clause without strings goes to mingo unchanged (the collation cannot change its answer); a
+// clause with strings under any other operator is refused rather than answered in binary order.
+// `$regex` ignores the collation, as in MongoDB.
+
+const COLLATED_OPS = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin']);
+
+function hasString(v: unknown): boolean {
+  if (typeof v === 'string') return true;
+  if (Array.isArray(v)) return v.some(hasString);
+  if (isPlainObject(v)) return Object.values(v).some(hasString);
+  return false;
+}
+
+/** The values a path reaches, as MongoDB's matching sees them (each array and its elements). */
+function candidates(cur: unknown, path: string[], i: number, out: unknown[]): void {
+  if (i === path.length) {
+    out.push(cur);
+    if (Array.isArray(cur)) out.push(...(cur as unknown[]));
+    return;
+  }
+  if (Array.isArray(cur)) {
+    if (/^\d+$/.test(path[i])) candidates(cur[Number(path[i])], path, i + 1, out);
+    for (const el of cur) if (isPlainObject(el)) candidates(el, path, i, out);
+    return;
+  }
+  if (isPlainObject(cur) && Object.prototype.hasOwnProperty.call(cur, path[i]))
+    candidates(cur[path[i]], path, i + 1, out);
+}
+
+function collatedMatcher(filter: Document, collation: Document): (obj: Document) => boolean {
+  const strength = foldStrength(collation);
+  const collate = collatorFor(collation)!;
+  const sameString = (a: string, b: string) =>
+    strength > 0 ? a === b || foldString(a, strength) === foldString(b, strength) : collate(a, b) === 0;
+  const refuse = (): never =>
+    fail(
+      ErrorCodes.CommandNotSupported,
+      'the embedded engine applies a collation to $eq, $ne, $in, $nin, $gt, $gte, $lt and $lte only; this filter compares strings otherwise',
+    );
+
+  const equals = (operand: unknown): ((v: unknown) => boolean) => {
+    if (typeof operand !== 'string') {
+      if (hasString(operand)) refuse();
+      return equalityTest(operand);
+    }
+    return (v) => typeof v === 'string' && sameString(v, operand);
+  };
+  const compares = (op: string, operand: unknown): ((v: unknown) => boolean) => {
+    if (typeof operand !== 'string') {
+      if (hasString(operand)) refuse();
+      return compareTest(op, operand);
+    }
+    const sign = (v: unknown) => (typeof v === 'string' ? collate(v, operand) : NaN);
+    if (op === '$gt') return (v) => sign(v) > 0;
+    if (op === '$gte') return (v) => sign(v) >= 0;
+    if (op === '$lt') return (v) => sign(v) < 0;
+    return (v) => sign(v) <= 0;
+  };
+
+  const compile = (f: Document): ((obj: Document) => boolean) => {
+    const parts: ((obj: Document) => boolean)[] = [];
+    for (const [field, cond] of Object.entries(f)) {
+      if (field === '$and' || field === '$or' || field === '$nor') {
+        const subs = (cond as Document[]).map(compile);
+        parts.push(
+          field === '$and'
+            ? (o) => subs.every((t) => t(o))
+            : field === '$or'
+              ? (o) => subs.some((t) => t(o))
+              : (o) => !subs.some((t) => t(o)),
+        );
+        continue;
+      }
+      if (!hasString(cond) || field === '$text') {
+        const q = compileQuery({ [field]: cond });
+        parts.push((o) => q.test(o));
+        continue;
+      }
+      if (field.startsWith('$')) refuse();
+      const path = field.split('.');
+      const ops: [string, unknown][] =
+        isPlainObject(cond) && Object.keys(cond).some((k) => k.startsWith('$'))
+          ? Object.entries(cond)
+          : [['$eq', cond]];
+      for (const [op, operand] of ops) {
+        if (!hasString(operand) || op === '$regex' || op === '$options' || op === '$type') {
+          const q = compileQuery({
+            [field]: {
+              [op]: operand,
+              ...(op === '$regex' && isPlainObject(cond) && '$options' in cond
+                ? { $options: cond.$options }
+                : {}),
+            },
+          });
+          if (op !== '$options') parts.push((o) => q.test(o));
+          continue;
+        }
+        if (!COLLATED_OPS.has(op)) refuse();
+        let any: (v: unknown) => boolean;
+        if (op === '$in' || op === '$nin') {
+          if (!Array.isArray(operand)) return fail(ErrorCodes.BadValue, `${op} needs an array`);
+          const tests = (operand as unknown[]).map((x) => {
+            if (x instanceof RegExp || (x as { _bsontype?: string })?._bsontype === 'BSONRegExp') refuse();
+            return equals(x);
+          });
+          any = (v) => tests.some((t) => t(v));
+        } else any = op === '$eq' || op === '$ne' ? equals(operand) : compares(op, operand);
+        const negate = op === '$ne' || op === '$nin';
+        parts.push((o) => {
+          const values: unknown[] = [];
+          candidates(o, path, 0, values);
+          if (values.length === 0) values.push(undefined);
+          const hit = values.some(any);
+          return negate ? !hit : hit;
+        });
+      }
+    }
+    return (o) => parts.every((t) => t(o));
+  };
+  return compile(filter);
 }

@@ -5,7 +5,7 @@
 import { Document } from 'bson';
 import { Collection, Index } from './collection';
 import { AFTER, encodeField, typePrefix } from './keystring';
-import { isPlainObject, typeRank } from './values';
+import { foldString, isPlainObject, typeRank } from './values';
 
 interface Condition {
   field: string;
@@ -103,9 +103,10 @@ function show(v: unknown): string {
 }
 
 /** The key ranges of an index that hold every document the conditions can match. */
-function boundsFor(idx: Index, conds: Condition[]): Bounds | null {
+function boundsFor(idx: Index, conds: Condition[], queryFold: number): Bounds | null {
   const byField = new Map<string, Condition>();
   for (const c of conds) {
+    if (!stringsUsable(idx, c, queryFold)) continue;
     const prev = byField.get(c.field);
     // Prefer equality, then $in, then the first range.
     if (!prev || (c.kind === 'eq' && prev.kind !== 'eq') || (c.kind === 'in' && prev.kind === 'range'))
@@ -128,7 +129,10 @@ function boundsFor(idx: Index, conds: Condition[]): Bounds | null {
       continue;
     }
     if (c.kind === 'eq' || c.kind === 'in') {
-      const encs = [...new Set(c.values!.map((v) => encodeField(v, dir)))].sort();
+      const fold = idx.foldStrength;
+      const keyed =
+        fold > 0 ? c.values!.map((v) => (typeof v === 'string' ? foldString(v, fold) : v)) : c.values!;
+      const encs = [...new Set(keyed.map((v) => encodeField(v, dir)))].sort();
       if (encs.length === 0 || prefixes.length * encs.length > MAX_RANGES) {
         shown[field] = ['[MinKey, MaxKey]'];
         open = true;
@@ -175,12 +179,32 @@ function boundsFor(idx: Index, conds: Condition[]): Bounds | null {
   return { ranges, pointPrefix, score, shown };
 }
 
+function hasString(v: unknown): boolean {
+  if (typeof v === 'string') return true;
+  if (Array.isArray(v)) return v.some(hasString);
+  if (isPlainObject(v)) return Object.values(v).some(hasString);
+  return false;
+}
+
+/**
+ * Whether an index's keys can bound a condition on strings. Keys of an index with a collation
+ * hold folded strings (Index.foldStrength), so an equality on one can find the documents of a
+ * binary equality or of an equality at the index's own strength (the filter then decides); other
+ * collations, and ranges on strings, are left to the filter (a scan).
+ */
+function stringsUsable(idx: Index, c: Condition, queryFold: number): boolean {
+  const values = c.kind === 'range' ? [c.lo?.v, c.hi?.v] : c.values!;
+  if (!values.some(hasString)) return true;
+  if (c.kind === 'range') return queryFold === 0 && idx.foldStrength === 0;
+  return queryFold === 0 || (queryFold > 0 && queryFold === idx.foldStrength);
+}
+
 /**
  * Whether walking the index (after its single-value prefix) yields the sort order: 1 forward,
  * -1 backward, 0 not.
  */
 function sortDirection(idx: Index, sort: [string, number][], pointPrefix: number): number {
-  if (!usableIndex(idx) || idx.sparse) return 0;
+  if (!usableIndex(idx) || idx.sparse || idx.foldStrength !== 0) return 0;
   if (idx.multikey && sort.length > 1) return 0;
   // Sort keys on the single-value prefix are constant among the results.
   const prefixFields = new Set(idx.fields.slice(0, idx.multikey ? 0 : pointPrefix));
@@ -212,12 +236,21 @@ function scanPlan(idx: Index, b: Bounds | null, direction: number, sorted: boole
   };
 }
 
-export function plan(coll: Collection | undefined, filter: Document | undefined, sort?: Document): Plan {
+/**
+ * The plan for a filter (and sort). `queryFold` is the query's collation as foldStrength gives
+ * it (0: none).
+ */
+export function plan(
+  coll: Collection | undefined,
+  filter: Document | undefined,
+  sort?: Document,
+  queryFold = 0,
+): Plan {
   if (!coll) return { stage: 'COLLSCAN' };
   const conds = filter ? conditions(filter) : [];
   // _id equality or $in: straight from the documents map.
   for (const c of conds)
-    if (c.field === '_id' && c.kind !== 'range') {
+    if (c.field === '_id' && c.kind !== 'range' && stringsUsable(coll.indexes[0], c, queryFold)) {
       const idIndex = coll.indexes[0];
       const ids = new Set<string>();
       for (const v of c.values!) for (const id of idIndex.lookupEq(v)) ids.add(id);
@@ -239,7 +272,7 @@ export function plan(coll: Collection | undefined, filter: Document | undefined,
   let best: { idx: Index; b: Bounds; rank: number } | null = null;
   for (const idx of coll.indexes) {
     if (!usableIndex(idx)) continue;
-    const b = boundsFor(idx, conds);
+    const b = boundsFor(idx, conds, queryFold);
     if (!b) continue;
     // Fewer entries to read first (more bounded fields, unique), then the shorter key pattern.
     const rank = b.score * 10 + (idx.unique ? 5 : 0) - idx.fields.length / 100;
@@ -258,7 +291,7 @@ export function plan(coll: Collection | undefined, filter: Document | undefined,
   // $or: when every branch can use an index, the union of the branches' lookups (then the full filter).
   const or = filter?.$or;
   if (Array.isArray(or) && or.length > 0 && or.every(isPlainObject)) {
-    const branches = or.map((b) => plan(coll, b as Document));
+    const branches = or.map((b) => plan(coll, b as Document, undefined, queryFold));
     if (branches.every((b) => b.ids)) {
       const ids = new Set<string>();
       for (const b of branches) for (const id of b.ids!) ids.add(id);

@@ -8,7 +8,7 @@ import { docMatcher } from './matcher';
 import { plan, Plan } from './planner';
 import { sortComparator } from './sort';
 import { splitText, textSearch } from './text';
-import { collatorFor } from './values';
+import { foldStrength, isCollated } from './values';
 
 /** What one reader sees of a collection: the committed documents, overlaid by its transaction's writes. */
 export interface ReadView {
@@ -55,7 +55,10 @@ export function findDocs(view: ReadView, opts: FindOptions): FindResult {
   if (text) opts = { ...opts, filter: rest };
   const search = text ? textSearch(view.coll, text) : undefined;
   const scores = search ? new Map<StoredDoc, number>() : undefined;
-  const baseTest = docMatcher(opts.filter);
+  // The command's collation, else the collection's default ({ locale: 'simple' } asks for none).
+  const collation = opts.collation ?? (view.coll?.options.collation as Document | undefined);
+  if (collation !== opts.collation) opts = { ...opts, collation };
+  const baseTest = docMatcher(opts.filter, collation);
   const test = search
     ? (d: StoredDoc) => {
         if (!baseTest(d)) return false;
@@ -67,8 +70,13 @@ export function findDocs(view: ReadView, opts: FindOptions): FindResult {
   const hasSort = !!opts.sort && Object.keys(opts.sort).length > 0;
   const overlayActive = (!!view.overlay && view.overlay.size > 0) || !!view.snapshot;
   // An index orders strings in binary order, so a collated sort is done in memory.
-  const collated = !!collatorFor(opts.collation);
-  let p = plan(view.coll, opts.filter, hasSort && !overlayActive && !collated ? opts.sort : undefined);
+  const collated = isCollated(collation);
+  let p = plan(
+    view.coll,
+    opts.filter,
+    hasSort && !overlayActive && !collated ? opts.sort : undefined,
+    foldStrength(collation),
+  );
   if (p.sorted && overlayActive) p = { stage: 'COLLSCAN' };
   const skip = Math.max(0, opts.skip ?? 0);
   const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
@@ -145,4 +153,23 @@ export function findDocs(view: ReadView, opts: FindOptions): FindResult {
   }
   if (p.examined) keysExamined = p.examined.keys;
   return { docs, plan: p, keysExamined, docsExamined, scores };
+}
+
+/**
+ * For a statement that works through its documents in batches (a multi-document update outside a
+ * transaction): the ids the plan reads, in its order (every id when it scans), and the test each
+ * document must pass when its turn comes. Null when the filter has `$text` or the view has a
+ * transaction's writes or snapshot (findDocs then).
+ */
+export function candidateIds(
+  view: ReadView,
+  filter: Document | undefined,
+  collation?: Document,
+): { ids: string[]; test: (d: StoredDoc) => boolean } | null {
+  const coll = view.coll;
+  if (!coll || view.overlay || view.snapshot || splitText(filter).text) return null;
+  const effective = collation ?? (coll.options.collation as Document | undefined);
+  const test = docMatcher(filter, effective);
+  const p = plan(coll, filter, undefined, foldStrength(effective));
+  return { ids: [...(p.ids ?? coll.docs.keys())], test };
 }

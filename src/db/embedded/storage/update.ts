@@ -111,20 +111,10 @@ function usesPositional(u: Document): boolean {
   return false;
 }
 
-/** Applies `update` to a copy of `old`; returns the new document, or null when nothing changed. */
-export function applyUpdate(
-  old: StoredDoc,
-  filter: Document,
-  update: UpdateSpec,
-  arrayFilters: Document[] | undefined,
-  replacementRaw?: Buffer,
-): StoredDoc | null {
-  return applyUpdates([old], filter, update, arrayFilters, replacementRaw)[0];
-}
-
 /**
- * Applies one update to several documents (mingo's updater runs once for all of them, which
- * matters: setting it up costs more than updating a small document).
+ * Applies one update to copies of several documents; each result is the new document, or null
+ * when nothing changed (mingo's updater runs once for all of them, which matters: setting it up
+ * costs more than updating a small document).
  */
 export function applyUpdates(
   olds: StoredDoc[],

@@ -96,6 +96,32 @@ export function collatorFor(collation: unknown): ((a: string, b: string) => numb
   }
 }
 
+/** Whether a collation spec orders strings other than by their bytes ({ locale: 'simple' } does not). */
+export function isCollated(collation: unknown): boolean {
+  return isPlainObject(collation) && typeof collation.locale === 'string' && collation.locale !== 'simple';
+}
+
+/**
+ * The collation strength whose equality a folding of strings expresses: 1 (case and accents
+ * ignored: accents stripped, then lower case) or 2 (case ignored: lower case); 0 for binary
+ * equality (no collation), -1 for a collation equality cannot be folded for (strength 3 and up).
+ */
+export function foldStrength(collation: unknown): number {
+  if (!isCollated(collation)) return 0;
+  const strength = (collation as { strength?: unknown }).strength ?? 3;
+  return strength === 1 || strength === 2 ? strength : -1;
+}
+
+/** Folds a string so that equal folds are equal strings at a collation strength of 1 or 2. */
+export function foldString(s: string, strength: number): string {
+  if (strength === 1)
+    return s
+      .normalize('NFD')
+      .replace(/\p{M}+/gu, '')
+      .toLowerCase();
+  return s.normalize('NFC').toLowerCase();
+}
+
 /** bsonCompare with strings compared by a collation. */
 export function collatedCompare(
   collate: ((a: string, b: string) => number) | undefined,
