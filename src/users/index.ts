@@ -25,6 +25,14 @@ export {
   type Invitee,
   type InviteeSelector,
 } from './contacts';
+export {
+  assigneesFor,
+  isInPeopleScope,
+  hrStaffOf,
+  scopeOpd,
+  type Assignee,
+  type AssigneeSelector,
+} from './assignees';
 export { registerPeopleDashboard } from './users.dashboard';
 export { formatNip, isValidNip, normaliseNip, canonicalIdentifier } from './nip';
-export { pangkatOf, type EmployeeType } from './ranks';
+export { pangkatOf, PNS_RANKS, PPPK_GOLONGAN, type EmployeeType } from './ranks';
