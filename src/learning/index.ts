@@ -25,3 +25,4 @@ export function registerLearningSections(): void {
   registerPersonalDataSection('enrolments', enrolmentsOf);
   registerPersonalDataSection('jp', jpLedgerOf);
 }
+export { insertDemoEnrolments, type DemoEnrolment } from './demo';

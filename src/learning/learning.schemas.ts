@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { isCalendarDay } from '../core/wib';
 import { CATALOG_SORTS, COMPETENCY_TYPES, COURSE_AREAS, JP_RANGES } from '../courses';
-import { pageNumber, searchText } from '../web/validation';
+import { CONTROL_CHARACTERS_KEY, hasControlCharacters, pageNumber, searchText } from '../web/validation';
 
 /** A choice of a GET filter: a value off the list is ignored (a hand-edited URL shows everything). */
 const choice = <T extends readonly [string, ...string[]]>(values: T) =>
@@ -54,8 +54,20 @@ export const assignForm = z
       .union([z.literal(''), z.string().regex(/^[0-9a-f]{24}$/i, 'common.validation.invalid')])
       .optional()
       .default(''),
-    jabatan: z.string().trim().max(200).optional().default(''),
-    golongan: z.string().trim().max(10).optional().default(''),
+    jabatan: z
+      .string()
+      .trim()
+      .max(200)
+      .refine((v) => !hasControlCharacters(v), CONTROL_CHARACTERS_KEY)
+      .optional()
+      .default(''),
+    golongan: z
+      .string()
+      .trim()
+      .max(10)
+      .refine((v) => !hasControlCharacters(v), CONTROL_CHARACTERS_KEY)
+      .optional()
+      .default(''),
   })
   .strict()
   .superRefine((v, ctx) => {

@@ -106,6 +106,13 @@ export async function markDone(
 }
 
 async function saveDone(enrolment: EnrolmentDoc, key: string, via: LessonVia | 'quiz', now: Date) {
+  const done = {
+    enrolment: enrolment._id,
+    lessonKey: key,
+    version: enrolment.version,
+    doneAt: trusted({ $ne: null }),
+  };
+  if (await LessonProgress.exists(done)) return; // a second click changes nothing
   try {
     await LessonProgress.updateOne(
       {

@@ -14,6 +14,7 @@ export {
   addMissingPeople,
   authorsOf,
   accountRoles,
+  learnersByNip,
   type NewPerson,
 } from './accounts';
 export { rememberPersonRecord } from './person-record';
