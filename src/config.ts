@@ -58,6 +58,8 @@ const envSchema = z.object({
   RETENTION_AUDIT_LOG_DAYS: int(1825, 365, 365 * 30),
   RETENTION_PURGE_INTERVAL_MINUTES: int(60, 0, 24 * 60),
   RETENTION_MAIL_DAYS: int(90, 7, 365 * 10),
+  // Learning reminders (src/learning): due in 7 days, overdue, the HR digest.
+  REMINDER_INTERVAL_MINUTES: int(60, 0, 24 * 60),
   // Mail (src/mail): SMTP server, sender, the queue worker; links that set a password (src/password-links).
   SMTP_URL: z
     .string()
@@ -108,6 +110,8 @@ export interface Config {
   uploadsDir: string;
   retention: RetentionSettings;
   mail: MailSettings;
+  /** How often the server sends learning reminders (due soon, overdue, HR digest); 0 = never (`npm run reminders`). */
+  reminderIntervalMinutes: number;
 }
 
 export interface MailSettings {
@@ -253,6 +257,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       purgeIntervalMinutes: e.RETENTION_PURGE_INTERVAL_MINUTES,
       mailDays: e.RETENTION_MAIL_DAYS,
     },
+    reminderIntervalMinutes: e.REMINDER_INTERVAL_MINUTES,
     mail: {
       smtpUrl: e.SMTP_URL,
       from: e.MAIL_FROM,

@@ -19,7 +19,9 @@ import { personalDataRouter } from './personal-data/personal-data.routes';
 import { accessLogRouter } from './personal-data/access-log.routes';
 import { coursesRouter } from './courses/courses.routes';
 import { reviewRouter } from './courses/review.routes';
-import { catalogRouter } from './courses/catalog.routes';
+import { courseFilesRouter } from './courses/catalog.routes';
+import { learningRouter } from './learning/learning.routes';
+import { registerLearningSections } from './learning';
 import { registerCoursesDashboard } from './courses';
 import { outboxRouter } from './mail/mail.routes';
 import { registerMailSections } from './mail';
@@ -46,7 +48,8 @@ export function mountFeatureRoutes(app: Express, deps: RouteDeps): void {
   app.use('/admin/mfa', mfaAdminRouter(deps)); // an admin resets a person's second factor
   app.use('/penulisan', coursesRouter(deps)); // authors: their courses, modules, lessons, files, packages
   app.use('/kurasi', reviewRouter(deps)); // curators: review queue, publication, archive
-  app.use('/kursus', catalogRouter(deps)); // published courses, lessons and course files
+  app.use(learningRouter(deps)); // /kursus (catalog, course page, player), /pembelajaran, /notifikasi, /penugasan
+  app.use('/kursus', courseFilesRouter(deps)); // /kursus/:id/berkas/:fileId: course files
   app.use(passwordLinksRouter(deps)); // /lupa-sandi, /atur-sandi/:token: links that set a password
   app.use('/admin/undangan', invitationsRouter(deps)); // HR invite people to set a first password
   app.use('/admin/outbox', outboxRouter(deps)); // the mails, kept here when no SMTP server is set
@@ -55,4 +58,5 @@ export function mountFeatureRoutes(app: Express, deps: RouteDeps): void {
   registerCoursesDashboard();
   registerInstitutionsDashboard();
   registerMailSections(); // "Data saya" lists the mails sent to the person
+  registerLearningSections(); // "Data saya": enrolments with lesson records, the JP ledger
 }

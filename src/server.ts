@@ -10,6 +10,8 @@ import { createLogger, type Logger } from './web/logging';
 import { hasPeople } from './users';
 import { startPurgeSchedule } from './retention';
 import { createMailWorker, smtpTransport } from './mail';
+import { startReminderSchedule } from './learning';
+import { syncCourseCatalog } from './courses';
 
 async function seedIfEmpty(config: Config, logger: Logger): Promise<void> {
   if (!config.seedDemoData) return;
@@ -89,6 +91,7 @@ async function main(): Promise<void> {
       'second factor: plain TOTP secrets sealed at start-up (unusable ones are refused at sign-in)',
     );
   await seedIfEmpty(config, logger);
+  await syncCourseCatalog(); // the catalog's entries, for a database written before they existed (cheap)
   const app = createApp({ config, db, logger });
   const server = app.listen(config.port, config.host, () => {
     const address = server.address();
@@ -107,6 +110,7 @@ async function main(): Promise<void> {
   });
   startPurgeSchedule({ config, db, logger }); // retention: hourly purge of what is past its period (timers do not keep the process alive)
   startMailWorker(config, logger);
+  startReminderSchedule({ config, logger }); // learning reminders: due in 7 days, overdue, the HR digest (each once)
   const shutdown = closeGracefully(server, db, logger, app);
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

@@ -8,6 +8,7 @@ import type { Config } from '../config';
 import { demoLearners, type DemoPerson, type OpdProfile } from './seed-people';
 import { seedDemoCourses, type CourseSeedReport } from './seed-courses';
 import { seedNewcomers } from './seed-newcomers';
+import { seedDemoLearning } from './seed-learning';
 
 const GENERAL_JABATAN = [
   'Analis Kebijakan Ahli Pertama',
@@ -259,6 +260,8 @@ export interface SeedReport {
   courses: CourseSeedReport;
   /** People without a password, as an import adds them, and how many of them were invited. */
   newcomers: { created: number; invited: number };
+  /** Demo enrolments written (with their lesson progress, JP and notices); 0 when they exist already. */
+  enrolments: number;
   accounts: DemoAccount[];
 }
 
@@ -342,11 +345,16 @@ export async function seedDemoData(options: SeedOptions = {}): Promise<SeedRepor
     },
   ];
   const courses = await seedDemoCourses(options.coursesDir);
+  const enrolments = await seedDemoLearning(
+    learners,
+    DEMO_STAFF.find((s) => s.email === 'hr.bkpsdm@binaasn.example')!.name,
+  );
   return {
     institutions: { created: institutions.created, existing: institutions.existing },
     people: { created, existing },
     courses,
     newcomers: await seedNewcomers(idOf('DISDUKCAPIL'), options.mail),
+    enrolments,
     accounts,
   };
 }

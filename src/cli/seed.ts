@@ -14,6 +14,7 @@ export function formatSeedReport(report: SeedReport): string {
           `Invitations: ${report.newcomers.invited} newcomers invited (admins read them at /admin/outbox without SMTP_URL)`,
         ]
       : []),
+    ...(report.enrolments ? [`Learning: ${report.enrolments} enrolments with progress, JP and notices`] : []),
     '',
     'Demo accounts (sign in with the email or the NIP):',
   ];

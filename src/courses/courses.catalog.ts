@@ -3,18 +3,21 @@
 // archived one or one outside the learner's audience answers like a missing one. Course files are
 // served through `openCourseFile`, which applies the same rule per file: a file of the published
 // version to those who may study it, any file of the course to its authors and the curators.
-import { Types, trusted } from 'mongoose';
+import { Types, trusted, type ClientSession, type FilterQuery } from 'mongoose';
 import type { Actor } from '../core/actor';
 import { NotFound } from '../web/errors';
 import { courseForStaff, inAudience, isAuthorOf, isCurator, seesAllPublished } from './courses.access';
 import {
   Course,
+  CourseVersion,
   type CourseContent,
   type FileRef,
   type LessonFields,
   type ModuleFields,
 } from './course.model';
-import { getVersion } from './courses.versions';
+import { getVersion, lessonsOf } from './courses.versions';
+import { CatalogEntry, type CatalogEntryFields } from './catalog-entry.model';
+import { paginate, type Page } from '../db/pagination';
 import { renderMarkdown } from './markdown';
 
 export const courseFileUrl = (courseId: unknown, fileId: unknown) =>
@@ -33,24 +36,164 @@ export function renderLessonBody(
   });
 }
 
-export async function catalog(actor: Actor) {
-  const courses = await Course.find({
-    publishedVersion: trusted({ $gt: 0 }),
-    status: trusted({ $ne: 'archived' }),
-  })
-    .select('publishedVersion')
+/**
+ * Copies a course's published version into the catalog, or takes it out (archived, never published).
+ * Called where publication, archiving and restoring happen, in the same transaction when given one.
+ */
+export async function refreshCatalogEntry(courseId: Types.ObjectId | string, session?: ClientSession) {
+  const course = await Course.findById(courseId)
+    .select('status publishedVersion')
+    .session(session ?? null)
     .lean();
-  const versions = await Promise.all(courses.map((c) => getVersion(c._id, c.publishedVersion)));
-  return versions
-    .filter((v): v is NonNullable<typeof v> => !!v)
-    .filter(
-      (v) =>
-        seesAllPublished(actor) ||
-        inAudience(actor, v.content as CourseContent) ||
-        isAuthorOf(actor, v.content as never),
-    )
-    .map((v) => ({ id: String(v.course), version: v.number, content: v.content as CourseContent }))
-    .sort((a, b) => a.content.title.localeCompare(b.content.title, 'id'));
+  if (!course || course.publishedVersion === 0 || course.status === 'archived') {
+    await CatalogEntry.deleteOne({ _id: courseId }, { session });
+    return;
+  }
+  const version = await CourseVersion.findOne({ course: course._id, number: course.publishedVersion })
+    .session(session ?? null)
+    .lean();
+  if (!version) return;
+  const c = version.content as CourseContent;
+  const lessons = lessonsOf(c);
+  const cover = (c.assets ?? []).find((a) => a.name === c.cover);
+  const entry: Omit<CatalogEntryFields, '_id'> = {
+    version: version.number,
+    code: c.code,
+    title: c.title,
+    sortTitle: c.title.toLocaleLowerCase('id'),
+    summary: c.summary ?? '',
+    objectives: c.objectives ?? [],
+    competencyType: c.competencyType,
+    area: c.area,
+    jp: c.jp,
+    partner: c.partner,
+    audienceAll: c.audience?.all !== false,
+    audienceOpds: (c.audience?.opds ?? []) as Types.ObjectId[],
+    prerequisites: (c.prerequisites ?? []) as Types.ObjectId[],
+    coverFile: cover?.file.id,
+    lessons: lessons.length,
+    minutes: lessons.reduce((sum, l) => sum + (l.minutes ?? 0), 0),
+    publishedAt: version.publishedAt,
+  };
+  await CatalogEntry.updateOne({ _id: course._id }, { $set: entry }, { upsert: true, session });
+}
+
+/** Rebuilds every catalog entry (start-up on a database written before the catalog existed; cheap). */
+export async function syncCatalog(): Promise<number> {
+  const courses = await Course.find({ publishedVersion: trusted({ $gt: 0 }) })
+    .select('_id')
+    .lean();
+  for (const c of courses) await refreshCatalogEntry(c._id);
+  const ids = courses.map((c) => c._id);
+  await CatalogEntry.deleteMany({ _id: trusted({ $nin: ids }) });
+  return courses.length;
+}
+
+export const CATALOG_SORTS = ['relevance', 'title', 'newest', 'jpAsc', 'jpDesc'] as const;
+export const JP_RANGES = ['upTo2', '2to5', 'over5'] as const;
+export interface CatalogQuery {
+  q?: string;
+  competencyType?: string;
+  area?: string;
+  partner?: string;
+  jp?: (typeof JP_RANGES)[number];
+  sort?: (typeof CATALOG_SORTS)[number];
+  page?: number;
+}
+export type CatalogItem = Omit<CatalogEntryFields, 'audienceOpds' | 'sortTitle'> & { id: string };
+
+const JP_FILTERS: Record<(typeof JP_RANGES)[number], Record<string, number>> = {
+  upTo2: { $lte: 2 },
+  '2to5': { $gt: 2, $lte: 5 },
+  over5: { $gt: 5 },
+};
+
+/** The audience part of the catalog's filter: every entry for staff, else the person's OPD or all ASN. */
+function audienceFilter(actor: Actor): FilterQuery<CatalogEntryFields> {
+  if (seesAllPublished(actor)) return {};
+  const or: FilterQuery<CatalogEntryFields>[] = [{ audienceAll: true }];
+  if (actor.opdId) or.push({ audienceOpds: new Types.ObjectId(actor.opdId) });
+  return { $or: or };
+}
+
+/** One page of the catalog the actor may see: searched, filtered and sorted. */
+export async function searchCatalog(
+  actor: Actor,
+  query: CatalogQuery,
+  pageSize = 12,
+): Promise<Page<CatalogItem>> {
+  const conditions: FilterQuery<CatalogEntryFields>[] = [audienceFilter(actor)];
+  if (query.competencyType) conditions.push({ competencyType: query.competencyType });
+  if (query.area) conditions.push({ area: query.area });
+  if (query.partner && /^[0-9a-f]{24}$/i.test(query.partner))
+    conditions.push({ partner: new Types.ObjectId(query.partner) });
+  if (query.jp) conditions.push({ jp: trusted(JP_FILTERS[query.jp]) });
+  // $text stays at the top level: the only place both MongoDB and the embedded engine accept it.
+  const filter = {
+    $and: conditions,
+    ...(query.q ? { $text: trusted({ $search: query.q }) } : {}),
+  } as FilterQuery<CatalogEntryFields>;
+  const sort = sortOf(query);
+  return paginate(
+    query.page,
+    pageSize,
+    () => CatalogEntry.countDocuments(filter),
+    async (skip, limit) => {
+      const find = CatalogEntry.find(filter, query.q ? { score: { $meta: 'textScore' } } : {})
+        .select('-audienceOpds -sortTitle')
+        .sort(sort)
+        .skip(skip)
+        .limit(limit)
+        .lean();
+      const rows = await find;
+      return rows.map((r) => ({ ...(r as unknown as CatalogItem), id: String(r._id) }));
+    },
+  );
+}
+
+function sortOf(query: CatalogQuery): Record<string, 1 | -1 | { $meta: 'textScore' }> {
+  const sort = query.sort ?? (query.q ? 'relevance' : 'title');
+  if (sort === 'relevance' && query.q) return { score: { $meta: 'textScore' }, sortTitle: 1, _id: 1 };
+  if (sort === 'newest') return { publishedAt: -1, _id: 1 };
+  if (sort === 'jpAsc') return { jp: 1, sortTitle: 1, _id: 1 };
+  if (sort === 'jpDesc') return { jp: -1, sortTitle: 1, _id: 1 };
+  return { sortTitle: 1, _id: 1 };
+}
+
+/** The partners that have a course in the catalog (the partner filter's choices). */
+export async function catalogPartners(): Promise<string[]> {
+  const ids = await CatalogEntry.distinct('partner');
+  return ids.map(String);
+}
+
+/** Code and title of catalog courses, by id (prerequisites, my-learning rows). */
+export async function catalogTitles(ids: Array<Types.ObjectId | string>) {
+  const rows = await CatalogEntry.find({ _id: trusted({ $in: ids.map(String) }) })
+    .select('code title jp version')
+    .lean();
+  return new Map(
+    rows.map((r) => [String(r._id), { code: r.code, title: r.title, jp: r.jp, version: r.version }]),
+  );
+}
+
+/**
+ * The published version (its number) of a course the actor may study, read from the small catalog
+ * entry rather than the version itself: the learner's pages take the version's content from their
+ * own cache of immutable versions. A course out of reach answers like a missing one.
+ */
+export async function studyableCourse(actor: Actor, id: string): Promise<{ id: string; version: number }> {
+  if (!/^[0-9a-f]{24}$/i.test(id)) throw new NotFound('course');
+  const entry = await CatalogEntry.findById(id).select('version audienceAll audienceOpds').lean();
+  if (!entry) throw new NotFound('course');
+  const visible =
+    seesAllPublished(actor) ||
+    entry.audienceAll ||
+    (!!actor.opdId && entry.audienceOpds.some((o) => String(o) === actor.opdId));
+  if (!visible) {
+    const course = await Course.findById(id).select('authors partner').lean();
+    if (!course || !isAuthorOf(actor, course)) throw new NotFound('course');
+  }
+  return { id: String(entry._id), version: entry.version };
 }
 
 /** The published version of a course, if the actor may study it. */
@@ -88,17 +231,6 @@ export function findLesson(content: Pick<CourseContent, 'modules'>, key: string)
     next: flat[index + 1]?.lesson,
     position: index + 1,
     count: flat.length,
-  };
-}
-
-/** A lesson of the published version, rendered, with its neighbours. */
-export async function publishedLesson(actor: Actor, id: string, key: string) {
-  const course = await publishedCourse(actor, id);
-  const found = findLesson(course.content, key);
-  return {
-    course,
-    ...found,
-    sanitizedHtml: renderLessonBody(course.id, course.content, found.lesson.body ?? ''),
   };
 }
 

@@ -11,6 +11,7 @@ import { Conflict, NotFound, ValidationFailed } from '../web/errors';
 import { authoredCourse, courseForStaff, isAuthorOf, isCurator, reviewableCourse } from './courses.access';
 import { Course, CourseEvent, type CourseContent, type CourseEventKind } from './course.model';
 import { completenessProblems, recordEvent } from './courses.service';
+import { refreshCatalogEntry } from './courses.catalog';
 import { contentOf, diffContent, freezeVersion, getVersion } from './courses.versions';
 
 async function transition(
@@ -138,6 +139,7 @@ export async function approve(
       { session },
     );
     if (updated.modifiedCount !== 1) throw new Conflict('courses.errors.notInReview');
+    await refreshCatalogEntry(course._id, session);
     return number;
   });
   course.status = 'published';
@@ -178,6 +180,7 @@ export async function archive(
   const before = { status: course.status };
   course.status = 'archived';
   await course.save();
+  await refreshCatalogEntry(course._id);
   await transition(actor, course, 'archived', now, context, { comment, before });
 }
 
@@ -187,6 +190,7 @@ export async function restore(actor: Actor, id: string, now: Date, context: Audi
   if (course.status !== 'archived') throw new Conflict('courses.errors.notArchived');
   course.status = course.publishedVersion > 0 ? 'published' : 'draft';
   await course.save();
+  await refreshCatalogEntry(course._id);
   await transition(actor, course, 'restored', now, context, { before: { status: 'archived' } });
 }
 

@@ -159,3 +159,13 @@ export async function accountRoles(
     institutionId: user.institution ? String(user.institution) : undefined,
   };
 }
+
+/** Learners (id and OPD) by NIP, for the demo and bench seeds that enrol them. */
+export async function learnersByNip(nips: string[]): Promise<Map<string, { id: string; opdId?: string }>> {
+  const people = await User.find({ nip: trusted({ $in: nips }) })
+    .select('nip opd')
+    .lean();
+  return new Map(
+    people.map((p) => [p.nip!, { id: String(p._id), opdId: p.opd ? String(p.opd) : undefined }]),
+  );
+}

@@ -14,6 +14,7 @@ export {
   addMissingPeople,
   authorsOf,
   accountRoles,
+  learnersByNip,
   type NewPerson,
 } from './accounts';
 export { rememberPersonRecord } from './person-record';
@@ -25,6 +26,14 @@ export {
   type Invitee,
   type InviteeSelector,
 } from './contacts';
+export {
+  assigneesFor,
+  isInPeopleScope,
+  hrStaffOf,
+  scopeOpd,
+  type Assignee,
+  type AssigneeSelector,
+} from './assignees';
 export { registerPeopleDashboard } from './users.dashboard';
 export { formatNip, isValidNip, normaliseNip, canonicalIdentifier } from './nip';
-export { pangkatOf, type EmployeeType } from './ranks';
+export { pangkatOf, PNS_RANKS, PPPK_GOLONGAN, type EmployeeType } from './ranks';

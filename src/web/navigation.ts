@@ -13,6 +13,8 @@ export interface NavItem {
   order?: number;
   /** 'account': grouped with the person's own actions (their data, password, sign-out); default: a place. */
   section?: 'place' | 'account';
+  /** A number shown with the link (e.g. unread notifications), read for each signed-in page. */
+  badge?: (actor: Actor) => Promise<number>;
 }
 
 const items: NavItem[] = [];
@@ -29,4 +31,16 @@ export function navItemsFor(actor: Actor | undefined): NavItem[] {
   return items
     .filter((i) => i.roles.length === 0 || i.roles.some((r) => actor.roles.includes(r)))
     .sort((a, b) => (a.order ?? 100) - (b.order ?? 100) || a.href.localeCompare(b.href));
+}
+
+/** The badges of the actor's entries (href → count), only those above zero. */
+export async function navBadgesFor(
+  actor: Actor | undefined,
+  items: NavItem[],
+): Promise<Record<string, number>> {
+  if (!actor) return {};
+  const counted = await Promise.all(
+    items.filter((i) => i.badge).map(async (i) => [i.href, await i.badge!(actor).catch(() => 0)] as const),
+  );
+  return Object.fromEntries(counted.filter(([, n]) => n > 0));
 }

@@ -4,14 +4,16 @@ import type { RequestHandler } from 'express';
 import type { Config } from '../config';
 import { hasRole } from '../core/actor';
 import { formatDateTimeWib, formatDateWib } from '../core/wib';
-import { navItemsFor } from './navigation';
+import { navBadgesFor, navItemsFor } from './navigation';
 import type { Role } from '../core/roles';
 
 export function viewLocals(config: Config): RequestHandler {
   return (req, res, next) => {
     res.locals.currentUser = req.user;
     res.locals.currentPath = req.originalUrl;
-    res.locals.navItems = navItemsFor(req.user);
+    const navItems = navItemsFor(req.user);
+    res.locals.navItems = navItems;
+    res.locals.navBadges = {};
     res.locals.hasRole = (...roles: Role[]) => hasRole(req.user, ...roles);
     res.locals.privacyOfficer = config.privacyOfficer;
     res.locals.fieldErrors = {};
@@ -20,6 +22,14 @@ export function viewLocals(config: Config): RequestHandler {
     res.locals.formatDate = (date: Date | string | undefined | null) => formatDateWib(date, req.lang);
     res.locals.formatDateTime = (date: Date | string | undefined | null, options?: { seconds?: boolean }) =>
       formatDateTimeWib(date, req.lang, options);
-    next();
+    // Badges are read for pages (GET), not for form posts that redirect.
+    if (!req.user || (req.method !== 'GET' && req.method !== 'HEAD') || !navItems.some((i) => i.badge))
+      return next();
+    navBadgesFor(req.user, navItems)
+      .then((badges) => {
+        res.locals.navBadges = badges;
+        next();
+      })
+      .catch(next);
   };
 }

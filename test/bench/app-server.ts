@@ -8,6 +8,7 @@ import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { openDatabase } from '../../src/db';
 import { seedDemoData } from '../../src/cli/seed-data';
+import { BENCH_LEARNERS, seedBenchLearning } from './seed-learning';
 
 async function main(): Promise<void> {
   const config = loadConfig({
@@ -17,7 +18,16 @@ async function main(): Promise<void> {
     EMBEDDED_THREAD: process.env.EMBEDDED_THREAD ?? 'worker',
   });
   const db = await openDatabase(config);
-  await seedDemoData({ policy: config.passwordPolicy });
+  // BENCH_VOLUME=demo: the demo city only (200 learners, 3 courses); default: the learning volume of #16.
+  const isDemo = process.env.BENCH_VOLUME === 'demo';
+  await seedDemoData({ policy: config.passwordPolicy, learners: isDemo ? undefined : BENCH_LEARNERS });
+  if (!isDemo) {
+    const started = Date.now();
+    const volume = await seedBenchLearning();
+    process.stderr.write(
+      `seeded ${JSON.stringify(volume)} in ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+    );
+  }
   const app = createApp({ config, db });
   const server = app.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => {
     process.stdout.write(`READY ${(server.address() as AddressInfo).port}\n`);

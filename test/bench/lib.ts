@@ -110,3 +110,44 @@ async function acknowledgePrivacyNotice(base: string, cookie: string): Promise<v
 }
 
 export const DEMO_LEARNER = { identifier: 'asn@binaasn.example', password: 'Pelatihan#Demo2026' };
+
+/** A form post measured like a page: a fixed CSRF token and body, answered with a redirect (303). */
+export async function measurePost(
+  name: string,
+  url: string,
+  options: { headers: Record<string, string>; body: string; connections: number; seconds: number },
+): Promise<Measured> {
+  const headers = { ...options.headers, 'content-type': 'application/x-www-form-urlencoded' };
+  const probe = await fetch(url, { method: 'POST', headers, body: options.body, redirect: 'manual' });
+  if (probe.status !== 303) throw new Error(`${name}: ${url} answered ${probe.status}, not 303`);
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    body: options.body,
+    connections: options.connections,
+    duration: options.seconds,
+    headers,
+  });
+  return {
+    name,
+    requestsPerSecond: result.requests.average,
+    bytesPerResponse: result.requests.total ? result.throughput.total / result.requests.total : 0,
+    htmlBytes: (await probe.arrayBuffer()).byteLength,
+    latencyP99: result.latency.p99,
+    // A redirect is this form's answer: only 4xx/5xx count as failures.
+    non2xx: result['4xx'] + result['5xx'],
+  };
+}
+
+/** The demo learner's assigned course and a lesson of it (found through the pages, as a person would). */
+export async function learnerPages(base: string, cookie: string) {
+  const mine = await (await fetch(`${base}/pembelajaran`, { headers: { cookie } })).text();
+  const course = /href="(\/kursus\/[0-9a-f]{24})"/.exec(mine)?.[1];
+  if (!course) throw new Error('the demo learner has no course in /pembelajaran');
+  const page = await (await fetch(`${base}${course}`, { headers: { cookie } })).text();
+  const lesson = /href="(\/kursus\/[0-9a-f]{24}\/pelajaran\/[0-9a-f]{24})"/.exec(page)?.[1];
+  if (!lesson) throw new Error('no lesson link on the course page');
+  const lessonHtml = await (await fetch(`${base}${lesson}`, { headers: { cookie } })).text();
+  const csrf = /name="_csrf"\s+value="([^"]+)"/.exec(lessonHtml)?.[1] ?? '';
+  return { course, lesson, csrf };
+}

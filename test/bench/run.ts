@@ -5,7 +5,7 @@
 //   BENCH_LEARNER / BENCH_PASSWORD: the account of the signed-in pages (default: the demo learner).
 // The goal: signed-in learner pages at ≥ 1/3 of the bare page's throughput, with small HTML.
 // To see where the CPU goes on one page: `npx tsx test/bench/profile.ts /data-saya`.
-import { DEMO_LEARNER, measure, signIn, startServer, type Measured } from './lib';
+import { DEMO_LEARNER, learnerPages, measure, measurePost, signIn, startServer, type Measured } from './lib';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -41,6 +41,19 @@ async function main(): Promise<void> {
     const first = await measure('bare Express+EJS page', bare, options);
     rows.push(await measure('learner home / (signed in)', `${base}/`, signedIn));
     rows.push(await measure('Data saya /data-saya (signed in)', `${base}/data-saya`, signedIn));
+    // The learner's hot path (#16), on the seeded volume: 10,000 learners, 100 courses, ~200,000 progress records.
+    const pages = await learnerPages(base, cookie);
+    rows.push(await measure('catalog /kursus', `${base}/kursus`, signedIn));
+    rows.push(await measure('catalog search /kursus?q=pelayanan', `${base}/kursus?q=pelayanan`, signedIn));
+    rows.push(await measure('course page /kursus/:id', `${base}${pages.course}`, signedIn));
+    rows.push(await measure('player lesson /kursus/:id/pelajaran/:key', `${base}${pages.lesson}`, signedIn));
+    rows.push(await measure('my learning /pembelajaran', `${base}/pembelajaran`, signedIn));
+    rows.push(
+      await measurePost('POST Tandai selesai (303)', `${base}${pages.lesson}/selesai`, {
+        ...signedIn,
+        body: `_csrf=${encodeURIComponent(pages.csrf)}`,
+      }),
+    );
     rows.push(await measure('login page /login (anonymous)', `${base}/login`, options));
     rows.push(await measure('/healthz (no view)', `${base}/healthz`, options));
     const second = await measure('bare Express+EJS page (again)', bare, options);

@@ -450,6 +450,7 @@ describe('review and publication', () => {
       intent: 'save',
     });
     expect((await course())!.status).toBe('draft');
+    await postCourseForm(learnerIn, `/kursus/${courseId}`, `/kursus/${courseId}/ikuti`, {}); // the player needs an enrolment
     const old = await learnerIn.get(`/kursus/${courseId}/pelajaran/${edited}`);
     expect(old.status).toBe(200);
     expect(old.text).not.toContain('Isi yang diperbarui.');

@@ -392,6 +392,7 @@ describe('search and filter queries given control characters', () => {
       '/admin/audit target',
       '/admin/institutions q',
       '/admin/users q',
+      '/kursus q',
     ]);
   }, 120_000);
 
@@ -775,10 +776,62 @@ describe('courses given hostile input', () => {
           : role === 'curator'
             ? [`/kurasi/${courseId}`, '/kurasi']
             : ['/kursus', `/kursus/${courseId}`];
+      if (role === 'learner') {
+        // Enrolled, the learner's crawl reaches the player's lesson pages too.
+        const learnerToken = await tokenOf(agent, `/kursus/${courseId}`);
+        await agent.post(`/kursus/${courseId}/ikuti`).type('form').send({ _csrf: learnerToken });
+      }
       const result = await crawl(agent, start, { maxPages: 40 });
       for (const [p, html] of result.pages)
         for (const found of injectedElements(html)) problems.push(`${role} ${p}: ${found}`);
       for (const [p, status] of result.visited) if (status >= 500) problems.push(`${role} ${p}: ${status}`);
+    }
+    expect(problems).toEqual([]);
+  }, 120_000);
+});
+
+describe('learning given hostile input', () => {
+  it('the assignment form refuses hostile values with 422 (or assigns nobody), injects nothing and never fails', async () => {
+    const problems: string[] = [];
+    const base = {
+      course: w.ids.courses.published.id,
+      dueDay: '2099-01-31',
+      mode: 'position',
+      nips: '',
+      opd: '',
+      jabatan: '',
+      golongan: '',
+    };
+    for (const field of ['course', 'dueDay', 'mode', 'nips', 'opd', 'jabatan', 'golongan'] as const)
+      for (const payload of [...TEXT_PAYLOADS, ...HTML_PAYLOADS, ...LONG_PAYLOADS]) {
+        const res = await hr
+          .post('/penugasan')
+          .type('form')
+          .send({ _csrf: hrToken, ...base, [field]: payload });
+        problems.push(...check(`assign ${field}=${short(payload)}`, res, [200, 422]));
+      }
+    for (const payload of OPERATOR_PAYLOADS) {
+      const res = await hr
+        .post('/penugasan')
+        .type('form')
+        .send(`_csrf=${encodeURIComponent(hrToken)}&${payload}`);
+      problems.push(...check(`assign ${short(payload)}`, res, [400, 422]));
+    }
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('the catalog and the player answer hand-made queries and keys with 4xx or the page, never 500', async () => {
+    const learner = await w.agent('learner');
+    const problems: string[] = [];
+    for (const payload of [...TEXT_PAYLOADS, ...HTML_PAYLOADS, ...OPERATOR_PAYLOADS]) {
+      for (const url of [
+        `/kursus?${new URLSearchParams({ q: payload, sort: payload, jp: payload, area: payload, partner: payload })}`,
+        `/kursus/${encodeURIComponent(payload)}`,
+        `/kursus/${w.ids.courses.published.id}/pelajaran/${encodeURIComponent(payload)}`,
+      ]) {
+        const res = await learner.get(url);
+        problems.push(...check(`GET ${short(url)}`, res, [200, 303, 400, 404]));
+      }
     }
     expect(problems).toEqual([]);
   }, 120_000);

@@ -11,6 +11,7 @@ import type { Actor } from '../../../src/core/actor';
 import { approveCourse, importCoursePackageDirectory, submitCourse } from '../../../src/courses';
 import { Course } from '../../../src/courses/course.model';
 import { User } from '../../../src/users/user.model';
+import { Enrolment } from '../../../src/learning/enrolment.model';
 import { PACKAGE_DIR as COURSE_PACKAGE } from '../../support/courses';
 import { mail } from '../../../src/mail';
 
@@ -50,6 +51,8 @@ export interface World {
     courses: Record<'published' | 'inReview' | 'foreignDraft', WorldCourse>;
     /** A mail in the outbox (to personInA). */
     mail: string;
+    /** Assignments of the published course: to personInA (inside hrOpd's scope) and personInB (outside). */
+    assignments: { inA: string; inB: string };
   };
   identifiers: Record<SignedInRole, string>;
   /** A fresh agent signed in as `role` (anonymous: a fresh agent with no session). */
@@ -195,6 +198,26 @@ export async function createWorld(overrides: TestAppOverrides = {}): Promise<Wor
     { now: t.clock() },
   );
 
+  const assignment = async (person: { _id: unknown; opd?: unknown }) =>
+    String(
+      (
+        await Enrolment.create({
+          person: person._id,
+          opd: person.opd,
+          course: courses.published.id,
+          version: 1,
+          courseTitle: 'Dunia Terbit',
+          courseCode: 'DUNIA-TERBIT',
+          jp: 2,
+          source: 'assigned',
+          enrolledAt: now,
+          assignedAt: now,
+          dueAt: new Date(now.getTime() + 30 * 86_400_000),
+        })
+      )._id,
+    );
+  const assignments = { inA: await assignment(personInA), inB: await assignment(personInB) };
+
   const agent = async (role: MatrixRole): Promise<Agent> => {
     const a = request.agent(t.app);
     if (role === 'anonymous') return a;
@@ -219,6 +242,7 @@ export async function createWorld(overrides: TestAppOverrides = {}): Promise<Wor
       previews,
       courses,
       mail: mailId!,
+      assignments,
     },
     identifiers,
     agent,
@@ -317,6 +341,12 @@ const ID_RULES: IdRule[] = [
     prefix: '/admin/undangan/impor/:id',
     own: (w, role) => w.ids.previews[role as SignedInRole] ?? w.ids.previews.hrOpd!,
     foreign: (w, role) => (role === 'hrOpd' ? w.ids.previews.admin : w.ids.previews.hrOpd),
+  },
+  // An assignment follows the people pages' scope: one of OPD B's people is out of an OPD HR's reach.
+  {
+    prefix: '/penugasan/:id',
+    own: (w) => w.ids.assignments.inA,
+    foreign: (w, role) => (role === 'hrOpd' ? w.ids.assignments.inB : undefined),
   },
   // A link's token is no object id: every visitor gets the same "unknown link" page for a made-up one.
   { prefix: '/atur-sandi/:token', own: () => 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
