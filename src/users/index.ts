@@ -14,6 +14,8 @@ export {
   addMissingPeople,
   authorsOf,
   accountRoles,
+  personForCertificate,
+  peopleIdsInScope,
   type NewPerson,
 } from './accounts';
 export { rememberPersonRecord } from './person-record';
@@ -26,5 +28,5 @@ export {
   type InviteeSelector,
 } from './contacts';
 export { registerPeopleDashboard } from './users.dashboard';
-export { formatNip, isValidNip, normaliseNip, canonicalIdentifier } from './nip';
+export { formatNip, isValidNip, normaliseNip, canonicalIdentifier, maskNip } from './nip';
 export { pangkatOf, type EmployeeType } from './ranks';

@@ -1,0 +1,7 @@
+// Public surface of the certificates feature: issuance at completion (called by the learning
+// feature inside its completion transaction), the results provider the learning and quiz features
+// register for page 2, and the configuration the app sets. Routers are mounted by src/routes.ts.
+export { issueCertificateOnCompletion, type CompletionEvent } from './issuance';
+export { registerResultsProvider, type ResultsProvider } from './results';
+export type { CertificateResults } from './pdf';
+export { configureCertificates } from './settings';
