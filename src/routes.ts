@@ -26,6 +26,12 @@ import { registerMailSections } from './mail';
 import { passwordLinksRouter } from './password-links/password-links.routes';
 import { invitationsRouter } from './password-links/invitations.routes';
 import { notificationsRouter } from './notifications/notifications.routes';
+import {
+  hrCertificatesRouter,
+  myCertificatesRouter,
+  verificationRouter,
+} from './certificates/certificates.routes';
+import { registerCertificateSections } from './certificates';
 
 /** Before sessions: health checks answer without reading a session. */
 export function mountPublicRoutes(app: Express, deps: RouteDeps): void {
@@ -51,8 +57,12 @@ export function mountFeatureRoutes(app: Express, deps: RouteDeps): void {
   app.use('/admin/undangan', invitationsRouter(deps)); // HR invite people to set a first password
   app.use('/admin/outbox', outboxRouter(deps)); // the mails, kept here when no SMTP server is set
   app.use(notificationsRouter(deps)); // /akun/notifikasi: which mail notices a person gets
+  app.use('/sertifikat', myCertificatesRouter(deps)); // a learner's own certificates and their PDFs
+  app.use('/admin/sertifikat', hrCertificatesRouter(deps)); // HR: list, download, ZIP, CSV; admins revoke
+  app.use(verificationRouter(deps)); // /verifikasi/:code: public, rate-limited certificate check
   registerPeopleDashboard();
   registerCoursesDashboard();
   registerInstitutionsDashboard();
   registerMailSections(); // "Data saya" lists the mails sent to the person
+  registerCertificateSections(); // "Data saya" lists the person's certificates
 }

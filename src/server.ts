@@ -17,7 +17,12 @@ async function seedIfEmpty(config: Config, logger: Logger): Promise<void> {
   // The demo data is loaded lazily, so a production start never touches it.
   const { seedDemoData } = await import('./cli/seed-data');
   const { formatSeedReport } = await import('./cli/seed');
-  const report = await seedDemoData({ policy: config.passwordPolicy, mail: { config, now: new Date() } });
+  const now = new Date();
+  const report = await seedDemoData({
+    policy: config.passwordPolicy,
+    mail: { config, now },
+    certificates: { config, now },
+  });
   logger.info({ institutions: report.institutions, people: report.people }, 'demo data created');
   console.log(`\n${formatSeedReport(report)}\n`);
 }

@@ -5,3 +5,20 @@ export { issueCertificateOnCompletion, type CompletionEvent } from './issuance';
 export { registerResultsProvider, type ResultsProvider } from './results';
 export type { CertificateResults } from './pdf';
 export { configureCertificates } from './settings';
+
+import { registerPersonalDataSection } from '../personal-data';
+import { certificatesOf } from './certificates.service';
+
+/** "Data saya" lists the person's certificates (number, course, JP, date, status). */
+export function registerCertificateSections(): void {
+  registerPersonalDataSection('certificates', async (userId) =>
+    (await certificatesOf(userId)).map((c) => ({
+      number: c.number,
+      course: c.courseTitle,
+      jp: c.jp,
+      issuedAt: c.issuedAt,
+      status: c.status,
+      ...(c.revokedReason ? { revokedReason: c.revokedReason } : {}),
+    })),
+  );
+}

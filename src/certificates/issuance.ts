@@ -43,17 +43,17 @@ export function newVerificationCode(): string {
 /**
  * Issues the certificate inside the completion's transaction (session): never a completion without
  * a certificate, never two for one enrolment (unique index on enrolmentId). Calling it again for an
- * enrolment that has its certificate changes nothing.
+ * enrolment that has its certificate changes nothing. Resolves true when it issued one.
  */
 export async function issueCertificateOnCompletion(
   event: CompletionEvent,
   session: ClientSession | undefined,
-): Promise<void> {
+): Promise<boolean> {
   const runtime = certificateRuntime();
   const existing = await Certificate.findOne({ enrolmentId: event.enrolmentId }, { _id: 1 })
     .session(session ?? null)
     .lean();
-  if (existing) return;
+  if (existing) return false;
   const [person, course] = await Promise.all([
     personForCertificate(event.personId, session),
     courseForCertificate(event.courseId, event.courseVersion, session),
@@ -123,6 +123,7 @@ export async function issueCertificateOnCompletion(
     { session: session ?? null },
   );
   afterCommit(String(created._id), session);
+  return true;
 }
 
 // One `ended` listener per session, however often its transaction is retried: each try issues a

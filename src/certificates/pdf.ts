@@ -244,12 +244,10 @@ function pageOne(doc: PDFKit.PDFDocument, c: CertificateContent, verifyUrl: stri
   const signatories = c.course.signatories.slice(0, 2);
   const colW = 230;
   const xs = signatories.length === 2 ? [W - 60 - 2 * colW - 20, W - 60 - colW] : [W - 60 - colW];
-  doc
-    .fontSize(10)
-    .text(`${c.place}, ${longDateId(c.issuedAt)}`, xs[xs.length - 1], bottom, {
-      width: colW,
-      align: 'center',
-    });
+  doc.fontSize(10).text(`${c.place}, ${longDateId(c.issuedAt)}`, xs[xs.length - 1], bottom, {
+    width: colW,
+    align: 'center',
+  });
   signatories.forEach((s, i) => {
     const x = xs[i];
     doc

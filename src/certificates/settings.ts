@@ -6,7 +6,8 @@ import { certificateKeys, type CertificateKeys } from './keys';
 
 export interface CertificateRuntime {
   settings: CertificateSettings;
-  baseUrl: string;
+  /** BASE_URL, read when a PDF is made (tests that learn their address late set it on the config). */
+  baseUrl(): string;
   keys: CertificateKeys;
   logger?: Logger;
 }
@@ -20,7 +21,7 @@ export function configureCertificates(
   logger?: Logger,
 ): CertificateRuntime {
   const keys = certificateKeys(config.certificates);
-  runtime = { settings: config.certificates, baseUrl: config.baseUrl, keys, logger };
+  runtime = { settings: config.certificates, baseUrl: () => config.baseUrl, keys, logger };
   if (keys.generated.length && !warned && logger) {
     warned = true;
     logger.warn(

@@ -26,7 +26,7 @@ function bucket(): GridFSBucket {
 }
 
 export function verificationUrl(code: string): string {
-  return `${certificateRuntime().baseUrl}/verifikasi/${code}`;
+  return `${certificateRuntime().baseUrl()}/verifikasi/${code}`;
 }
 
 /** The signed PDF of a certificate's content (no storage): what the bench measures. */

@@ -2,6 +2,7 @@
 // Works on the current Mongoose connection. Idempotent: institutions are upserted by code and
 // people by NIP (or email); what exists is left as it is, so passwords are never re-hashed.
 import type { Role } from '../core/roles';
+import { seedDemoCertificates, type CertificateSeedReport } from './seed-certificates';
 import { institutions } from '../institutions';
 import { addMissingPeople, passwords, type EmployeeType, type NewPerson } from '../users';
 import type { Config } from '../config';
@@ -244,6 +245,8 @@ export interface SeedOptions {
   policy?: { minLength: number; requireClasses: boolean };
   /** Invites the demo newcomers by mail (kept in the outbox without SMTP_URL); without it they are only added. */
   mail?: { config: Pick<Config, 'baseUrl' | 'mail'>; now: Date };
+  /** Issues demo certificates of the demo courses (src/cli/seed-certificates.ts); without it, none. */
+  certificates?: { config: Config; now: Date };
 }
 
 export interface DemoAccount {
@@ -259,6 +262,7 @@ export interface SeedReport {
   courses: CourseSeedReport;
   /** People without a password, as an import adds them, and how many of them were invited. */
   newcomers: { created: number; invited: number };
+  certificates: CertificateSeedReport;
   accounts: DemoAccount[];
 }
 
@@ -347,6 +351,9 @@ export async function seedDemoData(options: SeedOptions = {}): Promise<SeedRepor
     people: { created, existing },
     courses,
     newcomers: await seedNewcomers(idOf('DISDUKCAPIL'), options.mail),
+    certificates: options.certificates
+      ? await seedDemoCertificates(options.certificates.config, options.certificates.now)
+      : { issued: 0 },
     accounts,
   };
 }

@@ -12,6 +12,7 @@ import { approveCourse, importCoursePackageDirectory, submitCourse } from '../..
 import { Course } from '../../../src/courses/course.model';
 import { User } from '../../../src/users/user.model';
 import { PACKAGE_DIR as COURSE_PACKAGE } from '../../support/courses';
+import { issueForTest } from '../../support/certificates';
 import { mail } from '../../../src/mail';
 
 /** The roles of the matrix, in its column order. `hrOpd` is HR of one OPD, `hrBkpsdm` HR of BKPSDM. */
@@ -50,6 +51,8 @@ export interface World {
     courses: Record<'published' | 'inReview' | 'foreignDraft', WorldCourse>;
     /** A mail in the outbox (to personInA). */
     mail: string;
+    /** Certificates of the published course: the learner account's, personInA's, personInB's. */
+    certificates: Record<'learner' | 'inA' | 'inB', { id: string; code: string }>;
   };
   identifiers: Record<SignedInRole, string>;
   /** A fresh agent signed in as `role` (anonymous: a fresh agent with no session). */
@@ -94,6 +97,12 @@ async function uploadPreview(agent: Agent, name: string, opdCode: string): Promi
   return String(res.headers.location).split('/').pop()!;
 }
 
+/** A certificate issued as a completion issues it, with its PDF stored. */
+async function worldCertificate(personId: string, courseId: string): Promise<{ id: string; code: string }> {
+  const cert = await issueForTest(personId, courseId);
+  return { id: String(cert._id), code: cert.code };
+}
+
 export interface WorldCourse {
   id: string;
   moduleKey: string;
@@ -130,7 +139,9 @@ const actorOf = (user: {
 });
 
 export async function createWorld(overrides: TestAppOverrides = {}): Promise<World> {
-  const t = await createTestApp(overrides);
+  // The suites walk every route as every role from one address: the verification limit per IP
+  // would answer 429 before the route is seen (its own test checks the limit).
+  const t = await createTestApp({ ...overrides, env: { VERIFY_MAX_PER_MINUTE: '10000', ...overrides.env } });
   const opdA = await createOpd({ code: 'DISDUKCAPIL', name: 'Dinas Kependudukan dan Pencatatan Sipil' });
   const opdB = await createOpd({ code: 'DISDIK', name: 'Dinas Pendidikan' });
   const bkpsdm = await createOpd({
@@ -195,6 +206,12 @@ export async function createWorld(overrides: TestAppOverrides = {}): Promise<Wor
     { now: t.clock() },
   );
 
+  const certificates = {
+    learner: await worldCertificate(accounts.learner, courses.published.id),
+    inA: await worldCertificate(String(personInA._id), courses.published.id),
+    inB: await worldCertificate(String(personInB._id), courses.published.id),
+  };
+
   const agent = async (role: MatrixRole): Promise<Agent> => {
     const a = request.agent(t.app);
     if (role === 'anonymous') return a;
@@ -219,6 +236,7 @@ export async function createWorld(overrides: TestAppOverrides = {}): Promise<Wor
       previews,
       courses,
       mail: mailId!,
+      certificates,
     },
     identifiers,
     agent,
@@ -318,6 +336,25 @@ const ID_RULES: IdRule[] = [
     own: (w, role) => w.ids.previews[role as SignedInRole] ?? w.ids.previews.hrOpd!,
     foreign: (w, role) => (role === 'hrOpd' ? w.ids.previews.admin : w.ids.previews.hrOpd),
   },
+  // Certificates: a learner's own; HR reach their people's (OPD B's is foreign to an OPD's HR);
+  // authors and curators have none and reach no one's.
+  {
+    prefix: '/sertifikat/:id',
+    own: (w, role) => (role === 'learner' ? w.ids.certificates.learner.id : w.ids.certificates.inA.id),
+    foreign: (w, role) =>
+      role === 'hrOpd'
+        ? w.ids.certificates.inB.id
+        : role === 'hrBkpsdm' || role === 'admin'
+          ? undefined
+          : w.ids.certificates.inA.id,
+  },
+  {
+    prefix: '/admin/sertifikat/:id',
+    own: (w) => w.ids.certificates.inA.id,
+    foreign: (w, role) => (role === 'hrOpd' ? w.ids.certificates.inB.id : undefined),
+  },
+  // The public code of a certificate: anyone may look it up.
+  { prefix: '/verifikasi/:code', own: (w) => w.ids.certificates.inA.code },
   // A link's token is no object id: every visitor gets the same "unknown link" page for a made-up one.
   { prefix: '/atur-sandi/:token', own: () => 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
 ];
