@@ -20,6 +20,33 @@ export interface CertificateResults {
 
 const FONT_DIR = path.dirname(require.resolve('@expo-google-fonts/noto-serif/package.json'));
 type Font = ReturnType<typeof fontkit.create>;
+
+interface Run {
+  positions: object[];
+}
+
+/**
+ * The font with its text shaping (`layout`) remembered per string: certificates repeat the same
+ * words, and shaping each one again (OpenType lookups) was about a third of a certificate's CPU.
+ * pdfkit scales the positions of a run in place, so each call gets its own copy of them.
+ */
+function withRememberedLayout(font: Font): Font {
+  const runs = new Map<string, Run>();
+  const copy = <T extends object>(o: T): T =>
+    Object.assign(Object.create(Object.getPrototypeOf(o) as object) as T, o);
+  const wrapper = Object.create(font) as Font;
+  wrapper.layout = (text: string, features?: unknown) => {
+    if (features !== undefined) return font.layout(text, features);
+    let run = runs.get(text);
+    if (!run) {
+      if (runs.size > 20_000) runs.clear();
+      run = font.layout(text) as Run;
+      runs.set(text, run);
+    }
+    return Object.assign(copy(run), { positions: run.positions.map(copy) });
+  };
+  return wrapper;
+}
 let fonts: { regular: Font; bold: Font; italic: Font } | undefined;
 /**
  * The fonts, parsed once per process: pdfkit takes a parsed fontkit font as well as a file, and
@@ -27,7 +54,8 @@ let fonts: { regular: Font; bold: Font; italic: Font } | undefined;
  * document still embeds its own subset.
  */
 function loadedFonts() {
-  const load = (file: string) => fontkit.create(fs.readFileSync(path.join(FONT_DIR, file)));
+  const load = (file: string) =>
+    withRememberedLayout(fontkit.create(fs.readFileSync(path.join(FONT_DIR, file))));
   fonts ??= {
     regular: load('400Regular/NotoSerif_400Regular.ttf'),
     bold: load('700Bold/NotoSerif_700Bold.ttf'),
@@ -51,9 +79,11 @@ const MONTHS_ID = [
   'Desember',
 ];
 
+const WIB_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' });
+
 /** "1 Desember 2026": a WIB calendar day in Bahasa Indonesia, as official letters write it. */
 export function longDateId(iso: string): string {
-  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date(iso));
+  const day = WIB_DAY.format(new Date(iso));
   const [y, m, d] = day.split('-').map(Number);
   return `${d} ${MONTHS_ID[m - 1]} ${y}`;
 }
@@ -354,6 +384,7 @@ export async function renderCertificatePdf(
     layout: 'landscape',
     margin: 0,
     autoFirstPage: true,
+    font: f.regular as never, // instead of Helvetica, whose metrics pdfkit would parse for every document
     info: {
       Title: `Sertifikat ${content.number}`,
       Author: 'BKPSDM Kota Medan',

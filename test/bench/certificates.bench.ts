@@ -6,6 +6,7 @@
 //    engine), so the app's RSS holds only what the app keeps while building the ZIP.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
@@ -79,6 +80,7 @@ async function pdfTimes(): Promise<void> {
   const render: number[] = [];
   const sign: number[] = [];
   let size = 0;
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < PDFS; i++) {
     const t0 = performance.now();
     const pdf = await renderCertificatePdf(CONTENT, 'http://127.0.0.1:3000/verifikasi/ABCDEFGHJKLMNPQRSTUV');
@@ -90,6 +92,8 @@ async function pdfTimes(): Promise<void> {
     sign.push(t2 - t1);
     total.push(t2 - t0);
   }
+  const cpu = process.cpuUsage(cpu0);
+  const cpuPerPdf = (cpu.user + cpu.system) / 1000 / PDFS;
   const f = (s: { median: number; p99: number }) =>
     `median ${s.median.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms`;
   console.log(
@@ -98,6 +102,9 @@ async function pdfTimes(): Promise<void> {
   console.log(`  render + sign: ${f(stats(total))}  (aim: under 20 ms)`);
   console.log(`  render alone:  ${f(stats(render))}`);
   console.log(`  sign alone:    ${f(stats(sign))}`);
+  console.log(
+    `  CPU time per PDF (render + sign): ${cpuPerPdf.toFixed(1)} ms; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores (wall times above include waiting for a core)`,
+  );
 }
 
 async function serve(): Promise<void> {
