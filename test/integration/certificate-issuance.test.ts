@@ -2,6 +2,7 @@
 // numbers per year, nothing left behind by a completion that rolls back, the person and course as
 // at issue, a signature over the canonical content that any change breaks, and the stored PDF.
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,6 +42,27 @@ const event = (
   courseVersion: 1,
   completedAt,
   jp: 1.5,
+});
+
+describe('key rotation', () => {
+  it('keeps certificates signed with an earlier key verifiable', async () => {
+    const person = await createUser({ opd });
+    const cert = await issueForTest(person._id, courseId, { render: false });
+    const newKey = crypto
+      .generateKeyPairSync('ed25519')
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+    const rotated = configureCertificates({
+      baseUrl: t.config.baseUrl,
+      certificates: { ...t.config.certificates, signingKeyPem: newKey },
+    });
+    expect(rotated.keys.keyId).not.toBe(cert.signature.keyId);
+    expect(await verifyContent(cert.content, cert.signature, rotated.keys)).toBe(true); // its key is remembered
+    const later = await issueForTest(person._id, courseId, { render: false });
+    expect(later.signature.keyId).toBe(rotated.keys.keyId);
+    expect(await verifyContent(later.content, later.signature, rotated.keys)).toBe(true);
+    configureCertificates(t.config);
+  });
 });
 
 describe('numbers', () => {
@@ -143,6 +165,17 @@ describe('issuing at completion', () => {
     const sig = execFileSync('pdfsig', [file], { encoding: 'utf8' });
     expect(sig).toContain('Signature is Valid');
     expect(sig).toContain('ETSI.CAdES.detached');
+    const tampered = Buffer.from(bytes);
+    tampered[Math.floor(tampered.length / 4)] ^= 0x01; // one byte inside the signed range
+    const changedFile = path.join(dir, 'diubah.pdf');
+    fs.writeFileSync(changedFile, tampered);
+    let changedSig = '';
+    try {
+      changedSig = execFileSync('pdfsig', [changedFile], { encoding: 'utf8' });
+    } catch (error) {
+      changedSig = String((error as { stdout?: string }).stdout ?? '');
+    }
+    expect(changedSig).not.toContain('Signature is Valid');
     // The page as a person sees it, kept for a look: pdftoppm renders it to PNG.
     execFileSync('pdftoppm', ['-r', '50', '-png', '-f', '1', '-l', '1', file, path.join(dir, 'halaman')]);
     expect(fs.readdirSync(dir).some((f) => f.startsWith('halaman') && f.endsWith('.png'))).toBe(true);
