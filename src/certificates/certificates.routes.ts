@@ -5,7 +5,10 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { RouteDeps } from '../core/deps';
 import { ipRateLimit, requireAuth, requireRole } from '../auth';
-import { BadRequest, NotFound } from '../web/errors';
+import multer from 'multer';
+import { NotFound } from '../web/errors';
+import { acceptUploadsAt, verifyCsrf } from '../web/csrf';
+import { receiveUpload } from '../web/uploads';
 import { registerNavItem } from '../web/navigation';
 import { requestContext } from '../web/request-context';
 import { filterValues, idParam, parseInput, parseQuery } from '../web/validation';
@@ -19,7 +22,7 @@ import {
 } from './certificates.schemas';
 import * as certificates from './certificates.service';
 import { sendCertificate, sendZip } from './certificates.web';
-import { exportCsv } from './certificates.export';
+import { exportCsv, exportXlsx } from './certificates.export';
 import { formatNip, users } from '../users';
 import { configureCertificates } from './settings';
 import * as verification from './verification';
@@ -74,6 +77,7 @@ export function hrCertificatesRouter(deps: RouteDeps): Router {
     sendZip(req, res, req.user!, parseQuery(certificateQuery, req.query)),
   );
   router.get('/ekspor.csv', (req, res) => exportCsv(req, res, parseQuery(certificateQuery, req.query)));
+  router.get('/ekspor.xlsx', (req, res) => exportXlsx(req, res, parseQuery(certificateQuery, req.query)));
   router.get('/:id/unduh', (req, res) => sendCertificate(req, res, idParam(req, 'certificate')));
   router.post('/:id/cabut', requireRole('admin'), async (req, res) => {
     const id = idParam(req, 'certificate');
@@ -96,17 +100,38 @@ function codeOf(req: Request): string {
   return parsed.data;
 }
 
-async function renderVerification(req: Request, res: Response, nipResult?: boolean, nipError?: string) {
-  const code = codeOf(req);
+interface Checked {
+  nipResult?: boolean;
+  nipError?: string;
+  fileResult?: boolean;
+  fileError?: string;
+}
+
+async function renderVerification(req: Request, res: Response, code: string, checked: Checked = {}) {
   const view = await verification.verify(code);
   if (!view) throw new NotFound('certificate');
-  res.status(nipError ? 422 : 200).render('certificates/verify', {
-    title: req.t('certificates.verify.title'),
-    view,
-    code,
-    nipResult,
-    nipError,
-  });
+  const status = checked.nipError || checked.fileError ? 422 : 200;
+  res
+    .status(status)
+    .render('certificates/verify', { title: req.t('certificates.verify.title'), view, code, ...checked });
+}
+
+/** The PDF a verifier uploads to compare with the issued one: one file, at most 5 MB, in memory. */
+const pdfUpload = receiveUpload(
+  multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 3 },
+  }).single('file'),
+);
+
+async function checkFile(req: Request, res: Response) {
+  const parsed = verificationCode.safeParse((req.body as { code?: unknown } | undefined)?.code);
+  if (!parsed.success) throw new NotFound('certificate');
+  if (!req.file?.size)
+    return renderVerification(req, res, parsed.data, { fileError: req.t('certificates.verify.fileMissing') });
+  const same = await verification.fileMatches(parsed.data, req.file.buffer);
+  if (same === undefined) throw new NotFound('certificate');
+  await renderVerification(req, res, parsed.data, { fileResult: same });
 }
 
 /** The public verification page: no sign-in, rate-limited per IP, sends no referrer. */
@@ -131,7 +156,8 @@ export function verificationRouter(deps: RouteDeps): Router {
   const guesses = ipRateLimit({ max, windowMinutes: 1, clock: deps.clock, onLimit: tooMany });
   router.use(VERIFY_PATH, (req, res, next) => {
     res.setHeader('Referrer-Policy', 'no-referrer');
-    (req.method === 'POST' ? guesses : views)(req, res, next);
+    // An upload counts once its CSRF token was checked (below): a forged form must change nothing.
+    (req.method === 'POST' && req.path !== '/berkas' ? guesses : views)(req, res, next);
   });
   router.get(VERIFY_PATH, (req, res) => {
     const { kode } = parseQuery(codeLookup, req.query);
@@ -143,14 +169,17 @@ export function verificationRouter(deps: RouteDeps): Router {
       error: code ? req.t('certificates.verify.unknown') : undefined,
     });
   });
-  router.get(`${VERIFY_PATH}/:code`, (req, res) => renderVerification(req, res));
+  router.get(`${VERIFY_PATH}/:code`, (req, res) => renderVerification(req, res, codeOf(req)));
+  acceptUploadsAt(`${VERIFY_PATH}/berkas`);
+  router.post(`${VERIFY_PATH}/berkas`, pdfUpload, verifyCsrf, guesses, checkFile);
   router.post(`${VERIFY_PATH}/:code`, async (req, res) => {
+    const code = codeOf(req);
     const input = parseInput(nipCheckForm, req.body);
     if (!input.ok)
-      return renderVerification(req, res, undefined, req.t(input.errors.nip ?? 'errors.badRequest'));
-    const matches = await verification.nipMatches(codeOf(req), input.data.nip);
-    if (matches === undefined) throw new BadRequest();
-    await renderVerification(req, res, matches);
+      return renderVerification(req, res, code, { nipError: req.t(input.errors.nip ?? 'errors.badRequest') });
+    const matches = await verification.nipMatches(code, input.data.nip);
+    if (matches === undefined) throw new NotFound('certificate');
+    await renderVerification(req, res, code, { nipResult: matches });
   });
   return router;
 }

@@ -3,6 +3,7 @@
 // by filter or inside a ZIP); downloads by others go to the access log; an admin revokes and the
 // public verification page then says so; unknown codes answer 404; the NIP check; tampering shows.
 import type { Types } from 'mongoose';
+import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/app';
 import { createOpd, createUniversity, createUser, DEFAULT_PASSWORD } from '../support/factories';
@@ -136,6 +137,21 @@ describe("HR's certificates", () => {
     expect(csv.text).toContain(`${nip.slice(0, 8)} ${nip.slice(8, 14)}`);
   });
 
+  it('exports the list as XLSX with formulas as text and whole NIPs', async () => {
+    const xlsx = await hrA.get('/admin/sertifikat/ekspor.xlsx').buffer(true).parse(binary);
+    expect(xlsx.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    const body = xlsx.body as Buffer;
+    await workbook.xlsx.load(
+      body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer,
+    );
+    const values = workbook.worksheets[0].getSheetValues().flat().map(String);
+    expect(values).toContain(`'=HYPERLINK("http://x") Budi`);
+    expect(values).toContain(personA.nip!);
+    expect(values.join(' ')).not.toContain(certB.number);
+    expect(values.some((v) => v.startsWith('='))).toBe(false);
+  });
+
   it('filters by period of issue', async () => {
     const february = await hrA.get('/admin/sertifikat?from=2026-02-01&to=2026-02-28');
     expect(february.text).toContain(certA2.number);
@@ -199,6 +215,29 @@ describe('verification', () => {
     changed[Math.floor(changed.length / 2)] ^= 1;
     expect(await fileMatches(certA.code, changed)).toBe(false);
     expect(await fileMatches('A'.repeat(20), stored)).toBeUndefined();
+  });
+
+  it('tells a verifier whether an uploaded PDF is byte for byte the issued one', async () => {
+    const stored = await readFile((await Certificate.findById(certA._id).lean())!.file!.id);
+    const agent = request.agent(t.app);
+    const send = async (bytes: Buffer | undefined, code = certA.code) => {
+      const token = await csrfToken(agent, `/verifikasi/${certA.code}`);
+      const req = agent.post('/verifikasi/berkas').field('_csrf', token).field('code', code);
+      return bytes ? req.attach('file', bytes, 'sertifikat.pdf') : req;
+    };
+    const same = await send(stored);
+    expect(same.status).toBe(200);
+    expect(same.text).toContain('Identik');
+    const changed = Buffer.from(stored);
+    changed[100] ^= 1;
+    expect((await send(changed)).text).toContain('Tidak identik');
+    expect((await send(undefined)).status).toBe(422);
+    expect((await send(stored, 'A'.repeat(20))).status).toBe(404);
+    const noToken = await request(t.app)
+      .post('/verifikasi/berkas')
+      .field('code', certA.code)
+      .attach('file', stored, 'x.pdf');
+    expect(noToken.status).toBe(403);
   });
 
   it('shows a certificate whose stored content was changed as not verifiable', async () => {

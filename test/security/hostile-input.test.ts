@@ -31,6 +31,7 @@ import { readFile as readCertificateFile } from '../../src/certificates/storage'
 import { unzipWithinLimits } from '../../src/web/bounded-unzip';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
+import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { createWorld, tokenOf, type World } from './support/world';
 
@@ -851,6 +852,49 @@ describe('certificates given hostile input', () => {
     expect(manifestCells.filter(isFormula)).toEqual([]);
     expect(manifestCells).toContain(HTML_PAYLOADS[0]);
     for (const name of entries.entries.keys()) expect(name).toMatch(/^[A-Za-z0-9._-]+$/);
+  });
+
+  it('the XLSX writes every formula as text', async () => {
+    const res = await hr
+      .get('/admin/sertifikat/ekspor.xlsx')
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+    const workbook = new ExcelJS.Workbook();
+    const body = res.body as Buffer;
+    await workbook.xlsx.load(
+      body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer,
+    );
+    const cells: string[] = [];
+    workbook.worksheets[0].eachRow((row) => row.eachCell((cell) => cells.push(String(cell.value))));
+    expect(cells.filter(isFormula)).toEqual([]);
+    expect(cells).toContain(`'${FORMULA_PAYLOADS[0]}`);
+  });
+
+  it('malformed uploads and hostile file names at the PDF check answer 4xx or the page, never 500', async () => {
+    const problems: string[] = [];
+    for (const bad of MALFORMED_MULTIPART) {
+      const res = await request(w.t.app)
+        .post('/verifikasi/berkas')
+        .set('Content-Type', bad.type)
+        .send(bad.body);
+      if (res.status >= 500) problems.push(`${bad.what}: ${res.status}`);
+    }
+    const agent = request.agent(w.t.app);
+    for (const name of HOSTILE_FILE_NAMES) {
+      const token = await tokenOf(agent, `/verifikasi/${w.ids.certificates.inA.code}`);
+      const res = await agent
+        .post('/verifikasi/berkas')
+        .field('_csrf', token)
+        .field('code', w.ids.certificates.inA.code)
+        .attach('file', Buffer.from('%PDF-1.4 bukan sertifikat'), name);
+      problems.push(...check(`file ${short(name)}`, res, [200]));
+      if (!res.text.includes('Tidak identik')) problems.push(`file ${short(name)}: no verdict`);
+    }
+    expect(problems).toEqual([]);
   });
 
   it('the PDF prints the hostile name as text', async () => {
