@@ -21,7 +21,12 @@ export function configureCertificates(
   logger?: Logger,
 ): CertificateRuntime {
   const keys = certificateKeys(config.certificates);
-  runtime = { settings: config.certificates, baseUrl: () => config.baseUrl, keys, logger };
+  runtime = {
+    settings: config.certificates,
+    baseUrl: () => config.baseUrl,
+    keys,
+    logger: logger ?? runtime?.logger,
+  };
   if (keys.generated.length && !warned && logger) {
     warned = true;
     logger.warn(
