@@ -1,6 +1,7 @@
 // Configuration: the whole environment parsed once with zod, typed, and passed to whoever needs it.
 // Nothing else in src/ reads process.env (an ESLint rule says so).
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { z } from 'zod';
 import { dataFolderSecrets, processSecrets, type LocalSecrets } from './db/data-folder';
 
@@ -72,6 +73,23 @@ const envSchema = z.object({
   INVITATION_DAYS: int(7, 1, 60),
   PASSWORD_RESET_MINUTES: int(60, 5, 24 * 60),
   PASSWORD_RESET_MAX_PER_ACCOUNT: int(3, 1, 100),
+  // Certificates (src/certificates): number pattern, the Ed25519 key of the signed content, the
+  // PKCS#12 of the PDF signature (PAdES), the place printed on them and the verification limit.
+  CERTIFICATE_NUMBER_PATTERN: z
+    .string()
+    .max(100)
+    .refine(
+      (v) => /\{seq(:\d)?\}/.test(v) && /\{year\}/.test(v),
+      'must contain {seq} (or {seq:4}) and {year}',
+    )
+    .default('800/{seq}/BKPSDM/{year}'),
+  CERTIFICATE_SIGNING_KEY: z.string().optional(),
+  CERTIFICATE_SIGNING_KEY_FILE: z.string().optional(),
+  CERTIFICATE_PREVIOUS_PUBLIC_KEYS_FILE: z.string().optional(),
+  CERTIFICATE_P12_FILE: z.string().optional(),
+  CERTIFICATE_P12_PASSWORD: z.string().default(''),
+  CERTIFICATE_PLACE: z.string().min(1).max(60).default('Medan'),
+  VERIFY_MAX_PER_MINUTE: int(30, 1, 10000),
 });
 
 export interface PasswordPolicy {
@@ -112,6 +130,25 @@ export interface Config {
   mail: MailSettings;
   /** How often the server sends learning reminders (due soon, overdue, HR digest); 0 = never (`npm run reminders`). */
   reminderIntervalMinutes: number;
+  certificates: CertificateSettings;
+}
+
+export interface CertificateSettings {
+  /** `800/{seq}/BKPSDM/{year}`: {seq} the gap-free sequence of the year ({seq:4} zero-padded), {year} the WIB year of issue. */
+  numberPattern: string;
+  /** Ed25519 private key (PKCS#8 PEM) that signs the canonical content; never log it. Unset outside production: generated (keys.ts). */
+  signingKeyPem?: string;
+  /** PEM public keys of earlier signing keys, so certificates signed before a rotation still verify. */
+  previousPublicKeysPem: string[];
+  /** PKCS#12 (certificate and key) of the PDF signature; unset outside production: a generated self-signed one. */
+  p12?: Buffer;
+  p12Password: string;
+  /** Place of issue printed before the date ("Medan, 1 Desember 2026"). */
+  place: string;
+  /** Where generated development keys are kept (the data folder), if anywhere. */
+  keyFolder?: string;
+  /** Verification requests per IP per minute (the public page and its NIP check). */
+  verifyMaxPerMinute: number;
 }
 
 export interface MailSettings {
@@ -210,6 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   if (isProduction && !e.SMTP_URL)
     problems.push('SMTP_URL: required in production (invitations and forgotten passwords are sent by mail)');
+  const certificates = certificateSettings(e, isProduction, problems);
   if (e.TRUST_PROXY.trim() === 'true')
     problems.push('TRUST_PROXY: name the proxy hops (a number or addresses), not "true"');
   if (problems.length > 0) throw new ConfigError(problems);
@@ -268,6 +306,75 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       passwordResetMinutes: e.PASSWORD_RESET_MINUTES,
       passwordResetMaxPerAccount: e.PASSWORD_RESET_MAX_PER_ACCOUNT,
     },
+    certificates,
+  };
+}
+
+/* eslint-disable security/detect-non-literal-fs-filename -- key files named by the operator's configuration */
+function readConfigFile(name: string, file: string, problems: string[]): Buffer | undefined {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    problems.push(`${name}: cannot read ${file}`);
+    return undefined;
+  }
+}
+/* eslint-enable security/detect-non-literal-fs-filename */
+
+function certificateSettings(
+  e: z.infer<typeof envSchema>,
+  isProduction: boolean,
+  problems: string[],
+): CertificateSettings {
+  const keyText =
+    e.CERTIFICATE_SIGNING_KEY ??
+    (e.CERTIFICATE_SIGNING_KEY_FILE
+      ? readConfigFile('CERTIFICATE_SIGNING_KEY_FILE', e.CERTIFICATE_SIGNING_KEY_FILE, problems)?.toString(
+          'utf8',
+        )
+      : undefined);
+  let signingKeyPem: string | undefined;
+  if (keyText !== undefined) {
+    try {
+      const key = crypto.createPrivateKey(
+        keyText.includes('BEGIN') ? keyText : Buffer.from(keyText, 'base64').toString('utf8'),
+      );
+      if (key.asymmetricKeyType !== 'ed25519') throw new Error('not ed25519');
+      signingKeyPem = key.export({ type: 'pkcs8', format: 'pem' }).toString();
+    } catch {
+      problems.push(
+        'CERTIFICATE_SIGNING_KEY: must be an Ed25519 private key in PKCS#8 PEM (`openssl genpkey -algorithm ed25519`)',
+      );
+    }
+  } else if (isProduction)
+    problems.push(
+      'CERTIFICATE_SIGNING_KEY or CERTIFICATE_SIGNING_KEY_FILE: required in production (Ed25519, PKCS#8 PEM)',
+    );
+  const previous = e.CERTIFICATE_PREVIOUS_PUBLIC_KEYS_FILE
+    ? (readConfigFile(
+        'CERTIFICATE_PREVIOUS_PUBLIC_KEYS_FILE',
+        e.CERTIFICATE_PREVIOUS_PUBLIC_KEYS_FILE,
+        problems,
+      )?.toString('utf8') ?? '')
+    : '';
+  const previousPublicKeysPem =
+    previous.match(/-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/g) ?? [];
+  const p12 = e.CERTIFICATE_P12_FILE
+    ? readConfigFile('CERTIFICATE_P12_FILE', e.CERTIFICATE_P12_FILE, problems)
+    : undefined;
+  if (!e.CERTIFICATE_P12_FILE && isProduction)
+    problems.push(
+      'CERTIFICATE_P12_FILE: required in production (the PKCS#12 that signs certificate PDFs, e.g. from BSrE)',
+    );
+  return {
+    numberPattern: e.CERTIFICATE_NUMBER_PATTERN,
+    signingKeyPem,
+    previousPublicKeysPem,
+    p12,
+    p12Password: e.CERTIFICATE_P12_PASSWORD,
+    place: e.CERTIFICATE_PLACE,
+    keyFolder: e.EMBEDDED_DATA_DIR,
+    verifyMaxPerMinute: e.VERIFY_MAX_PER_MINUTE,
   };
 }
 

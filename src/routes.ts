@@ -21,13 +21,28 @@ import { coursesRouter } from './courses/courses.routes';
 import { reviewRouter } from './courses/review.routes';
 import { courseFilesRouter } from './courses/catalog.routes';
 import { learningRouter } from './learning/learning.routes';
-import { registerLearningSections } from './learning';
+import {
+  enrolmentResults,
+  registerCompletionHook,
+  registerLearningSections,
+  type CompletionHook,
+} from './learning';
 import { registerCoursesDashboard } from './courses';
 import { outboxRouter } from './mail/mail.routes';
 import { registerMailSections } from './mail';
 import { passwordLinksRouter } from './password-links/password-links.routes';
 import { invitationsRouter } from './password-links/invitations.routes';
 import { notificationsRouter } from './notifications/notifications.routes';
+import {
+  hrCertificatesRouter,
+  myCertificatesRouter,
+  verificationRouter,
+} from './certificates/certificates.routes';
+import {
+  issueCertificateOnCompletion,
+  registerCertificateSections,
+  registerResultsProvider,
+} from './certificates';
 
 /** Before sessions: health checks answer without reading a session. */
 export function mountPublicRoutes(app: Express, deps: RouteDeps): void {
@@ -54,9 +69,39 @@ export function mountFeatureRoutes(app: Express, deps: RouteDeps): void {
   app.use('/admin/undangan', invitationsRouter(deps)); // HR invite people to set a first password
   app.use('/admin/outbox', outboxRouter(deps)); // the mails, kept here when no SMTP server is set
   app.use(notificationsRouter(deps)); // /akun/notifikasi: which mail notices a person gets
+  app.use('/sertifikat', myCertificatesRouter(deps)); // a learner's own certificates and their PDFs
+  app.use('/admin/sertifikat', hrCertificatesRouter(deps)); // HR: list, download, ZIP, CSV; admins revoke
+  app.use(verificationRouter(deps)); // /verifikasi/:code: public, rate-limited certificate check
   registerPeopleDashboard();
   registerCoursesDashboard();
   registerInstitutionsDashboard();
   registerMailSections(); // "Data saya" lists the mails sent to the person
   registerLearningSections(); // "Data saya": enrolments with lesson records, the JP ledger
+  registerCertificateSections(); // "Data saya" lists the person's certificates
+  connectFeatures();
+}
+
+/** A completion issues its certificate in the same transaction (a failed issue rolls it back). */
+const issueCertificate: CompletionHook = async (event, session) => {
+  await issueCertificateOnCompletion(event, session);
+};
+
+/** The seams between features, joined here so that no feature imports another's internals. */
+function connectFeatures(): void {
+  registerCompletionHook(issueCertificate);
+  registerResultsProvider(async (enrolmentId) => {
+    const lessons = await enrolmentResults(enrolmentId);
+    if (lessons.length === 0) return undefined;
+    const scores = lessons.flatMap((l) => (l.scorePercent === undefined ? [] : [l.scorePercent]));
+    return {
+      lessons: lessons.map((l) => ({
+        title: l.title,
+        status: l.done ? 'Selesai' : 'Belum selesai',
+        scorePercent: l.scorePercent,
+      })),
+      finalScorePercent: scores.length
+        ? Math.round(scores.reduce((a, b) => a + b, 0) / scores.length)
+        : undefined,
+    };
+  });
 }

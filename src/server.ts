@@ -13,15 +13,25 @@ import { createMailWorker, smtpTransport } from './mail';
 import { startReminderSchedule } from './learning';
 import { syncCourseCatalog } from './courses';
 
-async function seedIfEmpty(config: Config, logger: Logger): Promise<void> {
-  if (!config.seedDemoData) return;
-  if (await hasPeople()) return;
+/** Seeds an empty database; true when it did (the demo certificates follow once the server listens). */
+async function seedIfEmpty(config: Config, logger: Logger): Promise<boolean> {
+  if (!config.seedDemoData) return false;
+  if (await hasPeople()) return false;
   // The demo data is loaded lazily, so a production start never touches it.
   const { seedDemoData } = await import('./cli/seed-data');
   const { formatSeedReport } = await import('./cli/seed');
   const report = await seedDemoData({ policy: config.passwordPolicy, mail: { config, now: new Date() } });
   logger.info({ institutions: report.institutions, people: report.people }, 'demo data created');
   console.log(`\n${formatSeedReport(report)}\n`);
+  return true;
+}
+
+/** The demo certificates, issued in the background once the server answers (a few seconds of work). */
+function seedCertificatesSoon(config: Config, logger: Logger): void {
+  void import('./cli/seed-certificates')
+    .then(({ seedDemoCertificates }) => seedDemoCertificates(config, new Date()))
+    .then((report) => logger.info(report, 'demo certificates issued'))
+    .catch((error: unknown) => logger.error({ err: error }, 'demo certificates failed'));
 }
 
 /** Sends queued mail over SMTP_URL; without it (development) mails stay in the admin outbox. */
@@ -90,9 +100,10 @@ async function main(): Promise<void> {
       legacy,
       'second factor: plain TOTP secrets sealed at start-up (unusable ones are refused at sign-in)',
     );
-  await seedIfEmpty(config, logger);
+  const seeded = await seedIfEmpty(config, logger);
   await syncCourseCatalog(); // the catalog's entries, for a database written before they existed (cheap)
   const app = createApp({ config, db, logger });
+  if (seeded) seedCertificatesSoon(config, logger);
   const server = app.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

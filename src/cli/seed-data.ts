@@ -2,6 +2,7 @@
 // Works on the current Mongoose connection. Idempotent: institutions are upserted by code and
 // people by NIP (or email); what exists is left as it is, so passwords are never re-hashed.
 import type { Role } from '../core/roles';
+import { seedDemoCertificates, type CertificateSeedReport } from './seed-certificates';
 import { institutions } from '../institutions';
 import { addMissingPeople, passwords, type EmployeeType, type NewPerson } from '../users';
 import type { Config } from '../config';
@@ -245,6 +246,8 @@ export interface SeedOptions {
   policy?: { minLength: number; requireClasses: boolean };
   /** Invites the demo newcomers by mail (kept in the outbox without SMTP_URL); without it they are only added. */
   mail?: { config: Pick<Config, 'baseUrl' | 'mail'>; now: Date };
+  /** Issues demo certificates of the demo courses (src/cli/seed-certificates.ts); without it, none. */
+  certificates?: { config: Config; now: Date };
 }
 
 export interface DemoAccount {
@@ -262,6 +265,7 @@ export interface SeedReport {
   newcomers: { created: number; invited: number };
   /** Demo enrolments written (with their lesson progress, JP and notices); 0 when they exist already. */
   enrolments: number;
+  certificates: CertificateSeedReport;
   accounts: DemoAccount[];
 }
 
@@ -355,6 +359,9 @@ export async function seedDemoData(options: SeedOptions = {}): Promise<SeedRepor
     courses,
     newcomers: await seedNewcomers(idOf('DISDUKCAPIL'), options.mail),
     enrolments,
+    certificates: options.certificates
+      ? await seedDemoCertificates(options.certificates.config, options.certificates.now)
+      : { issued: 0 },
     accounts,
   };
 }

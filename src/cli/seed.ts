@@ -9,6 +9,9 @@ export function formatSeedReport(report: SeedReport): string {
     `Institutions: ${report.institutions.created} created, ${report.institutions.existing} already present`,
     `People: ${report.people.created} created, ${report.people.existing} already present`,
     `Courses: ${report.courses.created.length} imported and published (${report.courses.created.join(', ') || 'none'}), ${report.courses.existing.length} already present`,
+    ...(report.certificates.issued
+      ? [`Certificates: ${report.certificates.issued} issued to demo learners for the demo courses`]
+      : []),
     ...(report.newcomers.invited
       ? [
           `Invitations: ${report.newcomers.invited} newcomers invited (admins read them at /admin/outbox without SMTP_URL)`,
@@ -33,7 +36,12 @@ async function main(): Promise<void> {
   const config = loadServerConfig();
   const db = await openDatabase(config);
   try {
-    const report = await seedDemoData({ policy: config.passwordPolicy, mail: { config, now: new Date() } });
+    const now = new Date();
+    const report = await seedDemoData({
+      policy: config.passwordPolicy,
+      mail: { config, now },
+      certificates: { config, now },
+    });
     console.log(formatSeedReport(report));
   } finally {
     await db.close();

@@ -32,3 +32,4 @@ export type {
   LessonFields,
   ModuleFields,
 } from './course.model';
+export { courseForCertificate, type CourseForCertificate } from './courses.certificate';

@@ -55,3 +55,16 @@ export function processSecrets(): LocalSecrets {
   }
   return perProcess;
 }
+
+/**
+ * Another file of generated development secrets in the data folder (owner-only, made on first
+ * use): the certificates' signing keys use it, as the session secret uses app-secrets.json.
+ */
+export function dataFolderFile<T>(
+  dir: string,
+  name: string,
+  create: () => T,
+  isValid: (v: unknown) => boolean,
+): T {
+  return readOrCreateSecrets(path.join(dir, name), create, isValid);
+}

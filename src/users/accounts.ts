@@ -1,12 +1,15 @@
 // Accounts as the command line, the seed and the admin pages name them: find one by id, NIP or
 // email; make or promote an admin; add people in bulk. Writes go through the model so its
 // validation runs; every rule about who may do this stays with the callers (operators, the seed).
-import { trusted, Types } from 'mongoose';
+import { trusted, Types, type ClientSession, type FilterQuery } from 'mongoose';
+import type { Actor } from '../core/actor';
 import type { Role } from '../core/roles';
+import { containing } from '../db/literal-regex';
+import { peopleScope } from './users.service';
 import { audit } from '../audit';
 import { canonicalIdentifier } from './nip';
-import { User } from './user.model';
-import type { EmployeeType } from './ranks';
+import { User, type UserFields } from './user.model';
+import { rankLabel, type EmployeeType } from './ranks';
 
 /**
  * The account named by its id, a NIP (spaces allowed) or an email; undefined when none matches.
@@ -168,4 +171,42 @@ export async function learnersByNip(nips: string[]): Promise<Map<string, { id: s
   return new Map(
     people.map((p) => [p.nip!, { id: String(p._id), opdId: p.opd ? String(p.opd) : undefined }]),
   );
+}
+
+/** A person's record as a certificate prints it, read in the caller's transaction; undefined if missing. */
+export async function personForCertificate(id: string | Types.ObjectId, session?: ClientSession) {
+  const person = await User.findById(id)
+    .select('nip name employeeType golongan jabatan unitKerja opd')
+    .session(session ?? null)
+    .lean();
+  if (!person) return undefined;
+  return {
+    id: String(person._id),
+    name: person.name,
+    nip: person.nip ?? '',
+    employeeType: person.employeeType as EmployeeType,
+    golongan: person.golongan ?? '',
+    pangkat: rankLabel(person.employeeType as EmployeeType, person.golongan),
+    jabatan: person.jabatan ?? '',
+    unitKerja: person.unitKerja ?? '',
+    opdId: person.opd ? String(person.opd) : '',
+  };
+}
+
+/**
+ * Ids of the people the actor may see (users.peopleScope) among those matching a search by name or
+ * NIP and an OPD: the certificates' HR list, export and ZIP filter by these.
+ */
+export async function peopleIdsInScope(actor: Actor, search: { q?: string; opd?: string } = {}) {
+  const conditions: FilterQuery<UserFields>[] = [peopleScope(actor)];
+  if (search.q) {
+    const digits = search.q.replace(/[\s.-]/g, '');
+    const or: FilterQuery<UserFields>[] = [{ name: containing(search.q) }];
+    // eslint-disable-next-line security/detect-non-literal-regexp -- digits only
+    if (/^\d{3,18}$/.test(digits)) or.push({ nip: new RegExp(`^${digits}`) });
+    conditions.push({ $or: or });
+  }
+  if (search.opd) conditions.push({ opd: search.opd });
+  const people = await User.find({ $and: conditions }, { _id: 1 }).lean();
+  return people.map((p) => p._id);
 }

@@ -15,6 +15,8 @@ export {
   authorsOf,
   accountRoles,
   learnersByNip,
+  personForCertificate,
+  peopleIdsInScope,
   type NewPerson,
 } from './accounts';
 export { rememberPersonRecord } from './person-record';
@@ -35,5 +37,5 @@ export {
   type AssigneeSelector,
 } from './assignees';
 export { registerPeopleDashboard } from './users.dashboard';
-export { formatNip, isValidNip, normaliseNip, canonicalIdentifier } from './nip';
+export { formatNip, isValidNip, normaliseNip, canonicalIdentifier, maskNip } from './nip';
 export { pangkatOf, PNS_RANKS, PPPK_GOLONGAN, type EmployeeType } from './ranks';

@@ -19,6 +19,8 @@ export const PUBLIC_ROUTES: Readonly<Record<string, string>> = {
     'forgotten-password request: the same answer for every identifier; rate-limited per IP and per account',
   'GET /atur-sandi/:token': 'set-password page of a single-use link (invitation or forgotten password)',
   'POST /atur-sandi/:token': 'sets the password through a single-use link (rate-limited per IP)',
+  'POST /verifikasi/berkas':
+    'certificate verification: is an uploaded PDF (5 MB at most, in memory) byte for byte the issued one (rate-limited per IP)',
 };
 
 /**

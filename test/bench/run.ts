@@ -5,6 +5,7 @@
 //   BENCH_LEARNER / BENCH_PASSWORD: the account of the signed-in pages (default: the demo learner).
 // The goal: signed-in learner pages at ≥ 1/3 of the bare page's throughput, with small HTML.
 // To see where the CPU goes on one page: `npx tsx test/bench/profile.ts /data-saya`.
+import { certificateBench } from './certificates.bench';
 import { DEMO_LEARNER, learnerPages, measure, measurePost, signIn, startServer, type Measured } from './lib';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 8);
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all([baselineServer.stop(), appServer.stop()]);
   }
+  await certificateBench(); // ms per certificate PDF, and a 1,000-certificate ZIP's time and memory
 }
 
 main().catch((error: unknown) => {

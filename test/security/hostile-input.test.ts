@@ -25,7 +25,14 @@ import {
 } from '../fixtures/hostile/payloads';
 import type { Agent } from '../support/auth';
 import { crawl, getFormsIn, injectedElements, type GetForm } from '../support/crawl';
-import { makeNip } from '../support/factories';
+import { createUser, makeNip } from '../support/factories';
+import { issueForTest } from '../support/certificates';
+import { readFile as readCertificateFile } from '../../src/certificates/storage';
+import { unzipWithinLimits } from '../../src/web/bounded-unzip';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import ExcelJS from 'exceljs';
+import request from 'supertest';
 import { createWorld, tokenOf, type World } from './support/world';
 
 let w: World;
@@ -391,6 +398,7 @@ describe('search and filter queries given control characters', () => {
       '/admin/audit actor',
       '/admin/audit target',
       '/admin/institutions q',
+      '/admin/sertifikat q',
       '/admin/users q',
       '/kursus q',
     ]);
@@ -832,6 +840,155 @@ describe('learning given hostile input', () => {
         const res = await learner.get(url);
         problems.push(...check(`GET ${short(url)}`, res, [200, 303, 400, 404]));
       }
+    }
+    expect(problems).toEqual([]);
+  }, 120_000);
+});
+
+describe('certificates given hostile input', () => {
+  let hostile: { _id: unknown; code: string; number: string; file?: { id: unknown } | null };
+  beforeAll(async () => {
+    const person = await createUser({
+      opd: w.ids.opdA,
+      name: HTML_PAYLOADS[0],
+      jabatan: FORMULA_PAYLOADS[0],
+      unitKerja: HTML_PAYLOADS[1],
+    });
+    hostile = (await issueForTest(person._id, w.ids.courses.published.id)) as typeof hostile;
+  }, 60_000);
+
+  it('the list, the verification page and a revocation with a hostile reason inject nothing', async () => {
+    const problems: string[] = [];
+    problems.push(...check('list', await hr.get('/admin/sertifikat'), [200]));
+    problems.push(
+      ...check('search', await hr.get(`/admin/sertifikat?q=${encodeURIComponent(HTML_PAYLOADS[2])}`), [200]),
+    );
+    problems.push(...check('verify', await request(w.t.app).get(`/verifikasi/${hostile.code}`), [200]));
+    const revoke = await admin
+      .post(`/admin/sertifikat/${String(hostile._id)}/cabut`)
+      .type('form')
+      .send({ _csrf: await tokenOf(admin, '/admin/sertifikat'), reason: HTML_PAYLOADS[3] });
+    expect(revoke.status).toBe(303);
+    problems.push(
+      ...check('revoked verify', await request(w.t.app).get(`/verifikasi/${hostile.code}`), [200]),
+    );
+    problems.push(...check('revoked list', await admin.get('/admin/sertifikat?status=revoked'), [200]));
+    expect(problems).toEqual([]);
+  });
+
+  it('the CSV and the ZIP manifest neutralise every formula while keeping the data', async () => {
+    const csv = await hr.get('/admin/sertifikat/ekspor.csv');
+    const cells = (
+      parseCsv(csv.text.replace(/^\uFEFF/, ''), { relax_column_count: true }) as string[][]
+    ).flat();
+    expect(cells.filter(isFormula)).toEqual([]);
+    expect(cells).toContain(`'${FORMULA_PAYLOADS[0]}`);
+    const zip = await hr
+      .get('/admin/sertifikat/unduh.zip')
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+    const entries = unzipWithinLimits(zip.body as Buffer, {
+      maxBytes: 50_000_000,
+      maxEntries: 100,
+      maxRatio: 100,
+    });
+    if (!entries.ok) throw new Error(entries.reason);
+    const manifest = entries.entries
+      .get('manifest.csv')!
+      .toString('utf8')
+      .replace(/^\uFEFF/, '');
+    const manifestCells = (parseCsv(manifest, { relax_column_count: true }) as string[][]).flat();
+    expect(manifestCells.filter(isFormula)).toEqual([]);
+    expect(manifestCells).toContain(HTML_PAYLOADS[0]);
+    for (const name of entries.entries.keys()) expect(name).toMatch(/^[A-Za-z0-9._-]+$/);
+  });
+
+  it('the XLSX writes every formula as text', async () => {
+    const res = await hr
+      .get('/admin/sertifikat/ekspor.xlsx')
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+    const workbook = new ExcelJS.Workbook();
+    const body = res.body as Buffer;
+    await workbook.xlsx.load(
+      body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer,
+    );
+    const cells: string[] = [];
+    workbook.worksheets[0].eachRow((row) => row.eachCell((cell) => cells.push(String(cell.value))));
+    expect(cells.filter(isFormula)).toEqual([]);
+    expect(cells).toContain(`'${FORMULA_PAYLOADS[0]}`);
+  });
+
+  it('malformed uploads and hostile file names at the PDF check answer 4xx or the page, never 500', async () => {
+    const problems: string[] = [];
+    for (const bad of MALFORMED_MULTIPART) {
+      const res = await request(w.t.app)
+        .post('/verifikasi/berkas')
+        .set('Content-Type', bad.type)
+        .send(bad.body);
+      if (res.status >= 500) problems.push(`${bad.what}: ${res.status}`);
+    }
+    const agent = request.agent(w.t.app);
+    for (const name of HOSTILE_FILE_NAMES) {
+      const token = await tokenOf(agent, `/verifikasi/${w.ids.certificates.inA.code}`);
+      const res = await agent
+        .post('/verifikasi/berkas')
+        .field('_csrf', token)
+        .field('code', w.ids.certificates.inA.code)
+        .attach('file', Buffer.from('%PDF-1.4 bukan sertifikat'), name);
+      problems.push(...check(`file ${short(name)}`, res, [200]));
+      if (!res.text.includes('Tidak identik')) problems.push(`file ${short(name)}: no verdict`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('the PDF prints the hostile name as text', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sertifikat-')), 's.pdf');
+    fs.writeFileSync(file, await readCertificateFile(hostile.file!.id as never));
+    const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+    expect(text).toContain(HTML_PAYLOADS[0]);
+  });
+
+  it('hostile filters, codes and NIPs answer 4xx or the usual page, never 500', async () => {
+    const problems: string[] = [];
+    for (const payload of [...QUERY_CONTROL_PAYLOADS, ...OPERATOR_PAYLOADS, ...HTML_PAYLOADS.slice(0, 3)]) {
+      const q = encodeURIComponent(payload);
+      for (const url of [
+        `/admin/sertifikat?q=${q}`,
+        `/admin/sertifikat?opd=${q}&course=${q}&from=${q}`,
+        `/admin/sertifikat/ekspor.csv?q=${q}`,
+      ])
+        problems.push(...check(url, await hr.get(url), [200, 400]));
+      problems.push(
+        ...check(`verify ${short(payload)}`, await request(w.t.app).get(`/verifikasi/${q}`), [404, 400]),
+      );
+      problems.push(
+        ...check(
+          `verify form ${short(payload)}`,
+          await request(w.t.app).get(`/verifikasi?kode=${q}`),
+          [200, 404, 400],
+        ),
+      );
+    }
+    for (const op of ['opd[$ne]=x', 'q[$gt]=', 'status[$ne]=valid', '__proto__[x]=1'])
+      problems.push(...check(op, await hr.get(`/admin/sertifikat?${op}`), [200, 400]));
+    const anonymous = request.agent(w.t.app);
+    let token = await tokenOf(anonymous, `/verifikasi/${w.ids.certificates.inA.code}`);
+    for (const payload of TEXT_PAYLOADS) {
+      const res = await anonymous
+        .post(`/verifikasi/${w.ids.certificates.inA.code}`)
+        .type('form')
+        .send({ _csrf: token, nip: payload });
+      problems.push(...check(`nip ${short(payload)}`, res, [422, 400]));
+      if (res.text.includes('_csrf')) token = /name="_csrf" value="([^"]+)"/.exec(res.text)?.[1] ?? token;
     }
     expect(problems).toEqual([]);
   }, 120_000);

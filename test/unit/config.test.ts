@@ -1,9 +1,25 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import crypto from 'node:crypto';
 import { ConfigError, loadConfig, loadServerConfig } from '../../src/config';
+import { selfSignedP12 } from '../../src/certificates/keys';
 
 const PROD_MFA_KEY = Buffer.alloc(32, 7).toString('base64');
+
+/** The certificate keys production requires: an Ed25519 key and a PKCS#12 file. */
+const PROD_CERTIFICATES = (() => {
+  const p12 = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'binaasn-p12-')), 'ttd.p12');
+  fs.writeFileSync(p12, selfSignedP12('BKPSDM Uji', 'sandi-p12'));
+  return {
+    CERTIFICATE_SIGNING_KEY: crypto
+      .generateKeyPairSync('ed25519')
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString(),
+    CERTIFICATE_P12_FILE: p12,
+    CERTIFICATE_P12_PASSWORD: 'sandi-p12',
+  };
+})();
 
 describe('loading the configuration', () => {
   it('gives the documented defaults for an empty environment', () => {
@@ -46,6 +62,9 @@ describe('loading the configuration', () => {
 
   it('refuses production without MONGODB_URI and SESSION_SECRET', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /CERTIFICATE_SIGNING_KEY or CERTIFICATE_SIGNING_KEY_FILE: required in production[\s\S]*CERTIFICATE_P12_FILE: required/,
+    );
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
       /MONGODB_URI: required in production[\s\S]*SESSION_SECRET: required in production[\s\S]*MFA_ENCRYPTION_KEY: required in production/,
     );
   });
@@ -53,6 +72,7 @@ describe('loading the configuration', () => {
   it('accepts production with a database and a secret', () => {
     const config = loadConfig({
       NODE_ENV: 'production',
+      ...PROD_CERTIFICATES,
       MONGODB_URI: 'mongodb://db:27017/?replicaSet=rs0',
       SESSION_SECRET: 'x'.repeat(40),
       MFA_ENCRYPTION_KEY: PROD_MFA_KEY,
@@ -69,6 +89,7 @@ describe('loading the configuration', () => {
     expect(
       loadConfig({
         NODE_ENV: 'production',
+        ...PROD_CERTIFICATES,
         MONGODB_URI: 'mongodb://db',
         SESSION_SECRET: 'x'.repeat(40),
         MFA_ENCRYPTION_KEY: PROD_MFA_KEY,
@@ -97,6 +118,7 @@ describe('loading the configuration', () => {
     expect(loadConfig({}).mfaEncryptionKey).not.toEqual(loadConfig({ NODE_ENV: 'test' }).mfaEncryptionKey);
     const production = {
       NODE_ENV: 'production',
+      ...PROD_CERTIFICATES,
       MONGODB_URI: 'mongodb://db',
       SESSION_SECRET: 'x'.repeat(40),
       SMTP_URL: 'smtp://mail.pemkomedan.go.id',
@@ -110,6 +132,7 @@ describe('loading the configuration', () => {
   it('refuses production without SMTP_URL, and keeps mail in the outbox without it elsewhere', () => {
     const production = {
       NODE_ENV: 'production',
+      ...PROD_CERTIFICATES,
       MONGODB_URI: 'mongodb://db',
       SESSION_SECRET: 'x'.repeat(40),
       MFA_ENCRYPTION_KEY: PROD_MFA_KEY,
@@ -139,6 +162,27 @@ describe('loading the configuration', () => {
       embeddedDataDir: undefined,
       seedDemoData: false,
     });
+  });
+});
+
+describe('certificate settings', () => {
+  it('default to the reference number pattern, refuse a pattern without {seq} and {year}, and check the key', () => {
+    expect(loadConfig({}).certificates).toMatchObject({
+      numberPattern: '800/{seq}/BKPSDM/{year}',
+      place: 'Medan',
+    });
+    expect(() => loadConfig({ CERTIFICATE_NUMBER_PATTERN: '800/BKPSDM' })).toThrow(
+      /CERTIFICATE_NUMBER_PATTERN/,
+    );
+    expect(() => loadConfig({ CERTIFICATE_SIGNING_KEY: 'not a key' })).toThrow(/Ed25519 private key/);
+    const rsa = crypto
+      .generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' });
+    expect(() => loadConfig({ CERTIFICATE_SIGNING_KEY: rsa.toString() })).toThrow(/Ed25519 private key/);
+    expect(
+      loadConfig({ CERTIFICATE_SIGNING_KEY: PROD_CERTIFICATES.CERTIFICATE_SIGNING_KEY }).certificates
+        .signingKeyPem,
+    ).toContain('PRIVATE KEY');
   });
 });
 
@@ -187,6 +231,7 @@ describe('secrets that are not configured, outside production', () => {
     const production = {
       ...configured,
       NODE_ENV: 'production',
+      ...PROD_CERTIFICATES,
       MONGODB_URI: 'mongodb://db',
       SMTP_URL: 'smtp://mail.pemkomedan.go.id',
     };

@@ -13,6 +13,7 @@ import { Course } from '../../../src/courses/course.model';
 import { User } from '../../../src/users/user.model';
 import { Enrolment } from '../../../src/learning/enrolment.model';
 import { PACKAGE_DIR as COURSE_PACKAGE } from '../../support/courses';
+import { issueForTest } from '../../support/certificates';
 import { mail } from '../../../src/mail';
 
 /** The roles of the matrix, in its column order. `hrOpd` is HR of one OPD, `hrBkpsdm` HR of BKPSDM. */
@@ -53,6 +54,8 @@ export interface World {
     mail: string;
     /** Assignments of the published course: to personInA (inside hrOpd's scope) and personInB (outside). */
     assignments: { inA: string; inB: string };
+    /** Certificates of the published course: the learner account's, personInA's, personInB's. */
+    certificates: Record<'learner' | 'inA' | 'inB', { id: string; code: string }>;
   };
   identifiers: Record<SignedInRole, string>;
   /** A fresh agent signed in as `role` (anonymous: a fresh agent with no session). */
@@ -97,6 +100,12 @@ async function uploadPreview(agent: Agent, name: string, opdCode: string): Promi
   return String(res.headers.location).split('/').pop()!;
 }
 
+/** A certificate issued as a completion issues it, with its PDF stored. */
+async function worldCertificate(personId: string, courseId: string): Promise<{ id: string; code: string }> {
+  const cert = await issueForTest(personId, courseId);
+  return { id: String(cert._id), code: cert.code };
+}
+
 export interface WorldCourse {
   id: string;
   moduleKey: string;
@@ -133,7 +142,9 @@ const actorOf = (user: {
 });
 
 export async function createWorld(overrides: TestAppOverrides = {}): Promise<World> {
-  const t = await createTestApp(overrides);
+  // The suites walk every route as every role from one address: the verification limit per IP
+  // would answer 429 before the route is seen (its own test checks the limit).
+  const t = await createTestApp({ ...overrides, env: { VERIFY_MAX_PER_MINUTE: '10000', ...overrides.env } });
   const opdA = await createOpd({ code: 'DISDUKCAPIL', name: 'Dinas Kependudukan dan Pencatatan Sipil' });
   const opdB = await createOpd({ code: 'DISDIK', name: 'Dinas Pendidikan' });
   const bkpsdm = await createOpd({
@@ -217,6 +228,11 @@ export async function createWorld(overrides: TestAppOverrides = {}): Promise<Wor
       )._id,
     );
   const assignments = { inA: await assignment(personInA), inB: await assignment(personInB) };
+  const certificates = {
+    learner: await worldCertificate(accounts.learner, courses.published.id),
+    inA: await worldCertificate(String(personInA._id), courses.published.id),
+    inB: await worldCertificate(String(personInB._id), courses.published.id),
+  };
 
   const agent = async (role: MatrixRole): Promise<Agent> => {
     const a = request.agent(t.app);
@@ -243,6 +259,7 @@ export async function createWorld(overrides: TestAppOverrides = {}): Promise<Wor
       courses,
       mail: mailId!,
       assignments,
+      certificates,
     },
     identifiers,
     agent,
@@ -348,6 +365,25 @@ const ID_RULES: IdRule[] = [
     own: (w) => w.ids.assignments.inA,
     foreign: (w, role) => (role === 'hrOpd' ? w.ids.assignments.inB : undefined),
   },
+  // Certificates: a learner's own; HR reach their people's (OPD B's is foreign to an OPD's HR);
+  // authors and curators have none and reach no one's.
+  {
+    prefix: '/sertifikat/:id',
+    own: (w, role) => (role === 'learner' ? w.ids.certificates.learner.id : w.ids.certificates.inA.id),
+    foreign: (w, role) =>
+      role === 'hrOpd'
+        ? w.ids.certificates.inB.id
+        : role === 'hrBkpsdm' || role === 'admin'
+          ? undefined
+          : w.ids.certificates.inA.id,
+  },
+  {
+    prefix: '/admin/sertifikat/:id',
+    own: (w) => w.ids.certificates.inA.id,
+    foreign: (w, role) => (role === 'hrOpd' ? w.ids.certificates.inB.id : undefined),
+  },
+  // The public code of a certificate: anyone may look it up.
+  { prefix: '/verifikasi/:code', own: (w) => w.ids.certificates.inA.code },
   // A link's token is no object id: every visitor gets the same "unknown link" page for a made-up one.
   { prefix: '/atur-sandi/:token', own: () => 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
 ];

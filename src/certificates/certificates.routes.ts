@@ -1,0 +1,185 @@
+// Certificate pages: a learner's own (/sertifikat), HR's list with download, ZIP and CSV within
+// their people's scope and an admin's revocation (/admin/sertifikat), and the public verification
+// (/verifikasi, no sign-in, rate-limited, no referrer). parse with zod → service → render or send.
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import type { RouteDeps } from '../core/deps';
+import { ipRateLimit, requireAuth, requireRole } from '../auth';
+import multer from 'multer';
+import { NotFound } from '../web/errors';
+import { acceptUploadsAt, verifyCsrf } from '../web/csrf';
+import { receiveUpload } from '../web/uploads';
+import { registerNavItem } from '../web/navigation';
+import { requestContext } from '../web/request-context';
+import { filterValues, idParam, parseInput, parseQuery } from '../web/validation';
+import {
+  CERTIFICATE_FILTER_KEYS,
+  certificateQuery,
+  codeLookup,
+  nipCheckForm,
+  revokeForm,
+  verificationCode,
+} from './certificates.schemas';
+import * as certificates from './certificates.service';
+import { sendCertificate, sendZip } from './certificates.web';
+import { exportCsv, exportXlsx } from './certificates.export';
+import { formatNip, users } from '../users';
+import { configureCertificates } from './settings';
+import * as verification from './verification';
+
+export const MY_PATH = '/sertifikat';
+export const HR_PATH = '/admin/sertifikat';
+export const VERIFY_PATH = '/verifikasi';
+
+/** The learner's own certificates and their downloads (also HR's single download by id). */
+export function myCertificatesRouter(deps: RouteDeps): Router {
+  configureCertificates(deps.config, deps.logger);
+  registerNavItem({ href: MY_PATH, labelKey: 'certificates.nav.mine', roles: [], order: 30 });
+  const router = Router();
+  router.use(requireAuth);
+  router.get('/', async (req, res) => {
+    const items = await certificates.mine(req.user!);
+    res.render('certificates/mine', { title: req.t('certificates.mine.title'), items });
+  });
+  router.get('/:id/unduh', (req, res) => sendCertificate(req, res, idParam(req, 'certificate')));
+  return router;
+}
+
+async function renderList(req: Request, res: Response) {
+  const query = parseQuery(certificateQuery, req.query);
+  const [result, courses, opds] = await Promise.all([
+    certificates.list(req.user!, query),
+    certificates.courseChoices(req.user!),
+    users.opdChoices(req.user!),
+  ]);
+  const filters = filterValues(query, CERTIFICATE_FILTER_KEYS);
+  const queryString = new URLSearchParams(Object.entries(filters).filter(([, v]) => v !== '')).toString();
+  res.render('certificates/list', {
+    title: req.t('certificates.list.title'),
+    basePath: HR_PATH,
+    result,
+    courses,
+    opds,
+    query: filters,
+    queryString,
+    canRevoke: req.user!.roles.includes('admin'),
+    formatNip,
+  });
+}
+
+/** HR (and admins): the certificates of the people in their scope. */
+export function hrCertificatesRouter(deps: RouteDeps): Router {
+  registerNavItem({ href: HR_PATH, labelKey: 'certificates.nav.hr', roles: ['hr', 'admin'], order: 45 });
+  const router = Router();
+  router.use(requireRole('hr', 'admin'));
+  router.get('/', renderList);
+  router.get('/unduh.zip', (req, res) =>
+    sendZip(req, res, req.user!, parseQuery(certificateQuery, req.query)),
+  );
+  router.get('/ekspor.csv', (req, res) => exportCsv(req, res, parseQuery(certificateQuery, req.query)));
+  router.get('/ekspor.xlsx', (req, res) => exportXlsx(req, res, parseQuery(certificateQuery, req.query)));
+  router.get('/:id/unduh', (req, res) => sendCertificate(req, res, idParam(req, 'certificate')));
+  router.post('/:id/cabut', requireRole('admin'), async (req, res) => {
+    const id = idParam(req, 'certificate');
+    await certificates.downloadable(req.user!, id); // a missing id is 404 before the form is read
+    const input = parseInput(revokeForm, req.body);
+    if (!input.ok) {
+      req.flash('error', req.t(Object.values(input.errors)[0]));
+      return res.redirect(303, HR_PATH);
+    }
+    await certificates.revoke(req.user!, id, input.data.reason, deps.clock(), requestContext(req));
+    req.flash('success', req.t('certificates.flash.revoked'));
+    res.redirect(303, HR_PATH);
+  });
+  return router;
+}
+
+function codeOf(req: Request): string {
+  const parsed = verificationCode.safeParse(req.params.code);
+  if (!parsed.success) throw new NotFound('certificate');
+  return parsed.data;
+}
+
+interface Checked {
+  nipResult?: boolean;
+  nipError?: string;
+  fileResult?: boolean;
+  fileError?: string;
+}
+
+async function renderVerification(req: Request, res: Response, code: string, checked: Checked = {}) {
+  const view = await verification.verify(code);
+  if (!view) throw new NotFound('certificate');
+  const status = checked.nipError || checked.fileError ? 422 : 200;
+  res
+    .status(status)
+    .render('certificates/verify', { title: req.t('certificates.verify.title'), view, code, ...checked });
+}
+
+/** The PDF a verifier uploads to compare with the issued one: one file, at most 5 MB, in memory. */
+const pdfUpload = receiveUpload(
+  multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 3 },
+  }).single('file'),
+);
+
+async function checkFile(req: Request, res: Response) {
+  const parsed = verificationCode.safeParse((req.body as { code?: unknown } | undefined)?.code);
+  if (!parsed.success) throw new NotFound('certificate');
+  if (!req.file?.size)
+    return renderVerification(req, res, parsed.data, { fileError: req.t('certificates.verify.fileMissing') });
+  const same = await verification.fileMatches(parsed.data, req.file.buffer);
+  if (same === undefined) throw new NotFound('certificate');
+  await renderVerification(req, res, parsed.data, { fileResult: same });
+}
+
+/** The public verification page: no sign-in, rate-limited per IP, sends no referrer. */
+export function verificationRouter(deps: RouteDeps): Router {
+  const router = Router();
+  const tooMany: RequestHandler = (req, res) =>
+    res.status(429).render('certificates/verify-form', {
+      title: req.t('certificates.verify.title'),
+      error: req.t('certificates.verify.tooMany'),
+    });
+  const max = deps.config.certificates.verifyMaxPerMinute;
+  // Looking a code up counts in this process's memory (a GET writes nothing); a typed NIP is a guess
+  // and counts with sign-in attempts in the shared per-IP store (SECURITY.md).
+  const views = rateLimit({
+    windowMs: 60_000,
+    limit: max,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
+    handler: tooMany,
+  });
+  const guesses = ipRateLimit({ max, windowMinutes: 1, clock: deps.clock, onLimit: tooMany });
+  router.use(VERIFY_PATH, (req, res, next) => {
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    // An upload counts once its CSRF token was checked (below): a forged form must change nothing.
+    (req.method === 'POST' && req.path !== '/berkas' ? guesses : views)(req, res, next);
+  });
+  router.get(VERIFY_PATH, (req, res) => {
+    const { kode } = parseQuery(codeLookup, req.query);
+    const code = kode?.trim().replace(/[\s-]/g, '');
+    if (code && verificationCode.safeParse(code).success)
+      return res.redirect(303, `${VERIFY_PATH}/${code.toUpperCase()}`);
+    res.status(code ? 404 : 200).render('certificates/verify-form', {
+      title: req.t('certificates.verify.title'),
+      error: code ? req.t('certificates.verify.unknown') : undefined,
+    });
+  });
+  router.get(`${VERIFY_PATH}/:code`, (req, res) => renderVerification(req, res, codeOf(req)));
+  acceptUploadsAt(`${VERIFY_PATH}/berkas`);
+  router.post(`${VERIFY_PATH}/berkas`, pdfUpload, verifyCsrf, guesses, checkFile);
+  router.post(`${VERIFY_PATH}/:code`, async (req, res) => {
+    const code = codeOf(req);
+    const input = parseInput(nipCheckForm, req.body);
+    if (!input.ok)
+      return renderVerification(req, res, code, { nipError: req.t(input.errors.nip ?? 'errors.badRequest') });
+    const matches = await verification.nipMatches(code, input.data.nip);
+    if (matches === undefined) throw new NotFound('certificate');
+    await renderVerification(req, res, code, { nipResult: matches });
+  });
+  return router;
+}

@@ -1,0 +1,75 @@
+// The public verification of a certificate by its random code (SECURITY.md "Certificates"): valid,
+// revoked (date and reason) or unknown (404, the same page as any missing page), the facts to compare
+// with the paper and a masked NIP; "cocok / tidak cocok" for a typed NIP; whether an uploaded PDF
+// is byte for byte the issued file. The content's Ed25519 signature is checked on every view, so a
+// certificate changed in the database shows as not valid.
+import crypto from 'node:crypto';
+import { maskNip } from '../users';
+import { Certificate } from './certificate.model';
+import { verifyContent, type CertificateContent } from './content';
+import { certificateRuntime } from './settings';
+
+export interface VerificationView {
+  status: 'valid' | 'revoked' | 'tampered';
+  number: string;
+  name: string;
+  maskedNip: string;
+  courseTitle: string;
+  partnerName: string;
+  competencyType: string;
+  jp: number;
+  startedAt?: string;
+  completedAt: string;
+  issuedAt: string;
+  revokedAt?: Date;
+  revokedReason?: string;
+  keyId: string;
+}
+
+async function byCode(code: string) {
+  return Certificate.findOne({ code }).select('content signature status revokedAt revokedReason file').lean();
+}
+
+/** What the public page shows of the certificate with this code; undefined for an unknown code. */
+export async function verify(code: string): Promise<VerificationView | undefined> {
+  const certificate = await byCode(code);
+  if (!certificate) return undefined;
+  const content = certificate.content as CertificateContent;
+  const signed = await verifyContent(content, certificate.signature, certificateRuntime().keys);
+  const status =
+    !signed || content.code !== code ? 'tampered' : certificate.status === 'revoked' ? 'revoked' : 'valid';
+  return {
+    status,
+    number: content.number,
+    name: content.person.name,
+    maskedNip: maskNip(content.person.nip),
+    courseTitle: content.course.title,
+    partnerName: content.course.partner.name,
+    competencyType: content.course.competencyType,
+    jp: content.jp,
+    startedAt: content.startedAt,
+    completedAt: content.completedAt,
+    issuedAt: content.issuedAt,
+    revokedAt: certificate.revokedAt ?? undefined,
+    revokedReason: certificate.revokedReason ?? undefined,
+    keyId: certificate.signature?.keyId ?? '',
+  };
+}
+
+/** Whether a typed NIP is the certificate's; undefined for an unknown code. */
+export async function nipMatches(code: string, nip: string): Promise<boolean | undefined> {
+  const certificate = await byCode(code);
+  if (!certificate) return undefined;
+  const stored = (certificate.content as CertificateContent).person.nip;
+  const a = crypto.createHash('sha256').update(stored).digest();
+  const b = crypto.createHash('sha256').update(nip).digest();
+  return crypto.timingSafeEqual(a, b);
+}
+
+/** Whether these bytes are exactly the issued PDF; undefined for an unknown code. */
+export async function fileMatches(code: string, bytes: Buffer): Promise<boolean | undefined> {
+  const certificate = await byCode(code);
+  if (!certificate) return undefined;
+  if (!certificate.file) return false;
+  return crypto.createHash('sha256').update(bytes).digest('hex') === certificate.file.sha256;
+}

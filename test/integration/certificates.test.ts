@@ -1,0 +1,303 @@
+// Certificate pages: a learner downloads their own and no one else's; HR of one OPD lists,
+// downloads, zips and exports only the certificates of their people (never another OPD's, by id,
+// by filter or inside a ZIP); downloads by others go to the access log; an admin revokes and the
+// public verification page then says so; unknown codes answer 404; the NIP check; tampering shows.
+import type { Types } from 'mongoose';
+import ExcelJS from 'exceljs';
+import request from 'supertest';
+import { createTestApp, type TestApp } from '../support/app';
+import { createOpd, createUniversity, createUser, DEFAULT_PASSWORD } from '../support/factories';
+import { csrfToken, csrfTokenFrom, signedInAgent, type Agent } from '../support/auth';
+import { issueForTest, publishedTestCourse } from '../support/certificates';
+import { Certificate } from '../../src/certificates/certificate.model';
+import { readFile } from '../../src/certificates/storage';
+import { fileMatches } from '../../src/certificates/verification';
+import { AccessLogEntry } from '../../src/personal-data/access-log.model';
+import { AuditEntry } from '../../src/audit/audit.model';
+import { unzipWithinLimits } from '../../src/web/bounded-unzip';
+
+let t: TestApp;
+let learnerA: Agent;
+let learnerB: Agent;
+let hrA: Agent;
+let hrCity: Agent;
+let admin: Agent;
+let certA: { _id: Types.ObjectId; code: string; number: string };
+let certA2: { _id: Types.ObjectId; code: string; number: string };
+let certB: { _id: Types.ObjectId; code: string; number: string };
+let personA: { _id: Types.ObjectId; nip?: string | null };
+
+const ZIP_LIMITS = { maxBytes: 50_000_000, maxEntries: 100, maxRatio: 100 };
+
+const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => cb(null, Buffer.concat(chunks)));
+};
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const opdA = await createOpd({ code: 'DISDUKCAPIL', name: 'Dinas Kependudukan dan Pencatatan Sipil' });
+  const opdB = await createOpd({ code: 'DISDIK', name: 'Dinas Pendidikan' });
+  const bkpsdm = await createOpd({ code: 'BKPSDM', name: 'BKPSDM', cityWideHr: true });
+  const usu = await createUniversity({ code: 'USU', name: 'Universitas Sumatera Utara' });
+  const courseId = await publishedTestCourse(usu);
+  personA = await createUser({ opd: opdA, email: 'asn.a@uji.go.id', name: '=HYPERLINK("http://x") Budi' });
+  const personB = await createUser({ opd: opdB, email: 'asn.b@uji.go.id' });
+  await createUser({ roles: ['hr'], opd: opdA, email: 'hr.a@uji.go.id' });
+  await createUser({ roles: ['hr'], opd: bkpsdm, email: 'hr.kota@uji.go.id' });
+  await createUser({ roles: ['admin'], email: 'admin@uji.go.id' });
+  certA = await issueForTest(personA._id, courseId);
+  certA2 = await issueForTest(personA._id, courseId, { completedAt: new Date('2026-02-03T03:00:00Z') });
+  certB = await issueForTest(personB._id, courseId);
+  [learnerA, learnerB, hrA, hrCity, admin] = await Promise.all(
+    ['asn.a@uji.go.id', 'asn.b@uji.go.id', 'hr.a@uji.go.id', 'hr.kota@uji.go.id', 'admin@uji.go.id'].map(
+      (e) => signedInAgent(t.app, e, DEFAULT_PASSWORD),
+    ),
+  );
+}, 90_000);
+afterAll(async () => t.close());
+
+describe("a learner's certificates", () => {
+  it('lists and downloads their own, the stored bytes exactly', async () => {
+    const page = await learnerA.get('/sertifikat');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(certA.number);
+    expect(page.text).not.toContain(certB.number);
+    const pdf = await learnerA.get(`/sertifikat/${certA._id}/unduh`).buffer(true).parse(binary);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.headers['cache-control']).toContain('no-store');
+    const stored = await readFile((await Certificate.findById(certA._id).lean())!.file!.id);
+    expect((pdf.body as Buffer).equals(stored)).toBe(true);
+    expect(await AccessLogEntry.countDocuments({ subject: personA._id })).toBe(0); // their own: not logged
+  });
+
+  it("answers 404 for another person's certificate, exactly like a missing one", async () => {
+    const foreign = await learnerB.get(`/sertifikat/${certA._id}/unduh`);
+    const missing = await learnerB.get(`/sertifikat/${'0'.repeat(24)}/unduh`);
+    expect(foreign.status).toBe(404);
+    expect(missing.status).toBe(404);
+    expect(foreign.text.replace(/[0-9a-f-]{36}|req-[\w-]+/g, '')).toBe(
+      missing.text.replace(/[0-9a-f-]{36}|req-[\w-]+/g, ''),
+    );
+    expect((await learnerA.get('/admin/sertifikat')).status).toBe(403);
+  });
+});
+
+describe("HR's certificates", () => {
+  it('lists only the people of their OPD, whatever the filter asks', async () => {
+    const page = await hrA.get('/admin/sertifikat');
+    expect(page.text).toContain(certA.number);
+    expect(page.text).not.toContain(certB.number);
+    const opdB = (await Certificate.findById(certB._id).lean())!.opd;
+    const filtered = await hrA.get(`/admin/sertifikat?opd=${opdB}`);
+    expect(filtered.text).not.toContain(certB.number);
+    const city = await hrCity.get('/admin/sertifikat');
+    expect(city.text).toContain(certA.number);
+    expect(city.text).toContain(certB.number);
+  });
+
+  it("downloads one of theirs (logged) and answers 404 for another OPD's", async () => {
+    expect((await hrA.get(`/admin/sertifikat/${certA._id}/unduh`)).status).toBe(200);
+    expect((await hrA.get(`/admin/sertifikat/${certB._id}/unduh`)).status).toBe(404);
+    expect((await hrA.get(`/sertifikat/${certB._id}/unduh`)).status).toBe(404);
+    const entry = await AccessLogEntry.findOne({ subject: personA._id, kind: 'download' }).lean();
+    expect(entry?.what).toContain(certA.number);
+  });
+
+  it('streams a ZIP of the filter with a manifest, never with another OPD in it', async () => {
+    const zip = await hrA.get('/admin/sertifikat/unduh.zip').buffer(true).parse(binary);
+    expect(zip.status).toBe(200);
+    expect(zip.headers['content-type']).toBe('application/zip');
+    const unzipped = unzipWithinLimits(zip.body as Buffer, ZIP_LIMITS);
+    if (!unzipped.ok) throw new Error(unzipped.reason);
+    const names = [...unzipped.entries.keys()];
+    expect(names.filter((n) => n.endsWith('.pdf'))).toHaveLength(2);
+    const manifest = unzipped.entries.get('manifest.csv')!.toString('utf8');
+    expect(manifest).toContain(certA.number);
+    expect(manifest).toContain(certA2.number);
+    expect(manifest).not.toContain(certB.number);
+    expect(manifest).toContain(`'=HYPERLINK`); // the formula is written as text
+    const stored = await readFile((await Certificate.findById(certA._id).lean())!.file!.id);
+    expect([...unzipped.entries.values()].some((b) => b.equals(stored))).toBe(true);
+    const opdB = (await Certificate.findById(certB._id).lean())!.opd;
+    const other = await hrA.get(`/admin/sertifikat/unduh.zip?opd=${opdB}`).buffer(true).parse(binary);
+    const none = unzipWithinLimits(other.body as Buffer, ZIP_LIMITS);
+    if (!none.ok) throw new Error(none.reason);
+    expect([...none.entries.keys()]).toEqual(['manifest.csv']);
+  });
+
+  it('exports the list as CSV with formulas neutralised and NIPs as text', async () => {
+    const csv = await hrA.get('/admin/sertifikat/ekspor.csv');
+    expect(csv.status).toBe(200);
+    expect(csv.text).toContain(`"'=HYPERLINK(""http://x"") Budi"`);
+    expect(csv.text).not.toContain(certB.number);
+    const nip = personA.nip!;
+    expect(csv.text).toContain(`${nip.slice(0, 8)} ${nip.slice(8, 14)}`);
+  });
+
+  it('exports the list as XLSX with formulas as text and whole NIPs', async () => {
+    const xlsx = await hrA.get('/admin/sertifikat/ekspor.xlsx').buffer(true).parse(binary);
+    expect(xlsx.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    const body = xlsx.body as Buffer;
+    await workbook.xlsx.load(
+      body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer,
+    );
+    const values = workbook.worksheets[0].getSheetValues().flat().map(String);
+    expect(values).toContain(`'=HYPERLINK("http://x") Budi`);
+    expect(values).toContain(personA.nip!);
+    expect(values.join(' ')).not.toContain(certB.number);
+    expect(values.some((v) => v.startsWith('='))).toBe(false);
+  });
+
+  it('filters by period of issue', async () => {
+    const february = await hrA.get('/admin/sertifikat?from=2026-02-01&to=2026-02-28');
+    expect(february.text).toContain(certA2.number);
+    expect(february.text).not.toContain(`>${certA.number}<`);
+  });
+});
+
+describe('verification', () => {
+  it('shows a valid certificate with a masked NIP and no referrer, without sign-in', async () => {
+    const page = await request(t.app).get(`/verifikasi/${certA.code}`);
+    expect(page.status).toBe(200);
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
+    expect(page.text).toContain('SAH');
+    expect(page.text).toContain(certA.number);
+    const nip = personA.nip!;
+    expect(page.text).not.toContain(nip);
+    expect(page.text).toContain(`${nip.slice(0, 8)}********${nip.slice(16)}`);
+    expect((await request(t.app).get(`/verifikasi/${certA.code.toLowerCase()}`)).status).toBe(200);
+  });
+
+  it('answers 404 for unknown and malformed codes, revealing nothing', async () => {
+    const unknown = await request(t.app).get(`/verifikasi/${'A'.repeat(20)}`);
+    const malformed = await request(t.app).get('/verifikasi/800-1-BKPSDM');
+    expect(unknown.status).toBe(404);
+    expect(malformed.status).toBe(404);
+    expect(unknown.text).not.toContain('Sertifikat ini');
+  });
+
+  it('says whether a typed NIP matches, in any spelling', async () => {
+    const agent = request.agent(t.app);
+    const token = await csrfToken(agent, `/verifikasi/${certA.code}`);
+    const nip = personA.nip!;
+    const spaced = `${nip.slice(0, 8)} ${nip.slice(8, 14)} ${nip.slice(14, 15)} ${nip.slice(15)}`;
+    const match = await agent
+      .post(`/verifikasi/${certA.code}`)
+      .type('form')
+      .send({ _csrf: token, nip: spaced });
+    expect(match.text).toContain('Cocok');
+    const token2 = csrfTokenFrom(match.text);
+    const wrong = await agent
+      .post(`/verifikasi/${certA.code}`)
+      .type('form')
+      .send({ _csrf: token2, nip: '199001012015031001' });
+    expect(wrong.text).toContain('Tidak cocok');
+    const bad = await agent
+      .post(`/verifikasi/${certA.code}`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(wrong.text), nip: 'abc' });
+    expect(bad.status).toBe(422);
+    const extra = await agent
+      .post(`/verifikasi/${certA.code}`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(bad.text), nip: nip, role: 'admin' });
+    expect(extra.status).toBe(422);
+  });
+
+  it('knows the issued bytes: a PDF with one byte changed does not verify', async () => {
+    const stored = await readFile((await Certificate.findById(certA._id).lean())!.file!.id);
+    expect(await fileMatches(certA.code, stored)).toBe(true);
+    const changed = Buffer.from(stored);
+    changed[Math.floor(changed.length / 2)] ^= 1;
+    expect(await fileMatches(certA.code, changed)).toBe(false);
+    expect(await fileMatches('A'.repeat(20), stored)).toBeUndefined();
+  });
+
+  it('tells a verifier whether an uploaded PDF is byte for byte the issued one', async () => {
+    const stored = await readFile((await Certificate.findById(certA._id).lean())!.file!.id);
+    const agent = request.agent(t.app);
+    const send = async (bytes: Buffer | undefined, code = certA.code) => {
+      const token = await csrfToken(agent, `/verifikasi/${certA.code}`);
+      const req = agent.post('/verifikasi/berkas').field('_csrf', token).field('code', code);
+      return bytes ? req.attach('file', bytes, 'sertifikat.pdf') : req;
+    };
+    const same = await send(stored);
+    expect(same.status).toBe(200);
+    expect(same.text).toContain('Identik');
+    const changed = Buffer.from(stored);
+    changed[100] ^= 1;
+    expect((await send(changed)).text).toContain('Tidak identik');
+    expect((await send(undefined)).status).toBe(422);
+    expect((await send(stored, 'A'.repeat(20))).status).toBe(404);
+    const noToken = await request(t.app)
+      .post('/verifikasi/berkas')
+      .field('code', certA.code)
+      .attach('file', stored, 'x.pdf');
+    expect(noToken.status).toBe(403);
+  });
+
+  it('shows a certificate whose stored content was changed as not verifiable', async () => {
+    await Certificate.updateOne({ _id: certA2._id }, { $set: { 'content.jp': 99 } });
+    const page = await request(t.app).get(`/verifikasi/${certA2.code}`);
+    expect(page.text).toContain('TIDAK DAPAT DIPASTIKAN');
+  });
+});
+
+describe('revocation', () => {
+  it('lets an admin revoke with a reason (audited); the verification page then says revoked', async () => {
+    const token = await csrfToken(admin, '/admin/sertifikat');
+    const short = await admin
+      .post(`/admin/sertifikat/${certB._id}/cabut`)
+      .type('form')
+      .send({ _csrf: token, reason: 'x' });
+    expect(short.status).toBe(303);
+    expect((await Certificate.findById(certB._id).lean())!.status).toBe('valid');
+    const done = await admin
+      .post(`/admin/sertifikat/${certB._id}/cabut`)
+      .type('form')
+      .send({ _csrf: await csrfToken(admin, '/admin/sertifikat'), reason: 'Nilai akhir dikoreksi' });
+    expect(done.status).toBe(303);
+    expect((await Certificate.findById(certB._id).lean())!).toMatchObject({
+      status: 'revoked',
+      revokedReason: 'Nilai akhir dikoreksi',
+    });
+    expect(
+      await AuditEntry.countDocuments({ action: 'certificate.revoke', targetId: String(certB._id) }),
+    ).toBe(1);
+    const page = await request(t.app).get(`/verifikasi/${certB.code}`);
+    expect(page.text).toContain('DICABUT');
+    expect(page.text).toContain('Nilai akhir dikoreksi');
+  });
+
+  it('is not for HR', async () => {
+    const token = await csrfToken(hrA, '/admin/sertifikat');
+    const refused = await hrA
+      .post(`/admin/sertifikat/${certA._id}/cabut`)
+      .type('form')
+      .send({ _csrf: token, reason: 'Tidak berhak' });
+    expect(refused.status).toBe(403);
+  });
+
+  it('lists the certificates in "Data saya"', async () => {
+    const data = await learnerA.get('/data-saya/unduh');
+    expect(data.status).toBe(200);
+    expect(data.text).toContain(certA.number);
+  });
+});
+
+describe('the verification rate limit', () => {
+  it('answers 429 past the limit per minute, in the page language, without touching the database', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++)
+      statuses.push((await request(t.app).get(`/verifikasi/${certA.code}`)).status);
+    expect(statuses).toContain(429);
+    const limited = await request(t.app).get(`/verifikasi/${certA.code}`);
+    expect(limited.status).toBe(429);
+    expect(limited.text).toContain('Terlalu banyak permintaan');
+    expect(limited.headers['referrer-policy']).toBe('no-referrer');
+  });
+});
