@@ -70,6 +70,9 @@ const envSchema = z.object({
   INVITATION_DAYS: int(7, 1, 60),
   PASSWORD_RESET_MINUTES: int(60, 5, 24 * 60),
   PASSWORD_RESET_MAX_PER_ACCOUNT: int(3, 1, 100),
+  // The public satisfaction survey (src/evaluation): posts per hour from one address and to one unit.
+  SURVEY_IP_MAX_PER_HOUR: int(20, 1, 10_000_000),
+  SURVEY_UNIT_MAX_PER_HOUR: int(2000, 1, 10_000_000),
 });
 
 export interface PasswordPolicy {
@@ -108,6 +111,8 @@ export interface Config {
   uploadsDir: string;
   retention: RetentionSettings;
   mail: MailSettings;
+  /** Limits of the public satisfaction survey: posts per hour per address and per unit. */
+  survey: { perAddressPerHour: number; perUnitPerHour: number };
 }
 
 export interface MailSettings {
@@ -263,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       passwordResetMinutes: e.PASSWORD_RESET_MINUTES,
       passwordResetMaxPerAccount: e.PASSWORD_RESET_MAX_PER_ACCOUNT,
     },
+    survey: { perAddressPerHour: e.SURVEY_IP_MAX_PER_HOUR, perUnitPerHour: e.SURVEY_UNIT_MAX_PER_HOUR },
   };
 }
 

@@ -26,6 +26,10 @@ import { registerMailSections } from './mail';
 import { passwordLinksRouter } from './password-links/password-links.routes';
 import { invitationsRouter } from './password-links/invitations.routes';
 import { notificationsRouter } from './notifications/notifications.routes';
+import { surveyRouter } from './evaluation/survey.routes';
+import { unitsRouter } from './evaluation/units.routes';
+import { courseEvaluationRouter } from './evaluation/course-evaluation.routes';
+import { registerEvaluationSections } from './evaluation';
 
 /** Before sessions: health checks answer without reading a session. */
 export function mountPublicRoutes(app: Express, deps: RouteDeps): void {
@@ -51,8 +55,12 @@ export function mountFeatureRoutes(app: Express, deps: RouteDeps): void {
   app.use('/admin/undangan', invitationsRouter(deps)); // HR invite people to set a first password
   app.use('/admin/outbox', outboxRouter(deps)); // the mails, kept here when no SMTP server is set
   app.use(notificationsRouter(deps)); // /akun/notifikasi: which mail notices a person gets
+  app.use(surveyRouter(deps)); // /ikm/:unit: the public satisfaction survey of a service unit (no sign-in)
+  app.use('/unit-layanan', unitsRouter(deps)); // service units: IKM results, exports, poster, suggestions, impact
+  app.use(courseEvaluationRouter(deps)); // /evaluasi: own course evaluations; /evaluasi-kursus: results, template
   registerPeopleDashboard();
   registerCoursesDashboard();
   registerInstitutionsDashboard();
   registerMailSections(); // "Data saya" lists the mails sent to the person
+  registerEvaluationSections(); // "Data saya" lists own course evaluations; evaluation dashboard panels
 }

@@ -19,6 +19,7 @@ export const PUBLIC_ROUTES: Readonly<Record<string, string>> = {
     'forgotten-password request: the same answer for every identifier; rate-limited per IP and per account',
   'GET /atur-sandi/:token': 'set-password page of a single-use link (invitation or forgotten password)',
   'POST /atur-sandi/:token': 'sets the password through a single-use link (rate-limited per IP)',
+  'GET /ikm/:unit/terima-kasih': "thank-you page after answering a service unit's satisfaction survey",
 };
 
 /**
