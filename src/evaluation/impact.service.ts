@@ -13,6 +13,7 @@ import { ikmSeries } from './results.service';
 import { getUnit, unitScope } from './units.service';
 import { ServiceUnit } from './service-unit.model';
 import type { SurveyElement } from './survey-template';
+import { impactChartDataUrl } from './impact.chart';
 
 export interface CompletionQuery {
   unitId: string;
@@ -111,7 +112,16 @@ export async function unitImpact(actor: Actor, unitId: string, chosen: string[] 
     const c = completions?.[i];
     return { ...point, share: c && c.staff > 0 ? roundTo((100 * c.completed) / c.staff, 1) : null };
   });
-  return { unit, courses, courseIds, rows, hasSource: hasCompletionSource(), comparison: beforeAfter(rows) };
+  const chart = impactChartDataUrl(rows);
+  return {
+    unit,
+    courses,
+    courseIds,
+    rows,
+    chart,
+    hasSource: hasCompletionSource(),
+    comparison: beforeAfter(rows),
+  };
 }
 
 /** Units of the actor's scope ranked by the change of IKM from the quarter before last to the last full quarter. */
