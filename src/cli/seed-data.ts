@@ -8,6 +8,7 @@ import type { Config } from '../config';
 import { demoLearners, type DemoPerson, type OpdProfile } from './seed-people';
 import { seedDemoCourses, type CourseSeedReport } from './seed-courses';
 import { seedNewcomers } from './seed-newcomers';
+import { seedSurveyDemo } from '../evaluation';
 
 const GENERAL_JABATAN = [
   'Analis Kebijakan Ahli Pertama',
@@ -259,6 +260,8 @@ export interface SeedReport {
   courses: CourseSeedReport;
   /** People without a password, as an import adds them, and how many of them were invited. */
   newcomers: { created: number; invited: number };
+  /** Service units of the demo OPDs and a year of survey answers for each new one. */
+  survey: { units: number; responses: number };
   accounts: DemoAccount[];
 }
 
@@ -347,6 +350,7 @@ export async function seedDemoData(options: SeedOptions = {}): Promise<SeedRepor
     people: { created, existing },
     courses,
     newcomers: await seedNewcomers(idOf('DISDUKCAPIL'), options.mail),
+    survey: await seedSurveyDemo(institutions.ids),
     accounts,
   };
 }

@@ -57,8 +57,8 @@ export const DEMO_UNITS: DemoUnit[] = [
     weekly: 3,
   },
   {
-    opdCode: 'KEC-MEDAN-PETISAH',
-    name: 'Kantor Camat Medan Petisah',
+    opdCode: 'KEC-MEDAN-HELVETIA',
+    name: 'Kantor Camat Medan Helvetia',
     monthlyVolume: 350,
     from: 3.1,
     to: 3.0,
