@@ -6,7 +6,7 @@ import { Types, type FilterQuery } from 'mongoose';
 import type { Actor } from '../core/actor';
 import { audit, type AuditContext } from '../audit';
 import { users } from '../users';
-import { institutionChoices, institutionRefs, isInstitutionOfKind } from '../institutions';
+import { institutionChoices, institutionRef, institutionRefs, isInstitutionOfKind } from '../institutions';
 import { NotFound, ValidationFailed } from '../web/errors';
 import { ServiceUnit, type ServiceUnitFields } from './service-unit.model';
 import { defaultElements, type SurveyElement } from './survey-template';
@@ -178,7 +178,7 @@ export async function publicUnit(code: string) {
   if (!/^[a-z0-9]{6,16}$/.test(code)) throw new NotFound('serviceUnit');
   const unit = await ServiceUnit.findOne({ code, active: true }).select('name code opd elements').lean();
   if (!unit) throw new NotFound('serviceUnit');
-  const opd = (await institutionRefs([unit.opd])).get(String(unit.opd));
+  const opd = await institutionRef(unit.opd); // cached: the public form is the busiest page
   return { ...unit, elements: unit.elements as unknown as SurveyElement[], opdName: opd?.name ?? '' };
 }
 export type PublicUnit = Awaited<ReturnType<typeof publicUnit>>;
