@@ -101,16 +101,13 @@ export function courseEvaluationRouter({ clock }: RouteDeps): Router {
   router.get(RESULTS_PATH, requireRole('curator', 'admin', 'author'), async (req, res) => {
     const query = parseQuery(courseResultsQuery, req.query);
     const period = periodOrCurrent(query.periode, clock());
-    const results = await evaluations.results(req.user!, period, {
-      course: query.kursus,
-      partner: query.mitra,
-    });
+    const filter = { course: query.kursus, partner: query.mitra };
     res.render('evaluation/course-results', {
       title: req.t('evaluation.courseResults.title'),
       basePath: RESULTS_PATH,
       period,
       periods: [...periodsOfYear(period.year), ...periodsOfYear(period.year - 1)],
-      results,
+      results: await evaluations.results(req.user!, period, filter),
       minimum: evaluations.MIN_ANSWERS,
       canEdit: evaluations.canEditTemplate(req.user!),
     });

@@ -1,14 +1,21 @@
 // Service-unit pages for admins and the HR of the unit's OPD (the units' scope decides, in the
 // service): the list, the unit form, its survey elements, the IKM results with CSV/XLSX/PDF
 // exports, the counter poster, the suggestions and complaints, and the training-impact view.
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { RouteDeps } from '../core/deps';
 import { requireRole } from '../auth';
 import { formatDateTimeWib } from '../core/wib';
 import { registerNavItem } from '../web/navigation';
 import { requestContext } from '../web/request-context';
-import { formFields, idParam, parseInput, parseQuery, saveOrRerender } from '../web/validation';
+import {
+  formFields,
+  idParam,
+  parseInput,
+  parseQuery,
+  saveOrRerender,
+  type FieldErrors,
+} from '../web/validation';
 import { feedbackForm, feedbackQuery, parseElementsForm, periodQuery, unitForm } from './evaluation.schemas';
 import * as units from './units.service';
 import * as feedback from './feedback.service';
@@ -31,6 +38,26 @@ const feedbackId = (id: unknown) => {
   return id;
 };
 const courseChoice = z.object({ kursus: z.union([z.string(), z.array(z.string())]).optional() }).catch({});
+
+/** One suggestion or complaint with its follow-up form (the actor's scope decides, in the service). */
+async function renderFeedback(
+  req: Request,
+  res: Response,
+  status: number,
+  unitId: string,
+  id: string,
+  fieldErrors: FieldErrors = {},
+) {
+  const found = await feedback.getFeedback(req.user!, unitId, id);
+  res.status(status).render('evaluation/feedback', {
+    title: req.t('evaluation.feedback.itemTitle'),
+    basePath: UNITS_PATH,
+    ...found,
+    statuses: FEEDBACK_STATUSES,
+    tiers: LAPOR_TIERS,
+    fieldErrors,
+  });
+}
 
 export function unitsRouter({ clock }: RouteDeps): Router {
   registerNavItem({ href: UNITS_PATH, labelKey: 'evaluation.nav.units', roles: ['admin', 'hr'], order: 55 });
@@ -181,34 +208,12 @@ export function unitsRouter({ clock }: RouteDeps): Router {
     });
   });
   router.get('/:id/masukan/:fid', async (req, res) => {
-    const found = await feedback.getFeedback(
-      req.user!,
-      idParam(req, 'serviceUnit'),
-      feedbackId(req.params.fid),
-    );
-    res.render('evaluation/feedback', {
-      title: req.t('evaluation.feedback.itemTitle'),
-      basePath: UNITS_PATH,
-      ...found,
-      statuses: FEEDBACK_STATUSES,
-      tiers: LAPOR_TIERS,
-      fieldErrors: {},
-    });
+    await renderFeedback(req, res, 200, idParam(req, 'serviceUnit'), feedbackId(req.params.fid));
   });
   router.post('/:id/masukan/:fid', async (req, res) => {
     const [id, fid] = [idParam(req, 'serviceUnit'), feedbackId(req.params.fid)];
     const input = parseInput(feedbackForm, req.body);
-    if (!input.ok) {
-      const found = await feedback.getFeedback(req.user!, id, fid);
-      return res.status(422).render('evaluation/feedback', {
-        title: req.t('evaluation.feedback.itemTitle'),
-        basePath: UNITS_PATH,
-        ...found,
-        statuses: FEEDBACK_STATUSES,
-        tiers: LAPOR_TIERS,
-        fieldErrors: input.errors,
-      });
-    }
+    if (!input.ok) return renderFeedback(req, res, 422, id, fid, input.errors);
     await feedback.updateFeedback(req.user!, id, fid, input.data, clock(), requestContext(req));
     req.flash('success', req.t('evaluation.feedback.saved'));
     res.redirect(303, `${UNITS_PATH}/${id}/masukan`);
