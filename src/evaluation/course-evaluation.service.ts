@@ -113,10 +113,6 @@ export async function mine(actor: Actor) {
     .lean();
 }
 
-export async function pendingCount(actor: Actor): Promise<number> {
-  return CourseEvaluation.countDocuments({ person: actor.id, status: 'pending' });
-}
-
 /** One of the person's own evaluations; anyone else's answers like a missing one. */
 export async function ownEvaluation(actor: Actor, id: string) {
   const evaluation = Types.ObjectId.isValid(id)

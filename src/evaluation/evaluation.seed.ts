@@ -26,7 +26,7 @@ export const DEMO_UNITS: DemoUnit[] = [
     monthlyVolume: 3000,
     from: 2.9,
     to: 3.5,
-    weekly: 14,
+    weekly: 7,
   },
   {
     opdCode: 'DISDUKCAPIL',
@@ -34,27 +34,27 @@ export const DEMO_UNITS: DemoUnit[] = [
     monthlyVolume: 1200,
     from: 3.1,
     to: 3.3,
-    weekly: 8,
+    weekly: 4,
   },
-  { opdCode: 'DINKES', name: 'Puskesmas Medan Johor', monthlyVolume: 1500, from: 3.2, to: 3.6, weekly: 10 },
-  { opdCode: 'DINKES', name: 'Puskesmas Padang Bulan', monthlyVolume: 1800, from: 3.3, to: 3.1, weekly: 9 },
+  { opdCode: 'DINKES', name: 'Puskesmas Medan Johor', monthlyVolume: 1500, from: 3.2, to: 3.6, weekly: 5 },
+  { opdCode: 'DINKES', name: 'Puskesmas Padang Bulan', monthlyVolume: 1800, from: 3.3, to: 3.1, weekly: 5 },
   {
     opdCode: 'DPMPTSP',
     name: 'Mal Pelayanan Publik Kota Medan',
     monthlyVolume: 2500,
     from: 3.4,
     to: 3.7,
-    weekly: 12,
+    weekly: 6,
   },
-  { opdCode: 'BAPENDA', name: 'Loket PBB dan BPHTB', monthlyVolume: 900, from: 2.6, to: 3.0, weekly: 6 },
-  { opdCode: 'DINSOS', name: 'Layanan Bantuan Sosial', monthlyVolume: 600, from: 2.5, to: 2.8, weekly: 4 },
+  { opdCode: 'BAPENDA', name: 'Loket PBB dan BPHTB', monthlyVolume: 900, from: 2.6, to: 3.0, weekly: 3 },
+  { opdCode: 'DINSOS', name: 'Layanan Bantuan Sosial', monthlyVolume: 600, from: 2.5, to: 2.8, weekly: 2 },
   {
     opdCode: 'KEC-MEDAN-BARU',
     name: 'Kantor Camat Medan Baru',
     monthlyVolume: 400,
     from: 3.0,
     to: 3.2,
-    weekly: 3,
+    weekly: 1,
   },
   {
     opdCode: 'KEC-MEDAN-HELVETIA',
@@ -62,7 +62,7 @@ export const DEMO_UNITS: DemoUnit[] = [
     monthlyVolume: 350,
     from: 3.1,
     to: 3.0,
-    weekly: 2,
+    weekly: 1,
   },
 ];
 
@@ -120,7 +120,7 @@ export async function seedSurveyDemo(
     for (let day = 365; day >= 1; day--) {
       const progress = (365 - day) / 365;
       const mean = demo.from + (demo.to - demo.from) * progress;
-      const count = Math.round((demo.weekly / 7) * (0.5 + next()));
+      const count = Math.floor((demo.weekly / 7) * (0.5 + next()) + next());
       for (let i = 0; i < count; i++) {
         docs.push({
           unit: unit.id,

@@ -78,9 +78,9 @@ describe('the invitation at completion', () => {
     expect(rows[0].partner).not.toBeNull();
   });
 
-  it('shows the person "Evaluasi kursus" on their home page and list', async () => {
+  it('shows the person "Evaluasi kursus" in the menu and lists it to fill in', async () => {
     const agent = await signedInAgent(t.app, learners[0].email, DEFAULT_PASSWORD);
-    expect((await agent.get('/')).text).toContain('Ada 1 evaluasi kursus yang menunggu Anda isi.');
+    expect((await agent.get('/')).text).toContain('href="/evaluasi"');
     const list = await agent.get('/evaluasi');
     expect(list.text).toContain('Belum diisi');
   });
