@@ -90,6 +90,9 @@ const envSchema = z.object({
   CERTIFICATE_P12_PASSWORD: z.string().default(''),
   CERTIFICATE_PLACE: z.string().min(1).max(60).default('Medan'),
   VERIFY_MAX_PER_MINUTE: int(30, 1, 10000),
+  // The public satisfaction survey (src/evaluation): posts per hour from one address and to one unit.
+  SURVEY_IP_MAX_PER_HOUR: int(20, 1, 10_000_000),
+  SURVEY_UNIT_MAX_PER_HOUR: int(2000, 1, 10_000_000),
 });
 
 export interface PasswordPolicy {
@@ -130,6 +133,8 @@ export interface Config {
   mail: MailSettings;
   /** How often the server sends learning reminders (due soon, overdue, HR digest); 0 = never (`npm run reminders`). */
   reminderIntervalMinutes: number;
+  /** Limits of the public satisfaction survey: posts per hour per address and per unit. */
+  survey: { perAddressPerHour: number; perUnitPerHour: number };
   certificates: CertificateSettings;
 }
 
@@ -307,6 +312,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       passwordResetMaxPerAccount: e.PASSWORD_RESET_MAX_PER_ACCOUNT,
     },
     certificates,
+    survey: { perAddressPerHour: e.SURVEY_IP_MAX_PER_HOUR, perUnitPerHour: e.SURVEY_UNIT_MAX_PER_HOUR },
   };
 }
 

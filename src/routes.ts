@@ -43,6 +43,10 @@ import {
   registerCertificateSections,
   registerResultsProvider,
 } from './certificates';
+import { surveyRouter } from './evaluation/survey.routes';
+import { unitsRouter } from './evaluation/units.routes';
+import { courseEvaluationRouter } from './evaluation/course-evaluation.routes';
+import { inviteToCourseEvaluation, registerEvaluationSections } from './evaluation';
 
 /** Before sessions: health checks answer without reading a session. */
 export function mountPublicRoutes(app: Express, deps: RouteDeps): void {
@@ -72,12 +76,16 @@ export function mountFeatureRoutes(app: Express, deps: RouteDeps): void {
   app.use('/sertifikat', myCertificatesRouter(deps)); // a learner's own certificates and their PDFs
   app.use('/admin/sertifikat', hrCertificatesRouter(deps)); // HR: list, download, ZIP, CSV; admins revoke
   app.use(verificationRouter(deps)); // /verifikasi/:code: public, rate-limited certificate check
+  app.use(surveyRouter(deps)); // /ikm/:unit: the public satisfaction survey of a service unit (no sign-in)
+  app.use('/unit-layanan', unitsRouter(deps)); // service units: IKM results, exports, poster, suggestions, impact
+  app.use(courseEvaluationRouter(deps)); // /evaluasi: own course evaluations; /evaluasi-kursus: results, template
   registerPeopleDashboard();
   registerCoursesDashboard();
   registerInstitutionsDashboard();
   registerMailSections(); // "Data saya" lists the mails sent to the person
   registerLearningSections(); // "Data saya": enrolments with lesson records, the JP ledger
   registerCertificateSections(); // "Data saya" lists the person's certificates
+  registerEvaluationSections(); // "Data saya" lists own course evaluations; evaluation dashboard panels
   connectFeatures();
 }
 
@@ -86,9 +94,15 @@ const issueCertificate: CompletionHook = async (event, session) => {
   await issueCertificateOnCompletion(event, session);
 };
 
+/** The learner is invited to evaluate the course once (an invitation per enrolment; a retried completion adds none). */
+const inviteToEvaluate: CompletionHook = async (event) => {
+  await inviteToCourseEvaluation(event);
+};
+
 /** The seams between features, joined here so that no feature imports another's internals. */
 function connectFeatures(): void {
   registerCompletionHook(issueCertificate);
+  registerCompletionHook(inviteToEvaluate);
   registerResultsProvider(async (enrolmentId) => {
     const lessons = await enrolmentResults(enrolmentId);
     if (lessons.length === 0) return undefined;

@@ -10,6 +10,7 @@ import { demoLearners, type DemoPerson, type OpdProfile } from './seed-people';
 import { seedDemoCourses, type CourseSeedReport } from './seed-courses';
 import { seedNewcomers } from './seed-newcomers';
 import { seedDemoLearning } from './seed-learning';
+import { seedSurveyDemo } from '../evaluation';
 
 const GENERAL_JABATAN = [
   'Analis Kebijakan Ahli Pertama',
@@ -266,6 +267,8 @@ export interface SeedReport {
   /** Demo enrolments written (with their lesson progress, JP and notices); 0 when they exist already. */
   enrolments: number;
   certificates: CertificateSeedReport;
+  /** Service units of the demo OPDs and a year of survey answers for each new one. */
+  survey: { units: number; responses: number };
   accounts: DemoAccount[];
 }
 
@@ -362,6 +365,7 @@ export async function seedDemoData(options: SeedOptions = {}): Promise<SeedRepor
     certificates: options.certificates
       ? await seedDemoCertificates(options.certificates.config, options.certificates.now)
       : { issued: 0 },
+    survey: await seedSurveyDemo(institutions.ids),
     accounts,
   };
 }

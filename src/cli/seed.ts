@@ -12,6 +12,7 @@ export function formatSeedReport(report: SeedReport): string {
     ...(report.certificates.issued
       ? [`Certificates: ${report.certificates.issued} issued to demo learners for the demo courses`]
       : []),
+    `Service units: ${report.survey.units} created with ${report.survey.responses} survey answers (IKM)`,
     ...(report.newcomers.invited
       ? [
           `Invitations: ${report.newcomers.invited} newcomers invited (admins read them at /admin/outbox without SMTP_URL)`,

@@ -21,6 +21,7 @@ export const PUBLIC_ROUTES: Readonly<Record<string, string>> = {
   'POST /atur-sandi/:token': 'sets the password through a single-use link (rate-limited per IP)',
   'POST /verifikasi/berkas':
     'certificate verification: is an uploaded PDF (5 MB at most, in memory) byte for byte the issued one (rate-limited per IP)',
+  'GET /ikm/:unit/terima-kasih': "thank-you page after answering a service unit's satisfaction survey",
 };
 
 /**

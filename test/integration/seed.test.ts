@@ -33,6 +33,9 @@ describe('seeding the demo data', () => {
       expect(isValidGolongan(p.employeeType as EmployeeType, p.golongan)).toBe(true);
     }
     expect(formatSeedReport(report)).toContain(DEMO_PASSWORDS.admin);
+    // Service units of the demo OPDs with a year of survey answers, so IKM results show at once.
+    expect(report.survey.units).toBe(9);
+    expect(report.survey.responses).toBeGreaterThan(1200);
   });
 
   it('changes nothing when run again', async () => {
@@ -41,6 +44,7 @@ describe('seeding the demo data', () => {
     const report = await seedDemoData();
     expect(report.institutions).toEqual({ created: 0, existing: 22 });
     expect(report.people).toEqual({ created: 0, existing: 207 });
+    expect(report.survey).toEqual({ units: 0, responses: 0 });
     expect(await User.find({}).sort({ _id: 1 }).lean()).toEqual(usersBefore);
     expect(await Institution.find({}).sort({ _id: 1 }).lean()).toEqual(institutionsBefore);
   });
@@ -51,6 +55,12 @@ describe('seeding the demo data', () => {
     expect(home.status).toBe(200);
     expect(home.text).toContain('Dinas Kependudukan dan Pencatatan Sipil');
     expect(home.text).not.toContain('Dinas Kesehatan');
+    const units = await hr.get('/unit-layanan');
+    expect(units.text).toContain('Loket Pelayanan KTP-el dan Kartu Keluarga');
+    expect(units.text).not.toContain('Puskesmas');
+    const unitId = /href="\/unit-layanan\/([0-9a-f]{24})"/.exec(units.text)![1];
+    const results = await hr.get(`/unit-layanan/${unitId}?periode=${new Date().getFullYear()}`);
+    expect(results.text).toMatch(/data-testid="grade">[ABC] \(/);
     const learner = await signedInAgent(t.app, 'asn@binaasn.example', DEMO_PASSWORDS.learner);
     expect((await learner.get('/')).text).toContain('Profil saya');
   });

@@ -15,6 +15,11 @@ import { Enrolment } from '../../../src/learning/enrolment.model';
 import { PACKAGE_DIR as COURSE_PACKAGE } from '../../support/courses';
 import { issueForTest } from '../../support/certificates';
 import { mail } from '../../../src/mail';
+import { inviteToCourseEvaluation } from '../../../src/evaluation';
+import { ServiceUnit } from '../../../src/evaluation/service-unit.model';
+import { Feedback } from '../../../src/evaluation/feedback.model';
+import { CourseEvaluation } from '../../../src/evaluation/course-evaluation.model';
+import { defaultElements } from '../../../src/evaluation/survey-template';
 
 /** The roles of the matrix, in its column order. `hrOpd` is HR of one OPD, `hrBkpsdm` HR of BKPSDM. */
 export const MATRIX_ROLES = [
@@ -56,6 +61,10 @@ export interface World {
     assignments: { inA: string; inB: string };
     /** Certificates of the published course: the learner account's, personInA's, personInB's. */
     certificates: Record<'learner' | 'inA' | 'inB', { id: string; code: string }>;
+    /** A service unit of OPD A and one of OPD B, each with a suggestion. */
+    units: Record<'a' | 'b', { id: string; code: string; feedback: string }>;
+    /** A course evaluation of every account, and one of personInA (foreign to every account). */
+    evaluations: Record<SignedInRole, string> & { personInA: string };
   };
   identifiers: Record<SignedInRole, string>;
   /** A fresh agent signed in as `role` (anonymous: a fresh agent with no session). */
@@ -241,6 +250,41 @@ export async function createWorld(overrides: TestAppOverrides = {}): Promise<Wor
     if (res.status !== 302) throw new Error(`sign-in as ${role} failed with ${res.status}`);
     return a;
   };
+  const unitOf = async (opd: { _id: unknown }, name: string, code: string) => {
+    const unit = await ServiceUnit.create({
+      opd: opd._id,
+      name,
+      code,
+      monthlyVolume: 100,
+      elements: defaultElements(),
+    });
+    const feedback = await Feedback.create({
+      unit: unit._id,
+      opd: opd._id,
+      kind: 'pengaduan',
+      text: `Pengaduan untuk ${name}`,
+      receivedAt: now,
+    });
+    return { id: String(unit._id), code, feedback: String(feedback._id) };
+  };
+  const units = {
+    a: await unitOf(opdA, 'Loket KTP-el', 'unitadua'),
+    b: await unitOf(opdB, 'Loket Sekolah', 'unitbdua'),
+  };
+  const invite = async (personId: string, enrolmentId: string) => {
+    await inviteToCourseEvaluation({
+      enrolmentId,
+      personId,
+      courseId: courses.published.id,
+      completedAt: now,
+    });
+    return String((await CourseEvaluation.findOne({ enrolment: enrolmentId }).lean())!._id);
+  };
+  const evaluations = {
+    personInA: await invite(String(personInA._id), 'world-personInA'),
+  } as World['ids']['evaluations'];
+  for (const role of SIGNED_IN_ROLES) evaluations[role] = await invite(accounts[role], `world-${role}`);
+
   const previews: Partial<Record<SignedInRole, string>> = {};
   for (const role of ['hrOpd', 'hrBkpsdm', 'admin'] as const)
     previews[role] = await uploadPreview(await agent(role), role, 'DISDUKCAPIL');
@@ -260,6 +304,8 @@ export async function createWorld(overrides: TestAppOverrides = {}): Promise<Wor
       mail: mailId!,
       assignments,
       certificates,
+      units,
+      evaluations,
     },
     identifiers,
     agent,
@@ -384,6 +430,26 @@ const ID_RULES: IdRule[] = [
   },
   // The public code of a certificate: anyone may look it up.
   { prefix: '/verifikasi/:code', own: (w) => w.ids.certificates.inA.code },
+  // Service units follow the people scope: OPD B's unit (and its suggestions) is out of an OPD HR's reach.
+  {
+    prefix: '/unit-layanan/:id/masukan/:fid',
+    own: (w) => ({ id: w.ids.units.a.id, fid: w.ids.units.a.feedback }),
+    foreign: (w, role) =>
+      role === 'hrOpd' ? { id: w.ids.units.b.id, fid: w.ids.units.b.feedback } : undefined,
+  },
+  {
+    prefix: '/unit-layanan/:id',
+    own: (w) => w.ids.units.a.id,
+    foreign: (w, role) => (role === 'hrOpd' ? w.ids.units.b.id : undefined),
+  },
+  // The public survey of a unit, by its code: everyone, signed in or not, may answer it.
+  { prefix: '/ikm/:unit', own: (w) => w.ids.units.a.code },
+  // A course evaluation is its invited person's alone: anyone else's answers 404.
+  {
+    prefix: '/evaluasi/:id',
+    own: (w, role) => (role === 'anonymous' ? w.ids.evaluations.personInA : w.ids.evaluations[role]),
+    foreign: (w) => w.ids.evaluations.personInA,
+  },
   // A link's token is no object id: every visitor gets the same "unknown link" page for a made-up one.
   { prefix: '/atur-sandi/:token', own: () => 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
 ];

@@ -1,0 +1,108 @@
+// The satisfaction survey in a real browser at 360 px: a citizen opens a unit's short link (the
+// QR code's target), answers the nine elements and a suggestion, and sees the thank-you page; the
+// OPD's HR then sees the answer counted, the grade, and the suggestion. Every page on the way
+// passes axe, fits the phone, and has no console error or CSP violation.
+import type { Browser, Page } from 'playwright-core';
+import { createTestApp, type TestApp } from '../support/app';
+import { createOpd, createUser, DEFAULT_PASSWORD } from '../support/factories';
+import {
+  openWatchedPage,
+  pageChecks,
+  signInThroughForm,
+  startBrowserRig,
+  type BrowserRig,
+} from './support/browser';
+import { ServiceUnit } from '../../src/evaluation/service-unit.model';
+import { defaultElements } from '../../src/evaluation/survey-template';
+
+let testApp: TestApp;
+let rig: BrowserRig;
+let browser: Browser;
+let base: string;
+let unitId: string;
+const PHONE = { width: 360, height: 740 };
+const CODE = 'ktpmedan';
+
+beforeAll(async () => {
+  testApp = await createTestApp();
+  const opd = await createOpd({ code: 'DISDUKCAPIL', name: 'Dinas Kependudukan dan Pencatatan Sipil' });
+  await createUser({ roles: ['hr'], email: 'hr@surel.go.id', opd });
+  const unit = await ServiceUnit.create({
+    opd: opd._id,
+    name: 'Loket Pelayanan KTP-el',
+    code: CODE,
+    monthlyVolume: 3000,
+    elements: defaultElements(),
+  });
+  unitId = String(unit._id);
+  rig = await startBrowserRig(testApp.app);
+  ({ base, browser } = rig);
+  testApp.config.baseUrl = base;
+}, 60_000);
+
+afterAll(async () => {
+  await rig?.close();
+  await testApp?.close();
+});
+
+async function submit(page: Page, selector: string): Promise<void> {
+  await Promise.all([page.waitForNavigation(), page.click(selector)]);
+}
+
+describe('the satisfaction survey on a phone', () => {
+  it('a citizen answers from the short link; HR sees the answer counted and the grade', async () => {
+    const failures: string[] = [];
+    const citizenContext = await browser.newContext({ viewport: PHONE });
+    const citizen = await openWatchedPage(citizenContext);
+    try {
+      await citizen.page.goto(`${base}/ikm/${CODE}`);
+      expect(await citizen.page.textContent('h1')).toBe('Survei Kepuasan Masyarakat');
+      failures.push(...(await pageChecks(citizen)));
+      // A forgotten element: the form comes back with the message next to it and the answers kept.
+      for (let n = 1; n <= 8; n++)
+        await citizen.page.click(`label.scale-option:has(input[name=u${n}][value="4"])`);
+      await submit(citizen.page, 'button.survey-submit');
+      expect(await citizen.page.textContent('#err-u9')).toBe('Pilih salah satu jawaban.');
+      expect(await citizen.page.isChecked('input[name=u1][value="4"]')).toBe(true);
+      failures.push(...(await pageChecks(citizen)));
+      await citizen.page.click('label.scale-option:has(input[name=u9][value="3"])');
+      await citizen.page.selectOption('#field-feedbackKind', 'saran');
+      await citizen.page.fill('#field-feedback', 'Mohon tambah kursi untuk lansia.');
+      await submit(citizen.page, 'button.survey-submit');
+      expect(citizen.page.url()).toBe(`${base}/ikm/${CODE}/terima-kasih`);
+      expect(await citizen.page.textContent('h1')).toBe('Terima kasih');
+      failures.push(...(await pageChecks(citizen)));
+    } finally {
+      await citizenContext.close();
+    }
+
+    const hrContext = await browser.newContext({ viewport: PHONE });
+    const hr = await openWatchedPage(hrContext);
+    try {
+      await signInThroughForm(hr.page, base, 'hr@surel.go.id', DEFAULT_PASSWORD);
+      if (hr.page.url().includes('/privasi')) await submit(hr.page, 'main button[type=submit]');
+      await hr.page.goto(`${base}/unit-layanan`);
+      failures.push(...(await pageChecks(hr)));
+      await submit(hr.page, 'main table a[href$="' + unitId + '"]');
+      expect(await hr.page.textContent('[data-testid=respondents]')).toBe('1');
+      // (8 × 4 + 3) / 9 = 3.889 → 97.22: A
+      expect(await hr.page.textContent('[data-testid=grade]')).toBe('A (Sangat Baik)');
+      expect(await hr.page.textContent('main')).toContain(`${base}/ikm/${CODE}`);
+      failures.push(...(await pageChecks(hr)));
+      await hr.page.goto(`${base}/unit-layanan/${unitId}/masukan`);
+      expect(await hr.page.textContent('main')).toContain('Mohon tambah kursi untuk lansia.');
+      failures.push(...(await pageChecks(hr)));
+      for (const path of ['dampak', 'instrumen', 'ubah'])
+        await hr.page
+          .goto(`${base}/unit-layanan/${unitId}/${path}`)
+          .then(async () => failures.push(...(await pageChecks(hr))));
+      await hr.page.goto(`${base}/unit-layanan/peringkat`);
+      failures.push(...(await pageChecks(hr)));
+      await hr.page.goto(`${base}/`);
+      failures.push(...(await pageChecks(hr)));
+    } finally {
+      await hrContext.close();
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
+});
