@@ -28,6 +28,7 @@ import { registerMailSections } from './mail';
 import { passwordLinksRouter } from './password-links/password-links.routes';
 import { invitationsRouter } from './password-links/invitations.routes';
 import { notificationsRouter } from './notifications/notifications.routes';
+import { monitoringRouter } from './monitoring/monitoring.routes';
 
 /** Before sessions: health checks answer without reading a session. */
 export function mountPublicRoutes(app: Express, deps: RouteDeps): void {
@@ -54,6 +55,7 @@ export function mountFeatureRoutes(app: Express, deps: RouteDeps): void {
   app.use('/admin/undangan', invitationsRouter(deps)); // HR invite people to set a first password
   app.use('/admin/outbox', outboxRouter(deps)); // the mails, kept here when no SMTP server is set
   app.use(notificationsRouter(deps)); // /akun/notifikasi: which mail notices a person gets
+  app.use(monitoringRouter(deps)); // /pemantauan: HR and leaders follow learning per OPD, unit and golongan
   registerPeopleDashboard();
   registerCoursesDashboard();
   registerInstitutionsDashboard();
