@@ -176,6 +176,26 @@ export async function catalogTitles(ids: Array<Types.ObjectId | string>) {
   );
 }
 
+/**
+ * The published version (its number) of a course the actor may study, read from the small catalog
+ * entry rather than the version itself: the learner's pages take the version's content from their
+ * own cache of immutable versions. A course out of reach answers like a missing one.
+ */
+export async function studyableCourse(actor: Actor, id: string): Promise<{ id: string; version: number }> {
+  if (!/^[0-9a-f]{24}$/i.test(id)) throw new NotFound('course');
+  const entry = await CatalogEntry.findById(id).select('version audienceAll audienceOpds').lean();
+  if (!entry) throw new NotFound('course');
+  const visible =
+    seesAllPublished(actor) ||
+    entry.audienceAll ||
+    (!!actor.opdId && entry.audienceOpds.some((o) => String(o) === actor.opdId));
+  if (!visible) {
+    const course = await Course.findById(id).select('authors partner').lean();
+    if (!course || !isAuthorOf(actor, course)) throw new NotFound('course');
+  }
+  return { id: String(entry._id), version: entry.version };
+}
+
 /** The published version of a course, if the actor may study it. */
 export async function publishedCourse(actor: Actor, id: string) {
   if (!/^[0-9a-f]{24}$/i.test(id)) throw new NotFound('course');

@@ -4,6 +4,7 @@
 export { unchangedLessonKeys, lessonContentHash, getVersion as getCourseVersion } from './courses.versions';
 export {
   publishedCourse,
+  studyableCourse,
   searchCatalog,
   syncCatalog as syncCourseCatalog,
   catalogPartners,

@@ -6,12 +6,13 @@
 import { Types, trusted, type FilterQuery } from 'mongoose';
 import type { Actor } from '../core/actor';
 import { endOfDayWib } from '../core/wib';
-import { inCourseAudience, publishedCourse } from '../courses';
+import { inCourseAudience } from '../courses';
 import { paginate } from '../db/pagination';
 import { assigneesFor, isInPeopleScope, scopeOpd, type AssigneeSelector } from '../users';
 import { NotFound, ValidationFailed } from '../web/errors';
 import { Enrolment, type EnrolmentFields } from './enrolment.model';
 import { versionContent } from './course-content';
+import { studyable, type PublishedCourse } from './enrolments.service';
 import { createNotice, isDuplicateKey, mailNotice } from './notices.service';
 
 export interface AssignInput {
@@ -31,7 +32,7 @@ export interface AssignReport {
 const oid = (id: string | Types.ObjectId) => new Types.ObjectId(String(id));
 
 export async function assign(actor: Actor, input: AssignInput, now: Date): Promise<AssignReport> {
-  const course = await publishedCourse(actor, input.course);
+  const course = await studyable(actor, input.course);
   const dueAt = endOfDayWib(input.dueDay);
   if (dueAt.getTime() <= now.getTime()) throw new ValidationFailed({ dueDay: 'learning.assign.dueInPast' });
   const people = await assigneesFor(actor, input.selector);
@@ -60,7 +61,7 @@ type Outcome = 'assigned' | 'alreadyAssigned' | 'completed';
 async function assignOne(
   actor: Actor,
   person: { id: string; opdId?: string },
-  course: Awaited<ReturnType<typeof publishedCourse>>,
+  course: PublishedCourse,
   lessons: number,
   dueAt: Date,
   now: Date,

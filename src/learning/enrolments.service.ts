@@ -3,14 +3,28 @@
 // the learner's own enrolment of a course (another person's answers exactly like a missing one).
 import { Types, trusted } from 'mongoose';
 import type { Actor } from '../core/actor';
-import { inCourseAudience, publishedCourse, unchangedLessonKeys, type CourseContent } from '../courses';
+import { inCourseAudience, studyableCourse, unchangedLessonKeys, type CourseContent } from '../courses';
 import { Conflict, NotFound } from '../web/errors';
 import { Enrolment, LessonProgress, type EnrolmentFields } from './enrolment.model';
 import { completeIfDone, recount } from './completion';
 import { versionContent } from './course-content';
 import { isDuplicateKey } from './notices.service';
 
-export type PublishedCourse = Awaited<ReturnType<typeof publishedCourse>>;
+/** A published course as the learner's pages use it: its current version's number and content. */
+export interface PublishedCourse {
+  id: string;
+  version: number;
+  publishedAt: Date;
+  content: CourseContent;
+}
+
+/** The published course the actor may study (a small catalog read; the content from the version cache). */
+export async function studyable(actor: Actor, courseId: string): Promise<PublishedCourse> {
+  const entry = await studyableCourse(actor, courseId);
+  const version = await versionContent(entry.id, entry.version);
+  if (!version) throw new NotFound('course');
+  return { id: entry.id, version: entry.version, publishedAt: version.publishedAt, content: version.content };
+}
 export type EnrolmentDoc = EnrolmentFields & { _id: Types.ObjectId };
 
 /** Why a person may not enrol (a message key), or undefined when they may. */
@@ -53,7 +67,7 @@ export async function enrolBlock(
 
 /** Self-enrolment in the published version; a cancelled assignment is taken up again. */
 export async function enrol(actor: Actor, courseId: string, now: Date): Promise<EnrolmentDoc> {
-  const course = await publishedCourse(actor, courseId);
+  const course = await studyable(actor, courseId);
   const existing = await enrolmentOf(actor.id, course.id);
   const block = await enrolBlock(actor, course, existing);
   if (block) throw new Conflict(`learning.enrol.block.${block}`);
@@ -129,7 +143,7 @@ export async function moveToVersion(
 
 /** The actor's own enrolment of a course they may see, on the current version; NotFound otherwise. */
 export async function ownEnrolment(actor: Actor, courseId: string, now: Date) {
-  const course = await publishedCourse(actor, courseId);
+  const course = await studyable(actor, courseId);
   let enrolment = await enrolmentOf(actor.id, course.id);
   if (enrolment?.status === 'active' && enrolment.version < course.version)
     enrolment = await moveToVersion(enrolment._id, course.version, now);

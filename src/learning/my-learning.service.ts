@@ -90,10 +90,14 @@ export async function coursePage(actor: Actor, courseId: string, now: Date) {
   const content = await versionContent(course.id, studying?.version ?? course.version);
   const done = studying ? await doneKeys(studying._id, studying.version) : new Set<string>();
   const missing = await missingPrerequisites(actor.id, course.content);
-  const titles = missing.length ? await catalogTitles(missing) : new Map();
+  const prerequisiteIds = (course.content.prerequisites ?? []).map(String);
+  const titles = prerequisiteIds.length ? await catalogTitles(prerequisiteIds) : new Map();
   const partner = (await institutionRefs([course.content.partner])).get(String(course.content.partner));
   return {
-    course,
+    course: {
+      ...course,
+      prerequisites: prerequisiteIds.map((id) => titles.get(id) ?? { code: '', title: '' }),
+    },
     partner,
     enrolment: studying,
     block: studying ? undefined : await enrolBlock(actor, course, enrolment),

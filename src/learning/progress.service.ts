@@ -62,9 +62,12 @@ export async function lessonView(actor: Actor, courseId: string, key: string, no
   if (!content) throw new NotFound('course');
   const found = findLesson(content.content, key);
   const done = await doneKeys(enrolment._id, enrolment.version);
-  const progress = await LessonProgress.findOne({ enrolment: enrolment._id, lessonKey: key })
-    .select('scorePercent passed attempts version doneAt')
-    .lean();
+  const progress =
+    found.lesson.kind === 'quiz'
+      ? await LessonProgress.findOne({ enrolment: enrolment._id, lessonKey: key })
+          .select('scorePercent passed attempts version doneAt')
+          .lean()
+      : undefined;
   return {
     course: { id: course.id, version: enrolment.version, content: content.content },
     enrolment,
