@@ -95,6 +95,20 @@ export function tableOf(view: Dashboard, table: TableName, t: Translate): Table 
         rows: view.trend.map((r) => [r.month, r.enrolled, r.completed, r.jp]),
         nipColumns: [],
       };
+    case 'opd':
+      return {
+        title: t('monitoring.tables.ranking'),
+        header: [t('monitoring.col.rank'), t('monitoring.col.opd'), ...figureHeader(t)],
+        rows: view.ranking.map((r) => [r.rank, r.name, ...figureCells(r)]),
+        nipColumns: [],
+      };
+    case 'kompetensi':
+      return {
+        title: t('monitoring.tables.competency'),
+        header: [t('monitoring.col.competencyType'), t('monitoring.col.enrolled'), t('monitoring.col.share')],
+        rows: view.competency.map((r) => [t(`courses.competency.${r.type}`), r.enrolled, r.share]),
+        nipColumns: [],
+      };
   }
 }
 

@@ -26,6 +26,7 @@ export interface PersonFact {
 
 export interface EnrolmentRow {
   person: string;
+  course?: string;
   status: 'active' | 'completed';
   source: 'self' | 'assigned';
   jp: number;
@@ -214,4 +215,54 @@ export function trendOf(people: PersonFact[], enrolments: EnrolmentRow[], now: D
     }
   }
   return [...rows.values()];
+}
+
+export interface RankedOpd extends GroupRow {
+  rank: number;
+  name: string;
+}
+
+/** The OPDs ranked by 20 JP attainment, then completion rate (an OPD without data ranks last). */
+export function rankOpds(rows: GroupRow[], names: Map<string, string>): RankedOpd[] {
+  const score = (v: number | null) => (v === null ? -1 : v);
+  return rows
+    .map((r) => ({ ...r, name: names.get(r.key) ?? r.key }))
+    .sort(
+      (a, b) =>
+        score(b.attainmentRate) - score(a.attainmentRate) ||
+        score(b.completionRate) - score(a.completionRate) ||
+        a.name.localeCompare(b.name, 'id'),
+    )
+    .map((r, i) => ({ ...r, rank: i + 1 }));
+}
+
+export interface CompetencyShare {
+  type: string;
+  enrolled: number;
+  share: number | null;
+}
+
+/** Enrolments started in the year per competency type of their course, with each type's share. */
+export function competencyShares(
+  people: PersonFact[],
+  enrolments: EnrolmentRow[],
+  typeOf: Map<string, string>,
+  types: readonly string[],
+  year: number,
+): CompetencyShare[] {
+  const ids = new Set(people.map((p) => p.id));
+  const counts = new Map(types.map((t) => [t, 0]));
+  let total = 0;
+  for (const e of enrolments) {
+    if (!ids.has(e.person) || yearOf(e.enrolledAt) !== year) continue;
+    const type = typeOf.get(e.course ?? '');
+    if (type === undefined || !counts.has(type)) continue;
+    counts.set(type, counts.get(type)! + 1);
+    total++;
+  }
+  return types.map((type) => ({
+    type,
+    enrolled: counts.get(type)!,
+    share: percent(counts.get(type)!, total),
+  }));
 }

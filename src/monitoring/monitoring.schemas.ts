@@ -10,7 +10,15 @@ const objectIdOrNothing = z
   .optional()
   .catch(undefined);
 
-export const TABLES = ['ringkasan', 'unit', 'golongan', 'di-bawah-target', 'tren'] as const;
+export const TABLES = [
+  'ringkasan',
+  'unit',
+  'golongan',
+  'di-bawah-target',
+  'tren',
+  'opd',
+  'kompetensi',
+] as const;
 export type TableName = (typeof TABLES)[number];
 
 export const dashboardQuery = z.object({

@@ -3,13 +3,18 @@
 // their OPD; BKPSDM HR and admins every OPD, with an OPD filter. Nobody else reaches it.
 import type { Actor } from '../core/actor';
 import { wibDay } from '../core/wib';
+import { COMPETENCY_TYPES, courseFacts } from '../courses';
 import { institutionChoices } from '../institutions';
 import { enrolmentFacts, jpTotals } from '../learning';
 import { peopleInScope, scopeOpd, users } from '../users';
 import { NotFound } from '../web/errors';
 import {
   belowTarget,
+  competencyShares,
   figuresBy,
+  rankOpds,
+  type CompetencyShare,
+  type RankedOpd,
   figuresOf,
   trendOf,
   type BelowTarget,
@@ -36,6 +41,9 @@ export interface Dashboard {
   byGolongan: GroupRow[];
   below: BelowTarget[];
   trend: TrendRow[];
+  /** City view (BKPSDM HR and admins, no OPD chosen): the OPDs ranked; otherwise empty. */
+  ranking: RankedOpd[];
+  competency: CompetencyShare[];
 }
 
 /** Whether the actor may open the monitoring pages at all. */
@@ -85,5 +93,24 @@ export async function opdDashboard(actor: Actor, query: DashboardQuery, now: Dat
     byGolongan: figuresBy('golongan', people, enrolments, jp, year, now),
     below: belowTarget(people, jp, query.sort),
     trend: trendOf(people, enrolments, now),
+    ranking:
+      seesEveryone && !scoped.opd
+        ? rankOpds(
+            figuresBy('opdId', people, enrolments, jp, year, now),
+            new Map(opds.map((o) => [String(o._id), o.name])),
+          )
+        : [],
+    competency: competencyShares(
+      people,
+      enrolments,
+      await competencyTypes(enrolments),
+      COMPETENCY_TYPES,
+      year,
+    ),
   };
+}
+
+async function competencyTypes(enrolments: EnrolmentRow[]): Promise<Map<string, string>> {
+  const facts = await courseFacts([...new Set(enrolments.map((e) => e.course ?? ''))]);
+  return new Map([...facts].map(([id, f]) => [id, f.competencyType]));
 }

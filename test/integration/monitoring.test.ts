@@ -36,7 +36,16 @@ async function person(
 }
 
 async function fixture() {
-  const [c2, c5, c10, c15] = await Promise.all([2, 5, 10, 15].map((jp) => publishCourse({ jp })));
+  const [c2, c5, c10, c15] = await Promise.all(
+    (
+      [
+        [2, 'teknis'],
+        [5, 'manajerial'],
+        [10, 'teknis'],
+        [15, 'sosial_kultural'],
+      ] as const
+    ).map(([jp, competencyType]) => publishCourse({ jp, competencyType })),
+  );
   opdA = await createOpd({ name: 'Dinas A' });
   opdB = await createOpd({ name: 'Dinas B' });
   const a2 = await person('a2', 'Sekretariat', 'III/b', opdA, { roles: ['learner', 'hr'] });
@@ -226,6 +235,39 @@ describe('the scope of the dashboard', () => {
     expect(figure(b.text, 'people')).toBe('1');
     expect(figure(b.text, 'attainmentRate')).toBe('100%');
     expect(figure(b.text, 'overdue')).toBe('0');
+  });
+
+  it('ranks the OPDs for the city and shares enrolments by competency type', async () => {
+    const city = await admin.get('/pemantauan');
+    // Dinas B: b1 has 25 JP (100%); Dinas A: 25%.
+    const ranking = await admin.get('/pemantauan/ekspor.csv?tabel=opd');
+    const rows = ranking.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
+      .slice(1);
+    expect(rows.map((r) => r.split(',').slice(0, 3))).toEqual([
+      ['1', 'Dinas B', '1'],
+      ['2', 'Dinas A', '4'],
+    ]);
+    // Started in 2026 by active people: teknis a1 c10, a3 c2, a4 c2, b1 c10; manajerial a4 c5; sosial kultural a1 c15, b1 c15.
+    const competency = await admin.get('/pemantauan/ekspor.csv?tabel=kompetensi');
+    expect(
+      competency.text
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n')
+        .slice(1),
+    ).toEqual(['Teknis,4,57.1', 'Manajerial,1,14.3', 'Sosial kultural,2,28.6']);
+    expect(city.text).toContain('data-opd-rank="2"');
+    // The HR of one OPD get no ranking of other OPDs.
+    const own = await hrA.get('/pemantauan/ekspor.csv?tabel=opd');
+    expect(
+      own.text
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n'),
+    ).toHaveLength(1);
   });
 
   it('is not there for a learner', async () => {
