@@ -17,7 +17,10 @@ export interface EnrolmentFact {
   dueAt?: Date;
 }
 
-const BATCH = 5000;
+// The embedded engine matches `$in` by comparing with every listed id: past a few hundred people,
+// one pass over the collection filtered here by a Set is much faster than a long `$in`.
+const BATCH = 300;
+const SCAN_FROM = 1000;
 
 function batches(ids: string[]): Types.ObjectId[][] {
   const out: Types.ObjectId[][] = [];
@@ -26,17 +29,22 @@ function batches(ids: string[]): Types.ObjectId[][] {
   return out;
 }
 
+/** The `find` filters that reach these people: a few `$in` batches, or one pass for many people. */
+function personFilters(personIds: string[]): object[] {
+  if (personIds.length >= SCAN_FROM) return [{}];
+  return batches(personIds).map((ids) => ({ person: trusted({ $in: ids }) }));
+}
+
 /** The active and completed enrolments of these people. */
 export async function enrolmentFacts(personIds: string[]): Promise<EnrolmentFact[]> {
   const out: EnrolmentFact[] = [];
-  for (const ids of batches(personIds)) {
-    const rows = await Enrolment.find({
-      person: trusted({ $in: ids }),
-      status: trusted({ $ne: 'cancelled' }),
-    })
+  const wanted = new Set(personIds);
+  for (const filter of personFilters(personIds)) {
+    const rows = await Enrolment.find({ ...filter, status: trusted({ $ne: 'cancelled' }) })
       .select('person course courseTitle jp status source enrolledAt completedAt dueAt')
       .lean();
-    for (const r of rows)
+    for (const r of rows) {
+      if (!wanted.has(String(r.person))) continue;
       out.push({
         id: String(r._id),
         person: String(r.person),
@@ -49,6 +57,7 @@ export async function enrolmentFacts(personIds: string[]): Promise<EnrolmentFact
         completedAt: r.completedAt ?? undefined,
         dueAt: r.dueAt ?? undefined,
       });
+    }
   }
   return out;
 }
@@ -56,11 +65,14 @@ export async function enrolmentFacts(personIds: string[]): Promise<EnrolmentFact
 /** JP credited to each of these people in a WIB calendar year (the ledger), by person id. */
 export async function jpTotals(personIds: string[], year: number): Promise<Map<string, number>> {
   const totals = new Map<string, number>();
-  for (const ids of batches(personIds)) {
-    const rows = await JpCredit.find({ person: trusted({ $in: ids }), year })
+  const wanted = new Set(personIds);
+  for (const filter of personFilters(personIds)) {
+    const rows = await JpCredit.find({ ...filter, year })
       .select('person jp')
       .lean();
-    for (const r of rows) totals.set(String(r.person), (totals.get(String(r.person)) ?? 0) + r.jp);
+    for (const r of rows)
+      if (wanted.has(String(r.person)))
+        totals.set(String(r.person), (totals.get(String(r.person)) ?? 0) + r.jp);
   }
   return totals;
 }

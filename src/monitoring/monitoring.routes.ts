@@ -5,9 +5,10 @@ import { Router } from 'express';
 import type { RouteDeps } from '../core/deps';
 import { requireAuth, requireRole } from '../auth';
 import { registerNavItem } from '../web/navigation';
-import { parseQuery } from '../web/validation';
+import { idParam, parseQuery } from '../web/validation';
 import { requestContext } from '../web/request-context';
-import { dashboardQuery, exportQuery } from './monitoring.schemas';
+import { dashboardQuery, exportQuery, recordQuery, recentYears } from './monitoring.schemas';
+import { learningRecord } from './learning-record';
 import { opdDashboard } from './monitoring.service';
 import { recordExport, tableCsv, tableOf, tableXlsx } from './monitoring.export';
 import { dashboardPage } from './monitoring.web';
@@ -15,6 +16,7 @@ import { dashboardPage } from './monitoring.web';
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export function monitoringRouter(deps: RouteDeps): Router {
+  registerNavItem({ href: '/catatan-belajar', labelKey: 'monitoring.record.nav', roles: [], order: 12 });
   registerNavItem({ href: '/pemantauan', labelKey: 'monitoring.nav', roles: ['hr', 'admin'], order: 32 });
   const router = Router();
   router.use('/pemantauan', requireAuth, requireRole('hr', 'admin'));
@@ -37,5 +39,23 @@ export function monitoringRouter(deps: RouteDeps): Router {
       if (format === 'csv') return res.type('text/csv; charset=utf-8').send(tableCsv(table));
       res.type(XLSX_TYPE).send(await tableXlsx(table));
     });
+  router.get('/pemantauan/pegawai/:id', async (req, res) => {
+    const { year } = parseQuery(recordQuery(deps.clock()), req.query);
+    const record = await learningRecord(req.user!, idParam(req, 'person'), year, requestContext(req));
+    res.render('monitoring/record', {
+      title: req.t('monitoring.record.title'),
+      record,
+      years: recentYears(deps.clock()),
+    });
+  });
+  router.get('/catatan-belajar', requireAuth, async (req, res) => {
+    const { year } = parseQuery(recordQuery(deps.clock()), req.query);
+    const record = await learningRecord(req.user!, req.user!.id, year);
+    res.render('monitoring/record', {
+      title: req.t('monitoring.record.title'),
+      record,
+      years: recentYears(deps.clock()),
+    });
+  });
   return router;
 }

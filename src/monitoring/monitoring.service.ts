@@ -10,6 +10,7 @@ import { peopleInScope, scopeOpd, users } from '../users';
 import { NotFound } from '../web/errors';
 import {
   belowTarget,
+  byText,
   competencyShares,
   figuresBy,
   rankOpds,
@@ -51,8 +52,7 @@ export function canMonitor(actor: Actor): boolean {
   return scopeOpd(actor) !== 'none';
 }
 
-const distinct = (values: string[]) =>
-  [...new Set(values.filter(Boolean))].sort((a, b) => a.localeCompare(b, 'id'));
+const distinct = (values: string[]) => [...new Set(values.filter(Boolean))].sort(byText);
 
 /** The people, enrolments and JP a dashboard is computed from, after the scope and the filters. */
 async function dataOf(actor: Actor, query: DashboardQuery, year: number) {

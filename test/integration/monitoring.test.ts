@@ -135,7 +135,7 @@ describe('the OPD dashboard', () => {
   it('lists the people below target by JP with a link to assign them a course', async () => {
     const page = await hrA.get('/pemantauan');
     const section = page.text.slice(page.text.indexOf('id="di-bawah-target"'));
-    const names = [...section.matchAll(/<th scope="row">(Pegawai [A-Z0-9]+)<\/th>/g)].map((m) => m[1]);
+    const names = [...section.matchAll(/">(Pegawai [A-Z0-9]+)<\/a><\/th>/g)].map((m) => m[1]);
     expect(names).toEqual(['Pegawai A3', 'Pegawai A4', 'Pegawai A2']);
     const a3 = await User.findById(ids.a3).lean();
     expect(section).toContain(`/penugasan?nip=${a3!.nip}`);
@@ -143,7 +143,7 @@ describe('the OPD dashboard', () => {
     const sorted = [
       ...byName.text
         .slice(byName.text.indexOf('id="di-bawah-target"'))
-        .matchAll(/<th scope="row">(Pegawai [A-Z0-9]+)<\/th>/g),
+        .matchAll(/">(Pegawai [A-Z0-9]+)<\/a><\/th>/g),
     ].map((m) => m[1]);
     expect(sorted).toEqual(['Pegawai A2', 'Pegawai A3', 'Pegawai A4']);
   });
@@ -275,5 +275,43 @@ describe('the scope of the dashboard', () => {
     const agent = await signedInAgent(t.app, learner.email!, DEFAULT_PASSWORD);
     expect((await agent.get('/pemantauan')).status).toBe(403);
     expect((await agent.get('/pemantauan/ekspor.csv?tabel=unit')).status).toBe(403);
+  });
+});
+
+describe("a person's learning record", () => {
+  it('lists the courses completed in the WIB year with kind, provider, dates and JP, and logs HR reading it', async () => {
+    const before = await AccessLog.countDocuments({
+      what: 'monitoring.record',
+      subject: new Types.ObjectId(ids.a1),
+    });
+    const page = await hrA.get(`/pemantauan/pegawai/${ids.a1}?year=2026`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('25 dari target 20 JP pada tahun 2026');
+    expect(page.text).toContain('Teknis');
+    expect(page.text).toContain('Sosial kultural');
+    expect(page.text).toContain('— (belum ada data)');
+    expect(
+      (await AccessLog.countDocuments({ what: 'monitoring.record', subject: new Types.ObjectId(ids.a1) })) -
+        before,
+    ).toBe(1);
+  });
+
+  it('files a course completed at 00:30 WIB on 1 January under the new year', async () => {
+    const page = await hrA.get(`/pemantauan/pegawai/${ids.a2}?year=2025`);
+    expect(page.text).toContain('0 dari target 20 JP pada tahun 2025');
+    const next = await hrA.get(`/pemantauan/pegawai/${ids.a2}?year=2026`);
+    expect(next.text).toContain('10 dari target 20 JP pada tahun 2026');
+  });
+
+  it('answers 404 for a person of another OPD, exactly like a missing id; the person reads their own', async () => {
+    const foreign = await hrA.get(`/pemantauan/pegawai/${ids.b1}`);
+    const missing = await hrA.get(`/pemantauan/pegawai/${new Types.ObjectId()}`);
+    expect(foreign.status).toBe(404);
+    expect(missing.status).toBe(404);
+    const b1 = await User.findById(ids.b1).lean();
+    const own = await signedInAgent(t.app, b1!.email!, DEFAULT_PASSWORD);
+    const mine = await own.get('/catatan-belajar?year=2026');
+    expect(mine.status).toBe(200);
+    expect(mine.text).toContain('25 dari target 20 JP pada tahun 2026');
   });
 });
