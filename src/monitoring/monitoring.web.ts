@@ -1,6 +1,7 @@
 // What the dashboard's view needs beyond the figures: the page of people below target, the query
 // string that carries the filters to the exports and sort links, and the names of the OPDs.
 import type { Request } from 'express';
+import { barChart } from './monitoring.charts';
 import { JP_BANDS } from './monitoring.figures';
 import { TABLES, type DashboardQuery } from './monitoring.schemas';
 import { BELOW_PAGE_SIZE, type Dashboard } from './monitoring.service';
@@ -25,6 +26,25 @@ export function dashboardPage(req: Request, view: Dashboard, query: DashboardQue
     view,
     opdName,
     bands: JP_BANDS,
+    charts: {
+      bands: barChart(
+        'chart-bands',
+        req.t('monitoring.bandsTitle', { year: view.year }),
+        req.t('monitoring.charts.bandsDesc', {
+          people: view.totals.people,
+          values: JP_BANDS.map((b) => `${b} JP: ${view.totals.bands[b]}`).join('; '),
+        }),
+        JP_BANDS.map((b) => ({ label: `${b} JP`, value: view.totals.bands[b] })),
+      ),
+      trend: barChart(
+        'chart-trend',
+        req.t('monitoring.charts.trendTitle'),
+        req.t('monitoring.charts.trendDesc', {
+          values: view.trend.map((m) => `${m.month}: ${m.completed}`).join('; '),
+        }),
+        view.trend.map((m) => ({ label: m.month.slice(5), value: m.completed })),
+      ),
+    },
     tables: TABLES,
     belowPage: {
       items: view.below.slice((page - 1) * BELOW_PAGE_SIZE, page * BELOW_PAGE_SIZE),

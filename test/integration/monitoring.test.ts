@@ -206,6 +206,26 @@ describe('the OPD dashboard', () => {
   });
 });
 
+describe('the charts', () => {
+  it('draws the JP bands and the trend as inline SVG with a title, a description and no style or script', async () => {
+    const page = await hrA.get('/pemantauan');
+    const svgs = page.text.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
+    expect(svgs).toHaveLength(2);
+    for (const svg of svgs) {
+      expect(svg).toContain('role="img"');
+      expect(svg).toMatch(/<title id="chart-[a-z]+-title">/);
+      expect(svg).toMatch(/<desc id="chart-[a-z]+-desc">/);
+      expect(svg).not.toMatch(/style|<script|on[a-z]+=/i);
+    }
+    // One bar per band, each as tall as its share of the largest (all four bands hold one person).
+    expect(svgs[0].match(/<rect /g)).toHaveLength(4);
+    expect(svgs[0]).toContain('<title>20+ JP: 1</title>');
+    // The trend: 12 months; February, January, April and May 2026 each had one completion.
+    expect(svgs[1].match(/<rect /g)).toHaveLength(12);
+    expect(svgs[1]).toContain('2026-05: 1');
+  });
+});
+
 describe('the scope of the dashboard', () => {
   it('gives the HR of OPD A byte-identical exports whether or not OPD B has data', async () => {
     const tables = ['ringkasan', 'unit', 'golongan', 'di-bawah-target', 'tren'];
