@@ -6,7 +6,7 @@ import { catalogTitles } from '../courses';
 import { versionContent } from './course-content';
 import { percentOf } from './course-content';
 import { wibYear } from './completion';
-import { Enrolment, JpCredit, LessonProgress, Notification } from './enrolment.model';
+import { Enrolment, JpCredit, LessonProgress, NoticeCounter, Notification } from './enrolment.model';
 
 export interface DemoEnrolment {
   person: string;
@@ -118,5 +118,14 @@ export async function insertDemoEnrolments(plans: DemoEnrolment[]): Promise<numb
     await LessonProgress.insertMany(progress.slice(i, i + 5000), { lean: true });
   if (credits.length) await JpCredit.insertMany(credits, { lean: true });
   if (notices.length) await Notification.insertMany(notices, { lean: true });
+  const unread = new Map<string, number>();
+  for (const n of notices)
+    if (!n.readAt) unread.set(String(n.person), (unread.get(String(n.person)) ?? 0) + 1);
+  if (unread.size)
+    await NoticeCounter.bulkWrite(
+      [...unread].map(([person, count]) => ({
+        updateOne: { filter: { _id: oid(person) }, update: { $inc: { unread: count } }, upsert: true },
+      })),
+    );
   return enrolments.length;
 }

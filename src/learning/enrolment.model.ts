@@ -122,3 +122,13 @@ export const Enrolment = model('Enrolment', enrolmentSchema);
 export const LessonProgress = model('LessonProgress', progressSchema);
 export const JpCredit = model('JpCredit', jpCreditSchema);
 export const Notification = model('Notification', notificationSchema);
+
+/** Each person's number of unread notices, kept with every notice written or read (the header's badge). */
+const noticeCounterSchema = new Schema(
+  {
+    _id: { type: Schema.Types.ObjectId, required: true },
+    unread: { type: Number, default: 0 },
+  },
+  { versionKey: false, collection: 'noticecounters' },
+);
+export const NoticeCounter = model('NoticeCounter', noticeCounterSchema);

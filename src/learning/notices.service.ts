@@ -7,7 +7,26 @@ import type { Actor } from '../core/actor';
 import { paginate } from '../db/pagination';
 import { notifications, type LearnerNoticeKind } from '../notifications';
 import { learningConfig } from './learning.context';
-import { Notification, type NotificationKind } from './enrolment.model';
+import { WatchedCache } from '../db/watched-cache';
+import { NoticeCounter, Notification, type NotificationKind } from './enrolment.model';
+
+/**
+ * The unread count of each person, shown in the header of every page: kept in memory and forgotten
+ * the moment any app instance changes that person's counter (its change stream), so a page reads
+ * no count from the database.
+ */
+const unreadCounts = new WatchedCache<number>('noticecounters', 50_000);
+
+async function countUnread(person: string | Types.ObjectId, by: number, session?: ClientSession) {
+  const filter = { _id: new Types.ObjectId(String(person)) };
+  try {
+    await NoticeCounter.updateOne(filter, { $inc: { unread: by } }, { upsert: true, session });
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+    await NoticeCounter.updateOne(filter, { $inc: { unread: by } }, { session }); // a parallel upsert created it
+  }
+  unreadCounts.forget(String(person));
+}
 
 export const isDuplicateKey = (error: unknown) => (error as { code?: number } | null)?.code === 11000;
 
@@ -26,6 +45,7 @@ export interface NoticeInput {
 export async function createNotice(input: NoticeInput, now: Date, session?: ClientSession): Promise<boolean> {
   try {
     await Notification.create([{ ...input, dueAt: input.dueAt ?? undefined, createdAt: now }], { session });
+    await countUnread(input.person, 1, session);
     return true;
   } catch (error) {
     if (isDuplicateKey(error)) return false;
@@ -54,7 +74,10 @@ export async function mailNotice(
 
 export async function unreadCount(personId: string): Promise<number> {
   if (!/^[0-9a-f]{24}$/i.test(personId)) return 0;
-  return Notification.countDocuments({ person: new Types.ObjectId(personId), readAt: null });
+  return unreadCounts.get(personId, async () => {
+    const counter = await NoticeCounter.findById(personId, { unread: 1 }).lean();
+    return Math.max(0, counter?.unread ?? 0);
+  });
 }
 
 export async function noticesFor(actor: Actor, page: number | undefined) {
@@ -73,6 +96,12 @@ export async function markAllRead(actor: Actor, now: Date): Promise<number> {
     { person: new Types.ObjectId(actor.id), readAt: null },
     { $set: { readAt: now } },
   );
+  await NoticeCounter.updateOne(
+    { _id: new Types.ObjectId(actor.id) },
+    { $set: { unread: 0 } },
+    { upsert: true },
+  );
+  unreadCounts.forget(actor.id);
   return result.modifiedCount;
 }
 

@@ -168,6 +168,7 @@ describe('writing, reviewing and studying a course in a browser', () => {
         const response = await page.goto(`${base}/kursus/${courseId}`);
         expect(response!.status()).toBe(sees ? 200 : 404);
         if (sees) {
+          await click(watched, 'main form[action$="/ikuti"] button'); // the player needs an enrolment
           await click(watched, 'a:has-text("Syarat dan alur perekaman")');
           expect(await page.locator('main img[alt="Gembok data"]').count()).toBe(1);
           // The image is served to this learner (it loads: natural width above 0).
