@@ -47,6 +47,7 @@ import { surveyRouter } from './evaluation/survey.routes';
 import { unitsRouter } from './evaluation/units.routes';
 import { courseEvaluationRouter } from './evaluation/course-evaluation.routes';
 import { inviteToCourseEvaluation, registerEvaluationSections } from './evaluation';
+import { monitoringRouter } from './monitoring/monitoring.routes';
 
 /** Before sessions: health checks answer without reading a session. */
 export function mountPublicRoutes(app: Express, deps: RouteDeps): void {
@@ -79,6 +80,7 @@ export function mountFeatureRoutes(app: Express, deps: RouteDeps): void {
   app.use(surveyRouter(deps)); // /ikm/:unit: the public satisfaction survey of a service unit (no sign-in)
   app.use('/unit-layanan', unitsRouter(deps)); // service units: IKM results, exports, poster, suggestions, impact
   app.use(courseEvaluationRouter(deps)); // /evaluasi: own course evaluations; /evaluasi-kursus: results, template
+  app.use(monitoringRouter(deps)); // /pemantauan: HR and leaders follow learning per OPD, unit and golongan
   registerPeopleDashboard();
   registerCoursesDashboard();
   registerInstitutionsDashboard();

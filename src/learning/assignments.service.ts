@@ -162,6 +162,7 @@ export interface AssignmentListQuery {
   course?: string;
   state?: 'active' | 'overdue' | 'completed' | 'cancelled';
   page?: number;
+  nip?: string;
 }
 
 /** The assignments of the people in the actor's scope, newest first. */

@@ -84,6 +84,12 @@ export const assignmentsQuery = z.object({
   course: objectIdOrNothing,
   state: choice(['active', 'overdue', 'completed', 'cancelled'] as const),
   page: pageNumber.optional(),
+  /** A NIP to start the form with (the monitoring page's "assign a course" link). */
+  nip: z
+    .string()
+    .regex(/^\d{18}$/)
+    .optional()
+    .catch(undefined),
 });
 
 export const pageQuery = z.object({ page: pageNumber.optional() });

@@ -87,7 +87,9 @@ export async function assignFormView(
     scope === 'none' ? [] : institutionChoices('opd', scope === 'all' ? undefined : scope),
     assignmentsIn(actor, query, now),
   ]);
-  const values = fieldErrors ? { ...(req.body as Record<string, unknown>) } : { mode: 'nips', dueDay: '' };
+  const values = fieldErrors
+    ? { ...(req.body as Record<string, unknown>) }
+    : { mode: 'nips', dueDay: '', nips: query.nip ?? '' };
   return {
     title: req.t('learning.assign.title'),
     courses: courses.items,

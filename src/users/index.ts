@@ -36,6 +36,7 @@ export {
   type Assignee,
   type AssigneeSelector,
 } from './assignees';
+export { peopleInScope, type PeopleFilter, type ScopedPerson } from './people-in-scope';
 export { registerPeopleDashboard } from './users.dashboard';
 export { formatNip, isValidNip, normaliseNip, canonicalIdentifier, maskNip } from './nip';
 export { pangkatOf, PNS_RANKS, PPPK_GOLONGAN, type EmployeeType } from './ranks';

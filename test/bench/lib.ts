@@ -110,6 +110,7 @@ async function acknowledgePrivacyNotice(base: string, cookie: string): Promise<v
 }
 
 export const DEMO_LEARNER = { identifier: 'asn@binaasn.example', password: 'Pelatihan#Demo2026' };
+export const DEMO_HR = { identifier: 'hr.bkpsdm@binaasn.example', password: 'Pegawai#Demo2026' };
 
 /** A form post measured like a page: a fixed CSRF token and body, answered with a redirect (303). */
 export async function measurePost(

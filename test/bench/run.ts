@@ -6,7 +6,16 @@
 // The goal: signed-in learner pages at ≥ 1/3 of the bare page's throughput, with small HTML.
 // To see where the CPU goes on one page: `npx tsx test/bench/profile.ts /data-saya`.
 import { certificateBench } from './certificates.bench';
-import { DEMO_LEARNER, learnerPages, measure, measurePost, signIn, startServer, type Measured } from './lib';
+import {
+  DEMO_HR,
+  DEMO_LEARNER,
+  learnerPages,
+  measure,
+  measurePost,
+  signIn,
+  startServer,
+  type Measured,
+} from './lib';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -55,6 +64,8 @@ async function main(): Promise<void> {
         body: `_csrf=${encodeURIComponent(pages.csrf)}`,
       }),
     );
+    // The monitoring dashboards (#20) on the same volume: the whole city (BKPSDM HR) and one OPD.
+    rows.push(...(await dashboardRows(base, options)));
     rows.push(await measure('login page /login (anonymous)', `${base}/login`, options));
     rows.push(await measure('/healthz (no view)', `${base}/healthz`, options));
     const second = await measure('bare Express+EJS page (again)', bare, options);
@@ -70,6 +81,19 @@ async function main(): Promise<void> {
     await Promise.all([baselineServer.stop(), appServer.stop()]);
   }
   await certificateBench(); // ms per certificate PDF, and a 1,000-certificate ZIP's time and memory
+}
+
+/** /pemantauan as BKPSDM HR (every OPD: 10,000 people) and filtered to the first OPD. */
+async function dashboardRows(base: string, options: { connections: number; seconds: number }) {
+  const cookie = await signIn(base, DEMO_HR.identifier, DEMO_HR.password);
+  const signedIn = { ...options, headers: { cookie } };
+  const page = await (await fetch(`${base}/pemantauan`, { headers: { cookie } })).text();
+  const opd = /<option value="([0-9a-f]{24})"/.exec(page)?.[1] ?? '';
+  return [
+    await measure('city dashboard /pemantauan', `${base}/pemantauan`, signedIn),
+    await measure('OPD dashboard /pemantauan?opd=', `${base}/pemantauan?opd=${opd}`, signedIn),
+    await measure('dashboard export unit XLSX', `${base}/pemantauan/ekspor.xlsx?tabel=unit`, signedIn),
+  ];
 }
 
 main().catch((error: unknown) => {

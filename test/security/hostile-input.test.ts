@@ -844,6 +844,26 @@ describe('learning given hostile input', () => {
     }
     expect(problems).toEqual([]);
   }, 120_000);
+  it('the monitoring dashboard and its exports answer hand-made filters with the page or a file, never 500', async () => {
+    const problems: string[] = [];
+    for (const payload of [...TEXT_PAYLOADS, ...HTML_PAYLOADS, ...OPERATOR_PAYLOADS, ...FORMULA_PAYLOADS]) {
+      const query = new URLSearchParams({
+        opd: payload,
+        unit: payload,
+        golongan: payload,
+        year: payload,
+        sort: payload,
+        tabel: payload,
+      });
+      for (const url of [`/pemantauan?${query}`, `/pemantauan/ekspor.csv?${query}`]) {
+        for (const agent of [hr, hrBkpsdm]) {
+          const res = await agent.get(url);
+          problems.push(...check(`GET ${short(url)}`, res, [200, 400]));
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  }, 120_000);
 });
 
 describe('certificates given hostile input', () => {

@@ -352,6 +352,12 @@ const ID_RULES: IdRule[] = [
     foreign: (w, role) => (role === 'hrOpd' ? w.ids.personInB : undefined),
   },
   // Institutions are shared reference data: every curator and admin may reach every one.
+  // A person's learning record: HR of OPD A reach their OPD's people only; BKPSDM HR and admins everyone.
+  {
+    prefix: '/pemantauan/pegawai/:id',
+    own: (w) => w.ids.personInA,
+    foreign: (w, role) => (role === 'hrOpd' ? w.ids.personInB : undefined),
+  },
   { prefix: '/admin/institutions/:id', own: (w) => w.ids.opdB },
   // An admin's view of a person's second factor: admins reach every person.
   { prefix: '/admin/mfa/:id', own: (w) => w.ids.personInA },

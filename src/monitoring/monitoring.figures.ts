@@ -1,0 +1,276 @@
+// The dashboard's figures, computed from plain rows (people in scope, their enrolments, their JP of
+// the year), without a database, so every number is tested against a hand-computed fixture.
+//
+// For a WIB calendar year Y:
+// - enrolled: enrolments (not cancelled) that started in Y; of those, completed and in progress
+//   (still active); completion rate = completed / enrolled.
+// - overdue: assigned enrolments still active whose due time has passed (a present state, any year).
+// - JP: the ledger of Y per person; attainment = share of people with at least 20 JP; bands 0, 1–9,
+//   10–19, 20+ (a fractional JP falls in the band below the next whole bound: 9.5 is 1–9).
+// - trend: per WIB month of the 12 months ending with the current one, enrolments started,
+//   completions and JP completed.
+import { wibDay } from '../core/wib';
+
+export const JP_TARGET = 20;
+export const JP_BANDS = ['0', '1-9', '10-19', '20+'] as const;
+export type JpBand = (typeof JP_BANDS)[number];
+
+export interface PersonFact {
+  id: string;
+  name: string;
+  nip: string;
+  golongan: string;
+  unitKerja: string;
+  opdId: string;
+}
+
+export interface EnrolmentRow {
+  person: string;
+  course?: string;
+  status: 'active' | 'completed';
+  source: 'self' | 'assigned';
+  jp: number;
+  enrolledAt: Date;
+  completedAt?: Date;
+  dueAt?: Date;
+}
+
+export interface Figures {
+  people: number;
+  enrolled: number;
+  inProgress: number;
+  completed: number;
+  overdue: number;
+  /** Percent with one decimal; null when nothing was enrolled (shown as "—"). */
+  completionRate: number | null;
+  attained: number;
+  attainmentRate: number | null;
+  bands: Record<JpBand, number>;
+}
+
+export interface GroupRow extends Figures {
+  key: string;
+}
+
+export interface TrendRow {
+  month: string;
+  enrolled: number;
+  completed: number;
+  jp: number;
+}
+
+export interface BelowTarget {
+  id: string;
+  name: string;
+  nip: string;
+  unitKerja: string;
+  golongan: string;
+  jp: number;
+}
+
+export function bandOf(jp: number): JpBand {
+  if (jp >= 20) return '20+';
+  if (jp >= 10) return '10-19';
+  if (jp > 0) return '1-9';
+  return '0';
+}
+
+/** A share in percent with one decimal, or null for an empty whole. */
+export function percent(part: number, whole: number): number | null {
+  return whole === 0 ? null : Math.round((part * 1000) / whole) / 10;
+}
+
+// WIB is UTC+7 all year (no daylight saving): shifting the instant gives the WIB calendar fields
+// without building a formatter per enrolment (the dashboards read tens of thousands of them).
+const WIB_OFFSET_MS = 7 * 3_600_000;
+const yearOf = (date: Date) => new Date(date.getTime() + WIB_OFFSET_MS).getUTCFullYear();
+const monthOf = (date: Date) => {
+  const wib = new Date(date.getTime() + WIB_OFFSET_MS);
+  return `${wib.getUTCFullYear()}-${String(wib.getUTCMonth() + 1).padStart(2, '0')}`;
+};
+const collator = new Intl.Collator('id');
+/** Names and labels in Indonesian order, with one collator (localeCompare builds one per call). */
+export const byText = (a: string, b: string) => collator.compare(a, b);
+
+/** The figures of a set of people, from their enrolments and JP of the year. */
+export function figuresOf(
+  people: PersonFact[],
+  enrolments: EnrolmentRow[],
+  jp: Map<string, number>,
+  year: number,
+  now: Date,
+): Figures {
+  const ids = new Set(people.map((p) => p.id));
+  let enrolled = 0;
+  let completed = 0;
+  let inProgress = 0;
+  let overdue = 0;
+  for (const e of enrolments) {
+    if (!ids.has(e.person)) continue;
+    if (e.status === 'active' && e.source === 'assigned' && e.dueAt && e.dueAt.getTime() <= now.getTime())
+      overdue++;
+    if (yearOf(e.enrolledAt) !== year) continue;
+    enrolled++;
+    if (e.status === 'completed') completed++;
+    else inProgress++;
+  }
+  const bands: Record<JpBand, number> = { '0': 0, '1-9': 0, '10-19': 0, '20+': 0 };
+  for (const p of people) bands[bandOf(jp.get(p.id) ?? 0)]++;
+  return {
+    people: people.length,
+    enrolled,
+    inProgress,
+    completed,
+    overdue,
+    completionRate: percent(completed, enrolled),
+    attained: bands['20+'],
+    attainmentRate: percent(bands['20+'], people.length),
+    bands,
+  };
+}
+
+/** The figures per value of a person's field (unit kerja, golongan, OPD), sorted by key. */
+export function figuresBy(
+  field: 'unitKerja' | 'golongan' | 'opdId',
+  people: PersonFact[],
+  enrolments: EnrolmentRow[],
+  jp: Map<string, number>,
+  year: number,
+  now: Date,
+): GroupRow[] {
+  const groups = new Map<string, PersonFact[]>();
+  for (const p of people) {
+    const key = p[field] || '';
+    const list = groups.get(key) ?? [];
+    list.push(p);
+    groups.set(key, list);
+  }
+  const byPerson = new Map<string, EnrolmentRow[]>();
+  for (const e of enrolments) {
+    const list = byPerson.get(e.person) ?? [];
+    list.push(e);
+    byPerson.set(e.person, list);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => byText(a, b))
+    .map(([key, members]) => ({
+      key,
+      ...figuresOf(
+        members,
+        members.flatMap((m) => byPerson.get(m.id) ?? []),
+        jp,
+        year,
+        now,
+      ),
+    }));
+}
+
+export const BELOW_SORTS = ['jp', 'name', 'unit', 'golongan'] as const;
+export type BelowSort = (typeof BELOW_SORTS)[number];
+
+/** The people under the 20 JP target with their JP, sorted (JP ascending by default, then name). */
+export function belowTarget(
+  people: PersonFact[],
+  jp: Map<string, number>,
+  sort: BelowSort = 'jp',
+): BelowTarget[] {
+  const rows = people
+    .map((p) => ({
+      id: p.id,
+      name: p.name,
+      nip: p.nip,
+      unitKerja: p.unitKerja,
+      golongan: p.golongan,
+      jp: jp.get(p.id) ?? 0,
+    }))
+    .filter((r) => r.jp < JP_TARGET);
+  const byName = (a: BelowTarget, b: BelowTarget) => byText(a.name, b.name) || a.id.localeCompare(b.id);
+  const compare: Record<BelowSort, (a: BelowTarget, b: BelowTarget) => number> = {
+    jp: (a, b) => a.jp - b.jp || byName(a, b),
+    name: byName,
+    unit: (a, b) => byText(a.unitKerja, b.unitKerja) || byName(a, b),
+    golongan: (a, b) => byText(a.golongan, b.golongan) || byName(a, b),
+  };
+  return rows.sort(compare[sort]);
+}
+
+/** The 12 WIB months ending with the month of `now`, oldest first ("YYYY-MM"). */
+export function lastTwelveMonths(now: Date): string[] {
+  const [y, m] = wibDay(now).split('-').map(Number);
+  const months: string[] = [];
+  for (let i = 11; i >= 0; i--) {
+    const index = y * 12 + (m - 1) - i;
+    months.push(`${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`);
+  }
+  return months;
+}
+
+/** Enrolments started, completions and JP completed per month of the last 12. */
+export function trendOf(people: PersonFact[], enrolments: EnrolmentRow[], now: Date): TrendRow[] {
+  const ids = new Set(people.map((p) => p.id));
+  const rows = new Map(
+    lastTwelveMonths(now).map((month) => [month, { month, enrolled: 0, completed: 0, jp: 0 }]),
+  );
+  for (const e of enrolments) {
+    if (!ids.has(e.person)) continue;
+    const started = rows.get(monthOf(e.enrolledAt));
+    if (started) started.enrolled++;
+    if (e.status !== 'completed' || !e.completedAt) continue;
+    const done = rows.get(monthOf(e.completedAt));
+    if (done) {
+      done.completed++;
+      done.jp += e.jp;
+    }
+  }
+  return [...rows.values()];
+}
+
+export interface RankedOpd extends GroupRow {
+  rank: number;
+  name: string;
+}
+
+/** The OPDs ranked by 20 JP attainment, then completion rate (an OPD without data ranks last). */
+export function rankOpds(rows: GroupRow[], names: Map<string, string>): RankedOpd[] {
+  const score = (v: number | null) => (v === null ? -1 : v);
+  return rows
+    .map((r) => ({ ...r, name: names.get(r.key) ?? r.key }))
+    .sort(
+      (a, b) =>
+        score(b.attainmentRate) - score(a.attainmentRate) ||
+        score(b.completionRate) - score(a.completionRate) ||
+        byText(a.name, b.name),
+    )
+    .map((r, i) => ({ ...r, rank: i + 1 }));
+}
+
+export interface CompetencyShare {
+  type: string;
+  enrolled: number;
+  share: number | null;
+}
+
+/** Enrolments started in the year per competency type of their course, with each type's share. */
+export function competencyShares(
+  people: PersonFact[],
+  enrolments: EnrolmentRow[],
+  typeOf: Map<string, string>,
+  types: readonly string[],
+  year: number,
+): CompetencyShare[] {
+  const ids = new Set(people.map((p) => p.id));
+  const counts = new Map(types.map((t) => [t, 0]));
+  let total = 0;
+  for (const e of enrolments) {
+    if (!ids.has(e.person) || yearOf(e.enrolledAt) !== year) continue;
+    const type = typeOf.get(e.course ?? '');
+    if (type === undefined || !counts.has(type)) continue;
+    counts.set(type, counts.get(type)! + 1);
+    total++;
+  }
+  return types.map((type) => ({
+    type,
+    enrolled: counts.get(type)!,
+    share: percent(counts.get(type)!, total),
+  }));
+}

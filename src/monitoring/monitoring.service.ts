@@ -1,0 +1,116 @@
+// The OPD dashboard: the people the actor may see (the users feature's peopleInScope, i.e. peopleScope)
+// and their learning (the learning feature's statistics), turned into figures. HR of one OPD see
+// their OPD; BKPSDM HR and admins every OPD, with an OPD filter. Nobody else reaches it.
+import type { Actor } from '../core/actor';
+import { wibDay } from '../core/wib';
+import { COMPETENCY_TYPES, courseFacts } from '../courses';
+import { institutionChoices } from '../institutions';
+import { enrolmentFacts, jpTotals } from '../learning';
+import { peopleInScope, scopeOpd, users } from '../users';
+import { NotFound } from '../web/errors';
+import {
+  belowTarget,
+  byText,
+  competencyShares,
+  figuresBy,
+  rankOpds,
+  type CompetencyShare,
+  type RankedOpd,
+  figuresOf,
+  trendOf,
+  type BelowTarget,
+  type EnrolmentRow,
+  type Figures,
+  type GroupRow,
+  type PersonFact,
+  type TrendRow,
+} from './monitoring.figures';
+import type { DashboardQuery } from './monitoring.schemas';
+
+export const BELOW_PAGE_SIZE = 50;
+
+export interface Dashboard {
+  year: number;
+  years: number[];
+  seesEveryone: boolean;
+  opds: Array<{ id: string; name: string; code: string }>;
+  units: string[];
+  golongan: string[];
+  filters: { opd: string; unit: string; golongan: string; sort: string };
+  totals: Figures;
+  byUnit: GroupRow[];
+  byGolongan: GroupRow[];
+  below: BelowTarget[];
+  trend: TrendRow[];
+  /** City view (BKPSDM HR and admins, no OPD chosen): the OPDs ranked; otherwise empty. */
+  ranking: RankedOpd[];
+  competency: CompetencyShare[];
+}
+
+/** Whether the actor may open the monitoring pages at all. */
+export function canMonitor(actor: Actor): boolean {
+  return scopeOpd(actor) !== 'none';
+}
+
+const distinct = (values: string[]) => [...new Set(values.filter(Boolean))].sort(byText);
+
+/** The people, enrolments and JP a dashboard is computed from, after the scope and the filters. */
+async function dataOf(actor: Actor, query: DashboardQuery, year: number) {
+  const all = await peopleInScope(actor, { opd: query.opd });
+  const people: PersonFact[] = all.filter(
+    (p) => (!query.unit || p.unitKerja === query.unit) && (!query.golongan || p.golongan === query.golongan),
+  );
+  const ids = people.map((p) => p.id);
+  const [enrolments, jp] = await Promise.all([enrolmentFacts(ids), jpTotals(ids, year)]);
+  return { all, people, enrolments: enrolments as EnrolmentRow[], jp };
+}
+
+export async function opdDashboard(actor: Actor, query: DashboardQuery, now: Date): Promise<Dashboard> {
+  if (!canMonitor(actor)) throw new NotFound('page');
+  const currentYear = Number(wibDay(now).slice(0, 4));
+  const year = query.year ?? currentYear;
+  const seesEveryone = users.seesEveryone(actor);
+  const scoped = { ...query, opd: seesEveryone ? query.opd : undefined };
+  const [{ all, people, enrolments, jp }, opds] = await Promise.all([
+    dataOf(actor, scoped, year),
+    seesEveryone ? institutionChoices('opd') : Promise.resolve([]),
+  ]);
+  return {
+    year,
+    years: Array.from({ length: 5 }, (_, i) => currentYear - i),
+    seesEveryone,
+    opds: opds.map((o) => ({ id: String(o._id), name: o.name, code: o.code })),
+    units: distinct(all.map((p) => p.unitKerja)),
+    golongan: distinct(all.map((p) => p.golongan)),
+    filters: {
+      opd: scoped.opd ?? '',
+      unit: query.unit ?? '',
+      golongan: query.golongan ?? '',
+      sort: query.sort ?? 'jp',
+    },
+    totals: figuresOf(people, enrolments, jp, year, now),
+    byUnit: figuresBy('unitKerja', people, enrolments, jp, year, now),
+    byGolongan: figuresBy('golongan', people, enrolments, jp, year, now),
+    below: belowTarget(people, jp, query.sort),
+    trend: trendOf(people, enrolments, now),
+    ranking:
+      seesEveryone && !scoped.opd
+        ? rankOpds(
+            figuresBy('opdId', people, enrolments, jp, year, now),
+            new Map(opds.map((o) => [String(o._id), o.name])),
+          )
+        : [],
+    competency: competencyShares(
+      people,
+      enrolments,
+      await competencyTypes(enrolments),
+      COMPETENCY_TYPES,
+      year,
+    ),
+  };
+}
+
+async function competencyTypes(enrolments: EnrolmentRow[]): Promise<Map<string, string>> {
+  const facts = await courseFacts([...new Set(enrolments.map((e) => e.course ?? ''))]);
+  return new Map([...facts].map(([id, f]) => [id, f.competencyType]));
+}

@@ -1,0 +1,67 @@
+// What the dashboard's view needs beyond the figures: the page of people below target, the query
+// string that carries the filters to the exports and sort links, and the names of the OPDs.
+import type { Request } from 'express';
+import { barChart } from './monitoring.charts';
+import { JP_BANDS } from './monitoring.figures';
+import { TABLES, type DashboardQuery } from './monitoring.schemas';
+import { BELOW_PAGE_SIZE, type Dashboard } from './monitoring.service';
+
+/** The filters as a query string (without sort and page), e.g. "year=2026&unit=Sekretariat". */
+export function filterQueryString(view: Dashboard, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams();
+  if (view.filters.opd) params.set('opd', view.filters.opd);
+  if (view.filters.unit) params.set('unit', view.filters.unit);
+  if (view.filters.golongan) params.set('golongan', view.filters.golongan);
+  params.set('year', String(view.year));
+  for (const [k, v] of Object.entries(extra)) params.set(k, v);
+  return params.toString();
+}
+
+export function dashboardPage(req: Request, view: Dashboard, query: DashboardQuery) {
+  const pages = Math.max(1, Math.ceil(view.below.length / BELOW_PAGE_SIZE));
+  const page = Math.min(query.page ?? 1, pages);
+  const opdName = view.opds.find((o) => o.id === view.filters.opd)?.name;
+  return {
+    title: req.t('monitoring.title'),
+    view,
+    opdName,
+    bands: JP_BANDS,
+    charts: {
+      bands: barChart(
+        'chart-bands',
+        req.t('monitoring.bandsTitle', { year: view.year }),
+        req.t('monitoring.charts.bandsDesc', {
+          people: view.totals.people,
+          values: JP_BANDS.map((b) => `${b} JP: ${view.totals.bands[b]}`).join('; '),
+        }),
+        JP_BANDS.map((b) => ({ label: `${b} JP`, value: view.totals.bands[b] })),
+      ),
+      trend: barChart(
+        'chart-trend',
+        req.t('monitoring.charts.trendTitle'),
+        req.t('monitoring.charts.trendDesc', {
+          values: view.trend.map((m) => `${m.month}: ${m.completed}`).join('; '),
+        }),
+        view.trend.map((m) => ({ label: m.month.slice(5), value: m.completed })),
+      ),
+    },
+    tables: TABLES,
+    belowPage: {
+      items: view.below.slice((page - 1) * BELOW_PAGE_SIZE, page * BELOW_PAGE_SIZE),
+      page,
+      pages,
+      total: view.below.length,
+    },
+    filterQuery: filterQueryString(view, view.filters.sort !== 'jp' ? { sort: view.filters.sort } : {}),
+    sortHref: (sort: string) => `/pemantauan?${filterQueryString(view, { sort })}#di-bawah-target`,
+    pageQuery: {
+      opd: view.filters.opd,
+      unit: view.filters.unit,
+      golongan: view.filters.golongan,
+      year: view.year,
+      sort: view.filters.sort,
+    },
+    rate: (value: number | null) =>
+      value === null ? '—' : `${value.toLocaleString(req.user?.language === 'en' ? 'en-GB' : 'id-ID')}%`,
+  };
+}

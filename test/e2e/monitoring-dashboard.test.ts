@@ -1,0 +1,94 @@
+// HR follow their OPD's learning on a 360 px phone: open the dashboard with its charts, filter by a
+// unit kerja, and download a table as XLSX that opens with the page's numbers. Every page passes axe,
+// fits 360 px, and has no console error or CSP violation (the charts are inline SVG without style).
+import ExcelJS from 'exceljs';
+import fs from 'node:fs/promises';
+import type { Browser } from 'playwright-core';
+import { createTestApp, type TestApp } from '../support/app';
+import { createOpd, createUser, DEFAULT_PASSWORD } from '../support/factories';
+import { publishCourse } from '../support/learning';
+import { insertDemoEnrolments } from '../../src/learning';
+import {
+  openWatchedPage,
+  pageChecks,
+  signInThroughForm,
+  startBrowserRig,
+  type BrowserRig,
+} from './support/browser';
+
+let testApp: TestApp;
+let rig: BrowserRig;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  testApp = await createTestApp();
+  const opd = await createOpd({ code: 'DISKOMINFO', name: 'Dinas Komunikasi dan Informatika' });
+  await createUser({ roles: ['hr'], opd, email: 'hr.pantau@browser.go.id', unitKerja: 'Sekretariat' });
+  const course = await publishCourse({ title: 'Literasi Data', jp: 12 });
+  const people = [];
+  for (const unitKerja of ['Sekretariat', 'Bidang Aplikasi', 'Bidang Aplikasi'])
+    people.push(await createUser({ opd, unitKerja }));
+  const now = new Date();
+  await insertDemoEnrolments(
+    people.map((p, i) => ({
+      person: String(p._id),
+      opd: String(opd._id),
+      course: course.id,
+      lessonsDone: i === 0 ? 99 : 1,
+      source: 'self',
+      enrolledAt: new Date(now.getTime() - 5 * 86_400_000),
+      ...(i === 0 ? { completedAt: new Date(now.getTime() - 86_400_000) } : {}),
+    })),
+  );
+  rig = await startBrowserRig(testApp.app);
+  ({ base, browser } = rig);
+}, 60_000);
+
+afterAll(async () => {
+  await rig?.close();
+  await testApp?.close();
+});
+
+describe('HR follow their OPD on a phone', () => {
+  it('opens the dashboard, filters by unit kerja and downloads a table as XLSX', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 360, height: 740 },
+      acceptDownloads: true,
+    });
+    const watched = await openWatchedPage(context);
+    const { page } = watched;
+    const failures: string[] = [];
+    try {
+      await signInThroughForm(page, base, 'hr.pantau@browser.go.id', DEFAULT_PASSWORD);
+      if (page.url().includes('/privasi'))
+        await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
+      await page.goto(`${base}/pemantauan`);
+      failures.push(...(await pageChecks(watched)));
+      expect(await page.textContent('[data-figure="people"]')).toBe('4');
+      expect(await page.locator('main svg[role="img"]').count()).toBe(2);
+
+      await page.selectOption('#filter-unit', 'Bidang Aplikasi');
+      await Promise.all([
+        page.waitForNavigation(),
+        page.click('main form[action="/pemantauan"] button[type=submit]'),
+      ]);
+      failures.push(...(await pageChecks(watched)));
+      expect(await page.textContent('[data-figure="people"]')).toBe('2');
+      expect(await page.textContent('[data-figure="enrolled"]')).toBe('2');
+
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.click('a[href^="/pemantauan/ekspor.xlsx?tabel=unit"]'),
+      ]);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load((await fs.readFile((await download.path())!)) as unknown as ExcelJS.Buffer);
+      const rows = workbook.worksheets[0].getSheetValues().filter(Boolean) as unknown[][];
+      expect(rows).toHaveLength(2);
+      expect(rows[1].slice(1, 4)).toEqual(['Bidang Aplikasi', 2, 2]);
+    } finally {
+      await context.close();
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
+});

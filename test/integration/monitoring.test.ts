@@ -1,0 +1,337 @@
+// The OPD dashboard against a hand-computed fixture: OPD A has four active people (one of them also
+// its HR), one deactivated person and courses completed either side of New Year in WIB; OPD B has one
+// person. Every figure below was computed by hand from the fixture (see the comments).
+import ExcelJS from 'exceljs';
+import { Types } from 'mongoose';
+import { createTestApp, createTestClock, type TestApp } from '../support/app';
+import { createOpd, createUser, DEFAULT_PASSWORD } from '../support/factories';
+import { signedInAgent, type Agent } from '../support/auth';
+import { publishCourse } from '../support/learning';
+import { insertDemoEnrolments, type DemoEnrolment } from '../../src/learning';
+import { Enrolment, JpCredit } from '../../src/learning/enrolment.model';
+import { User } from '../../src/users/user.model';
+import { AccessLogEntry as AccessLog } from '../../src/personal-data/access-log.model';
+
+let t: TestApp;
+const clock = createTestClock(new Date('2026-06-10T03:00:00Z'));
+let opdA: { _id: Types.ObjectId };
+let opdB: { _id: Types.ObjectId };
+let hrA: Agent;
+let admin: Agent;
+const ids: Record<string, string> = {};
+
+const d = (iso: string) => new Date(iso);
+
+async function person(
+  key: string,
+  unitKerja: string,
+  golongan: string,
+  opd: { _id: Types.ObjectId },
+  extra = {},
+) {
+  const p = await createUser({ opd, unitKerja, name: `Pegawai ${key.toUpperCase()}`, ...extra });
+  await User.updateOne({ _id: p._id }, { $set: { golongan } });
+  ids[key] = String(p._id);
+  return p;
+}
+
+async function fixture() {
+  const [c2, c5, c10, c15] = await Promise.all(
+    (
+      [
+        [2, 'teknis'],
+        [5, 'manajerial'],
+        [10, 'teknis'],
+        [15, 'sosial_kultural'],
+      ] as const
+    ).map(([jp, competencyType]) => publishCourse({ jp, competencyType })),
+  );
+  opdA = await createOpd({ name: 'Dinas A' });
+  opdB = await createOpd({ name: 'Dinas B' });
+  const a2 = await person('a2', 'Sekretariat', 'III/b', opdA, { roles: ['learner', 'hr'] });
+  await person('a1', 'Sekretariat', 'III/a', opdA);
+  await person('a3', 'Bidang Layanan', 'III/a', opdA);
+  await person('a4', 'Bidang Layanan', 'III/b', opdA);
+  await person('a5', 'Sekretariat', 'III/a', opdA, { status: 'inactive' });
+  await person('b1', 'Sekretariat', 'III/a', opdB);
+  await createUser({ roles: ['admin'], email: 'admin.monitoring@uji.example' });
+  const plan = (
+    key: string,
+    course: { id: string },
+    enrolledAt: string,
+    completedAt?: string,
+    extra: Partial<DemoEnrolment> = {},
+  ): DemoEnrolment => ({
+    person: ids[key],
+    opd: String(key.startsWith('b') ? opdB._id : opdA._id),
+    course: course.id,
+    lessonsDone: completedAt ? 99 : 1,
+    source: 'self',
+    enrolledAt: d(enrolledAt),
+    ...(completedAt ? { completedAt: d(completedAt) } : {}),
+    ...extra,
+  });
+  await insertDemoEnrolments([
+    plan('a1', c10, '2026-01-15T03:00:00Z', '2026-02-01T03:00:00Z'),
+    plan('a1', c15, '2026-04-01T03:00:00Z', '2026-05-01T03:00:00Z'),
+    // 31 Dec 2025 17:30 UTC = 1 Jan 2026 00:30 WIB: JP of 2026.
+    plan('a2', c10, '2025-12-01T03:00:00Z', '2025-12-31T17:30:00Z'),
+    // 31 Dec 2025 16:30 UTC = 23:30 WIB: JP of 2025.
+    plan('a3', c5, '2025-11-01T03:00:00Z', '2025-12-31T16:30:00Z'),
+    plan('a3', c2, '2026-03-01T03:00:00Z', undefined, {
+      source: 'assigned',
+      dueAt: d('2026-06-01T17:00:00Z'),
+      assignedByName: 'HR',
+    }),
+    plan('a4', c5, '2026-04-10T03:00:00Z'),
+    plan('a4', c2, '2026-04-01T03:00:00Z', '2026-04-20T03:00:00Z'),
+    plan('a5', c15, '2026-02-01T03:00:00Z', '2026-03-01T03:00:00Z'),
+    plan('b1', c15, '2026-02-01T03:00:00Z', '2026-03-01T03:00:00Z'),
+    plan('b1', c10, '2026-02-01T03:00:00Z', '2026-03-05T03:00:00Z', {
+      source: 'assigned',
+      dueAt: d('2026-06-01T17:00:00Z'),
+    }),
+  ]);
+  hrA = await signedInAgent(t.app, a2.email!, DEFAULT_PASSWORD);
+  admin = await signedInAgent(t.app, 'admin.monitoring@uji.example', DEFAULT_PASSWORD);
+}
+
+beforeAll(async () => {
+  t = await createTestApp({ clock });
+  await fixture();
+});
+afterAll(() => t.close());
+
+/** The text of the element that carries `attribute` (e.g. data-figure="people"). */
+function valueAt(html: string, attribute: string): string | undefined {
+  const at = html.indexOf(`${attribute}>`);
+  if (at < 0) return undefined;
+  const from = at + attribute.length + 1;
+  return html.slice(from, html.indexOf('<', from));
+}
+const figure = (html: string, name: string) => valueAt(html, `data-figure="${name}"`);
+const band = (html: string, name: string) => valueAt(html, `data-band="${name}"`);
+
+describe('the OPD dashboard', () => {
+  it('shows the HR of OPD A the hand-computed figures of 2026', async () => {
+    const page = await hrA.get('/pemantauan');
+    expect(page.status).toBe(200);
+    // People: a1–a4 (a5 is deactivated; a2 is also HR and counts once).
+    expect(figure(page.text, 'people')).toBe('4');
+    // Started in 2026: a1×2, a3 c2, a4×2; completed a1×2, a4 c2; a3 c2 and a4 c5 in progress.
+    expect(figure(page.text, 'enrolled')).toBe('5');
+    expect(figure(page.text, 'completed')).toBe('3');
+    expect(figure(page.text, 'inProgress')).toBe('2');
+    expect(figure(page.text, 'completionRate')).toBe('60%');
+    // a3's assignment was due on 1 June.
+    expect(figure(page.text, 'overdue')).toBe('1');
+    // JP 2026: a1 25, a2 10 (00:30 WIB on 1 January), a3 0 (23:30 WIB on 31 December), a4 2.
+    expect(figure(page.text, 'attainmentRate')).toBe('25%');
+    expect(['0', '1-9', '10-19', '20+'].map((b) => band(page.text, b))).toEqual(['1', '1', '1', '1']);
+    expect(page.text).not.toContain('Pegawai B1');
+    expect(page.text).not.toContain('Pegawai A5');
+  });
+
+  it('lists the people below target by JP with a link to assign them a course', async () => {
+    const page = await hrA.get('/pemantauan');
+    const section = page.text.slice(page.text.indexOf('id="di-bawah-target"'));
+    const names = [...section.matchAll(/">(Pegawai [A-Z0-9]+)<\/a><\/th>/g)].map((m) => m[1]);
+    expect(names).toEqual(['Pegawai A3', 'Pegawai A4', 'Pegawai A2']);
+    const a3 = await User.findById(ids.a3).lean();
+    expect(section).toContain(`/penugasan?nip=${a3!.nip}`);
+    const byName = await hrA.get('/pemantauan?sort=name');
+    const sorted = [
+      ...byName.text
+        .slice(byName.text.indexOf('id="di-bawah-target"'))
+        .matchAll(/">(Pegawai [A-Z0-9]+)<\/a><\/th>/g),
+    ].map((m) => m[1]);
+    expect(sorted).toEqual(['Pegawai A2', 'Pegawai A3', 'Pegawai A4']);
+  });
+
+  it('narrows to a unit kerja, and counts JP of another year in that year', async () => {
+    const unit = await hrA.get('/pemantauan?unit=Bidang%20Layanan');
+    // a3 and a4: enrolled a3 c2, a4 c5, a4 c2; completed a4 c2.
+    expect(figure(unit.text, 'people')).toBe('2');
+    expect(figure(unit.text, 'enrolled')).toBe('3');
+    expect(figure(unit.text, 'completionRate')).toBe('33,3%');
+    const lastYear = await hrA.get('/pemantauan?year=2025');
+    // 2025: a2 c10 and a3 c5 started; a3's c5 completed in 2025 WIB (5 JP), a2's in 2026.
+    expect(figure(lastYear.text, 'enrolled')).toBe('2');
+    expect(figure(lastYear.text, 'completed')).toBe('2');
+    expect(['0', '1-9', '10-19', '20+'].map((b) => band(lastYear.text, b))).toEqual(['3', '1', '0', '0']);
+  });
+
+  it('exports the per-unit and per-golongan tables with the figures computed by hand', async () => {
+    const units = await hrA.get('/pemantauan/ekspor.csv?tabel=unit');
+    expect(units.headers['content-type']).toContain('text/csv');
+    const lines = units.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    // unit, people, enrolled, in progress, completed, rate, overdue, attained, attainment, bands 0/1–9/10–19/20+
+    expect(lines.slice(1)).toEqual([
+      'Bidang Layanan,2,3,2,1,33.3,1,0,0,1,1,0,0',
+      'Sekretariat,2,2,0,2,100,0,1,50,0,0,1,1',
+    ]);
+    const golongan = await hrA.get('/pemantauan/ekspor.csv?tabel=golongan');
+    expect(
+      golongan.text
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n')
+        .slice(1),
+    ).toEqual(['III/a,2,3,1,2,66.7,1,1,50,1,0,0,1', 'III/b,2,2,1,1,50,0,0,0,0,1,1,0']);
+  });
+
+  it('writes the XLSX with the same numbers as the page', async () => {
+    const response = await hrA
+      .get('/pemantauan/ekspor.xlsx?tabel=ringkasan')
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(response.body as unknown as ExcelJS.Buffer);
+    const row = workbook.worksheets[0].getRow(2).values as unknown[];
+    expect(row.slice(1)).toEqual([4, 5, 2, 3, 60, 1, 1, 25, 1, 1, 1, 1]);
+  });
+
+  // a3 and a4; a2 is below target too, but is the HR who exports (nobody logs their own data).
+  it('records who exported the people below target in the access log', async () => {
+    const before = await AccessLog.countDocuments({ what: 'monitoring.export.below' });
+    await hrA.get('/pemantauan/ekspor.csv?tabel=di-bawah-target');
+    expect((await AccessLog.countDocuments({ what: 'monitoring.export.below' })) - before).toBe(2);
+  });
+});
+
+describe('the charts', () => {
+  it('draws the JP bands and the trend as inline SVG with a title, a description and no style or script', async () => {
+    const page = await hrA.get('/pemantauan');
+    const svgs = page.text.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
+    expect(svgs).toHaveLength(2);
+    for (const svg of svgs) {
+      expect(svg).toContain('role="img"');
+      expect(svg).toMatch(/<title id="chart-[a-z]+-title">/);
+      expect(svg).toMatch(/<desc id="chart-[a-z]+-desc">/);
+      expect(svg).not.toMatch(/style|<script|on[a-z]+=/i);
+    }
+    // One bar per band, each as tall as its share of the largest (all four bands hold one person).
+    expect(svgs[0]?.match(/<rect /g)).toHaveLength(4);
+    expect(svgs[0]).toContain('<title>20+ JP: 1</title>');
+    // The trend: 12 months; February, January, April and May 2026 each had one completion.
+    expect(svgs[1].match(/<rect /g)).toHaveLength(12);
+    expect(svgs[1]).toContain('2026-05: 1');
+  });
+});
+
+describe('the scope of the dashboard', () => {
+  it('gives the HR of OPD A byte-identical exports whether or not OPD B has data', async () => {
+    const tables = ['ringkasan', 'unit', 'golongan', 'di-bawah-target', 'tren'];
+    const withB = await Promise.all(
+      tables.map((x) => hrA.get(`/pemantauan/ekspor.csv?tabel=${x}&opd=${String(opdB._id)}`)),
+    );
+    const saved = await Enrolment.find({ opd: opdB._id }).lean();
+    const credits = await JpCredit.find({ person: new Types.ObjectId(ids.b1) }).lean();
+    await Enrolment.deleteMany({ opd: opdB._id });
+    await JpCredit.deleteMany({ person: new Types.ObjectId(ids.b1) });
+    await User.updateOne({ _id: ids.b1 }, { $set: { status: 'inactive' } });
+    try {
+      const withoutB = await Promise.all(tables.map((x) => hrA.get(`/pemantauan/ekspor.csv?tabel=${x}`)));
+      withB.forEach((r, i) => expect(r.text).toBe(withoutB[i].text));
+    } finally {
+      await Enrolment.insertMany(saved);
+      await JpCredit.insertMany(credits);
+      await User.updateOne({ _id: ids.b1 }, { $set: { status: 'active' } });
+    }
+  });
+
+  it('shows admins every OPD, with a filter by OPD', async () => {
+    const all = await admin.get('/pemantauan');
+    expect(figure(all.text, 'people')).toBe('5');
+    expect(all.text).toContain('Dinas B');
+    const b = await admin.get(`/pemantauan?opd=${String(opdB._id)}`);
+    expect(figure(b.text, 'people')).toBe('1');
+    expect(figure(b.text, 'attainmentRate')).toBe('100%');
+    expect(figure(b.text, 'overdue')).toBe('0');
+  });
+
+  it('ranks the OPDs for the city and shares enrolments by competency type', async () => {
+    const city = await admin.get('/pemantauan');
+    // Dinas B: b1 has 25 JP (100%); Dinas A: 25%.
+    const ranking = await admin.get('/pemantauan/ekspor.csv?tabel=opd');
+    const rows = ranking.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
+      .slice(1);
+    expect(rows.map((r) => r.split(',').slice(0, 3))).toEqual([
+      ['1', 'Dinas B', '1'],
+      ['2', 'Dinas A', '4'],
+    ]);
+    // Started in 2026 by active people: teknis a1 c10, a3 c2, a4 c2, b1 c10; manajerial a4 c5; sosial kultural a1 c15, b1 c15.
+    const competency = await admin.get('/pemantauan/ekspor.csv?tabel=kompetensi');
+    expect(
+      competency.text
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n')
+        .slice(1),
+    ).toEqual(['Teknis,4,57.1', 'Manajerial,1,14.3', 'Sosial kultural,2,28.6']);
+    expect(city.text).toContain('data-opd-rank="2"');
+    // The HR of one OPD get no ranking of other OPDs.
+    const own = await hrA.get('/pemantauan/ekspor.csv?tabel=opd');
+    expect(
+      own.text
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n'),
+    ).toHaveLength(1);
+  });
+
+  it('is not there for a learner', async () => {
+    const learner = await createUser({ opd: opdA });
+    const agent = await signedInAgent(t.app, learner.email!, DEFAULT_PASSWORD);
+    expect((await agent.get('/pemantauan')).status).toBe(403);
+    expect((await agent.get('/pemantauan/ekspor.csv?tabel=unit')).status).toBe(403);
+  });
+});
+
+describe("a person's learning record", () => {
+  it('lists the courses completed in the WIB year with kind, provider, dates and JP, and logs HR reading it', async () => {
+    const before = await AccessLog.countDocuments({
+      what: 'monitoring.record',
+      subject: new Types.ObjectId(ids.a1),
+    });
+    const page = await hrA.get(`/pemantauan/pegawai/${ids.a1}?year=2026`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('25 dari target 20 JP pada tahun 2026');
+    expect(page.text).toContain('Teknis');
+    expect(page.text).toContain('Sosial kultural');
+    expect(page.text).toContain('— (belum ada data)');
+    expect(
+      (await AccessLog.countDocuments({ what: 'monitoring.record', subject: new Types.ObjectId(ids.a1) })) -
+        before,
+    ).toBe(1);
+  });
+
+  it('files a course completed at 00:30 WIB on 1 January under the new year', async () => {
+    const page = await hrA.get(`/pemantauan/pegawai/${ids.a2}?year=2025`);
+    expect(page.text).toContain('0 dari target 20 JP pada tahun 2025');
+    const next = await hrA.get(`/pemantauan/pegawai/${ids.a2}?year=2026`);
+    expect(next.text).toContain('10 dari target 20 JP pada tahun 2026');
+  });
+
+  it('answers 404 for a person of another OPD, exactly like a missing id; the person reads their own', async () => {
+    const foreign = await hrA.get(`/pemantauan/pegawai/${ids.b1}`);
+    const missing = await hrA.get(`/pemantauan/pegawai/${new Types.ObjectId()}`);
+    expect(foreign.status).toBe(404);
+    expect(missing.status).toBe(404);
+    const b1 = await User.findById(ids.b1).lean();
+    const own = await signedInAgent(t.app, b1!.email!, DEFAULT_PASSWORD);
+    const mine = await own.get('/catatan-belajar?year=2026');
+    expect(mine.status).toBe(200);
+    expect(mine.text).toContain('25 dari target 20 JP pada tahun 2026');
+  });
+});

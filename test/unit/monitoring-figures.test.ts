@@ -1,0 +1,105 @@
+// The dashboard's arithmetic without a database: JP bands at their bounds, rates with one decimal
+// and "no data" for an empty whole, the twelve WIB months across a year's turn.
+import {
+  bandOf,
+  lastTwelveMonths,
+  percent,
+  trendOf,
+  belowTarget,
+} from '../../src/monitoring/monitoring.figures';
+
+describe('monitoring figures', () => {
+  it('puts JP into the bands 0, 1–9, 10–19 and 20+ at their bounds', () => {
+    expect([0, 0.5, 1, 9, 9.5, 10, 19, 19.5, 20, 45].map(bandOf)).toEqual([
+      '0',
+      '1-9',
+      '1-9',
+      '1-9',
+      '1-9',
+      '10-19',
+      '10-19',
+      '10-19',
+      '20+',
+      '20+',
+    ]);
+  });
+
+  it('gives a share with one decimal, and none for an empty whole', () => {
+    expect(percent(1, 3)).toBe(33.3);
+    expect(percent(2, 3)).toBe(66.7);
+    expect(percent(3, 3)).toBe(100);
+    expect(percent(0, 0)).toBeNull();
+  });
+
+  it('counts the twelve months in WIB, ending with the current one', () => {
+    // 31 Dec 2026 17:30 UTC is already 1 Jan 2027 in Medan.
+    const months = lastTwelveMonths(new Date('2026-12-31T17:30:00Z'));
+    expect(months[0]).toBe('2026-02');
+    expect(months[11]).toBe('2027-01');
+    expect(months).toHaveLength(12);
+  });
+
+  it('files a completion late on 31 December (WIB) under December, and 00:30 WIB on 1 January under January', () => {
+    const person = { id: 'p', name: 'P', nip: '', golongan: '', unitKerja: '', opdId: 'o' };
+    const rows = trendOf(
+      [person],
+      [
+        {
+          person: 'p',
+          status: 'completed',
+          source: 'self',
+          jp: 5,
+          enrolledAt: new Date('2025-12-01T03:00:00Z'),
+          completedAt: new Date('2025-12-31T16:30:00Z'),
+        },
+        {
+          person: 'p',
+          status: 'completed',
+          source: 'self',
+          jp: 10,
+          enrolledAt: new Date('2025-12-01T03:00:00Z'),
+          completedAt: new Date('2025-12-31T17:30:00Z'),
+        },
+        {
+          person: 'other',
+          status: 'completed',
+          source: 'self',
+          jp: 7,
+          enrolledAt: new Date('2025-12-01T03:00:00Z'),
+          completedAt: new Date('2025-12-31T16:30:00Z'),
+        },
+      ],
+      new Date('2026-06-10T03:00:00Z'),
+    );
+    expect(rows.find((r) => r.month === '2025-12')).toEqual({
+      month: '2025-12',
+      enrolled: 2,
+      completed: 1,
+      jp: 5,
+    });
+    expect(rows.find((r) => r.month === '2026-01')).toEqual({
+      month: '2026-01',
+      enrolled: 0,
+      completed: 1,
+      jp: 10,
+    });
+  });
+
+  it('lists the people under 20 JP by JP, then name; or by name, unit or golongan', () => {
+    const people = [
+      { id: '1', name: 'Citra', nip: '', golongan: 'III/b', unitKerja: 'A', opdId: 'o' },
+      { id: '2', name: 'Budi', nip: '', golongan: 'III/a', unitKerja: 'B', opdId: 'o' },
+      { id: '3', name: 'Ani', nip: '', golongan: 'III/c', unitKerja: 'A', opdId: 'o' },
+      { id: '4', name: 'Dedi', nip: '', golongan: 'III/a', unitKerja: 'A', opdId: 'o' },
+    ];
+    const jp = new Map([
+      ['1', 4],
+      ['2', 4],
+      ['3', 20],
+    ]);
+    expect(belowTarget(people, jp).map((r) => r.name)).toEqual(['Dedi', 'Budi', 'Citra']);
+    expect(belowTarget(people, jp, 'name').map((r) => r.name)).toEqual(['Budi', 'Citra', 'Dedi']);
+    expect(belowTarget(people, jp, 'unit').map((r) => r.name)).toEqual(['Citra', 'Dedi', 'Budi']);
+    expect(belowTarget(people, jp, 'golongan').map((r) => r.name)).toEqual(['Budi', 'Dedi', 'Citra']);
+  });
+});
