@@ -142,9 +142,16 @@ export function injectedElements(html: string, marker = 'pwn'): string[] {
       (!e.attribs.src || !e.attribs.src.startsWith('/') || e.attribs.src.startsWith('//'))
     )
       problems.push(`script: ${describe}`);
+    // The monitoring charts are the app's own inline SVG (role img, labelled by their chart title and
+    // description); any other <svg>, or one carrying a handler or the marker, is flagged as injected.
+    const isAppChart =
+      e.name === 'svg' &&
+      e.attribs.role === 'img' &&
+      /^chart-[a-z]+-title chart-[a-z]+-desc$/.test(e.attribs['aria-labelledby'] ?? '');
     if (
       ['iframe', 'object', 'embed', 'frame', 'base', 'svg', 'math', 'meta'].includes(e.name) &&
-      (e.name !== 'meta' || e.attribs['http-equiv'])
+      (e.name !== 'meta' || e.attribs['http-equiv']) &&
+      !isAppChart
     )
       problems.push(`element: ${describe}`);
     for (const [name, value] of Object.entries(e.attribs)) {
