@@ -9,3 +9,4 @@ export { courseIdByCode } from './courses.lookup';
 export { registerCoursesDashboard } from './courses.dashboard';
 export { COMPETENCY_TYPES, COURSE_AREAS, LESSON_KINDS } from './course.model';
 export type { CompetencyType, CourseArea, LessonKind, CourseContent } from './course.model';
+export { authoredCourse } from './courses.access';
