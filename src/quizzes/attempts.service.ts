@@ -16,6 +16,7 @@ import { categoryTree } from './bank.service';
 import { quizLessons } from './quiz-settings.service';
 import { postedAnswers, type AnswersForm } from './attempt-input';
 import { learnerQuestion } from './learner-view';
+import { reviewOf } from './review-view';
 import { notifyGraded } from './graded-listeners';
 import type { GradableQuestion } from './question-types';
 
@@ -370,13 +371,17 @@ export function reviewAllowed(quiz: Pick<QuizDoc, 'review'>, phase: ReviewPhase)
   return new Set(((quiz.review?.[phase] ?? []) as string[]).filter(Boolean) as ReviewItem[]);
 }
 
-/** A finished attempt with what the policy allows now; an attempt in progress is NotFound here. */
+/**
+ * A finished attempt with only what the policy allows now: the learner's own answers, and marks,
+ * correctness, feedback and right answers each as allowed. The question documents stay here.
+ */
 export async function attemptReview(
   actor: Actor,
   courseId: string,
   lessonKey: string,
   attemptId: string,
   now: Date,
+  labels: { true: string; false: string },
 ) {
   const attempt = await ownAttempt(actor, courseId, lessonKey, attemptId, now);
   if (attempt.state === 'inProgress') throw new Conflict('quizzes.errors.notFinished');
@@ -384,13 +389,24 @@ export async function attemptReview(
   const phase = reviewPhase(attempt, effectiveFor(quiz, actor.id).closeAt, now);
   const allowed = reviewAllowed(quiz, phase);
   const questions = await questionsOf(attempt);
+  const isGraded = attempt.state === 'graded';
   return {
-    attempt,
-    quiz,
+    attempt: {
+      number: attempt.number,
+      state: attempt.state,
+      startedAt: attempt.startedAt,
+      submittedAt: attempt.submittedAt,
+      closedByServer: attempt.closedByServer,
+      scorePercent: allowed.has('marks') && isGraded ? attempt.scorePercent : null,
+      passed: allowed.has('marks') && isGraded ? attempt.passed : null,
+      passMark: attempt.passMark,
+    },
     phase,
-    allowed,
-    questions,
-    views: attempt.items.map((item, i) => learnerQuestion(i + 1, questions[i], item)),
+    allowed: [...allowed],
+    items: attempt.items.map((item, i) => ({
+      question: learnerQuestion(i + 1, questions[i], item),
+      review: reviewOf(questions[i], item, allowed, labels),
+    })),
   };
 }
 

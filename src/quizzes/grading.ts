@@ -207,7 +207,7 @@ export function chooseGrade(scores: number[], method: GradingMethod): number | u
 }
 
 /** Percent of a quiz: marks over the points of the attempt's questions, two decimals. */
-export function scorePercent(items: Array<{ points: number; fraction: number | null }>): number {
+export function scorePercent(items: Array<{ points: number; fraction?: number | null }>): number {
   const total = items.reduce((sum, i) => sum + i.points, 0);
   if (total <= 0) return 0;
   const marks = items.reduce((sum, i) => sum + (i.fraction ?? 0) * i.points, 0);

@@ -13,6 +13,11 @@ import { Course } from '../../../src/courses/course.model';
 import { User } from '../../../src/users/user.model';
 import { PACKAGE_DIR as COURSE_PACKAGE } from '../../support/courses';
 import { mail } from '../../../src/mail';
+import { addQuestion, categoryAtPath } from '../../../src/quizzes/bank.service';
+import { saveQuizSettings } from '../../../src/quizzes/quiz-settings.service';
+import { startAttempt } from '../../../src/quizzes/attempts.service';
+import { DEFAULT_SETTINGS, questionsOfEveryType } from '../../support/quizzes';
+import { Types } from 'mongoose';
 
 /** The roles of the matrix, in its column order. `hrOpd` is HR of one OPD, `hrBkpsdm` HR of BKPSDM. */
 export const MATRIX_ROLES = [
@@ -50,6 +55,13 @@ export interface World {
     courses: Record<'published' | 'inReview' | 'foreignDraft', WorldCourse>;
     /** A mail in the outbox (to personInA). */
     mail: string;
+    /** The published course's quiz lesson, its first question, and an attempt per signed-in role (personInA's is foreign to all). */
+    quiz: {
+      lessonKey: string;
+      question: string;
+      attempts: Record<SignedInRole, string>;
+      foreignAttempt: string;
+    };
   };
   identifiers: Record<SignedInRole, string>;
   /** A fresh agent signed in as `role` (anonymous: a fresh agent with no session). */
@@ -177,10 +189,31 @@ export async function createWorld(overrides: TestAppOverrides = {}): Promise<Wor
     inReview: await worldCourse(actorOf(authorUser!), 'DUNIA-TINJAU', now),
     foreignDraft: await worldCourse(actorOf(otherAuthor), 'DUNIA-ASING', now),
   };
+  const quizKey = new Types.ObjectId().toHexString();
+  await Course.updateOne(
+    { _id: courses.published.id },
+    { $push: { 'modules.0.lessons': { key: quizKey, title: 'Kuis', kind: 'quiz', minutes: 10, body: '' } } },
+  );
   await submitCourse(actorOf(authorUser!), courses.published.id, now);
   await approveCourse(actorOf(curatorUser!), courses.published.id, '', now);
+  const category = await categoryAtPath(courses.published.id, ['Bawaan']);
+  const questionIds: string[] = [];
+  for (const q of questionsOfEveryType())
+    questionIds.push(
+      await addQuestion(actorOf(authorUser!), new Types.ObjectId(courses.published.id), category, q),
+    );
+  await saveQuizSettings(actorOf(authorUser!), courses.published.id, quizKey, {
+    ...DEFAULT_SETTINGS,
+    slots: questionIds.map((entry) => ({ entry, category: null, count: 1, includeSubcategories: false })),
+  });
+  const attempts = {} as Record<SignedInRole, string>;
+  for (const role of SIGNED_IN_ROLES) {
+    const user = (await User.findById(accounts[role]).lean())!;
+    attempts[role] = await startAttempt(actorOf(user), courses.published.id, quizKey, now);
+  }
   await submitCourse(actorOf(authorUser!), courses.inReview.id, now);
   const personInB = await createUser({ opd: opdB, name: 'Budi Santoso Siregar, S.Pd.' });
+  const foreignAttempt = await startAttempt(actorOf(personInA), courses.published.id, quizKey, now);
   const recipient = {
     personId: String(personInA._id),
     email: personInA.email!,
@@ -219,6 +252,7 @@ export async function createWorld(overrides: TestAppOverrides = {}): Promise<Wor
       previews,
       courses,
       mail: mailId!,
+      quiz: { lessonKey: quizKey, question: questionIds[0], attempts, foreignAttempt },
     },
     identifiers,
     agent,
@@ -304,6 +338,28 @@ const ID_RULES: IdRule[] = [
     foreign: learnerForeign('fileId'),
   },
   { prefix: '/kursus/:id', own: (w) => w.ids.courses.published.id, foreign: learnerForeign() },
+  // Quizzes: whoever may study the published course takes its quiz; an attempt is its taker's alone.
+  {
+    prefix: '/kuis/:courseId/:lessonKey/percobaan/:attemptId',
+    own: (w, role) => ({
+      courseId: w.ids.courses.published.id,
+      lessonKey: w.ids.quiz.lessonKey,
+      attemptId: w.ids.quiz.attempts[role as SignedInRole] ?? w.ids.quiz.foreignAttempt,
+    }),
+    foreign: (w) => ({
+      courseId: w.ids.courses.published.id,
+      lessonKey: w.ids.quiz.lessonKey,
+      attemptId: w.ids.quiz.foreignAttempt,
+    }),
+  },
+  {
+    prefix: '/kuis/:courseId/:lessonKey',
+    own: (w) => ({ courseId: w.ids.courses.published.id, lessonKey: w.ids.quiz.lessonKey }),
+    foreign: (w, role) => {
+      const c = role === 'author' || role === 'curator' ? w.ids.courses.foreignDraft : w.ids.courses.inReview;
+      return { courseId: c.id, lessonKey: c.lessonKey };
+    },
+  },
   // The outbox is the admins' alone, and they read every mail.
   { prefix: '/admin/outbox/:id', own: (w) => w.ids.mail },
   // Inviting a person follows the people pages' scope: OPD B's person is out of an OPD HR's reach.
