@@ -27,6 +27,7 @@ import { passwordLinksRouter } from './password-links/password-links.routes';
 import { invitationsRouter } from './password-links/invitations.routes';
 import { notificationsRouter } from './notifications/notifications.routes';
 import { attemptsRouter } from './quizzes/attempts.routes';
+import { bankRouter } from './quizzes/bank.routes';
 
 /** Before sessions: health checks answer without reading a session. */
 export function mountPublicRoutes(app: Express, deps: RouteDeps): void {
@@ -52,6 +53,7 @@ export function mountFeatureRoutes(app: Express, deps: RouteDeps): void {
   app.use('/admin/undangan', invitationsRouter(deps)); // HR invite people to set a first password
   app.use('/admin/outbox', outboxRouter(deps)); // the mails, kept here when no SMTP server is set
   app.use(notificationsRouter(deps)); // /akun/notifikasi: which mail notices a person gets
+  app.use('/bank-soal', bankRouter(deps)); // authors: question banks, quiz settings, essay grading, item analysis
   app.use('/kuis', attemptsRouter(deps)); // learners: quiz attempts timed by the server, summary, review
   registerPeopleDashboard();
   registerCoursesDashboard();

@@ -26,17 +26,12 @@ export interface CategoryNode {
   questionCount: number;
 }
 
-/** The course's categories in tree order (a default one is made on first use). */
+/**
+ * The course's categories in tree order. Reading never writes: a bank without categories shows
+ * none, and the default one is made by the first question or category saved into it.
+ */
 export async function categoryTree(courseId: Types.ObjectId | string): Promise<CategoryNode[]> {
-  let categories = await QuestionCategory.find({ course: courseId }).sort({ name: 1 }).lean();
-  if (categories.length === 0) {
-    await QuestionCategory.updateOne(
-      { course: courseId, parent: null, name: DEFAULT_CATEGORY },
-      { $setOnInsert: { info: '', idnumber: '' } },
-      { upsert: true },
-    );
-    categories = await QuestionCategory.find({ course: courseId }).lean();
-  }
+  const categories = await QuestionCategory.find({ course: courseId }).sort({ name: 1 }).lean();
   const counts = await Question.aggregate<{ _id: Types.ObjectId; n: number }>([
     { $match: { course: new Types.ObjectId(String(courseId)), isLatest: true, hidden: false } },
     { $group: { _id: '$category', n: { $sum: 1 } } },
@@ -80,12 +75,18 @@ export async function bank(actor: Actor, courseId: string, categoryId?: string) 
   return { course, categories, selected, questions };
 }
 
+/** The course, when the actor authors it (checked before a form is even read). */
+export async function ownCourse(actor: Actor, courseId: string) {
+  return authoredCourse(actor, courseId);
+}
+
 export async function createCategory(
   actor: Actor,
   courseId: string,
   input: { name: string; parent?: string; info: string; idnumber: string },
 ): Promise<string> {
   const course = await authoredCourse(actor, courseId);
+  if ((await categoryTree(course._id)).length === 0) await categoryAtPath(course._id, [DEFAULT_CATEGORY]);
   const categories = await categoryTree(course._id);
   const parent = input.parent ? categories.find((c) => c.id === input.parent) : undefined;
   if (input.parent && !parent) throw new ValidationFailed({ parent: 'quizzes.errors.category' });
@@ -115,7 +116,9 @@ export async function categoryAtPath(courseId: Types.ObjectId | string, path: st
   return parent!;
 }
 
+/** The category a question goes to: the chosen one of this course, or the default one when none is chosen. */
 async function categoryOf(courseId: Types.ObjectId, categoryId: string) {
+  if (!categoryId) return { _id: new Types.ObjectId(await categoryAtPath(courseId, [DEFAULT_CATEGORY])) };
   const category = isId(categoryId)
     ? await QuestionCategory.findOne({ _id: categoryId, course: courseId }).lean()
     : null;
@@ -137,13 +140,13 @@ export async function addQuestion(
   context: AuditContext = {},
 ): Promise<string> {
   checked(input);
-  await categoryOf(courseId, categoryId);
+  const category = (await categoryOf(courseId, categoryId))._id;
   const id = new Types.ObjectId();
   await Question.create({
     _id: id,
     ...input,
     course: courseId,
-    category: categoryId,
+    category,
     entry: id,
     version: 1,
     isLatest: true,
@@ -203,16 +206,16 @@ export async function updateQuestion(
   const { course, question: latest, used } = await question(actor, courseId, entryId);
   checked(input);
   if (input.type !== latest.type) throw new ValidationFailed({ type: 'quizzes.errors.typeFixed' });
-  await categoryOf(course._id, categoryId);
+  const category = (await categoryOf(course._id, categoryId))._id;
   let version = latest.version;
   if (!used) {
-    await Question.updateOne({ _id: latest._id }, { $set: { ...input, category: categoryId } });
+    await Question.updateOne({ _id: latest._id }, { $set: { ...input, category } });
   } else {
     version = latest.version + 1;
     await Question.create({
       ...input,
       course: course._id,
-      category: categoryId,
+      category,
       entry: latest.entry,
       version,
       isLatest: true,

@@ -59,7 +59,7 @@ export async function gradeEssay(
         state: trusted({ $in: ['submitted', 'graded'] }),
       }).lean()
     : null;
-  const item = attempt?.items[slot - 1];
+  const item = Number.isInteger(slot) && slot >= 1 ? attempt?.items[slot - 1] : undefined;
   if (!attempt || !item) throw new NotFound('attempt');
   const question = await Question.findById(item.question).select('type').lean();
   if (question?.type !== 'essay') throw new NotFound('attempt');

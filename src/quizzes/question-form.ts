@@ -26,7 +26,7 @@ for (let i = 1; i <= UNIT_ROWS; i++) {
 export const questionForm = z
   .object({
     type: z.enum(QUESTION_TYPES, 'quizzes.errors.type'),
-    category: z.string().regex(/^[0-9a-f]{24}$/i, 'quizzes.errors.category'),
+    category: z.union([z.string().regex(/^[0-9a-f]{24}$/i, 'quizzes.errors.category'), z.literal('')]),
     name: z.string().trim().min(1).max(255),
     idnumber: text(100),
     text: z.string().trim().min(1).max(20_000),

@@ -77,7 +77,7 @@ export const quizSettingsForm = z
       ctx.addIssue({ code: 'custom', path: ['openDay'], message: 'common.validation.invalid' });
     if (closeAt === undefined)
       ctx.addIssue({ code: 'custom', path: ['closeDay'], message: 'common.validation.invalid' });
-    const slots = f.entries.map((entry) => ({
+    const slots = [...new Set(f.entries)].map((entry) => ({
       entry,
       category: null,
       count: 1,

@@ -2,6 +2,7 @@
 // facility index (mean share of marks), the discrimination index (correlation of the question's
 // marks with the rest of the test), how often each option was chosen; per quiz the mean, median,
 // standard deviation and Cronbach's alpha. First graded attempt of each person, in aggregate only.
+import { trusted } from 'mongoose';
 import type { Actor } from '../core/actor';
 import { Attempt } from './attempt.model';
 import { Question } from './question.model';
@@ -117,7 +118,7 @@ export async function quizStatistics(actor: Actor, courseId: string, lessonKey: 
     return row;
   });
   const stats = analyse({ rows, points });
-  const questions = await Question.find({ entry: { $in: [...points.keys()] }, isLatest: true })
+  const questions = await Question.find({ entry: trusted({ $in: [...points.keys()] }), isLatest: true })
     .select('entry name type data')
     .lean();
   const byEntry = new Map(questions.map((q) => [String(q.entry), q]));

@@ -338,6 +338,23 @@ const ID_RULES: IdRule[] = [
     foreign: learnerForeign('fileId'),
   },
   { prefix: '/kursus/:id', own: (w) => w.ids.courses.published.id, foreign: learnerForeign() },
+  // Question banks follow the course: its authors only (a foreign course's bank answers 404).
+  {
+    prefix: '/bank-soal/:id/soal/:entry',
+    own: (w) => ({ id: w.ids.courses.published.id, entry: w.ids.quiz.question }),
+    foreign: (w) => ({ id: w.ids.courses.foreignDraft.id, entry: w.ids.quiz.question }),
+  },
+  {
+    prefix: '/bank-soal/:id/kuis/:key',
+    own: (w) => ({ id: w.ids.courses.published.id, key: w.ids.quiz.lessonKey }),
+    foreign: (w) => ({ id: w.ids.courses.foreignDraft.id, key: w.ids.quiz.lessonKey }),
+  },
+  {
+    prefix: '/bank-soal/:id/penilaian/:attemptId/:slot',
+    own: (w) => ({ id: w.ids.courses.published.id, attemptId: w.ids.quiz.foreignAttempt, slot: '8' }),
+    foreign: (w) => ({ id: w.ids.courses.foreignDraft.id, attemptId: w.ids.quiz.foreignAttempt, slot: '8' }),
+  },
+  { prefix: '/bank-soal/:id', own: (w) => w.ids.courses.published.id, foreign: authorForeign() },
   // Quizzes: whoever may study the published course takes its quiz; an attempt is its taker's alone.
   {
     prefix: '/kuis/:courseId/:lessonKey/percobaan/:attemptId',
