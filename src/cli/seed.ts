@@ -9,6 +9,7 @@ export function formatSeedReport(report: SeedReport): string {
     `Institutions: ${report.institutions.created} created, ${report.institutions.existing} already present`,
     `People: ${report.people.created} created, ${report.people.existing} already present`,
     `Courses: ${report.courses.created.length} imported and published (${report.courses.created.join(', ') || 'none'}), ${report.courses.existing.length} already present`,
+    `Quizzes: question banks, quizzes and learners' attempts for ${report.quizzes.join(', ') || 'no course (already present)'}`,
     ...(report.newcomers.invited
       ? [
           `Invitations: ${report.newcomers.invited} newcomers invited (admins read them at /admin/outbox without SMTP_URL)`,

@@ -5,6 +5,9 @@
 import { Router, type Request, type Response } from 'express';
 import type { RouteDeps } from '../core/deps';
 import { requireRole } from '../auth';
+import { acceptUploadsAt, verifyCsrf } from '../web/csrf';
+import { stagedUpload } from '../web/staging-uploads';
+import fs from 'node:fs/promises';
 import { findAccount } from '../users';
 import { requestContext } from '../web/request-context';
 import { ValidationFailed } from '../web/errors';
@@ -20,6 +23,7 @@ import * as bankService from './bank.service';
 import * as settings from './quiz-settings.service';
 import * as essays from './essay-grading.service';
 import { quizStatistics } from './statistics.service';
+import * as imports from './question-import.service';
 import { formValues, inputFromForm, questionForm, ANSWER_ROWS, UNIT_ROWS } from './question-form';
 import {
   bankQuery,
@@ -132,9 +136,74 @@ async function gradeEssay(req: Request, res: Response, now: Date) {
   res.redirect(303, `${bankPath(id)}/penilaian`);
 }
 
-export function bankRouter({ clock }: RouteDeps): Router {
+function renderImport(req: Request, res: Response, status: number, error?: string) {
+  return imports
+    .ownCourse(req.user!, idParam(req, 'course'))
+    .then((course) =>
+      res.status(status).render('quizzes/import', { title: req.t('quizzes.import.title'), course, error }),
+    );
+}
+
+async function uploadImport(req: Request, res: Response, now: Date) {
+  const id = idParam(req, 'course');
+  await imports.ownCourse(req.user!, id);
+  if (!req.file) return renderImport(req, res, 400, 'quizzes.import.errors.noFile');
+  const bytes = await fs.readFile(req.file.path);
+  await saveOrRerender(
+    async () => {
+      const previewId = await imports.previewImport(req.user!, id, bytes, req.file!.originalname, now);
+      res.redirect(303, `${bankPath(id)}/impor/${previewId}`);
+    },
+    (status, errors) => renderImport(req, res, status, errors.file),
+  );
+}
+
+async function sendExport(req: Request, res: Response, format: 'moodlexml' | 'gift') {
+  const file = await imports.exportBank(req.user!, idParam(req, 'course'), format, requestContext(req));
+  res.setHeader('Content-Type', file.contentType);
+  res.setHeader(
+    'Content-Disposition',
+    `attachment; filename="${file.fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+  );
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.send(file.body);
+}
+
+export function bankRouter({ clock, config }: RouteDeps): Router {
   const router = Router();
   router.use(requireRole('author'));
+  acceptUploadsAt(`${BANK_PATH}/:id/impor`);
+  const upload = stagedUpload(
+    { dir: config.uploadsDir, field: 'file', maxBytes: imports.MAX_IMPORT_BYTES },
+    (req, res, code) =>
+      renderImport(
+        req,
+        res,
+        code === 'LIMIT_FILE_SIZE' ? 413 : 400,
+        code === 'LIMIT_FILE_SIZE' ? 'quizzes.import.errors.tooLarge' : 'quizzes.import.errors.noFile',
+      ),
+  );
+  router.get('/:id/impor', (req, res) => renderImport(req, res, 200));
+  router.post('/:id/impor', upload, verifyCsrf, (req, res) => uploadImport(req, res, clock()));
+  router.get('/:id/impor/:previewId', async (req, res) => {
+    const view = await imports.getPreview(req.user!, idParam(req, 'course'), hexParam(req, 'previewId'));
+    res.render('quizzes/import-preview', { title: req.t('quizzes.import.previewTitle'), ...view });
+  });
+  router.post('/:id/impor/:previewId', async (req, res) => {
+    const id = idParam(req, 'course');
+    const count = await imports.applyImport(
+      req.user!,
+      id,
+      hexParam(req, 'previewId'),
+      clock(),
+      requestContext(req),
+    );
+    req.flash('success', req.t('quizzes.import.applied', { count }));
+    res.redirect(303, bankPath(id));
+  });
+  router.get('/:id/ekspor.xml', (req, res) => sendExport(req, res, 'moodlexml'));
+  router.get('/:id/ekspor.gift', (req, res) => sendExport(req, res, 'gift'));
 
   router.get('/:id', async (req, res) => {
     const { kategori } = parseQuery(bankQuery, req.query);

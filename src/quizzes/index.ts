@@ -5,3 +5,8 @@ export { onAttemptGraded, type GradedAttempt } from './graded-listeners';
 export { quizResults, learningGain, courseLearningGain, type LearningGain } from './results.service';
 export { closeOverdue as closeOverdueAttempts } from './attempts.service';
 export { startAttemptSchedule } from './attempt-schedule';
+export * as questionImport from './question-import.service';
+export { simulateDemoAttempt } from './demo-attempts';
+export { addQuestion, categoryAtPath } from './bank.service';
+export { saveQuizSettings, quizLessons } from './quiz-settings.service';
+export { essayQueue, gradeEssay } from './essay-grading.service';

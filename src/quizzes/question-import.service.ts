@@ -17,6 +17,11 @@ import type { QuestionInput } from './question-rules';
 
 export const MAX_IMPORT_BYTES = MAX_XML_BYTES;
 
+/** The course, when the actor authors it. */
+export async function ownCourse(actor: Actor, courseId: string) {
+  return authoredCourse(actor, courseId);
+}
+
 /** Reads a file as Moodle XML (it starts with `<`) or GIFT; unreadable files throw ValidationFailed. */
 export function readQuestionFile(bytes: Buffer): { format: 'moodlexml' | 'gift'; result: ImportResult } {
   if (bytes.length > MAX_IMPORT_BYTES) throw new ValidationFailed({ file: 'quizzes.import.errors.tooLarge' });
@@ -159,4 +164,20 @@ export async function exportBank(
     contentType: 'text/plain; charset=utf-8',
     body: exportGift(items).text,
   };
+}
+
+/** Adds a file's questions to a course the actor authors (the command line's --apply). */
+export async function importInto(
+  actor: Actor,
+  courseId: string,
+  result: ImportResult,
+  context: AuditContext = {},
+) {
+  const course = await authoredCourse(actor, courseId);
+  return addImported(actor, course._id, result.questions, context);
+}
+
+/** Whether a course's bank has any question (the demo seed leaves such a bank as it is). */
+export async function hasQuestions(courseId: string): Promise<boolean> {
+  return !!(await Question.exists({ course: courseId }));
 }

@@ -1,6 +1,8 @@
 // The authors' side of quizzes: the question bank through its forms (every type, nested categories,
 // versions when a used question is edited), quiz settings, the essay queue (the learning feature is
 // told once the last essay is graded) and item analysis; someone else's course answers 404.
+import fs from 'node:fs';
+import path from 'node:path';
 import { trusted } from 'mongoose';
 import { createTestApp, type TestApp } from '../support/app';
 import { createUniversity, createUser, DEFAULT_PASSWORD } from '../support/factories';
@@ -381,5 +383,69 @@ describe('item analysis', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('Alfa Cronbach');
     expect(res.text).not.toContain('asn@uji.go.id');
+  });
+});
+
+describe('importing and exporting questions', () => {
+  const fixture = (name: string) => fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'quizzes', name));
+  async function upload(agent: Agent, bytes: Buffer, name: string) {
+    const page = await agent.get(`${bank()}/impor`);
+    return agent.post(`${bank()}/impor`).field('_csrf', csrfTokenFrom(page.text)).attach('file', bytes, name);
+  }
+
+  it('previews a Moodle XML file with what cannot be imported, and saves nothing before confirmation', async () => {
+    const before = await Question.countDocuments({ course: course.courseId });
+    const res = await upload(authorAgent, fixture('moodle-export.xml'), 'soal.xml');
+    expect(res.status).toBe(303);
+    const preview = await authorAgent.get(String(res.headers.location));
+    expect(preview.text).toContain('8 soal akan dibuat, 3 tidak dapat diimpor');
+    expect(preview.text).toContain('jenis soal multianswer tidak didukung');
+    expect(preview.text).toContain('14 ± 0.5 — 100%');
+    expect(await Question.countDocuments({ course: course.courseId })).toBe(before);
+    const applied = await authorAgent
+      .post(String(res.headers.location))
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(preview.text) });
+    expect(applied.status).toBe(303);
+    expect(await Question.countDocuments({ course: course.courseId })).toBe(before + 8);
+    const again = await authorAgent
+      .post(String(res.headers.location))
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(preview.text) });
+    expect(again.status).toBe(409);
+    expect(
+      await QuestionCategory.exists({ course: course.courseId, name: 'Default for ADUAN-01' }),
+    ).toBeTruthy();
+  });
+
+  it('refuses hostile XML whole and escapes names in the preview', async () => {
+    const xxe = Buffer.from(
+      '<?xml version="1.0"?><!DOCTYPE quiz [<!ENTITY x SYSTEM "file:///etc/passwd">]><quiz>&x;</quiz>',
+    );
+    const refused = await upload(authorAgent, xxe, 'xxe.xml');
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('DOCTYPE');
+    const hostile = Buffer.from(
+      '::"><img src=x onerror=alert(1)>::Teks{=a ~b}\n\n::Keterangan::Hanya teks\n',
+    );
+    const res = await upload(authorAgent, hostile, '<svg onload=alert(1)>.gift');
+    const preview = await authorAgent.get(String(res.headers.location));
+    expect(preview.text).not.toContain('<img src=x');
+    expect(preview.text).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(preview.text).not.toContain('<svg');
+  });
+
+  it('exports Moodle XML that reads back, to the course’s authors only', async () => {
+    const res = await authorAgent.get(`${bank()}/ekspor.xml`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-disposition']).toContain('attachment; filename="bank-soal-BANK-01.xml"');
+    const { importMoodleXml } = await import('../../src/quizzes/formats/moodle-xml');
+    const back = importMoodleXml(res.text);
+    expect(back.problems).toEqual([]);
+    expect(back.questions.length).toBe(
+      await Question.countDocuments({ course: course.courseId, isLatest: true, hidden: false }),
+    );
+    expect((await otherAuthor.get(`${bank()}/ekspor.xml`)).status).toBe(404);
+    expect((await learner.get(`${bank()}/ekspor.gift`)).status).toBe(403);
   });
 });

@@ -7,6 +7,10 @@ import { Institution } from '../../src/institutions/institution.model';
 import { isValidNip } from '../../src/users/nip';
 import { isValidGolongan, type EmployeeType } from '../../src/users/ranks';
 import { signedInAgent } from '../support/auth';
+import { Attempt } from '../../src/quizzes/attempt.model';
+import { Question } from '../../src/quizzes/question.model';
+import { courseLearningGain } from '../../src/quizzes';
+import { courseIdByCode } from '../../src/courses';
 
 let t: TestApp;
 
@@ -33,6 +37,18 @@ describe('seeding the demo data', () => {
       expect(isValidGolongan(p.employeeType as EmployeeType, p.golongan)).toBe(true);
     }
     expect(formatSeedReport(report)).toContain(DEMO_PASSWORDS.admin);
+    expect(report.quizzes).toEqual(['ADUAN-01', 'KOMPEL-01', 'LITDIG-01']);
+  }, 180_000);
+
+  it('gives each demo course a question bank, quizzes and graded attempts of 24 learners', async () => {
+    const aduan = (await courseIdByCode('ADUAN-01'))!.id;
+    expect(await Question.countDocuments({ course: aduan })).toBe(15);
+    expect(await Attempt.countDocuments({ course: aduan })).toBe(72);
+    expect(await Attempt.countDocuments({ course: aduan, state: 'inProgress' })).toBe(0);
+    expect(await Attempt.countDocuments({ course: aduan, gradings: 1 })).toBe(72);
+    const gain = await courseLearningGain(aduan);
+    expect(gain.people).toBe(24);
+    expect(gain.gain).toBeGreaterThan(0);
   });
 
   it('changes nothing when run again', async () => {
@@ -41,6 +57,7 @@ describe('seeding the demo data', () => {
     const report = await seedDemoData();
     expect(report.institutions).toEqual({ created: 0, existing: 22 });
     expect(report.people).toEqual({ created: 0, existing: 207 });
+    expect(report.quizzes).toEqual([]);
     expect(await User.find({}).sort({ _id: 1 }).lean()).toEqual(usersBefore);
     expect(await Institution.find({}).sort({ _id: 1 }).lean()).toEqual(institutionsBefore);
   });

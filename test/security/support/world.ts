@@ -16,6 +16,7 @@ import { mail } from '../../../src/mail';
 import { addQuestion, categoryAtPath } from '../../../src/quizzes/bank.service';
 import { saveQuizSettings } from '../../../src/quizzes/quiz-settings.service';
 import { startAttempt } from '../../../src/quizzes/attempts.service';
+import { previewImport } from '../../../src/quizzes/question-import.service';
 import { DEFAULT_SETTINGS, questionsOfEveryType } from '../../support/quizzes';
 import { Types } from 'mongoose';
 
@@ -61,6 +62,8 @@ export interface World {
       question: string;
       attempts: Record<SignedInRole, string>;
       foreignAttempt: string;
+      /** The author's question import preview. */
+      importPreview: string;
     };
   };
   identifiers: Record<SignedInRole, string>;
@@ -206,6 +209,13 @@ export async function createWorld(overrides: TestAppOverrides = {}): Promise<Wor
     ...DEFAULT_SETTINGS,
     slots: questionIds.map((entry) => ({ entry, category: null, count: 1, includeSubcategories: false })),
   });
+  const importPreview = await previewImport(
+    actorOf(authorUser!),
+    courses.published.id,
+    Buffer.from('::Uji::Kota Medan ada di Sumatera Utara.{T}\n'),
+    'uji.gift',
+    now,
+  );
   const attempts = {} as Record<SignedInRole, string>;
   for (const role of SIGNED_IN_ROLES) {
     const user = (await User.findById(accounts[role]).lean())!;
@@ -252,7 +262,7 @@ export async function createWorld(overrides: TestAppOverrides = {}): Promise<Wor
       previews,
       courses,
       mail: mailId!,
-      quiz: { lessonKey: quizKey, question: questionIds[0], attempts, foreignAttempt },
+      quiz: { lessonKey: quizKey, question: questionIds[0], attempts, foreignAttempt, importPreview },
     },
     identifiers,
     agent,
@@ -353,6 +363,11 @@ const ID_RULES: IdRule[] = [
     prefix: '/bank-soal/:id/penilaian/:attemptId/:slot',
     own: (w) => ({ id: w.ids.courses.published.id, attemptId: w.ids.quiz.foreignAttempt, slot: '8' }),
     foreign: (w) => ({ id: w.ids.courses.foreignDraft.id, attemptId: w.ids.quiz.foreignAttempt, slot: '8' }),
+  },
+  {
+    prefix: '/bank-soal/:id/impor/:previewId',
+    own: (w) => ({ id: w.ids.courses.published.id, previewId: w.ids.quiz.importPreview }),
+    foreign: (w) => ({ id: w.ids.courses.foreignDraft.id, previewId: w.ids.quiz.importPreview }),
   },
   { prefix: '/bank-soal/:id', own: (w) => w.ids.courses.published.id, foreign: authorForeign() },
   // Quizzes: whoever may study the published course takes its quiz; an attempt is its taker's alone.
