@@ -8,6 +8,7 @@ import type { QuestionType } from './question-types';
 /** Field names: q<slot>, q<slot>_<id>, flag<slot>, slots (the slots on the page), nav (where to go next). */
 export const answersForm = z
   .record(
+    // eslint-disable-next-line security/detect-unsafe-regex -- anchored, every repetition bounded
     z.string().regex(/^(q\d{1,3}(_[0-9a-z]{1,12})?|flag\d{1,3}|slots|nav|page)$/),
     z.union([z.string().max(20_000), z.array(z.string().max(200)).max(50)]),
   )

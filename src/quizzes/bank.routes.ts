@@ -148,6 +148,7 @@ async function uploadImport(req: Request, res: Response, now: Date) {
   const id = idParam(req, 'course');
   await imports.ownCourse(req.user!, id);
   if (!req.file) return renderImport(req, res, 400, 'quizzes.import.errors.noFile');
+  // eslint-disable-next-line security/detect-non-literal-fs-filename -- multer's own random staging path
   const bytes = await fs.readFile(req.file.path);
   await saveOrRerender(
     async () => {

@@ -82,6 +82,7 @@ function gradeShortAnswer(data: QuestionDataByType['shortanswer'], response: Res
  * Indonesian comma), optional exponent; nothing else (no thousands separators, no expressions).
  */
 const NUMBER =
+  // eslint-disable-next-line security/detect-unsafe-regex -- anchored, every repetition bounded
   /^([+-]?(?:\d{1,30}(?:[.,]\d{1,30})?|[.,]\d{1,30})(?:[eE][+-]?\d{1,3})?)(?:\s*([^\d\s.,+\-/*^].{0,29}))?$/u;
 
 export function parseNumberWithUnit(text: string): { value: number; unit: string } | undefined {

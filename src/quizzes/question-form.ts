@@ -30,6 +30,7 @@ export const questionForm = z
     name: z.string().trim().min(1).max(255),
     idnumber: text(100),
     text: z.string().trim().min(1).max(20_000),
+    // eslint-disable-next-line security/detect-unsafe-regex -- anchored, every repetition bounded
     points: z.string().regex(/^\d{1,3}([.,]\d{1,2})?$/, 'quizzes.rules.points'),
     generalFeedback: text(10_000),
     hints: text(10_000),
@@ -62,6 +63,7 @@ const num = (v: string | undefined) => {
   const s = String(v ?? '')
     .trim()
     .replace(',', '.');
+  // eslint-disable-next-line security/detect-unsafe-regex -- anchored, every repetition bounded
   return s && /^[+-]?\d+(\.\d+)?$/.test(s) ? Number(s) : NaN;
 };
 const percent = (v: string | undefined) => {

@@ -136,6 +136,7 @@ export const overrideForm = z
 
 export const gradeForm = z
   .object({
+    // eslint-disable-next-line security/detect-unsafe-regex -- anchored, every repetition bounded
     marks: z.string().regex(/^\d{1,3}([.,]\d{1,2})?$/, 'quizzes.errors.marks'),
     comment: z.string().max(5000).optional().default(''),
   })

@@ -70,6 +70,7 @@ function parseAnswers(block: string, html: boolean): { answers: Answer[]; genera
       const mark = p[0] as '=' | '~';
       let rest = p.slice(1);
       let weight: number | null = null;
+      // eslint-disable-next-line security/detect-unsafe-regex -- anchored, every repetition bounded
       const w = /^\s*%(-?\d{1,3}(?:\.\d+)?)%/.exec(rest);
       if (w) {
         weight = Math.round(Number(w[1]) * 1e5) / 1e7;
