@@ -23,10 +23,13 @@ import { courseFilesRouter } from './courses/catalog.routes';
 import { learningRouter } from './learning/learning.routes';
 import {
   enrolmentResults,
+  recordQuizOutcome,
   registerCompletionHook,
   registerLearningSections,
+  registerQuizAvailability,
   type CompletionHook,
 } from './learning';
+import { hasQuiz, onAttemptGraded } from './quizzes';
 import { registerCoursesDashboard } from './courses';
 import { outboxRouter } from './mail/mail.routes';
 import { registerMailSections } from './mail';
@@ -48,6 +51,8 @@ import { unitsRouter } from './evaluation/units.routes';
 import { courseEvaluationRouter } from './evaluation/course-evaluation.routes';
 import { inviteToCourseEvaluation, registerEvaluationSections } from './evaluation';
 import { monitoringRouter } from './monitoring/monitoring.routes';
+import { attemptsRouter } from './quizzes/attempts.routes';
+import { bankRouter } from './quizzes/bank.routes';
 
 /** Before sessions: health checks answer without reading a session. */
 export function mountPublicRoutes(app: Express, deps: RouteDeps): void {
@@ -81,6 +86,8 @@ export function mountFeatureRoutes(app: Express, deps: RouteDeps): void {
   app.use('/unit-layanan', unitsRouter(deps)); // service units: IKM results, exports, poster, suggestions, impact
   app.use(courseEvaluationRouter(deps)); // /evaluasi: own course evaluations; /evaluasi-kursus: results, template
   app.use(monitoringRouter(deps)); // /pemantauan: HR and leaders follow learning per OPD, unit and golongan
+  app.use('/bank-soal', bankRouter(deps)); // authors: question banks, quiz settings, essay grading, item analysis
+  app.use('/kuis', attemptsRouter(deps)); // learners: quiz attempts timed by the server, summary, review
   registerPeopleDashboard();
   registerCoursesDashboard();
   registerInstitutionsDashboard();
@@ -105,6 +112,8 @@ const inviteToEvaluate: CompletionHook = async (event) => {
 function connectFeatures(): void {
   registerCompletionHook(issueCertificate);
   registerCompletionHook(inviteToEvaluate);
+  registerQuizAvailability(hasQuiz); // the player links a quiz lesson to its attempt page
+  onAttemptGraded(recordQuizOutcome); // a passed quiz completes its lesson, and maybe the course
   registerResultsProvider(async (enrolmentId) => {
     const lessons = await enrolmentResults(enrolmentId);
     if (lessons.length === 0) return undefined;

@@ -9,6 +9,7 @@ import { openDatabase, type Database } from './db';
 import { createLogger, type Logger } from './web/logging';
 import { hasPeople } from './users';
 import { startPurgeSchedule } from './retention';
+import { startAttemptSchedule } from './quizzes';
 import { createMailWorker, smtpTransport } from './mail';
 import { startReminderSchedule } from './learning';
 import { syncCourseCatalog } from './courses';
@@ -122,6 +123,7 @@ async function main(): Promise<void> {
   startPurgeSchedule({ config, db, logger }); // retention: hourly purge of what is past its period (timers do not keep the process alive)
   startMailWorker(config, logger);
   startReminderSchedule({ config, logger }); // learning reminders: due in 7 days, overdue, the HR digest (each once)
+  startAttemptSchedule({ logger }); // quizzes: attempts past their deadline and grace are closed and graded
   const shutdown = closeGracefully(server, db, logger, app);
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

@@ -19,13 +19,13 @@ import { accountRoles, authorsOf, findAccount } from '../users';
 export const DEMO_COURSES_DIR = path.join(__dirname, 'demo-courses');
 const CURATOR_EMAIL = 'kurator@binaasn.example';
 
-async function actorOf(id: string): Promise<Actor> {
+export async function actorOf(id: string): Promise<Actor> {
   const account = await accountRoles(id);
   if (!account) throw new Error(`demo account ${id} is missing`);
   return { ...account, seesAllOpds: false, language: 'id' };
 }
 
-async function partnerAuthor(partnerCode: string): Promise<Actor> {
+export async function partnerAuthor(partnerCode: string): Promise<Actor> {
   const partner = (await institutionChoices('university')).find((u) => u.code === partnerCode.toUpperCase());
   if (!partner) throw new Error(`demo course partner ${partnerCode} is not a seeded university`);
   const [author] = await authorsOf(String(partner._id));
@@ -33,7 +33,7 @@ async function partnerAuthor(partnerCode: string): Promise<Actor> {
   return actorOf(author.id);
 }
 
-async function partnerCodeOf(dir: string): Promise<string> {
+export async function partnerCodeOf(dir: string): Promise<string> {
   const manifest = JSON.parse(await fs.readFile(path.join(dir, 'manifest.json'), 'utf8')) as {
     course?: { partner?: unknown };
   };

@@ -8,6 +8,7 @@ import { addMissingPeople, passwords, type EmployeeType, type NewPerson } from '
 import type { Config } from '../config';
 import { demoLearners, type DemoPerson, type OpdProfile } from './seed-people';
 import { seedDemoCourses, type CourseSeedReport } from './seed-courses';
+import { learnerIdsOf, seedDemoQuizzes } from './seed-quizzes';
 import { seedNewcomers } from './seed-newcomers';
 import { seedDemoLearning } from './seed-learning';
 import { seedSurveyDemo } from '../evaluation';
@@ -262,6 +263,8 @@ export interface SeedReport {
   institutions: { created: number; existing: number };
   people: { created: number; existing: number };
   courses: CourseSeedReport;
+  /** Codes of the demo courses whose question banks, quizzes and attempts were seeded now. */
+  quizzes: string[];
   /** People without a password, as an import adds them, and how many of them were invited. */
   newcomers: { created: number; invited: number };
   /** Demo enrolments written (with their lesson progress, JP and notices); 0 when they exist already. */
@@ -356,10 +359,13 @@ export async function seedDemoData(options: SeedOptions = {}): Promise<SeedRepor
     learners,
     DEMO_STAFF.find((s) => s.email === 'hr.bkpsdm@binaasn.example')!.name,
   );
+  // Quizzes with attempts by 24 learners (not the first, whose quizzes wait for them untouched).
+  const quizzes = await seedDemoQuizzes(await learnerIdsOf(learners.slice(1, 25).map((l) => l.nip!)));
   return {
     institutions: { created: institutions.created, existing: institutions.existing },
     people: { created, existing },
     courses,
+    quizzes,
     newcomers: await seedNewcomers(idOf('DISDUKCAPIL'), options.mail),
     enrolments,
     certificates: options.certificates

@@ -13,6 +13,7 @@ export function formatSeedReport(report: SeedReport): string {
       ? [`Certificates: ${report.certificates.issued} issued to demo learners for the demo courses`]
       : []),
     `Service units: ${report.survey.units} created with ${report.survey.responses} survey answers (IKM)`,
+    `Quizzes: question banks, quizzes and learners' attempts for ${report.quizzes.join(', ') || 'no course (already present)'}`,
     ...(report.newcomers.invited
       ? [
           `Invitations: ${report.newcomers.invited} newcomers invited (admins read them at /admin/outbox without SMTP_URL)`,

@@ -34,3 +34,4 @@ export type {
   ModuleFields,
 } from './course.model';
 export { courseForCertificate, type CourseForCertificate } from './courses.certificate';
+export { authoredCourse } from './courses.access';

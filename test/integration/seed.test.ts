@@ -7,6 +7,10 @@ import { Institution } from '../../src/institutions/institution.model';
 import { isValidNip } from '../../src/users/nip';
 import { isValidGolongan, type EmployeeType } from '../../src/users/ranks';
 import { signedInAgent } from '../support/auth';
+import { Attempt } from '../../src/quizzes/attempt.model';
+import { Question } from '../../src/quizzes/question.model';
+import { courseLearningGain } from '../../src/quizzes';
+import { courseIdByCode } from '../../src/courses';
 
 let t: TestApp;
 
@@ -36,6 +40,18 @@ describe('seeding the demo data', () => {
     // Service units of the demo OPDs with a year of survey answers, so IKM results show at once.
     expect(report.survey.units).toBe(9);
     expect(report.survey.responses).toBeGreaterThan(1200);
+    expect(report.quizzes).toEqual(['ADUAN-01', 'KOMPEL-01', 'LITDIG-01']);
+  }, 180_000);
+
+  it('gives each demo course a question bank, quizzes and graded attempts of 24 learners', async () => {
+    const aduan = (await courseIdByCode('ADUAN-01'))!.id;
+    expect(await Question.countDocuments({ course: aduan })).toBe(15);
+    expect(await Attempt.countDocuments({ course: aduan })).toBe(72);
+    expect(await Attempt.countDocuments({ course: aduan, state: 'inProgress' })).toBe(0);
+    expect(await Attempt.countDocuments({ course: aduan, gradings: 1 })).toBe(72);
+    const gain = await courseLearningGain(aduan);
+    expect(gain.people).toBe(24);
+    expect(gain.gain).toBeGreaterThan(0);
   });
 
   it('changes nothing when run again', async () => {
@@ -45,6 +61,7 @@ describe('seeding the demo data', () => {
     expect(report.institutions).toEqual({ created: 0, existing: 22 });
     expect(report.people).toEqual({ created: 0, existing: 207 });
     expect(report.survey).toEqual({ units: 0, responses: 0 });
+    expect(report.quizzes).toEqual([]);
     expect(await User.find({}).sort({ _id: 1 }).lean()).toEqual(usersBefore);
     expect(await Institution.find({}).sort({ _id: 1 }).lean()).toEqual(institutionsBefore);
   });

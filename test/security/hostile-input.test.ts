@@ -1102,3 +1102,85 @@ describe('service units and the public survey given hostile input', () => {
     expect(cells.filter((c) => isFormula(c))).toEqual([]);
   }, 120_000);
 });
+
+describe('quizzes given hostile input', () => {
+  it('question forms and Moodle XML/GIFT imports keep hostile text as text, refuse hostile XML whole, never 500', async () => {
+    const author = await w.agent('author');
+    const bank = `/bank-soal/${w.ids.courses.published.id}`;
+    const token = await tokenOf(author, bank);
+    const problems: string[] = [];
+    for (const payload of [...HTML_PAYLOADS, ...LONG_PAYLOADS.slice(0, 1)]) {
+      const res = await author
+        .post(`${bank}/soal`)
+        .type('form')
+        .send({
+          _csrf: token,
+          type: 'single',
+          category: '',
+          name: payload.slice(0, 255),
+          text: payload,
+          points: '1',
+          a1Text: payload,
+          a1Fraction: '100',
+          a2Text: 'b',
+          a2Fraction: '0',
+          a1Feedback: payload,
+        });
+      problems.push(...check(`question ${short(payload)}`, res, [303, 422]));
+    }
+    problems.push(...check('bank page', await author.get(bank), [200]));
+    const entry = /\/soal\/([0-9a-f]{24})"/.exec((await author.get(bank)).text)?.[1];
+    if (entry) problems.push(...check('question form', await author.get(`${bank}/soal/${entry}`), [200]));
+    const gift = Buffer.from(
+      HTML_PAYLOADS.map(
+        (p) => `::${p.replace(/[:{}=~#]/g, '')}::${p.replace(/[{}=~#]/g, '')}{=${'ok'} ~no}`,
+      ).join('\n\n'),
+    );
+    const hostileXml = {
+      xxe: '<?xml version="1.0"?><!DOCTYPE quiz [<!ENTITY x SYSTEM "file:///etc/passwd">]><quiz>&x;</quiz>',
+      laughs: `<?xml version="1.0"?><!DOCTYPE q [<!ENTITY a "${'x'.repeat(100)}"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><quiz>&b;</quiz>`,
+      parameterEntity:
+        '<?xml version="1.0"?><!DOCTYPE q [<!ENTITY % p SYSTEM "http://127.0.0.1/x.dtd"> %p;]><quiz/>',
+    };
+    for (const name of HOSTILE_FILE_NAMES) {
+      const res = await author
+        .post(`${bank}/impor`)
+        .field('_csrf', token)
+        .attach('file', gift, name.replace(/\.csv$/, '.gift'));
+      problems.push(...check(`gift import ${short(name)}`, res, [303]));
+      if (res.status === 303)
+        problems.push(
+          ...check(`gift preview ${short(name)}`, await author.get(String(res.headers.location)), [200]),
+        );
+    }
+    for (const [what, xml] of Object.entries(hostileXml)) {
+      const res = await author
+        .post(`${bank}/impor`)
+        .field('_csrf', token)
+        .attach('file', Buffer.from(xml), `${what}.xml`);
+      problems.push(...check(`xml ${what}`, res, [422]));
+    }
+    const huge = await author
+      .post(`${bank}/impor`)
+      .field('_csrf', token)
+      .attach('file', Buffer.alloc(6 * 1024 * 1024, 0x41), 'besar.gift');
+    problems.push(...check('huge import', huge, [413]));
+    for (const bad of MALFORMED_MULTIPART) {
+      const res = await author.post(`${bank}/impor`).set('Content-Type', bad.type).send(bad.body);
+      if (res.status >= 500) problems.push(`import ${bad.what}: ${res.status}`);
+    }
+    const learner = await w.agent('learner');
+    const quiz = `/kuis/${w.ids.courses.published.id}/${w.ids.quiz.lessonKey}`;
+    const attempt = `${quiz}/percobaan/${w.ids.quiz.attempts.learner}`;
+    const learnerToken = await tokenOf(learner, quiz);
+    for (const payload of [...HTML_PAYLOADS, ...OPERATOR_PAYLOADS.slice(0, 2)]) {
+      const res = await learner
+        .post(`${attempt}/simpan`)
+        .type('form')
+        .send({ _csrf: learnerToken, slots: '4', q4: payload });
+      if (res.status >= 500) problems.push(`autosave ${short(payload)}: ${res.status}`);
+    }
+    problems.push(...check('attempt page with hostile answers', await learner.get(attempt), [200, 303]));
+    expect(problems).toEqual([]);
+  }, 120_000);
+});

@@ -20,6 +20,12 @@ import { ServiceUnit } from '../../../src/evaluation/service-unit.model';
 import { Feedback } from '../../../src/evaluation/feedback.model';
 import { CourseEvaluation } from '../../../src/evaluation/course-evaluation.model';
 import { defaultElements } from '../../../src/evaluation/survey-template';
+import { addQuestion, categoryAtPath } from '../../../src/quizzes/bank.service';
+import { saveQuizSettings } from '../../../src/quizzes/quiz-settings.service';
+import { startAttempt } from '../../../src/quizzes/attempts.service';
+import { previewImport } from '../../../src/quizzes/question-import.service';
+import { DEFAULT_SETTINGS, questionsOfEveryType } from '../../support/quizzes';
+import { Types } from 'mongoose';
 
 /** The roles of the matrix, in its column order. `hrOpd` is HR of one OPD, `hrBkpsdm` HR of BKPSDM. */
 export const MATRIX_ROLES = [
@@ -65,6 +71,15 @@ export interface World {
     units: Record<'a' | 'b', { id: string; code: string; feedback: string }>;
     /** A course evaluation of every account, and one of personInA (foreign to every account). */
     evaluations: Record<SignedInRole, string> & { personInA: string };
+    /** The published course's quiz lesson, its first question, and an attempt per signed-in role (personInA's is foreign to all). */
+    quiz: {
+      lessonKey: string;
+      question: string;
+      attempts: Record<SignedInRole, string>;
+      foreignAttempt: string;
+      /** The author's question import preview. */
+      importPreview: string;
+    };
   };
   identifiers: Record<SignedInRole, string>;
   /** A fresh agent signed in as `role` (anonymous: a fresh agent with no session). */
@@ -200,10 +215,38 @@ export async function createWorld(overrides: TestAppOverrides = {}): Promise<Wor
     inReview: await worldCourse(actorOf(authorUser!), 'DUNIA-TINJAU', now),
     foreignDraft: await worldCourse(actorOf(otherAuthor), 'DUNIA-ASING', now),
   };
+  const quizKey = new Types.ObjectId().toHexString();
+  await Course.updateOne(
+    { _id: courses.published.id },
+    { $push: { 'modules.0.lessons': { key: quizKey, title: 'Kuis', kind: 'quiz', minutes: 10, body: '' } } },
+  );
   await submitCourse(actorOf(authorUser!), courses.published.id, now);
   await approveCourse(actorOf(curatorUser!), courses.published.id, '', now);
+  const category = await categoryAtPath(courses.published.id, ['Bawaan']);
+  const questionIds: string[] = [];
+  for (const q of questionsOfEveryType())
+    questionIds.push(
+      await addQuestion(actorOf(authorUser!), new Types.ObjectId(courses.published.id), category, q),
+    );
+  await saveQuizSettings(actorOf(authorUser!), courses.published.id, quizKey, {
+    ...DEFAULT_SETTINGS,
+    slots: questionIds.map((entry) => ({ entry, category: null, count: 1, includeSubcategories: false })),
+  });
+  const importPreview = await previewImport(
+    actorOf(authorUser!),
+    courses.published.id,
+    Buffer.from('::Uji::Kota Medan ada di Sumatera Utara.{T}\n'),
+    'uji.gift',
+    now,
+  );
+  const attempts = {} as Record<SignedInRole, string>;
+  for (const role of SIGNED_IN_ROLES) {
+    const user = (await User.findById(accounts[role]).lean())!;
+    attempts[role] = await startAttempt(actorOf(user), courses.published.id, quizKey, now);
+  }
   await submitCourse(actorOf(authorUser!), courses.inReview.id, now);
   const personInB = await createUser({ opd: opdB, name: 'Budi Santoso Siregar, S.Pd.' });
+  const foreignAttempt = await startAttempt(actorOf(personInA), courses.published.id, quizKey, now);
   const recipient = {
     personId: String(personInA._id),
     email: personInA.email!,
@@ -306,6 +349,7 @@ export async function createWorld(overrides: TestAppOverrides = {}): Promise<Wor
       certificates,
       units,
       evaluations,
+      quiz: { lessonKey: quizKey, question: questionIds[0], attempts, foreignAttempt, importPreview },
     },
     identifiers,
     agent,
@@ -397,6 +441,50 @@ const ID_RULES: IdRule[] = [
     foreign: learnerForeign('fileId'),
   },
   { prefix: '/kursus/:id', own: (w) => w.ids.courses.published.id, foreign: learnerForeign() },
+  // Question banks follow the course: its authors only (a foreign course's bank answers 404).
+  {
+    prefix: '/bank-soal/:id/soal/:entry',
+    own: (w) => ({ id: w.ids.courses.published.id, entry: w.ids.quiz.question }),
+    foreign: (w) => ({ id: w.ids.courses.foreignDraft.id, entry: w.ids.quiz.question }),
+  },
+  {
+    prefix: '/bank-soal/:id/kuis/:key',
+    own: (w) => ({ id: w.ids.courses.published.id, key: w.ids.quiz.lessonKey }),
+    foreign: (w) => ({ id: w.ids.courses.foreignDraft.id, key: w.ids.quiz.lessonKey }),
+  },
+  {
+    prefix: '/bank-soal/:id/penilaian/:attemptId/:slot',
+    own: (w) => ({ id: w.ids.courses.published.id, attemptId: w.ids.quiz.foreignAttempt, slot: '8' }),
+    foreign: (w) => ({ id: w.ids.courses.foreignDraft.id, attemptId: w.ids.quiz.foreignAttempt, slot: '8' }),
+  },
+  {
+    prefix: '/bank-soal/:id/impor/:previewId',
+    own: (w) => ({ id: w.ids.courses.published.id, previewId: w.ids.quiz.importPreview }),
+    foreign: (w) => ({ id: w.ids.courses.foreignDraft.id, previewId: w.ids.quiz.importPreview }),
+  },
+  { prefix: '/bank-soal/:id', own: (w) => w.ids.courses.published.id, foreign: authorForeign() },
+  // Quizzes: whoever may study the published course takes its quiz; an attempt is its taker's alone.
+  {
+    prefix: '/kuis/:courseId/:lessonKey/percobaan/:attemptId',
+    own: (w, role) => ({
+      courseId: w.ids.courses.published.id,
+      lessonKey: w.ids.quiz.lessonKey,
+      attemptId: w.ids.quiz.attempts[role as SignedInRole] ?? w.ids.quiz.foreignAttempt,
+    }),
+    foreign: (w) => ({
+      courseId: w.ids.courses.published.id,
+      lessonKey: w.ids.quiz.lessonKey,
+      attemptId: w.ids.quiz.foreignAttempt,
+    }),
+  },
+  {
+    prefix: '/kuis/:courseId/:lessonKey',
+    own: (w) => ({ courseId: w.ids.courses.published.id, lessonKey: w.ids.quiz.lessonKey }),
+    foreign: (w, role) => {
+      const c = role === 'author' || role === 'curator' ? w.ids.courses.foreignDraft : w.ids.courses.inReview;
+      return { courseId: c.id, lessonKey: c.lessonKey };
+    },
+  },
   // The outbox is the admins' alone, and they read every mail.
   { prefix: '/admin/outbox/:id', own: (w) => w.ids.mail },
   // Inviting a person follows the people pages' scope: OPD B's person is out of an OPD HR's reach.

@@ -1,0 +1,428 @@
+// Taking a quiz: attempts timed by the server, answers saved by form post and autosave, forged
+// posts refused, other people's attempts invisible, limits and overrides, one grading per attempt,
+// the review as the policy allows, and nothing of the answer key in any response before that.
+import { createTestApp, type TestApp } from '../support/app';
+import { createUniversity, createUser, DEFAULT_PASSWORD } from '../support/factories';
+import { csrfTokenFrom, signedInAgent, type Agent } from '../support/auth';
+import { actorOf, publishedQuizCourse, questionsOfEveryType, quizWith } from '../support/quizzes';
+import { Attempt } from '../../src/quizzes/attempt.model';
+import { Quiz } from '../../src/quizzes/quiz.model';
+import { saveOverride, saveQuizSettings } from '../../src/quizzes/quiz-settings.service';
+import {
+  onAttemptGraded,
+  quizResults,
+  learningGain,
+  courseLearningGain,
+  type GradedAttempt,
+} from '../../src/quizzes';
+import type { Actor } from '../../src/core/actor';
+import { DEFAULT_SETTINGS } from '../support/quizzes';
+
+let t: TestApp;
+let author: Actor;
+let learnerA: Agent;
+let learnerB: Agent;
+let learnerAId: string;
+let course: { courseId: string; lessonKey: string; pretestKey: string };
+const graded: GradedAttempt[] = [];
+
+/** Strings only the answer key, the feedback or the grader's notes hold. */
+const SECRETS = [
+  'FEEDBACK-BENAR',
+  'FEEDBACK-SALAH',
+  'PENALTI-RAHASIA',
+  'TF-SALAH-RAHASIA',
+  'TF-BENAR-RAHASIA',
+  'KUNCI-SINGKAT',
+  '987654',
+  'RUBRIK-RAHASIA',
+  'UMUM-RAHASIA',
+  'fraction',
+  'choiceId',
+  'feedback',
+  'correct',
+];
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const usu = await createUniversity({ code: 'USU', name: 'Universitas Sumatera Utara' });
+  const authorUser = await createUser({ roles: ['author'], institution: usu, email: 'penulis@usu.ac.id' });
+  const curatorUser = await createUser({ roles: ['curator'], email: 'kurator@uji.go.id' });
+  const a = await createUser({ email: 'asn.a@uji.go.id' });
+  await createUser({ email: 'asn.b@uji.go.id' });
+  learnerAId = String(a._id);
+  author = actorOf(authorUser);
+  course = await publishedQuizCourse(author, actorOf(curatorUser), 'KUIS-01', t.clock());
+  await quizWith(author, course, questionsOfEveryType());
+  learnerA = await signedInAgent(t.app, 'asn.a@uji.go.id', DEFAULT_PASSWORD);
+  learnerB = await signedInAgent(t.app, 'asn.b@uji.go.id', DEFAULT_PASSWORD);
+  onAttemptGraded(async (g) => {
+    graded.push(g);
+  });
+}, 60_000);
+afterAll(async () => t.close());
+
+const quizUrl = () => `/kuis/${course.courseId}/${course.lessonKey}`;
+
+async function start(agent: Agent): Promise<string> {
+  const page = await agent.get(quizUrl());
+  expect(page.status).toBe(200);
+  const res = await agent
+    .post(`${quizUrl()}/mulai`)
+    .type('form')
+    .send({ _csrf: csrfTokenFrom(page.text) });
+  expect(res.status).toBe(303);
+  return String(res.headers.location);
+}
+
+async function post(agent: Agent, url: string, fields: Record<string, string | string[]>, from?: string) {
+  const page = await agent.get(from ?? url);
+  return agent
+    .post(url)
+    .type('form')
+    .send({ _csrf: csrfTokenFrom(page.text), ...fields });
+}
+
+const attemptOf = async (url: string) => (await Attempt.findById(url.split('/').pop()).lean())!;
+
+describe('an open attempt', () => {
+  let url: string;
+  beforeAll(async () => {
+    url = await start(learnerA);
+  });
+
+  it('shows every type of question without any correctness data in the HTML', async () => {
+    const res = await learnerA.get(url);
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toContain('no-store');
+    for (const secret of SECRETS) expect(res.text).not.toContain(secret);
+    for (const text of ['SP4N-LAPOR!', 'Surat kaleng', 'Mencatat aduan', 'Pengecoh', 'Tindak lanjut'])
+      expect(res.text).toContain(text);
+  });
+
+  it('keeps answers posted by the form and shows them again after a reload', async () => {
+    const attempt = await attemptOf(url);
+    const single = attempt.items[0];
+    const res = await post(learnerA, url, {
+      slots: '1,4,5',
+      q1: single.order[0],
+      q4: 'jawaban saya',
+      q5: '12,5 hari',
+      flag4: 'on',
+    });
+    expect(res.status).toBe(303);
+    const after = await attemptOf(url);
+    expect(after.items[0].response).toEqual({ choice: single.order[0] });
+    expect(after.items[3].response).toEqual({ text: 'jawaban saya' });
+    expect(after.items[3].flagged).toBe(true);
+    expect(after.items[4].response).toEqual({ text: '12,5 hari' });
+    const page = await learnerA.get(url);
+    expect(page.text).toContain('value="jawaban saya"');
+    // eslint-disable-next-line security/detect-non-literal-regexp -- an option id the test read from the database
+    expect(page.text).toMatch(new RegExp(`value="${single.order[0]}" checked`));
+  });
+
+  it('answers an autosave with JSON that holds no correctness data', async () => {
+    const attempt = await attemptOf(url);
+    const page = await learnerA.get(url);
+    const res = await learnerA
+      .post(`${url}/simpan`)
+      .type('form')
+      .send({
+        _csrf: csrfTokenFrom(page.text),
+        slots: '2',
+        q2: [attempt.items[1].order[0], attempt.items[1].order[1]],
+      });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ saved: true, state: 'inProgress', secondsLeft: null });
+    for (const secret of SECRETS) expect(res.text).not.toContain(secret);
+    expect((await attemptOf(url)).items[1].response).toEqual({ choices: attempt.items[1].order.slice(0, 2) });
+  });
+
+  it('rejects a forged post: a question not in the attempt, or an option not in the question', async () => {
+    const before = await attemptOf(url);
+    expect((await post(learnerA, url, { slots: '99', q99: 'x' })).status).toBe(400);
+    expect((await post(learnerA, url, { slots: '1', q1: 'ffffffffffff' })).status).toBe(400);
+    expect((await post(learnerA, url, { slots: '1', q3: 'true' })).status).toBe(400);
+    expect((await post(learnerA, url, { slots: '6', q6_aaaaaaaaaaa1: 'ffffffffffff' })).status).toBe(400);
+    expect(
+      (await post(learnerA, url, { slots: '1', q1: before.items[0].order[1], role: 'admin' })).status,
+    ).toBe(400);
+    expect((await attemptOf(url)).items.map((i) => i.response)).toEqual(before.items.map((i) => i.response));
+  });
+
+  it("answers another learner's attempt exactly like a missing one", async () => {
+    const missing = url.replace(/[0-9a-f]{24}$/, '5f0000000000000000000bad');
+    const foreign = await learnerB.get(url);
+    const none = await learnerB.get(missing);
+    expect(foreign.status).toBe(404);
+    expect(foreign.text.replace(/[0-9a-f-]{36}/g, '')).toBe(none.text.replace(/[0-9a-f-]{36}/g, ''));
+    const page = await learnerB.get(quizUrl());
+    const save = await learnerB
+      .post(`${url}/simpan`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(page.text), slots: '4', q4: 'bukan milik saya' });
+    expect(save.status).toBe(404);
+    expect((await learnerB.get(`${url}/tinjau`)).status).toBe(404);
+  });
+
+  it('resumes the same attempt when started again', async () => {
+    expect(await start(learnerA)).toBe(url);
+  });
+
+  it('lists the unanswered questions on the summary, grades once however often it is submitted', async () => {
+    const summary = await learnerA.get(`${url}/ringkasan`);
+    expect(summary.text).toContain('belum dijawab');
+    for (const secret of SECRETS) expect(summary.text).not.toContain(secret);
+    const token = csrfTokenFrom(summary.text);
+    const [first, second] = await Promise.all([
+      learnerA.post(`${url}/kirim`).type('form').send({ _csrf: token }),
+      learnerA.post(`${url}/kirim`).type('form').send({ _csrf: token }),
+    ]);
+    expect([first.status, second.status]).toEqual([303, 303]);
+    const done = await attemptOf(url);
+    expect(done.gradings).toBe(1);
+    expect(done.state).toBe('graded'); // the essay was left blank: nothing waits for a grader
+  });
+});
+
+describe('a timed attempt', () => {
+  let url: string;
+  beforeAll(async () => {
+    await Attempt.deleteMany({});
+    await Quiz.updateOne(
+      { course: course.courseId, lessonKey: course.lessonKey },
+      { $set: { timeLimitMinutes: 10, graceSeconds: 60 } },
+    );
+    url = await start(learnerA);
+  });
+
+  it('shows the time left as the server counts it', async () => {
+    t.clock.advance(60_000);
+    const res = await learnerA.get(url);
+    expect(res.text).toContain('data-seconds-left="540"');
+  });
+
+  it('accepts an answer up to 2 s after the deadline and ignores a later one', async () => {
+    const attempt = await attemptOf(url);
+    const page = await learnerA.get(url);
+    const token = csrfTokenFrom(page.text);
+    t.clock.advance(9 * 60_000 + 2000); // deadline + 2 s
+    const onTime = await learnerA
+      .post(`${url}/simpan`)
+      .type('form')
+      .send({ _csrf: token, slots: '1', q1: attempt.items[0].order[0] });
+    expect(onTime.body.saved).toBe(true);
+    t.clock.advance(1);
+    const late = await learnerA
+      .post(`${url}/simpan`)
+      .type('form')
+      .send({ _csrf: token, slots: '4', q4: 'terlambat' });
+    expect(late.body).toMatchObject({ saved: false, secondsLeft: 0 });
+    const stored = await attemptOf(url);
+    expect(stored.items[0].response).toEqual({ choice: attempt.items[0].order[0] });
+    expect(stored.items[3].response).toBeNull();
+  });
+
+  it('takes the final submit within the grace period as the person’s', async () => {
+    const page = await learnerA.get(`${url}/ringkasan`);
+    t.clock.advance(50_000);
+    await learnerA
+      .post(`${url}/kirim`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(page.text) });
+    const done = await attemptOf(url);
+    expect(done.closedByServer).toBe(false);
+    expect(done.gradings).toBe(1);
+  });
+
+  it('closes and grades an attempt past its grace on the next request, even if the person never returns', async () => {
+    await Attempt.deleteMany({});
+    const again = await start(learnerA);
+    t.clock.advance(10 * 60_000 + 61_000);
+    await learnerB.get(quizUrl()); // someone else's request closes only their own
+    expect((await attemptOf(again)).state).toBe('inProgress');
+    const { closeOverdueAttempts } = await import('../../src/quizzes');
+    expect(await closeOverdueAttempts(t.clock())).toBe(1);
+    expect(await closeOverdueAttempts(t.clock())).toBe(0);
+    const closed = await attemptOf(again);
+    expect(closed).toMatchObject({ closedByServer: true, gradings: 1 });
+    expect(closed.submittedAt!.getTime()).toBe(closed.deadline!.getTime());
+  });
+});
+
+describe('attempt limits and overrides', () => {
+  beforeAll(async () => {
+    await Attempt.deleteMany({});
+    await Quiz.updateOne(
+      { course: course.courseId, lessonKey: course.lessonKey },
+      { $set: { timeLimitMinutes: 0, attemptsAllowed: 1 } },
+    );
+  });
+
+  it('refuses a second attempt, then allows one after an extra-attempt override', async () => {
+    const url = await start(learnerA);
+    const page = await learnerA.get(`${url}/ringkasan`);
+    await learnerA
+      .post(`${url}/kirim`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(page.text) });
+    const startPage = await learnerA.get(quizUrl());
+    expect(startPage.text).toContain('Anda sudah memakai semua percobaan');
+    const refused = await learnerA
+      .post(`${quizUrl()}/mulai`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(startPage.text) });
+    expect(refused.status).toBe(409);
+    await saveOverride(author, course.courseId, course.lessonKey, {
+      person: learnerAId,
+      extraMinutes: 15,
+      extraAttempts: 1,
+      openAt: null,
+      closeAt: null,
+    });
+    const second = await start(learnerA);
+    expect(second).not.toBe(url);
+    expect((await attemptOf(second)).number).toBe(2);
+  });
+
+  it('gives extra time from an override', async () => {
+    await Attempt.deleteMany({});
+    await Quiz.updateOne(
+      { course: course.courseId, lessonKey: course.lessonKey },
+      { $set: { timeLimitMinutes: 10 } },
+    );
+    const url = await start(learnerA);
+    const a = await attemptOf(url);
+    expect(a.deadline!.getTime() - a.startedAt.getTime()).toBe(25 * 60_000);
+  });
+});
+
+describe('the review and the results', () => {
+  let url: string;
+  beforeAll(async () => {
+    await Attempt.deleteMany({});
+    graded.length = 0;
+    await Quiz.updateOne(
+      { course: course.courseId, lessonKey: course.lessonKey },
+      {
+        $set: {
+          timeLimitMinutes: 0,
+          attemptsAllowed: 0,
+          overrides: [],
+          closeAt: new Date(t.clock().getTime() + 20 * 60_000),
+        },
+      },
+    );
+    url = await start(learnerA);
+    const a = await attemptOf(url);
+    const q1Right = a.items[0].order[0];
+    await post(learnerA, url, {
+      slots: '1,3,8',
+      q1: q1Right,
+      q3: 'false',
+      q8: 'Saya mendengarkan, meminta maaf, lalu mencatat aduan warga dengan teliti.',
+    });
+    const page = await learnerA.get(`${url}/ringkasan`);
+    await learnerA
+      .post(`${url}/kirim`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(page.text) });
+  });
+
+  it('waits for the essay before telling the learning feature', async () => {
+    expect((await attemptOf(url)).state).toBe('submitted');
+    expect(graded).toHaveLength(0);
+  });
+
+  it('shows marks, correctness and feedback right after, but not the right answer', async () => {
+    const res = await learnerA.get(`${url}/tinjau`);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('TF-BENAR-RAHASIA');
+    expect(res.text).not.toContain('Jawaban yang benar');
+    expect(res.text).not.toContain('KUNCI-SINGKAT');
+    expect(res.text).not.toContain('RUBRIK-RAHASIA');
+  });
+
+  it('shows only the marks later while the quiz is open', async () => {
+    t.clock.advance(3 * 60_000);
+    const res = await learnerA.get(`${url}/tinjau`);
+    expect(res.text).not.toContain('TF-BENAR-RAHASIA');
+    expect(res.text).not.toContain('Jawaban yang benar');
+    expect(res.text).toContain('dari 1 poin');
+  });
+
+  it('shows the right answers once the quiz has closed', async () => {
+    t.clock.advance(18 * 60_000);
+    const res = await learnerA.get(`${url}/tinjau`);
+    expect(res.text).toContain('Jawaban yang benar');
+    expect(res.text).toContain('KUNCI-SINGKAT*');
+    expect(res.text).not.toContain('RUBRIK-RAHASIA');
+  });
+
+  it('reports no result until the essay is graded', async () => {
+    expect(await quizResults(learnerAId, course.courseId, t.clock())).toEqual([]);
+  });
+});
+
+describe('learning gain', () => {
+  it('is post − pre per person and Hake’s g per course', async () => {
+    await Attempt.deleteMany({});
+    const q = (await Quiz.findOne({ course: course.courseId, lessonKey: course.lessonKey }).lean())!;
+    await saveQuizSettings(author, course.courseId, course.pretestKey, {
+      ...DEFAULT_SETTINGS,
+      kind: 'pretest',
+      slots: q.slots
+        .slice(0, 2)
+        .map((s) => ({ entry: String(s.entry), category: null, count: 1, includeSubcategories: false })),
+    });
+    const pre = (await Quiz.findOne({ course: course.courseId, lessonKey: course.pretestKey }).lean())!;
+    await Quiz.updateOne({ _id: q._id }, { $set: { kind: 'posttest', closeAt: null } });
+    const base = {
+      course: course.courseId,
+      person: learnerAId,
+      courseVersion: 1,
+      startedAt: t.clock(),
+      state: 'graded',
+      passMark: 70,
+      gradings: 1,
+      number: 1,
+    };
+    await Attempt.create([
+      { ...base, quiz: pre._id, lessonKey: course.pretestKey, scorePercent: 40 },
+      { ...base, quiz: q._id, lessonKey: course.lessonKey, scorePercent: 85 },
+    ]);
+    expect(await learningGain(learnerAId, course.courseId)).toEqual({
+      pre: 40,
+      post: 85,
+      gain: 45,
+      normalisedGain: 0.75,
+    });
+    expect(await courseLearningGain(course.courseId)).toEqual({
+      pre: 40,
+      post: 85,
+      gain: 45,
+      normalisedGain: 0.75,
+      people: 1,
+    });
+    const results = await quizResults(learnerAId, course.courseId, t.clock());
+    expect(results).toEqual(
+      expect.arrayContaining([
+        {
+          lessonKey: course.pretestKey,
+          bestScorePercent: 40,
+          passed: false,
+          attempts: 1,
+          countsForCompletion: false,
+        },
+        {
+          lessonKey: course.lessonKey,
+          bestScorePercent: 85,
+          passed: true,
+          attempts: 1,
+          countsForCompletion: true,
+        },
+      ]),
+    );
+  });
+});
