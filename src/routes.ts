@@ -29,7 +29,8 @@ import {
   registerQuizAvailability,
   type CompletionHook,
 } from './learning';
-import { hasQuiz, onAttemptGraded } from './quizzes';
+import { hasQuiz, onAttemptGraded, type GradedAttempt } from './quizzes';
+import { NotFound } from './web/errors';
 import { registerCoursesDashboard } from './courses';
 import { outboxRouter } from './mail/mail.routes';
 import { registerMailSections } from './mail';
@@ -108,12 +109,21 @@ const inviteToEvaluate: CompletionHook = async (event) => {
   await inviteToCourseEvaluation(event);
 };
 
+/** A graded attempt of someone not enrolled (staff trying a quiz, a cancelled enrolment) leaves learning alone. */
+const reportQuizOutcome = async (attempt: GradedAttempt): Promise<void> => {
+  try {
+    await recordQuizOutcome(attempt);
+  } catch (error) {
+    if (!(error instanceof NotFound)) throw error;
+  }
+};
+
 /** The seams between features, joined here so that no feature imports another's internals. */
 function connectFeatures(): void {
   registerCompletionHook(issueCertificate);
   registerCompletionHook(inviteToEvaluate);
   registerQuizAvailability(hasQuiz); // the player links a quiz lesson to its attempt page
-  onAttemptGraded(recordQuizOutcome); // a passed quiz completes its lesson, and maybe the course
+  onAttemptGraded(reportQuizOutcome); // a passed quiz completes its lesson, and maybe the course
   registerResultsProvider(async (enrolmentId) => {
     const lessons = await enrolmentResults(enrolmentId);
     if (lessons.length === 0) return undefined;

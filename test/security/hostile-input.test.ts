@@ -44,8 +44,9 @@ let curator: Agent;
 let curatorToken: string;
 let hrBkpsdm: Agent;
 beforeAll(async () => {
-  // The corpus posts hundreds of survey answers from one address: the survey's limit is tested elsewhere.
-  w = await createWorld({ env: { SURVEY_IP_MAX_PER_HOUR: '100000' } });
+  // The corpus posts hundreds of survey answers from one address and signs in once per feature from it:
+  // the survey's and the sign-in's per-address limits are tested elsewhere.
+  w = await createWorld({ env: { SURVEY_IP_MAX_PER_HOUR: '100000', LOGIN_IP_MAX_ATTEMPTS: '1000' } });
   [admin, hr, curator, hrBkpsdm] = await Promise.all([
     w.agent('admin'),
     w.agent('hrOpd'),
