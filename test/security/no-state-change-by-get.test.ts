@@ -39,7 +39,7 @@ describe('GET requests', () => {
           (['own', 'foreign', 'missing'] as const).map((which) => concretePath(w, r, role, which)),
         )
         .filter((p): p is string => !!p);
-      const result = await crawl(agents.get(role)!, start, { maxPages: 150 });
+      const result = await crawl(agents.get(role)!, start, { maxPages: 400 }); // every route's own, foreign and missing ids, then links
       for (const [path, status] of result.visited) {
         requested.add(path);
         expect({ role, path, status }).not.toEqual({ role, path, status: 500 });
