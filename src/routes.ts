@@ -131,7 +131,8 @@ function connectFeatures(): void {
     return {
       lessons: lessons.map((l) => ({
         title: l.title,
-        status: l.done ? 'Selesai' : 'Belum selesai',
+        // The certificate prints its own label for each status code.
+        status: l.passed === false ? 'failed' : l.passed ? 'passed' : l.done ? 'completed' : 'not_started',
         scorePercent: l.scorePercent,
       })),
       finalScorePercent: scores.length
