@@ -2,7 +2,7 @@
 // command table, transactions found by (lsid, txnNumber), durability awaited before any reply,
 // malformed input answered with an error (or the socket closed) without touching other clients.
 import net from 'net';
-import { BSON, Document } from 'bson';
+import { BSON, Document, Long, ObjectId } from 'bson';
 import crypto from 'crypto';
 import path from 'path';
 import { CommandEntry, lookupCommand } from './commands';
@@ -13,7 +13,9 @@ import { createScramUser } from './scram';
 import { DataDirectoryLock, lockDataDirectory, readOrCreateSecrets } from './storage/data-dir';
 import { Engine, Transaction } from './storage/engine';
 import { Journal } from './storage/journal';
+import { isAwaitableHello } from './commands/handshake';
 import {
+  MSG_EXHAUST_ALLOWED,
   MSG_MORE_TO_COME,
   ProtocolError,
   Request,
@@ -82,6 +84,8 @@ export interface EmbeddedMongo {
 
 const TRANSACTION_LIFETIME_MS = 60_000;
 
+const isOk = (reply: Buffer): boolean => BSON.deserialize(reply).ok === 1;
+
 function lsidKey(body: Document): string | undefined {
   const id = (body.lsid as Document | undefined)?.id as { buffer?: Uint8Array } | undefined;
   if (!id?.buffer) return undefined;
@@ -109,6 +113,7 @@ export class EmbeddedServer {
       dataDir: options.dataDir,
       argv: options.argv ?? [],
       log: [],
+      topologyVersion: { processId: new ObjectId(), counter: Long.ZERO },
     };
     this.credentials = credentialsFor(options);
     if (this.credentials)
@@ -158,9 +163,11 @@ export class EmbeddedServer {
     }
     socket.setNoDelay(true);
     this.sockets.add(socket);
+    const closing = new AbortController();
     const conn: ConnectionInfo = {
       id: ++this.connectionCounter,
       remote: `${socket.remoteAddress}:${socket.remotePort}`,
+      closed: closing.signal,
     };
     let buffered: Buffer[] = [];
     let bufferedBytes = 0;
@@ -169,6 +176,7 @@ export class EmbeddedServer {
     socket.on('close', () => {
       closed = true;
       this.sockets.delete(socket);
+      closing.abort();
     });
     socket.on('error', () => socket.destroy());
     socket.on('data', (chunk: Buffer) => {
@@ -231,10 +239,26 @@ export class EmbeddedServer {
         );
       return;
     }
-    const reply = await this.execute(req, conn);
+    let reply = await this.execute(req, conn);
     if (req.flags & MSG_MORE_TO_COME) return; // the client asked for no reply (w: 0)
-    if (socket.destroyed) return;
-    socket.write(req.legacy ? opReply(header.requestId, reply) : opMsgReply(header.requestId, reply));
+    if (req.legacy) {
+      if (!socket.destroyed) socket.write(opReply(header.requestId, reply));
+      return;
+    }
+    // An awaitable hello sent with exhaustAllowed is answered as a stream (MongoDB's streaming
+    // monitoring protocol): each reply carries moreToCome and answers the one before it; the next
+    // comes when the topology changes or maxAwaitTimeMS has passed, until the connection closes.
+    let responseTo = header.requestId;
+    for (;;) {
+      if (socket.destroyed) return;
+      const exhaust = req.flags & MSG_EXHAUST_ALLOWED && isAwaitableHello(req.body) && isOk(reply);
+      const out = opMsgReply(responseTo, reply, exhaust ? MSG_MORE_TO_COME : 0);
+      socket.write(out);
+      if (!exhaust) return;
+      responseTo = out.readInt32LE(4);
+      req = { ...req, body: { ...req.body, topologyVersion: this.info.topologyVersion } };
+      reply = await this.execute(req, conn);
+    }
   }
 
   /** Runs one command and returns the encoded reply document. */

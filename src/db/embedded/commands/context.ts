@@ -1,5 +1,5 @@
 // What every command handler receives, and the server-wide cursor registry.
-import { Document, Long } from 'bson';
+import { Document, Long, ObjectId } from 'bson';
 import { ErrorCodes, fail } from '../errors';
 import type { ScramConversation, ScramUser } from '../scram';
 import { Engine, Transaction, WriteScope, validateNamespace } from '../storage/engine';
@@ -16,6 +16,12 @@ export interface ServerInfo {
   log: string[];
   /** The users who may sign in; undefined when the engine runs without authentication. */
   users?: ScramUser[];
+  /**
+   * This process's topology version, as MongoDB reports it in `hello`: a processId new at every
+   * start and a counter raised on a change of role (never, for this single primary). Drivers use it
+   * to stream awaitable hellos, and to reset their monitor after a network error.
+   */
+  topologyVersion: { processId: ObjectId; counter: Long };
 }
 
 export interface ConnectionInfo {
@@ -26,6 +32,8 @@ export interface ConnectionInfo {
   user?: { user: string; db: string };
   /** SASL conversations in progress, by conversationId. */
   sasl?: Map<number, ScramConversation>;
+  /** Aborted when the connection closes (a command waiting for time or data stops waiting). */
+  closed?: AbortSignal;
 }
 
 export interface CommandContext {

@@ -1,8 +1,9 @@
 // Handshake and diagnostics: hello/isMaster (a single-node replica set primary, MongoDB 7 wire
-// version, logical sessions; no topologyVersion, so drivers poll rather than stream), ping,
-// buildInfo, getParameter, session housekeeping and the status commands tools call.
+// version, logical sessions, a topologyVersion and the awaitable hello that drivers' monitors
+// stream), ping, buildInfo, getParameter, session housekeeping and the status commands tools call.
 import os from 'os';
-import { Document, ObjectId } from 'bson';
+import { Document, Long, ObjectId } from 'bson';
+import { MongoServerError, ErrorCodes } from '../errors';
 import { MECHANISMS } from '../scram';
 import { authInfo, helloAuthentication } from './auth';
 import { CommandContext } from './context';
@@ -12,7 +13,85 @@ export const SET_NAME = 'binaasn';
 export const VERSION = '7.0.0';
 const ELECTION_ID = new ObjectId('7fffffff0000000000000001');
 
-export function hello(ctx: CommandContext): Document {
+/** True for a hello that asks to wait for a topology change (the streaming monitor's request). */
+export function isAwaitableHello(body: Document): boolean {
+  const name = Object.keys(body)[0]?.toLowerCase();
+  return (name === 'hello' || name === 'ismaster') && body.maxAwaitTimeMS !== undefined;
+}
+
+const badHello = (code: number, message: string) => new MongoServerError(code, message);
+
+/**
+ * How long an awaitable hello waits, checked as MongoDB checks it: topologyVersion and
+ * maxAwaitTimeMS come together; a topologyVersion of another process (the client last spoke to an
+ * earlier run of this server) or an older counter is answered at once; undefined: no waiting.
+ */
+function awaitTimeMs(ctx: CommandContext): number | undefined {
+  const { topologyVersion: theirs, maxAwaitTimeMS } = ctx.body;
+  if ((theirs === undefined) !== (maxAwaitTimeMS === undefined))
+    throw badHello(
+      31368,
+      theirs === undefined
+        ? "A request with 'maxAwaitTimeMS' must include a 'topologyVersion'"
+        : "A request with a 'topologyVersion' must include 'maxAwaitTimeMS'",
+    );
+  if (theirs === undefined) return undefined;
+  if (typeof maxAwaitTimeMS !== 'number' && !(maxAwaitTimeMS instanceof Long))
+    throw badHello(ErrorCodes.TypeMismatch, "'maxAwaitTimeMS' must be a number");
+  const waitMs = Number(maxAwaitTimeMS);
+  if (waitMs < 0) throw badHello(31373, 'maxAwaitTimeMS must be a non-negative integer');
+  if (!theirs || typeof theirs !== 'object' || Array.isArray(theirs))
+    throw badHello(10065, "'topologyVersion' must be an object");
+  const extra = Object.keys(theirs as Document).find((k) => k !== 'processId' && k !== 'counter');
+  if (extra) throw badHello(40415, `BSON field 'TopologyVersion.${extra}' is an unknown field.`);
+  const { processId, counter } = theirs as Document;
+  if (processId === undefined || counter === undefined)
+    throw badHello(
+      40414,
+      `BSON field 'TopologyVersion.${processId === undefined ? 'processId' : 'counter'}' is missing but a required field`,
+    );
+  if (!(processId instanceof ObjectId))
+    throw badHello(ErrorCodes.TypeMismatch, "'topologyVersion.processId' must be an ObjectId");
+  if (typeof counter !== 'number' && !(counter instanceof Long))
+    throw badHello(ErrorCodes.TypeMismatch, "'topologyVersion.counter' must be a long");
+  if (Number(counter) < 0) throw badHello(31372, 'topologyVersion must have a non-negative counter');
+  const ours = ctx.server.topologyVersion;
+  if (!processId.equals(ours.processId)) return 0;
+  if (Number(counter) > ours.counter.toNumber())
+    throw badHello(
+      51764,
+      "Received a topology version with the same process ID and a higher counter than the server's",
+    );
+  return Number(counter) < ours.counter.toNumber() ? 0 : waitMs;
+}
+
+/** Resolves after `ms`, or as soon as the connection closes (the engine stopping closes them all). */
+function pause(ms: number, closed: AbortSignal | undefined): Promise<void> {
+  if (ms <= 0 || closed?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      closed?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    timer.unref();
+    closed?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * hello / isMaster. With `topologyVersion` and `maxAwaitTimeMS` (a driver's streaming monitor) it
+ * answers when the topology changes — for this single primary, never while it runs — or when
+ * `maxAwaitTimeMS` has passed; a client that knew an earlier run of the server is answered at once.
+ */
+export async function hello(ctx: CommandContext): Promise<Document> {
+  const waitMs = awaitTimeMs(ctx);
+  if (waitMs) await pause(waitMs, ctx.conn.closed);
+  return helloReply(ctx);
+}
+
+function helloReply(ctx: CommandContext): Document {
   const me = `${ctx.server.host}:${ctx.server.port}`;
   if (ctx.body.client && !ctx.conn.client) ctx.conn.client = ctx.body.client as Document;
   const legacy = ctx.name.toLowerCase() === 'ismaster';
@@ -35,6 +114,7 @@ export function hello(ctx: CommandContext): Document {
     minWireVersion: 0,
     maxWireVersion: 21,
     readOnly: false,
+    topologyVersion: ctx.server.topologyVersion,
     ...helloAuthentication(ctx),
     ok: 1,
   };
