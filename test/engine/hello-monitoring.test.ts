@@ -2,7 +2,10 @@
 // maxAwaitTimeMS) with MongoDB's argument checks, its streamed form (exhaustAllowed → replies with
 // moreToCome), and — on the engine — a client that reconnects at once after the engine restarts on
 // the same port, even with a change stream awaiting data when it goes away.
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { BSON, Document, Long, MongoClient, ObjectId } from 'mongodb';
 import { startEmbeddedMongo } from '../../src/db/embedded';
 import { EngineUnderTest, engineOnly, openEngine } from './support';
@@ -204,6 +207,45 @@ describe('a restart on the same port', () => {
         await client.close();
         await engine.stop();
       }
+    },
+  );
+});
+
+describe('a Unix domain socket beside the TCP port', () => {
+  engineOnly(
+    'serves the same engine to a client with credentials, is private to its owner, and goes at stop',
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-socket-'));
+      const socketPath = path.join(dir, 'engine.sock');
+      const engine = await startEmbeddedMongo({ socketPath });
+      try {
+        expect(fs.statSync(socketPath).mode & 0o777).toBe(0o600);
+        const client = await MongoClient.connect(engine.socketUri!);
+        try {
+          await client.db('sock').collection('items').insertOne({ via: 'unix' });
+          const overTcp = await MongoClient.connect(engine.uri);
+          expect(
+            await overTcp
+              .db('sock')
+              .collection('items')
+              .findOne({}, { projection: { _id: 0 } }),
+          ).toEqual({ via: 'unix' });
+          await overTcp.close();
+        } finally {
+          await client.close();
+        }
+        const anonymous = new MongoClient(engine.socketUri!.replace(/\/\/[^@]+@/, '//'), {
+          serverSelectionTimeoutMS: 2000,
+        });
+        await expect(anonymous.db('sock').collection('items').findOne({})).rejects.toMatchObject({
+          code: 13,
+        });
+        await anonymous.close();
+      } finally {
+        await engine.stop();
+      }
+      expect(fs.existsSync(socketPath)).toBe(false);
+      fs.rmSync(dir, { recursive: true, force: true });
     },
   );
 });

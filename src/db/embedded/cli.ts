@@ -1,4 +1,4 @@
-// `npm run db -- --port N [--data DIR] [--no-auth]`: runs the embedded engine on its own so several
+// `npm run db -- --port N [--data DIR] [--socket PATH] [--no-auth]`: runs the embedded engine on its own so several
 // app processes, mongosh or Compass can share it. Prints the URI, with the credentials the engine
 // requires (kept in DIR, or made for this run); stops cleanly on SIGINT/SIGTERM (flushing and
 // compacting the journal).
@@ -8,6 +8,7 @@ interface Args {
   port: number;
   dataDir?: string;
   compactBytes?: number;
+  socketPath?: string;
   auth: boolean;
   help: boolean;
 }
@@ -17,6 +18,7 @@ function parseArgs(argv: string[]): Args {
   let auth = true;
   let dataDir: string | undefined;
   let compactBytes: number | undefined;
+  let socketPath: string | undefined;
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -25,25 +27,30 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--data' || a === '--dbpath') dataDir = argv[++i];
     else if (a.startsWith('--data=')) dataDir = a.slice(7);
     else if (a === '--compact-bytes') compactBytes = Number(argv[++i]);
+    else if (a === '--socket') socketPath = argv[++i];
+    else if (a.startsWith('--socket=')) socketPath = a.slice(9);
     else if (a === '--no-auth') auth = false;
     else if (a === '--help' || a === '-h') help = true;
     else throw new Error(`unknown argument: ${a}`);
   }
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error('--port must be an integer between 0 and 65535');
-  return { port, dataDir, compactBytes, auth, help };
+  return { port, dataDir, compactBytes, socketPath, auth, help };
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.help) {
-    process.stdout.write('usage: npm run db -- [--port N] [--data DIR] [--compact-bytes N] [--no-auth]\n');
+    process.stdout.write(
+      'usage: npm run db -- [--port N] [--data DIR] [--socket PATH] [--compact-bytes N] [--no-auth]\n',
+    );
     return;
   }
   const engine = await startEmbeddedMongo({
     port: args.port,
     dataDir: args.dataDir,
     compactBytes: args.compactBytes,
+    socketPath: args.socketPath,
     argv: process.argv,
     ...(args.auth ? {} : { auth: false as const }),
   });
@@ -52,6 +59,7 @@ async function main(): Promise<void> {
       'embedded engine: WARNING: running without authentication (--no-auth): any process on this machine can read and change every database\n',
     );
   process.stdout.write(`${engine.uri}\n`);
+  if (engine.socketUri) process.stdout.write(`${engine.socketUri}\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
