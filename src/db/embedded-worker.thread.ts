@@ -6,7 +6,9 @@ import { startEmbeddedMongo, type EmbeddedMongo, type EmbeddedMongoOptions } fro
 
 export type ToEngine = { type: 'stop' };
 export type FromEngine =
-  { type: 'ready'; uri: string } | { type: 'stopped' } | { type: 'error'; message: string; stack?: string };
+  | { type: 'ready'; uri: string; socketUri?: string }
+  | { type: 'stopped' }
+  | { type: 'error'; message: string; stack?: string };
 
 const port = parentPort;
 if (!port) throw new Error('embedded-worker.thread runs only as a worker thread');
@@ -35,7 +37,7 @@ port.on('message', (message: ToEngine) => {
 startEmbeddedMongo(workerData as EmbeddedMongoOptions).then(
   (started) => {
     engine = started;
-    send({ type: 'ready', uri: started.uri });
+    send({ type: 'ready', uri: started.uri, socketUri: started.socketUri });
   },
   (error: unknown) => {
     failed(error);

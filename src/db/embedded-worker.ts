@@ -10,6 +10,7 @@ import type { FromEngine, ToEngine } from './embedded-worker.thread';
 
 export interface WorkerEngine {
   uri: string;
+  socketUri?: string;
   /** Stops the engine (its journal is closed) and then the thread. */
   stop(): Promise<void>;
 }
@@ -26,7 +27,7 @@ function engineError(message: Extract<FromEngine, { type: 'error' }>): Error {
 }
 
 export function startEmbeddedMongoInWorker(
-  options: Pick<EmbeddedMongoOptions, 'dataDir' | 'ttlIntervalMs' | 'compactBytes'> = {},
+  options: Pick<EmbeddedMongoOptions, 'dataDir' | 'ttlIntervalMs' | 'compactBytes' | 'socketPath'> = {},
 ): Promise<WorkerEngine> {
   const worker = new Worker(BOOTSTRAP, {
     eval: true,
@@ -54,7 +55,7 @@ export function startEmbeddedMongoInWorker(
     const onMessage = (message: FromEngine) => {
       if (message.type === 'ready') {
         worker.off('message', onMessage);
-        resolve({ uri: message.uri, stop });
+        resolve({ uri: message.uri, socketUri: message.socketUri, stop });
       } else if (message.type === 'error') {
         reject(engineError(message));
       }
