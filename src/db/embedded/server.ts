@@ -159,16 +159,19 @@ export class EmbeddedServer {
     if (this.options.socketPath) await this.listenOnSocketFile(this.options.socketPath);
   }
 
+  /* eslint-disable security/detect-non-literal-fs-filename -- the socket path the operator gave */
   private async listenOnSocketFile(socketPath: string): Promise<void> {
-    fs.rmSync(socketPath, { force: true }); // left by an engine that did not stop cleanly
+    // A socket file left by an engine that did not stop cleanly goes; any other file stays (listen fails).
+    if (fs.lstatSync(socketPath, { throwIfNoEntry: false })?.isSocket()) fs.rmSync(socketPath);
     this.unixServer = net.createServer((socket) => this.onConnection(socket));
     await new Promise<void>((resolve, reject) => {
       this.unixServer!.once('error', reject);
       this.unixServer!.listen(socketPath, () => resolve());
     });
-    fs.chmodSync(socketPath, 0o600);
+    fs.chmodSync(socketPath, 0o600); // connecting needs write permission: the engine's owner only
     this.log(`listening on ${socketPath}`);
   }
+  /* eslint-enable security/detect-non-literal-fs-filename */
 
   private log(line: string): void {
     this.info.log.push(
