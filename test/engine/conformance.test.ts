@@ -333,6 +333,23 @@ describe("a collection's default collation", () => {
     expect(groups).toHaveLength(2);
   });
 
+  it('applies to the _id index: _id values that differ only in case are one key', async () => {
+    await e.db.createCollection('collated_ids', { collation: { locale: 'en', strength: 2 } });
+    const c = coll('collated_ids');
+    await c.insertOne({ _id: 'Ani' as never, n: 1 });
+    await expect(c.insertOne({ _id: 'ANI' as never, n: 2 })).rejects.toMatchObject({ code: 11000 });
+    expect(await c.findOne({ _id: 'ani' as never })).toEqual({ _id: 'Ani', n: 1 });
+    expect(await c.countDocuments({ _id: { $in: ['aNi', 'budi'] } } as Document)).toBe(1);
+    expect(await c.findOne({ _id: 'ani' as never }, { collation: { locale: 'simple' } })).toBeNull();
+    const upd = await c.updateOne({ _id: 'ANI' } as Document, { $set: { n: 3 } }, { upsert: true });
+    expect(upd).toMatchObject({ matchedCount: 1, upsertedCount: 0 });
+    const idIndex = (await c.listIndexes().toArray()).find((i) => i.name === '_id_');
+    expect(idIndex).toMatchObject({ key: { _id: 1 }, collation: { locale: 'en', strength: 2 } });
+    await c.deleteOne({ _id: 'aNI' } as Document);
+    await c.insertOne({ _id: 'ANI' as never, n: 4 });
+    expect(await c.countDocuments({})).toBe(1);
+  });
+
   it('makes a unique index refuse values that differ only in case (11000)', async () => {
     await e.db.createCollection('collated_unique', { collation: { locale: 'en', strength: 2 } });
     const c = coll('collated_unique');

@@ -9,7 +9,7 @@ import { differingElements, findElement, sameBytes } from '../bson/raw';
 import { ErrorCodes, MongoServerError } from '../errors';
 import { AFTER, encodeField } from './keystring';
 import { SortedKeys } from './sortedkeys';
-import { foldStrength, foldString, keyOf, valuesAtPath } from './values';
+import { foldStrength, foldString, isCollated, keyOf, valuesAtPath } from './values';
 
 const PARSE_OPTIONS = { validation: { utf8: false } } as const;
 /** How many parsed documents are kept (a ring: the oldest parse is dropped first). */
@@ -186,7 +186,9 @@ export class Index {
     this.unique = this.isId || spec.unique === true;
     this.sparse = spec.sparse === true;
     this.foldStrength = Math.max(0, foldStrength(spec.collation));
-    this.tree = this.isId ? null : new SortedKeys();
+    // The `_id` index of a collection whose default collation folds strings keeps folded entries
+    // (uniqueness and lookups by the collation); otherwise the documents map serves it.
+    this.tree = this.isId && this.foldStrength === 0 ? null : new SortedKeys();
     this.topFields = new Set(this.fields.map((f) => f.split('.')[0]));
     if (spec.partialFilterExpression) {
       this.partial = new Query(spec.partialFilterExpression, { scriptEnabled: false });
@@ -207,7 +209,11 @@ export class Index {
   }
 
   private computeKeys(obj: Document): IndexKey[] | null {
-    if (this.isId) return [{ key: encodeField(obj._id, 1), values: [obj._id] }];
+    if (this.isId) {
+      const id: unknown = obj._id;
+      const keyed = this.foldStrength && typeof id === 'string' ? foldString(id, this.foldStrength) : id;
+      return [{ key: encodeField(keyed, 1), values: [id] }];
+    }
     const perField = this.fields.map((f) => valuesAtPath(obj, f));
     if (this.sparse && perField.every((vals) => vals.length === 1 && vals[0] === undefined)) return null;
     if (this.partial && !this.partial.test(obj)) return null;
@@ -269,7 +275,7 @@ export class Index {
     selfId: string,
     isVisible: (id: string) => boolean = () => true,
   ): { id: string; values: unknown[] } | null {
-    if (!this.unique || this.isId) return null;
+    if (!this.unique || (this.isId && this.foldStrength === 0)) return null;
     const keys = this.keysOf(obj);
     if (!keys) return null;
     for (const k of keys) {
@@ -299,7 +305,7 @@ export class Index {
 
   /** Indexes the collection's documents; with `checkUnique`, a duplicate key fails like MongoDB's build. */
   build(checkUnique: boolean): void {
-    if (this.isId) return;
+    if (this.isId && this.foldStrength === 0) return;
     const entries: { key: string; id: string }[] = [];
     for (const d of this.collection.docs.values()) {
       const keys = this.keysOf(d.obj);
@@ -331,7 +337,7 @@ export class Index {
 
   /** Ids whose leading field equals v (null also finds missing fields). */
   lookupEq(v: unknown): Iterable<string> {
-    if (this.isId) {
+    if (this.isId && (this.foldStrength === 0 || typeof v !== 'string')) {
       const k = keyOf(v);
       return this.collection.docs.has(k) ? [k] : [];
     }
@@ -452,7 +458,14 @@ export class Collection {
   ) {
     this.options = options;
     this.uuid = uuid ?? randomUuid();
-    this.indexes.push(new Index({ v: 2, key: { _id: 1 }, name: '_id_' }, this));
+    // The `_id` index takes the collection's default collation, as in MongoDB.
+    const collation = options.collation as Document | undefined;
+    this.indexes.push(
+      new Index(
+        { v: 2, key: { _id: 1 }, name: '_id_', ...(isCollated(collation) ? { collation } : {}) },
+        this,
+      ),
+    );
   }
 
   get ns(): string {
@@ -507,11 +520,11 @@ export class Collection {
 
   /** Throws E11000 if `doc` would break a unique index (only indexes whose fields changed since `old` are checked). */
   checkUnique(doc: StoredDoc, old?: StoredDoc, isVisible?: (id: string) => boolean): void {
-    if (this.indexes.length === 1) return;
+    if (this.indexes.length === 1 && this.indexes[0].foldStrength === 0) return;
     const changed = old ? this.changedIndexes(old, doc) : undefined;
     for (let i = 0; i < this.indexes.length; i++) {
       const idx = this.indexes[i];
-      if (!idx.unique || idx.isId || (changed && !changed[i])) continue;
+      if (!idx.unique || (idx.isId && idx.foldStrength === 0) || (changed && !changed[i])) continue;
       const c = idx.findConflict(doc.obj, doc.id, isVisible);
       if (c) throw idx.duplicateKeyError(this.ns, c.values);
     }
