@@ -52,12 +52,11 @@ function flatten(s: string): string {
   return s;
 }
 
-const parsedRing: (StoredDoc | undefined)[] = new Array(PARSED_CACHE);
-let ringPos = 0;
+/** Parsed copies of the most recently parsed versions, oldest first (not a field per document: memory). */
+const parsedCache = new Map<StoredDoc, Document>();
 
 /** One stored version of a document: its bytes, its id key and its version; parsed on demand. */
 export class StoredDoc {
-  private parsed: Document | undefined;
   // Where the bytes are (a slab and an offset): three fields instead of a Buffer view per document,
   // which costs more than a small document's bytes; `raw` makes a view when asked. Until the
   // version is stored (`settle`, by Collection.put) they are the caller's own buffer: a version
@@ -103,21 +102,19 @@ export class StoredDoc {
 
   /** The document, deserialised (promoted values); kept while it is among the recently parsed. */
   get obj(): Document {
-    return this.parsed ?? this.remember(BSON.deserialize(this.raw, PARSE_OPTIONS));
+    return parsedCache.get(this) ?? this.remember(BSON.deserialize(this.raw, PARSE_OPTIONS));
   }
 
   private remember(obj: Document): Document {
-    const evicted = parsedRing[ringPos];
-    if (evicted && evicted !== this) evicted.parsed = undefined;
-    parsedRing[ringPos] = this;
-    ringPos = (ringPos + 1) % PARSED_CACHE;
-    this.parsed = obj;
+    if (!parsedCache.has(this) && parsedCache.size >= PARSED_CACHE)
+      parsedCache.delete(parsedCache.keys().next().value!);
+    parsedCache.set(this, obj);
     return obj;
   }
 
   /** The same bytes as a new version. */
   withVersion(ver: number): StoredDoc {
-    return new StoredDoc(this.id, this.raw, ver, this.parsed);
+    return new StoredDoc(this.id, this.raw, ver, parsedCache.get(this));
   }
 }
 
