@@ -4,7 +4,7 @@
 // collections, index options, collMod and a collection's default collation. Each passes unchanged
 // against a real MongoDB.
 import { Binary, Document } from 'mongodb';
-import { EngineUnderTest, openEngine } from './support';
+import { EngineUnderTest, engineOnly, openEngine } from './support';
 
 let e: EngineUnderTest;
 beforeAll(async () => {
@@ -263,6 +263,91 @@ describe("a collection's default collation", () => {
     expect(
       names(await c.find({ email: 'ani@kota.go.id' }, { collation: { locale: 'simple' } }).toArray()),
     ).toEqual([2]);
+  });
+
+  it('applies to every stage of an aggregation and to its $lookup, not the foreign default', async () => {
+    await e.db.createCollection('collated_agg', { collation: { locale: 'en', strength: 2 } });
+    const c = coll('collated_agg');
+    await c.insertMany([
+      { _id: 1, name: 'Medan', opd: 'dinkes' },
+      { _id: 2, name: 'binjai', opd: 'DINKES' },
+      { _id: 3, name: 'MEDAN', opd: 'bappeda' },
+      { _id: 4, name: 'Aceh', opd: 'Dinkes' },
+    ]);
+    // A $match after another stage compares by the collation, as the first one does.
+    const later = await c
+      .aggregate([{ $project: { name: 1, opd: 1 } }, { $match: { name: 'medan' } }, { $sort: { _id: 1 } }])
+      .toArray();
+    expect(later.map((d) => d._id)).toEqual([1, 3]);
+    const ranged = await c
+      .aggregate([{ $match: { opd: 'DINKES' } }, { $match: { name: { $gt: 'b' } } }, { $sort: { _id: 1 } }])
+      .toArray();
+    expect(ranged.map((d) => d._id)).toEqual([1, 2]);
+    // $sort after the first stage: case ignored, ties in input order.
+    const sorted = await c.aggregate([{ $match: {} }, { $sort: { name: 1, _id: 1 } }]).toArray();
+    expect(sorted.map((d) => d._id)).toEqual([4, 2, 1, 3]);
+    // $lookup compares by the aggregation's collation (the foreign collection has none).
+    const units = coll('collated_agg_units');
+    await units.createIndex({ code: 1 });
+    await units.insertMany([
+      { _id: 'u1', code: 'DINKES' },
+      { _id: 'u2', code: 'bappeda' },
+    ]);
+    const joined = await c
+      .aggregate([
+        { $lookup: { from: 'collated_agg_units', localField: 'opd', foreignField: 'code', as: 'unit' } },
+        { $sort: { _id: 1 } },
+      ])
+      .toArray();
+    expect(joined.map((d) => (d.unit as Document[]).map((u) => u._id))).toEqual([
+      ['u1'],
+      ['u1'],
+      ['u2'],
+      ['u1'],
+    ]);
+    // With the simple collation given, bytes again.
+    const simple = await c
+      .aggregate([{ $project: { name: 1 } }, { $match: { name: 'medan' } }], {
+        collation: { locale: 'simple' },
+      })
+      .toArray();
+    expect(simple).toEqual([]);
+  });
+
+  engineOnly('refuses stages it cannot run by the collation (115) rather than compare bytes', async () => {
+    await e.db.createCollection('collated_agg_refused', { collation: { locale: 'en', strength: 2 } });
+    const c = coll('collated_agg_refused');
+    await c.insertMany([{ name: 'Medan' }, { name: 'MEDAN' }]);
+    await expect(c.aggregate([{ $group: { _id: '$name', n: { $sum: 1 } } }]).toArray()).rejects.toMatchObject(
+      {
+        code: 115,
+      },
+    );
+    await expect(
+      c.aggregate([{ $project: { same: { $eq: ['$name', 'medan'] } } }]).toArray(),
+    ).rejects.toMatchObject({ code: 115 });
+    // Without the collation the same pipeline runs.
+    const groups = await c
+      .aggregate([{ $group: { _id: '$name', n: { $sum: 1 } } }], { collation: { locale: 'simple' } })
+      .toArray();
+    expect(groups).toHaveLength(2);
+  });
+
+  it('applies to the _id index: _id values that differ only in case are one key', async () => {
+    await e.db.createCollection('collated_ids', { collation: { locale: 'en', strength: 2 } });
+    const c = coll('collated_ids');
+    await c.insertOne({ _id: 'Ani' as never, n: 1 });
+    await expect(c.insertOne({ _id: 'ANI' as never, n: 2 })).rejects.toMatchObject({ code: 11000 });
+    expect(await c.findOne({ _id: 'ani' as never })).toEqual({ _id: 'Ani', n: 1 });
+    expect(await c.countDocuments({ _id: { $in: ['aNi', 'budi'] } } as Document)).toBe(1);
+    expect(await c.findOne({ _id: 'ani' as never }, { collation: { locale: 'simple' } })).toBeNull();
+    const upd = await c.updateOne({ _id: 'ANI' } as Document, { $set: { n: 3 } }, { upsert: true });
+    expect(upd).toMatchObject({ matchedCount: 1, upsertedCount: 0 });
+    const idIndex = (await c.listIndexes().toArray()).find((i) => i.name === '_id_');
+    expect(idIndex).toMatchObject({ key: { _id: 1 }, collation: { locale: 'en', strength: 2 } });
+    await c.deleteOne({ _id: 'aNI' } as Document);
+    await c.insertOne({ _id: 'ANI' as never, n: 4 });
+    expect(await c.countDocuments({})).toBe(1);
   });
 
   it('makes a unique index refuse values that differ only in case (11000)', async () => {

@@ -200,6 +200,25 @@ describe('updateMany, replacement and upsert', () => {
     expect(raw).toEqual({ n: 1, nModified: 0, upserted: [{ index: 0, _id: 'x' }], ok: 1 });
   });
 
+  it('updates each document once when the update moves it along the index it is found by', async () => {
+    // Thousands of documents, so the update works in several slices and yields between them.
+    const coll = e.db.collection('many_moved');
+    await coll.createIndex({ rank: 1 });
+    await coll.insertMany(Array.from({ length: 3000 }, (_, i) => ({ _id: i, rank: i })) as Document[]);
+    const r = await coll.updateMany({ rank: { $gte: 0 } }, { $inc: { rank: 5000 } });
+    expect(r).toMatchObject({ matchedCount: 3000, modifiedCount: 3000 });
+    const ranks = (await coll.find({}).sort({ _id: 1 }).toArray()).map((d) => d.rank);
+    expect(ranks).toEqual(Array.from({ length: 3000 }, (_, i) => i + 5000));
+    // Backwards along the index, and through a compound index's equality prefix.
+    await coll.createIndex({ group: 1, rank: -1 });
+    await coll.updateMany({}, [{ $set: { group: { $mod: ['$_id', 2] } } }]);
+    const r2 = await coll.updateMany({ group: 1, rank: { $lt: 6000 } }, { $inc: { rank: -1 } });
+    expect(r2).toMatchObject({ matchedCount: 500, modifiedCount: 500 });
+    expect(await coll.countDocuments({ group: 1, rank: { $lt: 6000 } })).toBe(500);
+    expect(await coll.findOne({ _id: 1 } as Document)).toMatchObject({ rank: 5000, group: 1 });
+    expect(await coll.findOne({ _id: 2 } as Document)).toMatchObject({ rank: 5002, group: 0 });
+  });
+
   it('applies a pipeline update', async () => {
     const doc = await afterUpdate({ a: 2, b: 3 }, [
       { $set: { sum: { $add: ['$a', '$b'] } } },

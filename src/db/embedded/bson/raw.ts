@@ -47,6 +47,62 @@ function valueSize(buf: Buffer, type: number, pos: number): number {
   }
 }
 
+/** Where the element name starting at `from` ends (its NUL byte): short names need no native call. */
+function nameEndAt(buf: Buffer, from: number, size: number): number {
+  const stop = Math.min(size, from + 32);
+  for (let i = from; i < stop; i++) if (buf[i] === 0) return i;
+  const end = buf.indexOf(0, stop);
+  if (end < 0 || end >= size) throw new RangeError('corrupt BSON element name');
+  return end;
+}
+
+/**
+ * Whether two documents' top-level elements named in `names` differ (in type, presence or bytes),
+ * read in one pass over each: for a write that changes a few fields, which indexes must change.
+ * `names` are UTF-8 bytes; answers the subset of indexes (by position in `names`) that differ.
+ */
+export function differingElements(a: Buffer, b: Buffer, names: Buffer[]): boolean[] {
+  const out = new Array<boolean>(names.length).fill(false);
+  const ea = elementsNamed(a, names);
+  const eb = elementsNamed(b, names);
+  for (let i = 0; i < names.length; i++) {
+    const x = ea[i];
+    const y = eb[i];
+    if (x < 0 || y < 0) out[i] = x !== y;
+    else {
+      const xe = elementEnd(a, x);
+      const ye = elementEnd(b, y);
+      out[i] = a[x] !== b[y] || xe - x !== ye - y || !sameBytes(a, x, b, y, xe - x);
+    }
+  }
+  return out;
+}
+
+/** Start offsets (type byte) of the top-level elements named in `names`, -1 where missing. */
+function elementsNamed(buf: Buffer, names: Buffer[]): number[] {
+  const at = new Array<number>(names.length).fill(-1);
+  const size = buf.readInt32LE(0);
+  let pos = 4;
+  let found = 0;
+  while (pos < size - 1 && found < names.length) {
+    const nameEnd = nameEndAt(buf, pos + 1, size);
+    const len = nameEnd - pos - 1;
+    for (let i = 0; i < names.length; i++)
+      if (at[i] < 0 && names[i].length === len && sameBytes(buf, pos + 1, names[i], 0, len)) {
+        at[i] = pos;
+        found++;
+        break;
+      }
+    pos = nameEnd + 1 + valueSize(buf, buf[pos], nameEnd + 1);
+  }
+  return at;
+}
+
+function elementEnd(buf: Buffer, pos: number): number {
+  const nameEnd = nameEndAt(buf, pos + 1, buf.length);
+  return nameEnd + 1 + valueSize(buf, buf[pos], nameEnd + 1);
+}
+
 /** Whether a[aFrom, aFrom + n) and b[bFrom, bFrom + n) hold the same bytes (short ranges: no native call). */
 export function sameBytes(a: Buffer, aFrom: number, b: Buffer, bFrom: number, n: number): boolean {
   if (n > 64) return a.compare(b, bFrom, bFrom + n, aFrom, aFrom + n) === 0;
@@ -60,8 +116,7 @@ export function findElement(buf: Buffer, name: Buffer): { type: number; start: n
   let pos = 4;
   while (pos < size - 1) {
     const type = buf[pos];
-    const nameEnd = buf.indexOf(0, pos + 1);
-    if (nameEnd < 0 || nameEnd >= size) throw new RangeError('corrupt BSON element name');
+    const nameEnd = nameEndAt(buf, pos + 1, size);
     const start = nameEnd + 1;
     const end = start + valueSize(buf, type, start);
     if (nameEnd - pos - 1 === name.length && sameBytes(buf, pos + 1, name, 0, name.length))

@@ -5,10 +5,10 @@ import { BSON, Document } from 'bson';
 import { Aggregator, Context } from 'mingo';
 import { ErrorCodes, fail } from '../errors';
 import { makeStoredDoc } from '../storage/engine';
-import { MINGO_OPTIONS } from '../storage/matcher';
+import { MINGO_OPTIONS, collatedObjectMatcher } from '../storage/matcher';
 import { plan } from '../storage/planner';
 import { findDocs } from '../storage/query';
-import { collatedCompare, collatorFor, isPlainObject, sortValue } from '../storage/values';
+import { collatedCompare, collatorFor, isCollated, isPlainObject, sortValue } from '../storage/values';
 import { openChangeStream } from './changestream';
 import { CommandContext, arraySource } from './context';
 import { IndexedLookup, indexedLookup, joinOne, lookupIndexName } from './lookup';
@@ -68,9 +68,74 @@ function orderedProjectStage(coll: LazyLike, spec: Document): unknown {
   });
 }
 
+/** `$match` after the first stage under a collation: strings compare by it (collatedObjectMatcher). */
+function collatedMatchStage(coll: LazyLike, spec: Document, options?: { collation?: unknown }): unknown {
+  const test = collatedObjectMatcher(spec, options!.collation as Document);
+  return coll.transform((all) => all.filter(test)[Symbol.iterator]());
+}
+
 const SORT_CONTEXT = Context.init({
-  pipeline: { $bsonSort: bsonSortStage as never, $orderedProject: orderedProjectStage as never },
+  pipeline: {
+    $bsonSort: bsonSortStage as never,
+    $orderedProject: orderedProjectStage as never,
+    $collatedMatch: collatedMatchStage as never,
+  },
 });
+
+/** Stages that never compare strings, or (`$match`, `$sort`, `$lookup`) that the engine runs under a collation. */
+const COLLATION_SAFE_STAGES = new Set([
+  '$match',
+  '$sort',
+  '$lookup',
+  '$skip',
+  '$limit',
+  '$count',
+  '$unwind',
+  '$project',
+  '$addFields',
+  '$set',
+  '$unset',
+  '$replaceRoot',
+  '$replaceWith',
+  '$sample',
+  '$out',
+  '$merge',
+]);
+
+/** Expression operators whose answer a collation changes (string comparisons and set/array equality). */
+const COLLATED_EXPRESSIONS =
+  /"\$(eq|ne|gt|gte|lt|lte|cmp|in|indexOfArray|setEquals|setIntersection|setUnion|setDifference|setIsSubset|min|max|expr|filter|reduce|sortArray|addToSet|group)"/;
+
+/**
+ * Under a collation, the stages the engine cannot run by it answer CommandNotSupported (115)
+ * rather than comparing strings byte by byte (a wrong answer): grouping, `$expr`, expressions that
+ * compare, and `$lookup` forms that do not go through the foreign index.
+ */
+function checkCollatedPipeline(ctx: CommandContext, stages: Document[]): void {
+  const refuse = (what: string): never =>
+    fail(
+      ErrorCodes.CommandNotSupported,
+      `the embedded engine cannot apply a collation to ${what}; run the pipeline with { collation: { locale: 'simple' } } or without that stage`,
+    );
+  for (const stage of stages) {
+    const [op] = Object.keys(stage);
+    // One group for everything (countDocuments' { _id: 1 }) compares no keys.
+    const oneGroup =
+      op === '$group' &&
+      isPlainObject(stage.$group) &&
+      !JSON.stringify(stage.$group._id ?? null).includes('$');
+    if (!COLLATION_SAFE_STAGES.has(op) && !oneGroup) refuse(`a ${op} stage`);
+    if (op === '$lookup') {
+      const l = indexedLookup(ctx, stage.$lookup);
+      if (!l || l.localField === undefined)
+        refuse('a $lookup that does not use localField/foreignField with an index');
+      continue;
+    }
+    // $match goes to collatedObjectMatcher, which refuses the operators it cannot collate.
+    if (op !== '$sort' && op !== '$match' && COLLATED_EXPRESSIONS.test(JSON.stringify(stage[op])))
+      refuse(`comparisons inside ${op}`);
+  }
+}
 
 /** The pipeline's $lookup stages that can use the foreign collection's index, rewritten to $indexedLookup. */
 function withIndexedLookups(
@@ -89,6 +154,7 @@ function withIndexedLookups(
 
 function contextFor(ctx: CommandContext, lookups: IndexedLookup[], options: Document): Context {
   if (lookups.length === 0) return SORT_CONTEXT;
+  const collation = (options.collation as Document | undefined) ?? SIMPLE;
   const run = (stages: Document[], docs: Document[]): Document[] =>
     new Aggregator(withBsonSort(stages, true), { ...MINGO_OPTIONS, ...options, context: SORT_CONTEXT }).run(
       docs,
@@ -96,7 +162,7 @@ function contextFor(ctx: CommandContext, lookups: IndexedLookup[], options: Docu
   const stage = (coll: LazyLike, which: number): unknown => {
     const l = lookups[which];
     return coll.transform((all) =>
-      all.map((doc) => ({ ...doc, [l.as]: joinOne(ctx, l, doc, run) }))[Symbol.iterator](),
+      all.map((doc) => ({ ...doc, [l.as]: joinOne(ctx, l, doc, run, collation) }))[Symbol.iterator](),
     );
   };
   return Context.init({
@@ -104,8 +170,17 @@ function contextFor(ctx: CommandContext, lookups: IndexedLookup[], options: Docu
       $bsonSort: bsonSortStage as never,
       $orderedProject: orderedProjectStage as never,
       $indexedLookup: stage as never,
+      $collatedMatch: collatedMatchStage as never,
     },
   });
+}
+
+/** The binary comparison MongoDB uses when neither the command nor the collection names a collation. */
+const SIMPLE: Document = { locale: 'simple' };
+
+/** Later `$match` stages (not inside sub-pipelines) that must compare strings by the collation. */
+function withCollatedMatches(stages: Document[]): Document[] {
+  return stages.map((s) => ('$match' in s ? { $collatedMatch: s.$match } : s));
 }
 
 /**
@@ -296,8 +371,16 @@ export function aggregate(ctx: CommandContext): Buffer | Document {
     const { docs } = findDocs(ctx.scope.view(ctx.db, coll), {});
     return docs.map((d) => BSON.deserialize(d.raw));
   };
-  const collation = isPlainObject(ctx.body.collation) ? { collation: ctx.body.collation as never } : {};
-  const { stages: joined, lookups } = withIndexedLookups(ctx, rest);
+  // The command's collation, else the collection's default, applies to every stage (and $lookup).
+  const given = isPlainObject(ctx.body.collation)
+    ? ctx.body.collation
+    : name !== undefined
+      ? (ctx.engine.collection(ctx.db, name)?.options.collation as Document | undefined)
+      : undefined;
+  const collated = isCollated(given);
+  if (collated) checkCollatedPipeline(ctx, rest);
+  const collation = collated ? { collation: given as never } : {};
+  const { stages: joined, lookups } = withIndexedLookups(ctx, collated ? withCollatedMatches(rest) : rest);
   const results = new Aggregator(withBsonSort(joined), {
     ...MINGO_OPTIONS,
     collectionResolver: resolver,

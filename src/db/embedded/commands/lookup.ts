@@ -76,6 +76,8 @@ export function joinOne(
   l: IndexedLookup,
   doc: Document,
   run: (stages: Document[], docs: Document[]) => Document[],
+  /** The pipeline's collation (MongoDB's $lookup compares by it, never by the foreign collection's default). */
+  collation: Document = { locale: 'simple' },
 ): Document[] {
   const view = ctx.scope.view(ctx.db, l.from);
   if (l.localField !== undefined) {
@@ -86,7 +88,7 @@ export function joinOne(
       const q = new Query({ [l.foreignField]: { $in: values.filter(isPlainValue) } }, MINGO_OPTIONS);
       return all.filter((d) => q.test(d));
     }
-    return findDocs(view, { filter: { [l.foreignField]: { $in: values } } }).docs.map((d) =>
+    return findDocs(view, { filter: { [l.foreignField]: { $in: values } }, collation }).docs.map((d) =>
       BSON.deserialize(d.raw),
     );
   }
@@ -94,9 +96,10 @@ export function joinOne(
   // narrows the candidates, the expression decides.
   const value = readPath(doc, l.letPath!);
   const indexed = value !== undefined && isPlainValue(value) && !Array.isArray(value);
-  const candidates = findDocs(view, indexed ? { filter: { [l.foreignField]: value } } : {}).docs.map((d) =>
-    BSON.deserialize(d.raw),
-  );
+  const candidates = findDocs(
+    view,
+    indexed ? { filter: { [l.foreignField]: value }, collation } : {},
+  ).docs.map((d) => BSON.deserialize(d.raw));
   let exact: Document[];
   if (value === undefined) exact = candidates.filter((d) => readPath(d, l.foreignField) === undefined);
   else {

@@ -2,7 +2,7 @@
 // delete, and findAndModify.
 import { BSON, Document } from 'bson';
 import { ErrorCodes, MongoServerError, fail } from '../errors';
-import { StoredDoc } from '../storage/collection';
+import { IdCursor, Index, StoredDoc } from '../storage/collection';
 import { projectDocs } from '../storage/projection';
 import { candidateIds, findDocs } from '../storage/query';
 import { UpdateSpec, applyUpdates, upsertDocument, validateUpdate } from '../storage/update';
@@ -120,17 +120,18 @@ async function runUpdate(
 }
 
 /**
- * A multi-document update outside a transaction: the plan's ids are read first, then each slice
- * of them is matched and updated, and other clients are served between slices (each document is
+ * A multi-document update outside a transaction: the plan's ids are read a slice at a time, each
+ * slice is matched and updated, and other clients are served between slices (each document is
  * tested when its turn comes, so one changed or removed meanwhile is updated only if it still
- * matches, as when MongoDB yields).
+ * matches, as when MongoDB yields). A document whose key in the scanned index changed is not
+ * updated twice when the scan meets it again.
  */
 async function updateInSlices(
   ctx: CommandContext,
   name: string,
   stmt: { q: Document; upsert?: boolean; arrayFilters?: Document[] },
   update: UpdateSpec,
-  candidates: { ids: string[]; test: (d: StoredDoc) => boolean },
+  candidates: { ids: IdCursor; index?: Index; test: (d: StoredDoc) => boolean },
   rawReplacement: Buffer | undefined,
 ): Promise<UpdateOutcome> {
   const coll = ctx.scope.view(ctx.db, name).coll;
@@ -140,17 +141,20 @@ async function updateInSlices(
   let before: StoredDoc | undefined;
   let after: StoredDoc | undefined;
   let since = performance.now();
-  const { ids, test } = candidates;
-  for (let from = 0; from < ids.length; from += SLICE) {
+  const { ids, index, test } = candidates;
+  let moved: Set<string> | undefined;
+  for (;;) {
     if (performance.now() - since >= YIELD_AFTER_MS) {
       await yieldToOthers();
       if (ctx.engine.collection(ctx.db, name) !== coll) break; // dropped meanwhile
       since = performance.now();
     }
+    const slice = ids.take(SLICE);
+    if (slice.length === 0) break;
     const batch: StoredDoc[] = [];
-    for (let i = from; i < Math.min(ids.length, from + SLICE); i++) {
-      const d = coll?.docs.get(ids[i]);
-      if (d && test(d)) batch.push(d);
+    for (const id of slice) {
+      const d = coll?.docs.get(id);
+      if (d && !moved?.has(id) && test(d)) batch.push(d);
     }
     if (batch.length === 0) continue;
     const nexts = applyUpdates(batch, stmt.q, update, stmt.arrayFilters, rawReplacement);
@@ -158,6 +162,7 @@ async function updateInSlices(
       const next = nexts[i];
       if (next) {
         ctx.scope.replace(ctx.db, name, old, next, kind);
+        if (index && !index.isId && !index.sameKeys(old.raw, next.raw)) (moved ??= new Set()).add(old.id);
         nModified++;
       }
       n++;

@@ -5,11 +5,11 @@
 import { randomUUID } from 'crypto';
 import { BSON, Document } from 'bson';
 import { Query } from 'mingo';
-import { findElement, sameBytes } from '../bson/raw';
+import { differingElements, findElement, sameBytes } from '../bson/raw';
 import { ErrorCodes, MongoServerError } from '../errors';
 import { AFTER, encodeField } from './keystring';
 import { SortedKeys } from './sortedkeys';
-import { foldStrength, foldString, keyOf, valuesAtPath } from './values';
+import { foldStrength, foldString, isCollated, keyOf, valuesAtPath } from './values';
 
 const PARSE_OPTIONS = { validation: { utf8: false } } as const;
 /** How many parsed documents are kept (a ring: the oldest parse is dropped first). */
@@ -52,33 +52,47 @@ function flatten(s: string): string {
   return s;
 }
 
-const parsedRing: (StoredDoc | undefined)[] = new Array(PARSED_CACHE);
-let ringPos = 0;
+/** Parsed copies of the most recently parsed versions, oldest first (not a field per document: memory). */
+const parsedCache = new Map<StoredDoc, Document>();
 
 /** One stored version of a document: its bytes, its id key and its version; parsed on demand. */
 export class StoredDoc {
-  private parsed: Document | undefined;
   // Where the bytes are (a slab and an offset): three fields instead of a Buffer view per document,
-  // which costs more than a small document's bytes; `raw` makes a view when asked.
-  private readonly bytes: ArrayBufferLike;
-  private readonly offset: number;
+  // which costs more than a small document's bytes; `raw` makes a view when asked. Until the
+  // version is stored (`settle`, by Collection.put) they are the caller's own buffer: a version
+  // that is never stored (an insert refused as a duplicate, an update that fails) takes no slab space.
+  private bytes: ArrayBufferLike;
+  private offset: number;
   /** The document's size in bytes. */
   readonly size: number;
 
   constructor(
     /** keyOf(_id) */
     readonly id: string,
+    /** The document's bytes; the caller must not change them afterwards. */
     raw: Buffer,
     /** Bumped on every write; transactions use it to detect write conflicts. */
     readonly ver: number,
     obj?: Document,
   ) {
     flatten(id);
-    const kept = keepBytes(raw);
+    this.bytes = raw.buffer;
+    this.offset = raw.byteOffset;
+    this.size = raw.length;
+    if (obj) this.remember(obj);
+  }
+
+  /** Moves the bytes into a slab (once): called when the version is stored. */
+  settle(): void {
+    if (slabs.has(this.bytes)) return;
+    const kept = keepBytes(this.raw);
     this.bytes = kept.buffer;
     this.offset = kept.byteOffset;
-    this.size = kept.length;
-    if (obj) this.remember(obj);
+  }
+
+  /** Whether the bytes are in a slab (the version was stored). */
+  get settled(): boolean {
+    return slabs.has(this.bytes);
   }
 
   /** The stored bytes (a new view of them on each call). */
@@ -88,21 +102,19 @@ export class StoredDoc {
 
   /** The document, deserialised (promoted values); kept while it is among the recently parsed. */
   get obj(): Document {
-    return this.parsed ?? this.remember(BSON.deserialize(this.raw, PARSE_OPTIONS));
+    return parsedCache.get(this) ?? this.remember(BSON.deserialize(this.raw, PARSE_OPTIONS));
   }
 
   private remember(obj: Document): Document {
-    const evicted = parsedRing[ringPos];
-    if (evicted && evicted !== this) evicted.parsed = undefined;
-    parsedRing[ringPos] = this;
-    ringPos = (ringPos + 1) % PARSED_CACHE;
-    this.parsed = obj;
+    if (!parsedCache.has(this) && parsedCache.size >= PARSED_CACHE)
+      parsedCache.delete(parsedCache.keys().next().value!);
+    parsedCache.set(this, obj);
     return obj;
   }
 
   /** The same bytes as a new version. */
   withVersion(ver: number): StoredDoc {
-    return new StoredDoc(this.id, this.raw, ver, this.parsed);
+    return new StoredDoc(this.id, this.raw, ver, parsedCache.get(this));
   }
 }
 
@@ -171,7 +183,9 @@ export class Index {
     this.unique = this.isId || spec.unique === true;
     this.sparse = spec.sparse === true;
     this.foldStrength = Math.max(0, foldStrength(spec.collation));
-    this.tree = this.isId ? null : new SortedKeys();
+    // The `_id` index of a collection whose default collation folds strings keeps folded entries
+    // (uniqueness and lookups by the collation); otherwise the documents map serves it.
+    this.tree = this.isId && this.foldStrength === 0 ? null : new SortedKeys();
     this.topFields = new Set(this.fields.map((f) => f.split('.')[0]));
     if (spec.partialFilterExpression) {
       this.partial = new Query(spec.partialFilterExpression, { scriptEnabled: false });
@@ -192,7 +206,11 @@ export class Index {
   }
 
   private computeKeys(obj: Document): IndexKey[] | null {
-    if (this.isId) return [{ key: encodeField(obj._id, 1), values: [obj._id] }];
+    if (this.isId) {
+      const id: unknown = obj._id;
+      const keyed = this.foldStrength && typeof id === 'string' ? foldString(id, this.foldStrength) : id;
+      return [{ key: encodeField(keyed, 1), values: [id] }];
+    }
     const perField = this.fields.map((f) => valuesAtPath(obj, f));
     if (this.sparse && perField.every((vals) => vals.length === 1 && vals[0] === undefined)) return null;
     if (this.partial && !this.partial.test(obj)) return null;
@@ -254,7 +272,7 @@ export class Index {
     selfId: string,
     isVisible: (id: string) => boolean = () => true,
   ): { id: string; values: unknown[] } | null {
-    if (!this.unique || this.isId) return null;
+    if (!this.unique || (this.isId && this.foldStrength === 0)) return null;
     const keys = this.keysOf(obj);
     if (!keys) return null;
     for (const k of keys) {
@@ -284,7 +302,7 @@ export class Index {
 
   /** Indexes the collection's documents; with `checkUnique`, a duplicate key fails like MongoDB's build. */
   build(checkUnique: boolean): void {
-    if (this.isId) return;
+    if (this.isId && this.foldStrength === 0) return;
     const entries: { key: string; id: string }[] = [];
     for (const d of this.collection.docs.values()) {
       const keys = this.keysOf(d.obj);
@@ -316,7 +334,7 @@ export class Index {
 
   /** Ids whose leading field equals v (null also finds missing fields). */
   lookupEq(v: unknown): Iterable<string> {
-    if (this.isId) {
+    if (this.isId && (this.foldStrength === 0 || typeof v !== 'string')) {
       const k = keyOf(v);
       return this.collection.docs.has(k) ? [k] : [];
     }
@@ -344,9 +362,55 @@ export class Index {
       }
   }
 
+  /**
+   * A scan over key ranges that can be resumed after the index has changed: each `take` reads up
+   * to `max` further ids, starting past the last entry it returned (each id once per cursor when
+   * the index is multikey or has several ranges). A statement that yields between slices uses it
+   * instead of collecting every id first.
+   */
+  cursor(ranges: [string, string][], reverse: boolean): IdCursor {
+    const order = reverse ? [...ranges].reverse() : ranges;
+    const seen = this.multikey || ranges.length > 1 ? new Set<string>() : null;
+    let r = 0;
+    let last: [string, string] | undefined;
+    return {
+      take: (max: number): string[] => {
+        const out: string[] = [];
+        const tree = this.ordered();
+        while (r < order.length && out.length < max) {
+          const [start, end] = order[r];
+          let ended = true;
+          for (const entry of tree.range(start, end, reverse, last)) {
+            last = entry;
+            if (seen) {
+              if (seen.has(entry[1])) continue;
+              seen.add(entry[1]);
+            }
+            out.push(entry[1]);
+            if (out.length >= max) {
+              ended = false;
+              break;
+            }
+          }
+          if (ended) {
+            r++;
+            last = undefined;
+          }
+        }
+        return out;
+      },
+    };
+  }
+
   get entryCount(): number {
     return this.tree ? this.tree.size : this.collection.docs.size;
   }
+}
+
+/** Ids read slice by slice (see Index.cursor). */
+export interface IdCursor {
+  /** Up to `max` further ids; fewer (none) at the end. */
+  take(max: number): string[];
 }
 
 /** Field names a filter refers to (for the partial filter of an index). */
@@ -391,7 +455,14 @@ export class Collection {
   ) {
     this.options = options;
     this.uuid = uuid ?? randomUuid();
-    this.indexes.push(new Index({ v: 2, key: { _id: 1 }, name: '_id_' }, this));
+    // The `_id` index takes the collection's default collation, as in MongoDB.
+    const collation = options.collation as Document | undefined;
+    this.indexes.push(
+      new Index(
+        { v: 2, key: { _id: 1 }, name: '_id_', ...(isCollated(collation) ? { collation } : {}) },
+        this,
+      ),
+    );
   }
 
   get ns(): string {
@@ -407,18 +478,50 @@ export class Collection {
     const idx = new Index(spec, this);
     idx.build(!unchecked);
     this.indexes.push(idx);
+    this.indexFields = null;
     return idx;
   }
 
   dropIndex(name: string): void {
     const i = this.indexes.findIndex((x) => x.spec.name === name);
     if (i > 0) this.indexes.splice(i, 1);
+    this.indexFields = null;
+    this.changedMemo = null;
+  }
+
+  /** Top-level field names any index depends on, and per index their positions in that list. */
+  private indexFields: { names: Buffer[]; perIndex: number[][] } | null = null;
+  /** The last answer of changedIndexes (a uniqueness check is followed by a put of the same pair). */
+  private changedMemo: { old: StoredDoc; doc: StoredDoc; changed: boolean[] } | null = null;
+
+  /** Per index (in `indexes` order), whether its entries may differ between two versions of a document. */
+  changedIndexes(old: StoredDoc, doc: StoredDoc): boolean[] {
+    const m = this.changedMemo;
+    if (m && m.old === old && m.doc === doc && m.changed.length === this.indexes.length) return m.changed;
+    if (!this.indexFields) {
+      const all: string[] = [];
+      const perIndex = this.indexes.map((idx) =>
+        [...idx.topFields].map((f) => {
+          const at = all.indexOf(f);
+          return at >= 0 ? at : all.push(f) - 1;
+        }),
+      );
+      this.indexFields = { names: all.map((f) => Buffer.from(f, 'utf8')), perIndex };
+    }
+    const { names, perIndex } = this.indexFields;
+    const differs = names.length ? differingElements(old.raw, doc.raw, names) : [];
+    const changed = this.indexes.map((idx, i) => !idx.isId && perIndex[i].some((at) => differs[at]));
+    this.changedMemo = { old, doc, changed };
+    return changed;
   }
 
   /** Throws E11000 if `doc` would break a unique index (only indexes whose fields changed since `old` are checked). */
   checkUnique(doc: StoredDoc, old?: StoredDoc, isVisible?: (id: string) => boolean): void {
-    for (const idx of this.indexes) {
-      if (!idx.unique || idx.isId || (old && idx.sameKeys(old.raw, doc.raw))) continue;
+    if (this.indexes.length === 1 && this.indexes[0].foldStrength === 0) return;
+    const changed = old ? this.changedIndexes(old, doc) : undefined;
+    for (let i = 0; i < this.indexes.length; i++) {
+      const idx = this.indexes[i];
+      if (!idx.unique || (idx.isId && idx.foldStrength === 0) || (changed && !changed[i])) continue;
       const c = idx.findConflict(doc.obj, doc.id, isVisible);
       if (c) throw idx.duplicateKeyError(this.ns, c.values);
     }
@@ -431,10 +534,13 @@ export class Collection {
   put(doc: StoredDoc): void {
     const old = this.docs.get(doc.id);
     if (old) this.onSupersede?.(this, old, doc.ver);
+    doc.settle();
     this.docs.set(doc.id, doc);
-    for (const idx of this.indexes) {
+    const changed = old ? this.changedIndexes(old, doc) : undefined;
+    for (let i = 0; i < this.indexes.length; i++) {
+      const idx = this.indexes[i];
       if (old) {
-        if (idx.sameKeys(old.raw, doc.raw)) continue;
+        if (!changed![i]) continue;
         idx.remove(old);
       }
       idx.add(doc);

@@ -16,6 +16,8 @@ import { makeFilePrivate, preparePrivateDirectory } from './data-dir';
 
 export const JOURNAL_FILE = 'journal.bson';
 export const SNAPSHOT_FILE = 'snapshot.bson';
+/** A background compaction writes the snapshot in pieces of this size, serving other clients between them. */
+const SNAPSHOT_CHUNK = 256 * 1024;
 export const PREVIOUS_JOURNAL_FILE = 'journal.prev.bson';
 
 export type JournalRecord =
@@ -202,8 +204,10 @@ export class Journal {
     fs.closeSync(this.fd);
     fs.renameSync(this.file, prev);
     this.fd = fs.openSync(this.file, 'a', 0o600);
-    fsyncDir(dir);
     this.size = 0;
+    // Every step from here is asynchronous (a synchronous fsync of the directory, or removing a
+    // journal of many megabytes, held every other client for hundreds of milliseconds on a busy disk).
+    await fsyncDirAsync(dir);
     const tmp = path.join(dir, SNAPSHOT_FILE + '.tmp');
     const handle = await fs.promises.open(tmp, 'w', 0o600);
     let total = 0;
@@ -214,7 +218,7 @@ export class Journal {
       for (const rec of this.snapshotSource()) {
         chunk.push(rec);
         chunkSize += rec.length;
-        if (chunkSize >= 1024 * 1024) {
+        if (chunkSize >= SNAPSHOT_CHUNK) {
           await handle.write(Buffer.concat(chunk));
           total += chunkSize;
           chunk = [];
@@ -229,9 +233,10 @@ export class Journal {
       await handle.close();
     }
     if (this.closed) return;
-    fs.renameSync(tmp, path.join(dir, SNAPSHOT_FILE));
-    fsyncDir(dir);
-    fs.rmSync(prev, { force: true });
+    await fs.promises.rename(tmp, path.join(dir, SNAPSHOT_FILE));
+    await fsyncDirAsync(dir);
+    if (this.closed) return; // a clean stop's own compaction has settled the files meanwhile
+    await fs.promises.rm(prev, { force: true });
     this.snapshotBytes = total;
   }
 
@@ -295,6 +300,19 @@ function writeAll(fd: number, data: Buffer): Promise<void> {
     };
     step(0);
   });
+}
+
+async function fsyncDirAsync(dir: string): Promise<void> {
+  try {
+    const handle = await fs.promises.open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Some platforms cannot fsync a directory; the rename is still atomic.
+  }
 }
 
 function fsyncDir(dir: string): void {

@@ -128,6 +128,13 @@ export function docMatcher(filter: Document | undefined, collation?: Document): 
   };
 }
 
+/** A matcher of parsed documents under a collation (aggregation stages after the first). */
+export function collatedObjectMatcher(filter: Document, collation: Document): (obj: Document) => boolean {
+  if (Object.keys(filter).length === 0) return () => true;
+  checkLogical(filter);
+  return collatedMatcher(withoutAll(filter), collation);
+}
+
 // A fast path for the most common filters (equality and comparisons of scalar values on fields
 // that hold scalars, and `$and`/`$or` of such filters), which avoids compiling a mingo query per
 // distinct value. It answers undefined when a document holds an array on the path, and mingo decides.

@@ -75,6 +75,8 @@ export interface Plan {
   direction?: 'forward' | 'backward';
   /** Index entries read so far. */
   examined?: { keys: number };
+  /** An index scan's key ranges (for a cursor that resumes across yields: Index.cursor). */
+  ranges?: [string, string][];
 }
 
 /** How a filter bounds one index: key ranges, and how many leading fields are single values. */
@@ -233,6 +235,7 @@ function scanPlan(idx: Index, b: Bounds | null, direction: number, sorted: boole
     bounds: shown,
     direction: direction < 0 ? 'backward' : 'forward',
     examined,
+    ranges,
   };
 }
 

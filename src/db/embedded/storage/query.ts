@@ -3,7 +3,7 @@
 // filters, sorts in BSON order (keeping only the best documents under a small limit), skips and
 // limits.
 import { Document } from 'bson';
-import { Collection, StoredDoc } from './collection';
+import { Collection, IdCursor, Index, StoredDoc } from './collection';
 import { docMatcher } from './matcher';
 import { plan, Plan } from './planner';
 import { sortComparator } from './sort';
@@ -156,20 +156,35 @@ export function findDocs(view: ReadView, opts: FindOptions): FindResult {
 }
 
 /**
- * For a statement that works through its documents in batches (a multi-document update outside a
- * transaction): the ids the plan reads, in its order (every id when it scans), and the test each
- * document must pass when its turn comes. Null when the filter has `$text` or the view has a
- * transaction's writes or snapshot (findDocs then).
+ * For a statement that works through its documents in slices (a multi-document update outside a
+ * transaction): a cursor over the ids the plan reads, in its order, that stays valid while the
+ * collection changes between slices (an index scan resumes past its last entry, a scan follows
+ * the documents map, whose iteration survives changes), the index it walks (a document whose key
+ * in it changes may come round again: the statement remembers those), and the test each document
+ * must pass when its turn comes. Null when the filter has `$text` or the view has a transaction's
+ * writes or snapshot (findDocs then).
  */
 export function candidateIds(
   view: ReadView,
   filter: Document | undefined,
   collation?: Document,
-): { ids: string[]; test: (d: StoredDoc) => boolean } | null {
+): { ids: IdCursor; index?: Index; test: (d: StoredDoc) => boolean } | null {
   const coll = view.coll;
   if (!coll || view.overlay || view.snapshot || splitText(filter).text) return null;
   const effective = collation ?? (coll.options.collation as Document | undefined);
   const test = docMatcher(filter, effective);
   const p = plan(coll, filter, undefined, foldStrength(effective));
-  return { ids: [...(p.ids ?? coll.docs.keys())], test };
+  if (p.stage === 'IXSCAN' && p.index && p.ranges)
+    return { ids: p.index.cursor(p.ranges, p.direction === 'backward'), index: p.index, test };
+  const it = p.ids ? p.ids[Symbol.iterator]() : coll.docs.keys();
+  return {
+    ids: {
+      take(max) {
+        const out: string[] = [];
+        for (let r = it.next(); !r.done; r = it.next()) if (out.push(r.value) >= max) break;
+        return out;
+      },
+    },
+    test,
+  };
 }

@@ -108,12 +108,26 @@ export class SortedKeys {
     return true;
   }
 
-  /** Entries with start <= key < end, in order (or in reverse), as [key, id]. */
-  *range(start: string, end: string, reverse = false): Generator<[string, string]> {
+  /**
+   * Entries with start <= key < end, in order (or in reverse), as [key, id]. With `after`, the walk
+   * resumes strictly past that entry (in the walk's direction), whether or not it is still there:
+   * a scan that yields between slices picks up where it stopped after the set has changed.
+   */
+  *range(
+    start: string,
+    end: string,
+    reverse = false,
+    after?: readonly [string, string],
+  ): Generator<[string, string]> {
     if (this.chunks.length === 0 || !(start < end)) return;
     if (!reverse) {
-      let ci = this.chunkFor(start, '');
-      let p = SortedKeys.position(this.chunks[ci], start, '');
+      const [k0, i0] = after && after[0] >= start ? after : [start, ''];
+      let ci = this.chunkFor(k0, i0);
+      let p = SortedKeys.position(this.chunks[ci], k0, i0);
+      if (after && p < this.chunks[ci].keys.length) {
+        const c = this.chunks[ci];
+        if (c.keys[p] === k0 && c.ids[p] === i0) p++;
+      }
       for (; ci < this.chunks.length; ci++, p = 0) {
         const c = this.chunks[ci];
         for (; p < c.keys.length; p++) {
@@ -122,8 +136,9 @@ export class SortedKeys {
         }
       }
     } else {
-      let ci = this.chunkFor(end, '');
-      let p = SortedKeys.position(this.chunks[ci], end, '') - 1;
+      const [k0, i0] = after && after[0] < end ? after : [end, ''];
+      let ci = this.chunkFor(k0, i0);
+      let p = SortedKeys.position(this.chunks[ci], k0, i0) - 1;
       for (; ci >= 0; ci--, p = ci >= 0 ? this.chunks[ci].keys.length - 1 : -1) {
         const c = this.chunks[ci];
         for (; p >= 0; p--) {

@@ -230,7 +230,9 @@ export function keyOf(v: unknown): string {
   if (v instanceof RegExp) return 'r/' + v.source + '/' + v.flags;
   switch ((v as Bsonish)._bsontype) {
     case 'ObjectId':
-      return 'o' + (v as { toHexString(): string }).toHexString();
+      // The 12 bytes as one-byte characters (byte order kept): the key of every stored document
+      // with an ObjectId `_id`, so half the hex string's length matters.
+      return 'o' + String.fromCharCode(...(v as { id: Uint8Array }).id);
     case 'Long': {
       // Beyond 2^53 a double cannot hold every long: keep such keys exact.
       const n = toNumber(v);
