@@ -7,5 +7,8 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': '<rootDir>/test/support/esbuild-transform.js' },
   testTimeout: 30000,
+  // CI has 2 cores and the suite is CPU-bound (its CPU time exceeds its wall time in band): two
+  // workers run two files at once. Jest's default (cores − 1) runs everything in one process there.
+  maxWorkers: 2,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

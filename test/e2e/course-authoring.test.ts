@@ -4,27 +4,13 @@
 // finds it and a Dinas Pendidikan learner does not. Every page passes axe, fits 360 px, and has no
 // console error or CSP violation.
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { createTestApp, type TestApp } from '../support/app';
-import { createOpd, createUniversity, createUser, DEFAULT_PASSWORD } from '../support/factories';
-import {
-  openWatchedPage,
-  pageChecks,
-  signInThroughForm,
-  startBrowserRig,
-  type BrowserRig,
-  type WatchedPage,
-} from './support/browser';
+import { createOpd, createUniversity, createUser } from '../support/factories';
+import { pageChecks } from './support/browser';
+import { DESKTOP, follow, PHONE, useJourney } from './support/journey';
 
 const PACKAGE = path.join(__dirname, '..', 'fixtures', 'course-packages', 'UJI-01', 'files');
 
-let testApp: TestApp;
-let rig: BrowserRig;
-let browser: Browser;
-let base: string;
-
-beforeAll(async () => {
-  testApp = await createTestApp();
+const journey = useJourney(async () => {
   const disdukcapil = await createOpd({
     code: 'DISDUKCAPIL',
     name: 'Dinas Kependudukan dan Pencatatan Sipil',
@@ -35,38 +21,19 @@ beforeAll(async () => {
   await createUser({ roles: ['curator'], email: 'kurator@browser.go.id' });
   await createUser({ roles: ['learner'], opd: disdukcapil, email: 'asn.capil@browser.go.id' });
   await createUser({ roles: ['learner'], opd: disdik, email: 'asn.disdik@browser.go.id' });
-  rig = await startBrowserRig(testApp.app);
-  ({ base, browser } = rig);
-}, 60_000);
-
-afterAll(async () => {
-  await rig?.close();
-  await testApp?.close();
 });
-
-async function signIn(watched: WatchedPage, email: string): Promise<void> {
-  await signInThroughForm(watched.page, base, email, DEFAULT_PASSWORD);
-  if (watched.page.url().includes('/privasi'))
-    await Promise.all([watched.page.waitForNavigation(), watched.page.click('main button[type=submit]')]);
-}
-
-async function click(watched: WatchedPage, selector: string): Promise<void> {
-  await Promise.all([watched.page.waitForNavigation(), watched.page.click(selector)]);
-}
 
 let courseUrl = '';
 
 describe('writing, reviewing and studying a course in a browser', () => {
   it('an author on a phone writes a course and submits it', async () => {
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
-    const watched = await openWatchedPage(context);
-    const { page } = watched;
     const failures: string[] = [];
-    try {
-      await signIn(watched, 'penulis@browser.ac.id');
-      await page.goto(`${base}/penulisan`);
+    await journey.inContext({ viewport: PHONE }, async (watched) => {
+      const { page } = watched;
+      await journey.signIn(watched, 'penulis@browser.ac.id');
+      await page.goto(`${journey.base}/penulisan`);
       failures.push(...(await pageChecks(watched)));
-      await click(watched, 'main a.button[href="/penulisan/baru"]');
+      await follow(page, 'main a.button[href="/penulisan/baru"]');
       await page.fill('#field-code', 'KTP-EL-01');
       await page.fill('#field-title', 'Pelayanan KTP Elektronik yang Ramah');
       await page.fill('#field-summary', 'Melayani perekaman dan pencetakan KTP-el dengan tepat dan ramah.');
@@ -77,76 +44,70 @@ describe('writing, reviewing and studying a course in a browser', () => {
       await page.fill('#field-jp', '2');
       await page.check('input[name=audienceAll][value=opds]');
       await page.check('input[name=audienceOpds] >> nth=0');
-      await click(watched, 'main form.card button[type=submit]');
-      courseUrl = page.url().replace(base, '');
+      await follow(page, 'main form.card button[type=submit]');
+      courseUrl = page.url().replace(journey.base, '');
       expect(courseUrl).toMatch(/^\/penulisan\/[0-9a-f]{24}$/);
       failures.push(...(await pageChecks(watched)));
 
       await page.fill('#new-module', 'Perekaman data');
-      await click(watched, 'form.inline-fields:has(#new-module) button[type=submit]');
+      await follow(page, 'form.inline-fields:has(#new-module) button[type=submit]');
       await page.setInputFiles('#image-file', path.join(PACKAGE, 'gembok.svg'));
-      await click(watched, 'form.inline-fields:has(#image-file) button[type=submit]');
+      await follow(page, 'form.inline-fields:has(#image-file) button[type=submit]');
       expect(await page.textContent('#gambar')).toContain('files/gembok.svg');
       failures.push(...(await pageChecks(watched)));
 
-      await click(watched, 'a:has-text("Tambah pelajaran")');
+      await follow(page, 'a:has-text("Tambah pelajaran")');
       await page.fill('#field-title', 'Syarat dan alur perekaman');
       await page.fill(
         '#field-body',
         '## Alur\n\n1. Ambil nomor antrean\n2. Verifikasi KK\n\n![Gembok data](files/gembok.svg)\n\n> [!PENTING]\n> Data warga dijaga kerahasiaannya.',
       );
-      await click(watched, 'button[name=intent][value=preview]');
+      await follow(page, 'button[name=intent][value=preview]');
       expect(await page.textContent('.preview')).toContain('Data warga dijaga kerahasiaannya.');
       expect(await page.locator('.preview img[alt="Gembok data"]').count()).toBe(1);
       failures.push(...(await pageChecks(watched)));
-      await click(watched, 'button[name=intent][value=save]');
+      await follow(page, 'button[name=intent][value=save]');
 
-      await page.goto(`${base}${courseUrl}`);
-      await click(watched, 'a:has-text("Tambah pelajaran")');
+      await page.goto(`${journey.base}${courseUrl}`);
+      await follow(page, 'a:has-text("Tambah pelajaran")');
       await page.fill('#field-title', 'Formulir F-1.01');
       await page.selectOption('#field-kind', 'file');
       await page.fill('#field-body', 'Unduh dan pelajari formulir biodata penduduk.');
-      await click(watched, 'button[name=intent][value=save]');
+      await follow(page, 'button[name=intent][value=save]');
       await page.setInputFiles('#lesson-file', path.join(PACKAGE, 'ringkasan.pdf'));
-      await click(watched, '#berkas button[type=submit]');
+      await follow(page, '#berkas button[type=submit]');
       expect(await page.textContent('#berkas')).toContain('ringkasan.pdf');
       failures.push(...(await pageChecks(watched)));
 
-      await page.goto(`${base}${courseUrl}`);
-      await click(watched, 'a:has-text("Pratinjau") >> nth=0');
+      await page.goto(`${journey.base}${courseUrl}`);
+      await follow(page, 'a:has-text("Pratinjau") >> nth=0');
       expect(await page.locator('main img[alt="Gembok data"]').count()).toBe(1);
       failures.push(...(await pageChecks(watched)));
-      await page.goto(`${base}${courseUrl}`);
-      await click(watched, 'form[action$="/ajukan"] button');
+      await page.goto(`${journey.base}${courseUrl}`);
+      await follow(page, 'form[action$="/ajukan"] button');
       expect(await page.textContent('main')).toContain('Sedang ditinjau');
       failures.push(...(await pageChecks(watched)));
-    } finally {
-      await context.close();
-    }
+    });
     expect(failures).toEqual([]);
   }, 180_000);
 
   it('a curator on a desktop sees what changed and publishes it', async () => {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-    const watched = await openWatchedPage(context);
-    const { page } = watched;
     const failures: string[] = [];
-    try {
-      await signIn(watched, 'kurator@browser.go.id');
-      await page.goto(`${base}/kurasi`);
+    await journey.inContext({ viewport: DESKTOP }, async (watched) => {
+      const { page } = watched;
+      await journey.signIn(watched, 'kurator@browser.go.id');
+      await page.goto(`${journey.base}/kurasi`);
       failures.push(...(await pageChecks(watched)));
-      await click(watched, 'a:has-text("Pelayanan KTP Elektronik yang Ramah")');
+      await follow(page, 'a:has-text("Pelayanan KTP Elektronik yang Ramah")');
       const changes = await page.textContent('main');
       expect(changes).toContain('Syarat dan alur perekaman');
       expect(changes).toContain('Formulir F-1.01');
       failures.push(...(await pageChecks(watched)));
       await page.fill('#field-comment', 'Materi jelas dan sesuai standar pelayanan.');
-      await click(watched, 'form[action$="/terbitkan"] button');
+      await follow(page, 'form[action$="/terbitkan"] button');
       expect(await page.textContent('main')).toContain('Kursus diterbitkan.');
       failures.push(...(await pageChecks(watched)));
-    } finally {
-      await context.close();
-    }
+    });
     expect(failures).toEqual([]);
   }, 120_000);
 
@@ -157,19 +118,17 @@ describe('writing, reviewing and studying a course in a browser', () => {
       ['asn.capil@browser.go.id', true],
       ['asn.disdik@browser.go.id', false],
     ] as const) {
-      const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
-      const watched = await openWatchedPage(context);
-      const { page } = watched;
-      try {
-        await signIn(watched, email);
-        await page.goto(`${base}/kursus`);
+      await journey.inContext({ viewport: PHONE }, async (watched) => {
+        const { page } = watched;
+        await journey.signIn(watched, email);
+        await page.goto(`${journey.base}/kursus`);
         expect((await page.textContent('main'))!.includes('Pelayanan KTP Elektronik yang Ramah')).toBe(sees);
         failures.push(...(await pageChecks(watched)));
-        const response = await page.goto(`${base}/kursus/${courseId}`);
+        const response = await page.goto(`${journey.base}/kursus/${courseId}`);
         expect(response!.status()).toBe(sees ? 200 : 404);
         if (sees) {
-          await click(watched, 'main form[action$="/ikuti"] button'); // the player needs an enrolment
-          await click(watched, 'a:has-text("Syarat dan alur perekaman")');
+          await follow(page, 'main form[action$="/ikuti"] button'); // the player needs an enrolment
+          await follow(page, 'a:has-text("Syarat dan alur perekaman")');
           expect(await page.locator('main img[alt="Gembok data"]').count()).toBe(1);
           // The image is served to this learner (it loads: natural width above 0).
           await page.locator('main img[alt="Gembok data"]').scrollIntoViewIfNeeded();
@@ -179,9 +138,7 @@ describe('writing, reviewing and studying a course in a browser', () => {
           });
           failures.push(...(await pageChecks(watched)));
         }
-      } finally {
-        await context.close();
-      }
+      });
     }
     expect(failures).toEqual([]);
   }, 120_000);

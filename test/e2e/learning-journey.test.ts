@@ -2,26 +2,13 @@
 // enrol, study every lesson of a short course while the progress bar moves, complete it, and see
 // the JP on "Pembelajaran saya" and the notification (with its unread count in the folded menu).
 // Every page passes axe, fits 360 px, and has no console error or CSP violation.
-import type { Browser } from 'playwright-core';
-import { createTestApp, type TestApp } from '../support/app';
-import { createOpd, createUser, DEFAULT_PASSWORD } from '../support/factories';
+import type { Page } from 'playwright-core';
+import { createOpd, createUser } from '../support/factories';
 import { publishCourse } from '../support/learning';
-import {
-  openWatchedPage,
-  pageChecks,
-  signInThroughForm,
-  startBrowserRig,
-  type BrowserRig,
-  type WatchedPage,
-} from './support/browser';
+import { pageChecks } from './support/browser';
+import { follow, PHONE, useJourney } from './support/journey';
 
-let testApp: TestApp;
-let rig: BrowserRig;
-let browser: Browser;
-let base: string;
-
-beforeAll(async () => {
-  testApp = await createTestApp();
+const journey = useJourney(async () => {
   const opd = await createOpd({ code: 'DISDUKCAPIL', name: 'Dinas Kependudukan dan Pencatatan Sipil' });
   await createUser({ roles: ['learner'], opd, email: 'asn.belajar@browser.go.id' });
   await publishCourse({
@@ -39,22 +26,11 @@ beforeAll(async () => {
     ],
   });
   await publishCourse({ title: 'Kursus Lain tentang Arsip', jp: 1 });
-  rig = await startBrowserRig(testApp.app);
-  ({ base, browser } = rig);
-}, 60_000);
-
-afterAll(async () => {
-  await rig?.close();
-  await testApp?.close();
 });
 
-async function click(watched: WatchedPage, selector: string): Promise<void> {
-  await Promise.all([watched.page.waitForNavigation(), watched.page.click(selector)]);
-}
-
-async function progressValue(watched: WatchedPage): Promise<number> {
+async function progressValue(page: Page): Promise<number> {
   return Number(
-    await watched.page.getAttribute(
+    await page.getAttribute(
       'main progress#course-progress, main progress[aria-labelledby="course-progress"]',
       'value',
     ),
@@ -63,64 +39,59 @@ async function progressValue(watched: WatchedPage): Promise<number> {
 
 describe('a learner studies a course on a phone', () => {
   it('searches, enrols, studies every lesson, completes the course and sees the JP and the notification', async () => {
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
-    const watched = await openWatchedPage(context);
-    const { page } = watched;
     const failures: string[] = [];
-    try {
-      await signInThroughForm(page, base, 'asn.belajar@browser.go.id', DEFAULT_PASSWORD);
-      if (page.url().includes('/privasi')) await click(watched, 'main button[type=submit]');
+    await journey.inContext({ viewport: PHONE }, async (watched) => {
+      const { page } = watched;
+      await journey.signIn(watched, 'asn.belajar@browser.go.id');
 
       // The folded menu leads to the catalog; search it.
       await page.click('summary.nav-toggle');
-      await click(watched, 'nav a[href="/kursus"]');
+      await follow(page, 'nav a[href="/kursus"]');
       failures.push(...(await pageChecks(watched)));
       await page.fill('#catalog-q', 'santun');
-      await click(watched, 'form[role=search] button[type=submit]');
+      await follow(page, 'form[role=search] button[type=submit]');
       expect(await page.textContent('main')).toContain('Etika Pelayanan Publik Singkat');
       expect(await page.textContent('main')).not.toContain('Kursus Lain tentang Arsip');
       failures.push(...(await pageChecks(watched)));
 
-      await click(watched, 'main .course-card a');
+      await follow(page, 'main .course-card a');
       failures.push(...(await pageChecks(watched)));
-      await click(watched, 'main form[action$="/ikuti"] button');
+      await follow(page, 'main form[action$="/ikuti"] button');
       expect(await page.textContent('main')).toContain('Anda terdaftar di kursus ini');
       failures.push(...(await pageChecks(watched)));
 
-      await click(watched, 'main a.button[href*="/pelajaran/"]');
-      expect(await progressValue(watched)).toBe(0);
+      await follow(page, 'main a.button[href*="/pelajaran/"]');
+      expect(await progressValue(page)).toBe(0);
       failures.push(...(await pageChecks(watched)));
-      await click(watched, 'main form[data-mark-done] button');
+      await follow(page, 'main form[data-mark-done] button');
       // On to the second lesson, with the bar at half.
       expect(await page.textContent('main h1')).toContain('Standar pelayanan');
-      expect(await progressValue(watched)).toBe(50);
+      expect(await progressValue(page)).toBe(50);
       failures.push(...(await pageChecks(watched)));
-      await click(watched, 'main form[data-mark-done] button');
+      await follow(page, 'main form[data-mark-done] button');
 
       // Complete: the course page says so at once, with the JP.
       expect(await page.textContent('main')).toContain('Selamat! Anda menyelesaikan kursus ini; 2 JP');
-      expect(await progressValue(watched)).toBe(100);
+      expect(await progressValue(page)).toBe(100);
       failures.push(...(await pageChecks(watched)));
 
       await page.click('summary.nav-toggle');
       expect(await page.textContent('summary.nav-toggle')).toContain('1');
-      await click(watched, 'nav a[href="/pembelajaran"]');
+      await follow(page, 'nav a[href="/pembelajaran"]');
       expect(await page.textContent('main')).toContain('2 dari 20 JP');
       expect(await page.getAttribute('main progress[aria-labelledby="jp-progress"]', 'value')).toBe('10');
       failures.push(...(await pageChecks(watched)));
 
       await page.click('summary.nav-toggle');
-      await click(watched, 'nav a[href="/notifikasi"]');
+      await follow(page, 'nav a[href="/notifikasi"]');
       expect(await page.textContent('main')).toContain(
         'Anda menyelesaikan "Etika Pelayanan Publik Singkat": 2 JP dicatat.',
       );
       failures.push(...(await pageChecks(watched)));
-      await click(watched, 'main form[action="/notifikasi/baca"] button');
+      await follow(page, 'main form[action="/notifikasi/baca"] button');
       expect(await page.textContent('summary.nav-toggle')).not.toMatch(/\d/);
       failures.push(...(await pageChecks(watched)));
-    } finally {
-      await context.close();
-    }
+    });
     expect(failures).toEqual([]);
   }, 120_000);
 });

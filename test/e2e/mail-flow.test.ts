@@ -5,32 +5,19 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { createTestApp, type TestApp } from '../support/app';
-import { createOpd, createUser, DEFAULT_PASSWORD } from '../support/factories';
-import {
-  openWatchedPage,
-  pageChecks,
-  signInThroughForm,
-  startBrowserRig,
-  type BrowserRig,
-  type WatchedPage,
-} from './support/browser';
+import { createOpd, createUser } from '../support/factories';
+import { pageChecks, type WatchedPage } from './support/browser';
+import { follow as submit, PHONE, useJourney } from './support/journey';
 import { csvOf } from '../fixtures/people-files';
 import { Mail } from '../../src/mail/mail.model';
 
-let testApp: TestApp;
-let rig: BrowserRig;
-let browser: Browser;
-let base: string;
 let csvPath: string;
 
-const PHONE = { width: 360, height: 740 };
 const ANI_PASSWORD = 'Durian#Medan2026';
 const BAYU_PASSWORD = 'Bolu#Meranti2026';
 
-beforeAll(async () => {
-  testApp = await createTestApp();
+// Mails link to BASE_URL: here, the address the rig listens on.
+const journey = useJourney({ linksToRig: true }, async () => {
   const opd = await createOpd({ code: 'DISDUKCAPIL', name: 'Dinas Kependudukan dan Pencatatan Sipil' });
   await createUser({ roles: ['admin'], email: 'admin@surel.go.id' });
   await createUser({ roles: ['hr', 'learner'], email: 'hr@surel.go.id', opd });
@@ -70,24 +57,7 @@ beforeAll(async () => {
       ],
     ]),
   );
-  rig = await startBrowserRig(testApp.app);
-  ({ base, browser } = rig);
-  testApp.config.baseUrl = base; // mails link to BASE_URL: here, the address the rig listens on
-}, 60_000);
-
-afterAll(async () => {
-  await rig?.close();
-  await testApp?.close();
 });
-
-async function submit(page: Page, selector: string): Promise<void> {
-  await Promise.all([page.waitForNavigation(), page.click(selector)]);
-}
-
-async function signIn(watched: WatchedPage, identifier: string, password: string): Promise<void> {
-  await signInThroughForm(watched.page, base, identifier, password);
-  if (watched.page.url().includes('/privasi')) await submit(watched.page, 'main button[type=submit]');
-}
 
 async function setPassword(watched: WatchedPage, password: string, failures: string[]): Promise<void> {
   const { page } = watched;
@@ -102,64 +72,50 @@ async function setPassword(watched: WatchedPage, password: string, failures: str
 describe('mail in a browser on a phone', () => {
   it('HR imports three people and invites them; one accepts from the outbox, another uses "lupa kata sandi"', async () => {
     const failures: string[] = [];
-    const hrContext = await browser.newContext({ viewport: PHONE });
-    const hr = await openWatchedPage(hrContext);
-    try {
-      await signIn(hr, 'hr@surel.go.id', DEFAULT_PASSWORD);
-      await hr.page.goto(`${base}/admin/users/import`);
+    await journey.inContext({ viewport: PHONE }, async (hr) => {
+      await journey.signIn(hr, 'hr@surel.go.id');
+      await hr.page.goto(`${journey.base}/admin/users/import`);
       await hr.page.setInputFiles('#field-file', csvPath);
       await submit(hr.page, 'main form[enctype="multipart/form-data"] button[type=submit]');
       await submit(hr.page, 'main form.card button[type=submit]');
       expect(await hr.page.textContent('main')).toContain('Impor selesai: 3 dibuat');
       failures.push(...(await pageChecks(hr)));
       await submit(hr.page, 'main form[action^="/admin/undangan/impor/"] button[type=submit]');
-      expect(hr.page.url()).toBe(`${base}/admin/undangan`);
+      expect(hr.page.url()).toBe(`${journey.base}/admin/undangan`);
       expect(await hr.page.textContent('main')).toContain('3 undangan dikirim.');
       expect(await hr.page.textContent('main')).toContain('Citra Nainggolan, A.Md.');
       failures.push(...(await pageChecks(hr)));
-    } finally {
-      await hrContext.close();
-    }
+    });
 
     // The admin reads Ani's invitation in the outbox and hands its link over.
-    const adminContext = await browser.newContext({ viewport: PHONE });
-    const admin = await openWatchedPage(adminContext);
     let link = '';
-    try {
-      await signIn(admin, 'admin@surel.go.id', DEFAULT_PASSWORD);
-      await admin.page.goto(`${base}/admin/outbox`);
+    await journey.inContext({ viewport: PHONE }, async (admin) => {
+      await journey.signIn(admin, 'admin@surel.go.id');
+      await admin.page.goto(`${journey.base}/admin/outbox`);
       expect(await admin.page.textContent('main')).toContain('ani@surel.go.id');
       failures.push(...(await pageChecks(admin)));
       const ani = await Mail.findOne({ to: 'ani@surel.go.id' }).lean();
-      await admin.page.goto(`${base}/admin/outbox/${ani!._id}`);
+      await admin.page.goto(`${journey.base}/admin/outbox/${ani!._id}`);
       failures.push(...(await pageChecks(admin)));
       link = (await admin.page.getAttribute('main ul.mail-links a', 'href'))!;
       expect(link).toMatch(/\/atur-sandi\/[A-Za-z0-9_-]{43}$/);
-    } finally {
-      await adminContext.close();
-    }
+    });
 
-    const aniContext = await browser.newContext({ viewport: PHONE });
-    const ani = await openWatchedPage(aniContext);
-    try {
+    await journey.inContext({ viewport: PHONE }, async (ani) => {
       await ani.page.goto(link);
       expect(await ani.page.textContent('h1')).toBe('Selamat datang di BinaASN');
       await setPassword(ani, ANI_PASSWORD, failures);
-      await signIn(ani, '19900101 201503 1 001', ANI_PASSWORD);
-      expect(ani.page.url()).toBe(`${base}/`);
-      await ani.page.goto(`${base}/akun/notifikasi`);
+      await journey.signIn(ani, '19900101 201503 1 001', ANI_PASSWORD);
+      expect(ani.page.url()).toBe(`${journey.base}/`);
+      await ani.page.goto(`${journey.base}/akun/notifikasi`);
       failures.push(...(await pageChecks(ani)));
       await ani.page.goto(link);
       expect(await ani.page.textContent('h1')).toBe('Tautan sudah dipakai');
       failures.push(...(await pageChecks(ani)));
-    } finally {
-      await aniContext.close();
-    }
+    });
 
-    const bayuContext = await browser.newContext({ viewport: PHONE });
-    const bayu = await openWatchedPage(bayuContext);
-    try {
-      await bayu.page.goto(`${base}/login`);
+    await journey.inContext({ viewport: PHONE }, async (bayu) => {
+      await bayu.page.goto(`${journey.base}/login`);
       await submit(bayu.page, 'main a[href="/lupa-sandi"]');
       failures.push(...(await pageChecks(bayu)));
       await bayu.page.fill('#field-identifier', 'bayu@surel.go.id');
@@ -177,11 +133,9 @@ describe('mail in a browser on a phone', () => {
       await bayu.page.goto(resetLink);
       expect(await bayu.page.textContent('h1')).toBe('Atur ulang kata sandi');
       await setPassword(bayu, BAYU_PASSWORD, failures);
-      await signIn(bayu, 'bayu@surel.go.id', BAYU_PASSWORD);
-      expect(bayu.page.url()).toBe(`${base}/`);
-    } finally {
-      await bayuContext.close();
-    }
+      await journey.signIn(bayu, 'bayu@surel.go.id', BAYU_PASSWORD);
+      expect(bayu.page.url()).toBe(`${journey.base}/`);
+    });
     expect(failures).toEqual([]);
   }, 180_000);
 });

@@ -3,26 +3,13 @@
 // fits 360 px, and has no console error or CSP violation (the charts are inline SVG without style).
 import ExcelJS from 'exceljs';
 import fs from 'node:fs/promises';
-import type { Browser } from 'playwright-core';
-import { createTestApp, type TestApp } from '../support/app';
-import { createOpd, createUser, DEFAULT_PASSWORD } from '../support/factories';
+import { createOpd, createUser } from '../support/factories';
 import { publishCourse } from '../support/learning';
 import { insertDemoEnrolments } from '../../src/learning';
-import {
-  openWatchedPage,
-  pageChecks,
-  signInThroughForm,
-  startBrowserRig,
-  type BrowserRig,
-} from './support/browser';
+import { pageChecks } from './support/browser';
+import { follow, PHONE, useJourney } from './support/journey';
 
-let testApp: TestApp;
-let rig: BrowserRig;
-let browser: Browser;
-let base: string;
-
-beforeAll(async () => {
-  testApp = await createTestApp();
+const journey = useJourney(async () => {
   const opd = await createOpd({ code: 'DISKOMINFO', name: 'Dinas Komunikasi dan Informatika' });
   await createUser({ roles: ['hr'], opd, email: 'hr.pantau@browser.go.id', unitKerja: 'Sekretariat' });
   const course = await publishCourse({ title: 'Literasi Data', jp: 12 });
@@ -41,38 +28,21 @@ beforeAll(async () => {
       ...(i === 0 ? { completedAt: new Date(now.getTime() - 86_400_000) } : {}),
     })),
   );
-  rig = await startBrowserRig(testApp.app);
-  ({ base, browser } = rig);
-}, 60_000);
-
-afterAll(async () => {
-  await rig?.close();
-  await testApp?.close();
 });
 
 describe('HR follow their OPD on a phone', () => {
   it('opens the dashboard, filters by unit kerja and downloads a table as XLSX', async () => {
-    const context = await browser.newContext({
-      viewport: { width: 360, height: 740 },
-      acceptDownloads: true,
-    });
-    const watched = await openWatchedPage(context);
-    const { page } = watched;
     const failures: string[] = [];
-    try {
-      await signInThroughForm(page, base, 'hr.pantau@browser.go.id', DEFAULT_PASSWORD);
-      if (page.url().includes('/privasi'))
-        await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
-      await page.goto(`${base}/pemantauan`);
+    await journey.inContext({ viewport: PHONE, acceptDownloads: true }, async (watched) => {
+      const { page } = watched;
+      await journey.signIn(watched, 'hr.pantau@browser.go.id');
+      await page.goto(`${journey.base}/pemantauan`);
       failures.push(...(await pageChecks(watched)));
       expect(await page.textContent('[data-figure="people"]')).toBe('4');
       expect(await page.locator('main svg[role="img"]').count()).toBe(2);
 
       await page.selectOption('#filter-unit', 'Bidang Aplikasi');
-      await Promise.all([
-        page.waitForNavigation(),
-        page.click('main form[action="/pemantauan"] button[type=submit]'),
-      ]);
+      await follow(page, 'main form[action="/pemantauan"] button[type=submit]');
       failures.push(...(await pageChecks(watched)));
       expect(await page.textContent('[data-figure="people"]')).toBe('2');
       expect(await page.textContent('[data-figure="enrolled"]')).toBe('2');
@@ -86,9 +56,7 @@ describe('HR follow their OPD on a phone', () => {
       const rows = workbook.worksheets[0].getSheetValues().filter(Boolean) as unknown[][];
       expect(rows).toHaveLength(2);
       expect(rows[1].slice(1, 4)).toEqual(['Bidang Aplikasi', 2, 2]);
-    } finally {
-      await context.close();
-    }
+    });
     expect(failures).toEqual([]);
   }, 120_000);
 });

@@ -4,28 +4,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { createTestApp, type TestApp } from '../support/app';
-import { createOpd, createUser, DEFAULT_PASSWORD } from '../support/factories';
-import {
-  signInThroughForm,
-  startBrowserRig,
-  type BrowserRig,
-  openWatchedPage,
-  pageChecks,
-  type WatchedPage,
-} from './support/browser';
+import type { Page } from 'playwright-core';
+import { createOpd, createUser } from '../support/factories';
+import { pageChecks } from './support/browser';
+import { DESKTOP, follow, useJourney } from './support/journey';
 import { csvOf } from '../fixtures/people-files';
 import { User } from '../../src/users/user.model';
 
-let testApp: TestApp;
-let rig: BrowserRig;
-let browser: Browser;
-let base: string;
 let csvPath: string;
 
-beforeAll(async () => {
-  testApp = await createTestApp();
+const journey = useJourney(async () => {
   const disdukcapil = await createOpd({
     code: 'DISDUKCAPIL',
     name: 'Dinas Kependudukan dan Pencatatan Sipil',
@@ -55,94 +43,68 @@ beforeAll(async () => {
       ['199013012015031001', '"><img src=x onerror=alert(1)>', '', 'PNS', 'III/a', '', '', 'DISDUKCAPIL'],
     ]),
   );
-  rig = await startBrowserRig(testApp.app);
-  ({ base, browser } = rig);
-}, 60_000);
-
-afterAll(async () => {
-  await rig?.close();
-  await testApp?.close();
 });
 
-async function signIn(watched: WatchedPage, email: string): Promise<void> {
-  const { page } = watched;
-  await signInThroughForm(page, base, email, DEFAULT_PASSWORD);
-  if (page.url().includes('/privasi')) {
-    // First sign-in shows the privacy notice to confirm.
-    await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
-  }
-}
-
-async function submit(watched: WatchedPage, selector = 'main form.card button[type=submit]'): Promise<void> {
-  await Promise.all([watched.page.waitForNavigation(), watched.page.click(selector)]);
-}
+const submit = (page: Page, selector = 'main form.card button[type=submit]') => follow(page, selector);
 
 describe('people administration in a browser', () => {
   it('an admin works through every page; each passes the checks', async () => {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-    const watched = await openWatchedPage(context);
-    const { page } = watched;
     const failures: string[] = [];
-    try {
-      await signIn(watched, 'admin@browser.go.id');
-      await page.goto(`${base}/admin/users`);
+    await journey.inContext({ viewport: DESKTOP }, async (watched) => {
+      const { page } = watched;
+      await journey.signIn(watched, 'admin@browser.go.id');
+      await page.goto(`${journey.base}/admin/users`);
       failures.push(...(await pageChecks(watched)));
-      await page.goto(`${base}/admin/users/new`);
+      await page.goto(`${journey.base}/admin/users/new`);
       failures.push(...(await pageChecks(watched)));
       await page.fill('#field-nip', '19901301 201503 1 001');
       await page.fill('#field-name', 'Ahmad Fauzi');
       await page.selectOption('#field-golongan', 'III/a');
-      await submit(watched);
+      await submit(page);
       expect(await page.textContent('#field-nip-error')).toBe(
         'Delapan digit pertama NIP harus tanggal lahir yang benar (TTTTBBHH).',
       );
       failures.push(...(await pageChecks(watched)));
       await page.fill('#field-nip', '19900505 201503 1 001');
-      await submit(watched);
+      await submit(page);
       expect(await page.textContent('h1')).toBe('Pegawai ditambahkan');
       failures.push(...(await pageChecks(watched)));
-      await Promise.all([page.waitForNavigation(), page.click('main a.button')]);
+      await follow(page, 'main a.button');
       failures.push(...(await pageChecks(watched)));
       const budi = await User.findOne({ email: 'budi@browser.go.id' }).lean();
-      await page.goto(`${base}/admin/users/${budi!._id}`);
+      await page.goto(`${journey.base}/admin/users/${budi!._id}`);
       expect(await page.textContent('h1')).toBe('Budi <script>alert(1)</script> Siregar');
       failures.push(...(await pageChecks(watched)));
-      await page.goto(`${base}/admin/users/${budi!._id}/edit`);
+      await page.goto(`${journey.base}/admin/users/${budi!._id}/edit`);
       failures.push(...(await pageChecks(watched)));
-      await page.goto(`${base}/admin/institutions/new`);
+      await page.goto(`${journey.base}/admin/institutions/new`);
       failures.push(...(await pageChecks(watched)));
-      await page.goto(`${base}/admin/audit?action=user`);
+      await page.goto(`${journey.base}/admin/audit?action=user`);
       failures.push(...(await pageChecks(watched)));
-    } finally {
-      await context.close();
-    }
+    });
     expect(failures).toEqual([]);
   }, 120_000);
 
   it('an HR user imports a file: upload, preview with problems, confirm', async () => {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-    const watched = await openWatchedPage(context);
-    const { page } = watched;
     const failures: string[] = [];
-    try {
-      await signIn(watched, 'hr@browser.go.id');
-      await page.goto(`${base}/admin/users/import`);
+    await journey.inContext({ viewport: DESKTOP }, async (watched) => {
+      const { page } = watched;
+      await journey.signIn(watched, 'hr@browser.go.id');
+      await page.goto(`${journey.base}/admin/users/import`);
       failures.push(...(await pageChecks(watched)));
       await page.setInputFiles('#field-file', csvPath);
-      await submit(watched, 'main form[enctype="multipart/form-data"] button[type=submit]');
+      await submit(page, 'main form[enctype="multipart/form-data"] button[type=submit]');
       expect(page.url()).toMatch(/\/admin\/users\/import\/[0-9a-f]{24}$/);
       expect(await page.textContent('main')).toContain('Ditolak: 1');
       failures.push(...(await pageChecks(watched)));
-      await submit(watched);
+      await submit(page);
       expect(await page.textContent('main')).toContain(
         'Impor selesai: 1 dibuat, 0 diperbarui, 0 tidak berubah, 1 ditolak.',
       );
       failures.push(...(await pageChecks(watched)));
-      await page.goto(`${base}/`);
+      await page.goto(`${journey.base}/`);
       failures.push(...(await pageChecks(watched)));
-    } finally {
-      await context.close();
-    }
+    });
     expect(failures).toEqual([]);
     expect(await User.countDocuments({ nip: '199001012015031001' })).toBe(1);
   }, 120_000);

@@ -3,27 +3,13 @@
 // summary lists what is unanswered, the submit goes from the summary, and the review shows what
 // the policy allows right after (marks, correctness, feedback) but not the right answers. Every
 // page passes axe, fits 360 px, and has no console error or CSP violation.
-import type { Browser } from 'playwright-core';
-import { createTestApp, type TestApp } from '../support/app';
-import { createUniversity, createUser, DEFAULT_PASSWORD } from '../support/factories';
+import { createUniversity, createUser } from '../support/factories';
 import { actorOf, publishedQuizCourse, questionsOfEveryType, quizWith } from '../support/quizzes';
-import {
-  openWatchedPage,
-  pageChecks,
-  signInThroughForm,
-  startBrowserRig,
-  type BrowserRig,
-  type WatchedPage,
-} from './support/browser';
+import { pageChecks } from './support/browser';
+import { follow, PHONE, useJourney } from './support/journey';
 
-let testApp: TestApp;
-let rig: BrowserRig;
-let browser: Browser;
-let base: string;
 let quizUrl: string;
-
-beforeAll(async () => {
-  testApp = await createTestApp();
+const journey = useJourney(async (testApp) => {
   const usu = await createUniversity({ code: 'USU', name: 'Universitas Sumatera Utara' });
   const author = await createUser({ roles: ['author'], institution: usu, email: 'penulis@browser.ac.id' });
   const curator = await createUser({ roles: ['curator'], email: 'kurator@browser.go.id' });
@@ -34,31 +20,17 @@ beforeAll(async () => {
     questionsPerPage: 4,
   });
   quizUrl = `/kuis/${course.courseId}/${course.lessonKey}`;
-  rig = await startBrowserRig(testApp.app);
-  ({ base, browser } = rig);
-}, 60_000);
-
-afterAll(async () => {
-  await rig?.close();
-  await testApp?.close();
 });
-
-async function click(watched: WatchedPage, selector: string): Promise<void> {
-  await Promise.all([watched.page.waitForNavigation(), watched.page.click(selector)]);
-}
 
 describe('taking a timed quiz on a phone', () => {
   it('keeps answers through a reload, flags, submits from the summary and shows the review as allowed', async () => {
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
-    const watched = await openWatchedPage(context);
-    const { page } = watched;
     const failures: string[] = [];
-    try {
-      await signInThroughForm(page, base, 'asn@browser.go.id', DEFAULT_PASSWORD);
-      if (page.url().includes('/privasi')) await click(watched, 'main button[type=submit]');
-      await page.goto(`${base}${quizUrl}`);
+    await journey.inContext({ viewport: PHONE }, async (watched) => {
+      const { page } = watched;
+      await journey.signIn(watched, 'asn@browser.go.id');
+      await page.goto(`${journey.base}${quizUrl}`);
       failures.push(...(await pageChecks(watched)));
-      await click(watched, 'main form button[type=submit]');
+      await follow(page, 'main form button[type=submit]');
       expect(page.url()).toMatch(/\/percobaan\/[0-9a-f]{24}$/);
       expect(await page.textContent('#timer')).toContain('Sisa waktu');
       failures.push(...(await pageChecks(watched)));
@@ -76,17 +48,17 @@ describe('taking a timed quiz on a phone', () => {
       // Question 3 (true/false) answered and flagged, then on to the second page by the form.
       await page.check('input[name=q3][value=false]');
       await page.check('input[name=flag3]');
-      await click(watched, 'main button[name=nav][value="2"]');
+      await follow(page, 'main button[name=nav][value="2"]');
       expect(page.url()).toContain('halaman=2');
       expect(await page.getAttribute('.quiz-nav-item >> nth=2', 'aria-label')).toContain('ditandai');
       failures.push(...(await pageChecks(watched)));
 
-      await click(watched, 'main button[name=nav][value=ringkasan]');
+      await follow(page, 'main button[name=nav][value=ringkasan]');
       expect(page.url()).toMatch(/\/ringkasan$/);
       expect(await page.textContent('main')).toContain('6 soal belum dijawab');
       failures.push(...(await pageChecks(watched)));
 
-      await click(watched, 'main form.card button[type=submit]');
+      await follow(page, 'main form.card button[type=submit]');
       expect(page.url()).toMatch(/\/tinjau$/);
       const review = (await page.textContent('main'))!;
       expect(review).toContain('Nilai');
@@ -94,9 +66,7 @@ describe('taking a timed quiz on a phone', () => {
       expect(review).not.toContain('Jawaban yang benar');
       expect(review).not.toContain('KUNCI-SINGKAT');
       failures.push(...(await pageChecks(watched)));
-    } finally {
-      await context.close();
-    }
+    });
     expect(failures).toEqual([]);
   }, 90_000);
 });

@@ -3,23 +3,12 @@
 // learner's "Data saya" then lists that access. Every page visited passes pageChecks (axe, 360 px,
 // console errors, CSP violations).
 import fs from 'node:fs/promises';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { createTestApp, type TestApp } from '../support/app';
 import { createOpd, createUser, DEFAULT_PASSWORD } from '../support/factories';
-import {
-  startBrowserRig,
-  type BrowserRig,
-  openWatchedPage,
-  pageChecks,
-  type WatchedPage,
-} from './support/browser';
+import { pageChecks, type WatchedPage } from './support/browser';
+import { DESKTOP, follow, useJourney } from './support/journey';
 import { generateTotpSecret, totpCode } from '../../src/mfa/totp';
 import { User } from '../../src/users/user.model';
 
-let testApp: TestApp;
-let rig: BrowserRig;
-let browser: Browser;
-let base: string;
 let learnerId: string;
 const secrets: Record<string, string> = {};
 
@@ -32,8 +21,7 @@ async function seedSecondFactor(user: { _id: unknown }, key: string): Promise<vo
   );
 }
 
-beforeAll(async () => {
-  testApp = await createTestApp({ env: { MFA_REQUIRED: 'true' } });
+const journey = useJourney({ app: { env: { MFA_REQUIRED: 'true' } } }, async () => {
   const bkpsdm = await createOpd({
     code: 'BKPSDM',
     name: 'Badan Kepegawaian dan Pengembangan SDM',
@@ -62,22 +50,15 @@ beforeAll(async () => {
   learnerId = String(learner._id);
   await seedSecondFactor(admin, 'admin');
   await seedSecondFactor(hr, 'hr');
-  rig = await startBrowserRig(testApp.app);
-  ({ base, browser } = rig);
-}, 60_000);
-
-afterAll(async () => {
-  await rig?.close();
-  await testApp?.close();
 });
 
 async function signInWithPassword(watched: WatchedPage, email: string): Promise<void> {
   const { page } = watched;
-  await page.goto(`${base}/login`);
+  await page.goto(`${journey.base}/login`);
   expect(await pageChecks(watched)).toEqual([]);
   await page.fill('input[name=identifier]', email);
   await page.fill('input[name=password]', DEFAULT_PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
+  await follow(page, 'main button[type=submit]');
 }
 
 /** The second step: a code computed from the seeded secret at the app's clock. */
@@ -85,9 +66,9 @@ async function enterCode(watched: WatchedPage, key: string): Promise<void> {
   const { page } = watched;
   expect(new URL(page.url()).pathname).toBe('/login/mfa');
   expect(await pageChecks(watched)).toEqual([]);
-  testApp.clock.advance(30_000); // a fresh time step: a code is never accepted twice
-  await page.fill('input[name=code]', totpCode(secrets[key], testApp.clock()));
-  await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
+  journey.testApp.clock.advance(30_000); // a fresh time step: a code is never accepted twice
+  await page.fill('input[name=code]', totpCode(secrets[key], journey.testApp.clock()));
+  await follow(page, 'main button[type=submit]');
 }
 
 async function downloadMyData(
@@ -102,16 +83,8 @@ async function downloadMyData(
   return { fileName: download.suggestedFilename(), data: JSON.parse(await fs.readFile(file, 'utf8')) };
 }
 
-async function withContext(
-  run: (watched: WatchedPage, context: BrowserContext) => Promise<void>,
-): Promise<void> {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 800 }, acceptDownloads: true });
-  try {
-    await run(await openWatchedPage(context), context);
-  } finally {
-    await context.close();
-  }
-}
+const withContext = (run: (watched: WatchedPage) => Promise<void>) =>
+  journey.inContext({ viewport: DESKTOP, acceptDownloads: true }, run);
 
 describe('the personal-data duties in a browser', () => {
   it('an admin signs in with password and TOTP, confirms the privacy notice once, and downloads Data saya', async () => {
@@ -129,11 +102,11 @@ describe('the personal-data duties in a browser', () => {
       expect(await pageChecks(watched)).toEqual([]);
 
       // Shown once: later pages are not sent to it, and it no longer asks.
-      await page.goto(`${base}/privasi`);
+      await page.goto(`${journey.base}/privasi`);
       expect(await page.locator('form[action="/privasi/setuju"]').count()).toBe(0);
       expect(await pageChecks(watched)).toEqual([]);
 
-      await page.goto(`${base}/data-saya`);
+      await page.goto(`${journey.base}/data-saya`);
       expect(new URL(page.url()).pathname).toBe('/data-saya');
       await expect(page.locator('main').textContent()).resolves.toContain('Admin Keamanan, S.T.');
       expect(await pageChecks(watched)).toEqual([]);
@@ -145,7 +118,7 @@ describe('the personal-data duties in a browser', () => {
       });
       expect(JSON.stringify(data)).not.toContain(secrets.admin);
 
-      await page.goto(`${base}/admin/akses?akun=hr%40e2e.pemkomedan.go.id`);
+      await page.goto(`${journey.base}/admin/akses?akun=hr%40e2e.pemkomedan.go.id`);
       expect(await pageChecks(watched)).toEqual([]);
     });
   }, 120_000);
@@ -156,7 +129,7 @@ describe('the personal-data duties in a browser', () => {
       await signInWithPassword(watched, 'hr@e2e.pemkomedan.go.id');
       await enterCode(watched, 'hr');
       expect(new URL(page.url()).pathname).toBe('/');
-      const response = await page.goto(`${base}/admin/users/${learnerId}`);
+      const response = await page.goto(`${journey.base}/admin/users/${learnerId}`);
       expect(response?.status()).toBe(200);
       await expect(page.locator('h1').textContent()).resolves.toBe('Nurul Hidayah, S.Kep.');
       expect(await pageChecks(watched)).toEqual([]);
@@ -167,7 +140,7 @@ describe('the personal-data duties in a browser', () => {
       await signInWithPassword(watched, 'peserta@e2e.pemkomedan.go.id');
       expect(new URL(page.url()).pathname).toBe('/'); // no second factor asked of a learner
       await page.click('nav.site-nav a[href="/data-saya"]');
-      await page.waitForURL(`${base}/data-saya`);
+      await page.waitForURL(`${journey.base}/data-saya`);
       const row = page.locator('table[aria-labelledby="access-heading"] tbody tr');
       await expect(row.count()).resolves.toBe(1);
       await expect(row.first().textContent()).resolves.toMatch(
@@ -185,7 +158,7 @@ describe('the personal-data duties in a browser', () => {
       const { page } = watched;
       await signInWithPassword(watched, 'admin@e2e.pemkomedan.go.id');
       await enterCode(watched, 'admin');
-      await page.goto(`${base}/admin/akses?akun=hr%40e2e.pemkomedan.go.id`);
+      await page.goto(`${journey.base}/admin/akses?akun=hr%40e2e.pemkomedan.go.id`);
       await expect(page.locator('main').textContent()).resolves.toContain('Nurul Hidayah, S.Kep.');
       expect(await pageChecks(watched)).toEqual([]);
     });

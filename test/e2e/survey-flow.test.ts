@@ -2,29 +2,17 @@
 // QR code's target), answers the nine elements and a suggestion, and sees the thank-you page; the
 // OPD's HR then sees the answer counted, the grade, and the suggestion. Every page on the way
 // passes axe, fits the phone, and has no console error or CSP violation.
-import type { Browser, Page } from 'playwright-core';
-import { createTestApp, type TestApp } from '../support/app';
-import { createOpd, createUser, DEFAULT_PASSWORD } from '../support/factories';
-import {
-  openWatchedPage,
-  pageChecks,
-  signInThroughForm,
-  startBrowserRig,
-  type BrowserRig,
-} from './support/browser';
+import { createOpd, createUser } from '../support/factories';
+import { pageChecks } from './support/browser';
+import { follow as submit, PHONE, useJourney } from './support/journey';
 import { ServiceUnit } from '../../src/evaluation/service-unit.model';
 import { defaultElements } from '../../src/evaluation/survey-template';
 
-let testApp: TestApp;
-let rig: BrowserRig;
-let browser: Browser;
-let base: string;
 let unitId: string;
-const PHONE = { width: 360, height: 740 };
 const CODE = 'ktpmedan';
 
-beforeAll(async () => {
-  testApp = await createTestApp();
+// The unit page prints the survey's short link under BASE_URL: here, the rig's.
+const journey = useJourney({ linksToRig: true }, async () => {
   const opd = await createOpd({ code: 'DISDUKCAPIL', name: 'Dinas Kependudukan dan Pencatatan Sipil' });
   await createUser({ roles: ['hr'], email: 'hr@surel.go.id', opd });
   const unit = await ServiceUnit.create({
@@ -35,27 +23,13 @@ beforeAll(async () => {
     elements: defaultElements(),
   });
   unitId = String(unit._id);
-  rig = await startBrowserRig(testApp.app);
-  ({ base, browser } = rig);
-  testApp.config.baseUrl = base;
-}, 60_000);
-
-afterAll(async () => {
-  await rig?.close();
-  await testApp?.close();
 });
-
-async function submit(page: Page, selector: string): Promise<void> {
-  await Promise.all([page.waitForNavigation(), page.click(selector)]);
-}
 
 describe('the satisfaction survey on a phone', () => {
   it('a citizen answers from the short link; HR sees the answer counted and the grade', async () => {
     const failures: string[] = [];
-    const citizenContext = await browser.newContext({ viewport: PHONE });
-    const citizen = await openWatchedPage(citizenContext);
-    try {
-      await citizen.page.goto(`${base}/ikm/${CODE}`);
+    await journey.inContext({ viewport: PHONE }, async (citizen) => {
+      await citizen.page.goto(`${journey.base}/ikm/${CODE}`);
       expect(await citizen.page.textContent('h1')).toBe('Survei Kepuasan Masyarakat');
       failures.push(...(await pageChecks(citizen)));
       // A forgotten element: the form comes back with the message next to it and the answers kept.
@@ -69,40 +43,33 @@ describe('the satisfaction survey on a phone', () => {
       await citizen.page.selectOption('#field-feedbackKind', 'saran');
       await citizen.page.fill('#field-feedback', 'Mohon tambah kursi untuk lansia.');
       await submit(citizen.page, 'button.survey-submit');
-      expect(citizen.page.url()).toBe(`${base}/ikm/${CODE}/terima-kasih`);
+      expect(citizen.page.url()).toBe(`${journey.base}/ikm/${CODE}/terima-kasih`);
       expect(await citizen.page.textContent('h1')).toBe('Terima kasih');
       failures.push(...(await pageChecks(citizen)));
-    } finally {
-      await citizenContext.close();
-    }
+    });
 
-    const hrContext = await browser.newContext({ viewport: PHONE });
-    const hr = await openWatchedPage(hrContext);
-    try {
-      await signInThroughForm(hr.page, base, 'hr@surel.go.id', DEFAULT_PASSWORD);
-      if (hr.page.url().includes('/privasi')) await submit(hr.page, 'main button[type=submit]');
-      await hr.page.goto(`${base}/unit-layanan`);
+    await journey.inContext({ viewport: PHONE }, async (hr) => {
+      await journey.signIn(hr, 'hr@surel.go.id');
+      await hr.page.goto(`${journey.base}/unit-layanan`);
       failures.push(...(await pageChecks(hr)));
       await submit(hr.page, 'main table a[href$="' + unitId + '"]');
       expect(await hr.page.textContent('[data-testid=respondents]')).toBe('1');
       // (8 × 4 + 3) / 9 = 3.889 → 97.22: A
       expect(await hr.page.textContent('[data-testid=grade]')).toBe('A (Sangat Baik)');
-      expect(await hr.page.textContent('main')).toContain(`${base}/ikm/${CODE}`);
+      expect(await hr.page.textContent('main')).toContain(`${journey.base}/ikm/${CODE}`);
       failures.push(...(await pageChecks(hr)));
-      await hr.page.goto(`${base}/unit-layanan/${unitId}/masukan`);
+      await hr.page.goto(`${journey.base}/unit-layanan/${unitId}/masukan`);
       expect(await hr.page.textContent('main')).toContain('Mohon tambah kursi untuk lansia.');
       failures.push(...(await pageChecks(hr)));
       for (const path of ['dampak', 'instrumen', 'ubah'])
         await hr.page
-          .goto(`${base}/unit-layanan/${unitId}/${path}`)
+          .goto(`${journey.base}/unit-layanan/${unitId}/${path}`)
           .then(async () => failures.push(...(await pageChecks(hr))));
-      await hr.page.goto(`${base}/unit-layanan/peringkat`);
+      await hr.page.goto(`${journey.base}/unit-layanan/peringkat`);
       failures.push(...(await pageChecks(hr)));
-      await hr.page.goto(`${base}/`);
+      await hr.page.goto(`${journey.base}/`);
       failures.push(...(await pageChecks(hr)));
-    } finally {
-      await hrContext.close();
-    }
+    });
     expect(failures).toEqual([]);
   }, 120_000);
 });

@@ -60,6 +60,18 @@ async function post(
     .send({ _csrf: token, ...fields });
 }
 
+/** The new-person form's fields for a PNS of III/a, with only what a test is about filled in. */
+const personForm = (nip: string, name: string, email = '') => ({
+  nip,
+  name,
+  email,
+  employeeType: 'pns',
+  golongan: 'III/a',
+  jabatan: '',
+  unitKerja: '',
+  opd: '',
+});
+
 describe('who reaches the people pages', () => {
   it('sends anonymous visitors to sign in and refuses learners with 403', async () => {
     const anonymous = await request(t.app).get('/admin/users');
@@ -174,43 +186,31 @@ describe('the person form', () => {
   it('speaks English to a person who chose English', async () => {
     await createUser({ roles: ['admin'], email: 'admin.en@uji.go.id', language: 'en' });
     const agent = await signedInAgent(t.app, 'admin.en@uji.go.id', DEFAULT_PASSWORD);
-    const res = await post(agent, '/admin/users/new', '/admin/users', {
-      nip: '199001012015033001',
-      name: 'Ahmad Fauzi',
-      email: '',
-      employeeType: 'pns',
-      golongan: 'III/a',
-      jabatan: '',
-      unitKerja: '',
-      opd: '',
-    });
+    const res = await post(
+      agent,
+      '/admin/users/new',
+      '/admin/users',
+      personForm('199001012015033001', 'Ahmad Fauzi'),
+    );
     expect(res.status).toBe(422);
     expect(res.text).toContain('Digit 15 of the NIP must be 1 (male) or 2 (female).');
   });
 
   it('answers a NIP or email that is already registered with 409 and a field message', async () => {
-    const res = await post(adminAgent, '/admin/users/new', '/admin/users', {
-      nip: personA.nip!,
-      name: 'Someone Else',
-      email: '',
-      employeeType: 'pns',
-      golongan: 'III/a',
-      jabatan: '',
-      unitKerja: '',
-      opd: '',
-    });
+    const res = await post(
+      adminAgent,
+      '/admin/users/new',
+      '/admin/users',
+      personForm(personA.nip!, 'Someone Else'),
+    );
     expect(res.status).toBe(409);
     expect(res.text).toContain('NIP ini sudah terdaftar.');
-    const email = await post(adminAgent, '/admin/users/new', '/admin/users', {
-      nip: '199202022019031001',
-      name: 'Someone Else',
-      email: 'BUDI.B@uji.go.id',
-      employeeType: 'pns',
-      golongan: 'III/a',
-      jabatan: '',
-      unitKerja: '',
-      opd: '',
-    });
+    const email = await post(
+      adminAgent,
+      '/admin/users/new',
+      '/admin/users',
+      personForm('199202022019031001', 'Someone Else', 'BUDI.B@uji.go.id'),
+    );
     expect(email.status).toBe(409);
     expect(email.text).toContain('Email ini sudah dipakai akun lain.');
   });

@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import { Institution } from '../../src/institutions/institution.model';
 import type { Role } from '../../src/core/roles';
 import { User } from '../../src/users/user.model';
-import { hashPassword } from '../../src/users/passwords';
+import { Algorithm, hash } from '@node-rs/argon2';
 
 let sequence = 0;
 const next = () => ++sequence;
@@ -62,17 +62,21 @@ export interface UserFactoryInput {
   unitKerja?: string;
 }
 
-// argon2id at the production cost takes tens of milliseconds per hash; a test file creates dozens of
-// people with the same password, so each password is hashed once per file (the salt is then shared,
-// which is harmless in tests; production hashing is unchanged).
+// argon2id at the production cost (19 MiB, 2 passes) takes tens of milliseconds per hash and as
+// long again at every sign-in, and the suites sign in thousands of times. Factory people get an
+// argon2id hash at the smallest cost instead: the app verifies it through the same code path (the
+// cost is read from the hash), while hashes the app makes itself keep the production cost, which
+// test/unit/auth-password.test.ts checks. Each password is hashed once per file (the salt is then
+// shared, which is harmless in tests).
+const TEST_HASH_OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 64, timeCost: 1, parallelism: 1 };
 const hashes = new Map<string, Promise<string>>();
 function hashOnce(password: string): Promise<string> {
-  let hash = hashes.get(password);
-  if (!hash) {
-    hash = hashPassword(password);
-    hashes.set(password, hash);
+  let hashed = hashes.get(password);
+  if (!hashed) {
+    hashed = hash(password, TEST_HASH_OPTIONS);
+    hashes.set(password, hashed);
   }
-  return hash;
+  return hashed;
 }
 
 const idOf = (v: UserFactoryInput['opd']) => (v && typeof v === 'object' && '_id' in v ? v._id : v);

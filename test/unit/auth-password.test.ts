@@ -37,7 +37,8 @@ describe('the password policy', () => {
 describe('password hashes', () => {
   it('are argon2id and verify only the right password', async () => {
     const hash = await hashPassword('Kopi#Sore-Medan7');
-    expect(hash.startsWith('$argon2id$')).toBe(true);
+    // The production cost: OWASP's argon2id floor (19 MiB, 2 passes, 1 lane).
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(await verifyPassword(hash, 'Kopi#Sore-Medan7')).toBe(true);
     expect(await verifyPassword(hash, 'kopi#sore-medan7')).toBe(false);
     expect(await verifyPassword(undefined, 'anything')).toBe(false);

@@ -5,29 +5,46 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { exportMoodleXml, FormatError, importMoodleXml } from '../../src/quizzes/formats/moodle-xml';
 import { exportGift, importGift } from '../../src/quizzes/formats/gift';
-import { categoryPathOf } from '../../src/quizzes/formats/imported';
+import { categoryPathOf, type ImportResult } from '../../src/quizzes/formats/imported';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'quizzes');
 const read = (name: string) => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
 const strip = <T>(value: T): T =>
   JSON.parse(JSON.stringify(value, (k, v) => (k === 'id' || k === 'choiceId' ? undefined : v))) as T;
 
+/** An import's questions: their types in order, one by its name, a choice question's fractions. */
+function questionsOf(result: ImportResult) {
+  const byName = (name: string) => result.questions.find((q) => q.question.name === name)!.question;
+  return {
+    types: result.questions.map((q) => q.question.type),
+    byName,
+    fractions: (name: string) =>
+      (byName(name).data as { options: Array<{ fraction: number }> }).options.map((o) => o.fraction),
+  };
+}
+
+// The same Moodle bank exported as XML and as GIFT: what both files must give.
+const SHARED_TYPES = ['single', 'multiple', 'truefalse', 'shortanswer', 'numerical', 'matching'];
+const CATEGORY_PATH = ['Default for ADUAN-01', 'Modul 1'];
+const PARTIAL_AND_NEGATIVE = [0.3333333, 0.3333333, 0.3333334, -0.5];
+const TRUE_FALSE = {
+  correct: false,
+  feedbackTrue: 'OTP tidak pernah dibagikan.',
+  feedbackFalse: 'Benar, OTP rahasia.',
+};
+const NUMERICAL_ANSWERS = [
+  { value: 14, tolerance: 0.5, fraction: 1, feedback: 'Tepat.' },
+  { value: 14, tolerance: 2, fraction: 0.5, feedback: 'Hampir.' },
+];
+const MATCHING_CHOICES = ['Mencatat aduan', 'Memeriksa kelengkapan', 'Mengarsipkan'];
+
 describe('a Moodle XML file written by Moodle', () => {
   const result = importMoodleXml(read('moodle-export.xml'));
-  const byName = (name: string) => result.questions.find((q) => q.question.name === name)!.question;
+  const { types, byName, fractions } = questionsOf(result);
 
   it('keeps every shared type, in its category path', () => {
-    expect(result.questions.map((q) => q.question.type)).toEqual([
-      'single',
-      'multiple',
-      'truefalse',
-      'shortanswer',
-      'numerical',
-      'matching',
-      'ordering',
-      'essay',
-    ]);
-    expect(result.questions[0].categoryPath).toEqual(['Default for ADUAN-01', 'Modul 1']);
+    expect(types).toEqual([...SHARED_TYPES, 'ordering', 'essay']);
+    expect(result.questions[0].categoryPath).toEqual(CATEGORY_PATH);
   });
 
   it('keeps points, idnumber, text without markup, general feedback, hints, fractions and per-answer feedback', () => {
@@ -49,18 +66,11 @@ describe('a Moodle XML file written by Moodle', () => {
   });
 
   it('keeps partial credit and negative marks', () => {
-    const fractions = (
-      byName('Ciri kata sandi').data as { options: Array<{ fraction: number }> }
-    ).options.map((o) => o.fraction);
-    expect(fractions).toEqual([0.3333333, 0.3333333, 0.3333334, -0.5]);
+    expect(fractions('Ciri kata sandi')).toEqual(PARTIAL_AND_NEGATIVE);
   });
 
   it('keeps true/false feedback, short answer credit and case, tolerances and units', () => {
-    expect(byName('Berbagi OTP').data).toEqual({
-      correct: false,
-      feedbackTrue: 'OTP tidak pernah dibagikan.',
-      feedbackFalse: 'Benar, OTP rahasia.',
-    });
+    expect(byName('Berbagi OTP').data).toEqual(TRUE_FALSE);
     expect(strip(byName('Singkatan').data)).toEqual({
       answers: [
         { text: 'SP4N-LAPOR!', fraction: 1, feedback: '' },
@@ -70,10 +80,7 @@ describe('a Moodle XML file written by Moodle', () => {
       accentSensitive: true,
     });
     expect(strip(byName('Batas hari').data)).toEqual({
-      answers: [
-        { value: 14, tolerance: 0.5, fraction: 1, feedback: 'Tepat.' },
-        { value: 14, tolerance: 2, fraction: 0.5, feedback: 'Hampir.' },
-      ],
+      answers: NUMERICAL_ANSWERS,
       units: [
         { unit: 'hari', multiplier: 1 },
         { unit: 'jam', multiplier: 24 },
@@ -88,7 +95,7 @@ describe('a Moodle XML file written by Moodle', () => {
       stems: Array<{ text: string; choiceId: string }>;
       choices: Array<{ id: string; text: string }>;
     };
-    expect(m.choices.map((c) => c.text)).toEqual(['Mencatat aduan', 'Memeriksa kelengkapan', 'Mengarsipkan']);
+    expect(m.choices.map((c) => c.text)).toEqual(MATCHING_CHOICES);
     expect(m.stems.map((s) => [s.text, m.choices.find((c) => c.id === s.choiceId)!.text])).toEqual([
       ['Registrasi', 'Mencatat aduan'],
       ['Verifikasi', 'Memeriksa kelengkapan'],
@@ -138,19 +145,11 @@ describe('hostile XML', () => {
 
 describe('a GIFT file written by Moodle', () => {
   const result = importGift(read('moodle-export.gift.txt'));
-  const byName = (name: string) => result.questions.find((q) => q.question.name === name)!.question;
+  const { types, byName, fractions } = questionsOf(result);
 
   it('keeps types, category, idnumber, fractions, feedback and tolerances', () => {
-    expect(result.questions.map((q) => q.question.type)).toEqual([
-      'single',
-      'multiple',
-      'truefalse',
-      'shortanswer',
-      'numerical',
-      'matching',
-      'essay',
-    ]);
-    expect(result.questions[0].categoryPath).toEqual(['Default for ADUAN-01', 'Modul 1']);
+    expect(types).toEqual([...SHARED_TYPES, 'essay']);
+    expect(result.questions[0].categoryPath).toEqual(CATEGORY_PATH);
     expect(byName('Kanal resmi')).toMatchObject({
       idnumber: 'ADU-001',
       text: 'Kanal pengaduan nasional adalah…',
@@ -163,31 +162,18 @@ describe('a GIFT file written by Moodle', () => {
         { text: 'Grup WhatsApp', fraction: 0, feedback: '' },
       ],
     });
-    expect(
-      (byName('Ciri kata sandi').data as { options: Array<{ fraction: number }> }).options.map(
-        (o) => o.fraction,
-      ),
-    ).toEqual([0.3333333, 0.3333333, 0.3333334, -0.5]);
-    expect(byName('Berbagi OTP').data).toEqual({
-      correct: false,
-      feedbackTrue: 'OTP tidak pernah dibagikan.',
-      feedbackFalse: 'Benar, OTP rahasia.',
-    });
+    expect(fractions('Ciri kata sandi')).toEqual(PARTIAL_AND_NEGATIVE);
+    expect(byName('Berbagi OTP').data).toEqual(TRUE_FALSE);
     expect(strip(byName('Singkatan').data)).toMatchObject({
       answers: [
         { text: 'SP4N-LAPOR!', fraction: 1 },
         { text: 'LAPOR*', fraction: 0.5, feedback: 'Lengkapnya SP4N-LAPOR!' },
       ],
     });
-    expect(strip(byName('Batas hari').data)).toMatchObject({
-      answers: [
-        { value: 14, tolerance: 0.5, fraction: 1, feedback: 'Tepat.' },
-        { value: 14, tolerance: 2, fraction: 0.5, feedback: 'Hampir.' },
-      ],
-    });
+    expect(strip(byName('Batas hari').data)).toMatchObject({ answers: NUMERICAL_ANSWERS });
     const m = byName('Tahap').data as { stems: unknown[]; choices: Array<{ text: string }> };
     expect(m.stems).toHaveLength(2);
-    expect(m.choices.map((c) => c.text)).toEqual(['Mencatat aduan', 'Memeriksa kelengkapan', 'Mengarsipkan']);
+    expect(m.choices.map((c) => c.text)).toEqual(MATCHING_CHOICES);
   });
 
   it('reports a description (no answers) by its place', () => {

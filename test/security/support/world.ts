@@ -24,7 +24,7 @@ import { addQuestion, categoryAtPath } from '../../../src/quizzes/bank.service';
 import { saveQuizSettings } from '../../../src/quizzes/quiz-settings.service';
 import { startAttempt } from '../../../src/quizzes/attempts.service';
 import { previewImport } from '../../../src/quizzes/question-import.service';
-import { DEFAULT_SETTINGS, questionsOfEveryType } from '../../support/quizzes';
+import { actorOf, DEFAULT_SETTINGS, questionsOfEveryType } from '../../support/quizzes';
 import { Types } from 'mongoose';
 
 /** The roles of the matrix, in its column order. `hrOpd` is HR of one OPD, `hrBkpsdm` HR of BKPSDM. */
@@ -148,22 +148,6 @@ async function worldCourse(author: Actor, code: string, now: Date): Promise<Worl
     fileId: String(file.id),
   };
 }
-
-const actorOf = (user: {
-  _id: unknown;
-  name: string;
-  roles: string[];
-  institution?: unknown;
-  opd?: unknown;
-}): Actor => ({
-  id: String(user._id),
-  name: user.name,
-  roles: user.roles as Actor['roles'],
-  institutionId: user.institution ? String(user.institution) : undefined,
-  opdId: user.opd ? String(user.opd) : undefined,
-  seesAllOpds: false,
-  language: 'id',
-});
 
 export async function createWorld(overrides: TestAppOverrides = {}): Promise<World> {
   // The suites walk every route as every role from one address: the verification limit per IP
