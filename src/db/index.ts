@@ -40,7 +40,7 @@ interface EmbeddedEngine {
  */
 function privateSocketPath(): { socketPath?: string; remove(): void } {
   if (process.platform === 'win32') return { remove: () => undefined };
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'binaasn-engine-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'binaasn-socket-'));
   return {
     socketPath: path.join(dir, 'engine.sock'),
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
