@@ -22,6 +22,7 @@ import { reviewRouter } from './courses/review.routes';
 import { courseFilesRouter } from './courses/catalog.routes';
 import { learningRouter } from './learning/learning.routes';
 import {
+  enrolmentFacts,
   enrolmentResults,
   recordQuizOutcome,
   registerCompletionHook,
@@ -50,7 +51,13 @@ import {
 import { surveyRouter } from './evaluation/survey.routes';
 import { unitsRouter } from './evaluation/units.routes';
 import { courseEvaluationRouter } from './evaluation/course-evaluation.routes';
-import { inviteToCourseEvaluation, registerEvaluationSections } from './evaluation';
+import { holidaysRouter } from './evaluation/holidays.routes';
+import {
+  inviteToCourseEvaluation,
+  registerCompletionSource,
+  registerEvaluationSections,
+  type CompletionSource,
+} from './evaluation';
 import { monitoringRouter } from './monitoring/monitoring.routes';
 import { attemptsRouter } from './quizzes/attempts.routes';
 import { bankRouter } from './quizzes/bank.routes';
@@ -86,6 +93,7 @@ export function mountFeatureRoutes(app: Express, deps: RouteDeps): void {
   app.use(surveyRouter(deps)); // /ikm/:unit: the public satisfaction survey of a service unit (no sign-in)
   app.use('/unit-layanan', unitsRouter(deps)); // service units: IKM results, exports, poster, suggestions, impact
   app.use(courseEvaluationRouter(deps)); // /evaluasi: own course evaluations; /evaluasi-kursus: results, template
+  app.use('/admin/hari-libur', holidaysRouter(deps)); // admins: national holidays and cuti bersama for complaint due dates
   app.use(monitoringRouter(deps)); // /pemantauan: HR and leaders follow learning per OPD, unit and golongan
   app.use('/bank-soal', bankRouter(deps)); // authors: question banks, quiz settings, essay grading, item analysis
   app.use('/kuis', attemptsRouter(deps)); // learners: quiz attempts timed by the server, summary, review
@@ -118,10 +126,21 @@ const reportQuizOutcome = async (attempt: GradedAttempt): Promise<void> => {
   }
 };
 
+/** The training-impact view reads the completed enrolments of a service unit's staff in the chosen courses. */
+const completionsOfStaff: CompletionSource = async ({ personIds, courseIds }) => {
+  const courses = new Set(courseIds);
+  return (await enrolmentFacts(personIds)).flatMap((e) =>
+    e.status === 'completed' && e.completedAt && courses.has(e.course)
+      ? [{ person: e.person, course: e.course, completedAt: e.completedAt }]
+      : [],
+  );
+};
+
 /** The seams between features, joined here so that no feature imports another's internals. */
 function connectFeatures(): void {
   registerCompletionHook(issueCertificate);
   registerCompletionHook(inviteToEvaluate);
+  registerCompletionSource(completionsOfStaff); // the impact view: share of a unit's staff trained
   registerQuizAvailability(hasQuiz); // the player links a quiz lesson to its attempt page
   onAttemptGraded(reportQuizOutcome); // a passed quiz completes its lesson, and maybe the course
   registerResultsProvider(async (enrolmentId) => {

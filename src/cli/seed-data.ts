@@ -12,6 +12,7 @@ import { learnerIdsOf, seedDemoQuizzes } from './seed-quizzes';
 import { seedNewcomers } from './seed-newcomers';
 import { seedDemoLearning } from './seed-learning';
 import { seedSurveyDemo } from '../evaluation';
+import { seedDemoEvaluations } from './seed-evaluations';
 
 const GENERAL_JABATAN = [
   'Analis Kebijakan Ahli Pertama',
@@ -272,6 +273,8 @@ export interface SeedReport {
   certificates: CertificateSeedReport;
   /** Service units of the demo OPDs and a year of survey answers for each new one. */
   survey: { units: number; responses: number };
+  /** Course evaluations of the demo completions (invited, answered) and the fixed-date holidays added. */
+  evaluations: { invited: number; answered: number; holidays: number };
   accounts: DemoAccount[];
 }
 
@@ -361,17 +364,26 @@ export async function seedDemoData(options: SeedOptions = {}): Promise<SeedRepor
   );
   // Quizzes with attempts by 24 learners (not the first, whose quizzes wait for them untouched).
   const quizzes = await seedDemoQuizzes(await learnerIdsOf(learners.slice(1, 25).map((l) => l.nip!)));
+  const newcomers = await seedNewcomers(idOf('DISDUKCAPIL'), options.mail);
+  const certificates = options.certificates
+    ? await seedDemoCertificates(options.certificates.config, options.certificates.now)
+    : { issued: 0 };
+  const survey = await seedSurveyDemo(institutions.ids);
+  // Last: it reads whatever courses the steps above completed.
+  const evaluations = await seedDemoEvaluations(
+    [...learners, ...DEMO_STAFF].flatMap((p) => (p.nip ? [p.nip] : [])),
+    learners[0].nip,
+  );
   return {
     institutions: { created: institutions.created, existing: institutions.existing },
     people: { created, existing },
     courses,
     quizzes,
-    newcomers: await seedNewcomers(idOf('DISDUKCAPIL'), options.mail),
+    newcomers,
     enrolments,
-    certificates: options.certificates
-      ? await seedDemoCertificates(options.certificates.config, options.certificates.now)
-      : { issued: 0 },
-    survey: await seedSurveyDemo(institutions.ids),
+    certificates,
+    survey,
+    evaluations,
     accounts,
   };
 }

@@ -13,6 +13,7 @@ export function formatSeedReport(report: SeedReport): string {
       ? [`Certificates: ${report.certificates.issued} issued to demo learners for the demo courses`]
       : []),
     `Service units: ${report.survey.units} created with ${report.survey.responses} survey answers (IKM)`,
+    `Course evaluations: ${report.evaluations.answered} answered of ${report.evaluations.invited} invitations; ${report.evaluations.holidays} fixed-date holidays added`,
     `Quizzes: question banks, quizzes and learners' attempts for ${report.quizzes.join(', ') || 'no course (already present)'}`,
     ...(report.newcomers.invited
       ? [

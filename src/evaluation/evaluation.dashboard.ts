@@ -6,9 +6,9 @@ import { registerDashboardPanel, type DashboardPanel } from '../home';
 import { rankingByChange } from './impact.service';
 import { canManageUnits } from './units.service';
 
-async function unitsPanel(actor: Actor): Promise<DashboardPanel | undefined> {
+async function unitsPanel(actor: Actor, now: Date): Promise<DashboardPanel | undefined> {
   if (!canManageUnits(actor)) return undefined;
-  const ranking = await rankingByChange(actor, new Date(), 5);
+  const ranking = await rankingByChange(actor, now, 5);
   return { view: 'evaluation/panel-units', data: { ranking } };
 }
 

@@ -2,6 +2,8 @@
 // (built per unit from its elements), suggestions' status, the course-evaluation template and answers.
 import { z } from 'zod';
 import { hasControlCharacters } from '../web/validation';
+import { isCalendarDay } from '../core/wib';
+import { HOLIDAY_KINDS } from './holiday.model';
 import { LAPOR_TIERS, FEEDBACK_STATUSES } from './feedback.model';
 import {
   AGE_BANDS,
@@ -49,6 +51,39 @@ export const unitForm = z
   })
   .strict();
 export type UnitInput = z.infer<typeof unitForm>;
+
+/** A national holiday or day of cuti bersama, as an admin enters it. */
+export const holidayForm = z
+  .object({
+    date: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'evaluation.errors.holidayDate')
+      .refine((d) => isCalendarDay(d), 'evaluation.errors.holidayDate'),
+    name: line(3, 120, 'evaluation.errors.holidayName'),
+    kind: z.enum(HOLIDAY_KINDS, 'evaluation.errors.holidayKind'),
+  })
+  .strict();
+export type HolidayInput = z.infer<typeof holidayForm>;
+
+export const holidayQuery = z
+  .object({ tahun: z.coerce.number().int().min(2000).max(2999).optional() })
+  .catch({});
+
+/** A unit's staff: the ticked people (ids) and whether the unit kerja match counts too. */
+export const staffForm = z
+  .object({
+    staff: z
+      .union([z.string(), z.array(z.string()).max(5000)])
+      .optional()
+      .transform((v) => [...new Set(v === undefined ? [] : [v].flat())])
+      .pipe(z.array(z.string().regex(/^[0-9a-f]{24}$/i, 'evaluation.errors.staff'))),
+    matchUnitKerja: z
+      .literal('on')
+      .optional()
+      .transform((v) => v === 'on'),
+  })
+  .strict();
+export type StaffInput = z.infer<typeof staffForm>;
 
 export interface ElementsInput {
   elements: Array<{ key?: string; name: string; question: string; options: SurveyElement['options'] }>;

@@ -1,9 +1,12 @@
-// Demo data of the evaluation feature: service units of the demo OPDs and a year of survey answers
-// (with some suggestions and complaints), so results, grades and the ranking show real numbers on
-// first start. Answers are drawn from a fixed pseudo-random sequence: the same on every machine.
+// Demo data of the evaluation feature: service units of the demo OPDs with their staff (the OPD's
+// people of the matching unit kerja) and a year of survey answers (with some suggestions and
+// complaints), so results, grades, the ranking and the training impact show real numbers on first start. Answers are drawn from a fixed pseudo-random sequence: the same on every machine.
 // Units already present keep their answers: running the seed again adds nothing.
 import { Types } from 'mongoose';
+import type { Actor } from '../core/actor';
+import { peopleInScope } from '../users';
 import { addMissingUnits } from './units.service';
+import { ServiceUnit } from './service-unit.model';
 import { SurveyResponse } from './survey-response.model';
 import { Feedback } from './feedback.model';
 import { AGE_BANDS, DEFAULT_ELEMENTS, EDUCATIONS, OCCUPATIONS, SEXES } from './survey-template';
@@ -17,12 +20,15 @@ interface DemoUnit {
   to: number;
   /** Answers per week. */
   weekly: number;
+  /** The unit kerja of the OPD's people who staff the unit (ticked on the unit's staff list). */
+  staffUnitKerja: string;
 }
 
 export const DEMO_UNITS: DemoUnit[] = [
   {
     opdCode: 'DISDUKCAPIL',
     name: 'Loket Pelayanan KTP-el dan Kartu Keluarga',
+    staffUnitKerja: 'Bidang Pelayanan Pendaftaran Penduduk',
     monthlyVolume: 3000,
     from: 2.9,
     to: 3.5,
@@ -31,26 +37,61 @@ export const DEMO_UNITS: DemoUnit[] = [
   {
     opdCode: 'DISDUKCAPIL',
     name: 'Loket Akta Kelahiran dan Kematian',
+    staffUnitKerja: 'Bidang Pelayanan Pencatatan Sipil',
     monthlyVolume: 1200,
     from: 3.1,
     to: 3.3,
     weekly: 4,
   },
-  { opdCode: 'DINKES', name: 'Puskesmas Medan Johor', monthlyVolume: 1500, from: 3.2, to: 3.6, weekly: 5 },
-  { opdCode: 'DINKES', name: 'Puskesmas Padang Bulan', monthlyVolume: 1800, from: 3.3, to: 3.1, weekly: 5 },
+  {
+    opdCode: 'DINKES',
+    name: 'Puskesmas Medan Johor',
+    staffUnitKerja: 'Bidang Pelayanan Kesehatan',
+    monthlyVolume: 1500,
+    from: 3.2,
+    to: 3.6,
+    weekly: 5,
+  },
+  {
+    opdCode: 'DINKES',
+    name: 'Puskesmas Padang Bulan',
+    staffUnitKerja: 'UPT Puskesmas Padang Bulan',
+    monthlyVolume: 1800,
+    from: 3.3,
+    to: 3.1,
+    weekly: 5,
+  },
   {
     opdCode: 'DPMPTSP',
     name: 'Mal Pelayanan Publik Kota Medan',
+    staffUnitKerja: 'Bidang Pelayanan Perizinan',
     monthlyVolume: 2500,
     from: 3.4,
     to: 3.7,
     weekly: 6,
   },
-  { opdCode: 'BAPENDA', name: 'Loket PBB dan BPHTB', monthlyVolume: 900, from: 2.6, to: 3.0, weekly: 3 },
-  { opdCode: 'DINSOS', name: 'Layanan Bantuan Sosial', monthlyVolume: 600, from: 2.5, to: 2.8, weekly: 2 },
+  {
+    opdCode: 'BAPENDA',
+    name: 'Loket PBB dan BPHTB',
+    staffUnitKerja: 'Bidang Pajak Daerah',
+    monthlyVolume: 900,
+    from: 2.6,
+    to: 3.0,
+    weekly: 3,
+  },
+  {
+    opdCode: 'DINSOS',
+    name: 'Layanan Bantuan Sosial',
+    staffUnitKerja: 'Bidang Perlindungan dan Jaminan Sosial',
+    monthlyVolume: 600,
+    from: 2.5,
+    to: 2.8,
+    weekly: 2,
+  },
   {
     opdCode: 'KEC-MEDAN-BARU',
     name: 'Kantor Camat Medan Baru',
+    staffUnitKerja: 'Seksi Pelayanan Umum',
     monthlyVolume: 400,
     from: 3.0,
     to: 3.2,
@@ -59,6 +100,7 @@ export const DEMO_UNITS: DemoUnit[] = [
   {
     opdCode: 'KEC-MEDAN-HELVETIA',
     name: 'Kantor Camat Medan Helvetia',
+    staffUnitKerja: 'Seksi Pelayanan Umum',
     monthlyVolume: 350,
     from: 3.1,
     to: 3.0,
@@ -99,6 +141,9 @@ function score(next: () => number, mean: number, offset: number): number {
 
 const DAY = 86_400_000;
 
+/** Reads the people of every OPD, as an admin would, to put the demo staff on their units. */
+const SEED_READER: Actor = { id: 'seed', name: 'seed', roles: ['admin'], seesAllOpds: true, language: 'id' };
+
 export async function seedSurveyDemo(
   opdIds: Map<string, unknown>,
   now = new Date(),
@@ -114,6 +159,11 @@ export async function seedSurveyDemo(
     const unit = stored.get(demo.name);
     if (!unit?.isNew) continue;
     const opd = new Types.ObjectId(String(opdIds.get(demo.opdCode)));
+    const staff = await peopleInScope(SEED_READER, { opd: String(opd), unitKerja: demo.staffUnitKerja });
+    await ServiceUnit.updateOne(
+      { _id: unit.id },
+      { $set: { staff: staff.map((p) => new Types.ObjectId(p.id)) } },
+    );
     const next = random(1000 + index);
     const offsets = DEFAULT_ELEMENTS.map(() => (next() - 0.5) * 0.6);
     const docs = [];

@@ -1,29 +1,16 @@
 // Suggestions and complaints from the survey, for the HR of the unit's OPD and the admins (the
 // units' scope): list per unit, status, the SP4N-LAPOR! tier and the due date it sets in working
-// days. What the citizen wrote stays plain text: views print it escaped, exports neutralise formulas.
+// days (weekends, national holidays and cuti bersama skipped). What the citizen wrote stays plain
+// text: views print it escaped, exports neutralise formulas.
 import { Types } from 'mongoose';
 import type { Actor } from '../core/actor';
 import { audit, type AuditContext } from '../audit';
-import { wibDay, endOfDayWib } from '../core/wib';
 import { NotFound } from '../web/errors';
 import { Feedback, type FeedbackStatus } from './feedback.model';
 import { getUnit } from './units.service';
 import type { FeedbackInput } from './evaluation.schemas';
-
-/**
- * The end of the `days`-th working day (Monday to Friday, WIB) after the day of `from`. National
- * holidays are not in the app's reference data, so they count as working days.
- */
-export function addWorkingDays(from: Date, days: number): Date {
-  let day = wibDay(from);
-  let left = days;
-  while (left > 0) {
-    day = wibDay(endOfDayWib(day));
-    const weekday = new Date(`${day}T12:00:00Z`).getUTCDay(); // the calendar day's own weekday
-    if (weekday !== 0 && weekday !== 6) left--;
-  }
-  return new Date(endOfDayWib(day).getTime() - 1);
-}
+import { addWorkingDays } from './working-days';
+import { holidayDays } from './holidays.service';
 
 export async function listFeedback(actor: Actor, unitId: string, status?: FeedbackStatus) {
   const unit = await getUnit(actor, unitId);
@@ -50,7 +37,7 @@ export async function updateFeedback(
   context: AuditContext = {},
 ): Promise<void> {
   const { unit, item } = await getFeedback(actor, unitId, id);
-  const dueAt = input.tier ? addWorkingDays(item.receivedAt, input.tier) : null;
+  const dueAt = input.tier ? addWorkingDays(item.receivedAt, input.tier, await holidayDays()) : null;
   const settledAt = input.status === 'settled' ? (item.settledAt ?? now) : null;
   await Feedback.updateOne(
     { _id: item._id },

@@ -1,8 +1,9 @@
 // Training impact (Kirkpatrick level 4): per unit, the IKM per quarter next to the share of its
 // staff who completed chosen courses, with the IKM before and after the quarter in which that
 // share grew most (the training wave); and, for the dashboards, units ranked by IKM change.
-// Completions belong to the learning feature, which registers a source here
-// (registerCompletionSource); until it does, the page says there is no completion data yet.
+// A unit's staff are read by staff.service.ts (people of the unit's OPD, ticked by its HR or matched
+// by unit kerja); their completions belong to the learning feature, which src/routes.ts registers
+// as the source here (registerCompletionSource); without one, the page says there is no data yet.
 // It is a correlation, never proof that the training caused the change; the page says so.
 import type { Types } from 'mongoose';
 import type { Actor } from '../core/actor';
@@ -11,24 +12,27 @@ import { institutionRefs } from '../institutions';
 import { lastQuarters, previousQuarter, quarterOf, roundTo, type Period } from './ikm';
 import { ikmSeries } from './results.service';
 import { getUnit, unitScope } from './units.service';
+import { unitStaff } from './staff.service';
 import { ServiceUnit } from './service-unit.model';
 import type { SurveyElement } from './survey-template';
 import { impactChartDataUrl } from './impact.chart';
 
 export interface CompletionQuery {
-  unitId: string;
-  unitName: string;
-  opdId: string;
+  /** The unit's staff (person ids). */
+  personIds: string[];
   /** The chosen courses (ids of published courses). */
   courseIds: string[];
-  /** One figure is wanted at each of these instants (the ends of the quarters shown). */
-  at: Date[];
 }
 
-/** For each instant of `at`: the unit's staff, and how many of them had completed one of the courses by then. */
-export type CompletionSource = (
-  query: CompletionQuery,
-) => Promise<Array<{ staff: number; completed: number }>>;
+/** One completed enrolment of one of the people in one of the courses. */
+export interface Completion {
+  person: string;
+  course: string;
+  completedAt: Date;
+}
+
+/** The completed enrolments of these people in these courses (the learning feature answers). */
+export type CompletionSource = (query: CompletionQuery) => Promise<Completion[]>;
 
 let completionSource: CompletionSource | undefined;
 
@@ -39,6 +43,27 @@ export function registerCompletionSource(source: CompletionSource | undefined): 
 
 export function hasCompletionSource(): boolean {
   return completionSource !== undefined;
+}
+
+/**
+ * For each instant: the percent of the staff (one decimal) who had completed at least one of the
+ * courses by then; null without staff. A person counts once, from their first completion; a
+ * completion of someone who is not on the staff is ignored.
+ */
+export function trainedShares(staff: string[], completions: Completion[], at: Date[]): Array<number | null> {
+  const people = new Set(staff);
+  const first = new Map<string, number>();
+  for (const c of completions) {
+    if (!people.has(c.person)) continue;
+    const time = c.completedAt.getTime();
+    if (!first.has(c.person) || time < first.get(c.person)!) first.set(c.person, time);
+  }
+  const times = [...first.values()];
+  return at.map((instant) =>
+    people.size === 0
+      ? null
+      : roundTo((100 * times.filter((t) => t <= instant.getTime()).length) / people.size, 1),
+  );
 }
 
 /** The course areas chosen by default: the service skills the survey measures. */
@@ -95,20 +120,15 @@ export async function unitImpact(actor: Actor, unitId: string, chosen: string[] 
   const courseIds = (chosen ?? defaults).filter((id) => known.has(id));
   const quarters = lastQuarters(now, QUARTERS_SHOWN);
   const series = (await ikmSeries([unit], quarters)).get(String(unit._id)) ?? [];
+  const staff = await unitStaff(actor, unit);
   const completions =
-    completionSource && courseIds.length
-      ? await completionSource({
-          unitId: String(unit._id),
-          unitName: unit.name,
-          opdId: String(unit.opd),
-          courseIds,
-          at: quarters.map((q) => new Date(Math.min(q.end.getTime(), now.getTime()) - 1)),
-        })
+    completionSource && courseIds.length && staff.length
+      ? await completionSource({ personIds: staff, courseIds })
       : undefined;
-  const rows: ImpactRow[] = series.map((point, i) => {
-    const c = completions?.[i];
-    return { ...point, share: c && c.staff > 0 ? roundTo((100 * c.completed) / c.staff, 1) : null };
-  });
+  // Each quarter's figure is taken at its end (or now, for the current quarter).
+  const ends = quarters.map((q) => new Date(Math.min(q.end.getTime(), now.getTime()) - 1));
+  const shares = completions ? trainedShares(staff, completions, ends) : [];
+  const rows: ImpactRow[] = series.map((point, i) => ({ ...point, share: shares[i] ?? null }));
   const chart = impactChartDataUrl(rows);
   return {
     unit,
@@ -117,6 +137,7 @@ export async function unitImpact(actor: Actor, unitId: string, chosen: string[] 
     rows,
     chart,
     hasSource: hasCompletionSource(),
+    staffCount: staff.length,
     comparison: beforeAfter(rows),
   };
 }

@@ -7,8 +7,15 @@ import { exportFor } from './course-evaluation.service';
 import { registerEvaluationDashboard } from './evaluation.dashboard';
 
 export { inviteToCourseEvaluation, type CompletionEvent } from './course-evaluation.service';
-export { registerCompletionSource, type CompletionSource, type CompletionQuery } from './impact.service';
+export {
+  registerCompletionSource,
+  type Completion,
+  type CompletionSource,
+  type CompletionQuery,
+} from './impact.service';
 export { seedSurveyDemo } from './evaluation.seed';
+export { addFixedHolidays } from './holidays.service';
+export { seedCourseEvaluationDemo } from './course-evaluation.seed';
 
 /** "Data saya" lists the person's own course evaluations; the dashboards get their panels. */
 export function registerEvaluationSections(): void {

@@ -1,6 +1,7 @@
 // Service units (unit layanan): a counter of Disdukcapil, a puskesmas, a kecamatan office. Each
 // belongs to one OPD, has a short public code for its survey link and QR, the monthly number of
-// people it serves (the population of the sample check) and its own survey elements.
+// people it serves (the population of the sample check), its own survey elements, and its staff
+// (the people whose training the impact view counts).
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
 const elementSchema = new Schema(
@@ -25,6 +26,10 @@ const serviceUnitSchema = new Schema(
     monthlyVolume: { type: Number, required: true, min: 0, max: 10_000_000 },
     active: { type: Boolean, default: true },
     elements: { type: [elementSchema], default: [] },
+    /** The people who work at the unit, chosen by the OPD's HR among the OPD's people (training impact). */
+    staff: { type: [{ type: Schema.Types.ObjectId, ref: 'User' }], default: [] },
+    /** Also count as staff the OPD's people whose unit kerja reads as the unit's name. */
+    matchUnitKerja: { type: Boolean, default: true },
   },
   { timestamps: true },
 );

@@ -16,7 +16,15 @@ import {
   saveOrRerender,
   type FieldErrors,
 } from '../web/validation';
-import { feedbackForm, feedbackQuery, parseElementsForm, periodQuery, unitForm } from './evaluation.schemas';
+import {
+  feedbackForm,
+  feedbackQuery,
+  parseElementsForm,
+  periodQuery,
+  staffForm,
+  unitForm,
+} from './evaluation.schemas';
+import { saveStaff, unitStaffPage } from './staff.service';
 import * as units from './units.service';
 import * as feedback from './feedback.service';
 import { unitResults } from './results.service';
@@ -58,6 +66,32 @@ async function renderFeedback(
     fieldErrors,
   });
 }
+
+/** The unit's staff page: its OPD's people, ticked when on the list (the actor's scope decides, in the service). */
+async function renderStaff(
+  req: Request,
+  res: Response,
+  status: number,
+  unitId: string,
+  form: { values?: { staff: string[]; matchUnitKerja: boolean }; fieldErrors?: FieldErrors } = {},
+) {
+  const page = await unitStaffPage(req.user!, unitId);
+  const chosen = form.values ? new Set(form.values.staff) : undefined;
+  res.status(status).render('evaluation/staff', {
+    title: req.t('evaluation.staff.title', { unit: page.unit.name }),
+    basePath: UNITS_PATH,
+    unit: page.unit,
+    people: page.people.map((p) => ({ ...p, assigned: chosen ? chosen.has(p.id) : p.assigned })),
+    matchUnitKerja: form.values ? form.values.matchUnitKerja : page.matchUnitKerja,
+    fieldErrors: form.fieldErrors ?? {},
+  });
+}
+
+/** The ticked boxes of a refused staff form, so the page shows them again as they were. */
+const staffValues = (body: Record<string, unknown>) => ({
+  staff: [body.staff ?? []].flat().map(String),
+  matchUnitKerja: body.matchUnitKerja === 'on',
+});
 
 export function unitsRouter({ clock }: RouteDeps): Router {
   registerNavItem({ href: UNITS_PATH, labelKey: 'evaluation.nav.units', roles: ['admin', 'hr'], order: 55 });
@@ -217,6 +251,24 @@ export function unitsRouter({ clock }: RouteDeps): Router {
     await feedback.updateFeedback(req.user!, id, fid, input.data, clock(), requestContext(req));
     req.flash('success', req.t('evaluation.feedback.saved'));
     res.redirect(303, `${UNITS_PATH}/${id}/masukan`);
+  });
+
+  router.get('/:id/staf', async (req, res) => {
+    await renderStaff(req, res, 200, idParam(req, 'serviceUnit'));
+  });
+  router.post('/:id/staf', async (req, res) => {
+    const id = idParam(req, 'serviceUnit');
+    const values = staffValues(formFields(req.body));
+    const input = parseInput(staffForm, formFields(req.body));
+    if (!input.ok) return renderStaff(req, res, 422, id, { values, fieldErrors: input.errors });
+    await saveOrRerender(
+      async () => {
+        await saveStaff(req.user!, id, input.data, requestContext(req));
+        req.flash('success', req.t('evaluation.staff.saved'));
+        res.redirect(303, `${UNITS_PATH}/${id}/dampak`);
+      },
+      (status, fieldErrors) => renderStaff(req, res, status, id, { values, fieldErrors }),
+    );
   });
 
   router.get('/:id/dampak', async (req, res) => {

@@ -3,11 +3,11 @@ import { Router } from 'express';
 import type { RouteDeps } from '../core/deps';
 import { dashboardFor } from './home.service';
 
-export function homeRouter(_deps: RouteDeps): Router {
+export function homeRouter({ clock }: RouteDeps): Router {
   const router = Router();
   router.get('/', async (req, res) => {
     if (!req.user) return res.render('home/landing', { title: req.t('home.landing.title') });
-    const panels = await dashboardFor(req.user);
+    const panels = await dashboardFor(req.user, clock());
     res.render('home/dashboard', { title: req.t('home.dashboard.title'), panels });
   });
   return router;

@@ -9,7 +9,8 @@ export interface DashboardPanel {
   data: Record<string, unknown>;
 }
 
-export type DashboardPanelProvider = (actor: Actor) => Promise<DashboardPanel | undefined>;
+/** `now` is the app's clock (RouteDeps.clock) at the request, so tests can set the time. */
+export type DashboardPanelProvider = (actor: Actor, now: Date) => Promise<DashboardPanel | undefined>;
 
 const providers: { key: string; provide: DashboardPanelProvider; order: number }[] = [];
 
@@ -21,7 +22,7 @@ export function registerDashboardPanel(key: string, provide: DashboardPanelProvi
   providers.sort((a, b) => a.order - b.order);
 }
 
-export async function dashboardFor(actor: Actor): Promise<DashboardPanel[]> {
-  const panels = await Promise.all(providers.map((p) => p.provide(actor)));
+export async function dashboardFor(actor: Actor, now: Date): Promise<DashboardPanel[]> {
+  const panels = await Promise.all(providers.map((p) => p.provide(actor, now)));
   return panels.filter((p): p is DashboardPanel => p !== undefined);
 }

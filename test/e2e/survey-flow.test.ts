@@ -1,6 +1,7 @@
 // The satisfaction survey in a real browser at 360 px: a citizen opens a unit's short link (the
 // QR code's target), answers the nine elements and a suggestion, and sees the thank-you page; the
-// OPD's HR then sees the answer counted, the grade, and the suggestion. Every page on the way
+// OPD's HR then sees the answer counted, the grade, and the suggestion, and puts a clerk on the unit's
+// staff; an admin adds a holiday to the due-date calendar. Every page on the way
 // passes axe, fits the phone, and has no console error or CSP violation.
 import { createOpd, createUser } from '../support/factories';
 import { pageChecks } from './support/browser';
@@ -15,6 +16,8 @@ const CODE = 'ktpmedan';
 const journey = useJourney({ linksToRig: true }, async () => {
   const opd = await createOpd({ code: 'DISDUKCAPIL', name: 'Dinas Kependudukan dan Pencatatan Sipil' });
   await createUser({ roles: ['hr'], email: 'hr@surel.go.id', opd });
+  await createUser({ roles: ['admin'], email: 'admin@surel.go.id' });
+  await createUser({ opd, name: 'Rina Petugas Loket', unitKerja: 'Bidang Pelayanan Pendaftaran Penduduk' });
   const unit = await ServiceUnit.create({
     opd: opd._id,
     name: 'Loket Pelayanan KTP-el',
@@ -61,6 +64,13 @@ describe('the satisfaction survey on a phone', () => {
       await hr.page.goto(`${journey.base}/unit-layanan/${unitId}/masukan`);
       expect(await hr.page.textContent('main')).toContain('Mohon tambah kursi untuk lansia.');
       failures.push(...(await pageChecks(hr)));
+      // The unit's staff: HR ticks the counter clerk; the impact view counts her.
+      await hr.page.goto(`${journey.base}/unit-layanan/${unitId}/staf`);
+      failures.push(...(await pageChecks(hr)));
+      await hr.page.getByLabel(/Rina Petugas Loket/).check();
+      await submit(hr.page, 'main form[action$="/staf"] button[type=submit]');
+      expect(hr.page.url()).toContain('/dampak');
+      expect(await hr.page.textContent('[data-testid=staff-count]')).toBe('Pegawai unit ini: 1 orang.');
       for (const path of ['dampak', 'instrumen', 'ubah'])
         await hr.page
           .goto(`${journey.base}/unit-layanan/${unitId}/${path}`)
@@ -69,6 +79,19 @@ describe('the satisfaction survey on a phone', () => {
       failures.push(...(await pageChecks(hr)));
       await hr.page.goto(`${journey.base}/`);
       failures.push(...(await pageChecks(hr)));
+    });
+
+    // The admin keeps the holidays that the complaints' due dates skip.
+    await journey.inContext({ viewport: PHONE }, async (admin) => {
+      await journey.signIn(admin, 'admin@surel.go.id');
+      await admin.page.goto(`${journey.base}/admin/hari-libur?tahun=2026`);
+      failures.push(...(await pageChecks(admin)));
+      await admin.page.fill('#field-date', '2026-12-24');
+      await admin.page.fill('#field-name', 'Cuti bersama Hari Raya Natal');
+      await admin.page.selectOption('#field-kind', 'cuti_bersama');
+      await submit(admin.page, 'main form[action="/admin/hari-libur"] button[type=submit]');
+      expect(await admin.page.textContent('main')).toContain('Cuti bersama Hari Raya Natal');
+      failures.push(...(await pageChecks(admin)));
     });
     expect(failures).toEqual([]);
   }, 120_000);

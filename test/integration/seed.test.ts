@@ -11,6 +11,9 @@ import { Attempt } from '../../src/quizzes/attempt.model';
 import { Question } from '../../src/quizzes/question.model';
 import { courseLearningGain } from '../../src/quizzes';
 import { courseIdByCode } from '../../src/courses';
+import { Enrolment } from '../../src/learning/enrolment.model';
+import { CourseEvaluation } from '../../src/evaluation/course-evaluation.model';
+import { wibDay } from '../../src/core/wib';
 
 let t: TestApp;
 
@@ -41,7 +44,40 @@ describe('seeding the demo data', () => {
     expect(report.survey.units).toBe(9);
     expect(report.survey.responses).toBeGreaterThan(1200);
     expect(report.quizzes).toEqual(['ADUAN-01', 'KOMPEL-01', 'LITDIG-01']);
+    // Every demo completion is invited to evaluate its course; most answered.
+    const completed = await Enrolment.countDocuments({ status: 'completed' });
+    expect(report.evaluations.invited).toBe(completed);
+    expect(report.evaluations.answered).toBeGreaterThan(completed / 2);
+    expect(report.evaluations.holidays).toBe(10);
   }, 180_000);
+
+  it('gives every demo course enough anonymous evaluation answers for its aggregate, the demo learner one to fill in', async () => {
+    const curator = await signedInAgent(t.app, 'kurator@binaasn.example', DEMO_PASSWORDS.curator);
+    // The WIB year holding most answers (the demo's completions span the last ten months).
+    const years = new Map<string, number>();
+    for (const e of await CourseEvaluation.find({ status: 'answered' }).select('answeredAt').lean()) {
+      const year = wibDay(e.answeredAt!).slice(0, 4);
+      years.set(year, (years.get(year) ?? 0) + 1);
+    }
+    const year = [...years].sort((a, b) => b[1] - a[1])[0][0];
+    const page = await curator.get(`/evaluasi-kursus?periode=${year}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Rata-rata');
+    for (const code of ['LITDIG-01', 'KOMPEL-01', 'ADUAN-01']) {
+      const course = (await courseIdByCode(code))!.id;
+      const answers = await CourseEvaluation.countDocuments({ course, status: 'answered' });
+      expect([code, answers >= 5]).toEqual([code, true]);
+    }
+    expect(page.text).not.toContain('data-testid="hidden"');
+    // No learner who answered is named (the curator's own name is in the page header).
+    const names = (await User.find({ roles: 'learner' }).select('name roles').lean())
+      .filter((u) => u.roles.length === 1)
+      .map((u) => u.name);
+    for (const name of names) expect(page.text).not.toContain(name);
+    const learner = await signedInAgent(t.app, 'asn@binaasn.example', DEMO_PASSWORDS.learner);
+    expect((await learner.get('/evaluasi')).text).toMatch(/Komunikasi|Pelayanan|Literasi/);
+    expect(await CourseEvaluation.countDocuments({ status: 'pending' })).toBeGreaterThan(0);
+  });
 
   it('gives each demo course a question bank, quizzes and graded attempts of 24 learners', async () => {
     const aduan = (await courseIdByCode('ADUAN-01'))!.id;
@@ -61,6 +97,7 @@ describe('seeding the demo data', () => {
     expect(report.institutions).toEqual({ created: 0, existing: 22 });
     expect(report.people).toEqual({ created: 0, existing: 207 });
     expect(report.survey).toEqual({ units: 0, responses: 0 });
+    expect(report.evaluations).toEqual({ invited: 0, answered: 0, holidays: 0 });
     expect(report.quizzes).toEqual([]);
     expect(await User.find({}).sort({ _id: 1 }).lean()).toEqual(usersBefore);
     expect(await Institution.find({}).sort({ _id: 1 }).lean()).toEqual(institutionsBefore);
@@ -78,6 +115,10 @@ describe('seeding the demo data', () => {
     const unitId = /href="\/unit-layanan\/([0-9a-f]{24})"/.exec(units.text)![1];
     const results = await hr.get(`/unit-layanan/${unitId}?periode=${new Date().getFullYear()}`);
     expect(results.text).toMatch(/data-testid="grade">[ABC] \(/);
+    // The demo units have their staff: the impact view shows the share trained, not a request for staff.
+    const impact = await hr.get(`/unit-layanan/${unitId}/dampak`);
+    expect(impact.text).not.toContain('data-testid="no-staff"');
+    expect(impact.text).toMatch(/<td>\d+\.\d %<\/td>/);
     const learner = await signedInAgent(t.app, 'asn@binaasn.example', DEMO_PASSWORDS.learner);
     expect((await learner.get('/')).text).toContain('Profil saya');
   });

@@ -1049,6 +1049,26 @@ describe('service units and the public survey given hostile input', () => {
             [422],
           ),
         );
+    // The staff form takes ids only: any other text, or an operator, is refused whole.
+    for (const payload of [...payloads.slice(0, 8), ...OPERATOR_PAYLOADS.map(String)])
+      problems.push(
+        ...check(
+          `unit staff ${short(payload)}`,
+          await hr
+            .post(`/unit-layanan/${w.ids.units.a.id}/staf`)
+            .type('form')
+            .send({ _csrf: hrToken, staff: payload, matchUnitKerja: 'on' }),
+          [422],
+        ),
+      );
+    for (const op of ['staff[$ne]=x', 'staff[__proto__][x]=1', 'matchUnitKerja[$gt]='])
+      problems.push(
+        ...check(
+          `unit staff ${op}`,
+          await hr.post(`/unit-layanan/${w.ids.units.a.id}/staf`).type('form').send(`_csrf=${hrToken}&${op}`),
+          [422, 400],
+        ),
+      );
     for (const payload of [...HTML_PAYLOADS, ...FORMULA_PAYLOADS, LONG_PAYLOADS[0]]) {
       problems.push(
         ...check(

@@ -9,8 +9,10 @@ import {
   quarterOf,
   lastQuarters,
 } from '../../src/evaluation/ikm';
-import { addWorkingDays } from '../../src/evaluation/feedback.service';
+import { addWorkingDays } from '../../src/evaluation/working-days';
 import { parseElementsForm } from '../../src/evaluation/evaluation.schemas';
+import { trainedShares } from '../../src/evaluation/impact.service';
+import { sameUnitName } from '../../src/evaluation/staff.service';
 
 const tally = (label: string, scores: number[]) => ({
   key: label,
@@ -112,7 +114,7 @@ describe('the quality grades', () => {
   });
 });
 
-describe('the minimum sample (Krejcie and Morgan)', () => {
+describe('the minimum sample (Krejcie and Morgan, cited by PermenPANRB 14/2017)', () => {
   it.each([
     [0, 0],
     [10, 10],
@@ -121,6 +123,7 @@ describe('the minimum sample (Krejcie and Morgan)', () => {
     [500, 217],
     [1000, 278],
     [5000, 357],
+    [10000, 370],
     [100000, 383],
     [1000000, 384],
   ])('a population of %s needs %s respondents', (population, sample) => {
@@ -157,6 +160,19 @@ describe('SP4N-LAPOR! due dates', () => {
     expect(addWorkingDays(friday, 5).toISOString()).toBe('2026-12-11T16:59:59.999Z');
     expect(addWorkingDays(friday, 14).toISOString()).toBe('2026-12-24T16:59:59.999Z');
   });
+
+  it('skips national holidays and cuti bersama as well as weekends', () => {
+    const friday = new Date('2026-12-04T03:00:00Z');
+    const holidays = new Set(['2026-12-08', '2026-12-24', '2026-12-25']);
+    // Mon 7 (1), Tue 8 off, Wed 9 (2).
+    expect(addWorkingDays(friday, 2, holidays).toISOString()).toBe('2026-12-09T16:59:59.999Z');
+    // 7, 9, 10, 11, 14–18, 21–23 (12 days), 24 and 25 off, 28 (13), 29 (14).
+    expect(addWorkingDays(friday, 14, holidays).toISOString()).toBe('2026-12-29T16:59:59.999Z');
+    // A holiday on a weekend changes nothing; the day of arrival never counts.
+    expect(addWorkingDays(friday, 1, new Set(['2026-12-05', '2026-12-04'])).toISOString()).toBe(
+      '2026-12-07T16:59:59.999Z',
+    );
+  });
 });
 
 describe('the survey elements form', () => {
@@ -183,5 +199,27 @@ describe('the survey elements form', () => {
       ok: false,
       errors: { _form: 'evaluation.errors.noElements' },
     });
+  });
+});
+
+describe('training impact: staff and their completions', () => {
+  it('matches a unit kerja to a unit name whatever the case, spaces and punctuation', () => {
+    expect(sameUnitName('UPT  Puskesmas Padang-Bulan.', 'upt puskesmas padang bulan')).toBe(true);
+    expect(sameUnitName('Puskesmas Padang Bulan', 'UPT Puskesmas Padang Bulan')).toBe(false);
+    expect(sameUnitName('', '')).toBe(false);
+  });
+
+  it('counts each person of the staff once, from their first completion, at each instant', () => {
+    const at = (iso: string) => new Date(iso);
+    const completions = [
+      { person: 'a', course: 'k', completedAt: at('2026-02-01T00:00:00Z') },
+      { person: 'a', course: 'k2', completedAt: at('2025-12-01T00:00:00Z') },
+      { person: 'b', course: 'k', completedAt: at('2026-03-31T16:59:59Z') },
+      { person: 'x', course: 'k', completedAt: at('2025-01-01T00:00:00Z') }, // not on the staff
+    ];
+    const instants = [at('2025-12-31T16:59:59Z'), at('2026-03-31T16:59:59Z'), at('2026-06-30T16:59:59Z')];
+    // Staff a, b, c: a from Dec 2025 (1 of 3), b exactly at the end of Q1 (2 of 3).
+    expect(trainedShares(['a', 'b', 'c'], completions, instants)).toEqual([33.3, 66.7, 66.7]);
+    expect(trainedShares([], completions, instants)).toEqual([null, null, null]);
   });
 });

@@ -20,6 +20,7 @@ import { ServiceUnit } from '../../../src/evaluation/service-unit.model';
 import { Feedback } from '../../../src/evaluation/feedback.model';
 import { CourseEvaluation } from '../../../src/evaluation/course-evaluation.model';
 import { defaultElements } from '../../../src/evaluation/survey-template';
+import { Holiday } from '../../../src/evaluation/holiday.model';
 import { addQuestion, categoryAtPath } from '../../../src/quizzes/bank.service';
 import { saveQuizSettings } from '../../../src/quizzes/quiz-settings.service';
 import { startAttempt } from '../../../src/quizzes/attempts.service';
@@ -69,6 +70,8 @@ export interface World {
     certificates: Record<'learner' | 'inA' | 'inB', { id: string; code: string }>;
     /** A service unit of OPD A and one of OPD B, each with a suggestion. */
     units: Record<'a' | 'b', { id: string; code: string; feedback: string }>;
+    /** A holiday of the complaints' working-day calendar (admins keep the list). */
+    holiday: string;
     /** A course evaluation of every account, and one of personInA (foreign to every account). */
     evaluations: Record<SignedInRole, string> & { personInA: string };
     /** The published course's quiz lesson, its first question, and an attempt per signed-in role (personInA's is foreign to all). */
@@ -298,6 +301,9 @@ export async function createWorld(overrides: TestAppOverrides = {}): Promise<Wor
     a: await unitOf(opdA, 'Loket KTP-el', 'unitadua'),
     b: await unitOf(opdB, 'Loket Sekolah', 'unitbdua'),
   };
+  const holiday = String(
+    (await Holiday.create({ date: '2026-12-25', name: 'Hari Raya Natal', kind: 'libur_nasional' }))._id,
+  );
   const invite = async (personId: string, enrolmentId: string) => {
     await inviteToCourseEvaluation({
       enrolmentId,
@@ -332,6 +338,7 @@ export async function createWorld(overrides: TestAppOverrides = {}): Promise<Wor
       assignments,
       certificates,
       units,
+      holiday,
       evaluations,
       quiz: { lessonKey: quizKey, question: questionIds[0], attempts, foreignAttempt, importPreview },
     },
@@ -520,6 +527,8 @@ const ID_RULES: IdRule[] = [
     own: (w) => w.ids.units.a.id,
     foreign: (w, role) => (role === 'hrOpd' ? w.ids.units.b.id : undefined),
   },
+  // The holiday calendar is the admins' alone, and they keep every entry.
+  { prefix: '/admin/hari-libur/:id', own: (w) => w.ids.holiday },
   // The public survey of a unit, by its code: everyone, signed in or not, may answer it.
   { prefix: '/ikm/:unit', own: (w) => w.ids.units.a.code },
   // A course evaluation is its invited person's alone: anyone else's answers 404.
