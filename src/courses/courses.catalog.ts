@@ -264,7 +264,31 @@ export async function openCourseFile(actor: Actor, courseId: string, fileId: str
   const published = await publishedCourse(actor, courseId);
   const file = filesOf(published.content).find(wanted);
   if (!file) throw new NotFound('file');
+  const lesson = lessonsOf(published.content).find((l) => l.file && wanted(l.file));
+  if (lesson) await assertLessonOpen(actor, published.id, published.content, lesson.key);
   return file;
+}
+
+/** Throws when a lesson of a course studied in order is not open to the actor yet. */
+export type LessonGate = (actor: Actor, courseId: string, lessonKey: string) => Promise<void>;
+let lessonGate: LessonGate = () => Promise.resolve();
+
+/** The learning feature says whether a lesson of a course studied in order is open to the learner. */
+export function registerLessonGate(gate: LessonGate): void {
+  lessonGate = gate;
+}
+
+/**
+ * Refuses a lesson the learner has not reached in a course studied in order: every channel that
+ * serves a lesson outside the player (its file, its quiz) asks here.
+ */
+export async function assertLessonOpen(
+  actor: Actor,
+  courseId: string,
+  content: Pick<CourseContent, 'studyInOrder'>,
+  lessonKey: string,
+): Promise<void> {
+  if (content.studyInOrder) await lessonGate(actor, courseId, lessonKey);
 }
 
 /** Draft preview of a lesson, for its authors and the curators. */

@@ -102,7 +102,7 @@ export async function coursePage(actor: Actor, courseId: string, now: Date) {
     enrolment: studying,
     block: studying ? undefined : await enrolBlock(actor, course, enrolment),
     missingPrerequisites: missing.map((id) => titles.get(id) ?? { code: '', title: id }),
-    outline: content ? outlineOf(content, done) : [],
+    outline: content ? outlineOf(content, done, studying?.status === 'completed') : [],
     resumeKey: content ? resumeKey(content, done) : undefined,
   };
 }
