@@ -10,6 +10,7 @@ import { Enrolment, LessonProgress } from './enrolment.model';
 import { completeIfDone, doneKeys, recount, type CompletionEvent } from './completion';
 import { LessonLocked, lockOf, percentOf, versionContent, type VersionContent } from './course-content';
 import {
+  doneIn,
   enrolmentOf,
   ownEnrolment,
   studyable,
@@ -81,12 +82,12 @@ export function resumeKey(content: VersionContent, done: Set<string>): string | 
  * not reached yet gives only its title and the lesson to finish first (`locked`), none of its content.
  */
 export async function lessonView(actor: Actor, courseId: string, key: string, now: Date) {
-  const { course, enrolment } = await ownEnrolment(actor, courseId, now);
+  const { course, enrolment, records } = await ownEnrolment(actor, courseId, now);
   if (!enrolment || enrolment.status === 'cancelled') return undefined; // the course page offers to enrol
   const content = await versionContent(course.id, enrolment.version);
   if (!content) throw new NotFound('course');
   const found = findLesson(content.content, key);
-  const done = await doneKeys(enrolment._id, enrolment.version);
+  const done = doneIn(enrolment, records);
   const lock = enrolment.status === 'completed' ? undefined : lockOf(content, done, key);
   if (lock)
     return {
@@ -94,12 +95,7 @@ export async function lessonView(actor: Actor, courseId: string, key: string, no
       course: { id: course.id, title: content.content.title },
       lesson: { title: found.lesson.title },
     };
-  const progress =
-    found.lesson.kind === 'quiz'
-      ? await LessonProgress.findOne({ enrolment: enrolment._id, lessonKey: key })
-          .select('scorePercent passed attempts version doneAt')
-          .lean()
-      : undefined;
+  const progress = found.lesson.kind === 'quiz' ? records.find((r) => r.lessonKey === key) : undefined;
   return {
     course: { id: course.id, version: enrolment.version, content: content.content },
     enrolment,
@@ -129,30 +125,39 @@ export async function markDone(
   via: LessonVia,
   now: Date,
 ): Promise<{ completion?: CompletionEvent; nextKey?: string; fileId: string; enrolment: EnrolmentDoc }> {
-  const { course, enrolment } = await studyingEnrolment(actor, courseId, now);
+  const { course, enrolment, records } = await studyingEnrolment(actor, courseId, now);
   const content = await versionContent(course.id, enrolment.version);
   if (!content) throw new NotFound('course');
   const { lesson, next } = findLesson(content.content, key);
   if (lesson.kind === 'quiz') throw new Conflict('learning.player.quizNotMarkable');
   if (via === 'download' && !lesson.file) throw new NotFound('file');
-  if (content.content.studyInOrder && enrolment.status === 'active') {
-    const lock = lockOf(content, await doneKeys(enrolment._id, enrolment.version), key);
-    if (lock) throw new LessonLocked(lock);
-  }
-  if (enrolment.status === 'active') await saveDone(enrolment, key, via, now);
-  const isComplete = enrolment.status === 'active' && (await recount(enrolment._id, now));
-  const completion = isComplete ? await completeIfDone(enrolment._id, now) : undefined;
-  return { completion, nextKey: next?.key, fileId: String(lesson.file?.id ?? ''), enrolment };
+  const result = { nextKey: next?.key, fileId: String(lesson.file?.id ?? ''), enrolment };
+  if (enrolment.status !== 'active') return result; // completed: reviewing changes nothing
+  const done = doneIn(enrolment, records);
+  const lock = lockOf(content, done, key);
+  if (lock) throw new LessonLocked(lock);
+  // A second click changes nothing, unless every lesson is done and the completion is still due
+  // (it failed before): then it completes now.
+  if (done.has(key) && !content.keys.every((k) => done.has(k))) return result;
+  if (!done.has(key)) await saveDone(enrolment, key, via, now, { isKnownUndone: true });
+  const isComplete = await recount(enrolment._id, now, enrolment);
+  return { ...result, completion: isComplete ? await completeIfDone(enrolment._id, now) : undefined };
 }
 
-async function saveDone(enrolment: EnrolmentDoc, key: string, via: LessonVia | 'quiz', now: Date) {
+async function saveDone(
+  enrolment: EnrolmentDoc,
+  key: string,
+  via: LessonVia | 'quiz',
+  now: Date,
+  { isKnownUndone = false } = {},
+) {
   const done = {
     enrolment: enrolment._id,
     lessonKey: key,
     version: enrolment.version,
     doneAt: trusted({ $ne: null }),
   };
-  if (await LessonProgress.exists(done)) return; // a second click changes nothing
+  if (!isKnownUndone && (await LessonProgress.exists(done))) return; // a second click changes nothing
   try {
     await LessonProgress.updateOne(
       {

@@ -10,6 +10,7 @@ import { publishCourse, republish, storePdf } from '../support/learning';
 import { Course } from '../../src/courses/course.model';
 import { Enrolment, JpCredit, LessonProgress, Notification } from '../../src/learning/enrolment.model';
 import { Mail } from '../../src/mail/mail.model';
+import { whenWatchedCachesLive } from '../../src/db/watched-cache';
 import {
   enrolmentResults,
   recordQuizOutcome,
@@ -269,6 +270,47 @@ describe('the player and completion', () => {
     });
     const results = await enrolmentResults(String((await Enrolment.findOne({ person: person._id }))!._id));
     expect(results.map((r) => r.done)).toEqual([true, false, false]);
+  });
+});
+
+describe('round trips', () => {
+  it('reads the catalog and the course from memory: each learner page asks the database once or twice', async () => {
+    const course = await publishCourse({ title: 'Kursus Hemat Kueri', modules: [[{}, {}]] });
+    const { agent } = await learner();
+    await enrolIn(agent, course.id);
+    const page = `/kursus/${course.id}/pelajaran/${course.lessonKeys[0]}`;
+    await markDone(agent, course.id, course.lessonKeys[0]);
+    const token = await csrfToken(agent, page);
+    const paths = ['/kursus', '/kursus?q=hemat', `/kursus/${course.id}`, page, '/pembelajaran'];
+    for (const path of paths) await agent.get(path); // warms the caches
+    await whenWatchedCachesLive();
+    const commands: string[] = [];
+    mongoose.set('debug', (collection: string, method: string) => commands.push(`${collection}.${method}`));
+    try {
+      const counted: Record<string, string[]> = {};
+      for (const path of paths) {
+        commands.length = 0;
+        expect((await agent.get(path)).status).toBe(200);
+        counted[path] = [...commands];
+      }
+      commands.length = 0;
+      expect((await agent.post(`${page}/selesai`).type('form').send({ _csrf: token })).status).toBe(303);
+      counted.again = [...commands];
+      expect(counted).toEqual({
+        '/kursus': ['enrolments.find'],
+        '/kursus?q=hemat': expect.arrayContaining(['catalogentries.find', 'enrolments.find']),
+        [`/kursus/${course.id}`]: ['enrolments.aggregate'],
+        [page]: ['enrolments.aggregate'],
+        '/pembelajaran': expect.arrayContaining(['enrolments.find', 'jpcredits.find']),
+        again: ['enrolments.aggregate'], // a lesson done already: nothing to write
+      });
+      expect(counted['/kursus?q=hemat']).toHaveLength(2);
+      expect(counted['/pembelajaran']).toHaveLength(2);
+    } finally {
+      mongoose.set('debug', false);
+    }
+    const search = await agent.get('/kursus?q=hemat');
+    expect(search.text).toContain('Kursus Hemat Kueri');
   });
 });
 
