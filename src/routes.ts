@@ -28,11 +28,12 @@ import {
   registerCompletionHook,
   registerLearningSections,
   registerQuizAvailability,
+  assertLessonOpen,
   type CompletionHook,
 } from './learning';
 import { hasQuiz, onAttemptGraded, type GradedAttempt } from './quizzes';
 import { NotFound } from './web/errors';
-import { registerCoursesDashboard } from './courses';
+import { registerCoursesDashboard, registerLessonGate } from './courses';
 import { outboxRouter } from './mail/mail.routes';
 import { registerMailSections } from './mail';
 import { passwordLinksRouter } from './password-links/password-links.routes';
@@ -142,6 +143,7 @@ function connectFeatures(): void {
   registerCompletionHook(inviteToEvaluate);
   registerCompletionSource(completionsOfStaff); // the impact view: share of a unit's staff trained
   registerQuizAvailability(hasQuiz); // the player links a quiz lesson to its attempt page
+  registerLessonGate(assertLessonOpen); // a course studied in order: its lessons' files and quizzes wait their turn
   onAttemptGraded(reportQuizOutcome); // a passed quiz completes its lesson, and maybe the course
   registerResultsProvider(async (enrolmentId) => {
     const lessons = await enrolmentResults(enrolmentId);

@@ -121,6 +121,8 @@ const contentFields = {
   cover: { type: String, default: '' },
   /** Completion: every lesson done, plus this pass mark (percent) on the quizzes marked required. */
   quizPassMark: { type: Number, default: 70, min: 0, max: 100 },
+  /** "Study in order": a lesson opens only once every lesson before it (in course order) is done. */
+  studyInOrder: { type: Boolean, default: false },
   signatories: { type: [signatorySchema], default: [] },
   modules: { type: [moduleSchema], default: [] },
   assets: { type: [assetSchema], default: [] },

@@ -3,7 +3,7 @@
 // archived one or one outside the learner's audience answers like a missing one. Course files are
 // served through `openCourseFile`, which applies the same rule per file: a file of the published
 // version to those who may study it, any file of the course to its authors and the curators.
-import { Types, trusted, type ClientSession, type FilterQuery } from 'mongoose';
+import { Types, trusted, type ClientSession } from 'mongoose';
 import type { Actor } from '../core/actor';
 import { NotFound } from '../web/errors';
 import { courseForStaff, inAudience, isAuthorOf, isCurator, seesAllPublished } from './courses.access';
@@ -18,6 +18,7 @@ import {
 import { getVersion, lessonsOf } from './courses.versions';
 import { CatalogEntry, type CatalogEntryFields } from './catalog-entry.model';
 import { paginate, type Page } from '../db/pagination';
+import { WatchedCache } from '../db/watched-cache';
 import { renderMarkdown } from './markdown';
 
 export const courseFileUrl = (courseId: unknown, fileId: unknown) =>
@@ -47,6 +48,7 @@ export async function refreshCatalogEntry(courseId: Types.ObjectId | string, ses
     .lean();
   if (!course || course.publishedVersion === 0 || course.status === 'archived') {
     await CatalogEntry.deleteOne({ _id: courseId }, { session });
+    catalogCache.clear();
     return;
   }
   const version = await CourseVersion.findOne({ course: course._id, number: course.publishedVersion })
@@ -76,6 +78,7 @@ export async function refreshCatalogEntry(courseId: Types.ObjectId | string, ses
     publishedAt: version.publishedAt,
   };
   await CatalogEntry.updateOne({ _id: course._id }, { $set: entry }, { upsert: true, session });
+  catalogCache.clear(); // the stream says so too, a moment later (and after the transaction commits)
 }
 
 /** Rebuilds every catalog entry (start-up on a database written before the catalog existed; cheap). */
@@ -86,6 +89,7 @@ export async function syncCatalog(): Promise<number> {
   for (const c of courses) await refreshCatalogEntry(c._id);
   const ids = courses.map((c) => c._id);
   await CatalogEntry.deleteMany({ _id: trusted({ $nin: ids }) });
+  catalogCache.clear();
   return courses.length;
 }
 
@@ -102,98 +106,131 @@ export interface CatalogQuery {
 }
 export type CatalogItem = Omit<CatalogEntryFields, 'audienceOpds' | 'sortTitle'> & { id: string };
 
-const JP_FILTERS: Record<(typeof JP_RANGES)[number], Record<string, number>> = {
-  upTo2: { $lte: 2 },
-  '2to5': { $gt: 2, $lte: 5 },
-  over5: { $gt: 5 },
-};
+/**
+ * The whole catalog in memory: about a hundred small entries, read once and forgotten the moment
+ * any app instance changes any of them (the collection's change stream; this instance's own writes
+ * forget it at once). Without a stream (a standalone mongod) every call reads the collection again.
+ */
+type CatalogRow = CatalogEntryFields & { id: string; opdIds: ReadonlySet<string> };
+interface CatalogSnapshot {
+  entries: readonly CatalogRow[];
+  byId: ReadonlyMap<string, CatalogRow>;
+  partners: readonly string[];
+}
+const catalogCache = new WatchedCache<CatalogSnapshot>('catalogentries', 1, { forgetAllOnAnyChange: true });
 
-/** The audience part of the catalog's filter: every entry for staff, else the person's OPD or all ASN. */
-function audienceFilter(actor: Actor): FilterQuery<CatalogEntryFields> {
-  if (seesAllPublished(actor)) return {};
-  const or: FilterQuery<CatalogEntryFields>[] = [{ audienceAll: true }];
-  if (actor.opdId) or.push({ audienceOpds: new Types.ObjectId(actor.opdId) });
-  return { $or: or };
+function catalogSnapshot(): Promise<CatalogSnapshot> {
+  return catalogCache.get('all', async () => {
+    const rows = await CatalogEntry.find().lean();
+    const entries = rows.map((r) =>
+      Object.freeze({ ...r, id: String(r._id), opdIds: new Set(r.audienceOpds.map(String)) }),
+    );
+    return {
+      entries,
+      byId: new Map(entries.map((e) => [e.id, e])),
+      partners: [...new Set(entries.map((e) => String(e.partner)))],
+    };
+  });
 }
 
-/** One page of the catalog the actor may see: searched, filtered and sorted. */
+/** Whether the actor's audience includes the entry: every entry for staff, else all ASN or their OPD. */
+function isVisible(actor: Actor, entry: CatalogRow): boolean {
+  return seesAllPublished(actor) || entry.audienceAll || (!!actor.opdId && entry.opdIds.has(actor.opdId));
+}
+
+const JP_TESTS: Record<(typeof JP_RANGES)[number], (jp: number) => boolean> = {
+  upTo2: (jp) => jp <= 2,
+  '2to5': (jp) => jp > 2 && jp <= 5,
+  over5: (jp) => jp > 5,
+};
+
+function isFilteredIn(query: CatalogQuery, entry: CatalogRow): boolean {
+  if (query.competencyType && entry.competencyType !== query.competencyType) return false;
+  if (query.area && entry.area !== query.area) return false;
+  if (
+    query.partner &&
+    /^[0-9a-f]{24}$/i.test(query.partner) &&
+    String(entry.partner) !== query.partner.toLowerCase()
+  )
+    return false;
+  return !query.jp || JP_TESTS[query.jp](entry.jp);
+}
+
+/** The ids of the entries matching a search, with their text score (`$text`: MongoDB's and the embedded engine's own matching). */
+async function textScores(q: string): Promise<Map<string, number>> {
+  const rows = await CatalogEntry.find(
+    { $text: trusted({ $search: q }) },
+    { _id: 1, score: { $meta: 'textScore' } },
+  ).lean<Array<{ _id: Types.ObjectId; score: number }>>();
+  return new Map(rows.map((r) => [String(r._id), r.score]));
+}
+
+/**
+ * One page of the catalog the actor may see: searched, filtered and sorted. Filters and order are
+ * applied to the catalog in memory; a search asks the text index which entries match (one query).
+ */
 export async function searchCatalog(
   actor: Actor,
   query: CatalogQuery,
   pageSize = 12,
 ): Promise<Page<CatalogItem>> {
-  const conditions: FilterQuery<CatalogEntryFields>[] = [audienceFilter(actor)];
-  if (query.competencyType) conditions.push({ competencyType: query.competencyType });
-  if (query.area) conditions.push({ area: query.area });
-  if (query.partner && /^[0-9a-f]{24}$/i.test(query.partner))
-    conditions.push({ partner: new Types.ObjectId(query.partner) });
-  if (query.jp) conditions.push({ jp: trusted(JP_FILTERS[query.jp]) });
-  // $text stays at the top level: the only place both MongoDB and the embedded engine accept it.
-  const filter = {
-    $and: conditions,
-    ...(query.q ? { $text: trusted({ $search: query.q }) } : {}),
-  } as FilterQuery<CatalogEntryFields>;
-  const sort = sortOf(query);
+  const [snapshot, scores] = await Promise.all([
+    catalogSnapshot(),
+    query.q ? textScores(query.q) : undefined,
+  ]);
+  const rows = snapshot.entries
+    .filter((e) => isVisible(actor, e) && isFilteredIn(query, e) && (!scores || scores.has(e.id)))
+    .sort(orderOf(query, scores));
   return paginate(
     query.page,
     pageSize,
-    () => CatalogEntry.countDocuments(filter),
-    async (skip, limit) => {
-      const find = CatalogEntry.find(filter, query.q ? { score: { $meta: 'textScore' } } : {})
-        .select('-audienceOpds -sortTitle')
-        .sort(sort)
-        .skip(skip)
-        .limit(limit)
-        .lean();
-      const rows = await find;
-      return rows.map((r) => ({ ...(r as unknown as CatalogItem), id: String(r._id) }));
-    },
+    () => Promise.resolve(rows.length),
+    (skip, limit) => Promise.resolve(rows.slice(skip, skip + limit) as CatalogItem[]),
   );
 }
 
-function sortOf(query: CatalogQuery): Record<string, 1 | -1 | { $meta: 'textScore' }> {
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byTitle = (a: CatalogRow, b: CatalogRow) => byText(a.sortTitle, b.sortTitle) || byText(a.id, b.id);
+
+function orderOf(
+  query: CatalogQuery,
+  scores?: Map<string, number>,
+): (a: CatalogRow, b: CatalogRow) => number {
   const sort = query.sort ?? (query.q ? 'relevance' : 'title');
-  if (sort === 'relevance' && query.q) return { score: { $meta: 'textScore' }, sortTitle: 1, _id: 1 };
-  if (sort === 'newest') return { publishedAt: -1, _id: 1 };
-  if (sort === 'jpAsc') return { jp: 1, sortTitle: 1, _id: 1 };
-  if (sort === 'jpDesc') return { jp: -1, sortTitle: 1, _id: 1 };
-  return { sortTitle: 1, _id: 1 };
+  if (sort === 'relevance' && scores) return (a, b) => scores.get(b.id)! - scores.get(a.id)! || byTitle(a, b);
+  if (sort === 'newest')
+    return (a, b) => b.publishedAt.getTime() - a.publishedAt.getTime() || byText(a.id, b.id);
+  if (sort === 'jpAsc') return (a, b) => a.jp - b.jp || byTitle(a, b);
+  if (sort === 'jpDesc') return (a, b) => b.jp - a.jp || byTitle(a, b);
+  return byTitle;
 }
 
 /** The partners that have a course in the catalog (the partner filter's choices). */
 export async function catalogPartners(): Promise<string[]> {
-  const ids = await CatalogEntry.distinct('partner');
-  return ids.map(String);
+  return [...(await catalogSnapshot()).partners];
 }
 
 /** Code and title of catalog courses, by id (prerequisites, my-learning rows). */
 export async function catalogTitles(ids: Array<Types.ObjectId | string>) {
-  const rows = await CatalogEntry.find({ _id: trusted({ $in: ids.map(String) }) })
-    .select('code title jp version')
-    .lean();
-  return new Map(
-    rows.map((r) => [String(r._id), { code: r.code, title: r.title, jp: r.jp, version: r.version }]),
-  );
+  const { byId } = await catalogSnapshot();
+  const rows = ids.flatMap((id) => byId.get(String(id).toLowerCase()) ?? []);
+  return new Map(rows.map((r) => [r.id, { code: r.code, title: r.title, jp: r.jp, version: r.version }]));
 }
 
 /**
- * The published version (its number) of a course the actor may study, read from the small catalog
- * entry rather than the version itself: the learner's pages take the version's content from their
- * own cache of immutable versions. A course out of reach answers like a missing one.
+ * The published version (its number) of a course the actor may study, from the catalog in memory:
+ * the learner's pages take the version's content from their own cache of immutable versions. A
+ * course out of reach answers like a missing one.
  */
 export async function studyableCourse(actor: Actor, id: string): Promise<{ id: string; version: number }> {
   if (!/^[0-9a-f]{24}$/i.test(id)) throw new NotFound('course');
-  const entry = await CatalogEntry.findById(id).select('version audienceAll audienceOpds').lean();
+  const entry = (await catalogSnapshot()).byId.get(id.toLowerCase());
   if (!entry) throw new NotFound('course');
-  const visible =
-    seesAllPublished(actor) ||
-    entry.audienceAll ||
-    (!!actor.opdId && entry.audienceOpds.some((o) => String(o) === actor.opdId));
-  if (!visible) {
+  if (!isVisible(actor, entry)) {
     const course = await Course.findById(id).select('authors partner').lean();
     if (!course || !isAuthorOf(actor, course)) throw new NotFound('course');
   }
-  return { id: String(entry._id), version: entry.version };
+  return { id: entry.id, version: entry.version };
 }
 
 /** The published version of a course, if the actor may study it. */
@@ -264,7 +301,31 @@ export async function openCourseFile(actor: Actor, courseId: string, fileId: str
   const published = await publishedCourse(actor, courseId);
   const file = filesOf(published.content).find(wanted);
   if (!file) throw new NotFound('file');
+  const lesson = lessonsOf(published.content).find((l) => l.file && wanted(l.file));
+  if (lesson) await assertLessonOpen(actor, published.id, published.content, lesson.key);
   return file;
+}
+
+/** Throws when a lesson of a course studied in order is not open to the actor yet. */
+export type LessonGate = (actor: Actor, courseId: string, lessonKey: string) => Promise<void>;
+let lessonGate: LessonGate = () => Promise.resolve();
+
+/** The learning feature says whether a lesson of a course studied in order is open to the learner. */
+export function registerLessonGate(gate: LessonGate): void {
+  lessonGate = gate;
+}
+
+/**
+ * Refuses a lesson the learner has not reached in a course studied in order: every channel that
+ * serves a lesson outside the player (its file, its quiz) asks here.
+ */
+export async function assertLessonOpen(
+  actor: Actor,
+  courseId: string,
+  content: Pick<CourseContent, 'studyInOrder'>,
+  lessonKey: string,
+): Promise<void> {
+  if (content.studyInOrder) await lessonGate(actor, courseId, lessonKey);
 }
 
 /** Draft preview of a lesson, for its authors and the curators. */

@@ -71,6 +71,11 @@ export const courseForm = z
       .optional()
       .default(''),
     quizPassMark: z.coerce.number('courses.errors.passMark').int('courses.errors.passMark').min(0).max(100),
+    /** A checkbox: present ("on") when ticked, absent otherwise. */
+    studyInOrder: z
+      .literal('on', 'courses.errors.choice')
+      .optional()
+      .transform((v) => v === 'on'),
     ...signatoryFields,
   })
   .strict()

@@ -131,6 +131,7 @@ async function checkedSettings(actor: Actor, input: CourseFormInput, courseId?: 
     },
     prerequisites: input.prerequisites,
     quizPassMark: input.quizPassMark,
+    studyInOrder: input.studyInOrder,
     signatories: signatoriesOf(input),
   };
 }

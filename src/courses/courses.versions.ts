@@ -124,11 +124,13 @@ const SETTING_FIELDS = [
   'prerequisites',
   'cover',
   'quizPassMark',
+  'studyInOrder',
   'signatories',
 ] as const;
 
 function show(value: unknown): string {
   if (value === undefined || value === null) return '';
+  if (typeof value === 'boolean') return value ? '✓' : '✗';
   if (Array.isArray(value))
     return value
       .map((v) => (typeof v === 'object' && v ? Object.values(v as object).join(' · ') : String(v)))
@@ -139,6 +141,11 @@ function show(value: unknown): string {
 
 function comparable(value: unknown): string {
   return JSON.stringify(value ?? null);
+}
+
+/** A setting's value; a switch that versions older than it lack was off. */
+function settingOf(content: Record<string, unknown>, field: (typeof SETTING_FIELDS)[number]): unknown {
+  return field === 'studyInOrder' ? !!content[field] : content[field];
 }
 
 /** What the working copy changes compared with a published version (or everything, when none). */
@@ -153,10 +160,10 @@ export function diffContent(published: CourseContent | undefined, draft: CourseC
   const before = (published ?? {}) as Record<string, unknown>;
   const after = draft as unknown as Record<string, unknown>;
   for (const field of SETTING_FIELDS) {
-    if (published && comparable(before[field]) === comparable(after[field])) continue;
-    if (!published && (after[field] === '' || (Array.isArray(after[field]) && !(after[field] as []).length)))
-      continue;
-    changes.settings.push({ field, before: show(before[field]), after: show(after[field]) });
+    const [was, is] = [settingOf(before, field), settingOf(after, field)];
+    if (published && comparable(was) === comparable(is)) continue;
+    if (!published && (is === '' || is === false || (Array.isArray(is) && !(is as []).length))) continue;
+    changes.settings.push({ field, before: published ? show(was) : '', after: show(is) });
   }
   const oldModules = new Map(((published?.modules ?? []) as ModuleFields[]).map((m, i) => [m.key, { m, i }]));
   const newModules = (draft.modules ?? []) as ModuleFields[];

@@ -33,6 +33,7 @@ export function courseFormValues(course: CourseFields, selfId: string): Record<s
     coauthors: (course.authors ?? []).map(String).filter((a) => a !== selfId),
     cover: course.cover,
     quizPassMark: String(course.quizPassMark ?? 70),
+    studyInOrder: course.studyInOrder ? 'on' : '',
   };
   (course.signatories ?? []).forEach((s, i) => {
     values[`sig${i + 1}Name`] = s.name;

@@ -77,6 +77,8 @@ export class WatchedCache<V> {
     /** The collection watched; also the cache's name in logs and /readyz. */
     readonly name: string,
     private readonly maxEntries = 10_000,
+    /** Values made of many documents (a whole small collection): any change forgets everything. */
+    private readonly options: { forgetAllOnAnyChange?: boolean } = {},
   ) {
     caches.push(this as WatchedCache<unknown>);
   }
@@ -174,7 +176,7 @@ export class WatchedCache<V> {
       becomeLive();
       this.resumeToken = change._id;
       const id = (change as { documentKey?: { _id?: unknown } }).documentKey?._id;
-      if (id !== undefined) this.forget(String(id));
+      if (id !== undefined && !this.options.forgetAllOnAnyChange) this.forget(String(id));
       else this.clear(); // drop, rename, dropDatabase, invalidate: everything may be gone
       if (change.operationType === 'invalidate') this.resumeToken = undefined;
     });

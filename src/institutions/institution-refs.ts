@@ -32,10 +32,17 @@ export async function institutionRef(id: unknown): Promise<InstitutionRef | null
   });
 }
 
-/** Id, code and name of each of these institutions that exists (one query). */
+/** A few ids (a course's partner, the catalog's partners) come from the cache one by one. */
+const FROM_CACHE_UP_TO = 20;
+
+/** Id, code and name of each of these institutions that exists (from the cache, or one query for many). */
 export async function institutionRefs(ids: unknown[]): Promise<Map<string, InstitutionRef>> {
-  const wanted = ids.filter((id) => id && Types.ObjectId.isValid(String(id))).map(String);
+  const wanted = [...new Set(ids.filter((id) => id && Types.ObjectId.isValid(String(id))).map(String))];
   if (wanted.length === 0) return new Map();
+  if (wanted.length <= FROM_CACHE_UP_TO) {
+    const refs = await Promise.all(wanted.map((id) => institutionRef(id)));
+    return new Map(refs.flatMap((r) => (r ? [[String(r._id), r] as const] : [])));
+  }
   const found = await Institution.find({ _id: trusted({ $in: wanted }) }, { code: 1, name: 1 }).lean();
   return new Map(found.map((i) => [String(i._id), { _id: i._id, code: i.code, name: i.name }]));
 }

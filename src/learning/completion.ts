@@ -47,8 +47,12 @@ export async function doneKeys(enrolmentId: Types.ObjectId, version: number, ses
 }
 
 /** Recounts the enrolment's progress from its lesson records; returns whether every lesson is done. */
-export async function recount(enrolmentId: Types.ObjectId, now: Date): Promise<boolean> {
-  const enrolment = await Enrolment.findById(enrolmentId).select('course version status').lean();
+export async function recount(
+  enrolmentId: Types.ObjectId,
+  now: Date,
+  known?: { _id: Types.ObjectId; course: Types.ObjectId; version: number; status: string },
+): Promise<boolean> {
+  const enrolment = known ?? (await Enrolment.findById(enrolmentId).select('course version status').lean());
   if (!enrolment) return false;
   const content = await versionContent(enrolment.course, enrolment.version);
   if (!content) return false;

@@ -2,6 +2,7 @@
 // their content is kept in memory (a few hundred kilobytes for a hundred courses) and each lesson
 // page reads no version from the database after the first.
 import type { Types } from 'mongoose';
+import { HttpError } from '../web/errors';
 import {
   getCourseVersion,
   lessonsOf,
@@ -60,4 +61,25 @@ export function versionContent(courseId: string | Types.ObjectId, number: number
 export function percentOf(done: number, total: number): number {
   if (total <= 0) return 0;
   return Math.floor((Math.min(done, total) * 100) / total);
+}
+
+/**
+ * In a course studied in order, the lesson to finish before `key` opens: the first lesson before it
+ * (in course order) not done yet. Undefined when the lesson is open (or the course is in no order).
+ */
+export function lockOf(content: VersionContent, done: Set<string>, key: string): LessonFields | undefined {
+  if (!content.content.studyInOrder) return undefined;
+  for (const lesson of content.lessons) {
+    if (lesson.key === key) return undefined;
+    if (!done.has(lesson.key)) return lesson;
+  }
+  return undefined;
+}
+
+/** A lesson not open yet in a course studied in order: 403, naming the lesson to finish first. */
+export class LessonLocked extends HttpError {
+  constructor(readonly first: Pick<LessonFields, 'key' | 'title'>) {
+    super(403, 'learning.player.lockedError');
+    this.messageParams = { lesson: first.title };
+  }
 }

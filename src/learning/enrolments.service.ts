@@ -37,6 +37,59 @@ export async function enrolmentOf(personId: string, courseId: string): Promise<E
   return (found as EnrolmentDoc | null) ?? undefined;
 }
 
+/** A lesson record of an enrolment as the learner's pages use it. */
+export interface LessonRecord {
+  lessonKey: string;
+  version: number;
+  doneAt?: Date | null;
+  scorePercent?: number | null;
+  passed?: boolean | null;
+  attempts?: number | null;
+}
+
+/**
+ * The person's enrolment of a course with its lesson records, in one round trip: a `$lookup`
+ * through the records' `{enrolment, lessonKey}` index (MongoDB and the embedded engine both use it).
+ */
+export async function enrolmentWithRecords(
+  personId: string,
+  courseId: string,
+): Promise<{ enrolment?: EnrolmentDoc; records: LessonRecord[] }> {
+  const [found] = await Enrolment.aggregate<EnrolmentDoc & { records: LessonRecord[] }>([
+    { $match: { person: oid(personId), course: oid(courseId) } },
+    { $limit: 1 },
+    {
+      $lookup: {
+        from: LessonProgress.collection.collectionName,
+        let: { enrolment: '$_id' },
+        pipeline: [
+          { $match: { $expr: { $eq: ['$enrolment', '$$enrolment'] } } },
+          {
+            $project: {
+              _id: 0,
+              lessonKey: 1,
+              version: 1,
+              doneAt: 1,
+              scorePercent: 1,
+              passed: 1,
+              attempts: 1,
+            },
+          },
+        ],
+        as: 'records',
+      },
+    },
+  ]);
+  if (!found) return { records: [] };
+  const { records, ...enrolment } = found;
+  return { enrolment, records };
+}
+
+/** The lesson keys done in the enrolment's version. */
+export function doneIn(enrolment: Pick<EnrolmentDoc, 'version'>, records: LessonRecord[]): Set<string> {
+  return new Set(records.filter((r) => r.doneAt && r.version === enrolment.version).map((r) => r.lessonKey));
+}
+
 /** The prerequisite courses (ids) the person has not completed. */
 export async function missingPrerequisites(personId: string, content: Pick<CourseContent, 'prerequisites'>) {
   const wanted = (content.prerequisites ?? []).map(String);
@@ -141,18 +194,23 @@ export async function moveToVersion(
   return ((await Enrolment.findById(enrolment._id).lean()) as EnrolmentDoc | null) ?? undefined;
 }
 
-/** The actor's own enrolment of a course they may see, on the current version; NotFound otherwise. */
+/**
+ * The actor's own enrolment of a course they may see, on the current version, with its lesson
+ * records (one round trip; the course comes from the catalog and version caches); NotFound otherwise.
+ */
 export async function ownEnrolment(actor: Actor, courseId: string, now: Date) {
   const course = await studyable(actor, courseId);
-  let enrolment = await enrolmentOf(actor.id, course.id);
-  if (enrolment?.status === 'active' && enrolment.version < course.version)
-    enrolment = await moveToVersion(enrolment._id, course.version, now);
-  return { course, enrolment };
+  let { enrolment, records } = await enrolmentWithRecords(actor.id, course.id);
+  if (enrolment?.status === 'active' && enrolment.version < course.version) {
+    await moveToVersion(enrolment._id, course.version, now);
+    ({ enrolment, records } = await enrolmentWithRecords(actor.id, course.id));
+  }
+  return { course, enrolment, records };
 }
 
 /** An enrolment the actor is studying (active or completed); a missing or foreign one is NotFound. */
 export async function studyingEnrolment(actor: Actor, courseId: string, now: Date) {
-  const { course, enrolment } = await ownEnrolment(actor, courseId, now);
+  const { course, enrolment, records } = await ownEnrolment(actor, courseId, now);
   if (!enrolment || enrolment.status === 'cancelled') throw new NotFound('enrolment');
-  return { course, enrolment };
+  return { course, enrolment, records };
 }

@@ -11,6 +11,7 @@ export {
   recordQuizOutcome,
   enrolmentResults,
   registerQuizAvailability,
+  assertLessonOpen,
   type QuizOutcome,
   type LessonResult,
 } from './progress.service';

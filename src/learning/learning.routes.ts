@@ -67,6 +67,7 @@ export function learningRouter(deps: RouteDeps): Router {
     const id = idParam(req, 'course');
     const view = await progress.lessonView(req.user!, id, keyParam(req), deps.clock());
     if (!view) return res.redirect(303, `/kursus/${id}`);
+    if (view.locked) return res.status(403).render('learning/locked', { title: view.lesson.title, ...view });
     res.render('learning/lesson', { title: view.lesson.title, ...view, lessonHref: lessonHref(id) });
   });
   router.post('/kursus/:id/pelajaran/:key/selesai', async (req, res) => {

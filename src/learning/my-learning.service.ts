@@ -9,10 +9,9 @@ import { catalogTitles, searchCatalog, type CatalogQuery } from '../courses';
 import { institutionRefs } from '../institutions';
 import { Enrolment, JpCredit, LessonProgress } from './enrolment.model';
 import { wibYear } from './completion';
-import { enrolBlock, missingPrerequisites, ownEnrolment } from './enrolments.service';
+import { doneIn, enrolBlock, missingPrerequisites, ownEnrolment } from './enrolments.service';
 import { versionContent } from './course-content';
 import { outlineOf, resumeKey } from './progress.service';
-import { doneKeys } from './completion';
 
 /** The yearly target of competency development (PP 11/2017 art. 203, as amended by PP 17/2020). */
 export const JP_TARGET = 20;
@@ -43,16 +42,7 @@ export async function jpSummary(personId: string, now: Date) {
 }
 
 export async function myLearning(actor: Actor, now: Date) {
-  const rows = await Enrolment.find({
-    person: new Types.ObjectId(actor.id),
-    status: trusted({ $ne: 'cancelled' }),
-  })
-    .select(
-      'course courseTitle courseCode jp source status dueAt percent lessonsDone lessonsTotal completedAt lastActivityAt assignedByName',
-    )
-    .sort({ lastActivityAt: -1 })
-    .limit(500)
-    .lean();
+  const [rows, jp] = await Promise.all([myEnrolments(actor), jpSummary(actor.id, now)]);
   const active = rows.filter((r) => r.status === 'active');
   const assigned = active
     .filter((r) => r.source === 'assigned')
@@ -64,8 +54,21 @@ export async function myLearning(actor: Actor, now: Date) {
     completed: rows
       .filter((r) => r.status === 'completed')
       .sort((a, b) => (b.completedAt?.getTime() ?? 0) - (a.completedAt?.getTime() ?? 0)),
-    jp: await jpSummary(actor.id, now),
+    jp,
   };
+}
+
+function myEnrolments(actor: Actor) {
+  return Enrolment.find({
+    person: new Types.ObjectId(actor.id),
+    status: trusted({ $ne: 'cancelled' }),
+  })
+    .select(
+      'course courseTitle courseCode jp source status dueAt percent lessonsDone lessonsTotal completedAt lastActivityAt assignedByName',
+    )
+    .sort({ lastActivityAt: -1 })
+    .limit(500)
+    .lean();
 }
 
 /** One catalog page, with the person's enrolment state of each course on it. */
@@ -85,10 +88,10 @@ export async function catalogPage(actor: Actor, query: CatalogQuery) {
 
 /** The course page: the published course, the person's enrolment and progress, or why they may not enrol. */
 export async function coursePage(actor: Actor, courseId: string, now: Date) {
-  const { course, enrolment } = await ownEnrolment(actor, courseId, now);
+  const { course, enrolment, records } = await ownEnrolment(actor, courseId, now);
   const studying = enrolment && enrolment.status !== 'cancelled' ? enrolment : undefined;
   const content = await versionContent(course.id, studying?.version ?? course.version);
-  const done = studying ? await doneKeys(studying._id, studying.version) : new Set<string>();
+  const done = studying ? doneIn(studying, records) : new Set<string>();
   const missing = await missingPrerequisites(actor.id, course.content);
   const prerequisiteIds = (course.content.prerequisites ?? []).map(String);
   const titles = prerequisiteIds.length ? await catalogTitles(prerequisiteIds) : new Map();
@@ -102,7 +105,7 @@ export async function coursePage(actor: Actor, courseId: string, now: Date) {
     enrolment: studying,
     block: studying ? undefined : await enrolBlock(actor, course, enrolment),
     missingPrerequisites: missing.map((id) => titles.get(id) ?? { code: '', title: id }),
-    outline: content ? outlineOf(content, done) : [],
+    outline: content ? outlineOf(content, done, studying?.status === 'completed') : [],
     resumeKey: content ? resumeKey(content, done) : undefined,
   };
 }

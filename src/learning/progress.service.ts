@@ -8,8 +8,15 @@ import { findLesson, renderLessonBody, type LessonFields } from '../courses';
 import { Conflict, NotFound } from '../web/errors';
 import { Enrolment, LessonProgress } from './enrolment.model';
 import { completeIfDone, doneKeys, recount, type CompletionEvent } from './completion';
-import { percentOf, versionContent, type VersionContent } from './course-content';
-import { enrolmentOf, ownEnrolment, studyingEnrolment, type EnrolmentDoc } from './enrolments.service';
+import { LessonLocked, lockOf, percentOf, versionContent, type VersionContent } from './course-content';
+import {
+  doneIn,
+  enrolmentOf,
+  ownEnrolment,
+  studyable,
+  studyingEnrolment,
+  type EnrolmentDoc,
+} from './enrolments.service';
 import { isDuplicateKey } from './notices.service';
 
 /** Whether the quizzes feature has a quiz for a lesson (it registers the check; until then none). */
@@ -25,18 +32,34 @@ export interface ModuleProgress {
   done: number;
   total: number;
   percent: number;
-  lessons: Array<{ key: string; title: string; kind: string; minutes: number; done: boolean }>;
+  lessons: Array<{
+    key: string;
+    title: string;
+    kind: string;
+    minutes: number;
+    done: boolean;
+    /** In a course studied in order: the title of the lesson to finish before this one opens. */
+    lockedBy?: string;
+  }>;
 }
 
-export function outlineOf(content: VersionContent, done: Set<string>): ModuleProgress[] {
+/** Modules with their lessons' state; `isOpen` (a completed enrolment) opens every lesson. */
+export function outlineOf(content: VersionContent, done: Set<string>, isOpen = false): ModuleProgress[] {
+  const inOrder = !!content.content.studyInOrder && !isOpen;
+  let blocker: LessonFields | undefined; // the first lesson not done so far
   return content.modules.map((m) => {
-    const lessons = (m.lessons as LessonFields[]).map((l) => ({
-      key: l.key,
-      title: l.title,
-      kind: l.kind,
-      minutes: l.minutes,
-      done: done.has(l.key),
-    }));
+    const lessons = (m.lessons as LessonFields[]).map((l) => {
+      const lockedBy = inOrder ? blocker?.title : undefined;
+      if (!blocker && !done.has(l.key)) blocker = l;
+      return {
+        key: l.key,
+        title: l.title,
+        kind: l.kind,
+        minutes: l.minutes,
+        done: done.has(l.key),
+        lockedBy,
+      };
+    });
     const count = lessons.filter((l) => l.done).length;
     return {
       key: m.key,
@@ -54,20 +77,25 @@ export function resumeKey(content: VersionContent, done: Set<string>): string | 
   return content.keys.find((k) => !done.has(k)) ?? content.keys[0];
 }
 
-/** A lesson of the course as the enrolled learner studies it. */
+/**
+ * A lesson of the course as the enrolled learner studies it; in a course studied in order, a lesson
+ * not reached yet gives only its title and the lesson to finish first (`locked`), none of its content.
+ */
 export async function lessonView(actor: Actor, courseId: string, key: string, now: Date) {
-  const { course, enrolment } = await ownEnrolment(actor, courseId, now);
+  const { course, enrolment, records } = await ownEnrolment(actor, courseId, now);
   if (!enrolment || enrolment.status === 'cancelled') return undefined; // the course page offers to enrol
   const content = await versionContent(course.id, enrolment.version);
   if (!content) throw new NotFound('course');
   const found = findLesson(content.content, key);
-  const done = await doneKeys(enrolment._id, enrolment.version);
-  const progress =
-    found.lesson.kind === 'quiz'
-      ? await LessonProgress.findOne({ enrolment: enrolment._id, lessonKey: key })
-          .select('scorePercent passed attempts version doneAt')
-          .lean()
-      : undefined;
+  const done = doneIn(enrolment, records);
+  const lock = enrolment.status === 'completed' ? undefined : lockOf(content, done, key);
+  if (lock)
+    return {
+      locked: { key: lock.key, title: lock.title },
+      course: { id: course.id, title: content.content.title },
+      lesson: { title: found.lesson.title },
+    };
+  const progress = found.lesson.kind === 'quiz' ? records.find((r) => r.lessonKey === key) : undefined;
   return {
     course: { id: course.id, version: enrolment.version, content: content.content },
     enrolment,
@@ -75,7 +103,8 @@ export async function lessonView(actor: Actor, courseId: string, key: string, no
     isDone: done.has(key),
     quizAvailable: found.lesson.kind === 'quiz' && (await quizAvailability(course.id, key)),
     quizResult: progress && progress.attempts ? progress : undefined,
-    outline: outlineOf(content, done),
+    outline: outlineOf(content, done, enrolment.status === 'completed'),
+    locked: undefined,
     done: done.size,
     total: content.keys.length,
     percent: enrolment.status === 'completed' ? 100 : percentOf(countIn(content, done), content.keys.length),
@@ -96,26 +125,39 @@ export async function markDone(
   via: LessonVia,
   now: Date,
 ): Promise<{ completion?: CompletionEvent; nextKey?: string; fileId: string; enrolment: EnrolmentDoc }> {
-  const { course, enrolment } = await studyingEnrolment(actor, courseId, now);
+  const { course, enrolment, records } = await studyingEnrolment(actor, courseId, now);
   const content = await versionContent(course.id, enrolment.version);
   if (!content) throw new NotFound('course');
   const { lesson, next } = findLesson(content.content, key);
   if (lesson.kind === 'quiz') throw new Conflict('learning.player.quizNotMarkable');
   if (via === 'download' && !lesson.file) throw new NotFound('file');
-  if (enrolment.status === 'active') await saveDone(enrolment, key, via, now);
-  const isComplete = enrolment.status === 'active' && (await recount(enrolment._id, now));
-  const completion = isComplete ? await completeIfDone(enrolment._id, now) : undefined;
-  return { completion, nextKey: next?.key, fileId: String(lesson.file?.id ?? ''), enrolment };
+  const result = { nextKey: next?.key, fileId: String(lesson.file?.id ?? ''), enrolment };
+  if (enrolment.status !== 'active') return result; // completed: reviewing changes nothing
+  const done = doneIn(enrolment, records);
+  const lock = lockOf(content, done, key);
+  if (lock) throw new LessonLocked(lock);
+  // A second click changes nothing, unless every lesson is done and the completion is still due
+  // (it failed before): then it completes now.
+  if (done.has(key) && !content.keys.every((k) => done.has(k))) return result;
+  if (!done.has(key)) await saveDone(enrolment, key, via, now, { isKnownUndone: true });
+  const isComplete = await recount(enrolment._id, now, enrolment);
+  return { ...result, completion: isComplete ? await completeIfDone(enrolment._id, now) : undefined };
 }
 
-async function saveDone(enrolment: EnrolmentDoc, key: string, via: LessonVia | 'quiz', now: Date) {
+async function saveDone(
+  enrolment: EnrolmentDoc,
+  key: string,
+  via: LessonVia | 'quiz',
+  now: Date,
+  { isKnownUndone = false } = {},
+) {
   const done = {
     enrolment: enrolment._id,
     lessonKey: key,
     version: enrolment.version,
     doneAt: trusted({ $ne: null }),
   };
-  if (await LessonProgress.exists(done)) return; // a second click changes nothing
+  if (!isKnownUndone && (await LessonProgress.exists(done))) return; // a second click changes nothing
   try {
     await LessonProgress.updateOne(
       {
@@ -218,4 +260,22 @@ export async function enrolmentResults(enrolmentId: string): Promise<LessonResul
       attempts: r?.attempts ?? 0,
     };
   });
+}
+
+/**
+ * The lesson gate of a course studied in order (its file, its quiz): open when the lessons before
+ * it are done in the person's enrolment; without an enrolment only the first lesson is open, except
+ * to the staff who review, assign or administer courses. Throws LessonLocked otherwise.
+ */
+export async function assertLessonOpen(actor: Actor, courseId: string, key: string): Promise<void> {
+  const enrolment = await enrolmentOf(actor.id, courseId);
+  const studying = enrolment && enrolment.status !== 'cancelled' ? enrolment : undefined;
+  if (studying?.status === 'completed') return;
+  if (!studying && actor.roles.some((r) => r === 'curator' || r === 'admin' || r === 'hr')) return;
+  const published = studying ? studying.version : (await studyable(actor, courseId)).version;
+  const content = await versionContent(courseId, published);
+  if (!content) throw new NotFound('course');
+  const done = studying ? await doneKeys(studying._id, studying.version) : new Set<string>();
+  const lock = lockOf(content, done, key);
+  if (lock) throw new LessonLocked(lock);
 }

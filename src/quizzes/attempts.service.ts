@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import { Types, trusted } from 'mongoose';
 import type { Actor } from '../core/actor';
-import { publishedCourse, type CourseContent } from '../courses';
+import { assertLessonOpen, publishedCourse, type CourseContent } from '../courses';
 import { Conflict, NotFound } from '../web/errors';
 import { Attempt, type AttemptFields } from './attempt.model';
 import { Question } from './question.model';
@@ -51,6 +51,7 @@ export async function quizForLearner(actor: Actor, courseId: string, lessonKey: 
   const course = await publishedCourse(actor, courseId);
   const lesson = quizLessons(course.content as CourseContent).find((l) => l.key === lessonKey);
   if (!lesson) throw new NotFound('quiz');
+  await assertLessonOpen(actor, course.id, course.content, lessonKey); // a course studied in order
   const quiz = (await Quiz.findOne({ course: course.id, lessonKey }).lean()) as QuizDoc | null;
   if (quiz) await closeOverdue(now, { quiz: quiz._id, person: new Types.ObjectId(actor.id) });
   const attempts = quiz

@@ -9,7 +9,9 @@ import { renderInLayout } from './layout';
 
 const VIEWS: Record<number, string> = { 403: 'errors/403', 404: 'errors/404', 500: 'errors/500' };
 
-function statusOf(error: unknown): { status: number; messageKey: string } {
+type Classified = { status: number; messageKey: string; messageParams?: Record<string, string | number> };
+
+function statusOf(error: unknown): Classified {
   try {
     return classify(error);
   } catch {
@@ -17,8 +19,9 @@ function statusOf(error: unknown): { status: number; messageKey: string } {
   }
 }
 
-function classify(error: unknown): { status: number; messageKey: string } {
-  if (error instanceof HttpError) return { status: error.status, messageKey: error.messageKey };
+function classify(error: unknown): Classified {
+  if (error instanceof HttpError)
+    return { status: error.status, messageKey: error.messageKey, messageParams: error.messageParams };
   const e = error as { status?: number; statusCode?: number; code?: string; type?: string };
   if (e?.code === 'LIMIT_FILE_SIZE' || e?.type === 'entity.too.large')
     return { status: 413, messageKey: 'errors.payloadTooLarge' };
@@ -67,7 +70,7 @@ export const errorHandler: ErrorRequestHandler = (error, req: Request, res, next
 };
 
 function renderError(error: unknown, req: Request, res: Response, next: NextFunction): void {
-  const { status, messageKey } = statusOf(error);
+  const { status, messageKey, messageParams } = statusOf(error);
   if (status >= 500) logFailure(req, error, 'request failed');
   if (res.headersSent) return next(error);
   if (res.locals.isRenderingError) return plainFailure(res); // the error page itself failed: no loop
@@ -88,7 +91,7 @@ function renderError(error: unknown, req: Request, res: Response, next: NextFunc
   res.setHeader('Cache-Control', 'no-store');
   if (req.accepts(['html', 'json']) === 'json') {
     res.json({
-      error: t(messageKey),
+      error: t(messageKey, messageParams),
       status,
       requestId,
       ...(error instanceof HttpError && 'fieldErrors' in error ? { fieldErrors: error.fieldErrors } : {}),
@@ -99,7 +102,7 @@ function renderError(error: unknown, req: Request, res: Response, next: NextFunc
   const locals = {
     title: t(`errors.title.${VIEWS[status] ? status : 'other'}`),
     status,
-    message: t(messageKey),
+    message: t(messageKey, messageParams),
     requestId: status >= 500 ? requestId : '',
   };
   const plainRender = (v: string, o: object, cb: (err: Error | null, html?: string) => void) =>

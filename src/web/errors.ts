@@ -1,6 +1,9 @@
 // Errors with a meaning, thrown by services and routes, turned into a status and a page by the one
 // error handler in error-handler.ts. `messageKey` is an i18n key shown to the person.
 export class HttpError extends Error {
+  /** Values the message names (a lesson's title, …), filled into its translation. */
+  messageParams?: Record<string, string | number>;
+
   constructor(
     public readonly status: number,
     public readonly messageKey: string,

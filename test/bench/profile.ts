@@ -3,11 +3,14 @@
 // prints the packages, files and functions with the most self time per request.
 //   npx tsx test/bench/profile.ts [path=/] [seconds=8]
 // PROFILE_ANON=1: without signing in; PROFILE_CPU_ONLY=1: no profiler, only the server's CPU per request.
+// `npx tsx test/bench/profile.ts learner`: the server's CPU per request of each learner page in turn
+// (home, catalog, search, course page, player, my learning), one server; a figure that depends less
+// on a busy machine than req/s does.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { DEMO_LEARNER, signIn, startServer } from './lib';
+import { DEMO_LEARNER, learnerPages, signIn, startServer } from './lib';
 
 interface ProfileNode {
   id: number;
@@ -30,8 +33,32 @@ function short(url: string): string {
   return url.replace(/^file:\/\//, '').replace(`${path.resolve(__dirname, '../..')}/`, '');
 }
 
+async function learnerCpu(seconds: number): Promise<void> {
+  const server = await startServer('test/bench/app-server.ts');
+  const base = `http://127.0.0.1:${server.port}`;
+  const cookie = await signIn(base, DEMO_LEARNER.identifier, DEMO_LEARNER.password);
+  const pages = await learnerPages(base, cookie);
+  const paths = ['/', '/kursus', '/kursus?q=pelayanan', pages.course, pages.lesson, '/pembelajaran'];
+  try {
+    for (const target of paths) {
+      const load = (duration: number) =>
+        autocannon({ url: `${base}${target}`, connections: 10, duration, headers: { cookie } });
+      await load(2);
+      const before = cpuSeconds(server.child.pid!);
+      const result = await load(seconds);
+      const used = cpuSeconds(server.child.pid!) - before;
+      console.log(
+        `${target.padEnd(70)} ${((used * 1000) / result.requests.total).toFixed(2).padStart(6)} ms CPU per request (${result.requests.total} requests)`,
+      );
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const target = process.argv[2] ?? '/';
+  if (target === 'learner') return learnerCpu(Number(process.argv[3] ?? 6));
   const seconds = Number(process.argv[3] ?? 8);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'binaasn-prof-'));
   const file = path.join(dir, 'app.cpuprofile');

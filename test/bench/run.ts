@@ -2,7 +2,9 @@
 // run (machines here are shared and noisy, so only ratios mean something). Servers run in child
 // processes so the load generator does not share their event loop.
 //   BENCH_SECONDS (default 8) per page, BENCH_CONNECTIONS (default 10);
-//   BENCH_LEARNER / BENCH_PASSWORD: the account of the signed-in pages (default: the demo learner).
+//   BENCH_LEARNER / BENCH_PASSWORD: the account of the signed-in pages (default: the demo learner);
+//   BENCH_PAGES=learning: the home page and the learner's pages only (no dashboards, no certificates).
+// Database round trips per learner page: `npx tsx test/bench/round-trips.ts`.
 // The goal: signed-in learner pages at ≥ 1/3 of the bare page's throughput, with small HTML.
 // To see where the CPU goes on one page: `npx tsx test/bench/profile.ts /data-saya`.
 import { certificateBench } from './certificates.bench';
@@ -20,6 +22,7 @@ import {
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const GOAL = 1 / 3;
+const LEARNING_ONLY = process.env.BENCH_PAGES === 'learning';
 
 function table(rows: Measured[], baseline: number): string {
   const header = `${'page'.padEnd(34)} ${'req/s'.padStart(8)}  ${'vs bare'.padStart(7)}  ${'p99 ms'.padStart(6)}  ${'HTML'.padStart(8)}`;
@@ -50,7 +53,8 @@ async function main(): Promise<void> {
     await measure('warm-up', `${base}/`, { ...signedIn, seconds: 1 });
     const first = await measure('bare Express+EJS page', bare, options);
     rows.push(await measure('learner home / (signed in)', `${base}/`, signedIn));
-    rows.push(await measure('Data saya /data-saya (signed in)', `${base}/data-saya`, signedIn));
+    if (!LEARNING_ONLY)
+      rows.push(await measure('Data saya /data-saya (signed in)', `${base}/data-saya`, signedIn));
     // The learner's hot path (#16), on the seeded volume: 10,000 learners, 100 courses, ~200,000 progress records.
     const pages = await learnerPages(base, cookie);
     rows.push(await measure('catalog /kursus', `${base}/kursus`, signedIn));
@@ -65,7 +69,7 @@ async function main(): Promise<void> {
       }),
     );
     // The monitoring dashboards (#20) on the same volume: the whole city (BKPSDM HR) and one OPD.
-    rows.push(...(await dashboardRows(base, options)));
+    if (!LEARNING_ONLY) rows.push(...(await dashboardRows(base, options)));
     rows.push(await measure('login page /login (anonymous)', `${base}/login`, options));
     rows.push(await measure('/healthz (no view)', `${base}/healthz`, options));
     const second = await measure('bare Express+EJS page (again)', bare, options);
@@ -80,7 +84,7 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all([baselineServer.stop(), appServer.stop()]);
   }
-  await certificateBench(); // ms per certificate PDF, and a 1,000-certificate ZIP's time and memory
+  if (!LEARNING_ONLY) await certificateBench(); // ms per certificate PDF, and a 1,000-certificate ZIP's time and memory
 }
 
 /** /pemantauan as BKPSDM HR (every OPD: 10,000 people) and filtered to the first OPD. */

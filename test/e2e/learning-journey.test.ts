@@ -1,6 +1,7 @@
 // A learner's journey in a real browser (Debian Chromium) on a 360 px phone: search the catalog,
 // enrol, study every lesson of a short course while the progress bar moves, complete it, and see
 // the JP on "Pembelajaran saya" and the notification (with its unread count in the folded menu).
+// The course is studied in order: its second lesson shows as locked until the first is done.
 // Every page passes axe, fits 360 px, and has no console error or CSP violation.
 import type { Page } from 'playwright-core';
 import { createOpd, createUser } from '../support/factories';
@@ -15,6 +16,7 @@ const journey = useJourney(async () => {
     title: 'Etika Pelayanan Publik Singkat',
     objectives: ['Menerapkan standar pelayanan dengan santun'],
     jp: 2,
+    studyInOrder: true,
     modules: [
       [
         {
@@ -58,6 +60,9 @@ describe('a learner studies a course on a phone', () => {
       failures.push(...(await pageChecks(watched)));
       await follow(page, 'main form[action$="/ikuti"] button');
       expect(await page.textContent('main')).toContain('Anda terdaftar di kursus ini');
+      // Studied in order: the second lesson waits for the first, and says so.
+      expect(await page.textContent('main')).toContain('Terkunci: selesaikan dulu «Mengapa etika penting».');
+      expect(await page.locator('main .lesson-list a').count()).toBe(1);
       failures.push(...(await pageChecks(watched)));
 
       await follow(page, 'main a.button[href*="/pelajaran/"]');

@@ -103,6 +103,20 @@ describe('authoring a course', () => {
     expect(await Course.countDocuments()).toBe(1);
   });
 
+  it('sets "study in order" with a checkbox (off unless ticked) and refuses any other value', async () => {
+    const page = `/penulisan/${courseId}/pengaturan`;
+    const fields = { ...VALID_COURSE, audienceAll: 'opds', audienceOpds: disdukcapil };
+    expect(await course()).toMatchObject({ studyInOrder: false });
+    expect((await postCourseForm(author, page, page, { ...fields, studyInOrder: 'on' })).status).toBe(303);
+    expect(await course()).toMatchObject({ studyInOrder: true });
+    expect((await author.get(page)).text).toMatch(/name="studyInOrder" value="on"[^>]*checked/);
+    const odd = await postCourseForm(author, page, page, { ...fields, studyInOrder: 'ya' });
+    expect(odd.status).toBe(422);
+    expect(await course()).toMatchObject({ studyInOrder: true });
+    expect((await postCourseForm(author, page, page, fields)).status).toBe(303);
+    expect(await course()).toMatchObject({ studyInOrder: false });
+  });
+
   it('adds modules and lessons and moves them with plain forms', async () => {
     for (const title of ['Modul Satu', 'Modul Dua'])
       expect((await postCourseForm(author, base(), `${base()}/modul`, { title })).status).toBe(303);

@@ -6,10 +6,11 @@ import mongoose, { Types } from 'mongoose';
 import { createTestApp, createTestClock, type TestApp } from '../support/app';
 import { createOpd, createUser, DEFAULT_PASSWORD } from '../support/factories';
 import { csrfToken, postForm, signedInAgent, type Agent } from '../support/auth';
-import { publishCourse, republish } from '../support/learning';
+import { publishCourse, republish, storePdf } from '../support/learning';
 import { Course } from '../../src/courses/course.model';
 import { Enrolment, JpCredit, LessonProgress, Notification } from '../../src/learning/enrolment.model';
 import { Mail } from '../../src/mail/mail.model';
+import { whenWatchedCachesLive } from '../../src/db/watched-cache';
 import {
   enrolmentResults,
   recordQuizOutcome,
@@ -269,6 +270,123 @@ describe('the player and completion', () => {
     });
     const results = await enrolmentResults(String((await Enrolment.findOne({ person: person._id }))!._id));
     expect(results.map((r) => r.done)).toEqual([true, false, false]);
+  });
+});
+
+describe('round trips', () => {
+  it('reads the catalog and the course from memory: each learner page asks the database once or twice', async () => {
+    const course = await publishCourse({ title: 'Kursus Hemat Kueri', modules: [[{}, {}]] });
+    const { agent } = await learner();
+    await enrolIn(agent, course.id);
+    const page = `/kursus/${course.id}/pelajaran/${course.lessonKeys[0]}`;
+    await markDone(agent, course.id, course.lessonKeys[0]);
+    const token = await csrfToken(agent, page);
+    const paths = ['/kursus', '/kursus?q=hemat', `/kursus/${course.id}`, page, '/pembelajaran'];
+    for (const path of paths) await agent.get(path); // warms the caches
+    await whenWatchedCachesLive();
+    const commands: string[] = [];
+    mongoose.set('debug', (collection: string, method: string) => commands.push(`${collection}.${method}`));
+    try {
+      const counted: Record<string, string[]> = {};
+      for (const path of paths) {
+        commands.length = 0;
+        expect((await agent.get(path)).status).toBe(200);
+        counted[path] = [...commands];
+      }
+      commands.length = 0;
+      expect((await agent.post(`${page}/selesai`).type('form').send({ _csrf: token })).status).toBe(303);
+      counted.again = [...commands];
+      expect(counted).toEqual({
+        '/kursus': ['enrolments.find'],
+        '/kursus?q=hemat': expect.arrayContaining(['catalogentries.find', 'enrolments.find']),
+        [`/kursus/${course.id}`]: ['enrolments.aggregate'],
+        [page]: ['enrolments.aggregate'],
+        '/pembelajaran': expect.arrayContaining(['enrolments.find', 'jpcredits.find']),
+        again: ['enrolments.aggregate'], // a lesson done already: nothing to write
+      });
+      expect(counted['/kursus?q=hemat']).toHaveLength(2);
+      expect(counted['/pembelajaran']).toHaveLength(2);
+    } finally {
+      mongoose.set('debug', false);
+    }
+    const search = await agent.get('/kursus?q=hemat');
+    expect(search.text).toContain('Kursus Hemat Kueri');
+  });
+});
+
+describe('a course studied in order', () => {
+  it('opens a lesson only once the lessons before it are done, on every channel', async () => {
+    const file = await storePdf();
+    const course = await publishCourse({
+      studyInOrder: true,
+      modules: [
+        [
+          { title: 'Pengantar Etika' },
+          { title: 'Materi Unduhan', kind: 'file', file, body: 'Isi rahasia dua' },
+        ],
+        [{ title: 'Penutup', body: 'Isi rahasia tiga' }],
+      ],
+    });
+    const [first, second, third] = course.lessonKeys;
+    const lesson = (key: string) => `/kursus/${course.id}/pelajaran/${key}`;
+    const fileUrl = `/kursus/${course.id}/berkas/${String(file.id)}`;
+    const { agent, person } = await learner();
+    expect((await agent.get(fileUrl)).status).toBe(403); // not enrolled: only the first lesson is open
+    await enrolIn(agent, course.id);
+
+    const coursePage = await agent.get(`/kursus/${course.id}`);
+    expect(coursePage.text).toContain('Kursus ini dipelajari berurutan');
+    expect(coursePage.text).toContain('Terkunci: selesaikan dulu «Pengantar Etika».');
+    expect(coursePage.text).toContain(`href="${lesson(first)}"`);
+    expect(coursePage.text).not.toContain(`href="${lesson(second)}"`);
+    expect(coursePage.text).not.toContain(`href="${lesson(third)}"`);
+
+    const locked = await agent.get(lesson(third));
+    expect(locked.status).toBe(403);
+    expect(locked.text).toContain('Selesaikan dulu «Pengantar Etika»');
+    expect(locked.text).toContain(`href="${lesson(first)}"`);
+    expect(locked.text).not.toContain('Isi rahasia tiga');
+    expect(locked.text).not.toContain('Tandai selesai');
+    const token = await csrfToken(agent, lesson(first));
+    const early = await agent
+      .post(`${lesson(third)}/selesai`)
+      .type('form')
+      .send({ _csrf: token });
+    expect([early.status, early.text]).toEqual([403, expect.stringContaining('«Pengantar Etika»')]);
+    expect(
+      (
+        await agent
+          .post(`${lesson(second)}/unduh`)
+          .type('form')
+          .send({ _csrf: token })
+      ).status,
+    ).toBe(403);
+    expect((await agent.get(fileUrl)).status).toBe(403);
+    expect(await LessonProgress.countDocuments({ person: person._id })).toBe(0);
+
+    expect((await markDone(agent, course.id, first)).headers.location).toBe(lesson(second));
+    const open = await agent.get(lesson(second));
+    expect([open.status, open.text]).toEqual([200, expect.stringContaining('Isi rahasia dua')]);
+    expect(open.text).toContain('Terkunci: selesaikan dulu «Materi Unduhan».'); // the outline
+    const download = await agent
+      .post(`${lesson(second)}/unduh`)
+      .type('form')
+      .send({ _csrf: token });
+    expect(download.headers.location).toBe(fileUrl);
+    expect((await agent.get(fileUrl)).status).toBe(200);
+    expect((await agent.get(lesson(third))).status).toBe(200);
+    expect((await markDone(agent, course.id, third)).headers.location).toBe(`/kursus/${course.id}`);
+    expect(await Enrolment.findOne({ person: person._id }).lean()).toMatchObject({ status: 'completed' });
+  });
+
+  it('leaves every lesson open when the course is not studied in order', async () => {
+    const course = await publishCourse({ modules: [[{}, {}], [{ body: 'Isi bebas' }]] });
+    const { agent } = await learner();
+    await enrolIn(agent, course.id);
+    const last = await agent.get(`/kursus/${course.id}/pelajaran/${course.lessonKeys[2]}`);
+    expect([last.status, last.text]).toEqual([200, expect.stringContaining('Isi bebas')]);
+    expect(last.text).not.toContain('terkunci');
+    expect((await markDone(agent, course.id, course.lessonKeys[2])).status).toBe(303);
   });
 });
 

@@ -2,7 +2,8 @@
 // (freeze the working copy, set the published version, refresh the catalog entry).
 import crypto from 'node:crypto';
 import { Types } from 'mongoose';
-import { Course } from '../../src/courses/course.model';
+import { Course, type FileRef } from '../../src/courses/course.model';
+import { storeBytes } from '../../src/courses/course-files';
 import { freezeVersion } from '../../src/courses/courses.versions';
 import { refreshCatalogEntry } from '../../src/courses/courses.catalog';
 import { createUniversity } from './factories';
@@ -15,6 +16,8 @@ export interface LessonSpec {
   kind?: 'text' | 'video' | 'file' | 'quiz';
   body?: string;
   quizRequired?: boolean;
+  /** A stored download (file lessons). */
+  file?: FileRef;
 }
 
 export interface CourseSpec {
@@ -31,6 +34,7 @@ export interface CourseSpec {
   competencyType?: string;
   partner?: Types.ObjectId;
   quizPassMark?: number;
+  studyInOrder?: boolean;
 }
 
 export async function publishCourse(spec: CourseSpec = {}, now = new Date('2026-03-01T03:00:00Z')) {
@@ -46,6 +50,7 @@ export async function publishCourse(spec: CourseSpec = {}, now = new Date('2026-
       minutes: 10,
       body: l.body ?? `Isi pelajaran ${m + 1}.${i + 1}`,
       quizRequired: l.quizRequired ?? false,
+      ...(l.file ? { file: l.file } : {}),
     })),
   }));
   const course = await Course.create({
@@ -60,6 +65,7 @@ export async function publishCourse(spec: CourseSpec = {}, now = new Date('2026-
     prerequisites: spec.prerequisites ?? [],
     audience: spec.audienceOpds ? { all: false, opds: spec.audienceOpds } : { all: true, opds: [] },
     quizPassMark: spec.quizPassMark ?? 70,
+    studyInOrder: spec.studyInOrder ?? false,
     modules,
     status: 'in_review',
   });
@@ -82,4 +88,12 @@ export async function republish(courseId: Types.ObjectId, now = new Date('2026-0
   const course = (await Course.findById(courseId).lean())!;
   const lessonKeys = course.modules.flatMap((m) => m.lessons.map((l) => l.key));
   return { id: String(course._id), _id: course._id, version: number, course, lessonKeys };
+}
+
+/** A small PDF stored as a course download (the file of a file lesson). */
+export function storePdf(name = 'materi.pdf'): Promise<FileRef> {
+  const bytes = Buffer.from(
+    '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n',
+  );
+  return storeBytes(bytes, { kind: 'file', name, courseId: new Types.ObjectId() });
 }

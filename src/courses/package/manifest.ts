@@ -4,7 +4,7 @@
 //   lessons/*.md    the text of text lessons (Markdown; images as files/<name>)
 //   files/*         images (the cover, images in lessons), downloads and videos
 // Paths in the manifest are relative to the package root. Optional fields (`key`, `prerequisites`,
-// `quizPassMark`, `embed`, `quizRequired`) extend the format compatibly; exports always write them.
+// `quizPassMark`, `studyInOrder`, `embed`, `quizRequired`) extend the format compatibly; exports always write them.
 import { z } from 'zod';
 import { COMPETENCY_TYPES, COURSE_AREAS } from '../course.model';
 
@@ -68,6 +68,7 @@ export const manifestSchema = z
           .default([]),
         prerequisites: z.array(z.string().trim().max(40)).max(20).optional(),
         quizPassMark: z.number().int().min(0).max(100).optional(),
+        studyInOrder: z.boolean().optional(),
       })
       .strict(),
     modules: z

@@ -72,6 +72,7 @@ export async function buildManifest(course: CourseData, paths: Map<string, strin
       })),
       prerequisites: prerequisites.map((p) => p.code),
       quizPassMark: course.quizPassMark ?? 70,
+      studyInOrder: !!course.studyInOrder,
     },
     modules: (course.modules as ModuleFields[]).map((m, mi) => ({
       key: m.key,

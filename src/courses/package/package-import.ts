@@ -338,6 +338,7 @@ export async function writeImport(
       audience: 'all' in course.audience ? { all: true, opds: [] } : { all: false, opds: plan.opdIds },
       cover: course.cover ? stored.get(course.cover)!.name : '',
       quizPassMark: course.quizPassMark ?? 70,
+      studyInOrder: course.studyInOrder ?? false,
       signatories: course.signatories,
       assets,
       status: 'draft',
