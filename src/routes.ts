@@ -31,7 +31,8 @@ import {
   assertLessonOpen,
   type CompletionHook,
 } from './learning';
-import { hasQuiz, onAttemptGraded, type GradedAttempt } from './quizzes';
+import { courseResults, hasQuiz, onAttemptGraded, type GradedAttempt } from './quizzes';
+import { registerCertificateSource, registerResultsSource, type ResultsSource } from './monitoring';
 import { NotFound } from './web/errors';
 import { registerCoursesDashboard, registerLessonGate } from './courses';
 import { outboxRouter } from './mail/mail.routes';
@@ -45,6 +46,7 @@ import {
   verificationRouter,
 } from './certificates/certificates.routes';
 import {
+  certificateNumbers,
   issueCertificateOnCompletion,
   registerCertificateSections,
   registerResultsProvider,
@@ -137,14 +139,37 @@ const completionsOfStaff: CompletionSource = async ({ personIds, courseIds }) =>
   );
 };
 
-/** The seams between features, joined here so that no feature imports another's internals. */
-function connectFeatures(): void {
+/** Monitoring's results of people in courses: the quizzes' final score, pass and pre/post grades. */
+const quizResultsForMonitoring: ResultsSource = async (personIds, courseIds) => {
+  const out = [];
+  for (const courseId of new Set(courseIds))
+    for (const r of await courseResults(courseId, personIds))
+      out.push({
+        personId: r.personId,
+        courseId,
+        scorePercent: r.scorePercent,
+        passed: r.passed,
+        prePercent: r.pre ?? undefined,
+        postPercent: r.post ?? undefined,
+        gainPoints: r.pre !== null && r.post !== null ? Math.round((r.post - r.pre) * 100) / 100 : undefined,
+      });
+  return out;
+};
+
+/**
+ * The seams between features, joined here so that no feature imports another's internals. The app
+ * joins them when it mounts its routes; a command that completes courses without the app (the demo
+ * seed) calls this first.
+ */
+export function connectFeatures(): void {
   registerCompletionHook(issueCertificate);
   registerCompletionHook(inviteToEvaluate);
   registerCompletionSource(completionsOfStaff); // the impact view: share of a unit's staff trained
   registerQuizAvailability(hasQuiz); // the player links a quiz lesson to its attempt page
   registerLessonGate(assertLessonOpen); // a course studied in order: its lessons' files and quizzes wait their turn
   onAttemptGraded(reportQuizOutcome); // a passed quiz completes its lesson, and maybe the course
+  registerResultsSource(quizResultsForMonitoring); // the learning record and course report show scores
+  registerCertificateSource(certificateNumbers); // the learning record shows each certificate's number
   registerResultsProvider(async (enrolmentId) => {
     const lessons = await enrolmentResults(enrolmentId);
     if (lessons.length === 0) return undefined;

@@ -27,12 +27,12 @@ async function seedIfEmpty(config: Config, logger: Logger): Promise<boolean> {
   return true;
 }
 
-/** The demo certificates, issued in the background once the server answers (a few seconds of work). */
+/** The demo completions (JP ledger, certificates) through the completion path, in the background once the server answers. */
 function seedCertificatesSoon(config: Config, logger: Logger): void {
   void import('./cli/seed-certificates')
     .then(({ seedDemoCertificates }) => seedDemoCertificates(config, new Date()))
-    .then((report) => logger.info(report, 'demo certificates issued'))
-    .catch((error: unknown) => logger.error({ err: error }, 'demo certificates failed'));
+    .then((report) => logger.info(report, 'demo completions done'))
+    .catch((error: unknown) => logger.error({ err: error }, 'demo completions failed'));
 }
 
 /** Sends queued mail over SMTP_URL; without it (development) mails stay in the admin outbox. */

@@ -188,3 +188,19 @@ export async function revoke(
     context,
   );
 }
+
+/**
+ * The numbers of the valid certificates of these enrolments, by enrolment id (a revoked one is left
+ * out: the learning record must not show it as proof). The caller has scoped the enrolments.
+ */
+export async function certificateNumbers(enrolmentIds: string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(enrolmentIds)].filter((id) => typeof id === 'string' && id.length <= 64);
+  if (!wanted.length) return new Map();
+  const found = await Certificate.find({
+    enrolmentId: trusted({ $in: wanted }),
+    status: trusted({ $ne: 'revoked' }),
+  })
+    .select('enrolmentId number')
+    .lean();
+  return new Map(found.map((c) => [c.enrolmentId, c.number]));
+}

@@ -5,6 +5,7 @@ export { issueCertificateOnCompletion, type CompletionEvent } from './issuance';
 export { registerResultsProvider, type ResultsProvider } from './results';
 export type { CertificateResults } from './pdf';
 export { configureCertificates } from './settings';
+export { certificateNumbers } from './certificates.service';
 
 import { registerPersonalDataSection } from '../personal-data';
 import { certificatesOf } from './certificates.service';

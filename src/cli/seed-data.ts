@@ -249,7 +249,7 @@ export interface SeedOptions {
   policy?: { minLength: number; requireClasses: boolean };
   /** Invites the demo newcomers by mail (kept in the outbox without SMTP_URL); without it they are only added. */
   mail?: { config: Pick<Config, 'baseUrl' | 'mail'>; now: Date };
-  /** Issues demo certificates of the demo courses (src/cli/seed-certificates.ts); without it, none. */
+  /** Completes the finished demo courses through the completion path, with their certificates (src/cli/seed-certificates.ts); without it they wait. */
   certificates?: { config: Config; now: Date };
 }
 

@@ -1,8 +1,12 @@
-// Demo learning so that `npm start` shows a living city: the demo learner has an assignment due in
-// ten days with two lessons done, a course completed this year (JP on the ledger) and one course left
-// to enrol in; the other learners study, have been assigned courses (some overdue) and completed
-// some, this year or last. Generated from a fixed seed; written once (people who have enrolments
-// are left alone), in bulk, so seeding stays quick.
+// Demo learning so that `npm start` shows a living city with a past: the demo learner has an
+// assignment due in ten days with two lessons done, a course finished a month ago and one course left
+// to enrol in; the other learners enrolled over the last twelve months, some assigned (some overdue),
+// and finished courses spread over those months. Each OPD has its own pace (a fixed factor per OPD
+// code), so some OPDs are ahead and some behind on the dashboards. Generated from a fixed seed,
+// relative to `now`; written once (people who have enrolments are left alone), in bulk: enrolments
+// and lesson records exactly as the player would have left them. The finished courses are then
+// completed through the learning feature's own completion path (completeFinishedEnrolments, run by
+// the caller), so their JP ledger, notices and certificates are the real ones.
 import { courseIdByCode } from '../courses';
 import { insertDemoEnrolments, type DemoEnrolment } from '../learning';
 import { learnersByNip } from '../users';
@@ -18,6 +22,13 @@ function random(seed: number) {
     state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
     return state / 2 ** 32;
   };
+}
+
+/** An OPD's pace between 0 and 1, fixed by its code: how many of its people enrol and finish. */
+export function paceOf(opdCode: string): number {
+  let hash = 2166136261;
+  for (const ch of opdCode) hash = Math.imul(hash ^ ch.charCodeAt(0), 16777619) >>> 0;
+  return (hash % 1000) / 999;
 }
 
 export async function seedDemoLearning(
@@ -53,27 +64,28 @@ export async function seedDemoLearning(
         lessonsDone: 99,
         source: 'self',
         enrolledAt: new Date(now.getTime() - 40 * DAY),
-        completedAt: new Date(now.getTime() - 30 * DAY),
+        finishedAt: new Date(now.getTime() - 30 * DAY),
       });
       return;
     }
+    const pace = paceOf(learner.opdCode);
     courses.forEach((course) => {
       const roll = next();
-      if (roll < 0.45) return;
-      const enrolledAt = new Date(now.getTime() - Math.floor(next() * 300) * DAY);
+      if (roll < 0.75 - pace * 0.45) return; // busier OPDs enrol more of their people
+      const enrolledAt = new Date(now.getTime() - (1 + Math.floor(next() * 360)) * DAY - next() * DAY);
       const isAssigned = next() < 0.35;
-      const completes = next() < 0.4;
-      const due = new Date(now.getTime() + Math.floor(next() * 40 - 10) * DAY);
+      const finishes = next() < 0.25 + pace * 0.6;
+      const due = new Date(enrolledAt.getTime() + Math.floor(14 + next() * 60) * DAY);
+      const finishedAt = new Date(enrolledAt.getTime() + (3 + next() * 40) * DAY);
+      const done = finishes && finishedAt.getTime() < now.getTime() - 3_600_000;
       plans.push({
         ...base,
         course,
-        lessonsDone: completes ? 99 : Math.floor(next() * 6),
+        lessonsDone: done ? 99 : Math.floor(next() * 6),
         source: isAssigned ? 'assigned' : 'self',
         enrolledAt,
         ...(isAssigned ? { dueAt: due, assignedByName: hrName } : {}),
-        ...(completes
-          ? { completedAt: new Date(Math.min(now.getTime() - DAY, enrolledAt.getTime() + 14 * DAY)) }
-          : {}),
+        ...(done ? { finishedAt } : {}),
       });
     });
   });

@@ -3,6 +3,7 @@
 import { loadServerConfig } from '../config';
 import { openDatabase } from '../db';
 import { seedDemoData, type SeedReport } from './seed-data';
+import { connectFeatures } from '../routes';
 
 export function formatSeedReport(report: SeedReport): string {
   const lines = [
@@ -10,7 +11,9 @@ export function formatSeedReport(report: SeedReport): string {
     `People: ${report.people.created} created, ${report.people.existing} already present`,
     `Courses: ${report.courses.created.length} imported and published (${report.courses.created.join(', ') || 'none'}), ${report.courses.existing.length} already present`,
     ...(report.certificates.issued
-      ? [`Certificates: ${report.certificates.issued} issued to demo learners for the demo courses`]
+      ? [
+          `Completions: ${report.certificates.issued} demo courses completed over the past year, each with its JP and certificate`,
+        ]
       : []),
     `Service units: ${report.survey.units} created with ${report.survey.responses} survey answers (IKM)`,
     `Course evaluations: ${report.evaluations.answered} answered of ${report.evaluations.invited} invitations; ${report.evaluations.holidays} fixed-date holidays added`,
@@ -38,6 +41,7 @@ export function formatSeedReport(report: SeedReport): string {
 async function main(): Promise<void> {
   const config = loadServerConfig();
   const db = await openDatabase(config);
+  connectFeatures(); // the completion hooks: demo completions issue their certificates as live ones do
   try {
     const now = new Date();
     const report = await seedDemoData({

@@ -39,17 +39,37 @@ export async function courseFacts(ids: string[]): Promise<Map<string, CourseFact
   );
 }
 
-/** A course whose report the actor may read, with its lessons in order (key and title). */
+/** A published course whose report the actor may read, with its lessons in order (key and title). */
 export async function reportableCourse(actor: Actor, id: string) {
   if (!/^[0-9a-f]{24}$/i.test(id)) throw new NotFound('course');
   const course = await Course.findById(id)
     .select('code title authors partner modules publishedVersion')
     .lean();
-  if (!course || !(isCurator(actor) || isAuthorOf(actor, course))) throw new NotFound('course');
+  // A course never published has no learners to report on: like a missing one.
+  if (!course || !course.publishedVersion || !(isCurator(actor) || isAuthorOf(actor, course)))
+    throw new NotFound('course');
   return {
     id: String(course._id),
     code: course.code,
     title: course.title,
     lessons: lessonsOf(course).map((l) => ({ key: l.key, title: l.title })),
   };
+}
+
+/**
+ * The courses whose report the actor may read, ever published (a never-published draft has no
+ * learners): every one for curators, their own for authors (as `isAuthorOf` decides), by title.
+ */
+export async function reportableCourses(
+  actor: Actor,
+): Promise<Array<{ id: string; code: string; title: string }>> {
+  const curator = isCurator(actor);
+  if (!curator && !(actor.roles.includes('author') && actor.institutionId)) return [];
+  const filter = curator
+    ? { publishedVersion: trusted({ $gt: 0 }) }
+    : { publishedVersion: trusted({ $gt: 0 }), authors: new Types.ObjectId(actor.id) };
+  const courses = await Course.find(filter).select('code title authors partner').sort({ title: 1 }).lean();
+  return courses
+    .filter((c) => curator || isAuthorOf(actor, c))
+    .map((c) => ({ id: String(c._id), code: c.code, title: c.title }));
 }

@@ -25,7 +25,7 @@ export { inAudience as inCourseAudience } from './courses.access';
 export { importDirectory as importCoursePackageDirectory, packageCode } from './courses.packages';
 export { approve as approveCourse, submit as submitCourse } from './courses.review';
 export { courseIdByCode } from './courses.lookup';
-export { courseFacts, reportableCourse, type CourseFacts } from './courses.facts';
+export { courseFacts, reportableCourse, reportableCourses, type CourseFacts } from './courses.facts';
 export { registerCoursesDashboard } from './courses.dashboard';
 export { COMPETENCY_TYPES, COURSE_AREAS, LESSON_KINDS } from './course.model';
 export type {

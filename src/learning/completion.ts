@@ -92,6 +92,7 @@ async function withSession<T>(work: (session: ClientSession) => Promise<T>): Pro
 export async function completeIfDone(
   enrolmentId: Types.ObjectId,
   now: Date,
+  options: { mail?: boolean } = {},
 ): Promise<CompletionEvent | undefined> {
   // Most racing requests stop here; the conditional update below decides between the rest.
   if (!(await Enrolment.exists({ _id: enrolmentId, status: 'active' }))) return undefined;
@@ -147,6 +148,7 @@ export async function completeIfDone(
     return { completion, title: enrolment.courseTitle };
   });
   if (!event) return undefined;
+  if (options.mail === false) return event.completion;
   await mailNotice(
     'completed',
     event.completion.personId,
@@ -155,4 +157,25 @@ export async function completeIfDone(
     now,
   );
   return event.completion;
+}
+
+/**
+ * Completes the active enrolments whose every lesson is recorded done but whose completion never
+ * ran (enrolments written in bulk, as the demo seed does, or a process stopped between a lesson and
+ * its completion), each at its last activity, through completeIfDone: the JP ledger, the notice and
+ * every hook (the certificate) exactly as a live completion. No mail: that moment has passed.
+ * Returns how many it completed.
+ */
+export async function completeFinishedEnrolments(now: Date): Promise<number> {
+  const candidates = await Enrolment.find({ status: 'active', lessonsTotal: trusted({ $gt: 0 }) })
+    .select('lessonsDone lessonsTotal lastActivityAt')
+    .sort({ lastActivityAt: 1, _id: 1 })
+    .lean();
+  let completed = 0;
+  for (const e of candidates) {
+    if ((e.lessonsDone ?? 0) < (e.lessonsTotal ?? 0)) continue;
+    const at = e.lastActivityAt && e.lastActivityAt.getTime() <= now.getTime() ? e.lastActivityAt : now;
+    if (await completeIfDone(e._id, at, { mail: false })) completed++;
+  }
+  return completed;
 }

@@ -14,6 +14,11 @@ export interface DemoEnrolment {
   course: string;
   /** How many of the course's lessons are done, in order (all: completed at `completedAt`). */
   lessonsDone: number;
+  /**
+   * Every lesson done, the last at this time, with the completion left to the learning feature's
+   * completion path (completeFinishedEnrolments: JP ledger, notice, certificate as live).
+   */
+  finishedAt?: Date;
   source: 'self' | 'assigned';
   enrolledAt: Date;
   dueAt?: Date;
@@ -43,8 +48,13 @@ export async function insertDemoEnrolments(plans: DemoEnrolment[]): Promise<numb
     const total = content.keys.length;
     const done = Math.min(plan.lessonsDone, total);
     const completed = done === total && !!plan.completedAt;
+    const finished = done === total && !completed && !!plan.finishedAt;
     const _id = new Types.ObjectId();
-    const last = completed ? plan.completedAt! : new Date(plan.enrolledAt.getTime() + done * 3_600_000);
+    const last = completed
+      ? plan.completedAt!
+      : finished
+        ? plan.finishedAt!
+        : new Date(plan.enrolledAt.getTime() + done * 3_600_000);
     enrolments.push({
       _id,
       person: oid(plan.person),
@@ -73,7 +83,11 @@ export async function insertDemoEnrolments(plans: DemoEnrolment[]): Promise<numb
         course: oid(plan.course),
         lessonKey,
         version: course.version,
-        doneAt: new Date(plan.enrolledAt.getTime() + (i + 1) * 3_600_000),
+        // Spread between enrolment and the last lesson (finished ones end at `finishedAt`).
+        doneAt:
+          finished && i === done - 1
+            ? plan.finishedAt
+            : new Date(plan.enrolledAt.getTime() + (i + 1) * 3_600_000),
         via: 'button',
         attempts: 0,
       }),

@@ -76,6 +76,7 @@ const progressSchema = new Schema(
 );
 progressSchema.index({ enrolment: 1, lessonKey: 1 }, { unique: true });
 progressSchema.index({ person: 1, course: 1 });
+progressSchema.index({ course: 1, lessonKey: 1 }); // the course report: where learners stop
 
 const jpCreditSchema = new Schema(
   {

@@ -19,8 +19,14 @@ export { runReminders, type ReminderReport } from './reminders.service';
 export { startReminderSchedule } from './schedule';
 export { configureLearning } from './learning.context';
 export { jpSummary, JP_TARGET } from './my-learning.service';
-export { enrolmentFacts, jpTotals, type EnrolmentFact } from './statistics';
-export { wibYear } from './completion';
+export {
+  enrolmentFacts,
+  jpTotals,
+  courseEnrolmentFacts,
+  type EnrolmentFact,
+  type CourseEnrolmentFact,
+} from './statistics';
+export { wibYear, completeFinishedEnrolments } from './completion';
 export type { ClientSession };
 
 /** "Data saya": the person's enrolments (with each lesson's record) and their JP ledger. */

@@ -2,7 +2,7 @@
 // feature's peopleScope): their enrolments (not the cancelled ones) and their JP ledger of a WIB
 // year. Plain rows, so the figures are computed in one place (src/monitoring) and tested there.
 import { trusted, Types } from 'mongoose';
-import { Enrolment, JpCredit } from './enrolment.model';
+import { Enrolment, JpCredit, LessonProgress } from './enrolment.model';
 
 export interface EnrolmentFact {
   id: string;
@@ -75,4 +75,42 @@ export async function jpTotals(personIds: string[], year: number): Promise<Map<s
         totals.set(String(r.person), (totals.get(String(r.person)) ?? 0) + r.jp);
   }
   return totals;
+}
+
+/** A course's enrolment for its report: when it started and ended, and which lessons are done. */
+export interface CourseEnrolmentFact {
+  person: string;
+  status: 'active' | 'completed';
+  enrolledAt: Date;
+  completedAt?: Date;
+  doneLessons: string[];
+}
+
+/**
+ * Every enrolment (not cancelled) of a course with the keys of its done lessons: the course report
+ * (curators and the course's authors, checked by the caller) counts completions and where learners stop.
+ */
+export async function courseEnrolmentFacts(courseId: string): Promise<CourseEnrolmentFact[]> {
+  if (!/^[0-9a-f]{24}$/i.test(courseId)) return [];
+  const course = new Types.ObjectId(courseId);
+  const [rows, progress] = await Promise.all([
+    Enrolment.find({ course, status: trusted({ $ne: 'cancelled' }) })
+      .select('person status enrolledAt completedAt')
+      .lean(),
+    LessonProgress.find({ course }).select('enrolment lessonKey doneAt').lean(),
+  ]);
+  const done = new Map<string, string[]>();
+  for (const p of progress) {
+    if (!p.doneAt) continue; // a quiz tried but not passed yet
+    const list = done.get(String(p.enrolment)) ?? [];
+    list.push(p.lessonKey);
+    done.set(String(p.enrolment), list);
+  }
+  return rows.map((r) => ({
+    person: String(r.person),
+    status: r.status as 'active' | 'completed',
+    enrolledAt: r.enrolledAt,
+    completedAt: r.completedAt ?? undefined,
+    doneLessons: done.get(String(r._id)) ?? [],
+  }));
 }

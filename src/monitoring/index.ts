@@ -9,3 +9,11 @@ export {
   type GroupRow,
   type TrendRow,
 } from './monitoring.figures';
+export {
+  registerResultsSource,
+  registerCertificateSource,
+  type CourseResult,
+  type ResultsSource,
+  type CertificateSource,
+  type Period,
+} from './monitoring.sources';

@@ -149,3 +149,14 @@ export async function recordExport(actor: Actor, view: Dashboard, table: TableNa
     context,
   );
 }
+
+/** The PDF report lists every person below target: each is recorded as exported, like the CSV. */
+export async function recordReport(actor: Actor, view: Dashboard, context: RequestContext) {
+  await accessLog.record(
+    actor,
+    view.below.map((r) => r.id),
+    'export',
+    'monitoring.report.pdf',
+    context,
+  );
+}

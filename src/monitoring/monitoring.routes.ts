@@ -1,5 +1,6 @@
 // Monitoring for HR and leaders: the OPD dashboard (/pemantauan) and its tables as CSV and XLSX
-// (/pemantauan/ekspor.csv and .xlsx, ?tabel=…) with the page's filters. HR and admins only; the scope (their
+// (/pemantauan/ekspor.csv and .xlsx, ?tabel=…) with the page's filters, and the printable PDF report
+// for the head of an OPD (/pemantauan/laporan.pdf, the same filters). HR and admins only; the scope (their
 // OPD, or every OPD for BKPSDM HR and admins) is applied in the service for every channel.
 import { Router } from 'express';
 import type { RouteDeps } from '../core/deps';
@@ -7,10 +8,20 @@ import { requireAuth, requireRole } from '../auth';
 import { registerNavItem } from '../web/navigation';
 import { idParam, parseQuery } from '../web/validation';
 import { requestContext } from '../web/request-context';
-import { dashboardQuery, exportQuery, recordQuery, recentYears } from './monitoring.schemas';
+import {
+  courseReportQuery,
+  dashboardQuery,
+  exportQuery,
+  recordQuery,
+  recentYears,
+} from './monitoring.schemas';
+import { courseReport, coursesToReport } from './course-report';
+import { courseReportPage } from './monitoring.web';
 import { learningRecord } from './learning-record';
-import { opdDashboard } from './monitoring.service';
-import { recordExport, tableCsv, tableOf, tableXlsx } from './monitoring.export';
+import { opdDashboard, scopeName } from './monitoring.service';
+import { recordExport, recordReport, tableCsv, tableOf, tableXlsx } from './monitoring.export';
+import { dashboardPdf } from './monitoring.pdf';
+import { formatDateTimeWib } from '../core/wib';
 import { dashboardPage } from './monitoring.web';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -18,8 +29,15 @@ const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.s
 export function monitoringRouter(deps: RouteDeps): Router {
   registerNavItem({ href: '/catatan-belajar', labelKey: 'monitoring.record.nav', roles: [], order: 12 });
   registerNavItem({ href: '/pemantauan', labelKey: 'monitoring.nav', roles: ['hr', 'admin'], order: 32 });
+  registerNavItem({
+    href: '/laporan-kursus',
+    labelKey: 'monitoring.course.nav',
+    roles: ['curator', 'author'],
+    order: 33,
+  });
   const router = Router();
   router.use('/pemantauan', requireAuth, requireRole('hr', 'admin'));
+  router.use('/laporan-kursus', requireAuth, requireRole('curator', 'author'));
 
   router.get('/pemantauan', async (req, res) => {
     const query = parseQuery(dashboardQuery, req.query);
@@ -39,6 +57,19 @@ export function monitoringRouter(deps: RouteDeps): Router {
       if (format === 'csv') return res.type('text/csv; charset=utf-8').send(tableCsv(table));
       res.type(XLSX_TYPE).send(await tableXlsx(table));
     });
+  router.get('/pemantauan/laporan.pdf', async (req, res) => {
+    const view = await opdDashboard(req.user!, parseQuery(dashboardQuery, req.query), deps.clock());
+    const scope = await scopeName(req.user!, view, req.t('monitoring.report.city'));
+    const now = deps.clock();
+    const pdf = await dashboardPdf(view, req.t, {
+      scope,
+      now,
+      generatedAt: formatDateTimeWib(now, req.user!.language),
+    });
+    await recordReport(req.user!, view, requestContext(req));
+    res.setHeader('Content-Disposition', `attachment; filename="laporan-pemantauan-${view.year}.pdf"`);
+    res.type('application/pdf').send(pdf);
+  });
   router.get('/pemantauan/pegawai/:id', async (req, res) => {
     const { year } = parseQuery(recordQuery(deps.clock()), req.query);
     const record = await learningRecord(req.user!, idParam(req, 'person'), year, requestContext(req));
@@ -47,6 +78,17 @@ export function monitoringRouter(deps: RouteDeps): Router {
       record,
       years: recentYears(deps.clock()),
     });
+  });
+  router.get('/laporan-kursus', async (req, res) => {
+    res.render('monitoring/courses', {
+      title: req.t('monitoring.course.listTitle'),
+      courses: await coursesToReport(req.user!),
+    });
+  });
+  router.get('/laporan-kursus/:id', async (req, res) => {
+    const { year } = parseQuery(courseReportQuery, req.query);
+    const report = await courseReport(req.user!, idParam(req, 'course'), year);
+    res.render('monitoring/course-report', courseReportPage(req, report, recentYears(deps.clock())));
   });
   router.get('/catatan-belajar', requireAuth, async (req, res) => {
     const { year } = parseQuery(recordQuery(deps.clock()), req.query);

@@ -47,3 +47,8 @@ export const recordQuery = (now: Date) =>
 export function recentYears(now: Date): number[] {
   return Array.from({ length: 5 }, (_, i) => currentYear(now) - i);
 }
+
+/** The course report's year: all enrolments unless a year is chosen (an empty or odd value: all). */
+export const courseReportQuery = z.object({
+  year: z.coerce.number().int().min(2000).max(2100).optional().catch(undefined),
+});

@@ -4,7 +4,7 @@
 import type { Actor } from '../core/actor';
 import { wibDay } from '../core/wib';
 import { COMPETENCY_TYPES, courseFacts } from '../courses';
-import { institutionChoices } from '../institutions';
+import { institutionChoices, institutionRef } from '../institutions';
 import { enrolmentFacts, jpTotals } from '../learning';
 import { peopleInScope, scopeOpd, users } from '../users';
 import { NotFound } from '../web/errors';
@@ -113,4 +113,10 @@ export async function opdDashboard(actor: Actor, query: DashboardQuery, now: Dat
 async function competencyTypes(enrolments: EnrolmentRow[]): Promise<Map<string, string>> {
   const facts = await courseFacts([...new Set(enrolments.map((e) => e.course ?? ''))]);
   return new Map([...facts].map(([id, f]) => [id, f.competencyType]));
+}
+
+/** Whose figures a dashboard holds, for the PDF report's heading: the chosen or own OPD, or the city. */
+export async function scopeName(actor: Actor, view: Dashboard, city: string): Promise<string> {
+  if (view.seesEveryone) return view.opds.find((o) => o.id === view.filters.opd)?.name ?? city;
+  return (await institutionRef(actor.opdId))?.name ?? '';
 }

@@ -20,6 +20,9 @@ export interface CourseResult {
   passed?: boolean;
   /** Post-test minus pre-test score, in percentage points, when the course has both. */
   gainPoints?: number;
+  /** The pre-test and post-test grades (0–100), when taken: the course report's learning gain. */
+  prePercent?: number;
+  postPercent?: number;
 }
 
 export type ResultsSource = (

@@ -5,6 +5,7 @@ import { barChart } from './monitoring.charts';
 import { JP_BANDS } from './monitoring.figures';
 import { TABLES, type DashboardQuery } from './monitoring.schemas';
 import { BELOW_PAGE_SIZE, type Dashboard } from './monitoring.service';
+import type { CourseReport } from './course-report';
 
 /** The filters as a query string (without sort and page), e.g. "year=2026&unit=Sekretariat". */
 export function filterQueryString(view: Dashboard, extra: Record<string, string> = {}): string {
@@ -63,5 +64,19 @@ export function dashboardPage(req: Request, view: Dashboard, query: DashboardQue
     },
     rate: (value: number | null) =>
       value === null ? '—' : `${value.toLocaleString(req.user?.language === 'en' ? 'en-GB' : 'id-ID')}%`,
+  };
+}
+
+const localeOf = (req: Request) => (req.user?.language === 'en' ? 'en-GB' : 'id-ID');
+
+/** The course report's view: a rate as "60%" and other figures in the reader's number format, "—" for none. */
+export function courseReportPage(req: Request, report: CourseReport, years: number[]) {
+  const number = (value: number | null) => (value === null ? '—' : value.toLocaleString(localeOf(req)));
+  return {
+    title: `${req.t('monitoring.course.title')}: ${report.course.title}`,
+    report,
+    years,
+    number,
+    rate: (value: number | null) => (value === null ? '—' : `${number(value)}%`),
   };
 }

@@ -2,7 +2,14 @@
 // result, learning gain for monitoring) and the scheduler that closes overdue attempts. Routers are
 // mounted by src/routes.ts; the models stay inside this folder.
 export { onAttemptGraded, type GradedAttempt } from './graded-listeners';
-export { quizResults, learningGain, courseLearningGain, type LearningGain } from './results.service';
+export {
+  quizResults,
+  learningGain,
+  courseLearningGain,
+  courseResults,
+  type LearningGain,
+  type PersonCourseResult,
+} from './results.service';
 export { closeOverdue as closeOverdueAttempts } from './attempts.service';
 export { startAttemptSchedule } from './attempt-schedule';
 export * as questionImport from './question-import.service';

@@ -121,3 +121,47 @@ export async function courseLearningGain(courseId: string): Promise<LearningGain
   const meanPost = round2(pairs.reduce((s, r) => s + r.bestScorePercent, 0) / pairs.length);
   return { ...gainOf(meanPre, meanPost), people: pairs.length };
 }
+
+/** One person's results in a course, for reports: the final score, whether it passed, pre and post. */
+export interface PersonCourseResult {
+  personId: string;
+  /** Mean of the best grades of the quizzes that count (all but the pre-test); undefined if none taken. */
+  scorePercent?: number;
+  /** Every counting quiz taken and passed; undefined when the person took none. */
+  passed?: boolean;
+  pre: number | null;
+  post: number | null;
+}
+
+/**
+ * The results of people in a course (every person with a graded attempt when `personIds` is not
+ * given): the score the certificate prints (mean of the counting quizzes' grades), the pass, and
+ * the pre-test and post-test grades for the learning gain. Graded attempts only.
+ */
+export async function courseResults(courseId: string, personIds?: string[]): Promise<PersonCourseResult[]> {
+  if (!/^[0-9a-f]{24}$/i.test(courseId)) return [];
+  const ids = personIds?.filter((id) => /^[0-9a-f]{24}$/i.test(id)).map((id) => new Types.ObjectId(id));
+  if (ids && ids.length === 0) return [];
+  const counting = await Quiz.countDocuments({
+    course: new Types.ObjectId(courseId),
+    kind: trusted({ $ne: 'pretest' }),
+  });
+  const byPerson = new Map<string, QuizResult[]>();
+  for (const r of await gradesOf(ids, courseId)) {
+    const list = byPerson.get(r.personId) ?? [];
+    list.push(r);
+    byPerson.set(r.personId, list);
+  }
+  return [...byPerson].map(([personId, results]) => {
+    const counted = results.filter((r) => r.kind !== 'pretest');
+    return {
+      personId,
+      scorePercent: counted.length
+        ? round2(counted.reduce((s, r) => s + r.bestScorePercent, 0) / counted.length)
+        : undefined,
+      passed: counted.length ? counted.length >= counting && counted.every((r) => r.passed) : undefined,
+      pre: results.find((r) => r.kind === 'pretest')?.bestScorePercent ?? null,
+      post: results.find((r) => r.kind === 'posttest')?.bestScorePercent ?? null,
+    };
+  });
+}

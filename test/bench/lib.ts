@@ -41,6 +41,7 @@ export interface Measured {
   bytesPerResponse: number;
   /** Size of the page's body as a browser would get it uncompressed (one plain request). */
   htmlBytes: number;
+  latencyP50: number;
   latencyP99: number;
   non2xx: number;
 }
@@ -64,6 +65,7 @@ export async function measure(
     requestsPerSecond: result.requests.average,
     bytesPerResponse: result.requests.total ? result.throughput.total / result.requests.total : 0,
     htmlBytes: body.byteLength,
+    latencyP50: result.latency.p50,
     latencyP99: result.latency.p99,
     non2xx: result.non2xx,
   };
@@ -134,6 +136,7 @@ export async function measurePost(
     requestsPerSecond: result.requests.average,
     bytesPerResponse: result.requests.total ? result.throughput.total / result.requests.total : 0,
     htmlBytes: (await probe.arrayBuffer()).byteLength,
+    latencyP50: result.latency.p50,
     latencyP99: result.latency.p99,
     // A redirect is this form's answer: only 4xx/5xx count as failures.
     non2xx: result['4xx'] + result['5xx'],

@@ -1,6 +1,7 @@
 // HR follow their OPD's learning on a 360 px phone: open the dashboard with its charts, filter by a
-// unit kerja, and download a table as XLSX that opens with the page's numbers. Every page passes axe,
+// unit kerja, download a table as XLSX that opens with the page's numbers and the PDF report. Every page passes axe,
 // fits 360 px, and has no console error or CSP violation (the charts are inline SVG without style).
+import { execFileSync } from 'node:child_process';
 import ExcelJS from 'exceljs';
 import fs from 'node:fs/promises';
 import { createOpd, createUser } from '../support/factories';
@@ -31,7 +32,7 @@ const journey = useJourney(async () => {
 });
 
 describe('HR follow their OPD on a phone', () => {
-  it('opens the dashboard, filters by unit kerja and downloads a table as XLSX', async () => {
+  it('opens the dashboard, filters by unit kerja and downloads a table as XLSX and the PDF report', async () => {
     const failures: string[] = [];
     await journey.inContext({ viewport: PHONE, acceptDownloads: true }, async (watched) => {
       const { page } = watched;
@@ -56,6 +57,14 @@ describe('HR follow their OPD on a phone', () => {
       const rows = workbook.worksheets[0].getSheetValues().filter(Boolean) as unknown[][];
       expect(rows).toHaveLength(2);
       expect(rows[1].slice(1, 4)).toEqual(['Bidang Aplikasi', 2, 2]);
+
+      // The printable report of the filtered view: a PDF for the head of the OPD, with the unit in it.
+      const [report] = await Promise.all([page.waitForEvent('download'), page.click('a[data-report-pdf]')]);
+      const pdf = await fs.readFile((await report.path())!);
+      expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+      const text = execFileSync('pdftotext', ['-layout', (await report.path())!, '-'], { encoding: 'utf8' });
+      expect(text).toContain('Unit kerja: Bidang Aplikasi');
+      expect(text).toMatch(/Pegawai: 2\b/);
     });
     expect(failures).toEqual([]);
   }, 120_000);

@@ -1,6 +1,10 @@
 // The OPD dashboard against a hand-computed fixture: OPD A has four active people (one of them also
 // its HR), one deactivated person and courses completed either side of New Year in WIB; OPD B has one
 // person. Every figure below was computed by hand from the fixture (see the comments).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { Types } from 'mongoose';
 import { createTestApp, createTestClock, type TestApp } from '../support/app';
@@ -10,6 +14,7 @@ import { publishCourse } from '../support/learning';
 import { insertDemoEnrolments, type DemoEnrolment } from '../../src/learning';
 import { Enrolment, JpCredit } from '../../src/learning/enrolment.model';
 import { User } from '../../src/users/user.model';
+import { Course } from '../../src/courses/course.model';
 import { AccessLogEntry as AccessLog } from '../../src/personal-data/access-log.model';
 
 let t: TestApp;
@@ -19,6 +24,7 @@ let opdB: { _id: Types.ObjectId };
 let hrA: Agent;
 let admin: Agent;
 const ids: Record<string, string> = {};
+let c5: { id: string };
 
 const d = (iso: string) => new Date(iso);
 
@@ -36,7 +42,7 @@ async function person(
 }
 
 async function fixture() {
-  const [c2, c5, c10, c15] = await Promise.all(
+  const [c2, five, c10, c15] = await Promise.all(
     (
       [
         [2, 'teknis'],
@@ -46,6 +52,7 @@ async function fixture() {
       ] as const
     ).map(([jp, competencyType]) => publishCourse({ jp, competencyType })),
   );
+  c5 = five;
   opdA = await createOpd({ name: 'Dinas A' });
   opdB = await createOpd({ name: 'Dinas B' });
   const a2 = await person('a2', 'Sekretariat', 'III/b', opdA, { roles: ['learner', 'hr'] });
@@ -206,6 +213,57 @@ describe('the OPD dashboard', () => {
   });
 });
 
+/** The PDF report's text as pdftotext reads it (the PDF opens, and its numbers can be compared). */
+async function reportText(agent: Agent, query = ''): Promise<{ text: string; bytes: Buffer }> {
+  const response = await agent
+    .get(`/pemantauan/laporan.pdf${query}`)
+    .buffer(true)
+    .parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+  expect(response.status).toBe(200);
+  expect(response.headers['content-type']).toBe('application/pdf');
+  const bytes = response.body as Buffer;
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pemantauan-')), 'laporan.pdf');
+  fs.writeFileSync(file, bytes);
+  return { text: execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }), bytes };
+}
+
+describe('the PDF report for the head of the OPD', () => {
+  it('holds the same figures, bands, tables and people below target as the page', async () => {
+    const { text } = await reportText(hrA);
+    expect(text).toContain('Laporan pemantauan pengembangan kompetensi ASN');
+    expect(text).toContain('Dinas A');
+    expect(text).toContain('Periode: tahun 2026 (WIB)');
+    // The summary: the same numbers as the page (4 people, 5 enrolled, 60 % completed, 25 % attained).
+    expect(text).toMatch(/Pegawai: 4\b/);
+    expect(text).toMatch(/Pendaftaran: 5\b/);
+    expect(text).toMatch(/Tingkat penyelesaian: 60\b/);
+    expect(text).toMatch(/Capaian 20 JP: 25\b/);
+    // The per-unit rows of the CSV, the people below target with their JP, nobody of OPD B.
+    expect(text).toMatch(/Bidang Layanan\s+2\s+3\s+2\s+1\s+33\.3\s+1\s+0\s+0\s+1\s+1\s+0\s+0/);
+    expect(text).toMatch(/Pegawai A3\s+Bidang Layanan\s+III\/a\s+0/);
+    expect(text).toMatch(/Pegawai A2\s+Sekretariat\s+III\/b\s+10/);
+    expect(text).not.toContain('Pegawai B1');
+    expect(text).not.toContain('Pegawai A5');
+    expect(text).not.toContain('Peringkat OPD');
+  });
+
+  it('records the people it lists in the access log, and is the OPD of the filter for admins', async () => {
+    const before = await AccessLog.countDocuments({ what: 'monitoring.report.pdf' });
+    await reportText(hrA);
+    expect((await AccessLog.countDocuments({ what: 'monitoring.report.pdf' })) - before).toBe(2);
+    const b = await reportText(admin, `?opd=${String(opdB._id)}`);
+    expect(b.text).toContain('Dinas B');
+    expect(b.text).toMatch(/Capaian 20 JP: 100\b/);
+    const city = await reportText(admin);
+    expect(city.text).toContain('Kota Medan (semua OPD)');
+    expect(city.text).toContain('Peringkat OPD');
+  });
+});
+
 describe('the charts', () => {
   it('draws the JP bands and the trend as inline SVG with a title, a description and no style or script', async () => {
     const page = await hrA.get('/pemantauan');
@@ -232,6 +290,7 @@ describe('the scope of the dashboard', () => {
     const withB = await Promise.all(
       tables.map((x) => hrA.get(`/pemantauan/ekspor.csv?tabel=${x}&opd=${String(opdB._id)}`)),
     );
+    const pdfWithB = (await reportText(hrA, `?opd=${String(opdB._id)}`)).bytes;
     const saved = await Enrolment.find({ opd: opdB._id }).lean();
     const credits = await JpCredit.find({ person: new Types.ObjectId(ids.b1) }).lean();
     await Enrolment.deleteMany({ opd: opdB._id });
@@ -240,6 +299,7 @@ describe('the scope of the dashboard', () => {
     try {
       const withoutB = await Promise.all(tables.map((x) => hrA.get(`/pemantauan/ekspor.csv?tabel=${x}`)));
       withB.forEach((r, i) => expect(r.text).toBe(withoutB[i].text));
+      expect((await reportText(hrA)).bytes.equals(pdfWithB)).toBe(true);
     } finally {
       await Enrolment.insertMany(saved);
       await JpCredit.insertMany(credits);
@@ -295,6 +355,7 @@ describe('the scope of the dashboard', () => {
     const agent = await signedInAgent(t.app, learner.email!, DEFAULT_PASSWORD);
     expect((await agent.get('/pemantauan')).status).toBe(403);
     expect((await agent.get('/pemantauan/ekspor.csv?tabel=unit')).status).toBe(403);
+    expect((await agent.get('/pemantauan/laporan.pdf')).status).toBe(403);
   });
 });
 
@@ -333,5 +394,45 @@ describe("a person's learning record", () => {
     const mine = await own.get('/catatan-belajar?year=2026');
     expect(mine.status).toBe(200);
     expect(mine.text).toContain('25 dari target 20 JP pada tahun 2026');
+  });
+});
+
+describe('the course report', () => {
+  it('shows a curator enrolments, completion, time to complete and where learners stop', async () => {
+    const curator = await createUser({ roles: ['curator'], email: 'kurator.monitoring@uji.example' });
+    const agent = await signedInAgent(t.app, curator.email!, DEFAULT_PASSWORD);
+    const list = await agent.get('/laporan-kursus');
+    expect(list.status).toBe(200);
+    expect(list.text).toContain(`/laporan-kursus/${c5.id}`);
+    const page = await agent.get(`/laporan-kursus/${c5.id}`);
+    expect(page.status).toBe(200);
+    // c5: a3 completed (1 Nov 2025 10:00 → 31 Dec 2025 23:30 WIB: 60.6 days), a4 did lesson 1 of 3.
+    expect(figure(page.text, 'enrolled')).toBe('2');
+    expect(figure(page.text, 'completed')).toBe('1');
+    expect(figure(page.text, 'completionRate')).toBe('50%');
+    expect(figure(page.text, 'medianDays')).toBe('60,6');
+    expect(figure(page.text, 'averageScore')).toBe('—');
+    const lessons = [...page.text.matchAll(/data-lesson-(done|stopped)="[0-9a-f]+">(\d+)</g)].map(
+      (m) => m[2],
+    );
+    // Lesson 1: done by both; lesson 2: done by a3, a4 stopped there; lesson 3: done by a3.
+    expect(lessons).toEqual(['2', '0', '1', '1', '1', '0']);
+    const only2026 = await agent.get(`/laporan-kursus/${c5.id}?year=2026`);
+    expect(figure(only2026.text, 'enrolled')).toBe('1');
+    expect(figure(only2026.text, 'completionRate')).toBe('0%');
+  });
+
+  it("opens for the course's authors only; other authors, HR and learners get nothing", async () => {
+    const course = await Course.findById(c5.id).lean();
+    const author = await createUser({ roles: ['author'], institution: course!.partner });
+    await Course.updateOne({ _id: c5.id }, { $set: { authors: [author._id] } });
+    const own = await signedInAgent(t.app, author.email!, DEFAULT_PASSWORD);
+    expect((await own.get(`/laporan-kursus/${c5.id}`)).status).toBe(200);
+    expect((await own.get('/laporan-kursus')).text).toContain(`/laporan-kursus/${c5.id}`);
+    const other = await createUser({ roles: ['author'], institution: course!.partner });
+    const stranger = await signedInAgent(t.app, other.email!, DEFAULT_PASSWORD);
+    expect((await stranger.get(`/laporan-kursus/${c5.id}`)).status).toBe(404);
+    expect((await stranger.get('/laporan-kursus')).text).not.toContain(`/laporan-kursus/${c5.id}`);
+    expect((await hrA.get(`/laporan-kursus/${c5.id}`)).status).toBe(403);
   });
 });

@@ -13,8 +13,10 @@ import {
   quizResults,
   learningGain,
   courseLearningGain,
+  courseResults,
   type GradedAttempt,
 } from '../../src/quizzes';
+import { resultsOf } from '../../src/monitoring/monitoring.sources';
 import type { Actor } from '../../src/core/actor';
 import { DEFAULT_SETTINGS } from '../support/quizzes';
 
@@ -424,5 +426,22 @@ describe('learning gain', () => {
         },
       ]),
     );
+    // Reports get the final score (the counting quizzes: the post-test here), the pass and both tests.
+    expect(await courseResults(course.courseId)).toEqual([
+      { personId: learnerAId, scorePercent: 85, passed: true, pre: 40, post: 85 },
+    ]);
+    // The seam joined in connectFeatures: monitoring's learning record and course report read these.
+    const period = { from: new Date(0), to: new Date('2100-01-01T00:00:00Z') };
+    expect(await resultsOf([learnerAId], [course.courseId], period)).toEqual([
+      {
+        personId: learnerAId,
+        courseId: course.courseId,
+        scorePercent: 85,
+        passed: true,
+        prePercent: 40,
+        postPercent: 85,
+        gainPoints: 45,
+      },
+    ]);
   });
 });

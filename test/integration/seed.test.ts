@@ -11,7 +11,9 @@ import { Attempt } from '../../src/quizzes/attempt.model';
 import { Question } from '../../src/quizzes/question.model';
 import { courseLearningGain } from '../../src/quizzes';
 import { courseIdByCode } from '../../src/courses';
-import { Enrolment } from '../../src/learning/enrolment.model';
+import { completeFinishedEnrolments } from '../../src/learning';
+import { Enrolment, JpCredit } from '../../src/learning/enrolment.model';
+import { Certificate } from '../../src/certificates/certificate.model';
 import { CourseEvaluation } from '../../src/evaluation/course-evaluation.model';
 import { wibDay } from '../../src/core/wib';
 
@@ -89,6 +91,28 @@ describe('seeding the demo data', () => {
     expect(gain.people).toBe(24);
     expect(gain.gain).toBeGreaterThan(0);
   });
+
+  it('completes the finished demo courses through the completion path, spread over the past year', async () => {
+    const now = new Date();
+    const completed = await completeFinishedEnrolments(now);
+    expect(completed).toBeGreaterThan(60);
+    const done = await Enrolment.find({ status: 'completed' }).select('completedAt opd').lean();
+    // Every completion has its JP on the ledger and its certificate, as a live one.
+    expect(await JpCredit.countDocuments()).toBe(done.length);
+    expect(await Certificate.countDocuments()).toBe(done.length);
+    const months = new Set(done.map((e) => wibDay(e.completedAt!).slice(0, 7)));
+    expect(months.size).toBeGreaterThanOrEqual(10);
+    expect(done.every((e) => e.completedAt!.getTime() <= now.getTime())).toBe(true);
+    // Some OPDs ahead, some behind: completions per enrolment differ widely between OPDs.
+    const rate = new Map<string, [number, number]>();
+    for (const e of await Enrolment.find({}).select('opd status').lean()) {
+      const r = rate.get(String(e.opd)) ?? [0, 0];
+      rate.set(String(e.opd), [r[0] + (e.status === 'completed' ? 1 : 0), r[1] + 1]);
+    }
+    const rates = [...rate.values()].filter(([, n]) => n >= 10).map(([c, n]) => c / n);
+    expect(Math.max(...rates) - Math.min(...rates)).toBeGreaterThan(0.3);
+    expect(await completeFinishedEnrolments(now)).toBe(0);
+  }, 180_000);
 
   it('changes nothing when run again', async () => {
     const usersBefore = await User.find({}).sort({ _id: 1 }).lean();

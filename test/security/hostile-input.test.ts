@@ -862,6 +862,13 @@ describe('learning given hostile input', () => {
           problems.push(...check(`GET ${short(url)}`, res, [200, 400]));
         }
       }
+      // The PDF report reads the same filters (one agent: a PDF costs more than a page).
+      const pdf = await hr.get(`/pemantauan/laporan.pdf?${query}`);
+      problems.push(...check(`GET /pemantauan/laporan.pdf?${short(String(query))}`, pdf, [200, 400]));
+      const report = `/laporan-kursus/${w.ids.courses.published.id}?${new URLSearchParams({ year: payload })}`;
+      problems.push(...check(`GET ${short(report)}`, await curator.get(report), [200, 400]));
+      const missing = `/laporan-kursus/${encodeURIComponent(payload)}`;
+      problems.push(...check(`GET ${short(missing)}`, await curator.get(missing), [404]));
     }
     expect(problems).toEqual([]);
   }, 120_000);

@@ -7,6 +7,8 @@ import {
   trendOf,
   belowTarget,
 } from '../../src/monitoring/monitoring.figures';
+import { courseFigures } from '../../src/monitoring/course-report';
+import type { CourseResult } from '../../src/monitoring/monitoring.sources';
 
 describe('monitoring figures', () => {
   it('puts JP into the bands 0, 1–9, 10–19 and 20+ at their bounds', () => {
@@ -101,5 +103,74 @@ describe('monitoring figures', () => {
     expect(belowTarget(people, jp, 'name').map((r) => r.name)).toEqual(['Budi', 'Citra', 'Dedi']);
     expect(belowTarget(people, jp, 'unit').map((r) => r.name)).toEqual(['Citra', 'Dedi', 'Budi']);
     expect(belowTarget(people, jp, 'golongan').map((r) => r.name)).toEqual(['Budi', 'Dedi', 'Citra']);
+  });
+});
+
+describe('the course report figures', () => {
+  const lessons = [
+    { key: 'l1', title: 'Satu' },
+    { key: 'l2', title: 'Dua' },
+    { key: 'l3', title: 'Tiga' },
+  ];
+  const at = (day: number) => new Date(Date.UTC(2026, 0, day, 3));
+  const enrolments = [
+    {
+      person: 'p1',
+      status: 'completed' as const,
+      enrolledAt: at(1),
+      completedAt: at(5),
+      doneLessons: ['l1', 'l2', 'l3'],
+    },
+    {
+      person: 'p2',
+      status: 'completed' as const,
+      enrolledAt: at(1),
+      completedAt: at(11),
+      doneLessons: ['l1', 'l2', 'l3'],
+    },
+    { person: 'p3', status: 'active' as const, enrolledAt: at(2), doneLessons: ['l1'] },
+    // Did lesson 3 first: stops at the first lesson not done, lesson 1.
+    { person: 'p4', status: 'active' as const, enrolledAt: at(2), doneLessons: ['l3'] },
+  ];
+  const result = (personId: string, fields: Partial<CourseResult>): CourseResult => ({
+    personId,
+    courseId: 'c',
+    ...fields,
+  });
+
+  it('counts completion, score, pass rate, gain, time to complete and the lesson where each learner stops', () => {
+    const f = courseFigures(lessons, enrolments, [
+      result('p1', { scorePercent: 90, passed: true, prePercent: 40, postPercent: 90 }),
+      result('p2', { scorePercent: 60, passed: false, prePercent: 60, postPercent: 60 }),
+      result('p3', { prePercent: 20 }),
+      // Not enrolled in the figures given (another year): left out.
+      result('p9', { scorePercent: 10, passed: false, prePercent: 0, postPercent: 10 }),
+    ]);
+    expect(f.enrolled).toBe(4);
+    expect(f.completed).toBe(2);
+    expect(f.completionRate).toBe(50);
+    expect(f.averageScore).toBe(75); // (90 + 60) / 2
+    expect(f.scored).toBe(2);
+    expect(f.passRate).toBe(50);
+    // Both tests: p1 and p2. Means 50 → 75: +25 points, g = 25 / 50 = 0.5.
+    expect(f.gain).toEqual({ people: 2, pre: 50, post: 75, points: 25, normalised: 0.5 });
+    // 4 and 10 days: median 7, mean 7.
+    expect(f.time).toEqual({ completed: 2, medianDays: 7, meanDays: 7 });
+    expect(f.lessons.map((l) => [l.key, l.doneBy, l.stoppedHere])).toEqual([
+      ['l1', 3, 1],
+      ['l2', 2, 1],
+      ['l3', 3, 0],
+    ]);
+  });
+
+  it('shows no rate, score or gain without data', () => {
+    const f = courseFigures(lessons, [], []);
+    expect([f.completionRate, f.averageScore, f.passRate, f.gain.points, f.time.medianDays]).toEqual([
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
   });
 });

@@ -394,6 +394,13 @@ const ID_RULES: IdRule[] = [
     foreign: (w, role) => (role === 'hrOpd' ? w.ids.personInB : undefined),
   },
   { prefix: '/admin/institutions/:id', own: (w) => w.ids.opdB },
+  // A course report: the course's authors and the curators; another author's course (or a course never
+  // published) answers 404.
+  {
+    prefix: '/laporan-kursus/:id',
+    own: (w) => w.ids.courses.published.id,
+    foreign: (w) => w.ids.courses.foreignDraft.id,
+  },
   // An admin's view of a person's second factor: admins reach every person.
   { prefix: '/admin/mfa/:id', own: (w) => w.ids.personInA },
   // Authors reach the courses they write (here: one in review, so edits answer 409 and change nothing).
