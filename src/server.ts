@@ -27,10 +27,13 @@ async function seedIfEmpty(config: Config, logger: Logger): Promise<boolean> {
   return true;
 }
 
-/** The demo completions (JP ledger, certificates) through the completion path, in the background once the server answers. */
+/**
+ * The demo completions (JP ledger, certificates) through the completion path, then the demo's answers
+ * to the course evaluations they invite, in the background once the server answers.
+ */
 function seedCertificatesSoon(config: Config, logger: Logger): void {
-  void import('./cli/seed-certificates')
-    .then(({ seedDemoCertificates }) => seedDemoCertificates(config, new Date()))
+  void import('./cli/seed-data')
+    .then(({ completeDemoActivity }) => completeDemoActivity(config, new Date()))
     .then((report) => logger.info(report, 'demo completions done'))
     .catch((error: unknown) => logger.error({ err: error }, 'demo completions failed'));
 }

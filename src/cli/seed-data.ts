@@ -278,6 +278,27 @@ export interface SeedReport {
   accounts: DemoAccount[];
 }
 
+/** The NIPs of the demo people: the learners, then the staff. */
+function demoNips(learners: DemoPerson[]): string[] {
+  return [...learners, ...DEMO_STAFF].flatMap((p) => (p.nip ? [p.nip] : []));
+}
+
+/**
+ * The demo's finished courses completed through the completion path (JP, certificates, evaluation
+ * invitations), then most of those completions answer their course evaluation. `npm start` runs it
+ * in the background once the server answers; `npm run seed` within seedDemoData.
+ */
+export async function completeDemoActivity(
+  config: Config,
+  now: Date,
+  learnerCount = DEMO_LEARNER_COUNT,
+): Promise<{ completed: number; evaluations: { invited: number; answered: number } }> {
+  const { issued } = await seedDemoCertificates(config, now);
+  const learners = demoLearners(DEMO_OPDS, learnerCount);
+  const { invited, answered } = await seedDemoEvaluations(demoNips(learners), learners[0].nip, now);
+  return { completed: issued, evaluations: { invited, answered } };
+}
+
 async function seedInstitutions(): Promise<{ created: number; existing: number; ids: Map<string, unknown> }> {
   const wanted = [
     ...DEMO_OPDS.map((o) => ({
@@ -370,10 +391,7 @@ export async function seedDemoData(options: SeedOptions = {}): Promise<SeedRepor
     : { issued: 0 };
   const survey = await seedSurveyDemo(institutions.ids);
   // Last: it reads whatever courses the steps above completed.
-  const evaluations = await seedDemoEvaluations(
-    [...learners, ...DEMO_STAFF].flatMap((p) => (p.nip ? [p.nip] : [])),
-    learners[0].nip,
-  );
+  const evaluations = await seedDemoEvaluations(demoNips(learners), learners[0].nip);
   return {
     institutions: { created: institutions.created, existing: institutions.existing },
     people: { created, existing },

@@ -1,8 +1,10 @@
 // Demo course evaluations: the learners who completed a course in the demo were invited as a real
 // completion invites them, and most of them answered a few days later, so the aggregate per course
 // and per partner (shown from five answers up) has real numbers on first start. Works from whatever
-// completions the demo holds when it runs; the same completions give the same answers (fixed
-// pseudo-random sequence). Enrolments already invited are left alone: running it again adds nothing.
+// completions the demo holds when it runs, invited or not yet (a completion through the learning
+// feature invites at once); each enrolment's answer comes from a pseudo-random sequence seeded by its
+// id, so the same completions give the same answers in any order. Answered evaluations are left
+// alone, and an invitation left unanswered is left again: running it again adds nothing.
 import { trusted } from 'mongoose';
 import { CourseEvaluation } from './course-evaluation.model';
 import { inviteToCourseEvaluation, template, type CompletionEvent } from './course-evaluation.service';
@@ -39,6 +41,13 @@ export interface CourseEvaluationDemoOptions {
   answerRate?: number;
 }
 
+/** FNV-1a of a string: the seed of one enrolment's pseudo-random answers. */
+function seedOf(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
 /** Invites every completion not invited yet and answers most of them; returns the counts. */
 export async function seedCourseEvaluationDemo(
   completions: CompletionEvent[],
@@ -46,28 +55,26 @@ export async function seedCourseEvaluationDemo(
 ): Promise<{ invited: number; answered: number }> {
   const now = options.now ?? new Date();
   const pending = new Set(options.leavePending ?? []);
-  const known = new Set(
+  const existing = new Map(
     (
       await CourseEvaluation.find({
         enrolment: trusted({ $in: completions.map((c) => String(c.enrolmentId)) }),
       })
-        .select('enrolment')
+        .select('enrolment status')
         .lean()
-    ).map((e) => e.enrolment),
+    ).map((e) => [e.enrolment, e.status]),
   );
-  const fresh = completions
-    .filter((c) => !known.has(String(c.enrolmentId)))
-    .sort(
-      (a, b) =>
-        a.completedAt.getTime() - b.completedAt.getTime() ||
-        String(a.enrolmentId).localeCompare(String(b.enrolmentId)),
-    );
+  const fresh = completions.filter((c) => existing.get(String(c.enrolmentId)) !== 'answered');
+  let invited = 0;
   const courses = [...new Set(completions.map((c) => c.courseId))].sort();
   const { items } = await template();
-  const next = random(20261201);
   let answered = 0;
   for (const completion of fresh) {
-    await inviteToCourseEvaluation(completion, completion.completedAt);
+    if (!existing.has(String(completion.enrolmentId))) {
+      await inviteToCourseEvaluation(completion, completion.completedAt);
+      invited++;
+    }
+    const next = random(seedOf(String(completion.enrolmentId)));
     if (pending.has(completion.personId) || next() >= (options.answerRate ?? 0.8)) continue;
     // Each course has its own level (from 3.6 to 4.4 on the 1–5 scale); answers scatter around it.
     const level = 3.6 + (courses.indexOf(completion.courseId) % 3) * 0.4;
@@ -85,5 +92,5 @@ export async function seedCourseEvaluationDemo(
     );
     answered++;
   }
-  return { invited: fresh.length, answered };
+  return { invited, answered };
 }
