@@ -86,13 +86,16 @@ async function renderSettings(
   status: number,
   fieldErrors: FieldErrors = {},
   values?: Record<string, unknown>,
+  override?: { values: Record<string, unknown>; errors: FieldErrors },
 ) {
   const view = await settings.quizForAuthor(req.user!, idParam(req, 'course'), hexParam(req, 'key'));
   res.status(status).render('quizzes/settings', {
     title: req.t('quizzes.settings.title', { lesson: view.lesson.title }),
     ...view,
     values,
-    fieldErrors,
+    fieldErrors: override ? {} : fieldErrors,
+    overrideValues: override?.values,
+    overrideErrors: override?.errors,
     kinds: QUIZ_KINDS,
     gradingMethods: GRADING_METHODS,
     reviewPhases: REVIEW_PHASES,
@@ -117,9 +120,11 @@ async function saveSettings(req: Request, res: Response) {
 async function saveOverride(req: Request, res: Response) {
   const [id, key] = [idParam(req, 'course'), hexParam(req, 'key')];
   const input = parseInput(overrideForm, req.body);
-  if (!input.ok) return renderSettings(req, res, 422, input.errors);
+  const rerender = (errors: FieldErrors) =>
+    renderSettings(req, res, 422, {}, undefined, { values: formFields(req.body), errors });
+  if (!input.ok) return rerender(input.errors);
   const person = await findAccount(input.data.person);
-  if (!person) return renderSettings(req, res, 422, { person: 'quizzes.errors.person' });
+  if (!person) return rerender({ person: 'quizzes.errors.person' });
   await settings.saveOverride(req.user!, id, key, { ...input.data, person: person.id }, requestContext(req));
   req.flash('success', req.t('quizzes.settings.overrideSaved', { name: person.name }));
   res.redirect(303, `${bankPath(id)}/kuis/${key}#pengecualian`);

@@ -296,6 +296,40 @@ describe('attempt limits and overrides', () => {
     const a = await attemptOf(url);
     expect(a.deadline!.getTime() - a.startedAt.getTime()).toBe(25 * 60_000);
   });
+
+  it('opens the quiz earlier and closes it later for one person with an override of the dates', async () => {
+    await Attempt.deleteMany({});
+    const now = t.clock().getTime();
+    await Quiz.updateOne(
+      { course: course.courseId, lessonKey: course.lessonKey },
+      {
+        $set: {
+          timeLimitMinutes: 0,
+          openAt: new Date(now + 86_400_000),
+          closeAt: new Date(now + 2 * 86_400_000),
+        },
+      },
+    );
+    const page = await learnerB.get(quizUrl());
+    const refused = await learnerB
+      .post(`${quizUrl()}/mulai`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(page.text) });
+    expect(refused.status).toBe(409);
+    await saveOverride(author, course.courseId, course.lessonKey, {
+      person: learnerAId,
+      extraMinutes: 0,
+      extraAttempts: 0,
+      openAt: new Date(now - 3_600_000),
+      closeAt: new Date(now + 3_600_000),
+    });
+    const url = await start(learnerA);
+    expect((await attemptOf(url)).deadline!.getTime()).toBe(now + 3_600_000);
+    await Quiz.updateOne(
+      { course: course.courseId, lessonKey: course.lessonKey },
+      { $set: { openAt: null, closeAt: null, overrides: [] } },
+    );
+  });
 });
 
 describe('the review and the results', () => {

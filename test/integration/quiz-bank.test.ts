@@ -286,6 +286,55 @@ describe('quiz settings', () => {
     expect(late.status).toBe(422);
     expect(late.text).toContain('Waktu tutup harus setelah waktu buka');
   });
+
+  it('keeps per-person overrides of the dates, time and attempts, lists them, and removes one', async () => {
+    const page = `${bank()}/kuis/${course.lessonKey}`;
+    const action = `${page}/pengecualian`;
+    const wrong = await postFrom(authorAgent, page, action, {
+      person: 'asn@uji.go.id',
+      extraMinutes: '15',
+      extraAttempts: '1',
+      openDay: '2026-12-10',
+      closeDay: '2026-12-09',
+    });
+    expect(wrong.status).toBe(422);
+    expect(wrong.text).toContain('Waktu tutup harus setelah waktu buka');
+    expect(wrong.text).toContain('value="asn@uji.go.id"');
+    expect(wrong.text).toContain('value="2026-12-10"');
+    const saved = await postFrom(authorAgent, page, action, {
+      person: 'asn@uji.go.id',
+      extraMinutes: '15',
+      extraAttempts: '1',
+      openDay: '2026-11-20',
+      openTime: '07:30',
+      closeDay: '2027-01-15',
+      closeTime: '16:00',
+    });
+    expect(saved.status).toBe(303);
+    const quiz = (await Quiz.findOne({ course: course.courseId, lessonKey: course.lessonKey }).lean())!;
+    expect(quiz.overrides).toHaveLength(1);
+    expect(quiz.overrides[0]).toMatchObject({ extraMinutes: 15, extraAttempts: 1 });
+    expect(quiz.overrides[0].openAt!.toISOString()).toBe('2026-11-20T00:30:00.000Z');
+    expect(quiz.overrides[0].closeAt!.toISOString()).toBe('2027-01-15T09:00:00.000Z');
+    const listed = await authorAgent.get(page);
+    expect(listed.text).toContain('Hapus pengecualian');
+    const unknown = await postFrom(authorAgent, page, action, {
+      person: 'tidak.ada@uji.go.id',
+      extraMinutes: '5',
+      extraAttempts: '0',
+    });
+    expect(unknown.status).toBe(422);
+    expect(unknown.text).toContain('Tidak ada peserta dengan NIP atau email ini.');
+    const removed = await postFrom(authorAgent, page, action, {
+      person: String(quiz.overrides[0].person),
+      extraMinutes: '0',
+      extraAttempts: '0',
+    });
+    expect(removed.status).toBe(303);
+    expect(
+      (await Quiz.findOne({ course: course.courseId, lessonKey: course.lessonKey }).lean())!.overrides,
+    ).toHaveLength(0);
+  });
 });
 
 describe('grading essays', () => {
