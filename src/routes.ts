@@ -29,7 +29,7 @@ import {
   registerQuizAvailability,
   type CompletionHook,
 } from './learning';
-import { hasQuiz, onAttemptGraded, type GradedAttempt } from './quizzes';
+import { hasQuiz, onAttemptGraded, registerQuizSections, type GradedAttempt } from './quizzes';
 import { NotFound } from './web/errors';
 import { registerCoursesDashboard } from './courses';
 import { outboxRouter } from './mail/mail.routes';
@@ -95,6 +95,7 @@ export function mountFeatureRoutes(app: Express, deps: RouteDeps): void {
   registerMailSections(); // "Data saya" lists the mails sent to the person
   registerLearningSections(); // "Data saya": enrolments with lesson records, the JP ledger
   registerCertificateSections(); // "Data saya" lists the person's certificates
+  registerQuizSections(deps.clock); // "Data saya" lists quiz attempts (marks only as the review policy allows)
   registerEvaluationSections(); // "Data saya" lists own course evaluations; evaluation dashboard panels
   connectFeatures();
 }

@@ -397,6 +397,30 @@ describe('the review and the results', () => {
   it('reports no result until the essay is graded', async () => {
     expect(await quizResults(learnerAId, course.courseId, t.clock())).toEqual([]);
   });
+
+  it('lists the attempts in "Data saya" with the answers in words and nothing of the key', async () => {
+    const page = await learnerA.get('/data-saya');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Percobaan kuis saya');
+    expect(page.text).toContain('Menunggu penilaian esai');
+    const download = await learnerA.get('/data-saya/unduh');
+    const mine = (JSON.parse(download.text) as { sections: { attempts: Array<Record<string, unknown>> } })
+      .sections.attempts;
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ number: 1, state: 'submitted', scorePercent: null, passed: null });
+    const answers = mine[0].answers as Array<{ question: string; answer: string | null }>;
+    expect(answers).toHaveLength(8);
+    expect(answers[2]).toMatchObject({
+      question: 'Kode OTP boleh dibagikan kepada petugas.',
+      answer: 'false',
+    });
+    expect(answers[7].answer).toContain('Saya mendengarkan');
+    expect(answers[1].answer).toBeNull();
+    const bytes = JSON.stringify(mine);
+    for (const secret of SECRETS) expect(bytes).not.toContain(secret);
+    const others = await learnerB.get('/data-saya/unduh');
+    expect((JSON.parse(others.text) as { sections: { attempts: unknown[] } }).sections.attempts).toEqual([]);
+  });
 });
 
 describe('learning gain', () => {
