@@ -170,6 +170,27 @@ describe('an open attempt', () => {
     expect(await start(learnerA)).toBe(url);
   });
 
+  it('keeps an essay outside its word limits, says the limit, and holds the submit back', async () => {
+    const saved = await post(learnerA, url, { slots: '8', q8: 'terlalu pendek' });
+    expect(saved.status).toBe(303);
+    const next = await learnerA.get(String(saved.headers.location));
+    expect(next.text).toContain('Jawaban soal 8 berisi 2 kata; panjangnya harus 5–200 kata.');
+    expect((await attemptOf(url)).items[7].response).toEqual({ text: 'terlalu pendek' });
+    const summary = await learnerA.get(`${url}/ringkasan`);
+    expect(summary.text).toContain('2 kata, di luar batas 5–200 kata');
+    const submit = await learnerA
+      .post(`${url}/kirim`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(summary.text) });
+    expect(submit.headers.location).toBe(`${url}/ringkasan`);
+    const after = await attemptOf(url);
+    expect(after.state).toBe('inProgress');
+    expect(after.gradings).toBe(0);
+    expect(after.items[7].response).toEqual({ text: 'terlalu pendek' });
+    expect((await learnerA.get(`${url}/ringkasan`)).text).toContain('panjangnya harus 5–200 kata');
+    await post(learnerA, url, { slots: '8', q8: '' });
+  });
+
   it('lists the unanswered questions on the summary, grades once however often it is submitted', async () => {
     const summary = await learnerA.get(`${url}/ringkasan`);
     expect(summary.text).toContain('belum dijawab');
