@@ -96,7 +96,7 @@ export function attemptsRouter({ clock }: RouteDeps): Router {
   router.post('/:courseId/:lessonKey/percobaan/:attemptId/simpan', async (req, res) => {
     const p = attemptParams(req);
     const now = clock();
-    const { saved, attempt } = await attempts.saveAnswers(
+    const { saved, attempt, wordLimits } = await attempts.saveAnswers(
       req.user!,
       p.courseId,
       p.lessonKey,
@@ -105,7 +105,10 @@ export function attemptsRouter({ clock }: RouteDeps): Router {
       now,
     );
     res.setHeader('Cache-Control', 'no-store');
-    res.json({ saved, state: attempt.state, secondsLeft: attempts.secondsLeft(attempt, now) });
+    const reply = { saved, state: attempt.state, secondsLeft: attempts.secondsLeft(attempt, now) };
+    res.json(
+      wordLimits.length ? { ...reply, messages: wordLimits.map((w) => wordLimitMessage(req, w)) } : reply,
+    );
   });
   router.get('/:courseId/:lessonKey/percobaan/:attemptId/ringkasan', async (req, res) => {
     const p = attemptParams(req);

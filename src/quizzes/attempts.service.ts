@@ -9,6 +9,7 @@ import { publishedCourse, type CourseContent } from '../courses';
 import { Conflict, NotFound } from '../web/errors';
 import { Attempt, type AttemptFields } from './attempt.model';
 import { Question } from './question.model';
+import { questionShapes } from './question-shapes';
 import { Quiz, type QuizFields, type ReviewItem, type ReviewPhase } from './quiz.model';
 import { gradeResponse } from './grading';
 import { countWords, scorePercent } from './grading';
@@ -214,8 +215,8 @@ export async function ownAttempt(
     lessonKey,
   }).lean();
   if (!found) throw new NotFound('attempt');
-  if (found.state === 'inProgress' && isPastGrace(found as AttemptDoc, now))
-    await finish(found as AttemptDoc, now, true);
+  if (found.state !== 'inProgress' || !isPastGrace(found as AttemptDoc, now)) return found as AttemptDoc;
+  await finish(found as AttemptDoc, now, true);
   return (await Attempt.findById(attemptId).lean()) as AttemptDoc;
 }
 
@@ -246,14 +247,22 @@ export interface WordLimitProblem {
   maxWords: number | null;
 }
 
+function limitProblem(
+  slot: number,
+  response: unknown,
+  limits: { minWords?: number | null; maxWords?: number | null },
+): WordLimitProblem | null {
+  const text = (response as { text?: unknown } | null)?.text;
+  if (typeof text !== 'string' || !text.trim()) return null;
+  const words = countWords(text);
+  const [min, max] = [limits.minWords ?? null, limits.maxWords ?? null];
+  if ((min && words < min) || (max && words > max)) return { slot, words, minWords: min, maxWords: max };
+  return null;
+}
+
 /** An answered essay whose length is outside its word limits (an empty one is "unanswered"). */
 export function wordLimitProblem(q: LearnerQuestion): WordLimitProblem | null {
-  if (q.type !== 'essay' || !q.isAnswered) return null;
-  const words = countWords((q.response as { text: string }).text);
-  const [min, max] = [q.minWords ?? null, q.maxWords ?? null];
-  if ((min && words < min) || (max && words > max))
-    return { slot: q.slot, words, minWords: min, maxWords: max };
-  return null;
+  return q.type === 'essay' ? limitProblem(q.slot, q.response, q) : null;
 }
 
 const problemsOf = (views: LearnerQuestion[]) =>
@@ -294,9 +303,9 @@ export async function saveAnswers(
 ): Promise<{ saved: boolean; attempt: AttemptDoc; wordLimits: WordLimitProblem[] }> {
   const attempt = await ownAttempt(actor, courseId, lessonKey, attemptId, now);
   if (attempt.state !== 'inProgress') return { saved: false, attempt, wordLimits: [] };
-  const questions = await questionsOf(attempt);
+  const shapes = await questionShapes(attempt.items.map((i) => i.question));
   const shown = attempt.items.map((item, i) => ({
-    type: questions[i].type as never,
+    type: shapes[i].type,
     order: item.order,
     stemOrder: item.stemOrder,
   }));
@@ -312,9 +321,7 @@ export async function saveAnswers(
   const result = await Attempt.updateOne({ _id: attempt._id, state: 'inProgress' }, { $set: set });
   const wordLimits = posted
     .map((p) =>
-      wordLimitProblem(
-        learnerQuestion(p.index + 1, questions[p.index], { ...attempt.items[p.index], response: p.response }),
-      ),
+      shapes[p.index].type === 'essay' ? limitProblem(p.index + 1, p.response, shapes[p.index]) : null,
     )
     .filter((p): p is WordLimitProblem => p !== null);
   return { saved: result.modifiedCount > 0 || result.matchedCount > 0, attempt, wordLimits };

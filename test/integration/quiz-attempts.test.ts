@@ -176,8 +176,19 @@ describe('an open attempt', () => {
     const next = await learnerA.get(String(saved.headers.location));
     expect(next.text).toContain('Jawaban soal 8 berisi 2 kata; panjangnya harus 5–200 kata.');
     expect((await attemptOf(url)).items[7].response).toEqual({ text: 'terlalu pendek' });
+    const autosaved = await learnerA
+      .post(`${url}/simpan`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(next.text), slots: '8', q8: 'masih terlalu pendek' });
+    expect(autosaved.body).toMatchObject({
+      saved: true,
+      messages: [
+        'Jawaban soal 8 berisi 3 kata; panjangnya harus 5–200 kata. Jawaban tetap tersimpan; perbaiki sebelum mengirim.',
+      ],
+    });
+    expect((await attemptOf(url)).items[7].response).toEqual({ text: 'masih terlalu pendek' });
     const summary = await learnerA.get(`${url}/ringkasan`);
-    expect(summary.text).toContain('2 kata, di luar batas 5–200 kata');
+    expect(summary.text).toContain('3 kata, di luar batas 5–200 kata');
     const submit = await learnerA
       .post(`${url}/kirim`)
       .type('form')
@@ -186,7 +197,7 @@ describe('an open attempt', () => {
     const after = await attemptOf(url);
     expect(after.state).toBe('inProgress');
     expect(after.gradings).toBe(0);
-    expect(after.items[7].response).toEqual({ text: 'terlalu pendek' });
+    expect(after.items[7].response).toEqual({ text: 'masih terlalu pendek' });
     expect((await learnerA.get(`${url}/ringkasan`)).text).toContain('panjangnya harus 5–200 kata');
     await post(learnerA, url, { slots: '8', q8: '' });
   });
