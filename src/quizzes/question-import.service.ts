@@ -22,8 +22,14 @@ export async function ownCourse(actor: Actor, courseId: string) {
   return authoredCourse(actor, courseId);
 }
 
+export type ImportFormat = 'moodlexml' | 'gift';
+export const FORMAT_NAMES: Record<ImportFormat, string> = { moodlexml: 'Moodle XML', gift: 'GIFT' };
+
 /** Reads a file as Moodle XML (it starts with `<`) or GIFT; unreadable files throw ValidationFailed. */
-export function readQuestionFile(bytes: Buffer): { format: 'moodlexml' | 'gift'; result: ImportResult } {
+export function readQuestionFile(
+  bytes: Buffer,
+  _fileName = '',
+): { format: ImportFormat; result: ImportResult } {
   if (bytes.length > MAX_IMPORT_BYTES) throw new ValidationFailed({ file: 'quizzes.import.errors.tooLarge' });
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   if (text.includes('\u0000')) throw new ValidationFailed({ file: 'quizzes.import.errors.unreadable' });

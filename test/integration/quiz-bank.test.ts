@@ -484,6 +484,44 @@ describe('importing and exporting questions', () => {
     expect(preview.text).not.toContain('<svg');
   });
 
+  it('runs from the command line: a dry run prints each question or why not, --apply creates them', async () => {
+    const { importQuestions } = await import('../../src/cli/import-questions');
+    const lines: string[] = [];
+    const options = {
+      as: 'penulis@usu.ac.id',
+      course: 'BANK-01',
+      file: 'soal.xml',
+      bytes: fixture('moodle-export.xml'),
+    };
+    const before = await Question.countDocuments({ course: course.courseId });
+    expect(await importQuestions({ ...options, apply: false }, (l) => lines.push(l))).toBe(0);
+    const out = lines.join('\n');
+    expect(out).toContain('soal.xml: Moodle XML');
+    expect(out).toMatch(/#1 single "Kanal resmi" 2 pt, category .*Modul 1/);
+    expect(out).toContain('100%  SP4N-LAPOR!');
+    expect(out).toMatch(/#2 multiple "Ciri kata sandi"/);
+    expect(out).toContain('-50%  Tanggal lahir  (feedback: Mudah ditebak.)');
+    expect(out).toContain('Registrasi -> Mencatat aduan');
+    expect(out).toContain('unit jam × 24');
+    expect(out).toContain('14 ± 0.5');
+    expect(out).toContain('right answer: false');
+    expect(out).toMatch(/"Cloze": not imported: question type multianswer is not supported/);
+    expect(out).toContain('Checked: 8 to create, 3 not importable.');
+    expect(out).toContain('Nothing saved');
+    expect(await Question.countDocuments({ course: course.courseId })).toBe(before);
+    lines.length = 0;
+    expect(await importQuestions({ ...options, apply: true }, (l) => lines.push(l))).toBe(8);
+    expect(lines.at(-1)).toBe('Saved: 8 questions added to BANK-01.');
+    expect(await Question.countDocuments({ course: course.courseId })).toBe(before + 8);
+    await expect(
+      importQuestions({ ...options, as: 'penulis@unimed.ac.id', apply: true }, () => undefined),
+    ).rejects.toThrow();
+    await expect(
+      importQuestions({ ...options, course: 'TIDAK-ADA', apply: false }, () => undefined),
+    ).rejects.toThrow('No course TIDAK-ADA.');
+    expect(await Question.countDocuments({ course: course.courseId })).toBe(before + 8);
+  });
+
   it('exports Moodle XML that reads back, to the course’s authors only', async () => {
     const res = await authorAgent.get(`${bank()}/ekspor.xml`);
     expect(res.status).toBe(200);
