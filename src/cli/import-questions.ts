@@ -18,7 +18,7 @@ import { translatorFor } from '../web/i18n';
 const pct = (f: number) => `${Math.round(f * 1e7) / 1e5}%`;
 
 function describe(
-  item: ReturnType<typeof questionImport.readQuestionFile>['result']['questions'][number],
+  item: Awaited<ReturnType<typeof questionImport.readQuestionFile>>['result']['questions'][number],
 ): string[] {
   const q = item.question;
   const d = q.data as unknown as Record<string, unknown>;
@@ -70,7 +70,7 @@ export async function importQuestions(
   const t = translatorFor('en');
   let read;
   try {
-    read = questionImport.readQuestionFile(options.bytes, options.file);
+    read = await questionImport.readQuestionFile(options.bytes, options.file);
   } catch (error) {
     const key = (error as { fieldErrors?: Record<string, string> }).fieldErrors?.file;
     throw key ? new Error(t(key)) : error;

@@ -26,6 +26,12 @@ function nextPath(req: Request, base: string): string {
   return /^\d{1,3}$/.test(nav) ? `${base}?halaman=${nav}` : base;
 }
 
+/** Saves the answers a page (form post or autosave) carried to the person's own attempt. */
+function saveFrom(req: Request, now: Date) {
+  const p = attemptParams(req);
+  return attempts.saveAnswers(req.user!, p.courseId, p.lessonKey, p.attemptId, answersOf(req), now);
+}
+
 /** "Question 3 has 12 words; it needs 50 to 150 words." in the person's language. */
 function wordLimitMessage(req: Request, p: attempts.WordLimitProblem): string {
   const limits = { n: p.slot, words: p.words, min: p.minWords ?? 0, max: p.maxWords ?? 0 };
@@ -81,29 +87,14 @@ export function attemptsRouter({ clock }: RouteDeps): Router {
   router.get('/:courseId/:lessonKey/percobaan/:attemptId', (req, res) => renderAttempt(req, res, clock()));
   router.post('/:courseId/:lessonKey/percobaan/:attemptId', async (req, res) => {
     const p = attemptParams(req);
-    const { saved, wordLimits } = await attempts.saveAnswers(
-      req.user!,
-      p.courseId,
-      p.lessonKey,
-      p.attemptId,
-      answersOf(req),
-      clock(),
-    );
+    const { saved, wordLimits } = await saveFrom(req, clock());
     if (!saved) req.flash('error', req.t('quizzes.attempt.notSaved'));
     for (const problem of wordLimits) req.flash('error', wordLimitMessage(req, problem));
     res.redirect(303, nextPath(req, attemptPath(p.courseId, p.lessonKey, p.attemptId)));
   });
   router.post('/:courseId/:lessonKey/percobaan/:attemptId/simpan', async (req, res) => {
-    const p = attemptParams(req);
     const now = clock();
-    const { saved, attempt, wordLimits } = await attempts.saveAnswers(
-      req.user!,
-      p.courseId,
-      p.lessonKey,
-      p.attemptId,
-      answersOf(req),
-      now,
-    );
+    const { saved, attempt, wordLimits } = await saveFrom(req, now);
     res.setHeader('Cache-Control', 'no-store');
     const reply = { saved, state: attempt.state, secondsLeft: attempts.secondsLeft(attempt, now) };
     res.json(

@@ -176,6 +176,14 @@ async function sendExport(req: Request, res: Response, format: 'moodlexml' | 'gi
   res.send(file.body);
 }
 
+async function sendTemplate(req: Request, res: Response, kind: 'csv' | 'xlsx') {
+  const file = await imports.questionTemplate(req.user!, idParam(req, 'course'), kind);
+  res.setHeader('Content-Type', file.contentType);
+  res.setHeader('Content-Disposition', `attachment; filename="templat-soal.${kind}"`);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.send(file.body);
+}
+
 export function bankRouter({ clock, config }: RouteDeps): Router {
   const router = Router();
   router.use(requireRole('author'));
@@ -191,6 +199,8 @@ export function bankRouter({ clock, config }: RouteDeps): Router {
       ),
   );
   router.get('/:id/impor', (req, res) => renderImport(req, res, 200));
+  router.get('/:id/templat-soal.csv', (req, res) => sendTemplate(req, res, 'csv'));
+  router.get('/:id/templat-soal.xlsx', (req, res) => sendTemplate(req, res, 'xlsx'));
   router.post('/:id/impor', upload, verifyCsrf, (req, res) => uploadImport(req, res, clock()));
   router.get('/:id/impor/:previewId', async (req, res) => {
     const view = await imports.getPreview(req.user!, idParam(req, 'course'), hexParam(req, 'previewId'));
