@@ -24,6 +24,7 @@ import * as settings from './quiz-settings.service';
 import * as essays from './essay-grading.service';
 import { quizStatistics } from './statistics.service';
 import * as imports from './question-import.service';
+import { applyRegrade, regradePreview } from './regrade.service';
 import { formValues, inputFromForm, questionForm, ANSWER_ROWS, UNIT_ROWS } from './question-form';
 import {
   bankQuery,
@@ -270,6 +271,19 @@ export function bankRouter({ clock, config }: RouteDeps): Router {
   router.get('/:id/kuis/:key', (req, res) => renderSettings(req, res, 200));
   router.post('/:id/kuis/:key', (req, res) => saveSettings(req, res));
   router.post('/:id/kuis/:key/pengecualian', (req, res) => saveOverride(req, res));
+  router.get('/:id/kuis/:key/penilaian-ulang', async (req, res) => {
+    const view = await regradePreview(req.user!, idParam(req, 'course'), hexParam(req, 'key'));
+    res.render('quizzes/regrade', {
+      title: req.t('quizzes.regrade.title', { lesson: view.lesson.title }),
+      ...view,
+    });
+  });
+  router.post('/:id/kuis/:key/penilaian-ulang', async (req, res) => {
+    const [id, key] = [idParam(req, 'course'), hexParam(req, 'key')];
+    const count = await applyRegrade(req.user!, id, key, clock(), requestContext(req));
+    req.flash('success', req.t('quizzes.regrade.applied', { count }));
+    res.redirect(303, `${bankPath(id)}/kuis/${key}/penilaian-ulang`);
+  });
   router.get('/:id/kuis/:key/statistik', async (req, res) => {
     const view = await quizStatistics(req.user!, idParam(req, 'course'), hexParam(req, 'key'));
     res.render('quizzes/statistics', {

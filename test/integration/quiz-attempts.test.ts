@@ -7,6 +7,9 @@ import { csrfTokenFrom, signedInAgent, type Agent } from '../support/auth';
 import { actorOf, publishedQuizCourse, questionsOfEveryType, quizWith } from '../support/quizzes';
 import { Attempt } from '../../src/quizzes/attempt.model';
 import { Quiz } from '../../src/quizzes/quiz.model';
+import { Question } from '../../src/quizzes/question.model';
+import { updateQuestion } from '../../src/quizzes/bank.service';
+import { AuditEntry } from '../../src/audit/audit.model';
 import { saveOverride, saveQuizSettings } from '../../src/quizzes/quiz-settings.service';
 import {
   onAttemptGraded,
@@ -514,5 +517,86 @@ describe('learning gain', () => {
         },
       ]),
     );
+  });
+});
+
+describe('regrading after a question is corrected', () => {
+  let url: string;
+  let authorAgent: Agent;
+  beforeAll(async () => {
+    await Attempt.deleteMany({});
+    await Quiz.updateOne(
+      { course: course.courseId, lessonKey: course.lessonKey },
+      { $set: { timeLimitMinutes: 0, attemptsAllowed: 0, openAt: null, closeAt: null, overrides: [] } },
+    );
+    authorAgent = await signedInAgent(t.app, 'penulis@usu.ac.id', DEFAULT_PASSWORD);
+    url = await start(learnerA);
+    const a = await attemptOf(url);
+    const single = (await Question.findById(a.items[0].question).lean())!;
+    const wrong = (single.data as { options: Array<{ id: string; text: string }> }).options.find(
+      (o) => o.text === 'Surat kaleng',
+    )!;
+    await post(learnerA, url, { slots: '1,3', q1: wrong.id, q3: 'false' });
+    const summary = await learnerA.get(`${url}/ringkasan`);
+    await learnerA
+      .post(`${url}/kirim`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(summary.text) });
+    graded.length = 0;
+  });
+
+  it('lists old and new marks in a dry run, then applies them once and tells learning', async () => {
+    const before = await attemptOf(url);
+    expect(before.state).toBe('graded');
+    const single = (await Question.findById(before.items[0].question).lean())!;
+    // The key was wrong: "Surat kaleng" is marked right in the corrected version (a used question: version 2).
+    const options = (single.data as { options: Array<{ text: string; fraction: number }> }).options.map(
+      (o) => ({
+        ...o,
+        fraction: o.text === 'Surat kaleng' ? 1 : 0,
+      }),
+    );
+    const { entry, version, type, name, idnumber, text, points, generalFeedback, hints, shuffleOptions } =
+      single;
+    const input = {
+      type,
+      name,
+      idnumber,
+      text,
+      points,
+      generalFeedback,
+      hints,
+      shuffleOptions,
+      data: { options },
+    };
+    expect(
+      await updateQuestion(author, course.courseId, String(entry), String(single.category), input as never),
+    ).toBe(version + 1);
+
+    const page = `/bank-soal/${course.courseId}/kuis/${course.lessonKey}/penilaian-ulang`;
+    const dry = await authorAgent.get(page);
+    expect(dry.status).toBe(200);
+    const oldPercent = before.scorePercent!;
+    expect(dry.text).toContain(`${oldPercent} %`);
+    expect(dry.text).toContain('Nilai ulang 1 percobaan');
+    expect((await attemptOf(url)).scorePercent).toBe(oldPercent);
+    expect((await learnerA.get(page)).status).toBe(403);
+
+    const applied = await authorAgent
+      .post(page)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(dry.text) });
+    expect(applied.status).toBe(303);
+    const after = await attemptOf(url);
+    expect(after.items[0].fraction).toBe(1);
+    expect(String(after.items[0].question)).not.toBe(String(before.items[0].question));
+    expect(after.scorePercent).toBeGreaterThan(oldPercent);
+    expect(after.gradings).toBe(1);
+    expect(graded).toEqual([
+      expect.objectContaining({ personId: learnerAId, scorePercent: after.scorePercent }),
+    ]);
+    expect(await AuditEntry.exists({ action: 'quiz.regrade' })).toBeTruthy();
+    const again = await authorAgent.get(page);
+    expect(again.text).toContain('Tidak ada percobaan yang memakai versi soal lama.');
   });
 });
