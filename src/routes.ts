@@ -31,7 +31,7 @@ import {
   assertLessonOpen,
   type CompletionHook,
 } from './learning';
-import { courseResults, hasQuiz, onAttemptGraded, type GradedAttempt } from './quizzes';
+import { courseResults, hasQuiz, onAttemptGraded, registerQuizSections, type GradedAttempt } from './quizzes';
 import { registerCertificateSource, registerResultsSource, type ResultsSource } from './monitoring';
 import { NotFound } from './web/errors';
 import { registerCoursesDashboard, registerLessonGate } from './courses';
@@ -106,6 +106,7 @@ export function mountFeatureRoutes(app: Express, deps: RouteDeps): void {
   registerMailSections(); // "Data saya" lists the mails sent to the person
   registerLearningSections(); // "Data saya": enrolments with lesson records, the JP ledger
   registerCertificateSections(); // "Data saya" lists the person's certificates
+  registerQuizSections(deps.clock); // "Data saya" lists quiz attempts (marks only as the review policy allows)
   registerEvaluationSections(); // "Data saya" lists own course evaluations; evaluation dashboard panels
   connectFeatures();
 }

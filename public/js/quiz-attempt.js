@@ -38,7 +38,10 @@
         return res.ok ? res.json() : Promise.reject(res.status);
       })
       .then(function (reply) {
-        if (status) status.textContent = reply.saved ? status.getAttribute('data-saved') || 'Tersimpan' : '';
+        if (status) {
+          var said = reply.saved ? status.getAttribute('data-saved') || 'Tersimpan' : '';
+          status.textContent = reply.messages && reply.messages.length ? said + ' ' + reply.messages.join(' ') : said;
+        }
         if (typeof reply.secondsLeft === 'number' && value) {
           left = reply.secondsLeft;
           startedAt = Date.now();

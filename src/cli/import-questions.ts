@@ -18,7 +18,7 @@ import { translatorFor } from '../web/i18n';
 const pct = (f: number) => `${Math.round(f * 1e7) / 1e5}%`;
 
 function describe(
-  item: ReturnType<typeof questionImport.readQuestionFile>['result']['questions'][number],
+  item: Awaited<ReturnType<typeof questionImport.readQuestionFile>>['result']['questions'][number],
 ): string[] {
   const q = item.question;
   const d = q.data as unknown as Record<string, unknown>;
@@ -43,6 +43,55 @@ function describe(
   return lines;
 }
 
+export interface ImportQuestionsOptions {
+  /** The author's email or NIP (the import runs with their rights). */
+  as: string;
+  /** The course code. */
+  course: string;
+  /** The file's name (for the report) and bytes. */
+  file: string;
+  bytes: Buffer;
+  apply: boolean;
+}
+
+/**
+ * The command itself, on an open database: prints the report line by line through `print` and
+ * saves only with `apply`. Returns how many questions were saved (0 on a dry run).
+ */
+export async function importQuestions(
+  options: ImportQuestionsOptions,
+  print: (line: string) => void,
+): Promise<number> {
+  const account = await findAccount(options.as);
+  const person = account ? await loadSessionPerson(account.id) : undefined;
+  if (!person) throw new Error(`No active account ${options.as}.`);
+  const course = await courseIdByCode(options.course);
+  if (!course) throw new Error(`No course ${options.course}.`);
+  const t = translatorFor('en');
+  let read;
+  try {
+    read = await questionImport.readQuestionFile(options.bytes, options.file);
+  } catch (error) {
+    const key = (error as { fieldErrors?: Record<string, string> }).fieldErrors?.file;
+    throw key ? new Error(t(key)) : error;
+  }
+  const { format, result } = read;
+  print(`${options.file}: ${questionImport.FORMAT_NAMES[format]}`);
+  for (const item of result.questions) print(describe(item).join('\n'));
+  for (const p of result.problems) {
+    const params = { ...(p.params ?? {}), rule: p.params?.rule ? t(p.params.rule) : '' };
+    print(`#${p.position} "${p.name}": not imported: ${t(`quizzes.import.problems.${p.reason}`, params)}`);
+  }
+  print(`Checked: ${result.questions.length} to create, ${result.problems.length} not importable.`);
+  if (!options.apply) {
+    print('Nothing saved; run again with --apply to save them.');
+    return 0;
+  }
+  const count = await questionImport.importInto(person.actor, course.id, result, { requestId: 'cli' });
+  print(`Saved: ${count} questions added to ${options.course}.`);
+  return count;
+}
+
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -55,48 +104,25 @@ async function main(): Promise<void> {
   const file = positionals[0];
   if (!values.as || !values.course || !file)
     throw new Error(
-      'Usage: import-questions.ts --as <author email or NIP> --course <course code> <file.xml|file.gift> [--apply]',
+      'Usage: import-questions.ts --as <author email or NIP> --course <course code> <file.xml|file.gift|file.csv|file.xlsx> [--apply]',
     );
   // eslint-disable-next-line security/detect-non-literal-fs-filename -- the operator names the file to import
   const bytes = fs.readFileSync(file);
   const config = { ...loadServerConfig(), seedDemoData: false };
   const db = await openDatabase(config);
   try {
-    const account = await findAccount(values.as);
-    const person = account ? await loadSessionPerson(account.id) : undefined;
-    if (!person) throw new Error(`No active account ${values.as}.`);
-    const course = await courseIdByCode(values.course);
-    if (!course) throw new Error(`No course ${values.course}.`);
-    const t = translatorFor('en');
-    let read;
-    try {
-      read = questionImport.readQuestionFile(bytes);
-    } catch (error) {
-      const key = (error as { fieldErrors?: Record<string, string> }).fieldErrors?.file;
-      throw key ? new Error(t(key)) : error;
-    }
-    const { format, result } = read;
-    console.log(`${file}: ${format === 'gift' ? 'GIFT' : 'Moodle XML'}`);
-    for (const item of result.questions) console.log(describe(item).join('\n'));
-    for (const p of result.problems) {
-      const params = { ...(p.params ?? {}), rule: p.params?.rule ? t(p.params.rule) : '' };
-      console.log(
-        `#${p.position} "${p.name}": not imported: ${t(`quizzes.import.problems.${p.reason}`, params)}`,
-      );
-    }
-    console.log(`Checked: ${result.questions.length} to create, ${result.problems.length} not importable.`);
-    if (!values.apply) {
-      console.log('Nothing saved; run again with --apply to save them.');
-      return;
-    }
-    const count = await questionImport.importInto(person.actor, course.id, result, { requestId: 'cli' });
-    console.log(`Saved: ${count} questions added to ${values.course}.`);
+    await importQuestions(
+      { as: values.as, course: values.course, file, bytes, apply: values.apply ?? false },
+      (line) => console.log(line),
+    );
   } finally {
     await db.close();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  });
+}

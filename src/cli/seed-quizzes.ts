@@ -49,7 +49,7 @@ export async function seedDemoQuizzes(learnerIds: string[], now = new Date()): P
     const author = await partnerAuthor(await partnerCodeOf(path.join(DEMO_COURSES_DIR, code)));
     const bank = await essayQueue(author, course.id).catch(() => undefined);
     if (!bank) continue;
-    const read = questionImport.readQuestionFile(await fs.readFile(path.join(DEMO_QUIZZES_DIR, file)));
+    const read = await questionImport.readQuestionFile(await fs.readFile(path.join(DEMO_QUIZZES_DIR, file)));
     if (await questionImport.hasQuestions(course.id)) continue;
     await questionImport.importInto(author, course.id, read.result, { requestId: 'seed' });
     const inti = await categoryAtPath(course.id, ['Bawaan', 'Inti']);

@@ -55,6 +55,8 @@ const attemptSchema = new Schema(
     passMark: { type: Number, required: true },
     /** Counts gradings; the tests and the benchmark check it never passes 1 per completion. */
     gradings: { type: Number, default: 0 },
+    /** When an author last regraded it after a question was corrected (regrade.service.ts). */
+    regradedAt: { type: Date, default: null },
   },
   { timestamps: true },
 );

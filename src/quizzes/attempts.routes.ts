@@ -26,6 +26,19 @@ function nextPath(req: Request, base: string): string {
   return /^\d{1,3}$/.test(nav) ? `${base}?halaman=${nav}` : base;
 }
 
+/** Saves the answers a page (form post or autosave) carried to the person's own attempt. */
+function saveFrom(req: Request, now: Date) {
+  const p = attemptParams(req);
+  return attempts.saveAnswers(req.user!, p.courseId, p.lessonKey, p.attemptId, answersOf(req), now);
+}
+
+/** "Question 3 has 12 words; it needs 50 to 150 words." in the person's language. */
+function wordLimitMessage(req: Request, p: attempts.WordLimitProblem): string {
+  const limits = { n: p.slot, words: p.words, min: p.minWords ?? 0, max: p.maxWords ?? 0 };
+  if (p.minWords && p.maxWords) return req.t('quizzes.attempt.wordLimitBoth', limits);
+  return req.t(p.minWords ? 'quizzes.attempt.wordLimitMin' : 'quizzes.attempt.wordLimitMax', limits);
+}
+
 async function renderAttempt(req: Request, res: Response, now: Date) {
   const p = attemptParams(req);
   const view = await attempts.attemptPage(req.user!, p.courseId, p.lessonKey, p.attemptId, now);
@@ -74,30 +87,19 @@ export function attemptsRouter({ clock }: RouteDeps): Router {
   router.get('/:courseId/:lessonKey/percobaan/:attemptId', (req, res) => renderAttempt(req, res, clock()));
   router.post('/:courseId/:lessonKey/percobaan/:attemptId', async (req, res) => {
     const p = attemptParams(req);
-    const { saved } = await attempts.saveAnswers(
-      req.user!,
-      p.courseId,
-      p.lessonKey,
-      p.attemptId,
-      answersOf(req),
-      clock(),
-    );
+    const { saved, wordLimits } = await saveFrom(req, clock());
     if (!saved) req.flash('error', req.t('quizzes.attempt.notSaved'));
+    for (const problem of wordLimits) req.flash('error', wordLimitMessage(req, problem));
     res.redirect(303, nextPath(req, attemptPath(p.courseId, p.lessonKey, p.attemptId)));
   });
   router.post('/:courseId/:lessonKey/percobaan/:attemptId/simpan', async (req, res) => {
-    const p = attemptParams(req);
     const now = clock();
-    const { saved, attempt } = await attempts.saveAnswers(
-      req.user!,
-      p.courseId,
-      p.lessonKey,
-      p.attemptId,
-      answersOf(req),
-      now,
-    );
+    const { saved, attempt, wordLimits } = await saveFrom(req, now);
     res.setHeader('Cache-Control', 'no-store');
-    res.json({ saved, state: attempt.state, secondsLeft: attempts.secondsLeft(attempt, now) });
+    const reply = { saved, state: attempt.state, secondsLeft: attempts.secondsLeft(attempt, now) };
+    res.json(
+      wordLimits.length ? { ...reply, messages: wordLimits.map((w) => wordLimitMessage(req, w)) } : reply,
+    );
   });
   router.get('/:courseId/:lessonKey/percobaan/:attemptId/ringkasan', async (req, res) => {
     const p = attemptParams(req);
@@ -113,8 +115,17 @@ export function attemptsRouter({ clock }: RouteDeps): Router {
   });
   router.post('/:courseId/:lessonKey/percobaan/:attemptId/kirim', async (req, res) => {
     const p = attemptParams(req);
-    await attempts.submitAttempt(req.user!, p.courseId, p.lessonKey, p.attemptId, clock());
-    res.redirect(303, `${attemptPath(p.courseId, p.lessonKey, p.attemptId)}/tinjau`);
+    const base = attemptPath(p.courseId, p.lessonKey, p.attemptId);
+    const { wordLimitProblems } = await attempts.submitAttempt(
+      req.user!,
+      p.courseId,
+      p.lessonKey,
+      p.attemptId,
+      clock(),
+    );
+    if (wordLimitProblems.length === 0) return res.redirect(303, `${base}/tinjau`);
+    for (const problem of wordLimitProblems) req.flash('error', wordLimitMessage(req, problem));
+    res.redirect(303, `${base}/ringkasan`);
   });
   router.get('/:courseId/:lessonKey/percobaan/:attemptId/tinjau', (req, res) =>
     renderReview(req, res, clock()),

@@ -9,13 +9,14 @@ import { assertLessonOpen, publishedCourse, type CourseContent } from '../course
 import { Conflict, NotFound } from '../web/errors';
 import { Attempt, type AttemptFields } from './attempt.model';
 import { Question } from './question.model';
+import { questionShapes } from './question-shapes';
 import { Quiz, type QuizFields, type ReviewItem, type ReviewPhase } from './quiz.model';
 import { gradeResponse } from './grading';
-import { scorePercent } from './grading';
+import { countWords, scorePercent } from './grading';
 import { categoryTree } from './bank.service';
 import { quizLessons } from './quiz-settings.service';
 import { postedAnswers, type AnswersForm } from './attempt-input';
-import { learnerQuestion } from './learner-view';
+import { learnerQuestion, type LearnerQuestion } from './learner-view';
 import { reviewOf } from './review-view';
 import { notifyGraded } from './graded-listeners';
 import type { GradableQuestion } from './question-types';
@@ -215,8 +216,8 @@ export async function ownAttempt(
     lessonKey,
   }).lean();
   if (!found) throw new NotFound('attempt');
-  if (found.state === 'inProgress' && isPastGrace(found as AttemptDoc, now))
-    await finish(found as AttemptDoc, now, true);
+  if (found.state !== 'inProgress' || !isPastGrace(found as AttemptDoc, now)) return found as AttemptDoc;
+  await finish(found as AttemptDoc, now, true);
   return (await Attempt.findById(attemptId).lean()) as AttemptDoc;
 }
 
@@ -240,6 +241,34 @@ async function questionsOf(a: Pick<AttemptDoc, 'items'>) {
   });
 }
 
+export interface WordLimitProblem {
+  slot: number;
+  words: number;
+  minWords: number | null;
+  maxWords: number | null;
+}
+
+function limitProblem(
+  slot: number,
+  response: unknown,
+  limits: { minWords?: number | null; maxWords?: number | null },
+): WordLimitProblem | null {
+  const text = (response as { text?: unknown } | null)?.text;
+  if (typeof text !== 'string' || !text.trim()) return null;
+  const words = countWords(text);
+  const [min, max] = [limits.minWords ?? null, limits.maxWords ?? null];
+  if ((min && words < min) || (max && words > max)) return { slot, words, minWords: min, maxWords: max };
+  return null;
+}
+
+/** An answered essay whose length is outside its word limits (an empty one is "unanswered"). */
+export function wordLimitProblem(q: LearnerQuestion): WordLimitProblem | null {
+  return q.type === 'essay' ? limitProblem(q.slot, q.response, q) : null;
+}
+
+const problemsOf = (views: LearnerQuestion[]) =>
+  views.map(wordLimitProblem).filter((p): p is WordLimitProblem => p !== null);
+
 /** The attempt page: the learner's view of each question (allow-listed), the page, the time left. */
 export async function attemptPage(
   actor: Actor,
@@ -257,6 +286,7 @@ export async function attemptPage(
     questions: views,
     perPage: quiz.questionsPerPage || views.length,
     secondsLeft: secondsLeft(attempt, now),
+    wordLimitProblems: problemsOf(views),
   };
 }
 
@@ -271,26 +301,31 @@ export async function saveAnswers(
   attemptId: string,
   form: AnswersForm,
   now: Date,
-): Promise<{ saved: boolean; attempt: AttemptDoc }> {
+): Promise<{ saved: boolean; attempt: AttemptDoc; wordLimits: WordLimitProblem[] }> {
   const attempt = await ownAttempt(actor, courseId, lessonKey, attemptId, now);
-  if (attempt.state !== 'inProgress') return { saved: false, attempt };
-  const questions = await questionsOf(attempt);
+  if (attempt.state !== 'inProgress') return { saved: false, attempt, wordLimits: [] };
+  const shapes = await questionShapes(attempt.items.map((i) => i.question));
   const shown = attempt.items.map((item, i) => ({
-    type: questions[i].type as never,
+    type: shapes[i].type,
     order: item.order,
     stemOrder: item.stemOrder,
   }));
   const posted = postedAnswers(form, shown);
-  if (!acceptsAnswers(attempt, now)) return { saved: false, attempt };
+  if (!acceptsAnswers(attempt, now)) return { saved: false, attempt, wordLimits: [] };
   const set: Record<string, unknown> = {};
   for (const p of posted) {
     set[`items.${p.index}.response`] = p.response;
     set[`items.${p.index}.flagged`] = p.flagged;
     set[`items.${p.index}.answeredAt`] = now;
   }
-  if (posted.length === 0) return { saved: false, attempt };
+  if (posted.length === 0) return { saved: false, attempt, wordLimits: [] };
   const result = await Attempt.updateOne({ _id: attempt._id, state: 'inProgress' }, { $set: set });
-  return { saved: result.modifiedCount > 0 || result.matchedCount > 0, attempt };
+  const wordLimits = posted
+    .map((p) =>
+      shapes[p.index].type === 'essay' ? limitProblem(p.index + 1, p.response, shapes[p.index]) : null,
+    )
+    .filter((p): p is WordLimitProblem => p !== null);
+  return { saved: result.modifiedCount > 0 || result.matchedCount > 0, attempt, wordLimits };
 }
 
 /** Grades the attempt's answers and closes it, once: a second call finds it closed and does nothing. */
@@ -332,17 +367,27 @@ async function finish(attempt: AttemptDoc, now: Date, byServer: boolean): Promis
   return true;
 }
 
-/** The final submit: within deadline + grace it is the person's; after, the server has closed it. */
+/**
+ * The final submit: within deadline + grace it is the person's; after, the server has closed it.
+ * An essay outside its word limits holds the submit back (the text stays saved) until the time is
+ * up: then the attempt is graded as it stands, as the server would close it anyway.
+ */
 export async function submitAttempt(
   actor: Actor,
   courseId: string,
   lessonKey: string,
   attemptId: string,
   now: Date,
-) {
+): Promise<{ attempt: AttemptDoc; wordLimitProblems: WordLimitProblem[] }> {
   const attempt = await ownAttempt(actor, courseId, lessonKey, attemptId, now);
-  if (attempt.state === 'inProgress') await finish(attempt, now, false);
-  return attempt;
+  if (attempt.state !== 'inProgress') return { attempt, wordLimitProblems: [] };
+  if (acceptsAnswers(attempt, now)) {
+    const questions = await questionsOf(attempt);
+    const problems = problemsOf(attempt.items.map((item, i) => learnerQuestion(i + 1, questions[i], item)));
+    if (problems.length) return { attempt, wordLimitProblems: problems };
+  }
+  await finish(attempt, now, false);
+  return { attempt, wordLimitProblems: [] };
 }
 
 /** Closes and grades every attempt past its deadline and grace (on requests and by the scheduler). */

@@ -24,6 +24,7 @@ import * as settings from './quiz-settings.service';
 import * as essays from './essay-grading.service';
 import { quizStatistics } from './statistics.service';
 import * as imports from './question-import.service';
+import { applyRegrade, regradePreview } from './regrade.service';
 import { formValues, inputFromForm, questionForm, ANSWER_ROWS, UNIT_ROWS } from './question-form';
 import {
   bankQuery,
@@ -86,13 +87,16 @@ async function renderSettings(
   status: number,
   fieldErrors: FieldErrors = {},
   values?: Record<string, unknown>,
+  override?: { values: Record<string, unknown>; errors: FieldErrors },
 ) {
   const view = await settings.quizForAuthor(req.user!, idParam(req, 'course'), hexParam(req, 'key'));
   res.status(status).render('quizzes/settings', {
     title: req.t('quizzes.settings.title', { lesson: view.lesson.title }),
     ...view,
     values,
-    fieldErrors,
+    fieldErrors: override ? {} : fieldErrors,
+    overrideValues: override?.values,
+    overrideErrors: override?.errors,
     kinds: QUIZ_KINDS,
     gradingMethods: GRADING_METHODS,
     reviewPhases: REVIEW_PHASES,
@@ -117,9 +121,11 @@ async function saveSettings(req: Request, res: Response) {
 async function saveOverride(req: Request, res: Response) {
   const [id, key] = [idParam(req, 'course'), hexParam(req, 'key')];
   const input = parseInput(overrideForm, req.body);
-  if (!input.ok) return renderSettings(req, res, 422, input.errors);
+  const rerender = (errors: FieldErrors) =>
+    renderSettings(req, res, 422, {}, undefined, { values: formFields(req.body), errors });
+  if (!input.ok) return rerender(input.errors);
   const person = await findAccount(input.data.person);
-  if (!person) return renderSettings(req, res, 422, { person: 'quizzes.errors.person' });
+  if (!person) return rerender({ person: 'quizzes.errors.person' });
   await settings.saveOverride(req.user!, id, key, { ...input.data, person: person.id }, requestContext(req));
   req.flash('success', req.t('quizzes.settings.overrideSaved', { name: person.name }));
   res.redirect(303, `${bankPath(id)}/kuis/${key}#pengecualian`);
@@ -171,6 +177,14 @@ async function sendExport(req: Request, res: Response, format: 'moodlexml' | 'gi
   res.send(file.body);
 }
 
+async function sendTemplate(req: Request, res: Response, kind: 'csv' | 'xlsx') {
+  const file = await imports.questionTemplate(req.user!, idParam(req, 'course'), kind);
+  res.setHeader('Content-Type', file.contentType);
+  res.setHeader('Content-Disposition', `attachment; filename="templat-soal.${kind}"`);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.send(file.body);
+}
+
 export function bankRouter({ clock, config }: RouteDeps): Router {
   const router = Router();
   router.use(requireRole('author'));
@@ -186,6 +200,8 @@ export function bankRouter({ clock, config }: RouteDeps): Router {
       ),
   );
   router.get('/:id/impor', (req, res) => renderImport(req, res, 200));
+  router.get('/:id/templat-soal.csv', (req, res) => sendTemplate(req, res, 'csv'));
+  router.get('/:id/templat-soal.xlsx', (req, res) => sendTemplate(req, res, 'xlsx'));
   router.post('/:id/impor', upload, verifyCsrf, (req, res) => uploadImport(req, res, clock()));
   router.get('/:id/impor/:previewId', async (req, res) => {
     const view = await imports.getPreview(req.user!, idParam(req, 'course'), hexParam(req, 'previewId'));
@@ -255,6 +271,19 @@ export function bankRouter({ clock, config }: RouteDeps): Router {
   router.get('/:id/kuis/:key', (req, res) => renderSettings(req, res, 200));
   router.post('/:id/kuis/:key', (req, res) => saveSettings(req, res));
   router.post('/:id/kuis/:key/pengecualian', (req, res) => saveOverride(req, res));
+  router.get('/:id/kuis/:key/penilaian-ulang', async (req, res) => {
+    const view = await regradePreview(req.user!, idParam(req, 'course'), hexParam(req, 'key'));
+    res.render('quizzes/regrade', {
+      title: req.t('quizzes.regrade.title', { lesson: view.lesson.title }),
+      ...view,
+    });
+  });
+  router.post('/:id/kuis/:key/penilaian-ulang', async (req, res) => {
+    const [id, key] = [idParam(req, 'course'), hexParam(req, 'key')];
+    const count = await applyRegrade(req.user!, id, key, clock(), requestContext(req));
+    req.flash('success', req.t('quizzes.regrade.applied', { count }));
+    res.redirect(303, `${bankPath(id)}/kuis/${key}/penilaian-ulang`);
+  });
   router.get('/:id/kuis/:key/statistik', async (req, res) => {
     const view = await quizStatistics(req.user!, idParam(req, 'course'), hexParam(req, 'key'));
     res.render('quizzes/statistics', {

@@ -17,3 +17,12 @@ export { simulateDemoAttempt } from './demo-attempts';
 export { addQuestion, categoryAtPath } from './bank.service';
 export { saveQuizSettings, quizLessons, hasQuiz } from './quiz-settings.service';
 export { essayQueue, gradeEssay } from './essay-grading.service';
+
+import type { Clock } from '../core/deps';
+import { registerPersonalDataSection } from '../personal-data';
+import { attemptsSection } from './personal-data';
+
+/** "Data saya" lists the person's quiz attempts, their answers, and marks as the review policy allows. */
+export function registerQuizSections(clock: Clock): void {
+  registerPersonalDataSection('attempts', attemptsSection(clock));
+}

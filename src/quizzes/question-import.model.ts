@@ -5,7 +5,7 @@ import { Schema, model } from 'mongoose';
 const importSchema = new Schema({
   course: { type: Schema.Types.ObjectId, ref: 'Course', required: true },
   owner: { type: Schema.Types.ObjectId, ref: 'User', required: true },
-  format: { type: String, enum: ['moodlexml', 'gift'], required: true },
+  format: { type: String, enum: ['moodlexml', 'gift', 'csv', 'xlsx'], required: true },
   fileName: { type: String, default: '', maxlength: 200 },
   /** ImportResult (formats/imported.ts): the questions with their category paths, and the problems. */
   questions: { type: Schema.Types.Mixed, default: [] },

@@ -13,6 +13,8 @@ import { addQuestion, categoryAtPath, categoryTree } from './bank.service';
 import { exportMoodleXml, FormatError, importMoodleXml, MAX_XML_BYTES } from './formats/moodle-xml';
 import { exportGift, importGift } from './formats/gift';
 import type { ImportResult } from './formats/imported';
+import { importSheet, isQuestionSheet, templateCsv, templateXlsx } from './formats/spreadsheet';
+import { parseSpreadsheet } from '../web/spreadsheet-table';
 import type { QuestionInput } from './question-rules';
 
 export const MAX_IMPORT_BYTES = MAX_XML_BYTES;
@@ -22,11 +24,40 @@ export async function ownCourse(actor: Actor, courseId: string) {
   return authoredCourse(actor, courseId);
 }
 
-/** Reads a file as Moodle XML (it starts with `<`) or GIFT; unreadable files throw ValidationFailed. */
-export function readQuestionFile(bytes: Buffer): { format: 'moodlexml' | 'gift'; result: ImportResult } {
+export type ImportFormat = 'moodlexml' | 'gift' | 'csv' | 'xlsx';
+export const FORMAT_NAMES: Record<ImportFormat, string> = {
+  moodlexml: 'Moodle XML',
+  gift: 'GIFT',
+  csv: 'CSV',
+  xlsx: 'XLSX',
+};
+
+const ZIP_MAGIC = Buffer.from('PK\x03\x04', 'latin1');
+
+/** A CSV or XLSX question sheet (the template's columns); a file without them is refused whole. */
+async function readSheet(bytes: Buffer): Promise<{ format: ImportFormat; result: ImportResult }> {
+  const table = await parseSpreadsheet(bytes);
+  if (!table.ok) throw new ValidationFailed({ file: table.error });
+  if (!isQuestionSheet(table.header))
+    throw new ValidationFailed({ file: 'quizzes.import.errors.sheetColumns' });
+  return { format: table.kind, result: importSheet(table.header, table.rows) };
+}
+
+/**
+ * Reads a file by its content: XLSX (a ZIP), Moodle XML (it starts with `<`), a CSV with the
+ * template's header (or named .csv), else GIFT. Unreadable files throw ValidationFailed.
+ */
+export async function readQuestionFile(
+  bytes: Buffer,
+  fileName = '',
+): Promise<{ format: ImportFormat; result: ImportResult }> {
   if (bytes.length > MAX_IMPORT_BYTES) throw new ValidationFailed({ file: 'quizzes.import.errors.tooLarge' });
+  if (bytes.subarray(0, 4).equals(ZIP_MAGIC)) return readSheet(bytes);
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   if (text.includes('\u0000')) throw new ValidationFailed({ file: 'quizzes.import.errors.unreadable' });
+  const firstLine = (text.split(/\r?\n/, 1)[0] ?? '').toLowerCase();
+  if (/\.csv$/i.test(fileName) || (/\bjenis\b/.test(firstLine) && /\bjawaban_1\b/.test(firstLine)))
+    return readSheet(bytes);
   try {
     if (text.trimStart().startsWith('<')) return { format: 'moodlexml', result: importMoodleXml(text) };
     return { format: 'gift', result: importGift(text) };
@@ -46,7 +77,7 @@ export async function previewImport(
   now: Date,
 ) {
   const course = await authoredCourse(actor, courseId);
-  const { format, result } = readQuestionFile(bytes);
+  const { format, result } = await readQuestionFile(bytes, fileName);
   const preview = await QuestionImport.create({
     course: course._id,
     owner: actor.id,
@@ -180,4 +211,15 @@ export async function importInto(
 /** Whether a course's bank has any question (the demo seed leaves such a bank as it is). */
 export async function hasQuestions(courseId: string): Promise<boolean> {
   return !!(await Question.exists({ course: courseId }));
+}
+
+/** The spreadsheet template for a course's authors (CSV or XLSX). */
+export async function questionTemplate(actor: Actor, courseId: string, kind: 'csv' | 'xlsx') {
+  await authoredCourse(actor, courseId);
+  return kind === 'csv'
+    ? { body: Buffer.from(`\uFEFF${templateCsv()}`, 'utf8'), contentType: 'text/csv; charset=utf-8' }
+    : {
+        body: await templateXlsx(),
+        contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      };
 }

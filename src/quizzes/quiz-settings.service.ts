@@ -8,6 +8,7 @@ import { audit, type AuditContext } from '../audit';
 import { Quiz, type QuizFields } from './quiz.model';
 import { categoryTree } from './bank.service';
 import { Question } from './question.model';
+import { namesOf } from '../users';
 
 export interface QuizLesson {
   key: string;
@@ -49,7 +50,16 @@ export async function quizForAuthor(actor: Actor, courseId: string, lessonKey: s
     .select('entry name type points category')
     .sort({ name: 1 })
     .lean();
-  return { course, lesson, quiz, categories, questions };
+  const names = await namesOf((quiz.overrides ?? []).map((o) => o.person));
+  const overrides = (quiz.overrides ?? []).map((o) => ({
+    person: String(o.person),
+    name: names.get(String(o.person)) ?? '–',
+    extraMinutes: o.extraMinutes ?? 0,
+    extraAttempts: o.extraAttempts ?? 0,
+    openAt: o.openAt ?? null,
+    closeAt: o.closeAt ?? null,
+  }));
+  return { course, lesson, quiz, categories, questions, overrides };
 }
 
 export async function saveQuizSettings(

@@ -117,19 +117,26 @@ export const overrideForm = z
     person: z.string().trim().min(1).max(60),
     extraMinutes: whole(0, 600),
     extraAttempts: whole(0, 20),
+    openDay: z.string().max(10).optional().default(''),
+    openTime: z.string().max(5).optional().default(''),
     closeDay: z.string().max(10).optional().default(''),
     closeTime: z.string().max(5).optional().default(''),
   })
   .strict()
   .transform((f, ctx) => {
+    const openAt = wibDateTime(f.openDay, f.openTime);
     const closeAt = wibDateTime(f.closeDay, f.closeTime);
+    if (openAt === undefined)
+      ctx.addIssue({ code: 'custom', path: ['openDay'], message: 'common.validation.invalid' });
     if (closeAt === undefined)
       ctx.addIssue({ code: 'custom', path: ['closeDay'], message: 'common.validation.invalid' });
+    if (openAt && closeAt && openAt >= closeAt)
+      ctx.addIssue({ code: 'custom', path: ['closeDay'], message: 'quizzes.errors.closeBeforeOpen' });
     return {
       person: f.person,
       extraMinutes: f.extraMinutes,
       extraAttempts: f.extraAttempts,
-      openAt: null,
+      openAt: openAt ?? null,
       closeAt: closeAt ?? null,
     };
   });

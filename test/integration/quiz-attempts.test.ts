@@ -7,6 +7,9 @@ import { csrfTokenFrom, signedInAgent, type Agent } from '../support/auth';
 import { actorOf, publishedQuizCourse, questionsOfEveryType, quizWith } from '../support/quizzes';
 import { Attempt } from '../../src/quizzes/attempt.model';
 import { Quiz } from '../../src/quizzes/quiz.model';
+import { Question } from '../../src/quizzes/question.model';
+import { updateQuestion } from '../../src/quizzes/bank.service';
+import { AuditEntry } from '../../src/audit/audit.model';
 import { saveOverride, saveQuizSettings } from '../../src/quizzes/quiz-settings.service';
 import {
   onAttemptGraded,
@@ -172,6 +175,38 @@ describe('an open attempt', () => {
     expect(await start(learnerA)).toBe(url);
   });
 
+  it('keeps an essay outside its word limits, says the limit, and holds the submit back', async () => {
+    const saved = await post(learnerA, url, { slots: '8', q8: 'terlalu pendek' });
+    expect(saved.status).toBe(303);
+    const next = await learnerA.get(String(saved.headers.location));
+    expect(next.text).toContain('Jawaban soal 8 berisi 2 kata; panjangnya harus 5–200 kata.');
+    expect((await attemptOf(url)).items[7].response).toEqual({ text: 'terlalu pendek' });
+    const autosaved = await learnerA
+      .post(`${url}/simpan`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(next.text), slots: '8', q8: 'masih terlalu pendek' });
+    expect(autosaved.body).toMatchObject({
+      saved: true,
+      messages: [
+        'Jawaban soal 8 berisi 3 kata; panjangnya harus 5–200 kata. Jawaban tetap tersimpan; perbaiki sebelum mengirim.',
+      ],
+    });
+    expect((await attemptOf(url)).items[7].response).toEqual({ text: 'masih terlalu pendek' });
+    const summary = await learnerA.get(`${url}/ringkasan`);
+    expect(summary.text).toContain('3 kata, di luar batas 5–200 kata');
+    const submit = await learnerA
+      .post(`${url}/kirim`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(summary.text) });
+    expect(submit.headers.location).toBe(`${url}/ringkasan`);
+    const after = await attemptOf(url);
+    expect(after.state).toBe('inProgress');
+    expect(after.gradings).toBe(0);
+    expect(after.items[7].response).toEqual({ text: 'masih terlalu pendek' });
+    expect((await learnerA.get(`${url}/ringkasan`)).text).toContain('panjangnya harus 5–200 kata');
+    await post(learnerA, url, { slots: '8', q8: '' });
+  });
+
   it('lists the unanswered questions on the summary, grades once however often it is submitted', async () => {
     const summary = await learnerA.get(`${url}/ringkasan`);
     expect(summary.text).toContain('belum dijawab');
@@ -298,6 +333,40 @@ describe('attempt limits and overrides', () => {
     const a = await attemptOf(url);
     expect(a.deadline!.getTime() - a.startedAt.getTime()).toBe(25 * 60_000);
   });
+
+  it('opens the quiz earlier and closes it later for one person with an override of the dates', async () => {
+    await Attempt.deleteMany({});
+    const now = t.clock().getTime();
+    await Quiz.updateOne(
+      { course: course.courseId, lessonKey: course.lessonKey },
+      {
+        $set: {
+          timeLimitMinutes: 0,
+          openAt: new Date(now + 86_400_000),
+          closeAt: new Date(now + 2 * 86_400_000),
+        },
+      },
+    );
+    const page = await learnerB.get(quizUrl());
+    const refused = await learnerB
+      .post(`${quizUrl()}/mulai`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(page.text) });
+    expect(refused.status).toBe(409);
+    await saveOverride(author, course.courseId, course.lessonKey, {
+      person: learnerAId,
+      extraMinutes: 0,
+      extraAttempts: 0,
+      openAt: new Date(now - 3_600_000),
+      closeAt: new Date(now + 3_600_000),
+    });
+    const url = await start(learnerA);
+    expect((await attemptOf(url)).deadline!.getTime()).toBe(now + 3_600_000);
+    await Quiz.updateOne(
+      { course: course.courseId, lessonKey: course.lessonKey },
+      { $set: { openAt: null, closeAt: null, overrides: [] } },
+    );
+  });
 });
 
 describe('the review and the results', () => {
@@ -364,6 +433,30 @@ describe('the review and the results', () => {
 
   it('reports no result until the essay is graded', async () => {
     expect(await quizResults(learnerAId, course.courseId, t.clock())).toEqual([]);
+  });
+
+  it('lists the attempts in "Data saya" with the answers in words and nothing of the key', async () => {
+    const page = await learnerA.get('/data-saya');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Percobaan kuis saya');
+    expect(page.text).toContain('Menunggu penilaian esai');
+    const download = await learnerA.get('/data-saya/unduh');
+    const mine = (JSON.parse(download.text) as { sections: { attempts: Array<Record<string, unknown>> } })
+      .sections.attempts;
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ number: 1, state: 'submitted', scorePercent: null, passed: null });
+    const answers = mine[0].answers as Array<{ question: string; answer: string | null }>;
+    expect(answers).toHaveLength(8);
+    expect(answers[2]).toMatchObject({
+      question: 'Kode OTP boleh dibagikan kepada petugas.',
+      answer: 'false',
+    });
+    expect(answers[7].answer).toContain('Saya mendengarkan');
+    expect(answers[1].answer).toBeNull();
+    const bytes = JSON.stringify(mine);
+    for (const secret of SECRETS) expect(bytes).not.toContain(secret);
+    const others = await learnerB.get('/data-saya/unduh');
+    expect((JSON.parse(others.text) as { sections: { attempts: unknown[] } }).sections.attempts).toEqual([]);
   });
 });
 
@@ -443,5 +536,86 @@ describe('learning gain', () => {
         gainPoints: 45,
       },
     ]);
+  });
+});
+
+describe('regrading after a question is corrected', () => {
+  let url: string;
+  let authorAgent: Agent;
+  beforeAll(async () => {
+    await Attempt.deleteMany({});
+    await Quiz.updateOne(
+      { course: course.courseId, lessonKey: course.lessonKey },
+      { $set: { timeLimitMinutes: 0, attemptsAllowed: 0, openAt: null, closeAt: null, overrides: [] } },
+    );
+    authorAgent = await signedInAgent(t.app, 'penulis@usu.ac.id', DEFAULT_PASSWORD);
+    url = await start(learnerA);
+    const a = await attemptOf(url);
+    const single = (await Question.findById(a.items[0].question).lean())!;
+    const wrong = (single.data as { options: Array<{ id: string; text: string }> }).options.find(
+      (o) => o.text === 'Surat kaleng',
+    )!;
+    await post(learnerA, url, { slots: '1,3', q1: wrong.id, q3: 'false' });
+    const summary = await learnerA.get(`${url}/ringkasan`);
+    await learnerA
+      .post(`${url}/kirim`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(summary.text) });
+    graded.length = 0;
+  });
+
+  it('lists old and new marks in a dry run, then applies them once and tells learning', async () => {
+    const before = await attemptOf(url);
+    expect(before.state).toBe('graded');
+    const single = (await Question.findById(before.items[0].question).lean())!;
+    // The key was wrong: "Surat kaleng" is marked right in the corrected version (a used question: version 2).
+    const options = (single.data as { options: Array<{ text: string; fraction: number }> }).options.map(
+      (o) => ({
+        ...o,
+        fraction: o.text === 'Surat kaleng' ? 1 : 0,
+      }),
+    );
+    const { entry, version, type, name, idnumber, text, points, generalFeedback, hints, shuffleOptions } =
+      single;
+    const input = {
+      type,
+      name,
+      idnumber,
+      text,
+      points,
+      generalFeedback,
+      hints,
+      shuffleOptions,
+      data: { options },
+    };
+    expect(
+      await updateQuestion(author, course.courseId, String(entry), String(single.category), input as never),
+    ).toBe(version + 1);
+
+    const page = `/bank-soal/${course.courseId}/kuis/${course.lessonKey}/penilaian-ulang`;
+    const dry = await authorAgent.get(page);
+    expect(dry.status).toBe(200);
+    const oldPercent = before.scorePercent!;
+    expect(dry.text).toContain(`${oldPercent} %`);
+    expect(dry.text).toContain('Nilai ulang 1 percobaan');
+    expect((await attemptOf(url)).scorePercent).toBe(oldPercent);
+    expect((await learnerA.get(page)).status).toBe(403);
+
+    const applied = await authorAgent
+      .post(page)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(dry.text) });
+    expect(applied.status).toBe(303);
+    const after = await attemptOf(url);
+    expect(after.items[0].fraction).toBe(1);
+    expect(String(after.items[0].question)).not.toBe(String(before.items[0].question));
+    expect(after.scorePercent).toBeGreaterThan(oldPercent);
+    expect(after.gradings).toBe(1);
+    expect(graded).toEqual([
+      expect.objectContaining({ personId: learnerAId, scorePercent: after.scorePercent }),
+    ]);
+    expect(await AuditEntry.exists({ action: 'quiz.regrade' })).toBeTruthy();
+    const again = await authorAgent.get(page);
+    expect(again.text).toContain('Tidak ada percobaan yang memakai versi soal lama.');
   });
 });

@@ -286,6 +286,55 @@ describe('quiz settings', () => {
     expect(late.status).toBe(422);
     expect(late.text).toContain('Waktu tutup harus setelah waktu buka');
   });
+
+  it('keeps per-person overrides of the dates, time and attempts, lists them, and removes one', async () => {
+    const page = `${bank()}/kuis/${course.lessonKey}`;
+    const action = `${page}/pengecualian`;
+    const wrong = await postFrom(authorAgent, page, action, {
+      person: 'asn@uji.go.id',
+      extraMinutes: '15',
+      extraAttempts: '1',
+      openDay: '2026-12-10',
+      closeDay: '2026-12-09',
+    });
+    expect(wrong.status).toBe(422);
+    expect(wrong.text).toContain('Waktu tutup harus setelah waktu buka');
+    expect(wrong.text).toContain('value="asn@uji.go.id"');
+    expect(wrong.text).toContain('value="2026-12-10"');
+    const saved = await postFrom(authorAgent, page, action, {
+      person: 'asn@uji.go.id',
+      extraMinutes: '15',
+      extraAttempts: '1',
+      openDay: '2026-11-20',
+      openTime: '07:30',
+      closeDay: '2027-01-15',
+      closeTime: '16:00',
+    });
+    expect(saved.status).toBe(303);
+    const quiz = (await Quiz.findOne({ course: course.courseId, lessonKey: course.lessonKey }).lean())!;
+    expect(quiz.overrides).toHaveLength(1);
+    expect(quiz.overrides[0]).toMatchObject({ extraMinutes: 15, extraAttempts: 1 });
+    expect(quiz.overrides[0].openAt!.toISOString()).toBe('2026-11-20T00:30:00.000Z');
+    expect(quiz.overrides[0].closeAt!.toISOString()).toBe('2027-01-15T09:00:00.000Z');
+    const listed = await authorAgent.get(page);
+    expect(listed.text).toContain('Hapus pengecualian');
+    const unknown = await postFrom(authorAgent, page, action, {
+      person: 'tidak.ada@uji.go.id',
+      extraMinutes: '5',
+      extraAttempts: '0',
+    });
+    expect(unknown.status).toBe(422);
+    expect(unknown.text).toContain('Tidak ada peserta dengan NIP atau email ini.');
+    const removed = await postFrom(authorAgent, page, action, {
+      person: String(quiz.overrides[0].person),
+      extraMinutes: '0',
+      extraAttempts: '0',
+    });
+    expect(removed.status).toBe(303);
+    expect(
+      (await Quiz.findOne({ course: course.courseId, lessonKey: course.lessonKey }).lean())!.overrides,
+    ).toHaveLength(0);
+  });
 });
 
 describe('grading essays', () => {
@@ -433,6 +482,135 @@ describe('importing and exporting questions', () => {
     expect(preview.text).not.toContain('<img src=x');
     expect(preview.text).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(preview.text).not.toContain('<svg');
+  });
+
+  it('reads back its CSV and XLSX templates: one question of every type, with fractions, tolerances and feedback', async () => {
+    const { readQuestionFile } = await import('../../src/quizzes/question-import.service');
+    const csv = await authorAgent.get(`${bank()}/templat-soal.csv`).buffer(true);
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-disposition']).toContain('templat-soal.csv');
+    const xlsx = await authorAgent
+      .get(`${bank()}/templat-soal.xlsx`)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    expect(xlsx.status).toBe(200);
+    expect((await otherAuthor.get(`${bank()}/templat-soal.xlsx`)).status).toBe(404);
+    for (const [bytes, name, format] of [
+      [Buffer.from(csv.text, 'utf8'), 'templat.csv', 'csv'],
+      [xlsx.body as Buffer, 'templat.xlsx', 'xlsx'],
+    ] as const) {
+      const read = await readQuestionFile(bytes, name);
+      expect(read.format).toBe(format);
+      expect(read.result.problems).toEqual([]);
+      const byType = new Map(read.result.questions.map((q) => [q.question.type, q]));
+      expect([...byType.keys()].sort()).toEqual([
+        'essay',
+        'matching',
+        'multiple',
+        'numerical',
+        'ordering',
+        'shortanswer',
+        'single',
+        'truefalse',
+      ]);
+      expect(byType.get('single')!.categoryPath).toEqual(['Modul 1']);
+      expect(byType.get('multiple')!.question.data).toMatchObject({
+        options: [
+          { text: 'Panjang', fraction: 0.5 },
+          { text: 'Unik untuk tiap layanan', fraction: 0.5 },
+          { text: 'Tanggal lahir', fraction: -0.5, feedback: 'Mudah ditebak.' },
+        ],
+      });
+      expect(byType.get('truefalse')!.question.data).toMatchObject({ correct: false });
+      expect(byType.get('numerical')!.question.data).toMatchObject({
+        answers: [{ value: 2, tolerance: 0, fraction: 1 }],
+        units: [
+          { unit: 'hari', multiplier: 1 },
+          { unit: 'jam', multiplier: 24 },
+        ],
+      });
+      const matching = byType.get('matching')!.question.data as { stems: unknown[]; choices: unknown[] };
+      expect([matching.stems.length, matching.choices.length]).toEqual([2, 3]);
+      expect(byType.get('essay')!.question).toMatchObject({
+        points: 5,
+        data: { minWords: 50, maxWords: 150 },
+      });
+    }
+  });
+
+  it('previews a spreadsheet row by row, refusing formula cells and unknown types, and saves on confirmation', async () => {
+    const header = 'jenis,nama,teks,poin,jawaban_1,nilai_1,jawaban_2,nilai_2';
+    const sheet = [
+      header,
+      'pilihan_tunggal,Baik,Ibu kota Sumatera Utara?,1,Medan,100,Binjai,0',
+      'pilihan_tunggal,"=HYPERLINK(""http://evil.example"")",Teks,1,a,100,b,0',
+      'cloze,Tidak didukung,Teks,1,a,100,,',
+      'numerik,Angka salah,Berapa?,1,dua,100,,',
+      'pilihan_tunggal,Tanpa kunci,Teks,1,a,50,b,0',
+    ].join('\n');
+    const before = await Question.countDocuments({ course: course.courseId });
+    const res = await upload(authorAgent, Buffer.from(sheet), 'soal.csv');
+    expect(res.status).toBe(303);
+    const preview = await authorAgent.get(String(res.headers.location));
+    expect(preview.text).toContain('soal.csv (CSV): 1 soal akan dibuat, 4 tidak dapat diimpor');
+    expect(preview.text).toContain('Baris 3');
+    expect(preview.text).toContain('sel nama berisi rumus');
+    expect(preview.text).toContain('jenis soal cloze tidak didukung');
+    expect(preview.text).toContain('kolom jawaban_1 harus berisi angka');
+    expect(preview.text).toContain('Baris 6');
+    expect(preview.text).not.toContain('evil.example"');
+    expect(await Question.countDocuments({ course: course.courseId })).toBe(before);
+    const applied = await authorAgent
+      .post(String(res.headers.location))
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(preview.text) });
+    expect(applied.status).toBe(303);
+    expect(await Question.countDocuments({ course: course.courseId })).toBe(before + 1);
+    const wrongSheet = await upload(authorAgent, Buffer.from('nama,email\nA,a@b.c\n'), 'orang.csv');
+    expect(wrongSheet.status).toBe(422);
+    expect(wrongSheet.text).toContain('tidak memiliki kolom templat soal');
+  });
+
+  it('runs from the command line: a dry run prints each question or why not, --apply creates them', async () => {
+    const { importQuestions } = await import('../../src/cli/import-questions');
+    const lines: string[] = [];
+    const options = {
+      as: 'penulis@usu.ac.id',
+      course: 'BANK-01',
+      file: 'soal.xml',
+      bytes: fixture('moodle-export.xml'),
+    };
+    const before = await Question.countDocuments({ course: course.courseId });
+    expect(await importQuestions({ ...options, apply: false }, (l) => lines.push(l))).toBe(0);
+    const out = lines.join('\n');
+    expect(out).toContain('soal.xml: Moodle XML');
+    expect(out).toMatch(/#1 single "Kanal resmi" 2 pt, category .*Modul 1/);
+    expect(out).toContain('100%  SP4N-LAPOR!');
+    expect(out).toMatch(/#2 multiple "Ciri kata sandi"/);
+    expect(out).toContain('-50%  Tanggal lahir  (feedback: Mudah ditebak.)');
+    expect(out).toContain('Registrasi -> Mencatat aduan');
+    expect(out).toContain('unit jam × 24');
+    expect(out).toContain('14 ± 0.5');
+    expect(out).toContain('right answer: false');
+    expect(out).toMatch(/"Cloze": not imported: question type multianswer is not supported/);
+    expect(out).toContain('Checked: 8 to create, 3 not importable.');
+    expect(out).toContain('Nothing saved');
+    expect(await Question.countDocuments({ course: course.courseId })).toBe(before);
+    lines.length = 0;
+    expect(await importQuestions({ ...options, apply: true }, (l) => lines.push(l))).toBe(8);
+    expect(lines.at(-1)).toBe('Saved: 8 questions added to BANK-01.');
+    expect(await Question.countDocuments({ course: course.courseId })).toBe(before + 8);
+    await expect(
+      importQuestions({ ...options, as: 'penulis@unimed.ac.id', apply: true }, () => undefined),
+    ).rejects.toThrow();
+    await expect(
+      importQuestions({ ...options, course: 'TIDAK-ADA', apply: false }, () => undefined),
+    ).rejects.toThrow('No course TIDAK-ADA.');
+    expect(await Question.countDocuments({ course: course.courseId })).toBe(before + 8);
   });
 
   it('exports Moodle XML that reads back, to the course’s authors only', async () => {

@@ -107,7 +107,7 @@ describe('seeding the demo data', () => {
 
   it('gives each demo course a question bank, quizzes and graded attempts of 24 learners', async () => {
     const aduan = (await courseIdByCode('ADUAN-01'))!.id;
-    expect(await Question.countDocuments({ course: aduan })).toBe(15);
+    expect(await Question.countDocuments({ course: aduan })).toBe(25);
     expect(await Attempt.countDocuments({ course: aduan })).toBe(72);
     expect(await Attempt.countDocuments({ course: aduan, state: 'inProgress' })).toBe(0);
     expect(await Attempt.countDocuments({ course: aduan, gradings: 1 })).toBe(72);

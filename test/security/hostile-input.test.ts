@@ -1188,6 +1188,66 @@ describe('quizzes given hostile input', () => {
         .attach('file', Buffer.from(xml), `${what}.xml`);
       problems.push(...check(`xml ${what}`, res, [422]));
     }
+    // Question sheets: hostile text and formula cells in every column, as CSV and XLSX, and an XLSX bomb.
+    const sheetHeader = ['jenis', 'nama', 'teks', 'kategori', 'jawaban_1', 'nilai_1', 'jawaban_2', 'nilai_2'];
+    // (Control characters make a CSV binary, refused whole: the people import's corpus covers that.)
+    const printable = (p: string) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(p);
+    const sheetRows = [...HTML_PAYLOADS, ...FORMULA_PAYLOADS, ...TEXT_PAYLOADS.filter(printable)].map((p) => [
+      'pilihan_tunggal',
+      p.slice(0, 200),
+      p,
+      p.slice(0, 100),
+      p,
+      '100',
+      'b',
+      '0',
+    ]);
+    const quote = (c: string) => `"${c.replace(/"/g, '""')}"`;
+    const sheetCsv = Buffer.from([sheetHeader, ...sheetRows].map((r) => r.map(quote).join(',')).join('\r\n'));
+    const book = new ExcelJS.Workbook();
+    const ws = book.addWorksheet('Soal');
+    ws.addRow(sheetHeader);
+    for (const r of sheetRows) ws.addRow(r);
+    ws.addRow([
+      'pilihan_tunggal',
+      { formula: 'HYPERLINK("http://evil.example","x")' },
+      'teks',
+      '',
+      'a',
+      '100',
+      'b',
+      '0',
+    ]);
+    const sheetXlsx = Buffer.from(await book.xlsx.writeBuffer());
+    for (const [file, bytes] of [
+      ['soal.csv', sheetCsv],
+      ['soal.xlsx', sheetXlsx],
+    ] as const) {
+      const res = await author.post(`${bank}/impor`).field('_csrf', token).attach('file', bytes, file);
+      problems.push(...check(`sheet import ${file}`, res, [303]));
+      if (res.status !== 303) continue;
+      const preview = await author.get(String(res.headers.location));
+      problems.push(...check(`sheet preview ${file}`, preview, [200]));
+      const { QuestionImport } = await import('../../src/quizzes/question-import.model');
+      const kept = await QuestionImport.findById(String(res.headers.location).split('/').pop()).lean();
+      const texts = JSON.stringify(kept?.questions ?? []);
+      const taken = (kept?.questions as Array<{ question: Record<string, unknown> }>).flatMap((q) => [
+        String(q.question.name),
+        String(q.question.text),
+      ]);
+      if (taken.some((t) => isFormula(t) || isFormula(t.trimStart())))
+        problems.push(`sheet preview ${file}: a formula cell was taken as a question`);
+      if (texts.includes('HYPERLINK("http://evil.example","x")'))
+        problems.push(`sheet preview ${file}: an XLSX formula was taken as a question`);
+      if ((kept?.problems as unknown[]).length < FORMULA_PAYLOADS.length)
+        problems.push(`sheet preview ${file}: formula rows not reported`);
+    }
+    const { buildLyingBomb } = await import('../fixtures/zip');
+    const bomb = await author
+      .post(`${bank}/impor`)
+      .field('_csrf', token)
+      .attach('file', await buildLyingBomb(60 * 1024 * 1024), 'bom.xlsx');
+    problems.push(...check('xlsx bomb', bomb, [422]));
     const huge = await author
       .post(`${bank}/impor`)
       .field('_csrf', token)

@@ -2,16 +2,18 @@
 // the command line and prints the peak memory (maxRSS) before and after, in a process of its own so
 // other tests cannot blur the measurement.
 import { readFileSync } from 'node:fs';
-import { parsePeopleFile } from '../../src/users/import/import.parse';
+import { parseSpreadsheet } from '../../src/web/spreadsheet-table';
 import { csvOf, xlsxOf } from '../fixtures/people-files';
 
 async function main(): Promise<void> {
   // Warm up both paths (exceljs, csv-parse, zlib) so the measurement is of the file alone.
-  await parsePeopleFile(await xlsxOf([['199001012015031001', 'Budi', '', 'PNS', 'III/a', '', '', 'BKPSDM']]));
-  await parsePeopleFile(csvOf([['199001012015031001', 'Budi', '', 'PNS', 'III/a', '', '', 'BKPSDM']]));
+  await parseSpreadsheet(
+    await xlsxOf([['199001012015031001', 'Budi', '', 'PNS', 'III/a', '', '', 'BKPSDM']]),
+  );
+  await parseSpreadsheet(csvOf([['199001012015031001', 'Budi', '', 'PNS', 'III/a', '', '', 'BKPSDM']]));
   const file = readFileSync(process.argv[2]);
   const before = process.resourceUsage().maxRSS;
-  const result = await parsePeopleFile(file);
+  const result = await parseSpreadsheet(file);
   const after = process.resourceUsage().maxRSS;
   process.stdout.write(JSON.stringify({ before, after, result: result.ok ? 'ok' : result.error }));
 }

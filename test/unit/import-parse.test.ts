@@ -1,4 +1,4 @@
-import { parsePeopleFile, MAX_ROWS } from '../../src/users/import/import.parse';
+import { parseSpreadsheet, MAX_ROWS } from '../../src/web/spreadsheet-table';
 import { summariseZip } from '../../src/web/bounded-unzip';
 import { checkRow, mapHeader, rejectRepeats } from '../../src/users/import/import.rows';
 import { buildZip } from '../fixtures/zip';
@@ -17,13 +17,13 @@ const GOOD = [
 
 describe('reading a people file', () => {
   it('reads a CSV with Indonesian headers into text cells', async () => {
-    const table = await parsePeopleFile(csvOf([GOOD]));
+    const table = await parseSpreadsheet(csvOf([GOOD]));
     expect(table).toEqual({ ok: true, kind: 'csv', header: HEADER, rows: [GOOD] });
   });
 
   it('accepts semicolon-separated CSV as saved by Indonesian spreadsheets', async () => {
     const text = `${HEADER.join(';')}\n${GOOD.join(';')}\n`;
-    const table = await parsePeopleFile(Buffer.from(text));
+    const table = await parseSpreadsheet(Buffer.from(text));
     expect(table.ok && table.rows[0]).toEqual(GOOD);
   });
 
@@ -40,7 +40,7 @@ describe('reading a people file', () => {
         'BKPSDM',
       ],
     ]);
-    const table = await parsePeopleFile(bytes);
+    const table = await parseSpreadsheet(bytes);
     expect(table.ok).toBe(true);
     if (table.ok) {
       expect(table.kind).toBe('xlsx');
@@ -50,8 +50,8 @@ describe('reading a people file', () => {
 
   it('refuses binary files that are neither CSV nor XLSX, whatever their name', async () => {
     const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
-    expect(await parsePeopleFile(png)).toEqual({ ok: false, error: 'users.import.errors.unsupportedType' });
-    expect(await parsePeopleFile(Buffer.from([0x4e, 0x49, 0x50, 0x00, 0x01, 0x02]))).toEqual({
+    expect(await parseSpreadsheet(png)).toEqual({ ok: false, error: 'users.import.errors.unsupportedType' });
+    expect(await parseSpreadsheet(Buffer.from([0x4e, 0x49, 0x50, 0x00, 0x01, 0x02]))).toEqual({
       ok: false,
       error: 'users.import.errors.unsupportedType',
     });
@@ -64,29 +64,32 @@ describe('reading a people file', () => {
     ]);
     expect(bomb.length).toBeLessThan(200 * 1024);
     expect(summariseZip(bomb)?.uncompressed).toBeGreaterThan(60 * 1024 * 1024);
-    expect(await parsePeopleFile(bomb)).toEqual({ ok: false, error: 'users.import.errors.zipBomb' });
+    expect(await parseSpreadsheet(bomb)).toEqual({ ok: false, error: 'users.import.errors.zipBomb' });
   });
 
   it('refuses an archive that only claims an absurd size', async () => {
     const liar = buildZip([
       { name: 'xl/workbook.xml', data: Buffer.from('<x/>'), declaredSize: 4_000_000_000 },
     ]);
-    expect(await parsePeopleFile(liar)).toEqual({ ok: false, error: 'users.import.errors.zipBomb' });
+    expect(await parseSpreadsheet(liar)).toEqual({ ok: false, error: 'users.import.errors.zipBomb' });
   });
 
   it('refuses more than 5,000 rows and empty files', async () => {
     const many = Array.from({ length: MAX_ROWS + 1 }, () => GOOD);
-    expect(await parsePeopleFile(csvOf(many))).toEqual({
+    expect(await parseSpreadsheet(csvOf(many))).toEqual({
       ok: false,
       error: 'users.import.errors.tooManyRows',
     });
-    expect(await parsePeopleFile(csvOf([]))).toEqual({ ok: false, error: 'users.import.errors.empty' });
-    expect(await parsePeopleFile(Buffer.alloc(0))).toEqual({ ok: false, error: 'users.import.errors.empty' });
+    expect(await parseSpreadsheet(csvOf([]))).toEqual({ ok: false, error: 'users.import.errors.empty' });
+    expect(await parseSpreadsheet(Buffer.alloc(0))).toEqual({
+      ok: false,
+      error: 'users.import.errors.empty',
+    });
   });
 
   it('flags an 18-digit NIP stored as a number in XLSX, which has lost digits', async () => {
     const bytes = await xlsxOf([[199001012015031001, 'Budi Siregar', '', 'PNS', 'III/a', '', '', 'BKPSDM']]);
-    const table = await parsePeopleFile(bytes);
+    const table = await parseSpreadsheet(bytes);
     if (!table.ok) throw new Error(table.error);
     const header = mapHeader(table.header);
     if (!header.ok) throw new Error(header.error);

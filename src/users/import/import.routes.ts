@@ -8,7 +8,7 @@ import { requestContext } from '../../web/request-context';
 import { idParam } from '../../web/validation';
 import { MALFORMED_UPLOAD_KEY, uploadProblem } from '../../web/uploads';
 import { ImportFileRejected, confirmImport, getPreview, previewImport } from './import.service';
-import { MAX_FILE_BYTES, MAX_ROWS } from './import.parse';
+import { MAX_FILE_BYTES, MAX_ROWS } from '../../web/spreadsheet-table';
 import { templateCsv } from './import.rows';
 
 const IMPORT_PATH = '/admin/users/import';

@@ -4,7 +4,7 @@ import { csvLine, csvNip } from '../../web/spreadsheet-safety';
 import { normaliseNip } from '../nip';
 import { isValidGolongan, PNS_RANKS, PPPK_GOLONGAN, type EmployeeType } from '../ranks';
 import { nipProblem } from '../users.schemas';
-import { IMPRECISE_NUMBER } from './import.parse';
+import { IMPRECISE_NUMBER } from '../../web/spreadsheet-table';
 
 const COLUMNS = [
   'nip',

@@ -9,7 +9,7 @@ import { opdsByCode } from '../../institutions';
 import { Conflict, Forbidden, NotFound } from '../../web/errors';
 import { User } from '../user.model';
 import { canAdministerPeople, seesEveryone } from '../users.service';
-import { parsePeopleFile } from './import.parse';
+import { parseSpreadsheet } from '../../web/spreadsheet-table';
 import { checkRow, mapHeader, rejectRepeats, type CheckedRow, type PersonRecord } from './import.rows';
 import { ImportPreview, type ImportAction } from './import-preview.model';
 
@@ -136,7 +136,7 @@ export async function previewImport(
   context: AuditContext = {},
 ): Promise<string> {
   if (!canAdministerPeople(actor)) throw new Forbidden();
-  const table = await parsePeopleFile(file.bytes);
+  const table = await parseSpreadsheet(file.bytes);
   if (!table.ok) throw new ImportFileRejected(table.error);
   const header = mapHeader(table.header);
   if (!header.ok) throw new ImportFileRejected(header.error, header.missing);

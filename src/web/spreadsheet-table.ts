@@ -1,11 +1,12 @@
-// Reads an uploaded people file (CSV or XLSX) into a table of text cells. The type is sniffed from
-// the bytes, never from the name; XLSX files are unpacked by a guard that counts the real bytes while
-// inflating (src/web/bounded-unzip.ts) before exceljs sees them.
+// Reads an uploaded spreadsheet (CSV or XLSX: the people import, the question import) into a table
+// of text cells. The type is sniffed from the bytes, never from the name; XLSX files are unpacked by
+// a guard that counts the real bytes while inflating (src/web/bounded-unzip.ts) before exceljs sees
+// them. Failures are message keys of the people import's (generic) file errors.
 // Cells are kept as plain text: formulas are never evaluated (an XLSX formula becomes its `=...` text).
 import { fromBuffer } from 'file-type';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { storedZip, unzipWithinLimits, type UnzipLimits } from '../../web/bounded-unzip';
+import { storedZip, unzipWithinLimits, type UnzipLimits } from './bounded-unzip';
 
 export const MAX_ROWS = 5000;
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -126,7 +127,7 @@ function toTable(kind: FileKind, records: string[][]): ParsedTable {
 }
 
 /** Parses an upload; every failure is a message key for the whole file. */
-export async function parsePeopleFile(bytes: Buffer): Promise<ParsedTable> {
+export async function parseSpreadsheet(bytes: Buffer): Promise<ParsedTable> {
   if (bytes.length === 0) return fail('users.import.errors.empty');
   if (bytes.length > MAX_FILE_BYTES) return fail('users.import.errors.tooLarge');
   const sniffed = await fromBuffer(bytes);
