@@ -23,6 +23,7 @@ import { courseFilesRouter } from './courses/catalog.routes';
 import { learningRouter } from './learning/learning.routes';
 import {
   enrolmentResults,
+  noticeCertificateReady,
   recordQuizOutcome,
   registerCompletionHook,
   registerLearningSections,
@@ -44,6 +45,7 @@ import {
 } from './certificates/certificates.routes';
 import {
   issueCertificateOnCompletion,
+  onCertificateIssued,
   registerCertificateSections,
   registerResultsProvider,
 } from './certificates';
@@ -122,6 +124,7 @@ const reportQuizOutcome = async (attempt: GradedAttempt): Promise<void> => {
 function connectFeatures(): void {
   registerCompletionHook(issueCertificate);
   registerCompletionHook(inviteToEvaluate);
+  onCertificateIssued(noticeCertificateReady); // after the commit: the learner's notice and mail
   registerQuizAvailability(hasQuiz); // the player links a quiz lesson to its attempt page
   onAttemptGraded(reportQuizOutcome); // a passed quiz completes its lesson, and maybe the course
   registerResultsProvider(async (enrolmentId) => {

@@ -30,7 +30,7 @@ async function seedIfEmpty(config: Config, logger: Logger): Promise<boolean> {
 /** The demo certificates, issued in the background once the server answers (a few seconds of work). */
 function seedCertificatesSoon(config: Config, logger: Logger): void {
   void import('./cli/seed-certificates')
-    .then(({ seedDemoCertificates }) => seedDemoCertificates(config, new Date()))
+    .then(({ seedDemoCertificates }) => seedDemoCertificates(config))
     .then((report) => logger.info(report, 'demo certificates issued'))
     .catch((error: unknown) => logger.error({ err: error }, 'demo certificates failed'));
 }

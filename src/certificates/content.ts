@@ -17,6 +17,8 @@ export interface CertificateContent {
   completedAt: string;
   jp: number;
   issuer: string;
+  /** On a reissue: the number of the certificate this one replaces. */
+  replaces?: string;
   person: {
     id: string;
     name: string;

@@ -6,7 +6,8 @@ import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
 import mongoose, { Types } from 'mongoose';
 import { GridFSBucket } from 'mongodb';
-import { Certificate } from './certificate.model';
+import { Certificate, RETIRED_INDEXES } from './certificate.model';
+import { announceIssued } from './events';
 import type { CertificateContent } from './content';
 import { renderCertificatePdf } from './pdf';
 import { signPdf } from './pdf-signature';
@@ -81,11 +82,22 @@ export function ensureFile(id: string): Promise<StoredFile | undefined> {
   return pending;
 }
 
-/** Starts rendering in the background (after issue); a failure is logged and retried on download. */
-export function renderSoon(id: string): void {
-  ensureFile(id).catch((error: unknown) => {
-    certificateRuntime().logger?.error({ err: error, certificate: id }, 'certificate PDF render failed');
-  });
+/**
+ * Renders in the background after a committed issue, then tells the listeners the certificate is
+ * ready (events.ts); a failed render is logged and retried on download. Resolves when both are done.
+ */
+export function renderSoon(id: string): Promise<void> {
+  return ensureFile(id)
+    .then(
+      () => undefined,
+      (error: unknown) => {
+        certificateRuntime().logger?.error({ err: error, certificate: id }, 'certificate PDF render failed');
+      },
+    )
+    .then(() => announceIssued(id))
+    .catch((error: unknown) => {
+      certificateRuntime().logger?.error({ err: error, certificate: id }, 'certificate announcement failed');
+    });
 }
 
 export function openFile(fileId: Types.ObjectId): Readable {
@@ -96,4 +108,12 @@ export async function readFile(fileId: Types.ObjectId): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of openFile(fileId)) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+/**
+ * Drops the indexes of earlier releases from a database written by them (one certificate per
+ * enrolment ever, which a reissue must be free of); a no-op once done. In the background, at start.
+ */
+export function retireOldIndexes(): void {
+  for (const name of RETIRED_INDEXES) void Certificate.collection.dropIndex(name).catch(() => undefined); // absent: nothing to do
 }

@@ -10,7 +10,7 @@ import { verifyContent, type CertificateContent } from './content';
 import { certificateRuntime } from './settings';
 
 export interface VerificationView {
-  status: 'valid' | 'revoked' | 'tampered';
+  status: 'valid' | 'revoked' | 'superseded' | 'tampered';
   number: string;
   name: string;
   maskedNip: string;
@@ -23,11 +23,17 @@ export interface VerificationView {
   issuedAt: string;
   revokedAt?: Date;
   revokedReason?: string;
+  supersededByNumber?: string;
+  supersededAt?: Date;
+  /** The number of the certificate this one replaces (a reissue). */
+  replaces?: string;
   keyId: string;
 }
 
 async function byCode(code: string) {
-  return Certificate.findOne({ code }).select('content signature status revokedAt revokedReason file').lean();
+  return Certificate.findOne({ code })
+    .select('content signature status revokedAt revokedReason supersededByNumber supersededAt file')
+    .lean();
 }
 
 /** What the public page shows of the certificate with this code; undefined for an unknown code. */
@@ -36,8 +42,7 @@ export async function verify(code: string): Promise<VerificationView | undefined
   if (!certificate) return undefined;
   const content = certificate.content as CertificateContent;
   const signed = await verifyContent(content, certificate.signature, certificateRuntime().keys);
-  const status =
-    !signed || content.code !== code ? 'tampered' : certificate.status === 'revoked' ? 'revoked' : 'valid';
+  const status = !signed || content.code !== code ? 'tampered' : (certificate.status ?? 'valid');
   return {
     status,
     number: content.number,
@@ -52,6 +57,9 @@ export async function verify(code: string): Promise<VerificationView | undefined
     issuedAt: content.issuedAt,
     revokedAt: certificate.revokedAt ?? undefined,
     revokedReason: certificate.revokedReason ?? undefined,
+    supersededByNumber: certificate.supersededByNumber ?? undefined,
+    supersededAt: certificate.supersededAt ?? undefined,
+    replaces: content.replaces,
     keyId: certificate.signature?.keyId ?? '',
   };
 }

@@ -248,8 +248,8 @@ export interface SeedOptions {
   policy?: { minLength: number; requireClasses: boolean };
   /** Invites the demo newcomers by mail (kept in the outbox without SMTP_URL); without it they are only added. */
   mail?: { config: Pick<Config, 'baseUrl' | 'mail'>; now: Date };
-  /** Issues demo certificates of the demo courses (src/cli/seed-certificates.ts); without it, none. */
-  certificates?: { config: Config; now: Date };
+  /** Issues the certificates of the demo completions (src/cli/seed-certificates.ts); without it, none. */
+  certificates?: { config: Config };
 }
 
 export interface DemoAccount {
@@ -369,7 +369,7 @@ export async function seedDemoData(options: SeedOptions = {}): Promise<SeedRepor
     newcomers: await seedNewcomers(idOf('DISDUKCAPIL'), options.mail),
     enrolments,
     certificates: options.certificates
-      ? await seedDemoCertificates(options.certificates.config, options.certificates.now)
+      ? await seedDemoCertificates(options.certificates.config)
       : { issued: 0 },
     survey: await seedSurveyDemo(institutions.ids),
     accounts,

@@ -2,19 +2,27 @@
 // downloads, zips and exports only the certificates of their people (never another OPD's, by id,
 // by filter or inside a ZIP); downloads by others go to the access log; an admin revokes and the
 // public verification page then says so; unknown codes answer 404; the NIP check; tampering shows.
-import type { Types } from 'mongoose';
+import { trusted, type Types } from 'mongoose';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/app';
 import { createOpd, createUniversity, createUser, DEFAULT_PASSWORD } from '../support/factories';
 import { csrfToken, csrfTokenFrom, signedInAgent, type Agent } from '../support/auth';
-import { issueForTest, publishedTestCourse } from '../support/certificates';
+import { issueForTest, newEnrolmentId, publishedTestCourse } from '../support/certificates';
 import { Certificate } from '../../src/certificates/certificate.model';
 import { readFile } from '../../src/certificates/storage';
 import { fileMatches } from '../../src/certificates/verification';
 import { AccessLogEntry } from '../../src/personal-data/access-log.model';
 import { AuditEntry } from '../../src/audit/audit.model';
 import { unzipWithinLimits } from '../../src/web/bounded-unzip';
+import { Notification } from '../../src/learning/enrolment.model';
+import { Mail } from '../../src/mail/mail.model';
+import { User } from '../../src/users/user.model';
+import { inTransaction } from '../../src/db/transactions';
+import { issueCertificateOnCompletion } from '../../src/certificates';
+import type { CertificateContent } from '../../src/certificates/content';
+import { reissue as reissueService } from '../../src/certificates/certificates.service';
+import type { Actor } from '../../src/core/actor';
 
 let t: TestApp;
 let learnerA: Agent;
@@ -22,10 +30,19 @@ let learnerB: Agent;
 let hrA: Agent;
 let hrCity: Agent;
 let admin: Agent;
+let curator: Agent;
 let certA: { _id: Types.ObjectId; code: string; number: string };
 let certA2: { _id: Types.ObjectId; code: string; number: string };
 let certB: { _id: Types.ObjectId; code: string; number: string };
 let personA: { _id: Types.ObjectId; nip?: string | null };
+let curatorId: Types.ObjectId;
+const curatorActor = (): Actor => ({
+  id: String(curatorId),
+  name: 'Kurator',
+  roles: ['curator'],
+  seesAllOpds: false,
+  language: 'id',
+});
 
 const ZIP_LIMITS = { maxBytes: 50_000_000, maxEntries: 100, maxRatio: 100 };
 
@@ -47,13 +64,19 @@ beforeAll(async () => {
   await createUser({ roles: ['hr'], opd: opdA, email: 'hr.a@uji.go.id' });
   await createUser({ roles: ['hr'], opd: bkpsdm, email: 'hr.kota@uji.go.id' });
   await createUser({ roles: ['admin'], email: 'admin@uji.go.id' });
+  curatorId = (await createUser({ roles: ['curator'], email: 'kurator@uji.go.id' }))._id;
   certA = await issueForTest(personA._id, courseId);
   certA2 = await issueForTest(personA._id, courseId, { completedAt: new Date('2026-02-03T03:00:00Z') });
   certB = await issueForTest(personB._id, courseId);
-  [learnerA, learnerB, hrA, hrCity, admin] = await Promise.all(
-    ['asn.a@uji.go.id', 'asn.b@uji.go.id', 'hr.a@uji.go.id', 'hr.kota@uji.go.id', 'admin@uji.go.id'].map(
-      (e) => signedInAgent(t.app, e, DEFAULT_PASSWORD),
-    ),
+  [learnerA, learnerB, hrA, hrCity, admin, curator] = await Promise.all(
+    [
+      'asn.a@uji.go.id',
+      'asn.b@uji.go.id',
+      'hr.a@uji.go.id',
+      'hr.kota@uji.go.id',
+      'admin@uji.go.id',
+      'kurator@uji.go.id',
+    ].map((e) => signedInAgent(t.app, e, DEFAULT_PASSWORD)),
   );
 }, 90_000);
 afterAll(async () => t.close());
@@ -286,6 +309,145 @@ describe('revocation', () => {
     const data = await learnerA.get('/data-saya/unduh');
     expect(data.status).toBe(200);
     expect(data.text).toContain(certA.number);
+  });
+});
+
+/** Waits for what happens after a commit (the PDF, then the notice and mail); fails after 10 s. */
+async function eventually<T>(probe: () => Promise<T | null | undefined>): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const found = await probe();
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('not in time');
+}
+
+describe('"certificate ready" notice', () => {
+  it('gives the learner one in-app notice and one mail per certificate, after the commit', async () => {
+    const notice = await eventually(() =>
+      Notification.findOne({ key: `certificateReady:${String(certA._id)}` }).lean(),
+    );
+    expect(notice).toMatchObject({ kind: 'certificateReady', person: personA._id });
+    const mails = await eventually(async () => {
+      const found = await Mail.find({
+        kind: 'certificateReady',
+        dedupeKey: `certificateReady:${String(personA._id)}:${String(certA._id)}`,
+      }).lean();
+      return found.length ? found : null;
+    });
+    expect(mails).toHaveLength(1);
+    expect(mails[0].to).toBe('asn.a@uji.go.id');
+    const page = await learnerA.get('/notifikasi');
+    expect(page.text).toContain('sudah tersedia');
+    expect(page.text).toContain('href="/sertifikat"');
+  });
+
+  it('tells nobody of a certificate whose transaction rolled back', async () => {
+    const before = await Notification.countDocuments({ kind: 'certificateReady' });
+    const enrolmentId = newEnrolmentId();
+    const course = (await Certificate.findById(certA._id).lean())!.course;
+    await expect(
+      inTransaction(async (session) => {
+        await issueCertificateOnCompletion(
+          {
+            enrolmentId,
+            personId: String(personA._id),
+            courseId: String(course),
+            courseVersion: 1,
+            completedAt: new Date(),
+            jp: 1.5,
+          },
+          session!,
+        );
+        throw new Error('the completion failed after the certificate');
+      }),
+    ).rejects.toThrow('the completion failed');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await Certificate.countDocuments({ enrolmentId })).toBe(0);
+    expect(await Notification.countDocuments({ kind: 'certificateReady' })).toBe(before);
+  });
+});
+
+describe('reissue', () => {
+  const reissue = async (agent: Agent, id: unknown, reason = 'Gelar dan pangkat dikoreksi') =>
+    agent
+      .post(`/admin/sertifikat/${String(id)}/terbitkan-ulang`)
+      .type('form')
+      .send({ _csrf: await csrfToken(agent, '/admin/sertifikat'), reason });
+
+  it('lets a curator replace a certificate after a correction: a new number, the old one superseded', async () => {
+    await User.updateOne(
+      { _id: personA._id },
+      { $set: { name: 'Budi Santoso, S.Kom., M.Si.', golongan: 'III/c' } },
+    );
+    const done = await reissue(curator, certA._id);
+    expect(done.status).toBe(303);
+    const old = (await Certificate.findById(certA._id).lean())!;
+    expect(old.status).toBe('superseded');
+    const fresh = (await Certificate.findById(old.supersededBy).lean())!;
+    expect(fresh).toMatchObject({ enrolmentId: old.enrolmentId, status: 'valid', replaces: old._id });
+    expect(fresh.number).not.toBe(old.number);
+    expect(old.supersededByNumber).toBe(fresh.number);
+    const content = fresh.content as CertificateContent;
+    expect(content.person.name).toBe('Budi Santoso, S.Kom., M.Si.');
+    expect(content.replaces).toBe(old.number);
+    expect(content.completedAt).toBe((old.content as CertificateContent).completedAt);
+    const entry = await AuditEntry.findOne({
+      action: 'certificate.reissue',
+      targetId: String(old._id),
+    }).lean();
+    expect(entry?.before).toMatchObject({ number: old.number, name: '=HYPERLINK("http://x") Budi' });
+    expect(entry?.after).toMatchObject({ number: fresh.number, name: 'Budi Santoso, S.Kom., M.Si.' });
+
+    const oldPage = await request(t.app).get(`/verifikasi/${old.code}`);
+    expect(oldPage.text).toContain('DIGANTI');
+    expect(oldPage.text).toContain(fresh.number);
+    const newPage = await request(t.app).get(`/verifikasi/${fresh.code}`);
+    expect(newPage.text).toContain('SAH');
+    expect(newPage.text).toContain(`menggantikan sertifikat nomor ${old.number}`);
+
+    const mine = await learnerA.get('/sertifikat');
+    expect(mine.text).toContain(fresh.number);
+    expect(mine.text).not.toContain(`>${old.number}<`);
+    const hr = await hrA.get('/admin/sertifikat');
+    expect(hr.text).toContain(fresh.number);
+    expect(hr.text).toContain(`menggantikan ${old.number}`);
+    const superseded = await hrA.get('/admin/sertifikat?status=superseded');
+    expect(superseded.text).toContain(`diganti oleh ${fresh.number}`);
+    await eventually(() => Notification.findOne({ key: `certificateReady:${String(fresh._id)}` }).lean());
+  });
+
+  it('refuses a certificate that is no longer current, or whose content was changed unsigned', async () => {
+    const count = await Certificate.countDocuments();
+    const again = await reissue(curator, certA._id);
+    expect(again.status).toBe(303);
+    const tampered = await reissue(admin, certA2._id); // its JP was changed in the database above
+    expect(tampered.status).toBe(303);
+    expect(await Certificate.countDocuments()).toBe(count);
+    expect((await curator.get('/admin/sertifikat')).text).toContain('sudah dicabut atau diganti');
+    expect((await admin.get('/admin/sertifikat')).text).toContain('tidak cocok dengan tanda tangannya');
+  });
+
+  it('leaves exactly one current certificate when reissued twice at once', async () => {
+    const current = await Certificate.findOne({
+      person: personA._id,
+      status: 'valid',
+      replaces: trusted({ $ne: null }),
+    }).lean();
+    const results = await Promise.allSettled(
+      [1, 2, 3, 4, 5].map(() =>
+        reissueService(curatorActor(), String(current!._id), 'Pangkat dikoreksi lagi', new Date()),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(await Certificate.countDocuments({ enrolmentId: current!.enrolmentId, supersededBy: null })).toBe(
+      1,
+    );
+  });
+
+  it('is not for HR or learners', async () => {
+    expect((await reissue(hrA, certB._id)).status).toBe(403);
+    expect((await reissue(learnerB, certB._id)).status).toBe(403);
   });
 });
 
