@@ -21,7 +21,7 @@ import {
   verificationCode,
 } from './certificates.schemas';
 import * as certificates from './certificates.service';
-import { sendCertificate, sendZip } from './certificates.web';
+import { sendCertificate, sendOpenBadge, sendZip } from './certificates.web';
 import { exportCsv, exportXlsx } from './certificates.export';
 import { formatNip, users } from '../users';
 import { configureCertificates } from './settings';
@@ -44,6 +44,7 @@ export function myCertificatesRouter(deps: RouteDeps): Router {
     res.render('certificates/mine', { title: req.t('certificates.mine.title'), items });
   });
   router.get('/:id/unduh', (req, res) => sendCertificate(req, res, idParam(req, 'certificate')));
+  router.get('/:id/openbadge.json', (req, res) => sendOpenBadge(req, res, idParam(req, 'certificate')));
   return router;
 }
 
@@ -133,6 +134,7 @@ interface Checked {
   nipResult?: boolean;
   nipError?: string;
   fileResult?: boolean;
+  credentialResult?: boolean;
   fileError?: string;
 }
 
@@ -145,7 +147,7 @@ async function renderVerification(req: Request, res: Response, code: string, che
     .render('certificates/verify', { title: req.t('certificates.verify.title'), view, code, ...checked });
 }
 
-/** The PDF a verifier uploads to compare with the issued one: one file, at most 5 MB, in memory. */
+/** The PDF (or Open Badges credential) a verifier uploads to compare with the issued one: one file, at most 5 MB, in memory. */
 const pdfUpload = receiveUpload(
   multer({
     storage: multer.memoryStorage(),
@@ -158,9 +160,18 @@ async function checkFile(req: Request, res: Response) {
   if (!parsed.success) throw new NotFound('certificate');
   if (!req.file?.size)
     return renderVerification(req, res, parsed.data, { fileError: req.t('certificates.verify.fileMissing') });
-  const same = await verification.fileMatches(parsed.data, req.file.buffer);
+  const isCredential = verification.looksLikeJson(req.file.buffer);
+  const same = await (isCredential ? verification.credentialMatches : verification.fileMatches)(
+    parsed.data,
+    req.file.buffer,
+  );
   if (same === undefined) throw new NotFound('certificate');
-  await renderVerification(req, res, parsed.data, { fileResult: same });
+  await renderVerification(
+    req,
+    res,
+    parsed.data,
+    isCredential ? { credentialResult: same } : { fileResult: same },
+  );
 }
 
 /** The public verification page: no sign-in, rate-limited per IP, sends no referrer. */

@@ -1,6 +1,7 @@
 // Who may see, download, list and revoke which certificate. No req/res here. HR's list, its CSV,
 // the ZIP and a single download all find people through users.peopleScope (peopleIdsInScope and
 // users.getPerson in src/users), the one scope function of people (SECURITY.md: every channel).
+import crypto from 'node:crypto';
 import { trusted, Types, type FilterQuery } from 'mongoose';
 import type { Actor } from '../core/actor';
 import { endOfDayWib, startOfDayWib } from '../core/wib';
@@ -14,6 +15,7 @@ import { inTransaction } from '../db/transactions';
 import { writeReissue } from './issuance';
 import { verifyContent, type CertificateContent } from './content';
 import { certificateRuntime } from './settings';
+import { saltOf, signCredential, unsignedCredential } from './openbadge';
 import { Certificate, type CertificateFields } from './certificate.model';
 import type { CertificateQuery } from './certificates.schemas';
 import { ensureFile } from './storage';
@@ -291,4 +293,27 @@ export async function reissue(
     context,
   );
   return created;
+}
+
+/**
+ * The learner's own current certificate as a signed Open Badges 3.0 credential (openbadge.ts);
+ * anyone else's, a revoked or a replaced one answers NotFound.
+ */
+export async function openBadge(actor: Actor, id: string): Promise<{ json: string; fileName: string }> {
+  const certificate = Types.ObjectId.isValid(id) ? await Certificate.findById(id).lean() : null;
+  if (!certificate || String(certificate.person) !== actor.id || certificate.status !== 'valid')
+    throw new NotFound('certificate');
+  const content = certificate.content as CertificateContent;
+  const runtime = certificateRuntime();
+  const document = unsignedCredential(
+    content,
+    saltOf(certificate.signature.value),
+    runtime.baseUrl(),
+    crypto.createPublicKey(runtime.keys.signingKey),
+  );
+  const credential = signCredential(document, runtime.keys.signingKey, content.issuedAt);
+  return {
+    json: JSON.stringify(credential, null, 2),
+    fileName: fileNameOf(certificate.number, content.person.name).replace(/\.pdf$/, '.openbadge.json'),
+  };
 }

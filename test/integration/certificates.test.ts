@@ -23,6 +23,11 @@ import { issueCertificateOnCompletion } from '../../src/certificates';
 import type { CertificateContent } from '../../src/certificates/content';
 import { reissue as reissueService } from '../../src/certificates/certificates.service';
 import type { Actor } from '../../src/core/actor';
+import crypto from 'node:crypto';
+import Ajv from 'ajv';
+import obSchema from '../fixtures/openbadges/achievement-credential.schema.json';
+import { fromBase58btc, multibaseKey } from '../../src/certificates/openbadge';
+import { certificateRuntime } from '../../src/certificates/settings';
 
 let t: TestApp;
 let learnerA: Agent;
@@ -321,6 +326,96 @@ async function eventually<T>(probe: () => Promise<T | null | undefined>): Promis
   }
   throw new Error('not in time');
 }
+
+interface Badge {
+  credentialSubject: {
+    achievement: { name: string };
+    identifier: Array<{ hashed: boolean; identityHash: string; salt?: string }>;
+  };
+}
+
+describe('Open Badges 3.0', () => {
+  const jcs = (value: unknown): string =>
+    Array.isArray(value)
+      ? `[${value.map(jcs).join(',')}]`
+      : value && typeof value === 'object'
+        ? `{${Object.keys(value)
+            .sort()
+            .map((k) => `${JSON.stringify(k)}:${jcs((value as Record<string, unknown>)[k])}`)
+            .join(',')}}`
+        : JSON.stringify(value);
+  const sha = (text: string) => crypto.createHash('sha256').update(text, 'utf8').digest();
+  let credential: Record<string, unknown>;
+
+  beforeAll(async () => {
+    const res = await learnerA.get(`/sertifikat/${String(certA._id)}/openbadge.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-disposition']).toMatch(
+      /attachment; filename="sertifikat-.*\.openbadge\.json"/,
+    );
+    credential = JSON.parse(res.text) as Record<string, unknown>;
+  });
+
+  it('validates against the required fields of an OB 3.0 AchievementCredential', () => {
+    const validate = new Ajv({ allErrors: true }).compile(obSchema);
+    expect(validate(credential) ? [] : validate.errors).toEqual([]);
+    const subject = (credential as unknown as Badge).credentialSubject;
+    expect(subject.achievement.name).toBe('Kursus Uji Paket: Kata Sandi yang Kuat');
+    expect(credential.id).toBe(`${t.config.baseUrl}/verifikasi/${certA.code}`);
+    expect(JSON.stringify(credential)).not.toContain(personA.nip!); // the NIP only as a salted hash
+    const hashed = subject.identifier.find((i) => i.hashed)!;
+    expect(hashed.identityHash).toBe(
+      `sha256$${crypto
+        .createHash('sha256')
+        .update(personA.nip! + hashed.salt)
+        .digest('hex')}`,
+    );
+  });
+
+  it('carries an eddsa-jcs-2022 proof by the installation key that verifies, and breaks on any change', () => {
+    const { proof, ...document } = credential as { proof: Record<string, string> };
+    const { proofValue, ...options } = proof;
+    const key = multibaseKey(crypto.createPublicKey(certificateRuntime().keys.signingKey));
+    expect(key.startsWith('z6Mk')).toBe(true);
+    expect(options.verificationMethod).toBe(`did:key:${key}#${key}`);
+    expect((document as { issuer: { id: string } }).issuer.id).toBe(`did:key:${key}`);
+    const raw = fromBase58btc(key.slice(1)).subarray(2);
+    const publicKey = crypto.createPublicKey({
+      key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), raw]),
+      format: 'der',
+      type: 'spki',
+    });
+    const signed = (doc: unknown) =>
+      Buffer.concat([
+        sha(jcs({ ...options, '@context': (doc as Record<string, unknown>)['@context'] })),
+        sha(jcs(doc)),
+      ]);
+    const signature = fromBase58btc(proofValue.slice(1));
+    expect(crypto.verify(null, signed(document), publicKey, signature)).toBe(true);
+    const changed = JSON.parse(JSON.stringify(document)) as Badge;
+    changed.credentialSubject.achievement.name = 'Kursus Lain';
+    expect(crypto.verify(null, signed(changed), publicKey, signature)).toBe(false);
+  });
+
+  it('is checked by the public verification page, and is only for its holder', async () => {
+    const agent = request.agent(t.app);
+    const send = async (body: string) => {
+      const token = await csrfToken(agent, `/verifikasi/${certA.code}`);
+      return agent
+        .post('/verifikasi/berkas')
+        .field('_csrf', token)
+        .field('code', certA.code)
+        .attach('file', Buffer.from(body), 'badge.json');
+    };
+    expect((await send(JSON.stringify(credential))).text).toContain('Sah: kredensial Open Badges');
+    const changed = JSON.parse(JSON.stringify(credential)) as Badge;
+    changed.credentialSubject.identifier[0].identityHash = 'Orang Lain';
+    expect((await send(JSON.stringify(changed))).text).toContain('Tidak sah');
+    expect((await send('{not json')).text).toContain('Tidak sah');
+    expect((await hrA.get(`/sertifikat/${String(certA._id)}/openbadge.json`)).status).toBe(404);
+    expect((await learnerB.get(`/sertifikat/${String(certA._id)}/openbadge.json`)).status).toBe(404);
+  });
+});
 
 describe('"certificate ready" notice', () => {
   it('gives the learner one in-app notice and one mail per certificate, after the commit', async () => {
