@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
 import mongoose, { Types } from 'mongoose';
 import { GridFSBucket } from 'mongodb';
+import { certificateLogos } from '../institutions';
 import { Certificate, RETIRED_INDEXES } from './certificate.model';
 import { announceIssued } from './events';
 import type { CertificateContent } from './content';
@@ -37,8 +38,11 @@ export async function buildPdf(
   now = new Date(),
 ): Promise<Buffer> {
   const { keys } = certificateRuntime();
-  const results = await resultsOf(enrolmentId).catch(() => undefined);
-  const pdf = await renderCertificatePdf(content, verificationUrl(content.code), results);
+  const [results, logos] = await Promise.all([
+    resultsOf(enrolmentId).catch(() => undefined),
+    certificateLogos(content.course.partner.code),
+  ]);
+  const pdf = await renderCertificatePdf(content, verificationUrl(content.code), results, logos);
   return signPdf(pdf, keys.pdf, { reason: `Sertifikat ${content.number}`, signingTime: now });
 }
 
@@ -87,7 +91,7 @@ export function ensureFile(id: string): Promise<StoredFile | undefined> {
  * ready (events.ts); a failed render is logged and retried on download. Resolves when both are done.
  */
 export function renderSoon(id: string): Promise<void> {
-  return ensureFile(id)
+  const done = ensureFile(id)
     .then(
       () => undefined,
       (error: unknown) => {
@@ -97,7 +101,17 @@ export function renderSoon(id: string): Promise<void> {
     .then(() => announceIssued(id))
     .catch((error: unknown) => {
       certificateRuntime().logger?.error({ err: error, certificate: id }, 'certificate announcement failed');
-    });
+    })
+    .finally(() => afterIssue.delete(id));
+  afterIssue.set(id, done);
+  return done;
+}
+
+const afterIssue = new Map<string, Promise<void>>();
+
+/** Resolves once what follows the issue of this certificate in this process (PDF, listeners) is done. */
+export function afterIssueSettled(id: string): Promise<void> {
+  return afterIssue.get(id) ?? Promise.resolve();
 }
 
 export function openFile(fileId: Types.ObjectId): Readable {

@@ -24,6 +24,7 @@ import type { CertificateContent } from '../../src/certificates/content';
 import { reissue as reissueService } from '../../src/certificates/certificates.service';
 import type { Actor } from '../../src/core/actor';
 import crypto from 'node:crypto';
+import zlib from 'node:zlib';
 import Ajv from 'ajv';
 import obSchema from '../fixtures/openbadges/achievement-credential.schema.json';
 import { fromBase58btc, multibaseKey } from '../../src/certificates/openbadge';
@@ -41,6 +42,9 @@ let certA2: { _id: Types.ObjectId; code: string; number: string };
 let certB: { _id: Types.ObjectId; code: string; number: string };
 let personA: { _id: Types.ObjectId; nip?: string | null };
 let curatorId: Types.ObjectId;
+let usuId: Types.ObjectId;
+let bkpsdmId: Types.ObjectId;
+let courseIdOf: string;
 const curatorActor = (): Actor => ({
   id: String(curatorId),
   name: 'Kurator',
@@ -64,6 +68,7 @@ beforeAll(async () => {
   const bkpsdm = await createOpd({ code: 'BKPSDM', name: 'BKPSDM', cityWideHr: true });
   const usu = await createUniversity({ code: 'USU', name: 'Universitas Sumatera Utara' });
   const courseId = await publishedTestCourse(usu);
+  [usuId, bkpsdmId, courseIdOf] = [usu._id, bkpsdm._id, courseId];
   personA = await createUser({ opd: opdA, email: 'asn.a@uji.go.id', name: '=HYPERLINK("http://x") Budi' });
   const personB = await createUser({ opd: opdB, email: 'asn.b@uji.go.id' });
   await createUser({ roles: ['hr'], opd: opdA, email: 'hr.a@uji.go.id' });
@@ -543,6 +548,82 @@ describe('reissue', () => {
   it('is not for HR or learners', async () => {
     expect((await reissue(hrA, certB._id)).status).toBe(403);
     expect((await reissue(learnerB, certB._id)).status).toBe(403);
+  });
+});
+
+/** A small valid PNG (RGB, one colour), made here: signature, IHDR, IDAT, IEND with their CRCs. */
+function png(width: number, height: number): Buffer {
+  const table = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (bytes: Buffer) => {
+    let c = 0xffffffff;
+    for (const b of bytes) c = table[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc(body), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, 0x33)]);
+  const pixels = zlib.deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
+  return Buffer.concat([
+    Buffer.from('89504e470d0a1a0a', 'hex'),
+    chunk('IHDR', header),
+    chunk('IDAT', pixels),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+describe('logos on certificates', () => {
+  const upload = async (agent: Agent, id: unknown, bytes: Buffer, name = 'logo.png') => {
+    const token = await csrfToken(agent, `/admin/institutions/${String(id)}/edit`);
+    return agent
+      .post(`/admin/institutions/${String(id)}/logo`)
+      .field('_csrf', token)
+      .attach('logo', bytes, name);
+  };
+  const pdfOf = async (id: unknown) => readFile((await Certificate.findById(id).lean())!.file!.id);
+
+  it('refuses what is not a drawable PNG or JPEG, whatever its name says, next to the field', async () => {
+    const gif = await upload(curator, usuId, Buffer.from('GIF89a\x01\x00\x01\x00'), 'logo.png');
+    expect(gif.status).toBe(422);
+    expect(gif.text).toContain('PNG atau JPEG yang utuh');
+    const cut = png(40, 40).subarray(0, 60);
+    expect((await upload(curator, usuId, cut)).status).toBe(422);
+    const big = Buffer.concat([png(10, 10), Buffer.alloc(600 * 1024)]);
+    expect((await upload(curator, usuId, big)).text).toContain('paling besar 512 KB');
+    expect((await upload(hrA, usuId, png(40, 40))).status).toBe(403);
+  });
+
+  it('draws the uploaded logos on the certificates issued afterwards; the emblem before', async () => {
+    expect((await pdfOf(certB._id)).includes('/Subtype /Image')).toBe(false);
+    const saved = await upload(curator, usuId, png(120, 120));
+    expect(saved.status).toBe(303);
+    expect((await upload(admin, bkpsdmId, png(100, 140))).status).toBe(303);
+    expect(await AuditEntry.countDocuments({ action: 'institution.logo' })).toBe(2);
+    const shown = await curator
+      .get(`/admin/institutions/${String(usuId)}/logo`)
+      .buffer(true)
+      .parse(binary);
+    expect(shown.headers['content-type']).toBe('image/png');
+    expect(shown.headers['x-content-type-options']).toBe('nosniff');
+    expect((shown.body as Buffer).equals(png(120, 120))).toBe(true);
+    const fresh = await issueForTest(personA._id, courseIdOf, {
+      completedAt: new Date('2026-04-01T03:00:00Z'),
+    });
+    const bytes = await pdfOf(fresh._id);
+    expect(bytes.toString('latin1').match(/\/Subtype \/Image/g)).toHaveLength(2);
   });
 });
 
