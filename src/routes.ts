@@ -24,6 +24,7 @@ import { learningRouter } from './learning/learning.routes';
 import {
   enrolmentFacts,
   enrolmentResults,
+  noticeCertificateReady,
   recordQuizOutcome,
   registerCompletionHook,
   registerLearningSections,
@@ -48,6 +49,7 @@ import {
 import {
   certificateNumbers,
   issueCertificateOnCompletion,
+  onCertificateIssued,
   registerCertificateSections,
   registerResultsProvider,
 } from './certificates';
@@ -166,6 +168,7 @@ export function connectFeatures(): void {
   registerCompletionHook(issueCertificate);
   registerCompletionHook(inviteToEvaluate);
   registerCompletionSource(completionsOfStaff); // the impact view: share of a unit's staff trained
+  onCertificateIssued(noticeCertificateReady); // after the commit: the learner's notice and mail
   registerQuizAvailability(hasQuiz); // the player links a quiz lesson to its attempt page
   registerLessonGate(assertLessonOpen); // a course studied in order: its lessons' files and quizzes wait their turn
   onAttemptGraded(reportQuizOutcome); // a passed quiz completes its lesson, and maybe the course

@@ -5,11 +5,16 @@
 // - `number` comes from the gap-free sequence of the WIB year of issue (CertificateCounter, bumped
 //   in the same transaction, so an aborted completion leaves no hole).
 // - `code` is the random public verification code (QR, /verifikasi/:code); never the number.
+// - a reissue (a corrected name, rank or course fact) writes a new certificate for the same
+//   enrolment with a new number and code; the old one is kept, `superseded`, naming its successor
+//   (`supersededBy`), and still verifies as "replaced by <number>". One current certificate per
+//   enrolment: the unique index is on (enrolmentId, supersededBy), and only a current certificate
+//   has no `supersededBy`.
 // - `file` is the stored PDF in GridFS (bucket `certificates`): rendered right after the
 //   transaction commits, or on first download when missing; the stored bytes are what everyone gets.
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
-export const CERTIFICATE_STATUSES = ['valid', 'revoked'] as const;
+export const CERTIFICATE_STATUSES = ['valid', 'revoked', 'superseded'] as const;
 export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
 
 const counterSchema = new Schema({
@@ -55,12 +60,26 @@ const certificateSchema = new Schema(
     revokedAt: { type: Date },
     revokedReason: { type: String, maxlength: 500 },
     revokedBy: { type: Schema.Types.ObjectId, ref: 'User' },
+    /** Set when a reissue replaced this certificate: the new one, its number, when and why. */
+    supersededBy: { type: Schema.Types.ObjectId, ref: 'Certificate' },
+    supersededByNumber: { type: String },
+    supersededAt: { type: Date },
+    reissueReason: { type: String, maxlength: 500 },
+    /** On a reissued certificate: the one it replaces. */
+    replaces: { type: Schema.Types.ObjectId, ref: 'Certificate' },
     file: { type: fileSchema, required: false },
   },
   { timestamps: true, minimize: false },
 );
 
-certificateSchema.index({ enrolmentId: 1 }, { unique: true });
+// One current certificate per enrolment (a current one has no supersededBy, indexed as null); the
+// superseded ones each name a different successor.
+certificateSchema.index(
+  { enrolmentId: 1, supersededBy: 1 },
+  { unique: true, name: 'one_current_per_enrolment' },
+);
+/** The index of the first release (one certificate per enrolment, ever), dropped at start. */
+export const RETIRED_INDEXES = ['enrolmentId_1'];
 certificateSchema.index({ code: 1 }, { unique: true });
 certificateSchema.index({ year: 1, seq: 1 }, { unique: true });
 certificateSchema.index({ person: 1, issuedAt: -1 });

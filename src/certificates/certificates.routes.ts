@@ -6,7 +6,7 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { RouteDeps } from '../core/deps';
 import { ipRateLimit, requireAuth, requireRole } from '../auth';
 import multer from 'multer';
-import { NotFound } from '../web/errors';
+import { Conflict, NotFound } from '../web/errors';
 import { acceptUploadsAt, verifyCsrf } from '../web/csrf';
 import { receiveUpload } from '../web/uploads';
 import { registerNavItem } from '../web/navigation';
@@ -21,10 +21,11 @@ import {
   verificationCode,
 } from './certificates.schemas';
 import * as certificates from './certificates.service';
-import { sendCertificate, sendZip } from './certificates.web';
+import { sendCertificate, sendOpenBadge, sendZip } from './certificates.web';
 import { exportCsv, exportXlsx } from './certificates.export';
 import { formatNip, users } from '../users';
 import { configureCertificates } from './settings';
+import { retireOldIndexes } from './storage';
 import * as verification from './verification';
 
 export const MY_PATH = '/sertifikat';
@@ -34,6 +35,7 @@ export const VERIFY_PATH = '/verifikasi';
 /** The learner's own certificates and their downloads (also HR's single download by id). */
 export function myCertificatesRouter(deps: RouteDeps): Router {
   configureCertificates(deps.config, deps.logger);
+  retireOldIndexes();
   registerNavItem({ href: MY_PATH, labelKey: 'certificates.nav.mine', roles: [], order: 30 });
   const router = Router();
   router.use(requireAuth);
@@ -42,6 +44,7 @@ export function myCertificatesRouter(deps: RouteDeps): Router {
     res.render('certificates/mine', { title: req.t('certificates.mine.title'), items });
   });
   router.get('/:id/unduh', (req, res) => sendCertificate(req, res, idParam(req, 'certificate')));
+  router.get('/:id/openbadge.json', (req, res) => sendOpenBadge(req, res, idParam(req, 'certificate')));
   return router;
 }
 
@@ -62,16 +65,43 @@ async function renderList(req: Request, res: Response) {
     opds,
     query: filters,
     queryString,
-    canRevoke: req.user!.roles.includes('admin'),
+    canRevoke: certificates.canManage(req.user!),
     formatNip,
   });
 }
 
-/** HR (and admins): the certificates of the people in their scope. */
+/**
+ * A curator's action on one certificate with a reason (revoke, reissue): a missing or foreign id is
+ * 404 before the form is read; a bad reason or a certificate no longer current comes back as a
+ * message on the list.
+ */
+async function withReason(req: Request, res: Response, act: (id: string, reason: string) => Promise<void>) {
+  const id = idParam(req, 'certificate');
+  await certificates.downloadable(req.user!, id);
+  const input = parseInput(revokeForm, req.body);
+  if (!input.ok) {
+    req.flash('error', req.t(Object.values(input.errors)[0]));
+    return res.redirect(303, HR_PATH);
+  }
+  try {
+    await act(id, input.data.reason);
+  } catch (error) {
+    if (!(error instanceof Conflict)) throw error;
+    req.flash('error', req.t(error.messageKey));
+  }
+  res.redirect(303, HR_PATH);
+}
+
+/** HR (and admins): the certificates of the people in their scope; curators: every certificate, to revoke or reissue. */
 export function hrCertificatesRouter(deps: RouteDeps): Router {
-  registerNavItem({ href: HR_PATH, labelKey: 'certificates.nav.hr', roles: ['hr', 'admin'], order: 45 });
+  registerNavItem({
+    href: HR_PATH,
+    labelKey: 'certificates.nav.hr',
+    roles: ['hr', 'admin', 'curator'],
+    order: 45,
+  });
   const router = Router();
-  router.use(requireRole('hr', 'admin'));
+  router.use(requireRole('hr', 'admin', 'curator'));
   router.get('/', renderList);
   router.get('/unduh.zip', (req, res) =>
     sendZip(req, res, req.user!, parseQuery(certificateQuery, req.query)),
@@ -79,18 +109,18 @@ export function hrCertificatesRouter(deps: RouteDeps): Router {
   router.get('/ekspor.csv', (req, res) => exportCsv(req, res, parseQuery(certificateQuery, req.query)));
   router.get('/ekspor.xlsx', (req, res) => exportXlsx(req, res, parseQuery(certificateQuery, req.query)));
   router.get('/:id/unduh', (req, res) => sendCertificate(req, res, idParam(req, 'certificate')));
-  router.post('/:id/cabut', requireRole('admin'), async (req, res) => {
-    const id = idParam(req, 'certificate');
-    await certificates.downloadable(req.user!, id); // a missing id is 404 before the form is read
-    const input = parseInput(revokeForm, req.body);
-    if (!input.ok) {
-      req.flash('error', req.t(Object.values(input.errors)[0]));
-      return res.redirect(303, HR_PATH);
-    }
-    await certificates.revoke(req.user!, id, input.data.reason, deps.clock(), requestContext(req));
-    req.flash('success', req.t('certificates.flash.revoked'));
-    res.redirect(303, HR_PATH);
-  });
+  router.post('/:id/cabut', requireRole('admin', 'curator'), (req, res) =>
+    withReason(req, res, async (id, reason) => {
+      await certificates.revoke(req.user!, id, reason, deps.clock(), requestContext(req));
+      req.flash('success', req.t('certificates.flash.revoked'));
+    }),
+  );
+  router.post('/:id/terbitkan-ulang', requireRole('admin', 'curator'), (req, res) =>
+    withReason(req, res, async (id, reason) => {
+      const created = await certificates.reissue(req.user!, id, reason, deps.clock(), requestContext(req));
+      req.flash('success', req.t('certificates.flash.reissued', { number: created.number }));
+    }),
+  );
   return router;
 }
 
@@ -104,6 +134,7 @@ interface Checked {
   nipResult?: boolean;
   nipError?: string;
   fileResult?: boolean;
+  credentialResult?: boolean;
   fileError?: string;
 }
 
@@ -116,7 +147,7 @@ async function renderVerification(req: Request, res: Response, code: string, che
     .render('certificates/verify', { title: req.t('certificates.verify.title'), view, code, ...checked });
 }
 
-/** The PDF a verifier uploads to compare with the issued one: one file, at most 5 MB, in memory. */
+/** The PDF (or Open Badges credential) a verifier uploads to compare with the issued one: one file, at most 5 MB, in memory. */
 const pdfUpload = receiveUpload(
   multer({
     storage: multer.memoryStorage(),
@@ -129,9 +160,18 @@ async function checkFile(req: Request, res: Response) {
   if (!parsed.success) throw new NotFound('certificate');
   if (!req.file?.size)
     return renderVerification(req, res, parsed.data, { fileError: req.t('certificates.verify.fileMissing') });
-  const same = await verification.fileMatches(parsed.data, req.file.buffer);
+  const isCredential = verification.looksLikeJson(req.file.buffer);
+  const same = await (isCredential ? verification.credentialMatches : verification.fileMatches)(
+    parsed.data,
+    req.file.buffer,
+  );
   if (same === undefined) throw new NotFound('certificate');
-  await renderVerification(req, res, parsed.data, { fileResult: same });
+  await renderVerification(
+    req,
+    res,
+    parsed.data,
+    isCredential ? { credentialResult: same } : { fileResult: same },
+  );
 }
 
 /** The public verification page: no sign-in, rate-limited per IP, sends no referrer. */

@@ -21,12 +21,13 @@ export const certificateQuery = z.object({
   course: optionalId,
   from: optionalWibDay,
   to: optionalWibDay,
-  status: z.enum(['valid', 'revoked']).optional().catch(undefined),
+  status: z.enum(['valid', 'revoked', 'superseded']).optional().catch(undefined),
   page: pageNumber.optional(),
 });
 export type CertificateQuery = z.infer<typeof certificateQuery>;
 export const CERTIFICATE_FILTER_KEYS = ['q', 'opd', 'course', 'from', 'to', 'status'] as const;
 
+/** The reason of a revocation or a reissue (kept in the audit log and, for a revocation, shown publicly). */
 export const revokeForm = z
   .object({
     reason: z
@@ -56,3 +57,5 @@ export const nipCheckForm = z
   .strict();
 
 export const codeLookup = z.object({ kode: z.string().max(60).optional().catch(undefined) });
+
+export const reissueForm = revokeForm;

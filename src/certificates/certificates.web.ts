@@ -40,3 +40,10 @@ export async function sendZip(
     res.writableFinished ? resolve() : res.once('finish', resolve).once('close', resolve),
   );
 }
+
+/** The learner's certificate as a signed Open Badges 3.0 credential (JSON), as a download. */
+export async function sendOpenBadge(req: Request, res: Response, id: string): Promise<void> {
+  const { json, fileName } = await certificates.openBadge(req.user!, id);
+  attachment(res, fileName, 'application/json; charset=utf-8');
+  res.send(json);
+}

@@ -4,7 +4,7 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import { canonicalBytes } from './canonical';
 import { CertificateSigningKey } from './certificate.model';
-import type { CertificateKeys } from './keys';
+import { keyIdOf, type CertificateKeys } from './keys';
 
 export interface CertificateContent {
   format: 'binaasn.certificate.v1';
@@ -17,6 +17,8 @@ export interface CertificateContent {
   completedAt: string;
   jp: number;
   issuer: string;
+  /** On a reissue: the number of the certificate this one replaces. */
+  replaces?: string;
   person: {
     id: string;
     name: string;
@@ -75,6 +77,15 @@ async function publicKeyFor(keyId: string, keys: CertificateKeys): Promise<KeyOb
   if (known) return known;
   const stored = await CertificateSigningKey.findById(keyId).lean();
   return stored ? crypto.createPublicKey(stored.publicKeyPem) : undefined;
+}
+
+/** Whether this public key is one this installation signs or signed certificates with. */
+export async function isOwnKey(key: KeyObject, keys: CertificateKeys): Promise<boolean> {
+  const known = await publicKeyFor(keyIdOf(key), keys);
+  return (
+    !!known &&
+    known.export({ type: 'spki', format: 'der' }).equals(key.export({ type: 'spki', format: 'der' }))
+  );
 }
 
 /** Whether the signature is a valid Ed25519 signature of this content by a key this installation used. */

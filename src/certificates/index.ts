@@ -1,7 +1,8 @@
 // Public surface of the certificates feature: issuance at completion (called by the learning
 // feature inside its completion transaction), the results provider the learning and quiz features
 // register for page 2, and the configuration the app sets. Routers are mounted by src/routes.ts.
-export { issueCertificateOnCompletion, type CompletionEvent } from './issuance';
+export { issueCertificateOnCompletion, issueMissingCertificates, type CompletionEvent } from './issuance';
+export { onCertificateIssued, type CertificateIssued, type CertificateIssuedListener } from './events';
 export { registerResultsProvider, type ResultsProvider } from './results';
 export type { CertificateResults } from './pdf';
 export { configureCertificates } from './settings';

@@ -193,10 +193,28 @@ function qr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: n
   doc.fill('#000000').restore();
 }
 
-function pageOne(doc: PDFKit.PDFDocument, c: CertificateContent, verifyUrl: string, predikat?: string) {
+/** The logos uploaded for the city and the partner (institutions feature); the emblems stand in for a missing one. */
+export interface CertificateLogos {
+  city?: Buffer;
+  partner?: Buffer;
+}
+
+function logo(doc: PDFKit.PDFDocument, image: Buffer, x: number, y: number) {
+  doc.image(image, x, y, { fit: [64, 72], align: 'center', valign: 'center' });
+}
+
+function pageOne(
+  doc: PDFKit.PDFDocument,
+  c: CertificateContent,
+  verifyUrl: string,
+  predikat: string | undefined,
+  logos: CertificateLogos,
+) {
   border(doc);
-  cityMark(doc, 60, 44);
-  partnerMark(doc, W - 124, 44, c.course.partner.code);
+  if (logos.city) logo(doc, logos.city, 56, 40);
+  else cityMark(doc, 60, 44);
+  if (logos.partner) logo(doc, logos.partner, W - 124, 40);
+  else partnerMark(doc, W - 124, 44, c.course.partner.code);
   doc.fillColor(INK).font('bold').fontSize(13);
   doc.text('PEMERINTAH KOTA MEDAN', 140, 50, { width: W - 280, align: 'center' });
   doc.font('regular').fontSize(10.5);
@@ -377,6 +395,7 @@ export async function renderCertificatePdf(
   content: CertificateContent,
   verifyUrl: string,
   results?: CertificateResults,
+  logos: CertificateLogos = {},
 ): Promise<Buffer> {
   const f = loadedFonts();
   const doc = new PDFDocument({
@@ -405,7 +424,7 @@ export async function renderCertificatePdf(
   });
   const predikat =
     results?.finalScorePercent === undefined ? undefined : predikatOf(Math.round(results.finalScorePercent));
-  pageOne(doc, content, verifyUrl, predikat);
+  pageOne(doc, content, verifyUrl, predikat, logos);
   pageTwo(doc, content, results);
   doc.end();
   return done;

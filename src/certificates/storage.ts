@@ -6,7 +6,9 @@ import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
 import mongoose, { Types } from 'mongoose';
 import { GridFSBucket } from 'mongodb';
-import { Certificate } from './certificate.model';
+import { certificateLogos } from '../institutions';
+import { Certificate, RETIRED_INDEXES } from './certificate.model';
+import { announceIssued } from './events';
 import type { CertificateContent } from './content';
 import { renderCertificatePdf } from './pdf';
 import { signPdf } from './pdf-signature';
@@ -36,8 +38,11 @@ export async function buildPdf(
   now = new Date(),
 ): Promise<Buffer> {
   const { keys } = certificateRuntime();
-  const results = await resultsOf(enrolmentId).catch(() => undefined);
-  const pdf = await renderCertificatePdf(content, verificationUrl(content.code), results);
+  const [results, logos] = await Promise.all([
+    resultsOf(enrolmentId).catch(() => undefined),
+    certificateLogos(content.course.partner.code),
+  ]);
+  const pdf = await renderCertificatePdf(content, verificationUrl(content.code), results, logos);
   return signPdf(pdf, keys.pdf, { reason: `Sertifikat ${content.number}`, signingTime: now });
 }
 
@@ -81,11 +86,32 @@ export function ensureFile(id: string): Promise<StoredFile | undefined> {
   return pending;
 }
 
-/** Starts rendering in the background (after issue); a failure is logged and retried on download. */
-export function renderSoon(id: string): void {
-  ensureFile(id).catch((error: unknown) => {
-    certificateRuntime().logger?.error({ err: error, certificate: id }, 'certificate PDF render failed');
-  });
+/**
+ * Renders in the background after a committed issue, then tells the listeners the certificate is
+ * ready (events.ts); a failed render is logged and retried on download. Resolves when both are done.
+ */
+export function renderSoon(id: string): Promise<void> {
+  const done = ensureFile(id)
+    .then(
+      () => undefined,
+      (error: unknown) => {
+        certificateRuntime().logger?.error({ err: error, certificate: id }, 'certificate PDF render failed');
+      },
+    )
+    .then(() => announceIssued(id))
+    .catch((error: unknown) => {
+      certificateRuntime().logger?.error({ err: error, certificate: id }, 'certificate announcement failed');
+    })
+    .finally(() => afterIssue.delete(id));
+  afterIssue.set(id, done);
+  return done;
+}
+
+const afterIssue = new Map<string, Promise<void>>();
+
+/** Resolves once what follows the issue of this certificate in this process (PDF, listeners) is done. */
+export function afterIssueSettled(id: string): Promise<void> {
+  return afterIssue.get(id) ?? Promise.resolve();
 }
 
 export function openFile(fileId: Types.ObjectId): Readable {
@@ -96,4 +122,12 @@ export async function readFile(fileId: Types.ObjectId): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of openFile(fileId)) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+/**
+ * Drops the indexes of earlier releases from a database written by them (one certificate per
+ * enrolment ever, which a reissue must be free of); a no-op once done. In the background, at start.
+ */
+export function retireOldIndexes(): void {
+  for (const name of RETIRED_INDEXES) void Certificate.collection.dropIndex(name).catch(() => undefined); // absent: nothing to do
 }

@@ -6,11 +6,13 @@
 import crypto from 'node:crypto';
 import { maskNip } from '../users';
 import { Certificate } from './certificate.model';
-import { verifyContent, type CertificateContent } from './content';
+import { isOwnKey, verifyContent, type CertificateContent } from './content';
+import { canonicalJson } from './canonical';
+import { saltOf, unsignedCredential, verifyCredentialProof } from './openbadge';
 import { certificateRuntime } from './settings';
 
 export interface VerificationView {
-  status: 'valid' | 'revoked' | 'tampered';
+  status: 'valid' | 'revoked' | 'superseded' | 'tampered';
   number: string;
   name: string;
   maskedNip: string;
@@ -23,11 +25,17 @@ export interface VerificationView {
   issuedAt: string;
   revokedAt?: Date;
   revokedReason?: string;
+  supersededByNumber?: string;
+  supersededAt?: Date;
+  /** The number of the certificate this one replaces (a reissue). */
+  replaces?: string;
   keyId: string;
 }
 
 async function byCode(code: string) {
-  return Certificate.findOne({ code }).select('content signature status revokedAt revokedReason file').lean();
+  return Certificate.findOne({ code })
+    .select('content signature status revokedAt revokedReason supersededByNumber supersededAt file')
+    .lean();
 }
 
 /** What the public page shows of the certificate with this code; undefined for an unknown code. */
@@ -36,8 +44,7 @@ export async function verify(code: string): Promise<VerificationView | undefined
   if (!certificate) return undefined;
   const content = certificate.content as CertificateContent;
   const signed = await verifyContent(content, certificate.signature, certificateRuntime().keys);
-  const status =
-    !signed || content.code !== code ? 'tampered' : certificate.status === 'revoked' ? 'revoked' : 'valid';
+  const status = !signed || content.code !== code ? 'tampered' : (certificate.status ?? 'valid');
   return {
     status,
     number: content.number,
@@ -52,6 +59,9 @@ export async function verify(code: string): Promise<VerificationView | undefined
     issuedAt: content.issuedAt,
     revokedAt: certificate.revokedAt ?? undefined,
     revokedReason: certificate.revokedReason ?? undefined,
+    supersededByNumber: certificate.supersededByNumber ?? undefined,
+    supersededAt: certificate.supersededAt ?? undefined,
+    replaces: content.replaces,
     keyId: certificate.signature?.keyId ?? '',
   };
 }
@@ -72,4 +82,37 @@ export async function fileMatches(code: string, bytes: Buffer): Promise<boolean 
   if (!certificate) return undefined;
   if (!certificate.file) return false;
   return crypto.createHash('sha256').update(bytes).digest('hex') === certificate.file.sha256;
+}
+
+/**
+ * Whether these bytes are an Open Badges credential exported for this certificate: its proof holds
+ * with one of this installation's keys and everything it states is what the certificate states.
+ * Undefined for an unknown code; false for anything else (not JSON, another certificate, changed).
+ */
+export async function credentialMatches(code: string, bytes: Buffer): Promise<boolean | undefined> {
+  const certificate = await Certificate.findOne({ code }).select('content signature').lean();
+  if (!certificate) return undefined;
+  let credential: unknown;
+  try {
+    credential = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return false;
+  }
+  const key = verifyCredentialProof(credential);
+  const runtime = certificateRuntime();
+  if (!key || !(await isOwnKey(key, runtime.keys))) return false;
+  const { proof: _proof, ...document } = credential as Record<string, unknown>;
+  const expected = unsignedCredential(
+    certificate.content as CertificateContent,
+    saltOf(certificate.signature.value),
+    runtime.baseUrl(),
+    key,
+  );
+  return canonicalJson(document) === canonicalJson(expected);
+}
+
+/** Whether an uploaded file is JSON (an Open Badges credential) rather than a PDF. */
+export function looksLikeJson(bytes: Buffer): boolean {
+  const first = bytes.subarray(0, 64).toString('utf8').trimStart()[0];
+  return first === '{';
 }

@@ -12,3 +12,4 @@ export {
 } from './institution-refs';
 export { INSTITUTION_KINDS, type InstitutionKind } from './institution.model';
 export { registerInstitutionsDashboard } from './institutions.dashboard';
+export { certificateLogos, LOGO_MAX_BYTES } from './logos';

@@ -23,6 +23,20 @@ const institutionSchema = new Schema(
      * code or name, which curators may edit.
      */
     cityWideHr: { type: Boolean, default: false },
+    /** The logo drawn on certificates (logos.ts): a sniffed PNG or JPEG in GridFS bucket `institutionLogos`. */
+    logo: {
+      type: new Schema(
+        {
+          fileId: { type: Schema.Types.ObjectId, required: true },
+          contentType: { type: String, enum: ['image/png', 'image/jpeg'], required: true },
+          size: { type: Number, required: true },
+          sha256: { type: String, required: true },
+          uploadedAt: { type: Date, required: true },
+        },
+        { _id: false },
+      ),
+      required: false,
+    },
   },
   { timestamps: true },
 );

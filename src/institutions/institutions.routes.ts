@@ -3,7 +3,11 @@
 import { Router, type Request, type Response } from 'express';
 import type { RouteDeps } from '../core/deps';
 import { requireRole } from '../auth';
-import { BadRequest } from '../web/errors';
+import multer from 'multer';
+import { BadRequest, ValidationFailed } from '../web/errors';
+import { acceptUploadsAt, verifyCsrf } from '../web/csrf';
+import { receiveUpload } from '../web/uploads';
+import { LOGO_MAX_BYTES, logoFile, setLogo } from './logos';
 import { registerNavItem } from '../web/navigation';
 import { requestContext } from '../web/request-context';
 import {
@@ -28,7 +32,7 @@ function renderForm(
     id?: string;
     values: Record<string, unknown>;
     fieldErrors?: FieldErrors;
-    institution?: { kind: string; cityWideHr?: boolean | null };
+    institution?: { kind: string; cityWideHr?: boolean | null; logo?: unknown };
   },
 ) {
   res.status(status).render('institutions/form', {
@@ -58,6 +62,39 @@ async function save(req: Request, res: Response, id: string | undefined) {
   await saveOrRerender(saved, (status, fieldErrors) =>
     renderForm(req, res, status, { id, values, fieldErrors }),
   );
+}
+
+/** A logo upload: one file, in memory; up to twice the limit reaches the service, which says why it refuses. */
+const logoUpload = receiveUpload(
+  multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: 2 * LOGO_MAX_BYTES, files: 1, fields: 3 },
+  }).single('logo'),
+);
+
+/** Stores the uploaded logo; a refused file shows the edit form again with the reason next to the field. */
+async function saveLogo(req: Request, res: Response) {
+  const id = idParam(req, 'institution');
+  try {
+    await setLogo(req.user!, id, req.file?.buffer, requestContext(req));
+  } catch (error) {
+    if (!(error instanceof ValidationFailed)) throw error;
+    const institution = await institutions.getInstitution(req.user!, id);
+    const values = { code: institution.code, name: institution.name, kind: institution.kind };
+    return renderForm(req, res, 422, { id, values, institution, fieldErrors: error.fieldErrors });
+  }
+  req.flash('success', req.t('institutions.flash.logoSaved'));
+  res.redirect(303, `${INSTITUTIONS_PATH}/${id}/edit`);
+}
+
+async function sendLogo(req: Request, res: Response) {
+  const logo = await logoFile(req.user!, idParam(req, 'institution'));
+  res.setHeader('Content-Type', logo.contentType);
+  res.setHeader('Content-Length', String(logo.size));
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+  logo.stream.once('error', () => res.destroy()).pipe(res);
 }
 
 export function institutionsRouter(_deps: RouteDeps): Router {
@@ -116,6 +153,10 @@ export function institutionsRouter(_deps: RouteDeps): Router {
     req.flash('success', req.t(flash));
     res.redirect(`${INSTITUTIONS_PATH}/${id}/edit`);
   });
+
+  acceptUploadsAt(`${INSTITUTIONS_PATH}/:id/logo`);
+  router.post('/:id/logo', logoUpload, verifyCsrf, saveLogo);
+  router.get('/:id/logo', sendLogo);
 
   return router;
 }

@@ -48,7 +48,7 @@ export async function listInstitutions(actor: Actor, query: InstitutionQuery) {
 export async function getInstitution(actor: Actor, id: string) {
   assertManager(actor);
   const institution = Types.ObjectId.isValid(id)
-    ? await Institution.findById(id).select('code name kind active cityWideHr').lean()
+    ? await Institution.findById(id).select('code name kind active cityWideHr logo').lean()
     : null;
   if (!institution) throw new NotFound('institution');
   return institution;

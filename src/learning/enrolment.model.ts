@@ -93,7 +93,14 @@ const jpCreditSchema = new Schema(
 jpCreditSchema.index({ enrolment: 1 }, { unique: true });
 jpCreditSchema.index({ person: 1, year: -1 });
 
-export const NOTIFICATION_KINDS = ['assigned', 'dueSoon', 'overdue', 'completed', 'cancelled'] as const;
+export const NOTIFICATION_KINDS = [
+  'assigned',
+  'dueSoon',
+  'overdue',
+  'completed',
+  'cancelled',
+  'certificateReady',
+] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 const notificationSchema = new Schema(

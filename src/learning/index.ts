@@ -35,3 +35,5 @@ export function registerLearningSections(): void {
   registerPersonalDataSection('jp', jpLedgerOf);
 }
 export { insertDemoEnrolments, type DemoEnrolment } from './demo';
+export { noticeCertificateReady, type CertificateReadyEvent } from './notices.service';
+export { completedEnrolments, type CompletedEnrolment } from './completed';

@@ -58,7 +58,7 @@ export async function createNotice(input: NoticeInput, now: Date, session?: Clie
  * sends each person, kind and occasion once). A mail that cannot be queued never undoes the learning.
  */
 export async function mailNotice(
-  kind: Exclude<LearnerNoticeKind, 'certificateReady'>,
+  kind: LearnerNoticeKind,
   personId: string | Types.ObjectId,
   data: { course: string; href: string; dueAt?: Date | null },
   occasion: string,
@@ -70,6 +70,41 @@ export async function mailNotice(
   await notifications
     .notify(config, personId, kind, payload as never, { now, occasion })
     .catch(() => undefined);
+}
+
+/** What the certificates feature tells once a certificate was issued and committed. */
+export interface CertificateReadyEvent {
+  certificateId: string;
+  personId: string;
+  courseId: string;
+  courseTitle: string;
+  issuedAt: Date;
+}
+
+/**
+ * "Your certificate is ready": the in-app notice and the mail (once per certificate, however often
+ * it is told; a reissued certificate is a new one, so its holder hears of it too). Called after the
+ * issuing transaction committed, never inside it.
+ */
+export async function noticeCertificateReady(event: CertificateReadyEvent): Promise<void> {
+  const created = await createNotice(
+    {
+      person: event.personId,
+      kind: 'certificateReady',
+      key: `certificateReady:${event.certificateId}`,
+      course: event.courseId,
+      courseTitle: event.courseTitle,
+    },
+    event.issuedAt,
+  );
+  if (!created) return;
+  await mailNotice(
+    'certificateReady',
+    event.personId,
+    { course: event.courseTitle, href: '/sertifikat' },
+    event.certificateId,
+    event.issuedAt,
+  );
 }
 
 export async function unreadCount(personId: string): Promise<number> {

@@ -71,11 +71,19 @@ const stats = (ms: number[]) => {
 async function pdfTimes(): Promise<void> {
   const { loadConfig } = await import('../../src/config');
   const { configureCertificates } = await import('../../src/certificates');
-  const { buildPdf } = await import('../../src/certificates/storage');
   const { renderCertificatePdf } = await import('../../src/certificates/pdf');
   const { signPdf } = await import('../../src/certificates/pdf-signature');
   const runtime = configureCertificates(loadConfig({ NODE_ENV: 'test' }));
-  for (let i = 0; i < 20; i++) await buildPdf(CONTENT, 'bench');
+  // Warm-up without the database (no logos, no results: the emblems are drawn, as in the demo).
+  for (let i = 0; i < 20; i++)
+    await signPdf(
+      await renderCertificatePdf(CONTENT, 'http://127.0.0.1:3000/verifikasi/ABCDEFGHJKLMNPQRSTUV'),
+      runtime.keys.pdf,
+      {
+        reason: 'bench',
+        signingTime: new Date(),
+      },
+    );
   const total: number[] = [];
   const render: number[] = [];
   const sign: number[] = [];

@@ -17,6 +17,10 @@ import { readFile } from '../../src/certificates/storage';
 import { formatNumber } from '../../src/certificates/numbering';
 import { inTransaction } from '../../src/db/transactions';
 import { User } from '../../src/users/user.model';
+import { insertDemoEnrolments } from '../../src/learning';
+import { Enrolment } from '../../src/learning/enrolment.model';
+import type { CertificateContent } from '../../src/certificates/content';
+import { seedDemoCertificates } from '../../src/cli/seed-certificates';
 
 let t: TestApp;
 let courseId: string;
@@ -179,5 +183,40 @@ describe('issuing at completion', () => {
     // The page as a person sees it, kept for a look: pdftoppm renders it to PNG.
     execFileSync('pdftoppm', ['-r', '50', '-png', '-f', '1', '-l', '1', file, path.join(dir, 'halaman')]);
     expect(fs.readdirSync(dir).some((f) => f.startsWith('halaman') && f.endsWith('.png'))).toBe(true);
+  });
+});
+
+describe('the demo certificates', () => {
+  it('issues the certificates of completed enrolments that lack one, in order of completion, once', async () => {
+    const [a, b] = [await createUser({ opd }), await createUser({ opd })];
+    const written = await insertDemoEnrolments([
+      {
+        person: String(a._id),
+        course: courseId,
+        lessonsDone: 99,
+        source: 'self',
+        enrolledAt: new Date('2026-03-01T02:00:00Z'),
+        completedAt: new Date('2026-03-09T02:00:00Z'),
+      },
+      {
+        person: String(b._id),
+        course: courseId,
+        lessonsDone: 1,
+        source: 'self',
+        enrolledAt: new Date('2026-03-02T02:00:00Z'),
+      },
+    ]);
+    expect(written).toBe(2);
+    const completed = await Enrolment.findOne({ person: a._id }).lean();
+    const active = await Enrolment.findOne({ person: b._id }).lean();
+    const before = await Certificate.countDocuments();
+    const first = await seedDemoCertificates(t.config, new Date());
+    const mine = await Certificate.findOne({ enrolmentId: String(completed!._id) }).lean();
+    expect(mine).toMatchObject({ person: a._id, issuedAt: completed!.completedAt });
+    expect((mine!.content as CertificateContent).startedAt).toBe(completed!.enrolledAt.toISOString());
+    expect(await Certificate.countDocuments({ enrolmentId: String(active!._id) })).toBe(0);
+    expect(first.issued).toBe((await Certificate.countDocuments()) - before);
+    expect((await seedDemoCertificates(t.config, new Date())).issued).toBe(0); // nothing left to issue
+    expect(await Certificate.countDocuments({ enrolmentId: String(completed!._id) })).toBe(1);
   });
 });

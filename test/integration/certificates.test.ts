@@ -2,19 +2,33 @@
 // downloads, zips and exports only the certificates of their people (never another OPD's, by id,
 // by filter or inside a ZIP); downloads by others go to the access log; an admin revokes and the
 // public verification page then says so; unknown codes answer 404; the NIP check; tampering shows.
-import type { Types } from 'mongoose';
+import { trusted, type Types } from 'mongoose';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/app';
 import { createOpd, createUniversity, createUser, DEFAULT_PASSWORD } from '../support/factories';
 import { csrfToken, csrfTokenFrom, signedInAgent, type Agent } from '../support/auth';
-import { issueForTest, publishedTestCourse } from '../support/certificates';
+import { issueForTest, newEnrolmentId, publishedTestCourse } from '../support/certificates';
 import { Certificate } from '../../src/certificates/certificate.model';
 import { readFile } from '../../src/certificates/storage';
 import { fileMatches } from '../../src/certificates/verification';
 import { AccessLogEntry } from '../../src/personal-data/access-log.model';
 import { AuditEntry } from '../../src/audit/audit.model';
 import { unzipWithinLimits } from '../../src/web/bounded-unzip';
+import { Notification } from '../../src/learning/enrolment.model';
+import { Mail } from '../../src/mail/mail.model';
+import { User } from '../../src/users/user.model';
+import { inTransaction } from '../../src/db/transactions';
+import { issueCertificateOnCompletion } from '../../src/certificates';
+import type { CertificateContent } from '../../src/certificates/content';
+import { reissue as reissueService } from '../../src/certificates/certificates.service';
+import type { Actor } from '../../src/core/actor';
+import crypto from 'node:crypto';
+import zlib from 'node:zlib';
+import Ajv from 'ajv';
+import obSchema from '../fixtures/openbadges/achievement-credential.schema.json';
+import { fromBase58btc, multibaseKey } from '../../src/certificates/openbadge';
+import { certificateRuntime } from '../../src/certificates/settings';
 
 let t: TestApp;
 let learnerA: Agent;
@@ -22,10 +36,22 @@ let learnerB: Agent;
 let hrA: Agent;
 let hrCity: Agent;
 let admin: Agent;
+let curator: Agent;
 let certA: { _id: Types.ObjectId; code: string; number: string };
 let certA2: { _id: Types.ObjectId; code: string; number: string };
 let certB: { _id: Types.ObjectId; code: string; number: string };
 let personA: { _id: Types.ObjectId; nip?: string | null };
+let curatorId: Types.ObjectId;
+let usuId: Types.ObjectId;
+let bkpsdmId: Types.ObjectId;
+let courseIdOf: string;
+const curatorActor = (): Actor => ({
+  id: String(curatorId),
+  name: 'Kurator',
+  roles: ['curator'],
+  seesAllOpds: false,
+  language: 'id',
+});
 
 const ZIP_LIMITS = { maxBytes: 50_000_000, maxEntries: 100, maxRatio: 100 };
 
@@ -42,18 +68,25 @@ beforeAll(async () => {
   const bkpsdm = await createOpd({ code: 'BKPSDM', name: 'BKPSDM', cityWideHr: true });
   const usu = await createUniversity({ code: 'USU', name: 'Universitas Sumatera Utara' });
   const courseId = await publishedTestCourse(usu);
+  [usuId, bkpsdmId, courseIdOf] = [usu._id, bkpsdm._id, courseId];
   personA = await createUser({ opd: opdA, email: 'asn.a@uji.go.id', name: '=HYPERLINK("http://x") Budi' });
   const personB = await createUser({ opd: opdB, email: 'asn.b@uji.go.id' });
   await createUser({ roles: ['hr'], opd: opdA, email: 'hr.a@uji.go.id' });
   await createUser({ roles: ['hr'], opd: bkpsdm, email: 'hr.kota@uji.go.id' });
   await createUser({ roles: ['admin'], email: 'admin@uji.go.id' });
+  curatorId = (await createUser({ roles: ['curator'], email: 'kurator@uji.go.id' }))._id;
   certA = await issueForTest(personA._id, courseId);
   certA2 = await issueForTest(personA._id, courseId, { completedAt: new Date('2026-02-03T03:00:00Z') });
   certB = await issueForTest(personB._id, courseId);
-  [learnerA, learnerB, hrA, hrCity, admin] = await Promise.all(
-    ['asn.a@uji.go.id', 'asn.b@uji.go.id', 'hr.a@uji.go.id', 'hr.kota@uji.go.id', 'admin@uji.go.id'].map(
-      (e) => signedInAgent(t.app, e, DEFAULT_PASSWORD),
-    ),
+  [learnerA, learnerB, hrA, hrCity, admin, curator] = await Promise.all(
+    [
+      'asn.a@uji.go.id',
+      'asn.b@uji.go.id',
+      'hr.a@uji.go.id',
+      'hr.kota@uji.go.id',
+      'admin@uji.go.id',
+      'kurator@uji.go.id',
+    ].map((e) => signedInAgent(t.app, e, DEFAULT_PASSWORD)),
   );
 }, 90_000);
 afterAll(async () => t.close());
@@ -286,6 +319,311 @@ describe('revocation', () => {
     const data = await learnerA.get('/data-saya/unduh');
     expect(data.status).toBe(200);
     expect(data.text).toContain(certA.number);
+  });
+});
+
+/** Waits for what happens after a commit (the PDF, then the notice and mail); fails after 10 s. */
+async function eventually<T>(probe: () => Promise<T | null | undefined>): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const found = await probe();
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('not in time');
+}
+
+interface Badge {
+  credentialSubject: {
+    achievement: { name: string };
+    identifier: Array<{ hashed: boolean; identityHash: string; salt?: string }>;
+  };
+}
+
+describe('Open Badges 3.0', () => {
+  const jcs = (value: unknown): string =>
+    Array.isArray(value)
+      ? `[${value.map(jcs).join(',')}]`
+      : value && typeof value === 'object'
+        ? `{${Object.keys(value)
+            .sort()
+            .map((k) => `${JSON.stringify(k)}:${jcs((value as Record<string, unknown>)[k])}`)
+            .join(',')}}`
+        : JSON.stringify(value);
+  const sha = (text: string) => crypto.createHash('sha256').update(text, 'utf8').digest();
+  let credential: Record<string, unknown>;
+
+  beforeAll(async () => {
+    const res = await learnerA.get(`/sertifikat/${String(certA._id)}/openbadge.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-disposition']).toMatch(
+      /attachment; filename="sertifikat-.*\.openbadge\.json"/,
+    );
+    credential = JSON.parse(res.text) as Record<string, unknown>;
+  });
+
+  it('validates against the required fields of an OB 3.0 AchievementCredential', () => {
+    const validate = new Ajv({ allErrors: true }).compile(obSchema);
+    expect(validate(credential) ? [] : validate.errors).toEqual([]);
+    const subject = (credential as unknown as Badge).credentialSubject;
+    expect(subject.achievement.name).toBe('Kursus Uji Paket: Kata Sandi yang Kuat');
+    expect(credential.id).toBe(`${t.config.baseUrl}/verifikasi/${certA.code}`);
+    expect(JSON.stringify(credential)).not.toContain(personA.nip!); // the NIP only as a salted hash
+    const hashed = subject.identifier.find((i) => i.hashed)!;
+    expect(hashed.identityHash).toBe(
+      `sha256$${crypto
+        .createHash('sha256')
+        .update(personA.nip! + hashed.salt)
+        .digest('hex')}`,
+    );
+  });
+
+  it('carries an eddsa-jcs-2022 proof by the installation key that verifies, and breaks on any change', () => {
+    const { proof, ...document } = credential as { proof: Record<string, string> };
+    const { proofValue, ...options } = proof;
+    const key = multibaseKey(crypto.createPublicKey(certificateRuntime().keys.signingKey));
+    expect(key.startsWith('z6Mk')).toBe(true);
+    expect(options.verificationMethod).toBe(`did:key:${key}#${key}`);
+    expect((document as { issuer: { id: string } }).issuer.id).toBe(`did:key:${key}`);
+    const raw = fromBase58btc(key.slice(1)).subarray(2);
+    const publicKey = crypto.createPublicKey({
+      key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), raw]),
+      format: 'der',
+      type: 'spki',
+    });
+    const signed = (doc: unknown) =>
+      Buffer.concat([
+        sha(jcs({ ...options, '@context': (doc as Record<string, unknown>)['@context'] })),
+        sha(jcs(doc)),
+      ]);
+    const signature = fromBase58btc(proofValue.slice(1));
+    expect(crypto.verify(null, signed(document), publicKey, signature)).toBe(true);
+    const changed = JSON.parse(JSON.stringify(document)) as Badge;
+    changed.credentialSubject.achievement.name = 'Kursus Lain';
+    expect(crypto.verify(null, signed(changed), publicKey, signature)).toBe(false);
+  });
+
+  it('is checked by the public verification page, and is only for its holder', async () => {
+    const agent = request.agent(t.app);
+    const send = async (body: string) => {
+      const token = await csrfToken(agent, `/verifikasi/${certA.code}`);
+      return agent
+        .post('/verifikasi/berkas')
+        .field('_csrf', token)
+        .field('code', certA.code)
+        .attach('file', Buffer.from(body), 'badge.json');
+    };
+    expect((await send(JSON.stringify(credential))).text).toContain('Sah: kredensial Open Badges');
+    const changed = JSON.parse(JSON.stringify(credential)) as Badge;
+    changed.credentialSubject.identifier[0].identityHash = 'Orang Lain';
+    expect((await send(JSON.stringify(changed))).text).toContain('Tidak sah');
+    expect((await send('{not json')).text).toContain('Tidak sah');
+    expect((await hrA.get(`/sertifikat/${String(certA._id)}/openbadge.json`)).status).toBe(404);
+    expect((await learnerB.get(`/sertifikat/${String(certA._id)}/openbadge.json`)).status).toBe(404);
+  });
+});
+
+describe('"certificate ready" notice', () => {
+  it('gives the learner one in-app notice and one mail per certificate, after the commit', async () => {
+    const notice = await eventually(() =>
+      Notification.findOne({ key: `certificateReady:${String(certA._id)}` }).lean(),
+    );
+    expect(notice).toMatchObject({ kind: 'certificateReady', person: personA._id });
+    const mails = await eventually(async () => {
+      const found = await Mail.find({
+        kind: 'certificateReady',
+        dedupeKey: `certificateReady:${String(personA._id)}:${String(certA._id)}`,
+      }).lean();
+      return found.length ? found : null;
+    });
+    expect(mails).toHaveLength(1);
+    expect(mails[0].to).toBe('asn.a@uji.go.id');
+    const page = await learnerA.get('/notifikasi');
+    expect(page.text).toContain('sudah tersedia');
+    expect(page.text).toContain('href="/sertifikat"');
+  });
+
+  it('tells nobody of a certificate whose transaction rolled back', async () => {
+    const before = await Notification.countDocuments({ kind: 'certificateReady' });
+    const enrolmentId = newEnrolmentId();
+    const course = (await Certificate.findById(certA._id).lean())!.course;
+    await expect(
+      inTransaction(async (session) => {
+        await issueCertificateOnCompletion(
+          {
+            enrolmentId,
+            personId: String(personA._id),
+            courseId: String(course),
+            courseVersion: 1,
+            completedAt: new Date(),
+            jp: 1.5,
+          },
+          session!,
+        );
+        throw new Error('the completion failed after the certificate');
+      }),
+    ).rejects.toThrow('the completion failed');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await Certificate.countDocuments({ enrolmentId })).toBe(0);
+    expect(await Notification.countDocuments({ kind: 'certificateReady' })).toBe(before);
+  });
+});
+
+describe('reissue', () => {
+  const reissue = async (agent: Agent, id: unknown, reason = 'Gelar dan pangkat dikoreksi') =>
+    agent
+      .post(`/admin/sertifikat/${String(id)}/terbitkan-ulang`)
+      .type('form')
+      .send({ _csrf: await csrfToken(agent, '/admin/sertifikat'), reason });
+
+  it('lets a curator replace a certificate after a correction: a new number, the old one superseded', async () => {
+    await User.updateOne(
+      { _id: personA._id },
+      { $set: { name: 'Budi Santoso, S.Kom., M.Si.', golongan: 'III/c' } },
+    );
+    const done = await reissue(curator, certA._id);
+    expect(done.status).toBe(303);
+    const old = (await Certificate.findById(certA._id).lean())!;
+    expect(old.status).toBe('superseded');
+    const fresh = (await Certificate.findById(old.supersededBy).lean())!;
+    expect(fresh).toMatchObject({ enrolmentId: old.enrolmentId, status: 'valid', replaces: old._id });
+    expect(fresh.number).not.toBe(old.number);
+    expect(old.supersededByNumber).toBe(fresh.number);
+    const content = fresh.content as CertificateContent;
+    expect(content.person.name).toBe('Budi Santoso, S.Kom., M.Si.');
+    expect(content.replaces).toBe(old.number);
+    expect(content.completedAt).toBe((old.content as CertificateContent).completedAt);
+    const entry = await AuditEntry.findOne({
+      action: 'certificate.reissue',
+      targetId: String(old._id),
+    }).lean();
+    expect(entry?.before).toMatchObject({ number: old.number, name: '=HYPERLINK("http://x") Budi' });
+    expect(entry?.after).toMatchObject({ number: fresh.number, name: 'Budi Santoso, S.Kom., M.Si.' });
+
+    const oldPage = await request(t.app).get(`/verifikasi/${old.code}`);
+    expect(oldPage.text).toContain('DIGANTI');
+    expect(oldPage.text).toContain(fresh.number);
+    const newPage = await request(t.app).get(`/verifikasi/${fresh.code}`);
+    expect(newPage.text).toContain('SAH');
+    expect(newPage.text).toContain(`menggantikan sertifikat nomor ${old.number}`);
+
+    const mine = await learnerA.get('/sertifikat');
+    expect(mine.text).toContain(fresh.number);
+    expect(mine.text).not.toContain(`>${old.number}<`);
+    const hr = await hrA.get('/admin/sertifikat');
+    expect(hr.text).toContain(fresh.number);
+    expect(hr.text).toContain(`menggantikan ${old.number}`);
+    const superseded = await hrA.get('/admin/sertifikat?status=superseded');
+    expect(superseded.text).toContain(`diganti oleh ${fresh.number}`);
+    await eventually(() => Notification.findOne({ key: `certificateReady:${String(fresh._id)}` }).lean());
+  });
+
+  it('refuses a certificate that is no longer current, or whose content was changed unsigned', async () => {
+    const count = await Certificate.countDocuments();
+    const again = await reissue(curator, certA._id);
+    expect(again.status).toBe(303);
+    const tampered = await reissue(admin, certA2._id); // its JP was changed in the database above
+    expect(tampered.status).toBe(303);
+    expect(await Certificate.countDocuments()).toBe(count);
+    expect((await curator.get('/admin/sertifikat')).text).toContain('sudah dicabut atau diganti');
+    expect((await admin.get('/admin/sertifikat')).text).toContain('tidak cocok dengan tanda tangannya');
+  });
+
+  it('leaves exactly one current certificate when reissued twice at once', async () => {
+    const current = await Certificate.findOne({
+      person: personA._id,
+      status: 'valid',
+      replaces: trusted({ $ne: null }),
+    }).lean();
+    const results = await Promise.allSettled(
+      [1, 2, 3, 4, 5].map(() =>
+        reissueService(curatorActor(), String(current!._id), 'Pangkat dikoreksi lagi', new Date()),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(await Certificate.countDocuments({ enrolmentId: current!.enrolmentId, supersededBy: null })).toBe(
+      1,
+    );
+  });
+
+  it('is not for HR or learners', async () => {
+    expect((await reissue(hrA, certB._id)).status).toBe(403);
+    expect((await reissue(learnerB, certB._id)).status).toBe(403);
+  });
+});
+
+/** A small valid PNG (RGB, one colour), made here: signature, IHDR, IDAT, IEND with their CRCs. */
+function png(width: number, height: number): Buffer {
+  const table = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (bytes: Buffer) => {
+    let c = 0xffffffff;
+    for (const b of bytes) c = table[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc(body), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, 0x33)]);
+  const pixels = zlib.deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
+  return Buffer.concat([
+    Buffer.from('89504e470d0a1a0a', 'hex'),
+    chunk('IHDR', header),
+    chunk('IDAT', pixels),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+describe('logos on certificates', () => {
+  const upload = async (agent: Agent, id: unknown, bytes: Buffer, name = 'logo.png') => {
+    const token = await csrfToken(agent, `/admin/institutions/${String(id)}/edit`);
+    return agent
+      .post(`/admin/institutions/${String(id)}/logo`)
+      .field('_csrf', token)
+      .attach('logo', bytes, name);
+  };
+  const pdfOf = async (id: unknown) => readFile((await Certificate.findById(id).lean())!.file!.id);
+
+  it('refuses what is not a drawable PNG or JPEG, whatever its name says, next to the field', async () => {
+    const gif = await upload(curator, usuId, Buffer.from('GIF89a\x01\x00\x01\x00'), 'logo.png');
+    expect(gif.status).toBe(422);
+    expect(gif.text).toContain('PNG atau JPEG yang utuh');
+    const cut = png(40, 40).subarray(0, 60);
+    expect((await upload(curator, usuId, cut)).status).toBe(422);
+    const big = Buffer.concat([png(10, 10), Buffer.alloc(600 * 1024)]);
+    expect((await upload(curator, usuId, big)).text).toContain('paling besar 512 KB');
+    expect((await upload(hrA, usuId, png(40, 40))).status).toBe(403);
+  });
+
+  it('draws the uploaded logos on the certificates issued afterwards; the emblem before', async () => {
+    expect((await pdfOf(certB._id)).includes('/Subtype /Image')).toBe(false);
+    const saved = await upload(curator, usuId, png(120, 120));
+    expect(saved.status).toBe(303);
+    expect((await upload(admin, bkpsdmId, png(100, 140))).status).toBe(303);
+    expect(await AuditEntry.countDocuments({ action: 'institution.logo' })).toBe(2);
+    const shown = await curator
+      .get(`/admin/institutions/${String(usuId)}/logo`)
+      .buffer(true)
+      .parse(binary);
+    expect(shown.headers['content-type']).toBe('image/png');
+    expect(shown.headers['x-content-type-options']).toBe('nosniff');
+    expect((shown.body as Buffer).equals(png(120, 120))).toBe(true);
+    const fresh = await issueForTest(personA._id, courseIdOf, {
+      completedAt: new Date('2026-04-01T03:00:00Z'),
+    });
+    const bytes = await pdfOf(fresh._id);
+    expect(bytes.toString('latin1').match(/\/Subtype \/Image/g)).toHaveLength(2);
   });
 });
 

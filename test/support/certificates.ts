@@ -7,7 +7,7 @@ import { approveCourse, importCoursePackageDirectory, submitCourse } from '../..
 import { inTransaction } from '../../src/db/transactions';
 import { issueCertificateOnCompletion } from '../../src/certificates';
 import { Certificate } from '../../src/certificates/certificate.model';
-import { ensureFile } from '../../src/certificates/storage';
+import { afterIssueSettled, ensureFile } from '../../src/certificates/storage';
 import type { Actor } from '../../src/core/actor';
 import { createUser } from './factories';
 import { PACKAGE_DIR } from './courses';
@@ -61,6 +61,9 @@ export async function issueForTest(
   );
   const certificate = await Certificate.findOne({ enrolmentId }).lean();
   if (!certificate) throw new Error('not issued');
-  if (options.render !== false) await ensureFile(String(certificate._id));
+  if (options.render !== false) {
+    await ensureFile(String(certificate._id));
+    await afterIssueSettled(String(certificate._id)); // the "certificate ready" notice and mail, too
+  }
   return (await Certificate.findById(certificate._id).lean())!;
 }

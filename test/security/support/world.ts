@@ -504,14 +504,15 @@ const ID_RULES: IdRule[] = [
     foreign: (w, role) => (role === 'hrOpd' ? w.ids.assignments.inB : undefined),
   },
   // Certificates: a learner's own; HR reach their people's (OPD B's is foreign to an OPD's HR);
-  // authors and curators have none and reach no one's.
+  // curators and admins reach every one (to revoke and reissue); authors reach no one's. The Open
+  // Badge export under the same prefix is the holder's alone.
   {
     prefix: '/sertifikat/:id',
     own: (w, role) => (role === 'learner' ? w.ids.certificates.learner.id : w.ids.certificates.inA.id),
     foreign: (w, role) =>
       role === 'hrOpd'
         ? w.ids.certificates.inB.id
-        : role === 'hrBkpsdm' || role === 'admin'
+        : role === 'hrBkpsdm' || role === 'admin' || role === 'curator'
           ? undefined
           : w.ids.certificates.inA.id,
   },
