@@ -1,8 +1,9 @@
-// Demo quizzes: each demo course with a question bank in src/cli/demo-quizzes/<CODE>.gift gets it
-// imported (through the same reader as the import page), its quiz lessons set up (pre-test: 5
-// drawn from "Inti"; module 2 quiz: the "Modul 2" questions; post-test: 8 drawn from "Inti",
-// required, 20 minutes, 2 attempts), and attempts by seeded learners, with their essays graded,
-// so item analysis and learning gain show real numbers. Idempotent: a bank with questions is left as it is.
+// Demo quizzes: each demo course with a question bank in src/cli/demo-quizzes/<CODE>.gift (plus
+// <CODE>.xml for ordering questions, which GIFT cannot hold) gets it imported (through the same
+// reader as the import page), its quiz lessons set up (pre-test: 5 drawn from "Inti"; module 2
+// quiz: the "Modul 2" questions; post-test: 8 drawn from "Inti", required, 20 minutes, 2
+// attempts), and attempts by seeded learners, with their essays graded, so item analysis and
+// learning gain show real numbers. Idempotent: a bank with questions is left as it is.
 /* eslint-disable security/detect-non-literal-fs-filename -- the seed's own bank files */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -34,6 +35,31 @@ function seeded(text: string): number {
   return ((h >>> 0) % 10_000) / 10_000;
 }
 
+/**
+ * A course's demo bank: <CODE>.gift and, when there is one, <CODE>.xml (Moodle XML) for the types
+ * GIFT cannot hold (ordering), read through the import page's reader and joined in file order.
+ */
+type BankFile = Awaited<ReturnType<typeof questionImport.readQuestionFile>>['result'];
+
+async function readBank(code: string): Promise<BankFile> {
+  const gift = await questionImport.readQuestionFile(
+    await fs.readFile(path.join(DEMO_QUIZZES_DIR, `${code}.gift`)),
+  );
+  const xmlFile = path.join(DEMO_QUIZZES_DIR, `${code}.xml`);
+  const xml = await fs.readFile(xmlFile).then(
+    (bytes) => questionImport.readQuestionFile(bytes, xmlFile),
+    () => undefined,
+  );
+  if (!xml) return gift.result;
+  const offset = gift.result.questions.length;
+  const shift = <T extends { position: number }>(items: T[]) =>
+    items.map((item) => ({ ...item, position: item.position + offset }));
+  return {
+    questions: [...gift.result.questions, ...shift(xml.result.questions)],
+    problems: [...gift.result.problems, ...shift(xml.result.problems)],
+  };
+}
+
 export async function seedDemoQuizzes(learnerIds: string[], now = new Date()): Promise<string[]> {
   let files: string[];
   try {
@@ -49,9 +75,8 @@ export async function seedDemoQuizzes(learnerIds: string[], now = new Date()): P
     const author = await partnerAuthor(await partnerCodeOf(path.join(DEMO_COURSES_DIR, code)));
     const bank = await essayQueue(author, course.id).catch(() => undefined);
     if (!bank) continue;
-    const read = await questionImport.readQuestionFile(await fs.readFile(path.join(DEMO_QUIZZES_DIR, file)));
     if (await questionImport.hasQuestions(course.id)) continue;
-    await questionImport.importInto(author, course.id, read.result, { requestId: 'seed' });
+    await questionImport.importInto(author, course.id, await readBank(code), { requestId: 'seed' });
     const inti = await categoryAtPath(course.id, ['Bawaan', 'Inti']);
     const modul2 = await categoryAtPath(course.id, ['Bawaan', 'Modul 2']);
     const published = await publishedCourse(author, course.id);

@@ -111,6 +111,11 @@ describe('seeding the demo data', () => {
       const course = (await courseIdByCode(code))!.id;
       expect([code, await Question.countDocuments({ course })]).toEqual([code, 25]);
     }
+    // The ordering questions GIFT cannot hold come from the banks' Moodle XML files.
+    for (const code of ['KOMPEL-01', 'LITDIG-01']) {
+      const course = (await courseIdByCode(code))!.id;
+      expect([code, await Question.countDocuments({ course, type: 'ordering' })]).toEqual([code, 1]);
+    }
     const aduan = (await courseIdByCode('ADUAN-01'))!.id;
     expect(await Attempt.countDocuments({ course: aduan })).toBe(72);
     expect(await Attempt.countDocuments({ course: aduan, state: 'inProgress' })).toBe(0);
