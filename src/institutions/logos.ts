@@ -35,8 +35,11 @@ export function sniffImage(bytes: Buffer): 'image/png' | 'image/jpeg' | undefine
 
 const MAX_SIDE = 4000;
 
-/** Markup or script a browser or another program could find in the file if it sniffed it. */
-const MARKUP = /<(script|svg|html|body|iframe|object|embed|\?php|\?xml|!doctype)|javascript:/i;
+/**
+ * Markup or script a browser or another program could find in the file if it sniffed it. XML as
+ * such is allowed: design tools write their XMP metadata (`<?xpacket`, `<?xml`, `<x:xmpmeta`).
+ */
+const MARKUP = /<(script|svg|html|body|iframe|object|embed|\?php|!doctype)|javascript:/i;
 
 /**
  * A PNG's chunks, checked: nothing after IEND (where polyglots hide a second file), and the

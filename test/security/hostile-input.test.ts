@@ -1103,13 +1103,27 @@ describe('certificates given hostile input', () => {
     }
     if ((await storedFiles()) !== before) problems.push('a logo file reached GridFS');
     expect(problems).toEqual([]);
-    // The same checks let a plain image through.
-    const agent = admin;
-    const saved = await agent
-      .post(`/admin/institutions/${w.ids.opdB}/logo`)
-      .field('_csrf', await tokenOf(agent, `/admin/institutions/${w.ids.opdB}/edit`))
-      .attach('logo', JPEG_1X1, 'logo.jpg');
-    expect(saved.status).toBe(303);
+    // The same checks let plain images through, with the XMP metadata design tools write.
+    const xmp = Buffer.from(
+      'XML:com.adobe.xmp\0\0\0\0\0<?xml version="1.0"?><?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>' +
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>' +
+        '</x:xmpmeta><?xpacket end="w"?>',
+    );
+    const withXmp = pngOf(20, 20, [
+      pngChunk('iTXt', xmp),
+      pngChunk('IDAT', png(20, 20).subarray(8 + 25 + 8, -16)),
+    ]);
+    for (const [bytes, name] of [
+      [JPEG_1X1, 'logo.jpg'],
+      [withXmp, 'logo.png'],
+    ] as const) {
+      const token = await tokenOf(admin, `/admin/institutions/${w.ids.opdB}/edit`);
+      const saved = await admin
+        .post(`/admin/institutions/${w.ids.opdB}/logo`)
+        .field('_csrf', token)
+        .attach('logo', bytes, name);
+      expect(saved.status).toBe(303);
+    }
   }, 120_000);
 
   it('credentials at the verification page: broken, deeply nested or hostile JSON is refused or judged, never 500', async () => {
