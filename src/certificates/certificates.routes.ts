@@ -155,23 +155,27 @@ const pdfUpload = receiveUpload(
   }).single('file'),
 );
 
+/** Compares an uploaded PDF byte by byte, or an uploaded Open Badges credential by its proof and content. */
+async function compareUpload(code: string, bytes: Buffer): Promise<Checked | undefined> {
+  if (!verification.looksLikeJson(bytes)) {
+    const same = await verification.fileMatches(code, bytes);
+    return same === undefined ? undefined : { fileResult: same };
+  }
+  const credential = verification.parseCredential(bytes);
+  if (!credential) return { fileError: 'certificates.verify.credentialUnreadable' };
+  const same = await verification.credentialMatches(code, credential);
+  return same === undefined ? undefined : { credentialResult: same };
+}
+
 async function checkFile(req: Request, res: Response) {
   const parsed = verificationCode.safeParse((req.body as { code?: unknown } | undefined)?.code);
   if (!parsed.success) throw new NotFound('certificate');
   if (!req.file?.size)
     return renderVerification(req, res, parsed.data, { fileError: req.t('certificates.verify.fileMissing') });
-  const isCredential = verification.looksLikeJson(req.file.buffer);
-  const same = await (isCredential ? verification.credentialMatches : verification.fileMatches)(
-    parsed.data,
-    req.file.buffer,
-  );
-  if (same === undefined) throw new NotFound('certificate');
-  await renderVerification(
-    req,
-    res,
-    parsed.data,
-    isCredential ? { credentialResult: same } : { fileResult: same },
-  );
+  const checked = await compareUpload(parsed.data, req.file.buffer);
+  if (!checked) throw new NotFound('certificate');
+  if (checked.fileError) checked.fileError = req.t(checked.fileError);
+  await renderVerification(req, res, parsed.data, checked);
 }
 
 /** The public verification page: no sign-in, rate-limited per IP, sends no referrer. */

@@ -84,24 +84,64 @@ export async function fileMatches(code: string, bytes: Buffer): Promise<boolean 
   return crypto.createHash('sha256').update(bytes).digest('hex') === certificate.file.sha256;
 }
 
+/** How deep a credential's JSON may nest: an Open Badges 3.0 credential needs about six levels. */
+export const CREDENTIAL_MAX_DEPTH = 32;
+
+/** The deepest nesting of objects and arrays in a JSON text, counted without parsing it. */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') deepest = Math.max(deepest, ++depth);
+    else if (c === '}' || c === ']') depth--;
+  }
+  return deepest;
+}
+
 /**
- * Whether these bytes are an Open Badges credential exported for this certificate: its proof holds
- * with one of this installation's keys and everything it states is what the certificate states.
- * Undefined for an unknown code; false for anything else (not JSON, another certificate, changed).
+ * An uploaded credential's JSON object, or undefined when it cannot be one: not valid UTF-8 JSON,
+ * not an object, or nested deeper than CREDENTIAL_MAX_DEPTH (which would only exhaust the stack).
  */
-export async function credentialMatches(code: string, bytes: Buffer): Promise<boolean | undefined> {
+export function parseCredential(bytes: Buffer): Record<string, unknown> | undefined {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+  if (jsonDepth(text) > CREDENTIAL_MAX_DEPTH) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether this credential (see parseCredential) is an Open Badges credential exported for this
+ * certificate: its proof holds with one of this installation's keys and everything it states is
+ * what the certificate states. Undefined for an unknown code; false for anything else (another
+ * certificate, changed, signed elsewhere).
+ */
+export async function credentialMatches(
+  code: string,
+  credential: Record<string, unknown>,
+): Promise<boolean | undefined> {
   const certificate = await Certificate.findOne({ code }).select('content signature').lean();
   if (!certificate) return undefined;
-  let credential: unknown;
-  try {
-    credential = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    return false;
-  }
   const key = verifyCredentialProof(credential);
   const runtime = certificateRuntime();
   if (!key || !(await isOwnKey(key, runtime.keys))) return false;
-  const { proof: _proof, ...document } = credential as Record<string, unknown>;
+  const { proof: _proof, ...document } = credential;
   const expected = unsignedCredential(
     certificate.content as CertificateContent,
     saltOf(certificate.signature.value),

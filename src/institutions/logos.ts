@@ -1,11 +1,13 @@
 // Institution logos (the city's, on the city-wide HR OPD that issues certificates, and each partner
 // university's), drawn on certificates. Uploaded by curators and admins: at most LOGO_MAX_BYTES, the
 // type sniffed from the bytes (PNG or JPEG only, whatever the name or declared type say) and the
-// image opened once to make sure a PDF can draw it; stored in GridFS under a random id; audited.
+// image opened once to make sure a PDF can draw it (no markup, no appended second file, no
+// decompression bomb); stored in GridFS under a random id; audited.
 // The certificate PDF reads them through certificateLogos(), kept in memory until an institution
 // changes (any write through the model, or the change stream of another instance).
 import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
+import zlib from 'node:zlib';
 import mongoose, { trusted, Types } from 'mongoose';
 import { GridFSBucket } from 'mongodb';
 import PDFDocument from 'pdfkit';
@@ -31,6 +33,65 @@ export function sniffImage(bytes: Buffer): 'image/png' | 'image/jpeg' | undefine
   return undefined;
 }
 
+const MAX_SIDE = 4000;
+
+/**
+ * Markup or script a browser or another program could find in the file if it sniffed it. XML as
+ * such is allowed: design tools write their XMP metadata (`<?xpacket`, `<?xml`, `<x:xmpmeta`).
+ */
+const MARKUP = /<(script|svg|html|body|iframe|object|embed|\?php|!doctype)|javascript:/i;
+
+/**
+ * A PNG's chunks, checked: nothing after IEND (where polyglots hide a second file), and the
+ * compressed pixels inflate to no more than the declared size needs (a decompression bomb stops at
+ * that bound instead of filling the memory when a certificate draws it).
+ */
+function isPlainPng(bytes: Buffer): boolean {
+  let at = 8;
+  let width = 0;
+  let height = 0;
+  let bitsPerPixel = 0;
+  const idat: Buffer[] = [];
+  while (at + 12 <= bytes.length) {
+    const length = bytes.readUInt32BE(at);
+    const type = bytes.toString('latin1', at + 4, at + 8);
+    const data = bytes.subarray(at + 8, at + 8 + length);
+    at += 12 + length;
+    if (type === 'IHDR' && data.length >= 13) {
+      [width, height] = [data.readUInt32BE(0), data.readUInt32BE(4)];
+      bitsPerPixel = data[8] * ({ 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 }[data[9]] ?? 4);
+    } else if (type === 'IDAT') idat.push(data);
+    else if (type === 'IEND') return at === bytes.length && inflatesWithin(idat, width, height, bitsPerPixel);
+  }
+  return false;
+}
+
+function inflatesWithin(idat: Buffer[], width: number, height: number, bitsPerPixel: number): boolean {
+  if (!width || !height || width > MAX_SIDE || height > MAX_SIDE || !idat.length) return false;
+  // Adam7 interlacing adds at most a filter byte per row of each of its seven passes.
+  const bound = height * (1 + Math.ceil((width * bitsPerPixel) / 8)) + 7 * height + 64;
+  try {
+    zlib.inflateSync(Buffer.concat(idat), { maxOutputLength: bound });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A JPEG ends with its end-of-image marker: anything after it is a second file riding along. */
+function isPlainJpeg(bytes: Buffer): boolean {
+  return bytes.length > 4 && bytes[bytes.length - 2] === 0xff && bytes[bytes.length - 1] === 0xd9;
+}
+
+/**
+ * Whether the bytes are only an image of the sniffed type: no markup or script anywhere, no second
+ * file appended, no decompression bomb, at most MAX_SIDE pixels a side.
+ */
+function isPlainImage(bytes: Buffer, contentType: 'image/png' | 'image/jpeg'): boolean {
+  if (MARKUP.test(bytes.toString('latin1'))) return false;
+  return contentType === 'image/png' ? isPlainPng(bytes) : isPlainJpeg(bytes);
+}
+
 /** Whether pdfkit can draw the image (a truncated or exotic file fails here, not on a certificate). */
 function isDrawable(bytes: Buffer): boolean {
   try {
@@ -38,7 +99,7 @@ function isDrawable(bytes: Buffer): boolean {
       openImage(src: Buffer): { width: number; height: number };
     };
     const image = doc.openImage(bytes);
-    return image.width > 0 && image.height > 0 && image.width <= 4000 && image.height <= 4000;
+    return image.width > 0 && image.height > 0 && image.width <= MAX_SIDE && image.height <= MAX_SIDE;
   } catch {
     return false;
   }
@@ -72,7 +133,7 @@ export async function setLogo(
   if (!bytes?.length) throw new ValidationFailed({ logo: 'institutions.errors.logoMissing' });
   if (bytes.length > LOGO_MAX_BYTES) throw new ValidationFailed({ logo: 'institutions.errors.logoTooLarge' });
   const contentType = sniffImage(bytes);
-  if (!contentType || !isDrawable(bytes))
+  if (!contentType || !isPlainImage(bytes, contentType) || !isDrawable(bytes))
     throw new ValidationFailed({ logo: 'institutions.errors.logoType' });
   const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
   const fileId = await store(bytes, id, contentType);

@@ -416,7 +416,9 @@ describe('Open Badges 3.0', () => {
     const changed = JSON.parse(JSON.stringify(credential)) as Badge;
     changed.credentialSubject.identifier[0].identityHash = 'Orang Lain';
     expect((await send(JSON.stringify(changed))).text).toContain('Tidak sah');
-    expect((await send('{not json')).text).toContain('Tidak sah');
+    const broken = await send('{not json');
+    expect(broken.status).toBe(422);
+    expect(broken.text).toContain('tidak dapat dibaca sebagai kredensial Open Badges');
     expect((await hrA.get(`/sertifikat/${String(certA._id)}/openbadge.json`)).status).toBe(404);
     expect((await learnerB.get(`/sertifikat/${String(certA._id)}/openbadge.json`)).status).toBe(404);
   });

@@ -44,9 +44,12 @@ let curator: Agent;
 let curatorToken: string;
 let hrBkpsdm: Agent;
 beforeAll(async () => {
-  // The corpus posts hundreds of survey answers from one address and signs in once per feature from it:
-  // the survey's and the sign-in's per-address limits are tested elsewhere.
-  w = await createWorld({ env: { SURVEY_IP_MAX_PER_HOUR: '100000', LOGIN_IP_MAX_ATTEMPTS: '1000' } });
+  // The corpus posts hundreds of survey answers from one address, signs in once per feature from it
+  // and uploads dozens of files to the verification page:
+  // the survey's, the sign-in's and the verification page's per-address limits are tested elsewhere.
+  w = await createWorld({
+    env: { SURVEY_IP_MAX_PER_HOUR: '100000', LOGIN_IP_MAX_ATTEMPTS: '1000', VERIFY_MAX_PER_MINUTE: '1000' },
+  });
   [admin, hr, curator, hrBkpsdm] = await Promise.all([
     w.agent('admin'),
     w.agent('hrOpd'),
@@ -978,6 +981,243 @@ describe('certificates given hostile input', () => {
     }
     expect(problems).toEqual([]);
   });
+
+  it('institution logos: polyglots, markup, SVG, bombs and oversize files are refused with a message, nothing stored', async () => {
+    const { png, pngOf, pngChunk, deflatedZeros, JPEG_1X1, PNG_SIGNATURE } =
+      await import('../fixtures/images');
+    const { buildLyingBomb, buildZip } = await import('../fixtures/zip');
+    const script = Buffer.from('<script>alert(document.domain)</script>');
+    const svg = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>',
+    );
+    const zipped = buildZip([{ name: 'index.html', data: script }]);
+    const refused: { what: string; bytes: Buffer; name?: string; status: number; message: RegExp }[] = [
+      { what: 'empty', bytes: Buffer.alloc(0), status: 422, message: /Pilih berkas logo|logo/i },
+      {
+        what: 'PNG signature, then a script',
+        bytes: Buffer.concat([PNG_SIGNATURE, script]),
+        status: 422,
+        message: /PNG atau JPEG yang utuh/,
+      },
+      {
+        what: 'PNG + HTML polyglot',
+        bytes: Buffer.concat([png(20, 20), script]),
+        status: 422,
+        message: /PNG atau JPEG yang utuh/,
+      },
+      {
+        what: 'PNG + ZIP polyglot',
+        bytes: Buffer.concat([png(20, 20), zipped]),
+        status: 422,
+        message: /PNG atau JPEG yang utuh/,
+      },
+      {
+        what: 'PNG with markup in a text chunk',
+        bytes: pngOf(20, 20, [
+          pngChunk('tEXt', Buffer.concat([Buffer.from('Comment\0'), svg])),
+          pngChunk('IDAT', png(20, 20).subarray(8 + 25 + 8, -16)),
+        ]),
+        status: 422,
+        message: /PNG atau JPEG yang utuh/,
+      },
+      {
+        what: 'JPEG + HTML polyglot',
+        bytes: Buffer.concat([JPEG_1X1, script]),
+        status: 422,
+        message: /PNG atau JPEG yang utuh/,
+      },
+      {
+        what: 'GIF/JavaScript polyglot',
+        bytes: Buffer.from('GIF89a/*\x01\x00\x01\x00*/=alert(1)//'),
+        status: 422,
+        message: /PNG atau JPEG yang utuh/,
+      },
+      { what: 'SVG named .png', bytes: svg, status: 422, message: /PNG atau JPEG yang utuh/ },
+      {
+        what: 'zip bomb named .png',
+        bytes: await buildLyingBomb(50 * 1024 * 1024),
+        status: 422,
+        message: /PNG atau JPEG yang utuh/,
+      },
+      {
+        what: 'PNG of 100000 × 100000 pixels',
+        bytes: pngOf(100_000, 100_000, [pngChunk('IDAT', await deflatedZeros(40 * 1024 * 1024))]),
+        status: 422,
+        message: /PNG atau JPEG yang utuh/,
+      },
+      {
+        what: 'PNG of 100 × 100 pixels whose pixels inflate to 100 MB',
+        bytes: pngOf(100, 100, [pngChunk('IDAT', await deflatedZeros(100 * 1024 * 1024))]),
+        status: 422,
+        message: /PNG atau JPEG yang utuh/,
+      },
+      {
+        what: 'over 512 KB',
+        bytes: Buffer.concat([png(10, 10), Buffer.alloc(600 * 1024)]),
+        status: 422,
+        message: /paling besar 512 KB/,
+      },
+      {
+        what: 'over twice the limit',
+        bytes: Buffer.alloc(3 * 1024 * 1024, 0x89),
+        status: 413,
+        message: /terlalu besar/,
+      },
+    ];
+    const { Institution } = await import('../../src/institutions/institution.model');
+    const mongoose = (await import('mongoose')).default;
+    const storedFiles = () => mongoose.connection.db!.collection('institutionLogos.files').countDocuments();
+    const before = await storedFiles();
+    const problems: string[] = [];
+    for (const [agent, id] of [
+      [admin, w.ids.opdB],
+      [curator, w.ids.university],
+    ] as const) {
+      const edit = `/admin/institutions/${id}/edit`;
+      for (const file of refused) {
+        const res = await agent
+          .post(`/admin/institutions/${id}/logo`)
+          .field('_csrf', await tokenOf(agent, edit))
+          .attach('logo', file.bytes, { filename: file.name ?? 'logo.png', contentType: 'image/png' });
+        problems.push(...check(file.what, res, [file.status]));
+        if (!file.message.test(res.text)) problems.push(`${file.what}: no message`);
+        if (file.status === 422 && !res.text.includes('id="logo-error"'))
+          problems.push(`${file.what}: the message is not next to the field`);
+      }
+      for (const name of HOSTILE_FILE_NAMES) {
+        const res = await agent
+          .post(`/admin/institutions/${id}/logo`)
+          .field('_csrf', await tokenOf(agent, edit))
+          .attach('logo', svg, name);
+        problems.push(...check(`logo named ${short(name)}`, res, [422]));
+      }
+      for (const bad of MALFORMED_MULTIPART) {
+        const res = await agent
+          .post(`/admin/institutions/${id}/logo`)
+          .set('Content-Type', bad.type)
+          .send(bad.body);
+        if (res.status < 400 || res.status >= 500) problems.push(`logo ${bad.what}: ${res.status}`);
+      }
+      const institution = await Institution.findById(id, { logo: 1 }).lean();
+      if (institution?.logo) problems.push(`${id}: a logo was stored`);
+    }
+    if ((await storedFiles()) !== before) problems.push('a logo file reached GridFS');
+    expect(problems).toEqual([]);
+    // The same checks let plain images through, with the XMP metadata design tools write.
+    const xmp = Buffer.from(
+      'XML:com.adobe.xmp\0\0\0\0\0<?xml version="1.0"?><?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>' +
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>' +
+        '</x:xmpmeta><?xpacket end="w"?>',
+    );
+    const withXmp = pngOf(20, 20, [
+      pngChunk('iTXt', xmp),
+      pngChunk('IDAT', png(20, 20).subarray(8 + 25 + 8, -16)),
+    ]);
+    for (const [bytes, name] of [
+      [JPEG_1X1, 'logo.jpg'],
+      [withXmp, 'logo.png'],
+    ] as const) {
+      const token = await tokenOf(admin, `/admin/institutions/${w.ids.opdB}/edit`);
+      const saved = await admin
+        .post(`/admin/institutions/${w.ids.opdB}/logo`)
+        .field('_csrf', token)
+        .attach('logo', bytes, name);
+      expect(saved.status).toBe(303);
+    }
+  }, 120_000);
+
+  it('credentials at the verification page: broken, deeply nested or hostile JSON is refused or judged, never 500', async () => {
+    const learner = await w.agent('learner');
+    const own = w.ids.certificates.learner;
+    const genuine = await learner.get(`/sertifikat/${own.id}/openbadge.json`).buffer(true);
+    expect(genuine.status).toBe(200);
+    const credential = JSON.parse(String(genuine.text || (genuine.body as Buffer).toString('utf8'))) as {
+      credentialSubject: { achievement: { name: string; description?: string } };
+      name?: string;
+    };
+    const hostile = structuredClone(credential);
+    hostile.credentialSubject.achievement.name = HTML_PAYLOADS[0];
+    hostile.credentialSubject.achievement.description = HTML_PAYLOADS[1];
+    hostile.name = FORMULA_PAYLOADS[0];
+    const deep = (n: number) => `{"a":${'['.repeat(n)}${']'.repeat(n)}}`;
+    const deepProof = `{"proof":{"type":"DataIntegrityProof","cryptosuite":"eddsa-rdfc-2022","proofPurpose":"assertionMethod","proofValue":"z1","@context":${'['.repeat(200_000)}${']'.repeat(200_000)}}}`;
+    const uploads: { what: string; bytes: Buffer; status: number; text: string | RegExp }[] = [
+      {
+        what: 'genuine',
+        bytes: Buffer.from(JSON.stringify(credential)),
+        status: 200,
+        text: 'Sah: kredensial',
+      },
+      {
+        what: 'hostile strings',
+        bytes: Buffer.from(JSON.stringify(hostile)),
+        status: 200,
+        text: 'Tidak sah',
+      },
+      {
+        what: 'malformed JSON',
+        bytes: Buffer.from('{"@context": ["https://www.w3.org/ns/credentials/v2"'),
+        status: 422,
+        text: 'tidak dapat dibaca',
+      },
+      {
+        what: 'trailing garbage',
+        bytes: Buffer.from(`${JSON.stringify(credential)}<script>alert(1)</script>`),
+        status: 422,
+        text: 'tidak dapat dibaca',
+      },
+      {
+        what: 'invalid UTF-8',
+        bytes: Buffer.concat([Buffer.from('{"name":"'), INVALID_UTF8, Buffer.from('"}')]),
+        status: 422,
+        text: 'tidak dapat dibaca',
+      },
+      { what: 'nested 100 deep', bytes: Buffer.from(deep(100)), status: 422, text: 'tidak dapat dibaca' },
+      {
+        what: 'nested 200000 deep',
+        bytes: Buffer.from(deep(200_000)),
+        status: 422,
+        text: 'tidak dapat dibaca',
+      },
+      {
+        what: 'a proof nested 200000 deep',
+        bytes: Buffer.from(deepProof),
+        status: 422,
+        text: 'tidak dapat dibaca',
+      },
+      {
+        what: 'an object holding __proto__',
+        bytes: Buffer.from('{"__proto__":{"polluted":1},"proof":{"constructor":{"prototype":{"x":1}}}}'),
+        status: 200,
+        text: 'Tidak sah',
+      },
+      {
+        what: 'over 5 MB',
+        bytes: Buffer.concat([Buffer.from('{"a":"'), Buffer.alloc(6 * 1024 * 1024, 0x61), Buffer.from('"}')]),
+        status: 413,
+        text: /terlalu besar/,
+      },
+    ];
+    const agent = request.agent(w.t.app);
+    const problems: string[] = [];
+    for (const upload of uploads) {
+      // The token first: the agent attaches its cookies when the request is built.
+      const token = await tokenOf(agent, `/verifikasi/${own.code}`);
+      const res = await agent
+        .post('/verifikasi/berkas')
+        .field('_csrf', token)
+        .field('code', own.code)
+        .attach('file', upload.bytes, { filename: 'kredensial.json', contentType: 'application/json' });
+      problems.push(...check(upload.what, res, [upload.status]));
+      const found =
+        typeof upload.text === 'string' ? res.text.includes(upload.text) : upload.text.test(res.text);
+      if (!found) problems.push(`${upload.what}: no verdict or message`);
+      if (upload.status === 422 && !res.text.includes('id="file-error"'))
+        problems.push(`${upload.what}: the message is not next to the field`);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(problems).toEqual([]);
+  }, 60_000);
 
   it('the PDF prints the hostile name as text', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sertifikat-')), 's.pdf');
