@@ -2,18 +2,7 @@
 // at 19 or later), golongan consistent with education and years of service, jabatan and unit kerja.
 // Pure: the same seed always yields the same people, so seeding twice finds them all present.
 import type { EmployeeType } from '../users';
-
-/** mulberry32: a tiny seeded PRNG; good enough for demo data, never for secrets. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../core/random';
 
 const MALE = [
   'Ahmad',

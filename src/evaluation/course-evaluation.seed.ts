@@ -8,6 +8,7 @@
 import { trusted } from 'mongoose';
 import { CourseEvaluation } from './course-evaluation.model';
 import { inviteToCourseEvaluation, template, type CompletionEvent } from './course-evaluation.service';
+import { seededRandom, seedOf } from '../core/random';
 
 const COMMENTS = [
   'Materinya praktis dan langsung bisa dipakai di loket.',
@@ -21,31 +22,12 @@ const COMMENTS = [
 ];
 const DAY = 86_400_000;
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface CourseEvaluationDemoOptions {
   now?: Date;
   /** People whose invitations stay unanswered (the demo learner finds one waiting). */
   leavePending?: string[];
   /** Share of the invited who answer (default 0.8). */
   answerRate?: number;
-}
-
-/** FNV-1a of a string: the seed of one enrolment's pseudo-random answers. */
-function seedOf(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
 }
 
 /** Invites every completion not invited yet and answers most of them; returns the counts. */
@@ -74,7 +56,7 @@ export async function seedCourseEvaluationDemo(
       await inviteToCourseEvaluation(completion, completion.completedAt);
       invited++;
     }
-    const next = random(seedOf(String(completion.enrolmentId)));
+    const next = seededRandom(seedOf(String(completion.enrolmentId)));
     if (pending.has(completion.personId) || next() >= (options.answerRate ?? 0.8)) continue;
     // Each course has its own level (from 3.6 to 4.4 on the 1–5 scale); answers scatter around it.
     const level = 3.6 + (courses.indexOf(completion.courseId) % 3) * 0.4;

@@ -10,6 +10,7 @@ import { ServiceUnit } from './service-unit.model';
 import { SurveyResponse } from './survey-response.model';
 import { Feedback } from './feedback.model';
 import { AGE_BANDS, DEFAULT_ELEMENTS, EDUCATIONS, OCCUPATIONS, SEXES } from './survey-template';
+import { seededRandom } from '../core/random';
 
 interface DemoUnit {
   opdCode: string;
@@ -119,18 +120,6 @@ const DEMO_FEEDBACK = [
   },
 ] as const;
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const pick = <T>(next: () => number, list: readonly T[]): T => list[Math.floor(next() * list.length)];
 
 /** A 1–4 score around a mean, with a per-element offset (some elements are always weaker). */
@@ -164,7 +153,7 @@ export async function seedSurveyDemo(
       { _id: unit.id },
       { $set: { staff: staff.map((p) => new Types.ObjectId(p.id)) } },
     );
-    const next = random(1000 + index);
+    const next = seededRandom(1000 + index);
     const offsets = DEFAULT_ELEMENTS.map(() => (next() - 0.5) * 0.6);
     const docs = [];
     for (let day = 365; day >= 1; day--) {
