@@ -32,7 +32,13 @@ import {
   assertLessonOpen,
   type CompletionHook,
 } from './learning';
-import { courseResults, hasQuiz, onAttemptGraded, registerQuizSections, type GradedAttempt } from './quizzes';
+import {
+  coursesResults,
+  hasQuiz,
+  onAttemptGraded,
+  registerQuizSections,
+  type GradedAttempt,
+} from './quizzes';
 import { registerCertificateSource, registerResultsSource, type ResultsSource } from './monitoring';
 import { NotFound } from './web/errors';
 import { registerCoursesDashboard, registerLessonGate } from './courses';
@@ -143,21 +149,16 @@ const completionsOfStaff: CompletionSource = async ({ personIds, courseIds }) =>
 };
 
 /** Monitoring's results of people in courses: the quizzes' final score, pass and pre/post grades. */
-const quizResultsForMonitoring: ResultsSource = async (personIds, courseIds) => {
-  const out = [];
-  for (const courseId of new Set(courseIds))
-    for (const r of await courseResults(courseId, personIds))
-      out.push({
-        personId: r.personId,
-        courseId,
-        scorePercent: r.scorePercent,
-        passed: r.passed,
-        prePercent: r.pre ?? undefined,
-        postPercent: r.post ?? undefined,
-        gainPoints: r.pre !== null && r.post !== null ? Math.round((r.post - r.pre) * 100) / 100 : undefined,
-      });
-  return out;
-};
+const quizResultsForMonitoring: ResultsSource = async (personIds, courseIds) =>
+  (await coursesResults(courseIds, personIds)).map((r) => ({
+    personId: r.personId,
+    courseId: r.courseId,
+    scorePercent: r.scorePercent,
+    passed: r.passed,
+    prePercent: r.pre ?? undefined,
+    postPercent: r.post ?? undefined,
+    gainPoints: r.pre !== null && r.post !== null ? Math.round((r.post - r.pre) * 100) / 100 : undefined,
+  }));
 
 /**
  * The seams between features, joined here so that no feature imports another's internals. The app

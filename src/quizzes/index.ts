@@ -7,6 +7,7 @@ export {
   learningGain,
   courseLearningGain,
   courseResults,
+  coursesResults,
   type LearningGain,
   type PersonCourseResult,
 } from './results.service';

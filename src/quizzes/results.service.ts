@@ -15,18 +15,21 @@ export interface QuizResult {
   kind: string;
 }
 
-async function gradesOf(personIds: Types.ObjectId[] | undefined, courseId: string) {
-  const course = new Types.ObjectId(courseId);
-  const quizzes = await Quiz.find({ course }).select('lessonKey gradingMethod kind passMark').lean();
+/** Each person's grade on each quiz of these courses (by the quiz's grading method), graded attempts only. */
+async function gradesOf(personIds: Types.ObjectId[] | undefined, courseIds: string[]) {
+  const courses = courseIds.map((id) => new Types.ObjectId(id));
+  const quizzes = await Quiz.find({ course: trusted({ $in: courses }) })
+    .select('course lessonKey gradingMethod kind passMark')
+    .lean();
   const attempts = await Attempt.find({
-    course,
+    course: trusted({ $in: courses }),
     state: 'graded',
     ...(personIds ? { person: trusted({ $in: personIds }) } : {}),
   })
     .select('quiz person number scorePercent passMark')
     .sort({ number: 1 })
     .lean();
-  const out: Array<QuizResult & { personId: string }> = [];
+  const out: Array<QuizResult & { personId: string; courseId: string }> = [];
   for (const quiz of quizzes) {
     const byPerson = new Map<string, typeof attempts>();
     for (const a of attempts.filter((x) => String(x.quiz) === String(quiz._id))) {
@@ -42,6 +45,7 @@ async function gradesOf(personIds: Types.ObjectId[] | undefined, courseId: strin
       const passMark = list[list.length - 1].passMark;
       out.push({
         personId,
+        courseId: String(quiz.course),
         lessonKey: quiz.lessonKey,
         bestScorePercent: grade,
         passed: grade >= passMark,
@@ -50,7 +54,7 @@ async function gradesOf(personIds: Types.ObjectId[] | undefined, courseId: strin
       });
     }
   }
-  return out;
+  return { quizzes, grades: out };
 }
 
 /** The seam to learning: a person's grade on each quiz lesson of a course (graded attempts only). */
@@ -69,7 +73,7 @@ export async function quizResults(
 > {
   if (!/^[0-9a-f]{24}$/i.test(personId) || !/^[0-9a-f]{24}$/i.test(courseId)) return [];
   await closeOverdue(now, { person: new Types.ObjectId(personId), course: new Types.ObjectId(courseId) });
-  const results = await gradesOf([new Types.ObjectId(personId)], courseId);
+  const { grades: results } = await gradesOf([new Types.ObjectId(personId)], [courseId]);
   return results.map((r) => ({
     lessonKey: r.lessonKey,
     bestScorePercent: r.bestScorePercent,
@@ -102,7 +106,7 @@ function gainOf(pre: number | null, post: number | null): LearningGain {
 /** Learning gain of one person in a course (their pre-test and post-test grades). */
 export async function learningGain(personId: string, courseId: string): Promise<LearningGain> {
   if (!/^[0-9a-f]{24}$/i.test(personId) || !/^[0-9a-f]{24}$/i.test(courseId)) return gainOf(null, null);
-  const results = await gradesOf([new Types.ObjectId(personId)], courseId);
+  const { grades: results } = await gradesOf([new Types.ObjectId(personId)], [courseId]);
   const pre = results.find((r) => r.kind === 'pretest')?.bestScorePercent ?? null;
   const post = results.find((r) => r.kind === 'posttest')?.bestScorePercent ?? null;
   return gainOf(pre, post);
@@ -111,7 +115,7 @@ export async function learningGain(personId: string, courseId: string): Promise<
 /** Learning gain of a course: class means of the people who took both tests, and Hake's g on them. */
 export async function courseLearningGain(courseId: string): Promise<LearningGain & { people: number }> {
   if (!/^[0-9a-f]{24}$/i.test(courseId)) return { ...gainOf(null, null), people: 0 };
-  const results = await gradesOf(undefined, courseId);
+  const { grades: results } = await gradesOf(undefined, [courseId]);
   const pre = new Map(
     results.filter((r) => r.kind === 'pretest').map((r) => [r.personId, r.bestScorePercent]),
   );
@@ -133,35 +137,49 @@ export interface PersonCourseResult {
   post: number | null;
 }
 
+const isObjectId = (id: string) => /^[0-9a-f]{24}$/i.test(id);
+
 /**
- * The results of people in a course (every person with a graded attempt when `personIds` is not
- * given): the score the certificate prints (mean of the counting quizzes' grades), the pass, and
- * the pre-test and post-test grades for the learning gain. Graded attempts only.
+ * The results of people in these courses (every person with a graded attempt when `personIds` is
+ * not given), per person and course: the score the certificate prints (mean of the counting quizzes'
+ * grades), the pass, and the pre-test and post-test grades for the learning gain. Graded attempts
+ * only; two queries whatever the number of courses.
  */
-export async function courseResults(courseId: string, personIds?: string[]): Promise<PersonCourseResult[]> {
-  if (!/^[0-9a-f]{24}$/i.test(courseId)) return [];
-  const ids = personIds?.filter((id) => /^[0-9a-f]{24}$/i.test(id)).map((id) => new Types.ObjectId(id));
-  if (ids && ids.length === 0) return [];
-  const counting = await Quiz.countDocuments({
-    course: new Types.ObjectId(courseId),
-    kind: trusted({ $ne: 'pretest' }),
-  });
-  const byPerson = new Map<string, QuizResult[]>();
-  for (const r of await gradesOf(ids, courseId)) {
-    const list = byPerson.get(r.personId) ?? [];
-    list.push(r);
-    byPerson.set(r.personId, list);
+export async function coursesResults(
+  courseIds: string[],
+  personIds?: string[],
+): Promise<Array<PersonCourseResult & { courseId: string }>> {
+  const courses = [...new Set(courseIds.filter(isObjectId))];
+  const ids = personIds?.filter(isObjectId).map((id) => new Types.ObjectId(id));
+  if (courses.length === 0 || (ids && ids.length === 0)) return [];
+  const { quizzes, grades } = await gradesOf(ids, courses);
+  const counting = new Map<string, number>();
+  for (const q of quizzes)
+    if (q.kind !== 'pretest') counting.set(String(q.course), (counting.get(String(q.course)) ?? 0) + 1);
+  const byPersonCourse = new Map<string, typeof grades>();
+  for (const r of grades) {
+    const key = `${r.personId} ${r.courseId}`;
+    byPersonCourse.set(key, [...(byPersonCourse.get(key) ?? []), r]);
   }
-  return [...byPerson].map(([personId, results]) => {
+  return [...byPersonCourse.values()].map((results) => {
+    const { personId, courseId } = results[0];
     const counted = results.filter((r) => r.kind !== 'pretest');
     return {
       personId,
+      courseId,
       scorePercent: counted.length
         ? round2(counted.reduce((s, r) => s + r.bestScorePercent, 0) / counted.length)
         : undefined,
-      passed: counted.length ? counted.length >= counting && counted.every((r) => r.passed) : undefined,
+      passed: counted.length
+        ? counted.length >= (counting.get(courseId) ?? 0) && counted.every((r) => r.passed)
+        : undefined,
       pre: results.find((r) => r.kind === 'pretest')?.bestScorePercent ?? null,
       post: results.find((r) => r.kind === 'posttest')?.bestScorePercent ?? null,
     };
   });
+}
+
+/** The results of people in one course (see `coursesResults`). */
+export async function courseResults(courseId: string, personIds?: string[]): Promise<PersonCourseResult[]> {
+  return (await coursesResults([courseId], personIds)).map(({ courseId: _course, ...result }) => result);
 }

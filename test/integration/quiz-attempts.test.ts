@@ -1,6 +1,7 @@
 // Taking a quiz: attempts timed by the server, answers saved by form post and autosave, forged
 // posts refused, other people's attempts invisible, limits and overrides, one grading per attempt,
 // the review as the policy allows, and nothing of the answer key in any response before that.
+import { Types } from 'mongoose';
 import { createTestApp, type TestApp } from '../support/app';
 import { createUniversity, createUser, DEFAULT_PASSWORD } from '../support/factories';
 import { csrfTokenFrom, signedInAgent, type Agent } from '../support/auth';
@@ -535,6 +536,13 @@ describe('learning gain', () => {
         postPercent: 85,
         gainPoints: 45,
       },
+    ]);
+    // Several courses in one call (a learning record spans them): rows only where there are grades.
+    const quizless = String(new Types.ObjectId());
+    expect(
+      await resultsOf([learnerAId, String(new Types.ObjectId())], [quizless, course.courseId, 'x'], period),
+    ).toEqual([
+      expect.objectContaining({ personId: learnerAId, courseId: course.courseId, scorePercent: 85 }),
     ]);
   });
 });
