@@ -314,24 +314,28 @@ describe("a collection's default collation", () => {
     expect(simple).toEqual([]);
   });
 
-  engineOnly('refuses stages it cannot run by the collation (115) rather than compare bytes', async () => {
-    await e.db.createCollection('collated_agg_refused', { collation: { locale: 'en', strength: 2 } });
-    const c = coll('collated_agg_refused');
-    await c.insertMany([{ name: 'Medan' }, { name: 'MEDAN' }]);
-    await expect(c.aggregate([{ $group: { _id: '$name', n: { $sum: 1 } } }]).toArray()).rejects.toMatchObject(
-      {
-        code: 115,
-      },
-    );
-    await expect(
-      c.aggregate([{ $project: { same: { $eq: ['$name', 'medan'] } } }]).toArray(),
-    ).rejects.toMatchObject({ code: 115 });
-    // Without the collation the same pipeline runs.
-    const groups = await c
-      .aggregate([{ $group: { _id: '$name', n: { $sum: 1 } } }], { collation: { locale: 'simple' } })
-      .toArray();
-    expect(groups).toHaveLength(2);
-  });
+  engineOnly(
+    'refuses the stages it cannot run by the collation (115) rather than compare bytes',
+    async () => {
+      await e.db.createCollection('collated_agg_refused', { collation: { locale: 'en', strength: 2 } });
+      const c = coll('collated_agg_refused');
+      await c.insertMany([{ name: 'Medan' }, { name: 'MEDAN' }]);
+      const graph = {
+        $graphLookup: {
+          from: 'collated_agg_refused',
+          startWith: '$name',
+          connectFromField: 'name',
+          connectToField: 'name',
+          as: 'same',
+        },
+      };
+      await expect(c.aggregate([graph]).toArray()).rejects.toMatchObject({ code: 115 });
+      await expect(c.aggregate([{ $facet: { g: [graph] } }]).toArray()).rejects.toMatchObject({ code: 115 });
+      // Without the collation the same pipeline runs.
+      const joined = await c.aggregate([graph], { collation: { locale: 'simple' } }).toArray();
+      expect(joined.map((d) => (d.same as Document[]).length)).toEqual([1, 1]);
+    },
+  );
 
   it('applies to the _id index: _id values that differ only in case are one key', async () => {
     await e.db.createCollection('collated_ids', { collation: { locale: 'en', strength: 2 } });
@@ -363,5 +367,172 @@ describe("a collection's default collation", () => {
       { _id: 4, email: 'y@kota.go.id', nip: 'a1' },
     ]);
     expect(await c.countDocuments({ nip: 'a1' })).toBe(2);
+  });
+});
+
+describe('every stage of an aggregation under a collation (strength 2: case ignored)', () => {
+  const lower = (v: unknown) => String(v).toLowerCase();
+  const c = () => coll('collated_stages');
+  beforeAll(async () => {
+    await e.db.createCollection('collated_stages', { collation: { locale: 'en', strength: 2 } });
+    await c().insertMany([
+      { _id: 1, name: 'Medan', opd: 'dinkes', tags: ['Kota', 'sumut'], score: 10 },
+      { _id: 2, name: 'MEDAN', opd: 'DINKES', tags: ['kota'], score: 20 },
+      { _id: 3, name: 'medan', opd: 'bappeda', tags: ['SUMUT', 'Kota'], score: 30 },
+      { _id: 4, name: 'Binjai', opd: 'Bappeda', tags: [], score: 40 },
+      { _id: 5, name: 'binjai', opd: 'disdik', score: 50 },
+    ]);
+  });
+
+  it('$group puts keys equal by the collation in one group, keyed by one of them', async () => {
+    const groups = await c()
+      .aggregate([
+        { $sort: { _id: 1 } },
+        { $group: { _id: '$name', n: { $sum: 1 }, total: { $sum: '$score' } } },
+        { $sort: { n: 1 } },
+      ])
+      .toArray();
+    expect(groups.map((g) => [lower(g._id), g.n, g.total])).toEqual([
+      ['binjai', 2, 90],
+      ['medan', 3, 60],
+    ]);
+    expect(['Medan', 'MEDAN', 'medan']).toContain(groups[1]._id);
+    // A compound key compares each string by the collation; $addToSet keeps one of equal values.
+    const byOpd = await c()
+      .aggregate([
+        { $group: { _id: { opd: '$opd' }, names: { $addToSet: '$name' }, n: { $sum: 1 } } },
+        { $sort: { n: -1, '_id.opd': 1 } },
+      ])
+      .toArray();
+    expect(
+      byOpd.map((g) => [lower((g._id as Document).opd), g.n, (g.names as string[]).map(lower).sort()]),
+    ).toEqual([
+      ['bappeda', 2, ['binjai', 'medan']],
+      ['dinkes', 2, ['medan']],
+      ['disdik', 1, ['binjai']],
+    ]);
+    // $sortByCount groups the same way.
+    const counted = await c()
+      .aggregate([{ $sortByCount: '$name' }])
+      .toArray();
+    expect(counted.map((g) => [lower(g._id), g.count])).toEqual([
+      ['medan', 3],
+      ['binjai', 2],
+    ]);
+  });
+
+  it('distinct answers values equal by the collation once', async () => {
+    expect((await c().distinct('name')).map(lower).sort()).toEqual(['binjai', 'medan']);
+    expect((await c().distinct('tags')).map(lower).sort()).toEqual(['kota', 'sumut']);
+    expect((await c().distinct('opd', { score: { $gte: 20 } })).map(lower).sort()).toEqual([
+      'bappeda',
+      'dinkes',
+      'disdik',
+    ]);
+    // The simple collation compares bytes.
+    expect(await c().distinct('name', {}, { collation: { locale: 'simple' } })).toHaveLength(5);
+  });
+
+  it('$expr compares strings by the collation, in find and in $match', async () => {
+    const ids = (docs: Document[]) => docs.map((d) => d._id as number).sort((a, b) => a - b);
+    expect(
+      ids(
+        await c()
+          .find({ $expr: { $eq: ['$name', 'MEDAN'] } })
+          .toArray(),
+      ),
+    ).toEqual([1, 2, 3]);
+    expect(
+      ids(
+        await c()
+          .find({ $expr: { $in: ['$opd', ['Dinkes', 'x']] } })
+          .toArray(),
+      ),
+    ).toEqual([1, 2]);
+    const later = await c()
+      .aggregate([{ $sort: { _id: 1 } }, { $match: { $expr: { $lt: ['$name', 'c'] } } }])
+      .toArray();
+    expect(ids(later)).toEqual([4, 5]);
+    expect(await c().countDocuments({ $expr: { $eq: ['$opd', 'BAPPEDA'] } })).toBe(2);
+  });
+
+  it('comparison, $in and set expressions compare by the collation', async () => {
+    const docs = await c()
+      .aggregate([
+        { $sort: { _id: 1 } },
+        {
+          $project: {
+            same: { $eq: ['$name', 'medan'] },
+            cmp: { $cmp: ['$name', 'MEDAN'] },
+            inList: { $in: ['$opd', ['Dinkes', 'x']] },
+            tagCount: { $size: { $ifNull: [{ $setUnion: ['$tags', ['KOTA']] }, []] } },
+            hasBoth: { $setIsSubset: [['KOTA', 'Sumut'], { $ifNull: ['$tags', []] }] },
+            at: { $indexOfArray: [{ $ifNull: ['$tags', []] }, 'SUMUT'] },
+          },
+        },
+      ])
+      .toArray();
+    expect(docs.map((d) => [d.same, d.cmp, d.inList, d.tagCount, d.hasBoth, d.at])).toEqual([
+      [true, 0, true, 2, true, 1],
+      [true, 0, true, 1, false, -1],
+      [true, 0, false, 2, true, 0],
+      [false, -1, false, 1, false, -1],
+      [false, -1, false, 0, false, -1],
+    ]);
+  });
+
+  it('$facet sub-pipelines group and match by the collation', async () => {
+    const [facets] = await c()
+      .aggregate([
+        {
+          $facet: {
+            byName: [{ $group: { _id: '$name', n: { $sum: 1 } } }, { $sort: { n: 1 } }],
+            medan: [{ $match: { name: 'MEDAN' } }, { $count: 'n' }],
+          },
+        },
+      ])
+      .toArray();
+    expect((facets.byName as Document[]).map((g) => g.n)).toEqual([2, 3]);
+    expect(facets.medan).toEqual([{ n: 3 }]);
+  });
+
+  it('$bucket places strings between boundaries by the collation', async () => {
+    const buckets = await c()
+      .aggregate([{ $bucket: { groupBy: '$name', boundaries: ['a', 'c', 'n'], default: 'other' } }])
+      .toArray();
+    // In byte order 'Binjai', 'Medan' and 'MEDAN' would fall before 'a', into 'other'.
+    expect(buckets).toEqual([
+      { _id: 'a', count: 2 },
+      { _id: 'c', count: 3 },
+    ]);
+  });
+
+  it('$lookup without a foreign index joins by the collation, in both forms', async () => {
+    await coll('collated_units').insertMany([
+      { _id: 'u1', code: 'DINKES' },
+      { _id: 'u2', code: 'Bappeda' },
+    ]);
+    const expected = [['u1'], ['u1'], ['u2'], ['u2'], []];
+    const byField = await c()
+      .aggregate([
+        { $lookup: { from: 'collated_units', localField: 'opd', foreignField: 'code', as: 'unit' } },
+        { $sort: { _id: 1 } },
+      ])
+      .toArray();
+    expect(byField.map((d) => (d.unit as Document[]).map((u) => u._id))).toEqual(expected);
+    const byPipeline = await c()
+      .aggregate([
+        {
+          $lookup: {
+            from: 'collated_units',
+            let: { opd: '$opd' },
+            pipeline: [{ $match: { $expr: { $eq: ['$code', '$$opd'] } } }, { $project: { _id: 1 } }],
+            as: 'unit',
+          },
+        },
+        { $sort: { _id: 1 } },
+      ])
+      .toArray();
+    expect(byPipeline.map((d) => (d.unit as Document[]).map((u) => u._id))).toEqual(expected);
   });
 });

@@ -5,7 +5,8 @@ import { BSON, Document } from 'bson';
 import { Aggregator, Context } from 'mingo';
 import { ErrorCodes, fail } from '../errors';
 import { makeStoredDoc } from '../storage/engine';
-import { MINGO_OPTIONS, collatedObjectMatcher } from '../storage/matcher';
+import { collatedOptions, runCollated } from '../storage/collated-ops';
+import { MINGO_OPTIONS } from '../storage/matcher';
 import { plan } from '../storage/planner';
 import { findDocs } from '../storage/query';
 import { collatedCompare, collatorFor, isCollated, isPlainObject, sortValue } from '../storage/values';
@@ -41,7 +42,7 @@ function bsonSortStage(coll: LazyLike, spec: Document, options?: { collation?: u
  * $project with MongoDB's field order: `_id` first, included fields in the input document's order,
  * then computed fields in the projection's order (mingo sorts them by name, `_id` last).
  */
-function orderedProjectStage(coll: LazyLike, spec: Document): unknown {
+function orderedProjectStage(coll: LazyLike, spec: Document, options?: unknown): unknown {
   const included = new Set<string>();
   const computed: string[] = [];
   for (const [k, v] of Object.entries(spec)) {
@@ -50,7 +51,10 @@ function orderedProjectStage(coll: LazyLike, spec: Document): unknown {
     else if (v !== 0 && v !== false) computed.push(k.split('.')[0]);
   }
   return coll.transform((all) => {
-    const projected = new Aggregator([{ $project: spec }], MINGO_OPTIONS).run(all) as Document[];
+    const projected = new Aggregator([{ $project: spec }], MINGO_OPTIONS).run(
+      all,
+      options as never,
+    ) as Document[];
     if (included.size === 0 && computed.length === 0) return projected[Symbol.iterator]();
     return projected
       .map((out, i) => {
@@ -68,72 +72,45 @@ function orderedProjectStage(coll: LazyLike, spec: Document): unknown {
   });
 }
 
-/** `$match` after the first stage under a collation: strings compare by it (collatedObjectMatcher). */
-function collatedMatchStage(coll: LazyLike, spec: Document, options?: { collation?: unknown }): unknown {
-  const test = collatedObjectMatcher(spec, options!.collation as Document);
-  return coll.transform((all) => all.filter(test)[Symbol.iterator]());
-}
-
 const SORT_CONTEXT = Context.init({
   pipeline: {
     $bsonSort: bsonSortStage as never,
     $orderedProject: orderedProjectStage as never,
-    $collatedMatch: collatedMatchStage as never,
   },
 });
 
-/** Stages that never compare strings, or (`$match`, `$sort`, `$lookup`) that the engine runs under a collation. */
-const COLLATION_SAFE_STAGES = new Set([
-  '$match',
-  '$sort',
-  '$lookup',
-  '$skip',
-  '$limit',
-  '$count',
-  '$unwind',
-  '$project',
-  '$addFields',
-  '$set',
-  '$unset',
-  '$replaceRoot',
-  '$replaceWith',
-  '$sample',
-  '$out',
-  '$merge',
+/** Stages the engine cannot run by a collation (they compare values in mingo's own order). */
+const COLLATION_UNSUPPORTED_STAGES = new Set([
+  '$graphLookup',
+  '$setWindowFields',
+  '$bucketAuto',
+  '$densify',
+  '$fill',
 ]);
 
-/** Expression operators whose answer a collation changes (string comparisons and set/array equality). */
-const COLLATED_EXPRESSIONS =
-  /"\$(eq|ne|gt|gte|lt|lte|cmp|in|indexOfArray|setEquals|setIntersection|setUnion|setDifference|setIsSubset|min|max|expr|filter|reduce|sortArray|addToSet|group)"/;
+/** Operators that compare values in mingo's own order, whatever the collation. */
+const UNCOLLATED_OPERATORS = /"\$(minN|maxN)"/;
 
 /**
- * Under a collation, the stages the engine cannot run by it answer CommandNotSupported (115)
- * rather than comparing strings byte by byte (a wrong answer): grouping, `$expr`, expressions that
- * compare, and `$lookup` forms that do not go through the foreign index.
+ * Under a collation, the few stages and operators the engine cannot run by it answer
+ * CommandNotSupported (115) rather than comparing strings byte by byte (a wrong answer); every
+ * other one runs by the collation (storage/collated-ops.ts), in sub-pipelines too.
  */
-function checkCollatedPipeline(ctx: CommandContext, stages: Document[]): void {
+function checkCollatedPipeline(stages: Document[]): void {
   const refuse = (what: string): never =>
     fail(
       ErrorCodes.CommandNotSupported,
-      `the embedded engine cannot apply a collation to ${what}; run the pipeline with { collation: { locale: 'simple' } } or without that stage`,
+      `the embedded engine cannot apply a collation to ${what}; run the pipeline with { collation: { locale: 'simple' } } or without it`,
     );
   for (const stage of stages) {
     const [op] = Object.keys(stage);
-    // One group for everything (countDocuments' { _id: 1 }) compares no keys.
-    const oneGroup =
-      op === '$group' &&
-      isPlainObject(stage.$group) &&
-      !JSON.stringify(stage.$group._id ?? null).includes('$');
-    if (!COLLATION_SAFE_STAGES.has(op) && !oneGroup) refuse(`a ${op} stage`);
-    if (op === '$lookup') {
-      const l = indexedLookup(ctx, stage.$lookup);
-      if (!l || l.localField === undefined)
-        refuse('a $lookup that does not use localField/foreignField with an index');
-      continue;
-    }
-    // $match goes to collatedObjectMatcher, which refuses the operators it cannot collate.
-    if (op !== '$sort' && op !== '$match' && COLLATED_EXPRESSIONS.test(JSON.stringify(stage[op])))
-      refuse(`comparisons inside ${op}`);
+    const arg: unknown = stage[op];
+    if (COLLATION_UNSUPPORTED_STAGES.has(op)) refuse(`a ${op} stage`);
+    if (UNCOLLATED_OPERATORS.test(JSON.stringify(arg) ?? '')) refuse(`$minN or $maxN inside ${op}`);
+    if (op === '$facet' && isPlainObject(arg))
+      for (const p of Object.values(arg)) if (Array.isArray(p)) checkCollatedPipeline(p as Document[]);
+    if ((op === '$lookup' || op === '$unionWith') && isPlainObject(arg) && Array.isArray(arg.pipeline))
+      checkCollatedPipeline(arg.pipeline as Document[]);
   }
 }
 
@@ -152,36 +129,42 @@ function withIndexedLookups(
   return { stages, lookups };
 }
 
-function contextFor(ctx: CommandContext, lookups: IndexedLookup[], options: Document): Context {
-  if (lookups.length === 0) return SORT_CONTEXT;
-  const collation = (options.collation as Document | undefined) ?? SIMPLE;
-  const run = (stages: Document[], docs: Document[]): Document[] =>
-    new Aggregator(withBsonSort(stages, true), { ...MINGO_OPTIONS, ...options, context: SORT_CONTEXT }).run(
-      docs,
-    ) as Document[];
-  const stage = (coll: LazyLike, which: number): unknown => {
-    const l = lookups[which];
-    return coll.transform((all) =>
-      all.map((doc) => ({ ...doc, [l.as]: joinOne(ctx, l, doc, run, collation) }))[Symbol.iterator](),
-    );
+/** Runs a pipeline's stages over documents, by the collation when there is one. */
+type Runner = (stages: Document[], docs: Document[]) => Document[];
+
+function runnerFor(
+  ctx: CommandContext,
+  stages: Document[],
+  resolver: (c: string) => Document[],
+  given?: Document,
+): Runner {
+  const { lookups } = withIndexedLookups(ctx, stages);
+  const extras: Record<string, never> = {
+    $bsonSort: bsonSortStage as never,
+    $orderedProject: orderedProjectStage as never,
   };
-  return Context.init({
-    pipeline: {
-      $bsonSort: bsonSortStage as never,
-      $orderedProject: orderedProjectStage as never,
-      $indexedLookup: stage as never,
-      $collatedMatch: collatedMatchStage as never,
-    },
-  });
+  const collation = given ?? SIMPLE;
+  const nested: Runner = (sub, docs) => run(withBsonSort(sub, true), docs);
+  if (lookups.length > 0)
+    extras.$indexedLookup = ((coll: LazyLike, which: number): unknown => {
+      const l = lookups[which];
+      return coll.transform((all) =>
+        all.map((doc) => ({ ...doc, [l.as]: joinOne(ctx, l, doc, nested, collation) }))[Symbol.iterator](),
+      );
+    }) as never;
+  const run: Runner = given
+    ? (sub, docs) => runCollated(sub, docs, collatedOptions(given, { collectionResolver: resolver }, extras))
+    : (sub, docs) =>
+        new Aggregator(sub, {
+          ...MINGO_OPTIONS,
+          collectionResolver: resolver,
+          context: lookups.length > 0 ? Context.init({ pipeline: extras }) : SORT_CONTEXT,
+        }).run(docs) as Document[];
+  return run;
 }
 
 /** The binary comparison MongoDB uses when neither the command nor the collection names a collation. */
 const SIMPLE: Document = { locale: 'simple' };
-
-/** Later `$match` stages (not inside sub-pipelines) that must compare strings by the collation. */
-function withCollatedMatches(stages: Document[]): Document[] {
-  return stages.map((s) => ('$match' in s ? { $collatedMatch: s.$match } : s));
-}
 
 /**
  * Rewrites $sort stages (also inside $facet, $lookup and $unionWith pipelines) to $bsonSort, and
@@ -378,15 +361,9 @@ export function aggregate(ctx: CommandContext): Buffer | Document {
       ? (ctx.engine.collection(ctx.db, name)?.options.collation as Document | undefined)
       : undefined;
   const collated = isCollated(given);
-  if (collated) checkCollatedPipeline(ctx, rest);
-  const collation = collated ? { collation: given as never } : {};
-  const { stages: joined, lookups } = withIndexedLookups(ctx, collated ? withCollatedMatches(rest) : rest);
-  const results = new Aggregator(withBsonSort(joined), {
-    ...MINGO_OPTIONS,
-    collectionResolver: resolver,
-    context: contextFor(ctx, lookups, collation),
-    ...collation,
-  }).run(inputs);
+  if (collated) checkCollatedPipeline(rest);
+  const run = runnerFor(ctx, rest, resolver, collated ? given : undefined);
+  const results = run(withBsonSort(withIndexedLookups(ctx, rest).stages), inputs);
   if (out) {
     writeOut(ctx, out, results as Document[]);
     return ctx.cursors.reply(`${ctx.db}.${name ?? '$cmd.aggregate'}`, arraySource([]), 0, true);

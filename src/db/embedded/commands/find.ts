@@ -6,6 +6,7 @@ import { projectDocs } from '../storage/projection';
 import { findDocs } from '../storage/query';
 import { valuesAtPath, keyOf } from '../storage/values';
 import { ChangeStreamCursor, changeStreamGetMore } from './changestream';
+import { distinctValues, valueComparator } from '../storage/collation';
 import { CommandContext, arraySource, targetCollection } from './context';
 
 function num(v: unknown, field: string): number | undefined {
@@ -116,10 +117,10 @@ export function distinct(ctx: CommandContext): Document {
   const key = ctx.body.key;
   if (typeof key !== 'string')
     fail(ErrorCodes.TypeMismatch, "BSON field 'distinct.key' is missing but a required field");
-  const { docs } = findDocs(ctx.scope.view(ctx.db, name), {
-    filter: checkObject(ctx.body.query, 'query'),
-    collation: checkObject(ctx.body.collation, 'collation'),
-  });
+  const view = ctx.scope.view(ctx.db, name);
+  const collation =
+    checkObject(ctx.body.collation, 'collation') ?? (view.coll?.options.collation as Document | undefined);
+  const { docs } = findDocs(view, { filter: checkObject(ctx.body.query, 'query'), collation });
   const seen = new Map<string, unknown>();
   for (const d of docs)
     for (const v of valuesAtPath(d.obj, key)) {
@@ -127,7 +128,8 @@ export function distinct(ctx: CommandContext): Document {
       const k = keyOf(v);
       if (!seen.has(k)) seen.set(k, v);
     }
-  const values = [...seen.values()];
+  // Under a collation, values it holds equal are one value (the first seen), as in MongoDB.
+  const values = distinctValues([...seen.values()], valueComparator(collation));
   // distinct's result must fit in one document.
   if (BSON.calculateObjectSize({ values }) > 16 * 1024 * 1024) fail(17217, 'distinct too big, 16mb cap');
   return { values, ok: 1 };

@@ -4,7 +4,7 @@ import { BSON, Document } from 'bson';
 import { ErrorCodes, MongoServerError, fail } from '../errors';
 import { IdCursor, Index, StoredDoc } from '../storage/collection';
 import { projectDocs } from '../storage/projection';
-import { candidateIds, findDocs } from '../storage/query';
+import { candidateIds, exprTestFor, findDocs } from '../storage/query';
 import { UpdateSpec, applyUpdates, upsertDocument, validateUpdate } from '../storage/update';
 import { docMatcher } from '../storage/matcher';
 import { deserializeWrapped, isPlainObject } from '../storage/values';
@@ -96,10 +96,8 @@ async function runUpdate(
       if (ctx.txn) throw new Error('a transaction never yields');
       await yieldToOthers();
       if (ctx.engine.collection(ctx.db, name) !== coll) break; // dropped meanwhile
-      const test = (stillMatches ??= docMatcher(
-        stmt.q,
-        stmt.collation ?? (coll?.options.collation as Document | undefined),
-      ));
+      const collation = stmt.collation ?? (coll?.options.collation as Document | undefined);
+      const test = (stillMatches ??= docMatcher(stmt.q, collation, exprTestFor(collation)));
       batch = batch.flatMap((d) => {
         const current = coll?.docs.get(d.id);
         return current && (current === d || test(current)) ? [current] : [];

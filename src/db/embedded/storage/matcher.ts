@@ -108,12 +108,16 @@ export function matcher(filter: Document | undefined): (obj: Document) => boolea
  * A matcher of stored documents: the fast path reads values from the bytes, mingo gets the parsed
  * document. With a collation, strings compare by it (collatedMatcher).
  */
-export function docMatcher(filter: Document | undefined, collation?: Document): (d: StoredDoc) => boolean {
+export function docMatcher(
+  filter: Document | undefined,
+  collation?: Document,
+  expr?: ExprTest,
+): (d: StoredDoc) => boolean {
   if (!filter || Object.keys(filter).length === 0) return () => true;
   checkLogical(filter);
   filter = withoutAll(filter);
   if (isCollated(collation)) {
-    const test = collatedMatcher(filter, collation!);
+    const test = collatedMatcher(filter, collation!, expr);
     return (d) => test(d.obj);
   }
   const fast = fastMatcher(filter, storedScalarAt);
@@ -128,11 +132,21 @@ export function docMatcher(filter: Document | undefined, collation?: Document): 
   };
 }
 
+/**
+ * How `$expr` is tested under a collation: its comparisons need mingo's expressions with the
+ * collation's operators (storage/collated-ops.ts), which the caller passes in.
+ */
+export type ExprTest = (cond: unknown) => (obj: Document) => boolean;
+
 /** A matcher of parsed documents under a collation (aggregation stages after the first). */
-export function collatedObjectMatcher(filter: Document, collation: Document): (obj: Document) => boolean {
+export function collatedObjectMatcher(
+  filter: Document,
+  collation: Document,
+  expr?: ExprTest,
+): (obj: Document) => boolean {
   if (Object.keys(filter).length === 0) return () => true;
   checkLogical(filter);
-  return collatedMatcher(withoutAll(filter), collation);
+  return collatedMatcher(withoutAll(filter), collation, expr);
 }
 
 // A fast path for the most common filters (equality and comparisons of scalar values on fields
@@ -313,7 +327,7 @@ function fastMatcher<T>(filter: Document, read: Read<T>): FastMatch<T> | null {
 // on the values a path reaches (array elements included), and `$and`/`$or`/`$nor` of them. A
 // clause without strings goes to mingo unchanged (the collation cannot change its answer); a
 // clause with strings under any other operator is refused rather than answered in binary order.
-// `$regex` ignores the collation, as in MongoDB.
+// `$regex` ignores the collation, as in MongoDB. `$expr` is evaluated by the caller's ExprTest.
 
 const COLLATED_OPS = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin']);
 
@@ -340,7 +354,7 @@ function candidates(cur: unknown, path: string[], i: number, out: unknown[]): vo
     candidates(cur[path[i]], path, i + 1, out);
 }
 
-function collatedMatcher(filter: Document, collation: Document): (obj: Document) => boolean {
+function collatedMatcher(filter: Document, collation: Document, expr?: ExprTest): (obj: Document) => boolean {
   const strength = foldStrength(collation);
   const collate = collatorFor(collation)!;
   const sameString = (a: string, b: string) =>
@@ -382,6 +396,10 @@ function collatedMatcher(filter: Document, collation: Document): (obj: Document)
               ? (o) => subs.some((t) => t(o))
               : (o) => !subs.some((t) => t(o)),
         );
+        continue;
+      }
+      if (field === '$expr' && expr) {
+        parts.push(expr(cond));
         continue;
       }
       if (!hasString(cond) || field === '$text') {

@@ -4,7 +4,8 @@
 // limits.
 import { Document } from 'bson';
 import { Collection, IdCursor, Index, StoredDoc } from './collection';
-import { docMatcher } from './matcher';
+import { collatedExprTest } from './collated-ops';
+import { ExprTest, docMatcher } from './matcher';
 import { plan, Plan } from './planner';
 import { sortComparator } from './sort';
 import { splitText, textSearch } from './text';
@@ -49,6 +50,11 @@ export interface FindResult {
   scores?: Map<StoredDoc, number>;
 }
 
+/** How `$expr` compares under a collation (none needed without one). */
+export function exprTestFor(collation: Document | undefined): ExprTest | undefined {
+  return isCollated(collation) ? collatedExprTest(collation!) : undefined;
+}
+
 /** Finds the matching documents of a view, in order, after skip and limit. */
 export function findDocs(view: ReadView, opts: FindOptions): FindResult {
   const { rest, text } = splitText(opts.filter);
@@ -58,7 +64,7 @@ export function findDocs(view: ReadView, opts: FindOptions): FindResult {
   // The command's collation, else the collection's default ({ locale: 'simple' } asks for none).
   const collation = opts.collation ?? (view.coll?.options.collation as Document | undefined);
   if (collation !== opts.collation) opts = { ...opts, collation };
-  const baseTest = docMatcher(opts.filter, collation);
+  const baseTest = docMatcher(opts.filter, collation, exprTestFor(collation));
   const test = search
     ? (d: StoredDoc) => {
         if (!baseTest(d)) return false;
@@ -172,7 +178,7 @@ export function candidateIds(
   const coll = view.coll;
   if (!coll || view.overlay || view.snapshot || splitText(filter).text) return null;
   const effective = collation ?? (coll.options.collation as Document | undefined);
-  const test = docMatcher(filter, effective);
+  const test = docMatcher(filter, effective, exprTestFor(effective));
   const p = plan(coll, filter, undefined, foldStrength(effective));
   if (p.stage === 'IXSCAN' && p.index && p.ranges)
     return { ids: p.index.cursor(p.ranges, p.direction === 'backward'), index: p.index, test };

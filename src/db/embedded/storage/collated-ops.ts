@@ -1,0 +1,424 @@
+// Aggregation under a collation. mingo compares strings by their bytes (only its $sort knows a
+// collation), so a pipeline that runs under one gets a context of its own: mingo's operators with
+// every one that compares values replaced by one that compares by the collation (collation.ts),
+// as MongoDB's collation-aware comparator does: expressions ($eq … $cmp, $in, $indexOfArray, the
+// set operators, $sortArray), accumulators ($addToSet, $min, $max, also as expressions) and the
+// stages that group, match, sort, bucket or join ($group, $sortByCount, $bucket, $match, $sort,
+// $lookup). Sub-pipelines ($facet, $lookup, $unionWith) run in the same context, so they follow it
+// too. A pipeline's own custom stages (the engine's $sort in BSON order, ordered $project, indexed
+// $lookup) join it through `extraStages`.
+import { Document } from 'bson';
+import { ErrorCodes, fail } from '../errors';
+import { Compare, distinctValues, firstEqual, valueComparator } from './collation';
+import { MINGO_OPTIONS, collatedObjectMatcher } from './matcher';
+import { isPlainObject, keyOf, typeRank, valuesAtPath } from './values';
+
+// mingo's operator tables and core classes are published as package subpaths ("exports"), which
+// this project's module resolution does not type; they are loaded here with the types they need.
+type Fn = (...args: never[]) => unknown;
+type OpTable = Record<string, Fn>;
+interface ComputeOptionsLike {
+  update(locals: Document): ComputeOptionsLike;
+  readonly collectionResolver?: (name: string) => Document[];
+}
+interface LazyLike {
+  transform(f: (all: Document[]) => Iterator<Document>): unknown;
+  map(f: (d: Document) => Document): unknown;
+  filter(f: (d: Document) => boolean): unknown;
+}
+interface MingoCore {
+  Context: { init(ops: Record<string, OpTable>): unknown };
+  evalExpr(obj: unknown, expr: unknown, options: unknown): unknown;
+}
+/* eslint-disable @typescript-eslint/no-require-imports -- see above */
+const core = require('mingo/core') as MingoCore;
+const { Query: CoreQuery } = require('mingo/query') as {
+  Query: new (c: Document, o: unknown) => { test(o: Document): boolean };
+};
+const { Aggregator: CoreAggregator } = require('mingo/aggregator') as {
+  Aggregator: new (p: Document[], o?: unknown) => { run(docs: Document[], o?: unknown): Document[] };
+};
+const OPS: Record<string, OpTable> = {
+  accumulator: require('mingo/operators/accumulator') as OpTable,
+  expression: require('mingo/operators/expression') as OpTable,
+  pipeline: require('mingo/operators/pipeline') as OpTable,
+  projection: require('mingo/operators/projection') as OpTable,
+  query: require('mingo/operators/query') as OpTable,
+  window: require('mingo/operators/window') as OpTable,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const evalExpr = (obj: unknown, expr: unknown, options: unknown): unknown =>
+  core.evalExpr(obj, expr, options);
+
+// mingo's ComputeOptions class (options plus local variables) is not exported: an expression
+// operator receives an instance, whose constructor gives it.
+const captured = evalExpr(
+  {},
+  { $options: 1 },
+  { context: core.Context.init({ expression: { $options: ((...a: unknown[]) => a[2]) as Fn } }) },
+) as { constructor: { init(options: unknown): ComputeOptionsLike } };
+const ComputeOptions = captured.constructor;
+
+function typeName(v: unknown): string {
+  if (v === undefined) return 'missing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'object') return (v as { _bsontype?: string })._bsontype ?? 'object';
+  return typeof v === 'number' ? 'double' : typeof v;
+}
+
+/** An aggregation expression's comparison: a missing value sorts before null, as in MongoDB. */
+function expressionCompare(cmp: Compare): Compare {
+  return (a, b) => (a === undefined ? (b === undefined ? 0 : -1) : b === undefined ? 1 : cmp(a, b));
+}
+
+function args(name: string, obj: unknown, expr: unknown, options: unknown, count?: number): unknown[] {
+  const list = Array.isArray(expr) ? expr : [expr];
+  if (count !== undefined && list.length !== count)
+    fail(16020, `Expression ${name} takes exactly ${count} arguments. ${list.length} were passed in.`);
+  return evalExpr(obj, list, options) as unknown[];
+}
+
+function expressionOps(cmp: Compare): OpTable {
+  const ecmp = expressionCompare(cmp);
+  const comparison =
+    (name: string, test: (c: number) => unknown) => (obj: unknown, expr: unknown, o: unknown) => {
+      const [a, b] = args(name, obj, expr, o, 2);
+      return test(ecmp(a, b));
+    };
+  const has = (arr: unknown[], v: unknown) => arr.some((x) => ecmp(x, v) === 0);
+  const setArgs = (name: string, code: number, obj: unknown, expr: unknown, o: unknown, count?: number) => {
+    const values = args(name, obj, expr, o, count);
+    if (values.some((v) => v === null || v === undefined)) return null;
+    for (const v of values)
+      if (!Array.isArray(v))
+        fail(code, `All operands of ${name} must be arrays. One argument is of type: ${typeName(v)}`);
+    return values as unknown[][];
+  };
+  return {
+    $eq: comparison('$eq', (c) => c === 0),
+    $ne: comparison('$ne', (c) => c !== 0),
+    $gt: comparison('$gt', (c) => c > 0),
+    $gte: comparison('$gte', (c) => c >= 0),
+    $lt: comparison('$lt', (c) => c < 0),
+    $lte: comparison('$lte', (c) => c <= 0),
+    $cmp: comparison('$cmp', (c) => c),
+    $in: (obj: unknown, expr: unknown, o: unknown) => {
+      const [item, arr] = args('$in', obj, expr, o, 2);
+      if (!Array.isArray(arr))
+        fail(40081, `$in requires an array as a second argument, found: ${typeName(arr)}`);
+      return has(arr, item);
+    },
+    $indexOfArray: (obj: unknown, expr: unknown, o: unknown) => {
+      const [arr, search, start, end] = args('$indexOfArray', obj, expr, o);
+      if (arr === null || arr === undefined) return null;
+      if (!Array.isArray(arr))
+        fail(40090, `$indexOfArray requires an array as a first argument, found: ${typeName(arr)}`);
+      const from = start === undefined ? 0 : Number(start);
+      const to = end === undefined ? arr.length : Math.min(Number(end), arr.length);
+      for (let i = from; i < to; i++) if (ecmp(arr[i], search) === 0) return i;
+      return -1;
+    },
+    $setUnion: (obj: unknown, expr: unknown, o: unknown) => {
+      const sets = setArgs('$setUnion', 17043, obj, expr, o);
+      return sets && distinctValues(sets.flat(), cmp);
+    },
+    $setIntersection: (obj: unknown, expr: unknown, o: unknown) => {
+      const sets = setArgs('$setIntersection', 17047, obj, expr, o);
+      if (!sets) return null;
+      if (sets.length === 0) return [];
+      return distinctValues(sets[0], cmp).filter((v) => sets.every((s) => has(s, v)));
+    },
+    $setDifference: (obj: unknown, expr: unknown, o: unknown) => {
+      const sets = setArgs('$setDifference', 17048, obj, expr, o, 2);
+      return sets && distinctValues(sets[0], cmp).filter((v) => !has(sets[1], v));
+    },
+    $setEquals: (obj: unknown, expr: unknown, o: unknown) => {
+      const values = args('$setEquals', obj, expr, o);
+      if (values.length < 2) fail(17045, '$setEquals needs at least two arguments');
+      for (const v of values)
+        if (!Array.isArray(v))
+          fail(17044, `All operands of $setEquals must be arrays. One argument is of type: ${typeName(v)}`);
+      const sets = values as unknown[][];
+      return sets.every((s) => s.every((v) => sets.every((t) => has(t, v))));
+    },
+    $setIsSubset: (obj: unknown, expr: unknown, o: unknown) => {
+      const [a, b] = args('$setIsSubset', obj, expr, o, 2);
+      if (!Array.isArray(a))
+        fail(
+          17046,
+          `both operands of $setIsSubset must be arrays. First argument is of type: ${typeName(a)}`,
+        );
+      if (!Array.isArray(b))
+        fail(
+          17042,
+          `both operands of $setIsSubset must be arrays. Second argument is of type: ${typeName(b)}`,
+        );
+      return a.every((v) => has(b, v));
+    },
+    $sortArray: (obj: unknown, expr: unknown, o: unknown) => {
+      if (!isPlainObject(expr)) fail(2942500, '$sortArray requires an object as an argument');
+      const input = evalExpr(obj, expr.input, o);
+      if (input === null || input === undefined) return null;
+      if (!Array.isArray(input))
+        fail(
+          2942504,
+          `The input argument to $sortArray must be an array, but was of type: ${typeName(input)}`,
+        );
+      const by = expr.sortBy;
+      if (by === 1 || by === -1) return input.slice().sort((a, b) => by * cmp(a, b));
+      if (!isPlainObject(by)) fail(2942501, '$sortArray requires sortBy to be 1, -1 or an object');
+      return input.slice().sort(documentOrder(by, cmp));
+    },
+  };
+}
+
+/** The values an accumulator gathers (mingo's $push, without missing values, as MongoDB skips them). */
+function gathered(coll: unknown[], expr: unknown, options: unknown): unknown[] {
+  if (expr === null || expr === undefined) return coll;
+  const copts = ComputeOptions.init(options as Document);
+  const out: unknown[] = [];
+  for (const root of coll) {
+    const v = evalExpr(root, expr, copts.update({ root }));
+    if (v !== undefined) out.push(v);
+  }
+  return out;
+}
+
+function accumulatorOps(cmp: Compare): OpTable {
+  const extreme = (dir: number) => (coll: unknown[], expr: unknown, o: unknown) => {
+    let best: unknown = null;
+    for (const v of gathered(coll, expr, o)) {
+      if (v === null) continue;
+      if (best === null || dir * cmp(v, best) > 0) best = v;
+    }
+    return best;
+  };
+  return {
+    $addToSet: (coll: unknown[], expr: unknown, o: unknown) => distinctValues(gathered(coll, expr, o), cmp),
+    $min: extreme(-1),
+    $max: extreme(1),
+  };
+}
+
+/** The value a sort on `path` uses, by `cmp`: an array's smallest (ascending) or largest element. */
+function sortValueBy(doc: unknown, path: string, direction: number, cmp: Compare): unknown {
+  const vals = valuesAtPath(doc, path);
+  let best = vals[0];
+  for (let i = 1; i < vals.length; i++) {
+    const c = cmp(vals[i], best);
+    if (direction > 0 ? c < 0 : c > 0) best = vals[i];
+  }
+  return best;
+}
+
+/** Documents ordered by a sort specification (1/-1 per path), strings by `cmp`. */
+export function documentOrder(spec: Document, cmp: Compare): (a: Document, b: Document) => number {
+  const keys = Object.entries(spec).map(([k, d]) => [k, Number(d) < 0 ? -1 : 1] as const);
+  return (a, b) => {
+    for (const [k, d] of keys) {
+      const c = cmp(sortValueBy(a, k, d, cmp), sortValueBy(b, k, d, cmp));
+      if (c !== 0) return d * c;
+    }
+    return 0;
+  };
+}
+
+/** $sort in BSON order with strings by the collation; ties keep their input order. */
+export function sortDocuments(all: Document[], spec: Document, collation: unknown): Document[] {
+  const cmp = valueComparator(collation);
+  const keys = Object.entries(spec).map(([k, d]) => [k, Number(d) < 0 ? -1 : 1] as const);
+  const decorated = all.map((doc, i) => ({ doc, i, v: keys.map(([k, d]) => sortValueBy(doc, k, d, cmp)) }));
+  decorated.sort((a, b) => {
+    for (let j = 0; j < keys.length; j++) {
+      const c = cmp(a.v[j], b.v[j]);
+      if (c !== 0) return keys[j][1] * c;
+    }
+    return a.i - b.i;
+  });
+  return decorated.map((x) => x.doc);
+}
+
+/** Groups documents by `idExpr` with keys equal by `cmp` in one group, keyed by the first key seen. */
+function groupDocuments(items: Document[], spec: Document, cmp: Compare, options: unknown): Document[] {
+  if (!isPlainObject(spec)) fail(15947, "a group's fields must be specified in an object");
+  if (!('_id' in spec)) fail(15955, 'a group specification must include an _id');
+  const keys = items.map((o) => evalExpr(o, spec._id, options) ?? null);
+  const reps = firstEqual(keys, cmp);
+  const parts = new Map<number, Document[]>();
+  items.forEach((o, i) => {
+    const part = parts.get(reps[i]);
+    if (part) part.push(o);
+    else parts.set(reps[i], [o]);
+  });
+  const fields = Object.keys(spec).filter((k) => k !== '_id');
+  const copts = ComputeOptions.init(options as Document);
+  const out: Document[] = [];
+  for (const [rep, docs] of parts) {
+    const groupId = keys[rep];
+    const obj: Document = { _id: groupId };
+    for (const f of fields) obj[f] = evalExpr(docs, spec[f], copts.update({ root: null, groupId }));
+    out.push(obj);
+  }
+  return out;
+}
+
+/** $bucket: `groupBy` placed between boundaries by `cmp` (values of other types go to `default`). */
+function bucketDocuments(items: Document[], spec: Document, cmp: Compare, options: unknown): Document[] {
+  const bounds = spec.boundaries as unknown[];
+  if (!Array.isArray(bounds) || bounds.length < 2)
+    fail(40192, "$bucket 'boundaries' field must have at least 2 values");
+  for (let i = 1; i < bounds.length; i++) {
+    if (typeRank(bounds[i]) !== typeRank(bounds[0]))
+      fail(40193, "All values in the the 'boundaries' option to $bucket must have the same type");
+    if (cmp(bounds[i - 1], bounds[i]) >= 0)
+      fail(40194, "The 'boundaries' option to $bucket must be sorted in ascending order");
+  }
+  const hasDefault = 'default' in spec;
+  const last = bounds[bounds.length - 1];
+  if (hasDefault && cmp(spec.default, bounds[0]) >= 0 && cmp(spec.default, last) < 0)
+    fail(
+      40199,
+      "The $bucket 'default' field must be less than the lowest boundary or greater than or equal to the highest boundary.",
+    );
+  const buckets: Document[][] = bounds.slice(1).map(() => []);
+  const others: Document[] = [];
+  for (const o of items) {
+    const key = evalExpr(o, spec.groupBy, options) ?? null;
+    if (cmp(key, bounds[0]) < 0 || cmp(key, last) >= 0) {
+      if (!hasDefault)
+        fail(40066, '$switch could not find a matching branch for an input, and no default was specified.');
+      others.push(o);
+      continue;
+    }
+    let lo = 0;
+    let hi = bounds.length - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (cmp(key, bounds[mid]) >= 0) lo = mid;
+      else hi = mid;
+    }
+    buckets[lo].push(o);
+  }
+  const output = (spec.output as Document | undefined) ?? { count: { $sum: 1 } };
+  const copts = ComputeOptions.init(options as Document);
+  const out: Document[] = [];
+  const emit = (id: unknown, docs: Document[]) => {
+    const obj: Document = { _id: id };
+    for (const f of Object.keys(output))
+      obj[f] = evalExpr(docs, output[f], copts.update({ root: null, groupId: id }));
+    out.push(obj);
+  };
+  buckets.forEach((docs, i) => docs.length > 0 && emit(bounds[i], docs));
+  if (others.length > 0) emit(spec.default, others);
+  return out;
+}
+
+/** $lookup by the collation: localField/foreignField equality and the pipeline form (with `let`). */
+function lookupStage(collation: Document) {
+  return (coll: LazyLike, spec: Document, options: ComputeOptionsLike): unknown => {
+    const from = spec.from;
+    let stages = Array.isArray(spec.pipeline) ? (spec.pipeline as Document[]) : [];
+    let foreign: Document[] | undefined;
+    if (stages[0] && '$documents' in stages[0]) {
+      foreign = evalExpr({}, stages[0].$documents, options) as Document[];
+      stages = stages.slice(1);
+    } else if (typeof from === 'string') foreign = options.collectionResolver?.(from);
+    if (!Array.isArray(foreign))
+      return fail(ErrorCodes.FailedToParse, '$lookup needs a collection to join from');
+    const byField = typeof spec.localField === 'string' && typeof spec.foreignField === 'string';
+    const agg = stages.length > 0 ? new CoreAggregator(stages, options) : undefined;
+    const copts = ComputeOptions.init(options as unknown as Document);
+    const joinColl = foreign;
+    return coll.map((obj) => {
+      let joined = joinColl;
+      if (byField) {
+        const local = valuesAtPath(obj, spec.localField as string).map((v) => (v === undefined ? null : v));
+        const test = collatedObjectMatcher({ [spec.foreignField as string]: { $in: local } }, collation);
+        joined = joinColl.filter(test);
+      }
+      if (agg) {
+        const variables = spec.let === undefined ? {} : evalExpr(obj, spec.let, options);
+        joined = agg.run(joined, copts.update({ root: null, variables }));
+      }
+      return { ...obj, [spec.as as string]: joined };
+    });
+  };
+}
+
+function pipelineOps(collation: Document, cmp: Compare): OpTable {
+  const transform =
+    (f: (all: Document[], spec: Document, options: unknown) => Document[]) =>
+    (coll: LazyLike, spec: Document, options: unknown) =>
+      coll.transform((all) => f(all, spec, options)[Symbol.iterator]());
+  return {
+    $match: (coll: LazyLike, spec: Document, options: unknown) => {
+      const test = collatedObjectMatcher(spec, collation, collatedExpr(options));
+      return coll.filter(test);
+    },
+    $sort: transform((all, spec) => sortDocuments(all, spec, collation)),
+    $bsonSort: transform((all, spec) => sortDocuments(all, spec, collation)),
+    $group: transform((all, spec, o) => groupDocuments(all, spec, cmp, o)),
+    $sortByCount: transform((all, expr, o) =>
+      sortDocuments(groupDocuments(all, { _id: expr, count: { $sum: 1 } }, cmp, o), { count: -1 }, collation),
+    ),
+    $bucket: transform((all, spec, o) => bucketDocuments(all, spec, cmp, o)),
+    $lookup: lookupStage(collation),
+  };
+}
+
+/** A `$expr` test under the options (context and variables) of the stage that runs it. */
+export function collatedExpr(options: unknown): (cond: unknown) => (obj: Document) => boolean {
+  return (cond) => {
+    const q = new CoreQuery({ $expr: cond }, options);
+    return (obj) => q.test(obj);
+  };
+}
+
+const contexts = new Map<string, unknown>();
+
+/**
+ * mingo's operators with those that compare values replaced by ones comparing by `collation`, plus
+ * `extraStages` (the caller's custom pipeline stages).
+ */
+export function collatedContext(collation: Document, extraStages?: OpTable): unknown {
+  const key = keyOf(collation);
+  if (!extraStages && contexts.has(key)) return contexts.get(key);
+  const cmp = valueComparator(collation);
+  const context = core.Context.init({
+    ...OPS,
+    accumulator: { ...OPS.accumulator, ...accumulatorOps(cmp) },
+    expression: { ...OPS.expression, ...expressionOps(cmp) },
+    pipeline: { ...OPS.pipeline, ...extraStages, ...pipelineOps(collation, cmp) },
+  });
+  if (!extraStages) {
+    if (contexts.size >= 64) contexts.clear();
+    contexts.set(key, context);
+  }
+  return context;
+}
+
+/** The options mingo runs with under `collation` (its context, and what else the caller adds). */
+export function collatedOptions(
+  collation: Document,
+  extra: Document = {},
+  extraStages?: OpTable,
+): ComputeOptionsLike {
+  return ComputeOptions.init({
+    ...MINGO_OPTIONS,
+    ...extra,
+    collation,
+    context: collatedContext(collation, extraStages),
+  });
+}
+
+/** Runs a pipeline under `collation`. */
+export function runCollated(stages: Document[], docs: Document[], options: ComputeOptionsLike): Document[] {
+  return new CoreAggregator(stages).run(docs, options);
+}
+
+/** A `$expr` test for a find or update under `collation`. */
+export function collatedExprTest(collation: Document): (cond: unknown) => (obj: Document) => boolean {
+  return collatedExpr(collatedOptions(collation));
+}
