@@ -49,7 +49,7 @@ export function insert(ctx: CommandContext): Document {
     try {
       const raw = raws[i];
       if (!raw) throw new MongoServerError(ErrorCodes.TypeMismatch, 'insert documents must be objects');
-      const doc = makeStoredDoc(Buffer.from(prepareDocument(raw)));
+      const doc = makeStoredDoc(prepareDocument(raw));
       ctx.scope.insert(ctx.db, name, doc);
       n++;
     } catch (err) {

@@ -29,12 +29,35 @@ export interface PendingChange {
   after?: StoredBytes;
 }
 
-export interface Change extends PendingChange {
-  seq: number;
-  clusterTime: Timestamp;
-  wallTime: Date;
-  lsid?: Document;
-  txnNumber?: Long;
+/**
+ * A logged write. The change log keeps up to 100,000 of them, so an event holds its cluster time
+ * as two small integers and its wall time as a number (a Timestamp and a Date each would cost more
+ * than the rest of the event); `clusterTime` and `wallTime` are made when a stream reads it.
+ */
+export class Change implements PendingChange {
+  constructor(
+    readonly op: ChangeOp,
+    readonly db: string,
+    readonly coll: string | undefined,
+    readonly before: StoredBytes | undefined,
+    readonly after: StoredBytes | undefined,
+    readonly seq: number,
+    /** The cluster time's seconds and increment. */
+    readonly seconds: number,
+    readonly increment: number,
+    /** Milliseconds since the epoch. */
+    readonly wallMillis: number,
+    readonly lsid?: Document,
+    readonly txnNumber?: Long,
+  ) {}
+
+  get clusterTime(): Timestamp {
+    return new Timestamp({ t: this.seconds, i: this.increment });
+  }
+
+  get wallTime(): Date {
+    return new Date(this.wallMillis);
+  }
 }
 
 /** Where a stream resumes: after `seq` of this engine's run; `invalidate` marks an invalidate event's token. */
@@ -75,35 +98,41 @@ export class ChangeLog {
 
   /** A cluster time for now: seconds, and an increment within the second. */
   tick(): Timestamp {
-    const second = Math.floor(Date.now() / 1000);
+    this.advance(Date.now());
+    return new Timestamp({ t: this.lastSecond, i: this.counter });
+  }
+
+  private advance(now: number): void {
+    const second = Math.floor(now / 1000);
     if (second > this.lastSecond) {
       this.lastSecond = second;
       this.counter = 0;
     }
     this.counter += 1;
-    return new Timestamp({ t: this.lastSecond, i: this.counter });
   }
 
   /** Appends committed writes (one command's, or a whole transaction's) and wakes the waiting streams. */
   append(changes: PendingChange[], txn?: { lsid?: Document; txnNumber?: Long }): void {
     if (!this.recording || changes.length === 0) return;
-    const clusterTime = this.tick();
-    const wallTime = new Date();
+    const now = Date.now();
+    this.advance(now);
     for (const c of changes) {
       this.lastSeq += 1;
-      // One shape for every event (a spread makes objects of many shapes, slower to build and read).
-      this.events.push({
-        op: c.op,
-        db: c.db,
-        coll: c.coll,
-        before: c.before,
-        after: c.after,
-        seq: this.lastSeq,
-        clusterTime,
-        wallTime,
-        lsid: txn?.lsid,
-        txnNumber: txn?.txnNumber,
-      });
+      this.events.push(
+        new Change(
+          c.op,
+          c.db,
+          c.coll,
+          c.before,
+          c.after,
+          this.lastSeq,
+          this.lastSecond,
+          this.counter,
+          now,
+          txn?.lsid,
+          txn?.txnNumber,
+        ),
+      );
       this.bytes += sizeOf(c.before) + sizeOf(c.after) + 64;
     }
     this.trim();
@@ -135,8 +164,7 @@ export class ChangeLog {
     const t = time.getHighBits();
     const inc = time.getLowBits();
     for (const e of this.events) {
-      const et = e.clusterTime.getHighBits();
-      if (et > t || (et === t && e.clusterTime.getLowBits() >= inc)) return e.seq;
+      if (e.seconds > t || (e.seconds === t && e.increment >= inc)) return e.seq;
     }
     return undefined;
   }
