@@ -3,8 +3,8 @@
 // unique secondary index, a range query on an indexed field, and explain's plan for each; then
 // big writes (updateMany over 25k/50k/100k documents while another client pings), a compound
 // index (equality + range, two-field sorts), $lookup of 10 documents into 100k, memory per
-// document at 200k (the engine's RSS, and live memory of the storage layer after GC), and the
-// worst ping while the journal is compacted.
+// document at 200k (the engine's RSS, also with --low-memory, and live memory of the storage
+// layer after GC), and the worst ping while the journal is compacted.
 // The engine runs in its own process (as `npm run db` would), so client and server do not share
 // an event loop. BENCH_DB_INPROCESS=1 runs it in-process instead; MONGODB_URI measures a real MongoDB.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -182,7 +182,10 @@ async function main(): Promise<void> {
   await db.dropDatabase();
   await client.close();
   await engine.stop();
-  if (!process.env.BENCH_DB_SKIP_MEMORY) await memoryPerDocument(rows);
+  if (!process.env.BENCH_DB_SKIP_MEMORY) {
+    await memoryPerDocument(rows);
+    if (!process.env.MONGODB_URI && !process.env.BENCH_DB_INPROCESS) await memoryPerDocument(rows, true);
+  }
 
   // The same writes with a data directory: every acknowledged write is fsynced first.
   if (!process.env.MONGODB_URI) {
@@ -350,10 +353,13 @@ async function bigWrites(
   ]);
 }
 
-/** RSS of a fresh engine before and after 200,000 documents (with the benchmark's indexes). */
-async function memoryPerDocument(rows: [string, string][]) {
+/**
+ * RSS of a fresh engine before and after 200,000 documents (with the benchmark's indexes); with
+ * `lowMemory`, of an engine started with `--low-memory` (V8's memory-saving mode).
+ */
+async function memoryPerDocument(rows: [string, string][], lowMemory = false) {
   const M = Number(process.env.BENCH_DB_MEMORY_DOCS ?? 200_000);
-  const engine = await startEngine();
+  const engine = await startEngine(undefined, lowMemory ? ['--low-memory'] : []);
   const client = await MongoClient.connect(engine.uri);
   const db = client.db('memory');
   const admin = client.db('admin');
@@ -384,12 +390,12 @@ async function memoryPerDocument(rows: [string, string][]) {
   const perDoc = (after - before) / M;
   const dataPerDoc = (stats.size as number) / (stats.count as number);
   rows.push([
-    `RSS per document at ${M.toLocaleString('en')} docs`,
+    `RSS per document at ${M.toLocaleString('en')} docs${lowMemory ? ' (--low-memory)' : ''}`,
     `${Math.round(perDoc)} B per document of ${Math.round(dataPerDoc)} B data (${(perDoc / dataPerDoc).toFixed(1)}x; RSS ${Math.round(before / 1048576)} → ${Math.round(after / 1048576)} MiB)`,
   ]);
   await client.close();
   await engine.stop();
-  if (process.env.MONGODB_URI) return;
+  if (process.env.MONGODB_URI || lowMemory) return;
   // The same documents in the storage layer alone, after full garbage collections: live memory.
   const out = await new Promise<string>((resolve, reject) => {
     const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'test/bench/db-memory.ts'], {
