@@ -30,9 +30,9 @@ export interface PendingChange {
 }
 
 /**
- * A logged write. The change log keeps up to 100,000 of them, so an event holds its cluster time
- * as two small integers and its wall time as a number (a Timestamp and a Date each would cost more
- * than the rest of the event); `clusterTime` and `wallTime` are made when a stream reads it.
+ * A logged write as a stream reads it (made from the log's columns on reading): the cluster time
+ * as seconds and increment and the wall time as a number; `clusterTime` and `wallTime` make the
+ * BSON values.
  */
 export class Change implements PendingChange {
   constructor(
@@ -69,10 +69,32 @@ export interface ResumePoint {
 const DEFAULT_MAX_EVENTS = 100_000;
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
+const OPS: ChangeOp[] = ['insert', 'update', 'replace', 'delete', 'drop', 'dropDatabase'];
+const OP_CODES = new Map(OPS.map((op, i) => [op, i]));
+
+/**
+ * The log is a ring of columns (typed arrays for the op, namespace, times; two arrays of
+ * references for the documents), not an object per event: about 40 bytes an event instead of
+ * 130, and no garbage when the oldest events make room (the ring's slots are reused).
+ */
 export class ChangeLog {
   /** Tokens of another run of the engine (before a restart) cannot be resumed: their history is gone. */
   readonly incarnation = randomBytes(8).toString('hex');
-  private events: Change[] = [];
+  private capacity = 0;
+  /** Ring index of the oldest event, and how many are held. */
+  private head = 0;
+  private count = 0;
+  private ops = new Uint8Array(0);
+  private spaces = new Int32Array(0);
+  private seconds = new Uint32Array(0);
+  private increments = new Uint32Array(0);
+  private walls = new Float64Array(0);
+  private befores: (StoredBytes | undefined)[] = [];
+  private afters: (StoredBytes | undefined)[] = [];
+  /** A transaction's session and number, by the sequence numbers of its events. */
+  private txns = new Map<number, { lsid?: Document; txnNumber?: Long }>();
+  private namespaces: { db: string; coll?: string }[] = [];
+  private namespaceIds = new Map<string, number>();
   private bytes = 0;
   private lastSeq = 0;
   private lastSecond = 0;
@@ -93,7 +115,7 @@ export class ChangeLog {
 
   /** The oldest sequence number a stream can still resume after. */
   get oldestResumable(): number {
-    return this.events.length ? this.events[0].seq - 1 : this.lastSeq;
+    return this.lastSeq - this.count;
   }
 
   /** A cluster time for now: seconds, and an increment within the second. */
@@ -111,60 +133,120 @@ export class ChangeLog {
     this.counter += 1;
   }
 
+  private namespaceId(db: string, coll?: string): number {
+    const key = coll === undefined ? db : `${db}.${coll}`;
+    let id = this.namespaceIds.get(key);
+    if (id === undefined) {
+      id = this.namespaces.push({ db, coll }) - 1;
+      this.namespaceIds.set(key, id);
+    }
+    return id;
+  }
+
+  /** Room for one more event: the ring grows (doubling) up to maxEvents, then drops the oldest. */
+  private makeRoom(): void {
+    if (this.count === this.maxEvents) this.dropOldest();
+    if (this.count < this.capacity) return;
+    const capacity = Math.min(this.maxEvents, Math.max(1024, this.capacity * 2));
+    const order = (a: ArrayLike<number>, into: { set(a: ArrayLike<number>, o?: number): void }) => {
+      const tail = Array.prototype.slice.call(a, this.head, this.capacity) as number[];
+      into.set(tail, 0);
+      into.set(Array.prototype.slice.call(a, 0, this.head) as number[], tail.length);
+    };
+    const grow = <T extends Uint8Array | Int32Array | Uint32Array | Float64Array>(
+      a: T,
+      make: (n: number) => T,
+    ): T => {
+      const next = make(capacity);
+      order(a, next);
+      return next;
+    };
+    this.ops = grow(this.ops, (n) => new Uint8Array(n));
+    this.spaces = grow(this.spaces, (n) => new Int32Array(n));
+    this.seconds = grow(this.seconds, (n) => new Uint32Array(n));
+    this.increments = grow(this.increments, (n) => new Uint32Array(n));
+    this.walls = grow(this.walls, (n) => new Float64Array(n));
+    const rotate = <T>(a: T[]): T[] => {
+      const next = [...a.slice(this.head), ...a.slice(0, this.head)];
+      next.length = capacity;
+      return next;
+    };
+    this.befores = rotate(this.befores);
+    this.afters = rotate(this.afters);
+    this.head = 0;
+    this.capacity = capacity;
+  }
+
+  private dropOldest(): void {
+    const i = this.head;
+    this.bytes -= sizeOf(this.befores[i]) + sizeOf(this.afters[i]) + 64;
+    this.befores[i] = undefined;
+    this.afters[i] = undefined;
+    if (this.txns.size > 0) this.txns.delete(this.lastSeq - this.count + 1);
+    this.head = (this.head + 1) % this.capacity;
+    this.count -= 1;
+  }
+
   /** Appends committed writes (one command's, or a whole transaction's) and wakes the waiting streams. */
   append(changes: PendingChange[], txn?: { lsid?: Document; txnNumber?: Long }): void {
     if (!this.recording || changes.length === 0) return;
     const now = Date.now();
     this.advance(now);
     for (const c of changes) {
+      this.makeRoom();
+      const i = (this.head + this.count) % this.capacity;
       this.lastSeq += 1;
-      this.events.push(
-        new Change(
-          c.op,
-          c.db,
-          c.coll,
-          c.before,
-          c.after,
-          this.lastSeq,
-          this.lastSecond,
-          this.counter,
-          now,
-          txn?.lsid,
-          txn?.txnNumber,
-        ),
-      );
+      this.count += 1;
+      this.ops[i] = OP_CODES.get(c.op)!;
+      this.spaces[i] = this.namespaceId(c.db, c.coll);
+      this.seconds[i] = this.lastSecond;
+      this.increments[i] = this.counter;
+      this.walls[i] = now;
+      this.befores[i] = c.before;
+      this.afters[i] = c.after;
+      if (txn) this.txns.set(this.lastSeq, txn);
       this.bytes += sizeOf(c.before) + sizeOf(c.after) + 64;
     }
-    this.trim();
+    while (this.bytes > this.maxBytes && this.count > 0) this.dropOldest();
     if (this.waiters.size === 0) return;
     const waiting = [...this.waiters];
     this.waiters.clear();
     for (const wake of waiting) wake();
   }
 
-  private trim(): void {
-    if (this.events.length <= this.maxEvents && this.bytes <= this.maxBytes) return;
-    // Drop the oldest quarter at once, so trimming costs O(1) per event on average.
-    let drop = Math.max(this.events.length - this.maxEvents, Math.ceil(this.events.length / 4));
-    drop = Math.min(drop, this.events.length);
-    for (let i = 0; i < drop; i++)
-      this.bytes -= sizeOf(this.events[i].before) + sizeOf(this.events[i].after) + 64;
-    this.events = this.events.slice(drop);
+  /** The event with sequence number `seq` (one the log holds). */
+  private event(seq: number): Change {
+    const i = (this.head + (seq - (this.lastSeq - this.count) - 1)) % this.capacity;
+    const ns = this.namespaces[this.spaces[i]];
+    const txn = this.txns.get(seq);
+    return new Change(
+      OPS[this.ops[i]],
+      ns.db,
+      ns.coll,
+      this.befores[i],
+      this.afters[i],
+      seq,
+      this.seconds[i],
+      this.increments[i],
+      this.walls[i],
+      txn?.lsid,
+      txn?.txnNumber,
+    );
   }
 
   /** Events after `seq`, oldest first (a stream checks `oldestResumable` before asking). */
   *after(seq: number): Generator<Change> {
-    if (this.events.length === 0) return;
-    let i = Math.max(0, seq - this.events[0].seq + 1);
-    while (i < this.events.length) yield this.events[i++];
+    for (let s = Math.max(seq, this.oldestResumable) + 1; s <= this.lastSeq; s++) yield this.event(s);
   }
 
   /** The first event whose cluster time is at or after `time`. */
   seqAtOrAfter(time: Timestamp): number | undefined {
-    const t = time.getHighBits();
-    const inc = time.getLowBits();
-    for (const e of this.events) {
-      if (e.seconds > t || (e.seconds === t && e.increment >= inc)) return e.seq;
+    const t = time.getHighBits() >>> 0;
+    const inc = time.getLowBits() >>> 0;
+    for (let n = 0; n < this.count; n++) {
+      const i = (this.head + n) % this.capacity;
+      if (this.seconds[i] > t || (this.seconds[i] === t && this.increments[i] >= inc))
+        return this.oldestResumable + n + 1;
     }
     return undefined;
   }
