@@ -1,6 +1,7 @@
 // Update semantics through arrays where mingo's updater differs from MongoDB:
-// - several positional ($, $[], $[id]) paths into one array in one operator ("comments.$.body" and
-//   "comments.$.updatedAt", as Mongoose timestamps write them) are one update in MongoDB; mingo
+// - several positional ($, $[], $[id]) paths into one array in one update ("comments.$.body" and
+//   "comments.$.updatedAt", as Mongoose timestamps write them, or a $set and an $addToSet of two
+//   fields of the matched element) are one update in MongoDB; mingo
 //   calls them a conflict. They are applied as consecutive steps when that cannot change the
 //   outcome (no step writes what another's filters read, and no two write the same field).
 // - a field created through an array of subdocuments ("comments.body") is PathNotViable (28).
@@ -40,12 +41,14 @@ export function positionalSteps(
 ): Document[] {
   const steps: Document[] = [{}];
   let split = false;
+  // array prefix → positional paths into it so far, whichever their operator ($set and
+  // $addToSet of two fields of the same matched element are one update in MongoDB)
+  const seen = new Map<string, number>();
   for (const [op, fields] of Object.entries(modifier)) {
     if (!isPlainObject(fields)) {
       steps[0][op] = fields;
       continue;
     }
-    const seen = new Map<string, number>(); // array prefix → fields of this operator so far
     for (const [path, value] of Object.entries(fields)) {
       const prefix = arrayPrefix(path);
       const n = prefix === undefined ? 0 : (seen.get(prefix) ?? 0);

@@ -416,8 +416,12 @@ export function upsertDocument(
       if (seed._id === undefined && isPlainObject(modifier.$set) && modifier.$set._id !== undefined)
         work._id = modifier.$set._id;
       modifier = stripSameId(modifier, work._id);
+      // An upsert that inserts is validated as an insert: a top-level field named with a dollar
+      // ($myKey) may be set (MongoDB ≥ 5.0); mingo's updater refuses any such path.
+      const dollarFields = takeTopLevelDollarFields(modifier);
       if (Object.keys(modifier).length)
         mingoUpdateOne(docs, {}, modifier as never, { arrayFilters, cloneMode: 'copy' }, MINGO_OPTIONS);
+      for (const [k, v] of dollarFields) docs[0][k] = v;
     }
     doc = docs[0];
     if (doc._id === undefined) doc = { _id: new ObjectId(), ...doc };
@@ -427,6 +431,19 @@ export function upsertDocument(
     }
   }
   return makeStoredDoc(serializeChecked(doc));
+}
+
+/** Removes `$set` entries for top-level dollar-prefixed fields (not operators' paths) and returns them. */
+function takeTopLevelDollarFields(modifier: Document): [string, unknown][] {
+  const set = modifier.$set;
+  if (!isPlainObject(set)) return [];
+  const taken = Object.entries(set).filter(([k]) => k.startsWith('$') && !k.includes('.'));
+  if (taken.length === 0) return [];
+  const rest: Document = {};
+  for (const [k, v] of Object.entries(set)) if (!(k.startsWith('$') && !k.includes('.'))) rest[k] = v;
+  if (Object.keys(rest).length > 0) modifier.$set = rest;
+  else delete modifier.$set;
+  return taken;
 }
 
 function equalityValue(filter: Document, field: string): unknown {
