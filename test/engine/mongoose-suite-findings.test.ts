@@ -2,7 +2,7 @@
 // (`npm run test:mongoose-suite`, see README.md here): one test per difference, each written to
 // pass unchanged against a real MongoDB (MONGODB_URI=… npx jest test/engine).
 import { Document } from 'mongodb';
-import { EngineUnderTest, openEngine } from './support';
+import { EngineUnderTest, engineOnly, openEngine } from './support';
 
 let e: EngineUnderTest;
 beforeAll(async () => {
@@ -52,5 +52,61 @@ describe('updates', () => {
       coll('dollars').updateOne({ _id: 7 as never }, { $set: { $myKey: 'changed' } }, { upsert: true }),
     ).rejects.toThrow();
     expect((await coll('dollars').findOne({ _id: 7 as never }))!.$myKey).toBe('gh13786');
+  });
+});
+
+describe('$text in English', () => {
+  beforeAll(async () => {
+    await coll('posts').createIndex({ title: 'text' });
+    await coll('posts').insertMany([
+      { _id: 1 as never, title: 'searching in mongoose' },
+      { _id: 2 as never, title: 'text search in mongoose' },
+      { _id: 3 as never, title: 'cooking lessons' },
+    ]);
+    await coll('plain').createIndex({ title: 'text' }, { default_language: 'none' });
+    await coll('plain').insertMany([
+      { _id: 1 as never, title: 'searching in mongoose' },
+      { _id: 2 as never, title: 'text search in mongoose' },
+    ]);
+  });
+
+  it('matches words by their stems and ranks more matching terms first (model.querying: sort by text score)', async () => {
+    const docs = await coll('posts')
+      .find({ $text: { $search: 'text search' } }, { projection: { score: { $meta: 'textScore' } } })
+      .sort({ score: { $meta: 'textScore' } })
+      .toArray();
+    expect(docs.map((d) => d._id)).toEqual([2, 1]);
+    const lessons = await coll('posts')
+      .find({ $text: { $search: 'lesson cooked' } })
+      .toArray();
+    expect(lessons.map((d) => d._id)).toEqual([3]);
+  });
+
+  it('ignores stop words', async () => {
+    expect(await coll('posts').countDocuments({ $text: { $search: 'in' } })).toBe(0);
+    expect(await coll('posts').countDocuments({ $text: { $search: 'the mongoose' } })).toBe(2);
+  });
+
+  it("compares whole words under the language 'none' (the index's or the query's)", async () => {
+    const plain = await coll('plain')
+      .find({ $text: { $search: 'search' } })
+      .toArray();
+    expect(plain.map((d) => d._id)).toEqual([2]);
+    expect(await coll('plain').countDocuments({ $text: { $search: 'in' } })).toBe(2);
+    // The query's language reads the query; the documents were indexed in English.
+    expect(await coll('posts').countDocuments({ $text: { $search: 'searching', $language: 'none' } })).toBe(
+      0,
+    );
+    expect(await coll('posts').countDocuments({ $text: { $search: 'search', $language: 'none' } })).toBe(2);
+  });
+});
+
+describe('$text in a language the engine does not stem', () => {
+  engineOnly('answers CommandNotSupported (115) rather than compare unstemmed words', async () => {
+    await coll('french').createIndex({ title: 'text' }, { default_language: 'french' });
+    await coll('french').insertOne({ title: 'les recherches' });
+    await expect(coll('french').countDocuments({ $text: { $search: 'recherche' } })).rejects.toMatchObject({
+      code: 115,
+    });
   });
 });
