@@ -35,6 +35,30 @@ describe('updates', () => {
     ]);
   });
 
+  it('resolves $ once, on the document as it was, when the update writes the field the query matched (timestamps gh-7712)', async () => {
+    const at = new Date('2026-03-04T05:06:07Z');
+    await coll('parents').insertMany([
+      { _id: 1 as never, children: [{ name: 'foo' }, { name: 'other' }] },
+      { _id: 2 as never, children: [{ name: 'other' }, { name: 'foo' }] },
+    ]);
+    const res = await coll('parents').updateMany(
+      { 'children.name': 'foo' },
+      { $set: { 'children.$.name': 'bar', 'children.$.updatedAt': at } },
+    );
+    expect(res.modifiedCount).toBe(2);
+    const docs = await coll('parents').find().sort({ _id: 1 }).toArray();
+    expect(docs.map((d) => d.children)).toEqual([
+      [{ name: 'bar', updatedAt: at }, { name: 'other' }],
+      [{ name: 'other' }, { name: 'bar', updatedAt: at }],
+    ]);
+    const fam = await coll('parents').findOneAndUpdate(
+      { _id: 1 as never, 'children.name': 'other' },
+      { $set: { 'children.$.name': 'renamed' }, $inc: { 'children.$.n': 1 } },
+      { returnDocument: 'after' },
+    );
+    expect(fam!.children[1]).toEqual({ name: 'renamed', n: 1 });
+  });
+
   it('an upsert that inserts may $set a top-level dollar-prefixed field; an update of an existing document may not (gh-13786)', async () => {
     const res = await coll('dollars').updateOne(
       { _id: 7 as never },

@@ -8,7 +8,14 @@ import { findElement } from '../bson/raw';
 import { StoredDoc, nextVersion } from './collection';
 import { makeStoredDoc } from './engine';
 import { MINGO_OPTIONS } from './matcher';
-import { applyLogicalPulls, arrayFiltersOf, checkPathsViable, positionalSteps } from './update-arrays';
+import {
+  applyLogicalPulls,
+  arrayFiltersOf,
+  checkPathsViable,
+  positionalSteps,
+  resolveFirstPositional,
+  usesFirstPositional,
+} from './update-arrays';
 import { deserializeWrapped, isPlainObject, keyOf, retype, typeRank } from './values';
 
 export type UpdateSpec = Document | Document[];
@@ -219,20 +226,16 @@ function applyDecoded(
   }
   if (!isPipeline && isTopLevelSetIncUnset(modifier) && works.every((w) => canIncInPlace(w, modifier))) {
     for (const w of works) applyTopLevel(w, modifier);
-  } else if (isPipeline || Object.keys(modifier).length > 0) {
-    const condition = !isPipeline && usesPositional(modifier) ? filter : {};
-    const steps = isPipeline ? [update as Document] : positionalSteps(modifier, condition, arrayFilters);
-    for (const step of steps)
-      mingoUpdateMany(
-        works,
-        condition,
-        step as never,
-        {
-          arrayFilters: steps.length > 1 ? arrayFiltersOf(step, arrayFilters) : arrayFilters,
-          cloneMode: 'copy',
-        },
-        MINGO_OPTIONS,
-      );
+  } else if (isPipeline) {
+    mingoUpdateMany(works, {}, update as never, { arrayFilters, cloneMode: 'copy' }, MINGO_OPTIONS);
+  } else if (Object.keys(modifier).length > 0) {
+    // `$` is resolved per document on the document as it was, as MongoDB does.
+    const resolved = usesFirstPositional(modifier)
+      ? works.map((w) => resolveFirstPositional(w, modifier, filter))
+      : undefined;
+    if (resolved && resolved.every(Boolean))
+      works.forEach((w, i) => applyModifier([w], resolved[i]!, {}, arrayFilters));
+    else applyModifier(works, modifier, usesPositional(modifier) ? filter : {}, arrayFilters);
   }
   return olds.map((old, i) => {
     const next = works[i];
@@ -241,6 +244,27 @@ function applyDecoded(
     if (raw.equals(old.raw)) return null;
     return new StoredDoc(old.id, raw, nextVersion());
   });
+}
+
+/** An operator update through mingo's updater, positional paths into one array split into steps. */
+function applyModifier(
+  works: Document[],
+  modifier: Document,
+  condition: Document,
+  arrayFilters: Document[] | undefined,
+): void {
+  const steps = positionalSteps(modifier, condition, arrayFilters);
+  for (const step of steps)
+    mingoUpdateMany(
+      works,
+      condition,
+      step as never,
+      {
+        arrayFilters: steps.length > 1 ? arrayFiltersOf(step, arrayFilters) : arrayFilters,
+        cloneMode: 'copy',
+      },
+      MINGO_OPTIONS,
+    );
 }
 
 // The commonest updates ($set/$unset/$inc of top-level fields: session touches, `__v` bumps,
