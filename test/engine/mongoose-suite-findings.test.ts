@@ -134,3 +134,44 @@ describe('$text in a language the engine does not stem', () => {
     });
   });
 });
+
+describe('geospatial queries, which the engine does not support', () => {
+  // MongoDB runs them; the engine answers CommandNotSupported (115), never a wrong result and
+  // never "unknown operator" (model.querying's 2d and 2dsphere tests).
+  engineOnly('answer 115 for a query operator, also under $and/$elemMatch, and for $geoNear', async () => {
+    await coll('places').createIndex({ loc: '2dsphere' });
+    await coll('places').insertOne({ loc: { type: 'Point', coordinates: [98.67, 3.59] } });
+    const point = { type: 'Point', coordinates: [98.6, 3.5] };
+    for (const filter of [
+      { loc: { $near: { $geometry: point } } },
+      { loc: { $geoWithin: { $centerSphere: [[98.6, 3.5], 0.01] } } },
+      { $and: [{ loc: { $geoIntersects: { $geometry: point } } }] },
+      { spots: { $elemMatch: { loc: { $nearSphere: [98.6, 3.5] } } } },
+    ])
+      await expect(coll('places').find(filter).toArray()).rejects.toMatchObject({ code: 115 });
+    await expect(
+      coll('places')
+        .aggregate([{ $geoNear: { near: point, distanceField: 'd' } }])
+        .toArray(),
+    ).rejects.toMatchObject({ code: 115 });
+    await expect(
+      coll('places')
+        .aggregate([
+          { $project: { loc: 1 } },
+          {
+            $match: {
+              loc: {
+                $geoWithin: {
+                  $box: [
+                    [0, 0],
+                    [1, 1],
+                  ],
+                },
+              },
+            },
+          },
+        ])
+        .toArray(),
+    ).rejects.toMatchObject({ code: 115 });
+  });
+});
