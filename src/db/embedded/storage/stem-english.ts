@@ -134,8 +134,21 @@ const STEP4 = [
   'ion',
 ];
 
-/** The Snowball English stem of a lower-case word. */
+const stems = new Map<string, string>();
+const STEMS_MAX = 20_000;
+
+/** The Snowball English stem of a lower-case word (remembered: a search stems every indexed word). */
 export function stemEnglish(word: string): string {
+  let stem = stems.get(word);
+  if (stem === undefined) {
+    stem = stemWord(word);
+    if (stems.size >= STEMS_MAX) stems.clear();
+    stems.set(word, stem);
+  }
+  return stem;
+}
+
+function stemWord(word: string): string {
   if (word.length <= 2) return word;
   if (EXCEPTIONS[word] !== undefined) return EXCEPTIONS[word];
   let w = word.startsWith("'") ? word.slice(1) : word;
