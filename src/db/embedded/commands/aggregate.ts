@@ -6,7 +6,7 @@ import { Aggregator, Context } from 'mingo';
 import { ErrorCodes, fail } from '../errors';
 import { makeStoredDoc } from '../storage/engine';
 import { collatedOptions, runCollated } from '../storage/collated-ops';
-import { MINGO_OPTIONS } from '../storage/matcher';
+import { MINGO_OPTIONS, refuseGeo } from '../storage/matcher';
 import { plan } from '../storage/planner';
 import { findDocs } from '../storage/query';
 import { collatedCompare, collatorFor, isCollated, isPlainObject, sortValue } from '../storage/values';
@@ -256,6 +256,25 @@ const KNOWN_STAGES = new Set([
   '$vectorSearch',
 ]);
 
+/**
+ * Stages MongoDB knows that the engine cannot run (geospatial, Atlas Search, server diagnostics):
+ * CommandNotSupported (115), never another stage's answer.
+ */
+const UNSUPPORTED_STAGES = new Set([
+  '$changeStreamSplitLargeEvent',
+  '$currentOp',
+  '$geoNear',
+  '$listLocalSessions',
+  '$listSampledQueries',
+  '$listSearchIndexes',
+  '$listSessions',
+  '$planCacheStats',
+  '$search',
+  '$searchMeta',
+  '$shardedDataDistribution',
+  '$vectorSearch',
+]);
+
 /** The key pattern of the index an aggregate's `hint` names (by name or key); BadValue when there is none. */
 function hintedKey(
   ctx: CommandContext,
@@ -285,6 +304,9 @@ export function aggregate(ctx: CommandContext): Buffer | Document {
       fail(40323, 'A pipeline stage specification object must contain exactly one field.');
     const [stageName] = Object.keys(stage);
     if (!KNOWN_STAGES.has(stageName)) fail(40324, `Unrecognized pipeline stage name: '${stageName}'`);
+    if (UNSUPPORTED_STAGES.has(stageName))
+      fail(ErrorCodes.CommandNotSupported, `${stageName} is not supported by the embedded engine`);
+    if (stageName === '$match' && isPlainObject(stage.$match)) refuseGeo(stage.$match);
   }
   if (ctx.body.cursor === undefined && !ctx.body.explain)
     fail(

@@ -35,6 +35,31 @@ export function compileQuery(filter: Document): Query {
   return q;
 }
 
+const GEO_OPERATORS = new Set(['$near', '$nearSphere', '$geoWithin', '$within', '$geoIntersects']);
+
+/**
+ * Geospatial queries are not supported: CommandNotSupported (115), as for the engine's other
+ * missing features, rather than mingo's "unknown query operator" (they are MongoDB operators).
+ */
+export function refuseGeo(filter: Document): void {
+  for (const [key, cond] of Object.entries(filter)) {
+    if ((key === '$and' || key === '$or' || key === '$nor') && Array.isArray(cond)) {
+      for (const c of cond) if (isPlainObject(c)) refuseGeo(c);
+    } else if (isPlainObject(cond))
+      for (const [op, arg] of Object.entries(cond)) {
+        if (GEO_OPERATORS.has(op))
+          fail(
+            ErrorCodes.CommandNotSupported,
+            `geospatial queries (${op}) are not supported by the embedded engine`,
+          );
+        if ((op === '$not' || op === '$elemMatch') && isPlainObject(arg)) {
+          refuseGeo(arg);
+          refuseGeo({ [key]: arg });
+        }
+      }
+  }
+}
+
 /** MongoDB rejects `$and`/`$or`/`$nor` that are not non-empty arrays of documents (mingo accepts them). */
 function checkLogical(filter: Document): void {
   for (const key in filter) {
@@ -89,6 +114,7 @@ function withoutAll(filter: Document): Document {
 export function matcher(filter: Document | undefined): (obj: Document) => boolean {
   if (!filter || Object.keys(filter).length === 0) return () => true;
   checkLogical(filter);
+  refuseGeo(filter);
   filter = withoutAll(filter);
   const fast = fastMatcher(filter, scalarAt);
   if (!fast) {
@@ -115,6 +141,7 @@ export function docMatcher(
 ): (d: StoredDoc) => boolean {
   if (!filter || Object.keys(filter).length === 0) return () => true;
   checkLogical(filter);
+  refuseGeo(filter);
   filter = withoutAll(filter);
   if (isCollated(collation)) {
     const test = collatedMatcher(filter, collation!, expr);
@@ -146,6 +173,7 @@ export function collatedObjectMatcher(
 ): (obj: Document) => boolean {
   if (Object.keys(filter).length === 0) return () => true;
   checkLogical(filter);
+  refuseGeo(filter);
   return collatedMatcher(withoutAll(filter), collation, expr);
 }
 

@@ -1,6 +1,7 @@
 // Update semantics through arrays where mingo's updater differs from MongoDB:
-// - several positional ($, $[], $[id]) paths into one array in one operator ("comments.$.body" and
-//   "comments.$.updatedAt", as Mongoose timestamps write them) are one update in MongoDB; mingo
+// - several positional ($, $[], $[id]) paths into one array in one update ("comments.$.body" and
+//   "comments.$.updatedAt", as Mongoose timestamps write them, or a $set and an $addToSet of two
+//   fields of the matched element) are one update in MongoDB; mingo
 //   calls them a conflict. They are applied as consecutive steps when that cannot change the
 //   outcome (no step writes what another's filters read, and no two write the same field).
 // - a field created through an array of subdocuments ("comments.body") is PathNotViable (28).
@@ -40,12 +41,14 @@ export function positionalSteps(
 ): Document[] {
   const steps: Document[] = [{}];
   let split = false;
+  // array prefix → positional paths into it so far, whichever their operator ($set and
+  // $addToSet of two fields of the same matched element are one update in MongoDB)
+  const seen = new Map<string, number>();
   for (const [op, fields] of Object.entries(modifier)) {
     if (!isPlainObject(fields)) {
       steps[0][op] = fields;
       continue;
     }
-    const seen = new Map<string, number>(); // array prefix → fields of this operator so far
     for (const [path, value] of Object.entries(fields)) {
       const prefix = arrayPrefix(path);
       const n = prefix === undefined ? 0 : (seen.get(prefix) ?? 0);
@@ -162,4 +165,93 @@ export function applyLogicalPulls(docs: Document[], modifier: Document): Documen
   if (Object.keys(rest).length) next.$pull = rest;
   else delete next.$pull;
   return next;
+}
+
+/** The value at a path of plain objects (undefined when it crosses an array or a scalar). */
+function plainValueAt(doc: Document, path: string): unknown {
+  let cur: unknown = doc;
+  for (const part of path.split('.')) {
+    if (!isPlainObject(cur)) return undefined;
+    cur = cur[part];
+  }
+  return cur;
+}
+
+/** The filter's conditions on an array field and below it (top level and inside `$and`). */
+function conditionsOn(filter: Document, field: string, out: Document[] = []): Document[] {
+  for (const [key, cond] of Object.entries(filter)) {
+    if (key === '$and' && Array.isArray(cond)) {
+      for (const sub of cond) if (isPlainObject(sub)) conditionsOn(sub, field, out);
+    } else if (key === field || key.startsWith(field + '.')) out.push({ [key]: cond });
+  }
+  return out;
+}
+
+function nest(path: string, value: unknown): Document {
+  const parts = path.split('.');
+  let doc: Document = { [parts[parts.length - 1]]: value };
+  for (let i = parts.length - 2; i >= 0; i--) doc = { [parts[i]]: doc };
+  return doc;
+}
+
+/** The index of the array element the query matched, as MongoDB resolves `$`; -1 when not found. */
+function matchedIndex(doc: Document, field: string, filter: Document): number {
+  const arr = plainValueAt(doc, field);
+  if (!Array.isArray(arr)) return -1;
+  const conds = conditionsOn(filter, field);
+  if (conds.length === 0) return -1;
+  const test = matcher(conds.length === 1 ? conds[0] : { $and: conds });
+  return arr.findIndex((e) => test(nest(field, [e])));
+}
+
+/**
+ * The modifier with every positional `$` replaced by the index of the element the query matched
+ * in this document, as MongoDB does before applying any operator: the index is found once, on
+ * the document as it was, so `$set` of 'children.$.name' and 'children.$.updatedAt' (Mongoose
+ * timestamps) with a filter on 'children.name' is one update. Undefined when a `$` cannot be
+ * resolved here (no condition on its array, no matching element, two `$` in a path): mingo's
+ * updater then answers as before.
+ */
+export function resolveFirstPositional(
+  doc: Document,
+  modifier: Document,
+  filter: Document,
+): Document | undefined {
+  const found = new Map<string, number>();
+  const out: Document = {};
+  for (const [op, fields] of Object.entries(modifier)) {
+    if (!isPlainObject(fields)) {
+      out[op] = fields;
+      continue;
+    }
+    const next: Document = {};
+    for (const [path, value] of Object.entries(fields)) {
+      const parts = path.split('.');
+      const at = parts.indexOf('$');
+      if (at < 0) {
+        next[path] = value;
+        continue;
+      }
+      if (at === 0 || parts.indexOf('$', at + 1) >= 0) return undefined;
+      const field = parts.slice(0, at).join('.');
+      let i = found.get(field);
+      if (i === undefined) {
+        i = matchedIndex(doc, field, filter);
+        if (i < 0) return undefined;
+        found.set(field, i);
+      }
+      parts[at] = String(i);
+      next[parts.join('.')] = value;
+    }
+    out[op] = next;
+  }
+  return out;
+}
+
+/** Whether any operator path holds a positional `$` (not `$[]` nor `$[id]`). */
+export function usesFirstPositional(modifier: Document): boolean {
+  for (const fields of Object.values(modifier))
+    if (isPlainObject(fields))
+      for (const p of Object.keys(fields)) if (p.split('.').includes('$')) return true;
+  return false;
 }

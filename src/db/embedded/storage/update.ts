@@ -8,7 +8,14 @@ import { findElement } from '../bson/raw';
 import { StoredDoc, nextVersion } from './collection';
 import { makeStoredDoc } from './engine';
 import { MINGO_OPTIONS } from './matcher';
-import { applyLogicalPulls, arrayFiltersOf, checkPathsViable, positionalSteps } from './update-arrays';
+import {
+  applyLogicalPulls,
+  arrayFiltersOf,
+  checkPathsViable,
+  positionalSteps,
+  resolveFirstPositional,
+  usesFirstPositional,
+} from './update-arrays';
 import { deserializeWrapped, isPlainObject, keyOf, retype, typeRank } from './values';
 
 export type UpdateSpec = Document | Document[];
@@ -219,20 +226,16 @@ function applyDecoded(
   }
   if (!isPipeline && isTopLevelSetIncUnset(modifier) && works.every((w) => canIncInPlace(w, modifier))) {
     for (const w of works) applyTopLevel(w, modifier);
-  } else if (isPipeline || Object.keys(modifier).length > 0) {
-    const condition = !isPipeline && usesPositional(modifier) ? filter : {};
-    const steps = isPipeline ? [update as Document] : positionalSteps(modifier, condition, arrayFilters);
-    for (const step of steps)
-      mingoUpdateMany(
-        works,
-        condition,
-        step as never,
-        {
-          arrayFilters: steps.length > 1 ? arrayFiltersOf(step, arrayFilters) : arrayFilters,
-          cloneMode: 'copy',
-        },
-        MINGO_OPTIONS,
-      );
+  } else if (isPipeline) {
+    mingoUpdateMany(works, {}, update as never, { arrayFilters, cloneMode: 'copy' }, MINGO_OPTIONS);
+  } else if (Object.keys(modifier).length > 0) {
+    // `$` is resolved per document on the document as it was, as MongoDB does.
+    const resolved = usesFirstPositional(modifier)
+      ? works.map((w) => resolveFirstPositional(w, modifier, filter))
+      : undefined;
+    if (resolved && resolved.every(Boolean))
+      works.forEach((w, i) => applyModifier([w], resolved[i]!, {}, arrayFilters));
+    else applyModifier(works, modifier, usesPositional(modifier) ? filter : {}, arrayFilters);
   }
   return olds.map((old, i) => {
     const next = works[i];
@@ -241,6 +244,27 @@ function applyDecoded(
     if (raw.equals(old.raw)) return null;
     return new StoredDoc(old.id, raw, nextVersion());
   });
+}
+
+/** An operator update through mingo's updater, positional paths into one array split into steps. */
+function applyModifier(
+  works: Document[],
+  modifier: Document,
+  condition: Document,
+  arrayFilters: Document[] | undefined,
+): void {
+  const steps = positionalSteps(modifier, condition, arrayFilters);
+  for (const step of steps)
+    mingoUpdateMany(
+      works,
+      condition,
+      step as never,
+      {
+        arrayFilters: steps.length > 1 ? arrayFiltersOf(step, arrayFilters) : arrayFilters,
+        cloneMode: 'copy',
+      },
+      MINGO_OPTIONS,
+    );
 }
 
 // The commonest updates ($set/$unset/$inc of top-level fields: session touches, `__v` bumps,
@@ -416,8 +440,12 @@ export function upsertDocument(
       if (seed._id === undefined && isPlainObject(modifier.$set) && modifier.$set._id !== undefined)
         work._id = modifier.$set._id;
       modifier = stripSameId(modifier, work._id);
+      // An upsert that inserts is validated as an insert: a top-level field named with a dollar
+      // ($myKey) may be set (MongoDB ≥ 5.0); mingo's updater refuses any such path.
+      const dollarFields = takeTopLevelDollarFields(modifier);
       if (Object.keys(modifier).length)
         mingoUpdateOne(docs, {}, modifier as never, { arrayFilters, cloneMode: 'copy' }, MINGO_OPTIONS);
+      for (const [k, v] of dollarFields) docs[0][k] = v;
     }
     doc = docs[0];
     if (doc._id === undefined) doc = { _id: new ObjectId(), ...doc };
@@ -427,6 +455,19 @@ export function upsertDocument(
     }
   }
   return makeStoredDoc(serializeChecked(doc));
+}
+
+/** Removes `$set` entries for top-level dollar-prefixed fields (not operators' paths) and returns them. */
+function takeTopLevelDollarFields(modifier: Document): [string, unknown][] {
+  const set = modifier.$set;
+  if (!isPlainObject(set)) return [];
+  const taken = Object.entries(set).filter(([k]) => k.startsWith('$') && !k.includes('.'));
+  if (taken.length === 0) return [];
+  const rest: Document = {};
+  for (const [k, v] of Object.entries(set)) if (!(k.startsWith('$') && !k.includes('.'))) rest[k] = v;
+  if (Object.keys(rest).length > 0) modifier.$set = rest;
+  else delete modifier.$set;
+  return taken;
 }
 
 function equalityValue(filter: Document, field: string): unknown {
