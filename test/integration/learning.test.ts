@@ -305,13 +305,12 @@ describe('round trips', () => {
       counted.again = [...commands];
       expect(counted).toEqual({
         '/kursus': ['enrolments.find'],
-        '/kursus?q=hemat': expect.arrayContaining(['catalogentries.find', 'enrolments.find']),
+        '/kursus?q=hemat': ['enrolments.find'], // the text index is in memory with the catalog
         [`/kursus/${course.id}`]: ['enrolments.aggregate'],
         [page]: ['enrolments.aggregate'],
         '/pembelajaran': expect.arrayContaining(['enrolments.find', 'jpcredits.find']),
         again: ['enrolments.aggregate'], // a lesson done already: nothing to write
       });
-      expect(counted['/kursus?q=hemat']).toHaveLength(2);
       expect(counted['/pembelajaran']).toHaveLength(2);
     } finally {
       mongoose.set('debug', false);
