@@ -114,15 +114,25 @@ async function acknowledgePrivacyNotice(base: string, cookie: string): Promise<v
 export const DEMO_LEARNER = { identifier: 'asn@binaasn.example', password: 'Pelatihan#Demo2026' };
 export const DEMO_HR = { identifier: 'hr.bkpsdm@binaasn.example', password: 'Pegawai#Demo2026' };
 
-/** A form post measured like a page: a fixed CSRF token and body, answered with a redirect (303). */
+/**
+ * A form post measured like a page: a fixed CSRF token and body, answered with a redirect (303),
+ * or with `status` (an autosave's 200 JSON).
+ */
 export async function measurePost(
   name: string,
   url: string,
-  options: { headers: Record<string, string>; body: string; connections: number; seconds: number },
+  options: {
+    headers: Record<string, string>;
+    body: string;
+    connections: number;
+    seconds: number;
+    status?: number;
+  },
 ): Promise<Measured> {
   const headers = { ...options.headers, 'content-type': 'application/x-www-form-urlencoded' };
+  const expected = options.status ?? 303;
   const probe = await fetch(url, { method: 'POST', headers, body: options.body, redirect: 'manual' });
-  if (probe.status !== 303) throw new Error(`${name}: ${url} answered ${probe.status}, not 303`);
+  if (probe.status !== expected) throw new Error(`${name}: ${url} answered ${probe.status}, not ${expected}`);
   const result = await autocannon({
     url,
     method: 'POST',
