@@ -105,14 +105,28 @@ export interface CatalogQuery {
   sort?: (typeof CATALOG_SORTS)[number];
   page?: number;
 }
-export type CatalogItem = Omit<CatalogEntryFields, 'audienceOpds' | 'sortTitle'> & { id: string };
+export type CatalogItem = Omit<CatalogEntryFields, 'audienceOpds' | 'sortTitle'> & {
+  id: string;
+  /** The summary's first sentences for a catalog card (the course page shows it whole). */
+  excerpt: string;
+};
+
+/** Cards stay small on a phone: a summary longer than this is cut at a word and ends in "…". */
+const EXCERPT_CHARS = 180;
+
+export function excerptOf(text: string, max = EXCERPT_CHARS): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max + 1);
+  const space = cut.lastIndexOf(' ');
+  return `${cut.slice(0, space > max * 0.6 ? space : max).replace(/[\s,.;:–-]+$/u, '')}…`;
+}
 
 /**
  * The whole catalog in memory: about a hundred small entries, read once and forgotten the moment
  * any app instance changes any of them (the collection's change stream; this instance's own writes
  * forget it at once). Without a stream (a standalone mongod) every call reads the collection again.
  */
-type CatalogRow = CatalogEntryFields & { id: string; opdIds: ReadonlySet<string> };
+type CatalogRow = CatalogEntryFields & { id: string; excerpt: string; opdIds: ReadonlySet<string> };
 interface CatalogSnapshot {
   entries: readonly CatalogRow[];
   byId: ReadonlyMap<string, CatalogRow>;
@@ -126,7 +140,12 @@ function catalogSnapshot(): Promise<CatalogSnapshot> {
   return catalogCache.get('all', async () => {
     const rows = await CatalogEntry.find().lean();
     const entries = rows.map((r) =>
-      Object.freeze({ ...r, id: String(r._id), opdIds: new Set(r.audienceOpds.map(String)) }),
+      Object.freeze({
+        ...r,
+        id: String(r._id),
+        excerpt: excerptOf(r.summary ?? ''),
+        opdIds: new Set(r.audienceOpds.map(String)),
+      }),
     );
     return {
       entries,
