@@ -136,25 +136,26 @@ interface CatalogSnapshot {
 }
 const catalogCache = new WatchedCache<CatalogSnapshot>('catalogentries', 1, { forgetAllOnAnyChange: true });
 
-function catalogSnapshot(): Promise<CatalogSnapshot> {
-  return catalogCache.get('all', async () => {
-    const rows = await CatalogEntry.find().lean();
-    const entries = rows.map((r) =>
-      Object.freeze({
-        ...r,
-        id: String(r._id),
-        excerpt: excerptOf(r.summary ?? ''),
-        opdIds: new Set(r.audienceOpds.map(String)),
-      }),
-    );
-    return {
-      entries,
-      byId: new Map(entries.map((e) => [e.id, e])),
-      partners: [...new Set(entries.map((e) => String(e.partner)))],
-      text: new CatalogTextIndex(entries, (e) => e),
-    };
-  });
+/** Reads the catalog and indexes it (the cache keeps the result until any entry changes). */
+async function loadCatalog(): Promise<CatalogSnapshot> {
+  const rows = await CatalogEntry.find().lean();
+  const entries = rows.map((r) =>
+    Object.freeze({
+      ...r,
+      id: String(r._id),
+      excerpt: excerptOf(r.summary ?? ''),
+      opdIds: new Set(r.audienceOpds.map(String)),
+    }),
+  );
+  return {
+    entries,
+    byId: new Map(entries.map((e) => [e.id, e])),
+    partners: [...new Set(entries.map((e) => String(e.partner)))],
+    text: new CatalogTextIndex(entries, (e) => e),
+  };
 }
+
+const catalogSnapshot = () => catalogCache.get('all', loadCatalog);
 
 /** Whether the actor's audience includes the entry: every entry for staff, else all ASN or their OPD. */
 function isVisible(actor: Actor, entry: CatalogRow): boolean {
