@@ -1,7 +1,8 @@
 // The catalog: one small document per course that has a published version in the catalog (not
 // archived), copied from that version when it is published, archived or restored. Learners search,
 // filter, sort and page through these instead of reading every version; the text index works the
-// same on MongoDB and the embedded engine (`$text`, no stemming: language 'none').
+// same on MongoDB and the embedded engine (`$text`, no stemming: language 'none'), and the app
+// searches its copy of the catalog in memory by the same rules (catalog-text.ts).
 import { Schema, model, type InferSchemaType } from 'mongoose';
 import { COMPETENCY_TYPES, COURSE_AREAS } from './course.model';
 
@@ -30,10 +31,15 @@ const catalogEntrySchema = new Schema(
   },
   { versionKey: false },
 );
+/**
+ * The searched fields and their weights, in the index's order. The catalog is searched in memory
+ * with the same rules (catalog-text.ts); the index stays for tools and direct queries.
+ */
+export const CATALOG_TEXT_WEIGHTS = { title: 10, code: 10, objectives: 4, summary: 2 } as const;
 catalogEntrySchema.index(
   { title: 'text', objectives: 'text', summary: 'text', code: 'text' },
   {
-    weights: { title: 10, code: 10, objectives: 4, summary: 2 },
+    weights: { ...CATALOG_TEXT_WEIGHTS },
     default_language: 'none',
     name: 'catalog_text',
   },

@@ -19,6 +19,7 @@ import { getVersion, lessonsOf } from './courses.versions';
 import { CatalogEntry, type CatalogEntryFields } from './catalog-entry.model';
 import { paginate, type Page } from '../db/pagination';
 import { WatchedCache } from '../db/watched-cache';
+import { CatalogTextIndex } from './catalog-text';
 import { renderMarkdown } from './markdown';
 
 export const courseFileUrl = (courseId: unknown, fileId: unknown) =>
@@ -104,34 +105,57 @@ export interface CatalogQuery {
   sort?: (typeof CATALOG_SORTS)[number];
   page?: number;
 }
-export type CatalogItem = Omit<CatalogEntryFields, 'audienceOpds' | 'sortTitle'> & { id: string };
+export type CatalogItem = Omit<CatalogEntryFields, 'audienceOpds' | 'sortTitle'> & {
+  id: string;
+  /** The summary's first sentences for a catalog card (the course page shows it whole). */
+  excerpt: string;
+};
+
+/** Cards stay small on a phone: a summary longer than this is cut at a word and ends in "…". */
+const EXCERPT_CHARS = 180;
+
+export function excerptOf(text: string, max = EXCERPT_CHARS): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max + 1);
+  const space = cut.lastIndexOf(' ');
+  return `${cut.slice(0, space > max * 0.6 ? space : max).replace(/[\s,.;:–-]+$/u, '')}…`;
+}
 
 /**
  * The whole catalog in memory: about a hundred small entries, read once and forgotten the moment
  * any app instance changes any of them (the collection's change stream; this instance's own writes
  * forget it at once). Without a stream (a standalone mongod) every call reads the collection again.
  */
-type CatalogRow = CatalogEntryFields & { id: string; opdIds: ReadonlySet<string> };
+type CatalogRow = CatalogEntryFields & { id: string; excerpt: string; opdIds: ReadonlySet<string> };
 interface CatalogSnapshot {
   entries: readonly CatalogRow[];
   byId: ReadonlyMap<string, CatalogRow>;
   partners: readonly string[];
+  /** Title, code, objectives and summary, indexed as the catalog's `$text` index does. */
+  text: CatalogTextIndex<CatalogRow>;
 }
 const catalogCache = new WatchedCache<CatalogSnapshot>('catalogentries', 1, { forgetAllOnAnyChange: true });
 
-function catalogSnapshot(): Promise<CatalogSnapshot> {
-  return catalogCache.get('all', async () => {
-    const rows = await CatalogEntry.find().lean();
-    const entries = rows.map((r) =>
-      Object.freeze({ ...r, id: String(r._id), opdIds: new Set(r.audienceOpds.map(String)) }),
-    );
-    return {
-      entries,
-      byId: new Map(entries.map((e) => [e.id, e])),
-      partners: [...new Set(entries.map((e) => String(e.partner)))],
-    };
-  });
+/** Reads the catalog and indexes it (the cache keeps the result until any entry changes). */
+async function loadCatalog(): Promise<CatalogSnapshot> {
+  const rows = await CatalogEntry.find().lean();
+  const entries = rows.map((r) =>
+    Object.freeze({
+      ...r,
+      id: String(r._id),
+      excerpt: excerptOf(r.summary ?? ''),
+      opdIds: new Set(r.audienceOpds.map(String)),
+    }),
+  );
+  return {
+    entries,
+    byId: new Map(entries.map((e) => [e.id, e])),
+    partners: [...new Set(entries.map((e) => String(e.partner)))],
+    text: new CatalogTextIndex(entries, (e) => e),
+  };
 }
+
+const catalogSnapshot = () => catalogCache.get('all', loadCatalog);
 
 /** Whether the actor's audience includes the entry: every entry for staff, else all ASN or their OPD. */
 function isVisible(actor: Actor, entry: CatalogRow): boolean {
@@ -156,30 +180,19 @@ function isFilteredIn(query: CatalogQuery, entry: CatalogRow): boolean {
   return !query.jp || JP_TESTS[query.jp](entry.jp);
 }
 
-/** The ids of the entries matching a search, with their text score (`$text`: MongoDB's and the embedded engine's own matching). */
-async function textScores(q: string): Promise<Map<string, number>> {
-  const rows = await CatalogEntry.find(
-    { $text: trusted({ $search: q }) },
-    { _id: 1, score: { $meta: 'textScore' } },
-  ).lean<Array<{ _id: Types.ObjectId; score: number }>>();
-  return new Map(rows.map((r) => [String(r._id), r.score]));
-}
-
 /**
- * One page of the catalog the actor may see: searched, filtered and sorted. Filters and order are
- * applied to the catalog in memory; a search asks the text index which entries match (one query).
+ * One page of the catalog the actor may see: searched, filtered and sorted, all in memory (the
+ * catalog and its text index are held by the cache; no database round trip once it is warm).
  */
 export async function searchCatalog(
   actor: Actor,
   query: CatalogQuery,
   pageSize = 12,
 ): Promise<Page<CatalogItem>> {
-  const [snapshot, scores] = await Promise.all([
-    catalogSnapshot(),
-    query.q ? textScores(query.q) : undefined,
-  ]);
+  const snapshot = await catalogSnapshot();
+  const scores = query.q ? snapshot.text.search(query.q) : undefined;
   const rows = snapshot.entries
-    .filter((e) => isVisible(actor, e) && isFilteredIn(query, e) && (!scores || scores.has(e.id)))
+    .filter((e) => isVisible(actor, e) && isFilteredIn(query, e) && (!scores || scores.has(e)))
     .sort(orderOf(query, scores));
   return paginate(
     query.page,
@@ -194,10 +207,10 @@ const byTitle = (a: CatalogRow, b: CatalogRow) => byText(a.sortTitle, b.sortTitl
 
 function orderOf(
   query: CatalogQuery,
-  scores?: Map<string, number>,
+  scores?: Map<CatalogRow, number>,
 ): (a: CatalogRow, b: CatalogRow) => number {
   const sort = query.sort ?? (query.q ? 'relevance' : 'title');
-  if (sort === 'relevance' && scores) return (a, b) => scores.get(b.id)! - scores.get(a.id)! || byTitle(a, b);
+  if (sort === 'relevance' && scores) return (a, b) => scores.get(b)! - scores.get(a)! || byTitle(a, b);
   if (sort === 'newest')
     return (a, b) => b.publishedAt.getTime() - a.publishedAt.getTime() || byText(a.id, b.id);
   if (sort === 'jpAsc') return (a, b) => a.jp - b.jp || byTitle(a, b);

@@ -119,6 +119,54 @@ export class WatchedCache<V> {
     }
   }
 
+  /**
+   * The values of `keys`, cached ones from memory and the others through one `load(missing)` (one
+   * query for a list of ids), each kept only if nothing changed it meanwhile. A key `load` does not
+   * answer is left out of the result.
+   */
+  async getMany(
+    keys: Iterable<string>,
+    load: (missing: string[]) => Promise<ReadonlyMap<string, V>>,
+  ): Promise<Map<string, V>> {
+    this.ensureStarted();
+    const wanted = [...new Set(keys)];
+    if (!this.isLive) return new Map(await load(wanted));
+    const found = new Map<string, V>();
+    const missing: Array<{ key: string; mark: Loading; marks: Set<Loading> }> = [];
+    for (const key of wanted) {
+      const hit = this.entries.get(key);
+      if (hit) {
+        this.entries.delete(key);
+        this.entries.set(key, hit);
+        found.set(key, hit.value);
+        continue;
+      }
+      let marks = this.loading.get(key);
+      if (!marks) this.loading.set(key, (marks = new Set()));
+      const mark: Loading = { isDirty: false };
+      marks.add(mark);
+      missing.push({ key, mark, marks });
+    }
+    if (missing.length === 0) return found;
+    try {
+      const loaded = await load(missing.map((m) => m.key));
+      for (const { key, mark } of missing) {
+        if (!loaded.has(key)) continue;
+        const value = loaded.get(key)!;
+        found.set(key, value);
+        if (mark.isDirty || !this.isLive) continue;
+        if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+        this.entries.set(key, { value });
+      }
+      return found;
+    } finally {
+      for (const { key, mark, marks } of missing) {
+        marks.delete(mark);
+        if (marks.size === 0) this.loading.delete(key);
+      }
+    }
+  }
+
   /** Forgets `key` now (a write of this instance; the stream will say so too, a moment later). */
   forget(key: string): void {
     this.entries.delete(key);

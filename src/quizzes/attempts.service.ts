@@ -6,19 +6,27 @@ import crypto from 'node:crypto';
 import { Types, trusted } from 'mongoose';
 import type { Actor } from '../core/actor';
 import { assertLessonOpen, publishedCourse, type CourseContent } from '../courses';
-import { Conflict, NotFound } from '../web/errors';
+import { BadRequest, Conflict, NotFound } from '../web/errors';
 import { Attempt, type AttemptFields } from './attempt.model';
 import { Question } from './question.model';
-import { questionShapes } from './question-shapes';
+import { questionShapes, type QuestionShape } from './question-shapes';
 import { Quiz, type QuizFields, type ReviewItem, type ReviewPhase } from './quiz.model';
 import { gradeResponse } from './grading';
 import { countWords, scorePercent } from './grading';
 import { categoryTree } from './bank.service';
 import { quizLessons } from './quiz-settings.service';
-import { postedAnswers, type AnswersForm } from './attempt-input';
+import { postedAnswers, type AnswersForm, type PostedAnswer } from './attempt-input';
 import { learnerQuestion, type LearnerQuestion } from './learner-view';
 import { reviewOf } from './review-view';
 import { notifyGraded } from './graded-listeners';
+import {
+  attemptFrame,
+  forgetAttempt,
+  questionVersions,
+  quizById,
+  rememberAttempt,
+  type AttemptFrame,
+} from './attempt-memory';
 import type { GradableQuestion } from './question-types';
 
 /** Answers arriving this long after the deadline still count (network delay). */
@@ -191,6 +199,7 @@ export async function startAttempt(
       passMark,
       items: questions.map((q) => itemOf(q, quiz.shuffleOptions)),
     });
+    rememberAttempt(created);
     return String(created._id);
   } catch (error) {
     if ((error as { code?: number }).code !== 11000) throw error;
@@ -216,6 +225,7 @@ export async function ownAttempt(
     lessonKey,
   }).lean();
   if (!found) throw new NotFound('attempt');
+  rememberAttempt(found);
   if (found.state !== 'inProgress' || !isPastGrace(found as AttemptDoc, now)) return found as AttemptDoc;
   await finish(found as AttemptDoc, now, true);
   return (await Attempt.findById(attemptId).lean()) as AttemptDoc;
@@ -231,15 +241,8 @@ export function secondsLeft(a: Pick<AttemptDoc, 'deadline'>, now: Date): number 
   return a.deadline ? Math.max(0, Math.ceil((a.deadline.getTime() - now.getTime()) / 1000)) : null;
 }
 
-async function questionsOf(a: Pick<AttemptDoc, 'items'>) {
-  const docs = await Question.find({ _id: trusted({ $in: a.items.map((i) => i.question) }) }).lean();
-  const byId = new Map(docs.map((d) => [String(d._id), d]));
-  return a.items.map((i) => {
-    const q = byId.get(String(i.question));
-    if (!q) throw new Error('an attempt refers to a question version that is gone');
-    return q;
-  });
-}
+/** The question versions of an attempt's slots, in order (from memory once read: see attempt-memory.ts). */
+const questionsOf = (a: Pick<AttemptDoc, 'items'>) => questionVersions(a.items.map((i) => i.question));
 
 export interface WordLimitProblem {
   slot: number;
@@ -278,21 +281,29 @@ export async function attemptPage(
   now: Date,
 ) {
   const attempt = await ownAttempt(actor, courseId, lessonKey, attemptId, now);
-  const quiz = (await Quiz.findById(attempt.quiz).select('questionsPerPage').lean())!;
-  const questions = await questionsOf(attempt);
+  const [quiz, questions] = await Promise.all([quizById(attempt.quiz), questionsOf(attempt)]);
   const views = attempt.items.map((item, i) => learnerQuestion(i + 1, questions[i], item));
   return {
     attempt,
     questions: views,
-    perPage: quiz.questionsPerPage || views.length,
+    perPage: quiz?.questionsPerPage || views.length,
     secondsLeft: secondsLeft(attempt, now),
     wordLimitProblems: problemsOf(views),
   };
 }
 
+type SavedAnswers = {
+  saved: boolean;
+  attempt: Pick<AttemptDoc, 'state' | 'deadline'>;
+  wordLimits: WordLimitProblem[];
+};
+
 /**
  * Saves the answers of a page. Late answers (past deadline + 2 s) are discarded and the attempt is
- * closed when past its grace; returns whether anything was stored.
+ * closed when past its grace; returns whether anything was stored. An attempt this instance has
+ * seen in progress is saved with one conditional write (its frame says what the page showed);
+ * whatever that cannot settle (finished meanwhile, gone, past its time, a forged or empty post)
+ * reads the attempt first.
  */
 export async function saveAnswers(
   actor: Actor,
@@ -301,7 +312,73 @@ export async function saveAnswers(
   attemptId: string,
   form: AnswersForm,
   now: Date,
-): Promise<{ saved: boolean; attempt: AttemptDoc; wordLimits: WordLimitProblem[] }> {
+): Promise<SavedAnswers> {
+  const frame = attemptFrame(attemptId);
+  const isOwn =
+    frame?.person === actor.id && frame.course === courseId.toLowerCase() && frame.lessonKey === lessonKey;
+  if (frame && isOwn && !isPastGrace(frame, now) && acceptsAnswers(frame, now)) {
+    const saved = await saveInFrame(actor, attemptId, frame, form, now);
+    if (saved) return saved;
+  }
+  return saveAfterReading(actor, courseId, lessonKey, attemptId, form, now);
+}
+
+const answerSet = (posted: PostedAnswer[], now: Date) =>
+  Object.fromEntries(
+    posted.flatMap((p) => [
+      [`items.${p.index}.response`, p.response],
+      [`items.${p.index}.flagged`, p.flagged],
+      [`items.${p.index}.answeredAt`, now],
+    ]),
+  );
+
+const limitsOf = (posted: PostedAnswer[], shapes: QuestionShape[]) =>
+  posted
+    .map((p) =>
+      shapes[p.index].type === 'essay' ? limitProblem(p.index + 1, p.response, shapes[p.index]) : null,
+    )
+    .filter((p): p is WordLimitProblem => p !== null);
+
+/** The one-write save; undefined when it cannot settle the post (the caller then reads the attempt). */
+async function saveInFrame(
+  actor: Actor,
+  attemptId: string,
+  frame: AttemptFrame,
+  form: AnswersForm,
+  now: Date,
+): Promise<SavedAnswers | undefined> {
+  const shapes = await questionShapes(frame.items.map((i) => i.question));
+  let posted: PostedAnswer[];
+  try {
+    posted = postedAnswers(
+      form,
+      frame.items.map((item, i) => ({ type: shapes[i].type, order: item.order, stemOrder: item.stemOrder })),
+    );
+  } catch (error) {
+    if (error instanceof BadRequest) return undefined; // refused after reading, unless finished meanwhile
+    throw error;
+  }
+  if (posted.length === 0) return undefined;
+  const result = await Attempt.updateOne(
+    { _id: attemptId, person: actor.id, state: 'inProgress' },
+    { $set: answerSet(posted, now) },
+  );
+  if (result.matchedCount === 0) return undefined;
+  return {
+    saved: true,
+    attempt: { state: 'inProgress', deadline: frame.deadline },
+    wordLimits: limitsOf(posted, shapes),
+  };
+}
+
+async function saveAfterReading(
+  actor: Actor,
+  courseId: string,
+  lessonKey: string,
+  attemptId: string,
+  form: AnswersForm,
+  now: Date,
+): Promise<SavedAnswers> {
   const attempt = await ownAttempt(actor, courseId, lessonKey, attemptId, now);
   if (attempt.state !== 'inProgress') return { saved: false, attempt, wordLimits: [] };
   const shapes = await questionShapes(attempt.items.map((i) => i.question));
@@ -312,20 +389,16 @@ export async function saveAnswers(
   }));
   const posted = postedAnswers(form, shown);
   if (!acceptsAnswers(attempt, now)) return { saved: false, attempt, wordLimits: [] };
-  const set: Record<string, unknown> = {};
-  for (const p of posted) {
-    set[`items.${p.index}.response`] = p.response;
-    set[`items.${p.index}.flagged`] = p.flagged;
-    set[`items.${p.index}.answeredAt`] = now;
-  }
   if (posted.length === 0) return { saved: false, attempt, wordLimits: [] };
-  const result = await Attempt.updateOne({ _id: attempt._id, state: 'inProgress' }, { $set: set });
-  const wordLimits = posted
-    .map((p) =>
-      shapes[p.index].type === 'essay' ? limitProblem(p.index + 1, p.response, shapes[p.index]) : null,
-    )
-    .filter((p): p is WordLimitProblem => p !== null);
-  return { saved: result.modifiedCount > 0 || result.matchedCount > 0, attempt, wordLimits };
+  const result = await Attempt.updateOne(
+    { _id: attempt._id, state: 'inProgress' },
+    { $set: answerSet(posted, now) },
+  );
+  return {
+    saved: result.modifiedCount > 0 || result.matchedCount > 0,
+    attempt,
+    wordLimits: limitsOf(posted, shapes),
+  };
 }
 
 /** Grades the attempt's answers and closes it, once: a second call finds it closed and does nothing. */
@@ -362,6 +435,7 @@ async function finish(attempt: AttemptDoc, now: Date, byServer: boolean): Promis
     },
   );
   if (result.modifiedCount === 0) return false;
+  forgetAttempt(attempt._id);
   if (!waiting)
     await notifyGraded({ ...attempt, scorePercent: score, passed: score >= attempt.passMark, gradedAt: now });
   return true;
@@ -431,7 +505,7 @@ export async function attemptReview(
 ) {
   const attempt = await ownAttempt(actor, courseId, lessonKey, attemptId, now);
   if (attempt.state === 'inProgress') throw new Conflict('quizzes.errors.notFinished');
-  const quiz = (await Quiz.findById(attempt.quiz).lean()) as QuizDoc;
+  const quiz = (await quizById(attempt.quiz))!;
   const phase = reviewPhase(attempt, effectiveFor(quiz, actor.id).closeAt, now);
   const allowed = reviewAllowed(quiz, phase);
   const questions = await questionsOf(attempt);

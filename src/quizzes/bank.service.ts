@@ -10,6 +10,7 @@ import { audit, type AuditContext } from '../audit';
 import { Attempt } from './attempt.model';
 import { Question, QuestionCategory } from './question.model';
 import { questionErrors, type QuestionInput } from './question-rules';
+import { forgetQuestionVersions } from './attempt-memory';
 
 const isId = (id: string) => /^[0-9a-f]{24}$/i.test(id);
 export const DEFAULT_CATEGORY = 'Bawaan';
@@ -210,6 +211,7 @@ export async function updateQuestion(
   let version = latest.version;
   if (!used) {
     await Question.updateOne({ _id: latest._id }, { $set: { ...input, category } });
+    forgetQuestionVersions([latest._id]);
   } else {
     version = latest.version + 1;
     await Question.create({
@@ -223,6 +225,7 @@ export async function updateQuestion(
       createdByName: actor.name,
     });
     await Question.updateOne({ _id: latest._id }, { $set: { isLatest: false } });
+    forgetQuestionVersions([latest._id]);
   }
   await audit.record(
     actor,
@@ -247,6 +250,7 @@ export async function hideQuestion(
 ) {
   const { question: latest } = await question(actor, courseId, entryId);
   await Question.updateMany({ entry: latest.entry }, { $set: { hidden: true } });
+  forgetQuestionVersions();
   await audit.record(
     actor,
     { action: 'question.hide', targetType: 'question', targetId: latest.entry, targetLabel: latest.name },

@@ -9,6 +9,7 @@ import { Quiz, type QuizFields } from './quiz.model';
 import { categoryTree } from './bank.service';
 import { Question } from './question.model';
 import { namesOf } from '../users';
+import { forgetQuizzes } from './attempt-memory';
 
 export interface QuizLesson {
   key: string;
@@ -93,6 +94,7 @@ export async function saveQuizSettings(
     },
     { upsert: true },
   );
+  forgetQuizzes();
   await audit.record(
     actor,
     { action: 'quiz.settings', targetType: 'quiz', targetId: `${courseId}/${lessonKey}`, after: input },
@@ -130,6 +132,7 @@ export async function saveOverride(
       { course: course._id, lessonKey },
       { $push: { overrides: { ...override, person: new Types.ObjectId(override.person) } } },
     );
+  forgetQuizzes();
   await audit.record(
     actor,
     { action: 'quiz.override', targetType: 'quiz', targetId: `${courseId}/${lessonKey}`, after: override },

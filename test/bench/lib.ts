@@ -114,15 +114,25 @@ async function acknowledgePrivacyNotice(base: string, cookie: string): Promise<v
 export const DEMO_LEARNER = { identifier: 'asn@binaasn.example', password: 'Pelatihan#Demo2026' };
 export const DEMO_HR = { identifier: 'hr.bkpsdm@binaasn.example', password: 'Pegawai#Demo2026' };
 
-/** A form post measured like a page: a fixed CSRF token and body, answered with a redirect (303). */
+/**
+ * A form post measured like a page: a fixed CSRF token and body, answered with a redirect (303),
+ * or with `status` (an autosave's 200 JSON).
+ */
 export async function measurePost(
   name: string,
   url: string,
-  options: { headers: Record<string, string>; body: string; connections: number; seconds: number },
+  options: {
+    headers: Record<string, string>;
+    body: string;
+    connections: number;
+    seconds: number;
+    status?: number;
+  },
 ): Promise<Measured> {
   const headers = { ...options.headers, 'content-type': 'application/x-www-form-urlencoded' };
+  const expected = options.status ?? 303;
   const probe = await fetch(url, { method: 'POST', headers, body: options.body, redirect: 'manual' });
-  if (probe.status !== 303) throw new Error(`${name}: ${url} answered ${probe.status}, not 303`);
+  if (probe.status !== expected) throw new Error(`${name}: ${url} answered ${probe.status}, not ${expected}`);
   const result = await autocannon({
     url,
     method: 'POST',
@@ -154,4 +164,42 @@ export async function learnerPages(base: string, cookie: string) {
   const lessonHtml = await (await fetch(`${base}${lesson}`, { headers: { cookie } })).text();
   const csrf = /name="_csrf"\s+value="([^"]+)"/.exec(lessonHtml)?.[1] ?? '';
   return { course, lesson, csrf };
+}
+
+/**
+ * An attempt in progress of one of the demo learner's quizzes, found through the pages as a person
+ * would (a course of /pembelajaran, its quiz lessons, "Mulai"), with an autosave body for it: the
+ * attempt page and the autosave of #18.
+ */
+export async function quizPages(base: string, cookie: string) {
+  const get = (path: string) => fetch(`${base}${path}`, { headers: { cookie }, redirect: 'manual' });
+  const mine = await (await get('/pembelajaran')).text();
+  const courses = [...new Set([...mine.matchAll(/href="(\/kursus\/[0-9a-f]{24})"/g)].map((m) => m[1]))];
+  for (const course of courses) {
+    const page = await (await get(course)).text();
+    const lessons = [...page.matchAll(/href="(\/kursus\/[0-9a-f]{24}\/pelajaran\/[0-9a-f]{24})"/g)];
+    for (const [, lesson] of lessons) {
+      const response = await get(lesson);
+      const quiz = /href="(\/kuis\/[0-9a-f]{24}\/[0-9a-f]{24})"/.exec(await response.text())?.[1];
+      if (!quiz) continue;
+      const start = await get(quiz);
+      const csrf = /name="_csrf"\s+value="([^"]+)"/.exec(await start.text())?.[1] ?? '';
+      const begun = await fetch(`${base}${quiz}/mulai`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: csrf }),
+      });
+      if (begun.status !== 303) continue;
+      const attempt = new URL(begun.headers.get('location')!, base).pathname;
+      const shown = await get(attempt);
+      if (shown.status !== 200) continue;
+      const html = await shown.text();
+      const answer = /name="q(\d+)" value="([^"]+)"/.exec(html);
+      const slot = answer?.[1] ?? /name="slots" value="(\d+)/.exec(html)?.[1] ?? '1';
+      const body = new URLSearchParams({ _csrf: csrf, slots: slot, [`q${slot}`]: answer?.[2] ?? '12' });
+      return { attempt, autosave: `${attempt}/simpan`, autosaveBody: body.toString(), csrf };
+    }
+  }
+  throw new Error('the demo learner has no quiz to attempt');
 }

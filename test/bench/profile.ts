@@ -1,16 +1,17 @@
 // Where the CPU goes on one page: starts the bench app, signs in as the demo learner, warms up, then
 // profiles the app (inspector CPU profiler, requests only) while autocannon loads one path, and
 // prints the packages, files and functions with the most self time per request.
-//   npx tsx test/bench/profile.ts [path=/] [seconds=8]
+//   npx tsx test/bench/profile.ts [path=/ | autosave] [seconds=8]
 // PROFILE_ANON=1: without signing in; PROFILE_CPU_ONLY=1: no profiler, only the server's CPU per request.
 // `npx tsx test/bench/profile.ts learner`: the server's CPU per request of each learner page in turn
-// (home, catalog, search, course page, player, my learning), one server; a figure that depends less
+// (home, catalog, search, course page, player, my learning, a quiz attempt page and its autosave),
+// one server; a figure that depends less
 // on a busy machine than req/s does.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { DEMO_LEARNER, learnerPages, signIn, startServer } from './lib';
+import { DEMO_LEARNER, learnerPages, quizPages, signIn, startServer } from './lib';
 
 interface ProfileNode {
   id: number;
@@ -38,11 +39,22 @@ async function learnerCpu(seconds: number): Promise<void> {
   const base = `http://127.0.0.1:${server.port}`;
   const cookie = await signIn(base, DEMO_LEARNER.identifier, DEMO_LEARNER.password);
   const pages = await learnerPages(base, cookie);
+  const quiz = await quizPages(base, cookie);
   const paths = ['/', '/kursus', '/kursus?q=pelayanan', pages.course, pages.lesson, '/pembelajaran'];
+  const autosave = {
+    method: 'POST' as const,
+    body: quiz.autosaveBody,
+    headers: { cookie, accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+  };
+  const targets: Array<[string, object]> = [
+    ...paths.map((p): [string, object] => [p, { headers: { cookie } }]),
+    [quiz.attempt, { headers: { cookie } }],
+    [`POST ${quiz.autosave}`, autosave],
+  ];
   try {
-    for (const target of paths) {
-      const load = (duration: number) =>
-        autocannon({ url: `${base}${target}`, connections: 10, duration, headers: { cookie } });
+    for (const [target, request] of targets) {
+      const url = `${base}${target.replace(/^POST /, '')}`;
+      const load = (duration: number) => autocannon({ url, connections: 10, duration, ...request });
       await load(2);
       const before = cpuSeconds(server.child.pid!);
       const result = await load(seconds);
@@ -69,12 +81,23 @@ async function main(): Promise<void> {
   const cookie = process.env.PROFILE_ANON
     ? undefined
     : await signIn(base, DEMO_LEARNER.identifier, DEMO_LEARNER.password);
+  // `autosave`: the POST that saves one answer of a quiz attempt of the demo learner.
+  const quiz = target === 'autosave' && cookie ? await quizPages(base, cookie) : undefined;
   const load = (duration: number) =>
     autocannon({
-      url: `${base}${target}`,
+      url: `${base}${quiz ? quiz.autosave : target}`,
       connections: Number(process.env.BENCH_CONNECTIONS ?? 10),
       duration,
       headers: cookie ? { cookie } : {},
+      ...(quiz && {
+        method: 'POST' as const,
+        body: quiz.autosaveBody,
+        headers: {
+          cookie: cookie!,
+          accept: 'application/json',
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+      }),
     });
   await load(2); // warm-up: JIT, compiled templates, caches; not profiled
   server.child.kill('SIGUSR2');

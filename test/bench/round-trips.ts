@@ -12,7 +12,7 @@ import { openDatabase } from '../../src/db';
 import { whenWatchedCachesLive } from '../../src/db/watched-cache';
 import { seedDemoData } from '../../src/cli/seed-data';
 import { BENCH_LEARNERS, seedBenchLearning } from './seed-learning';
-import { DEMO_LEARNER, learnerPages, signIn } from './lib';
+import { DEMO_LEARNER, learnerPages, quizPages, signIn } from './lib';
 
 async function main(): Promise<void> {
   const config = loadConfig({
@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   try {
     const cookie = await signIn(base, DEMO_LEARNER.identifier, DEMO_LEARNER.password);
     const pages = await learnerPages(base, cookie);
+    const quiz = await quizPages(base, cookie);
     await whenWatchedCachesLive();
     const get = (path: string) => fetch(`${base}${path}`, { headers: { cookie }, redirect: 'manual' });
     const post = (path: string) =>
@@ -51,6 +52,20 @@ async function main(): Promise<void> {
       ['player lesson', () => get(pages.lesson)],
       ['my learning /pembelajaran', () => get('/pembelajaran')],
       ['POST Tandai selesai (again)', () => post(`${pages.lesson}/selesai`)],
+      ['quiz attempt page', () => get(quiz.attempt)],
+      [
+        'POST quiz autosave',
+        () =>
+          fetch(`${base}${quiz.autosave}`, {
+            method: 'POST',
+            headers: {
+              cookie,
+              'content-type': 'application/x-www-form-urlencoded',
+              accept: 'application/json',
+            },
+            body: quiz.autosaveBody,
+          }),
+      ],
     ];
     for (const [name, request] of rows) {
       for (let i = 0; i < 2; i++) await (await request()).arrayBuffer();

@@ -12,6 +12,7 @@ import {
   DEMO_HR,
   DEMO_LEARNER,
   learnerPages,
+  quizPages,
   measure,
   measurePost,
   signIn,
@@ -24,12 +25,12 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const GOAL = 1 / 3;
 const LEARNING_ONLY = process.env.BENCH_PAGES === 'learning';
 
-function table(rows: Measured[], baseline: number): string {
-  const header = `${'page'.padEnd(34)} ${'req/s'.padStart(8)}  ${'vs bare'.padStart(7)}  ${'p99 ms'.padStart(6)}  ${'HTML'.padStart(8)}`;
+function table(rows: Measured[], baseline: number, home: number): string {
+  const header = `${'page'.padEnd(40)} ${'req/s'.padStart(8)}  ${'vs bare'.padStart(7)}  ${'vs home'.padStart(7)}  ${'p99 ms'.padStart(6)}  ${'HTML'.padStart(8)}`;
   const lines = rows.map((r) => {
     const ratio = r.requestsPerSecond / baseline;
     const mark = r.name.startsWith('bare') ? '' : ratio >= GOAL ? '  ok' : '  below 1/3';
-    return `${r.name.padEnd(34)} ${r.requestsPerSecond.toFixed(0).padStart(8)}  ${ratio.toFixed(2).padStart(6)}×  ${String(r.latencyP99).padStart(6)}  ${(r.htmlBytes / 1024).toFixed(1).padStart(5)} KB${mark}${r.non2xx ? `  (${r.non2xx} non-2xx!)` : ''}`;
+    return `${r.name.padEnd(40)} ${r.requestsPerSecond.toFixed(0).padStart(8)}  ${ratio.toFixed(2).padStart(6)}×  ${(r.requestsPerSecond / home).toFixed(2).padStart(6)}×  ${String(r.latencyP99).padStart(6)}  ${(r.htmlBytes / 1024).toFixed(1).padStart(5)} KB${mark}${r.non2xx ? `  (${r.non2xx} non-2xx!)` : ''}`;
   });
   return [header, ...lines].join('\n');
 }
@@ -68,6 +69,17 @@ async function main(): Promise<void> {
         body: `_csrf=${encodeURIComponent(pages.csrf)}`,
       }),
     );
+    // A quiz attempt of the demo learner (#18): its page and the autosave of one answer.
+    const quiz = await quizPages(base, cookie);
+    rows.push(await measure('quiz attempt page /kuis/…/percobaan/:id', `${base}${quiz.attempt}`, signedIn));
+    rows.push(
+      await measurePost('POST quiz autosave …/simpan (JSON)', `${base}${quiz.autosave}`, {
+        ...signedIn,
+        headers: { ...signedIn.headers, accept: 'application/json' },
+        body: quiz.autosaveBody,
+        status: 200,
+      }),
+    );
     // The monitoring dashboards (#20) on the same volume: the whole city (BKPSDM HR) and one OPD.
     if (!LEARNING_ONLY) rows.push(...(await dashboardRows(base, options)));
     rows.push(await measure('login page /login (anonymous)', `${base}/login`, options));
@@ -78,9 +90,9 @@ async function main(): Promise<void> {
       `\nPages, ${CONNECTIONS} connections × ${DURATION_S} s each; baseline = mean of the two bare runs = ${baseline.toFixed(0)} req/s`,
     );
     console.log(
-      `HTML = size of one uncompressed response body; goal: signed-in pages ≥ ${GOAL.toFixed(2)}× bare\n`,
+      `HTML = size of one uncompressed response body; vs home = against the signed-in home page of the same run; goal: signed-in pages ≥ ${GOAL.toFixed(2)}× bare\n`,
     );
-    console.log(table([first, second, ...rows], baseline));
+    console.log(table([first, second, ...rows], baseline, rows[0].requestsPerSecond));
   } finally {
     await Promise.all([baselineServer.stop(), appServer.stop()]);
   }

@@ -2,10 +2,14 @@
 // catalog, the player, my-learning and the reminders stay fast at 10,000 learners, 100 courses and
 // 200,000 lesson-progress records (measured by `npm run bench`; here the plans, on enough data that
 // a planner has a choice).
-import { trusted, Types } from 'mongoose';
+import mongoose, { trusted, Types } from 'mongoose';
 import { createTestApp, type TestApp } from '../support/app';
 import { publishCourse } from '../support/learning';
 import { CatalogEntry } from '../../src/courses/catalog-entry.model';
+import { CatalogTextIndex } from '../../src/courses/catalog-text';
+import { searchCatalog } from '../../src/courses';
+import { whenWatchedCachesLive } from '../../src/db/watched-cache';
+import type { Actor } from '../../src/core/actor';
 import { Enrolment, JpCredit, LessonProgress, Notification } from '../../src/learning/enrolment.model';
 
 let t: TestApp;
@@ -161,5 +165,134 @@ describe('learning queries use their indexes', () => {
     const without = CatalogEntry.collection.conn.db!.collection('noTextIndex');
     await without.insertOne({ title: 'x' });
     await expect(without.find({ $text: { $search: 'x' } }).toArray()).rejects.toThrow(/text index required/);
+  });
+});
+
+describe('the catalog searched in memory', () => {
+  const entries = [
+    {
+      title: 'Pelayanan Prima untuk Publik',
+      code: 'PELAYANAN-01',
+      summary: 'Melayani dengan empati: pelayanan yang ramah, cepat dan tuntas.',
+      objectives: ['Menjelaskan standar pelayanan publik', 'Menangani keluhan warga'],
+    },
+    {
+      title: 'Penanganan Pengaduan Masyarakat',
+      code: 'ADUAN-01',
+      summary: 'SP4N-LAPOR! dan tindak lanjut aduan pelayanan publik.',
+      objectives: ['Mencatat aduan', 'Menindaklanjuti aduan dalam 5 hari kerja'],
+    },
+    {
+      title: 'Café Digital: Literasi Data',
+      code: 'DIGI-02',
+      summary: 'Kata sandi, surel palsu dan data pribadi yang aman.',
+      objectives: ['Mengenali sürel palsu', 'Melindungi data pribadi'],
+    },
+    {
+      title: 'Komunikasi Efektif — Éfektivitas Rapat',
+      code: 'KOM-03',
+      summary: '',
+      objectives: [],
+    },
+    {
+      title: 'Integritas dan Anti-Korupsi',
+      code: 'INTEG-01',
+      summary: 'Gratifikasi, benturan kepentingan, pelaporan. Integritas integritas integritas.',
+      objectives: ['Menolak gratifikasi', 'Melaporkan benturan kepentingan'],
+    },
+  ];
+  const queries = [
+    'pelayanan',
+    'Pelayanan publik',
+    'PELAYANAN -publik',
+    '"pelayanan publik"',
+    'komunikasi "layanan publik"',
+    '"aduan" "lapor"',
+    'efektivitas',
+    'éfektívitas',
+    'ADUAN-01',
+    'surel',
+    'data pribadi aman',
+    'anti-korupsi integritas',
+    'integritas -gratifikasi',
+    '5 hari',
+    'kursus indeks',
+    'indeks -3',
+    '-pelayanan',
+    '""',
+    'tidakada',
+    '!!!',
+  ];
+
+  beforeAll(async () => {
+    await CatalogEntry.insertMany(
+      entries.map((e, i) => ({
+        ...e,
+        _id: new Types.ObjectId(),
+        version: 1,
+        sortTitle: e.title.toLowerCase(),
+        competencyType: 'teknis',
+        area: 'pelayanan_publik',
+        jp: 1 + i,
+        partner: new Types.ObjectId(),
+        publishedAt: new Date('2026-05-01T00:00:00Z'),
+      })),
+    );
+  });
+
+  it('matches and scores every query exactly as `$text` with textScore does', async () => {
+    const rows = await CatalogEntry.find().lean();
+    const index = new CatalogTextIndex(rows, (r) => r);
+    for (const q of queries) {
+      const viaText = await CatalogEntry.find(
+        { $text: trusted({ $search: q }) },
+        { _id: 1, score: { $meta: 'textScore' } },
+      ).lean<Array<{ _id: Types.ObjectId; score: number }>>();
+      const inMemory = [...index.search(q)].map(([r, score]) => [String(r._id), score]);
+      const expected = viaText.map((r) => [String(r._id), r.score]);
+      // MongoDB scores with its own formula: there the same entries match; the embedded engine's scores are equal to the bit.
+      if (process.env.MONGODB_URI)
+        expect({ q, ids: inMemory.map(([id]) => id).sort() }).toEqual({
+          q,
+          ids: expected.map(([id]) => id).sort(),
+        });
+      else
+        expect({ q, found: Object.fromEntries(inMemory) }).toEqual({
+          q,
+          found: Object.fromEntries(expected),
+        });
+    }
+  });
+
+  it('orders a search by that relevance, then A–Z, with no database round trip', async () => {
+    const actor: Actor = {
+      id: String(people[0]),
+      name: 'Uji',
+      roles: ['learner'],
+      seesAllOpds: false,
+      language: 'id',
+    };
+    await searchCatalog(actor, {}); // warms the cache
+    await whenWatchedCachesLive();
+    await searchCatalog(actor, {});
+    const commands: string[] = [];
+    mongoose.set('debug', (collection: string, method: string) => commands.push(`${collection}.${method}`));
+    let page: Awaited<ReturnType<typeof searchCatalog>>;
+    try {
+      page = await searchCatalog(actor, { q: 'pelayanan publik' }, 50);
+    } finally {
+      mongoose.set('debug', false);
+    }
+    expect(commands).toEqual([]);
+    const viaText = await CatalogEntry.find(
+      { $text: trusted({ $search: 'pelayanan publik' }) },
+      { title: 1, sortTitle: 1, score: { $meta: 'textScore' } },
+    ).lean<Array<{ title: string; sortTitle: string; score: number }>>();
+    viaText.sort((a, b) => b.score - a.score || (a.sortTitle < b.sortTitle ? -1 : 1));
+    expect(page.items.map((i) => i.title)).toEqual(viaText.map((r) => r.title));
+    expect(page.items.map((i) => i.title)).toEqual([
+      'Pelayanan Prima untuk Publik',
+      'Penanganan Pengaduan Masyarakat',
+    ]);
   });
 });

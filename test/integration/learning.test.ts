@@ -98,6 +98,22 @@ describe('catalog', () => {
   });
 });
 
+describe('catalog cards', () => {
+  it('show the start of a long summary, cut at a word; the course page shows it whole', async () => {
+    const summary = `${'Pelayanan publik yang ramah dan tuntas. '.repeat(6)}Kalimat penutup ringkasan.`;
+    const course = await publishCourse({ title: 'Ringkasan Panjang Sekali', summary });
+    const { agent } = await learner();
+    const card = await agent.get('/kursus?q=ringkasan panjang');
+    expect(card.text).toContain('Ringkasan Panjang Sekali');
+    // 180 characters at most, cut after a whole word.
+    expect(card.text).toContain(
+      `${'Pelayanan publik yang ramah dan tuntas. '.repeat(4)}Pelayanan publik…</p>`,
+    );
+    expect(card.text).not.toContain('Kalimat penutup ringkasan.');
+    expect((await agent.get(`/kursus/${course.id}`)).text).toContain('Kalimat penutup ringkasan.');
+  });
+});
+
 describe('enrolment rules', () => {
   it('asks for prerequisites first, refuses a second enrolment, and hides courses outside the audience', async () => {
     const basic = await publishCourse({ title: 'Dasar', modules: [[{}]] });
@@ -305,13 +321,12 @@ describe('round trips', () => {
       counted.again = [...commands];
       expect(counted).toEqual({
         '/kursus': ['enrolments.find'],
-        '/kursus?q=hemat': expect.arrayContaining(['catalogentries.find', 'enrolments.find']),
+        '/kursus?q=hemat': ['enrolments.find'], // the text index is in memory with the catalog
         [`/kursus/${course.id}`]: ['enrolments.aggregate'],
         [page]: ['enrolments.aggregate'],
         '/pembelajaran': expect.arrayContaining(['enrolments.find', 'jpcredits.find']),
         again: ['enrolments.aggregate'], // a lesson done already: nothing to write
       });
-      expect(counted['/kursus?q=hemat']).toHaveLength(2);
       expect(counted['/pembelajaran']).toHaveLength(2);
     } finally {
       mongoose.set('debug', false);

@@ -1,7 +1,7 @@
 // Taking a quiz: attempts timed by the server, answers saved by form post and autosave, forged
 // posts refused, other people's attempts invisible, limits and overrides, one grading per attempt,
 // the review as the policy allows, and nothing of the answer key in any response before that.
-import { Types } from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import { createTestApp, type TestApp } from '../support/app';
 import { createUniversity, createUser, DEFAULT_PASSWORD } from '../support/factories';
 import { csrfTokenFrom, signedInAgent, type Agent } from '../support/auth';
@@ -23,6 +23,7 @@ import {
 import { resultsOf } from '../../src/monitoring/monitoring.sources';
 import type { Actor } from '../../src/core/actor';
 import { DEFAULT_SETTINGS } from '../support/quizzes';
+import { whenWatchedCachesLive } from '../../src/db/watched-cache';
 
 let t: TestApp;
 let author: Actor;
@@ -221,6 +222,84 @@ describe('an open attempt', () => {
     const done = await attemptOf(url);
     expect(done.gradings).toBe(1);
     expect(done.state).toBe('graded'); // the essay was left blank: nothing waits for a grader
+  });
+});
+
+describe('the attempt page and the autosave, from memory', () => {
+  let url: string;
+  beforeAll(async () => {
+    await Attempt.deleteMany({});
+    url = await start(learnerA);
+    await learnerA.get(url); // starts the caches' streams
+    await whenWatchedCachesLive();
+    await learnerA.get(url); // fills them
+    await autosave({ slots: '4', q4: 'pemanasan' }); // and the question types the autosave reads
+  });
+
+  /** The commands each request sends to the database, by collection and method. */
+  async function counted<T>(request: () => Promise<T>): Promise<[T, string[]]> {
+    const commands: string[] = [];
+    mongoose.set('debug', (collection: string, method: string) => commands.push(`${collection}.${method}`));
+    try {
+      return [await request(), commands];
+    } finally {
+      mongoose.set('debug', false);
+    }
+  }
+
+  const autosave = async (fields: Record<string, string>) => {
+    const token = csrfTokenFrom((await learnerA.get(quizUrl())).text);
+    return counted(() =>
+      learnerA
+        .post(`${url}/simpan`)
+        .type('form')
+        .send({ _csrf: token, ...fields }),
+    );
+  };
+
+  it('reads only the attempt for its page, and saves an answer with one write', async () => {
+    const [page, reads] = await counted(() => learnerA.get(url));
+    expect(page.status).toBe(200);
+    expect(reads).toEqual(['attempts.findOne']);
+    const [saved, writes] = await autosave({ slots: '4', q4: 'satu tulis saja' });
+    expect(saved.body).toEqual({ saved: true, state: 'inProgress', secondsLeft: null });
+    expect(writes).toEqual(['attempts.updateOne']);
+    expect((await attemptOf(url)).items[3].response).toEqual({ text: 'satu tulis saja' });
+    expect((await learnerA.get(`${url}?halaman=4`)).text).toContain('value="satu tulis saja"');
+  });
+
+  it('shows a question version as stored now, even when another app instance changed it', async () => {
+    const questionId = (await attemptOf(url)).items[0].question;
+    const { text } = (await Question.findById(questionId).lean())!;
+    // Written straight to the collection, as another instance would: the change stream tells this one.
+    const setText = async (next: string) => {
+      await Question.collection.updateOne({ _id: questionId }, { $set: { text: next } });
+      let page = await learnerA.get(url);
+      for (let i = 0; i < 50 && !page.text.includes(next); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        page = await learnerA.get(url);
+      }
+      return page.text;
+    };
+    expect(await setText('Teks yang diubah oleh instans lain')).toContain(
+      'Teks yang diubah oleh instans lain',
+    );
+    expect(await setText(text)).not.toContain('Teks yang diubah oleh instans lain');
+  });
+
+  it('saves nothing once the attempt was finished elsewhere, and answers 404 once it is gone', async () => {
+    const id = new Types.ObjectId(url.split('/').pop());
+    await Attempt.collection.updateOne({ _id: id }, { $set: { state: 'graded' } });
+    const [late] = await autosave({ slots: '4', q4: 'setelah selesai' });
+    expect(late.body).toEqual({ saved: false, state: 'graded', secondsLeft: null });
+    expect((await attemptOf(url)).items[3].response).toEqual({ text: 'satu tulis saja' });
+    await Attempt.collection.deleteOne({ _id: id });
+    const page = await learnerA.get(quizUrl());
+    const gone = await learnerA
+      .post(`${url}/simpan`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(page.text), slots: '4', q4: 'tidak ada lagi' });
+    expect(gone.status).toBe(404);
   });
 });
 
