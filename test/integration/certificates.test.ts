@@ -559,6 +559,9 @@ describe('Open Badges 3.0 as a VC-JWT', () => {
       // ... then another configured one, with no earlier key configured: the database remembers.
       rotateTo(rsaPem());
       const third = await learnerA.get(`/sertifikat/${String(certA2._id)}/openbadge.jwt`);
+      const thirdKid = String(parts(third.text).header.kid);
+      // The record of the configured key is written in the background: wait for it before the end.
+      await eventually(() => OpenBadgeJwtKey.findById(thirdKid.split('/').pop()).lean());
       expect(await kids()).toEqual(
         expect.arrayContaining([oldHeader.kid, freshKid, parts(third.text).header.kid]),
       );
