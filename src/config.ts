@@ -86,6 +86,10 @@ const envSchema = z.object({
   CERTIFICATE_SIGNING_KEY: z.string().optional(),
   CERTIFICATE_SIGNING_KEY_FILE: z.string().optional(),
   CERTIFICATE_PREVIOUS_PUBLIC_KEYS_FILE: z.string().optional(),
+  // The RSA key of the Open Badges VC-JWT export (RS256, the one algorithm OB 3.0 verifiers must support).
+  CERTIFICATE_JWT_KEY: z.string().optional(),
+  CERTIFICATE_JWT_KEY_FILE: z.string().optional(),
+  CERTIFICATE_JWT_PREVIOUS_PUBLIC_KEYS_FILE: z.string().optional(),
   CERTIFICATE_P12_FILE: z.string().optional(),
   CERTIFICATE_P12_PASSWORD: z.string().default(''),
   CERTIFICATE_PLACE: z.string().min(1).max(60).default('Medan'),
@@ -145,6 +149,10 @@ export interface CertificateSettings {
   signingKeyPem?: string;
   /** PEM public keys of earlier signing keys, so certificates signed before a rotation still verify. */
   previousPublicKeysPem: string[];
+  /** RSA private key (PKCS#8 PEM, at least 2048 bits) that signs the Open Badges VC-JWT export (RS256). Unset outside production: generated. */
+  jwtKeyPem?: string;
+  /** PEM public keys of earlier VC-JWT keys, so badges exported before a rotation still verify. */
+  previousJwtPublicKeysPem: string[];
   /** PKCS#12 (certificate and key) of the PDF signature; unset outside production: a generated self-signed one. */
   p12?: Buffer;
   p12Password: string;
@@ -356,6 +364,7 @@ function certificateSettings(
     problems.push(
       'CERTIFICATE_SIGNING_KEY or CERTIFICATE_SIGNING_KEY_FILE: required in production (Ed25519, PKCS#8 PEM)',
     );
+  const jwt = jwtKeySettings(e, isProduction, problems);
   const previous = e.CERTIFICATE_PREVIOUS_PUBLIC_KEYS_FILE
     ? (readConfigFile(
         'CERTIFICATE_PREVIOUS_PUBLIC_KEYS_FILE',
@@ -376,12 +385,59 @@ function certificateSettings(
     numberPattern: e.CERTIFICATE_NUMBER_PATTERN,
     signingKeyPem,
     previousPublicKeysPem,
+    ...jwt,
     p12,
     p12Password: e.CERTIFICATE_P12_PASSWORD,
     place: e.CERTIFICATE_PLACE,
     keyFolder: e.EMBEDDED_DATA_DIR,
     verifyMaxPerMinute: e.VERIFY_MAX_PER_MINUTE,
   };
+}
+
+/** The smallest RSA modulus the VC-JWT key may have (OB 3.0 points to SEC-11 §6.1: RSA keys of at least 2048 bits). */
+export const JWT_KEY_MIN_BITS = 2048;
+
+const PUBLIC_KEY_PEM = /-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/g;
+
+function jwtKeySettings(
+  e: z.infer<typeof envSchema>,
+  isProduction: boolean,
+  problems: string[],
+): Pick<CertificateSettings, 'jwtKeyPem' | 'previousJwtPublicKeysPem'> {
+  const keyText =
+    e.CERTIFICATE_JWT_KEY ??
+    (e.CERTIFICATE_JWT_KEY_FILE
+      ? readConfigFile('CERTIFICATE_JWT_KEY_FILE', e.CERTIFICATE_JWT_KEY_FILE, problems)?.toString('utf8')
+      : undefined);
+  let jwtKeyPem: string | undefined;
+  if (keyText !== undefined) {
+    try {
+      const key = crypto.createPrivateKey(
+        keyText.includes('BEGIN') ? keyText : Buffer.from(keyText, 'base64').toString('utf8'),
+      );
+      if (
+        key.asymmetricKeyType !== 'rsa' ||
+        (key.asymmetricKeyDetails?.modulusLength ?? 0) < JWT_KEY_MIN_BITS
+      )
+        throw new Error('not rsa');
+      jwtKeyPem = key.export({ type: 'pkcs8', format: 'pem' }).toString();
+    } catch {
+      problems.push(
+        `CERTIFICATE_JWT_KEY: must be an RSA private key of at least ${JWT_KEY_MIN_BITS} bits in PEM (\`openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072\`)`,
+      );
+    }
+  } else if (isProduction)
+    problems.push(
+      'CERTIFICATE_JWT_KEY or CERTIFICATE_JWT_KEY_FILE: required in production (RSA, at least 2048 bits, PEM)',
+    );
+  const previous = e.CERTIFICATE_JWT_PREVIOUS_PUBLIC_KEYS_FILE
+    ? (readConfigFile(
+        'CERTIFICATE_JWT_PREVIOUS_PUBLIC_KEYS_FILE',
+        e.CERTIFICATE_JWT_PREVIOUS_PUBLIC_KEYS_FILE,
+        problems,
+      )?.toString('utf8') ?? '')
+    : '';
+  return { jwtKeyPem, previousJwtPublicKeysPem: previous.match(PUBLIC_KEY_PEM) ?? [] };
 }
 
 /**

@@ -96,3 +96,11 @@ export type CertificateFields = InferSchemaType<typeof certificateSchema>;
 export const Certificate = model('Certificate', certificateSchema);
 export const CertificateCounter = model('CertificateCounter', counterSchema);
 export const CertificateSigningKey = model('CertificateSigningKey', signingKeySchema);
+
+/** Public keys of the RSA keys that signed Open Badges VC-JWT exports (by RFC 7638 thumbprint), published in the JWKS. */
+const jwtKeySchema = new Schema({
+  _id: { type: String, required: true }, // JWK thumbprint
+  publicKeyPem: { type: String, required: true },
+  firstUsedAt: { type: Date, required: true },
+});
+export const OpenBadgeJwtKey = model('OpenBadgeJwtKey', jwtKeySchema);

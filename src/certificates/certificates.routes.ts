@@ -21,7 +21,8 @@ import {
   verificationCode,
 } from './certificates.schemas';
 import * as certificates from './certificates.service';
-import { sendCertificate, sendOpenBadge, sendZip } from './certificates.web';
+import { sendCertificate, sendOpenBadge, sendOpenBadgeJwt, sendZip } from './certificates.web';
+import { JWT_KEYS_PATH, looksLikeJwt } from './openbadge-jwt';
 import { exportCsv, exportXlsx } from './certificates.export';
 import { formatNip, users } from '../users';
 import { configureCertificates } from './settings';
@@ -34,7 +35,7 @@ export const VERIFY_PATH = '/verifikasi';
 
 /** The learner's own certificates and their downloads (also HR's single download by id). */
 export function myCertificatesRouter(deps: RouteDeps): Router {
-  configureCertificates(deps.config, deps.logger);
+  configureCertificates(deps.config, deps.logger, deps.clock());
   retireOldIndexes();
   registerNavItem({ href: MY_PATH, labelKey: 'certificates.nav.mine', roles: [], order: 30 });
   const router = Router();
@@ -45,6 +46,7 @@ export function myCertificatesRouter(deps: RouteDeps): Router {
   });
   router.get('/:id/unduh', (req, res) => sendCertificate(req, res, idParam(req, 'certificate')));
   router.get('/:id/openbadge.json', (req, res) => sendOpenBadge(req, res, idParam(req, 'certificate')));
+  router.get('/:id/openbadge.jwt', (req, res) => sendOpenBadgeJwt(req, res, idParam(req, 'certificate')));
   return router;
 }
 
@@ -147,16 +149,27 @@ async function renderVerification(req: Request, res: Response, code: string, che
     .render('certificates/verify', { title: req.t('certificates.verify.title'), view, code, ...checked });
 }
 
-/** The PDF (or Open Badges credential) a verifier uploads to compare with the issued one: one file, at most 5 MB, in memory. */
+/**
+ * The PDF (or Open Badges credential, JSON or VC-JWT) a verifier uploads to compare with the issued
+ * one: one file, at most 5 MB, in memory; or a VC-JWT pasted in the `token` field (1 MB at most).
+ */
 const pdfUpload = receiveUpload(
   multer({
     storage: multer.memoryStorage(),
-    limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 3 },
+    limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 4, fieldSize: 1024 * 1024 },
   }).single('file'),
 );
 
-/** Compares an uploaded PDF byte by byte, or an uploaded Open Badges credential by its proof and content. */
-async function compareUpload(code: string, bytes: Buffer): Promise<Checked | undefined> {
+/**
+ * Compares an uploaded PDF byte by byte, or an uploaded Open Badges credential (JSON with its
+ * Data Integrity proof, or a VC-JWT) by its proof and content.
+ */
+async function compareUpload(code: string, bytes: Buffer, now: Date): Promise<Checked | undefined> {
+  if (looksLikeJwt(bytes)) {
+    const same = await verification.jwtMatches(code, bytes.toString('latin1'), now);
+    if (same === 'unreadable') return { fileError: 'certificates.verify.jwtUnreadable' };
+    return same === undefined ? undefined : { credentialResult: same };
+  }
   if (!verification.looksLikeJson(bytes)) {
     const same = await verification.fileMatches(code, bytes);
     return same === undefined ? undefined : { fileResult: same };
@@ -167,15 +180,35 @@ async function compareUpload(code: string, bytes: Buffer): Promise<Checked | und
   return same === undefined ? undefined : { credentialResult: same };
 }
 
-async function checkFile(req: Request, res: Response) {
-  const parsed = verificationCode.safeParse((req.body as { code?: unknown } | undefined)?.code);
-  if (!parsed.success) throw new NotFound('certificate');
-  if (!req.file?.size)
-    return renderVerification(req, res, parsed.data, { fileError: req.t('certificates.verify.fileMissing') });
-  const checked = await compareUpload(parsed.data, req.file.buffer);
-  if (!checked) throw new NotFound('certificate');
-  if (checked.fileError) checked.fileError = req.t(checked.fileError);
-  await renderVerification(req, res, parsed.data, checked);
+/** The uploaded file's bytes, else the pasted token's; undefined when neither was sent. */
+function uploaded(req: Request): Buffer | undefined {
+  if (req.file?.size) return req.file.buffer;
+  const token = (req.body as { token?: unknown } | undefined)?.token;
+  return typeof token === 'string' && token.trim() ? Buffer.from(token, 'utf8') : undefined;
+}
+
+function checkFile(deps: RouteDeps) {
+  return async (req: Request, res: Response) => {
+    const parsed = verificationCode.safeParse((req.body as { code?: unknown } | undefined)?.code);
+    if (!parsed.success) throw new NotFound('certificate');
+    const bytes = uploaded(req);
+    if (!bytes)
+      return renderVerification(req, res, parsed.data, {
+        fileError: req.t('certificates.verify.fileMissing'),
+      });
+    const checked = await compareUpload(parsed.data, bytes, deps.clock());
+    if (!checked) throw new NotFound('certificate');
+    if (checked.fileError) checked.fileError = req.t(checked.fileError);
+    await renderVerification(req, res, parsed.data, checked);
+  };
+}
+
+/** Public keys for VC-JWT verifiers, readable from any origin (wallets in a browser); never stale after a rotation. */
+function sendKeys(res: Response, type: string, body: unknown) {
+  res.setHeader('Content-Type', `${type}; charset=utf-8`);
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.send(JSON.stringify(body));
 }
 
 /** The public verification page: no sign-in, rate-limited per IP, sends no referrer. */
@@ -189,14 +222,16 @@ export function verificationRouter(deps: RouteDeps): Router {
   const max = deps.config.certificates.verifyMaxPerMinute;
   // Looking a code up counts in this process's memory (a GET writes nothing); a typed NIP is a guess
   // and counts with sign-in attempts in the shared per-IP store (SECURITY.md).
-  const views = rateLimit({
-    windowMs: 60_000,
-    limit: max,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
-    handler: tooMany,
-  });
+  const perIp = () =>
+    rateLimit({
+      windowMs: 60_000,
+      limit: max,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
+      handler: tooMany,
+    });
+  const views = perIp();
   const guesses = ipRateLimit({ max, windowMinutes: 1, clock: deps.clock, onLimit: tooMany });
   router.use(VERIFY_PATH, (req, res, next) => {
     res.setHeader('Referrer-Policy', 'no-referrer');
@@ -215,7 +250,18 @@ export function verificationRouter(deps: RouteDeps): Router {
   });
   router.get(`${VERIFY_PATH}/:code`, (req, res) => renderVerification(req, res, codeOf(req)));
   acceptUploadsAt(`${VERIFY_PATH}/berkas`);
-  router.post(`${VERIFY_PATH}/berkas`, pdfUpload, verifyCsrf, guesses, checkFile);
+  router.post(`${VERIFY_PATH}/berkas`, pdfUpload, verifyCsrf, guesses, checkFile(deps));
+  // The public keys of the Open Badges VC-JWT export: the JWK Set, and each key at its `kid` URL.
+  router.use(JWT_KEYS_PATH, perIp()); // counted apart: fetching keys spends no verifications
+  router.get(`${JWT_KEYS_PATH}/kunci`, async (_req, res) =>
+    sendKeys(res, 'application/jwk-set+json', await verification.jwks()),
+  );
+  router.get(`${JWT_KEYS_PATH}/kunci/:kid`, async (req, res) => {
+    const kid = /^[A-Za-z0-9_-]{43}$/.exec(String(req.params.kid))?.[0];
+    const key = kid ? await verification.jwk(kid) : undefined;
+    if (!key) throw new NotFound('key');
+    sendKeys(res, 'application/jwk+json', key);
+  });
   router.post(`${VERIFY_PATH}/:code`, async (req, res) => {
     const code = codeOf(req);
     const input = parseInput(nipCheckForm, req.body);

@@ -16,6 +16,8 @@ import { writeReissue } from './issuance';
 import { verifyContent, type CertificateContent } from './content';
 import { certificateRuntime } from './settings';
 import { saltOf, signCredential, unsignedCredential } from './openbadge';
+import { jwtCredential, signJwt } from './openbadge-jwt';
+import { jwtSigningKey } from './jwt-keys';
 import { Certificate, type CertificateFields } from './certificate.model';
 import type { CertificateQuery } from './certificates.schemas';
 import { ensureFile } from './storage';
@@ -311,14 +313,23 @@ export async function reissue(
   return created;
 }
 
+/** The actor's own current certificate; anyone else's, a revoked or a replaced one answers NotFound. */
+async function ownCurrent(actor: Actor, id: string) {
+  const certificate = Types.ObjectId.isValid(id) ? await Certificate.findById(id).lean() : null;
+  if (!certificate || String(certificate.person) !== actor.id || certificate.status !== 'valid')
+    throw new NotFound('certificate');
+  return certificate;
+}
+
+const badgeFileName = (number: string, content: CertificateContent, extension: string) =>
+  fileNameOf(number, content.person.name).replace(/\.pdf$/, extension);
+
 /**
  * The learner's own current certificate as a signed Open Badges 3.0 credential (openbadge.ts);
  * anyone else's, a revoked or a replaced one answers NotFound.
  */
 export async function openBadge(actor: Actor, id: string): Promise<{ json: string; fileName: string }> {
-  const certificate = Types.ObjectId.isValid(id) ? await Certificate.findById(id).lean() : null;
-  if (!certificate || String(certificate.person) !== actor.id || certificate.status !== 'valid')
-    throw new NotFound('certificate');
+  const certificate = await ownCurrent(actor, id);
   const content = certificate.content as CertificateContent;
   const runtime = certificateRuntime();
   const document = unsignedCredential(
@@ -330,6 +341,28 @@ export async function openBadge(actor: Actor, id: string): Promise<{ json: strin
   const credential = signCredential(document, runtime.keys.signingKey, content.issuedAt);
   return {
     json: JSON.stringify(credential, null, 2),
-    fileName: fileNameOf(certificate.number, content.person.name).replace(/\.pdf$/, '.openbadge.json'),
+    fileName: badgeFileName(certificate.number, content, '.openbadge.json'),
+  };
+}
+
+/**
+ * The same credential as a VC-JWT (openbadge-jwt.ts: RS256, the proof format every OB 3.0 verifier
+ * accepts), with the same rule: the holder's own current certificate only. Its key stays published
+ * after a rotation (jwt-keys.ts), so the token keeps verifying.
+ */
+export async function openBadgeJwt(actor: Actor, id: string): Promise<{ jwt: string; fileName: string }> {
+  const certificate = await ownCurrent(actor, id);
+  const content = certificate.content as CertificateContent;
+  const runtime = certificateRuntime();
+  const key = jwtSigningKey(runtime.settings);
+  const credential = jwtCredential(
+    content,
+    saltOf(certificate.signature.value),
+    runtime.baseUrl(),
+    crypto.createPublicKey(runtime.keys.signingKey),
+  );
+  return {
+    jwt: signJwt(credential, key, runtime.baseUrl()),
+    fileName: badgeFileName(certificate.number, content, '.openbadge.jwt'),
   };
 }

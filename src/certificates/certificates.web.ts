@@ -47,3 +47,10 @@ export async function sendOpenBadge(req: Request, res: Response, id: string): Pr
   attachment(res, fileName, 'application/json; charset=utf-8');
   res.send(json);
 }
+
+/** The same credential as a VC-JWT (compact JWS, `application/jwt`), as a download. */
+export async function sendOpenBadgeJwt(req: Request, res: Response, id: string): Promise<void> {
+  const { jwt, fileName } = await certificates.openBadgeJwt(req.user!, id);
+  attachment(res, fileName, 'application/jwt; charset=utf-8');
+  res.send(jwt);
+}

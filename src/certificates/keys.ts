@@ -135,6 +135,7 @@ export function certificateKeys(settings: CertificateSettings): CertificateKeys 
   const generated: string[] = [];
   if (!settings.signingKeyPem) generated.push('CERTIFICATE_SIGNING_KEY');
   if (!settings.p12) generated.push('CERTIFICATE_P12_FILE');
+  if (!settings.jwtKeyPem) generated.push('CERTIFICATE_JWT_KEY'); // made on first use (jwt-keys.ts)
   const signingKey = crypto.createPrivateKey(settings.signingKeyPem ?? stored!.ed25519Pkcs8Pem);
   const publicKey = crypto.createPublicKey(signingKey);
   const keyId = keyIdOf(publicKey);

@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { CertificateSettings, Config } from '../config';
 import { certificateKeys, type CertificateKeys } from './keys';
+import { jwtSigningKey, rememberJwtKey } from './jwt-keys';
 
 export interface CertificateRuntime {
   settings: CertificateSettings;
@@ -15,10 +16,14 @@ export interface CertificateRuntime {
 let runtime: CertificateRuntime | undefined;
 let warned = false;
 
-/** Sets the configuration issuance and rendering use; warns once about generated keys. */
+/**
+ * Sets the configuration issuance and rendering use; warns once about generated keys; records a
+ * configured VC-JWT key in the database (in the background), so it stays published after a rotation.
+ */
 export function configureCertificates(
   config: Pick<Config, 'certificates' | 'baseUrl'>,
   logger?: Logger,
+  now = new Date(),
 ): CertificateRuntime {
   const keys = certificateKeys(config.certificates);
   runtime = {
@@ -27,6 +32,10 @@ export function configureCertificates(
     keys,
     logger: logger ?? runtime?.logger,
   };
+  if (config.certificates.jwtKeyPem)
+    void rememberJwtKey(jwtSigningKey(config.certificates), now).catch((error: unknown) =>
+      runtime?.logger?.error({ err: error }, 'Could not record the Open Badges JWT key'),
+    );
   if (keys.generated.length && !warned && logger) {
     warned = true;
     logger.warn(

@@ -8,8 +8,11 @@ import { maskNip } from '../users';
 import { Certificate } from './certificate.model';
 import { isOwnKey, verifyContent, type CertificateContent } from './content';
 import { canonicalJson } from './canonical';
-import { saltOf, unsignedCredential, verifyCredentialProof } from './openbadge';
+import { keyOfVerificationMethod, saltOf, unsignedCredential, verifyCredentialProof } from './openbadge';
+import { jwtCredential, keyUrl, JWT_ALG, parseJws, verifyJwt } from './openbadge-jwt';
+import { jwtPublicKey, jwtPublicKeys, publicJwk } from './jwt-keys';
 import { certificateRuntime } from './settings';
+import { parseJsonObject } from './bounded-json';
 
 export interface VerificationView {
   status: 'valid' | 'revoked' | 'superseded' | 'tampered';
@@ -87,43 +90,12 @@ export async function fileMatches(code: string, bytes: Buffer): Promise<boolean 
 /** How deep a credential's JSON may nest: an Open Badges 3.0 credential needs about six levels. */
 export const CREDENTIAL_MAX_DEPTH = 32;
 
-/** The deepest nesting of objects and arrays in a JSON text, counted without parsing it. */
-function jsonDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{' || c === '[') deepest = Math.max(deepest, ++depth);
-    else if (c === '}' || c === ']') depth--;
-  }
-  return deepest;
-}
-
 /**
  * An uploaded credential's JSON object, or undefined when it cannot be one: not valid UTF-8 JSON,
  * not an object, or nested deeper than CREDENTIAL_MAX_DEPTH (which would only exhaust the stack).
  */
 export function parseCredential(bytes: Buffer): Record<string, unknown> | undefined {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return undefined;
-  }
-  if (jsonDepth(text) > CREDENTIAL_MAX_DEPTH) return undefined;
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
+  return parseJsonObject(bytes, CREDENTIAL_MAX_DEPTH);
 }
 
 /**
@@ -155,4 +127,58 @@ export async function credentialMatches(
 export function looksLikeJson(bytes: Buffer): boolean {
   const first = bytes.subarray(0, 64).toString('utf8').trimStart()[0];
   return first === '{';
+}
+
+/**
+ * Whether this text is a VC-JWT exported for this certificate (openbadge-jwt.ts): its RS256
+ * signature holds with one of this installation's VC-JWT keys, its claims are the credential's,
+ * its issuer is one of this installation's certificate keys and everything it states is what the
+ * certificate states. Undefined for an unknown code; 'unreadable' when it cannot be a compact JWS
+ * (too long, bad base64url, a huge or deeply nested header or payload); false for anything else.
+ */
+export async function jwtMatches(
+  code: string,
+  text: string,
+  now: Date,
+): Promise<boolean | 'unreadable' | undefined> {
+  const jws = parseJws(text);
+  const certificate = await Certificate.findOne({ code }).select('content signature').lean();
+  if (!certificate) return undefined;
+  if (!jws) return 'unreadable';
+  const runtime = certificateRuntime();
+  const credential = await verifyJwt(jws, (t) => jwtPublicKey(runtime.settings, t), now);
+  if (!credential) return false;
+  const did = (credential.issuer as { id?: unknown } | undefined)?.id;
+  const issuerKey =
+    typeof did === 'string' && did.startsWith('did:key:')
+      ? keyOfVerificationMethod(`${did}#${did.slice('did:key:'.length)}`)
+      : undefined;
+  if (!issuerKey || !(await isOwnKey(issuerKey, runtime.keys))) return false;
+  const expected = jwtCredential(
+    certificate.content as CertificateContent,
+    saltOf(certificate.signature.value),
+    runtime.baseUrl(),
+    issuerKey,
+  );
+  return canonicalJson(credential) === canonicalJson(expected);
+}
+
+/** A published public JWK: the RSA members, its `kid` URL (the JOSE header's), RS256, for signatures. */
+const published = (key: crypto.KeyObject, thumbprint: string) => ({
+  ...publicJwk(key),
+  kid: keyUrl(certificateRuntime().baseUrl(), thumbprint),
+  alg: JWT_ALG,
+  use: 'sig',
+});
+
+/** The JWK Set of every key that signs or signed this installation's VC-JWTs (current, earlier, remembered). */
+export async function jwks(): Promise<{ keys: Array<ReturnType<typeof published>> }> {
+  const keys = await jwtPublicKeys(certificateRuntime().settings);
+  return { keys: [...keys].map(([thumbprint, key]) => published(key, thumbprint)) };
+}
+
+/** The public JWK a VC-JWT's `kid` names; undefined when this installation never signed with it. */
+export async function jwk(thumbprint: string): Promise<ReturnType<typeof published> | undefined> {
+  const key = await jwtPublicKey(certificateRuntime().settings, thumbprint);
+  return key && published(key, thumbprint);
 }

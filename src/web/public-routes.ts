@@ -20,7 +20,11 @@ export const PUBLIC_ROUTES: Readonly<Record<string, string>> = {
   'GET /atur-sandi/:token': 'set-password page of a single-use link (invitation or forgotten password)',
   'POST /atur-sandi/:token': 'sets the password through a single-use link (rate-limited per IP)',
   'POST /verifikasi/berkas':
-    'certificate verification: is an uploaded PDF (5 MB at most, in memory) byte for byte the issued one (rate-limited per IP)',
+    'certificate verification: is an uploaded PDF (5 MB at most, in memory) byte for byte the issued one, or an uploaded or pasted Open Badge (JSON or VC-JWT) genuine (rate-limited per IP)',
+  'GET /openbadges/kunci':
+    'public keys (JWK Set) that verify the Open Badges VC-JWT export; public keys only (rate-limited per IP)',
+  'GET /openbadges/kunci/:kid':
+    "one public key of the Open Badges VC-JWT export, at the address in the token's `kid` (rate-limited per IP)",
   'GET /ikm/:unit/terima-kasih': "thank-you page after answering a service unit's satisfaction survey",
 };
 

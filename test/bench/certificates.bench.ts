@@ -4,6 +4,9 @@
 // 2. A ZIP of BENCH_ZIP certificates (default 1,000) streamed to HR: the time and the app server's
 //    peak memory above idle while it streams. The database runs in its own process (the embedded
 //    engine), so the app's RSS holds only what the app keeps while building the ZIP.
+// 3. The Open Badges exports, BENCH_BADGES of each (default 500): the VC-JWT (RS256) made and
+//    checked, as ratios to the JSON credential with its eddsa-jcs-2022 proof measured in the same
+//    run. Alone: `npx tsx test/bench/certificates.bench.ts badges`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +16,7 @@ import request from 'supertest';
 
 const PDFS = Number(process.env.BENCH_PDFS ?? 500);
 const ZIP_COUNT = Number(process.env.BENCH_ZIP ?? 1000);
+const BADGES = Number(process.env.BENCH_BADGES ?? 500);
 const ROOT = path.join(__dirname, '..', '..');
 const MB = 1024 * 1024;
 
@@ -113,6 +117,64 @@ async function pdfTimes(): Promise<void> {
   console.log(
     `  CPU time per PDF (render + sign): ${cpuPerPdf.toFixed(1)} ms; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores (wall times above include waiting for a core)`,
   );
+}
+
+/** Milliseconds per Open Badges export: the VC-JWT against the JSON credential (the baseline), same run. */
+async function badgeTimes(): Promise<void> {
+  const crypto = await import('node:crypto');
+  const { loadConfig } = await import('../../src/config');
+  const { configureCertificates } = await import('../../src/certificates');
+  const ob = await import('../../src/certificates/openbadge');
+  const jwt = await import('../../src/certificates/openbadge-jwt');
+  const { thumbprintOf } = await import('../../src/certificates/jwt-keys');
+  const runtime = configureCertificates(loadConfig({ NODE_ENV: 'test' }));
+  const base = 'http://127.0.0.1:3000';
+  const edPublic = crypto.createPublicKey(runtime.keys.signingKey);
+  const salt = ob.saltOf('bench');
+  const json = () =>
+    JSON.stringify(
+      ob.signCredential(
+        ob.unsignedCredential(CONTENT, salt, base, edPublic),
+        runtime.keys.signingKey,
+        CONTENT.issuedAt,
+      ),
+    );
+  const time = async (fn: () => unknown) => {
+    for (let i = 0; i < 20; i++) await fn();
+    const ms: number[] = [];
+    for (let i = 0; i < BADGES; i++) {
+      const t0 = performance.now();
+      await fn();
+      ms.push(performance.now() - t0);
+    }
+    return stats(ms).median;
+  };
+  const sampleJson = json();
+  const checkJson = (text: string) => ob.verifyCredentialProof(JSON.parse(text));
+  const baseline = { made: await time(json), checked: await time(() => checkJson(sampleJson)) };
+  if (!checkJson(sampleJson)) throw new Error('the JSON export did not verify');
+  console.log(
+    `\nOpen Badges exports, ${BADGES} of each (median; baseline: the JSON credential with eddsa-jcs-2022, same run):`,
+  );
+  console.log(
+    `  JSON:               export ${baseline.made.toFixed(2)} ms, check ${baseline.checked.toFixed(2)} ms`,
+  );
+  // The generated development key (2048 bits) and the size the README recommends for production.
+  for (const bits of [2048, 3072]) {
+    const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: bits });
+    const rsa = { privateKey, publicKey, thumbprint: thumbprintOf(publicKey) };
+    const token = () => jwt.signJwt(jwt.jwtCredential(CONTENT, salt, base, edPublic), rsa, base);
+    const sample = token();
+    const checkJwt = async (text: string) =>
+      jwt.verifyJwt(jwt.parseJws(text)!, async () => publicKey, new Date());
+    if (!(await checkJwt(sample))) throw new Error('the VC-JWT did not verify');
+    const made = await time(token);
+    const checked = await time(() => checkJwt(sample));
+    console.log(
+      `  VC-JWT RS256-${bits}: export ${made.toFixed(2)} ms = ${(made / baseline.made).toFixed(1)}× the JSON, check ${checked.toFixed(2)} ms = ${(checked / baseline.checked).toFixed(1)}× (${sample.length} characters)`,
+    );
+  }
+  console.log(`  load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`);
 }
 
 async function serve(): Promise<void> {
@@ -253,12 +315,16 @@ async function zipBench(): Promise<void> {
 
 export async function certificateBench(): Promise<void> {
   await pdfTimes();
+  await badgeTimes();
   await zipBench();
 }
 
 if (require.main === module) {
-  (process.argv[2] === 'serve' ? serve() : certificateBench()).catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
+  const part = process.argv[2];
+  (part === 'serve' ? serve() : part === 'badges' ? badgeTimes() : certificateBench()).catch(
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }

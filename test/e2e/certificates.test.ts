@@ -100,6 +100,19 @@ describe('certificates on a phone', () => {
         (await learner.page.textContent('main li.card h2'))!.trim(),
       );
       expect(credential.proof.type).toBe('DataIntegrityProof');
+      // The same credential as a VC-JWT (RS256), for wallets that want OB 3.0's JWT proof format.
+      const jwt = fs.readFileSync(
+        await download(learner.page, 'main a[href$="/openbadge.jwt"]', 'badge.jwt'),
+        'utf8',
+      );
+      const [header, payload] = jwt
+        .split('.')
+        .slice(0, 2)
+        .map(
+          (part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>,
+        );
+      expect(header.alg).toBe('RS256');
+      expect(payload.jti).toBe((credential as unknown as { id: string }).id);
     });
 
     await journey.inContext({ viewport: PHONE }, async (curator) => {

@@ -9,9 +9,9 @@ import { createTestApp, type TestApp } from '../support/app';
 import { createOpd, createUniversity, createUser, DEFAULT_PASSWORD } from '../support/factories';
 import { csrfToken, csrfTokenFrom, signedInAgent, type Agent } from '../support/auth';
 import { issueForTest, newEnrolmentId, publishedTestCourse } from '../support/certificates';
-import { Certificate } from '../../src/certificates/certificate.model';
+import { Certificate, OpenBadgeJwtKey } from '../../src/certificates/certificate.model';
 import { readFile } from '../../src/certificates/storage';
-import { fileMatches } from '../../src/certificates/verification';
+import { fileMatches, jwtMatches } from '../../src/certificates/verification';
 import { AccessLogEntry } from '../../src/personal-data/access-log.model';
 import { AuditEntry } from '../../src/audit/audit.model';
 import { unzipWithinLimits } from '../../src/web/bounded-unzip';
@@ -28,7 +28,7 @@ import zlib from 'node:zlib';
 import Ajv from 'ajv';
 import obSchema from '../fixtures/openbadges/achievement-credential.schema.json';
 import { fromBase58btc, multibaseKey } from '../../src/certificates/openbadge';
-import { certificateRuntime } from '../../src/certificates/settings';
+import { certificateRuntime, configureCertificates } from '../../src/certificates/settings';
 
 let t: TestApp;
 let learnerA: Agent;
@@ -421,6 +421,157 @@ describe('Open Badges 3.0', () => {
     expect(broken.text).toContain('tidak dapat dibaca sebagai kredensial Open Badges');
     expect((await hrA.get(`/sertifikat/${String(certA._id)}/openbadge.json`)).status).toBe(404);
     expect((await learnerB.get(`/sertifikat/${String(certA._id)}/openbadge.json`)).status).toBe(404);
+  });
+});
+
+describe('Open Badges 3.0 as a VC-JWT', () => {
+  let token: string;
+  const parts = (jwt: string) => {
+    const [h, p, sig] = jwt.split('.');
+    const json = (x: string) =>
+      JSON.parse(Buffer.from(x, 'base64url').toString('utf8')) as Record<string, unknown>;
+    return {
+      header: json(h),
+      payload: json(p),
+      input: `${h}.${p}`,
+      signature: Buffer.from(sig, 'base64url'),
+    };
+  };
+  let verifier: ReturnType<typeof request.agent>;
+  let csrf = '';
+  const check = async (code: string, jwt: string, how: 'file' | 'paste') => {
+    verifier ??= request.agent(t.app);
+    csrf ||= await csrfToken(verifier, `/verifikasi/${code}`);
+    const req = verifier.post('/verifikasi/berkas').field('_csrf', csrf).field('code', code);
+    return how === 'file'
+      ? req.attach('file', Buffer.from(jwt), 'badge.openbadge.jwt')
+      : req.field('token', jwt);
+  };
+
+  beforeAll(async () => {
+    // The certificates were issued on the wall clock; a token is not valid before its nbf.
+    if (t.clock.now.getTime() < Date.now()) t.clock.now = new Date();
+    const res = await learnerA.get(`/sertifikat/${String(certA._id)}/openbadge.jwt`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/jwt; charset=utf-8');
+    expect(res.headers['cache-control']).toContain('no-store');
+    expect(res.headers['content-disposition']).toMatch(
+      /attachment; filename="sertifikat-.*\.openbadge\.jwt"/,
+    );
+    token = res.text;
+  });
+
+  it('verifies with Node crypto using only the key published at the JWKS address its kid names', async () => {
+    const { header, input, signature } = parts(token);
+    expect(header.alg).toBe('RS256');
+    const jwks = await request(t.app).get('/openbadges/kunci');
+    expect(jwks.status).toBe(200);
+    expect(jwks.headers['content-type']).toBe('application/jwk-set+json; charset=utf-8');
+    const { keys } = JSON.parse(jwks.text) as { keys: Array<Record<string, string>> };
+    const published = keys.find((k) => k.kid === header.kid)!;
+    expect(published).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
+    for (const k of keys) expect(Object.keys(k).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use']);
+    const publicKey = crypto.createPublicKey({ key: published as crypto.JsonWebKey, format: 'jwk' });
+    expect(publicKey.asymmetricKeyDetails!.modulusLength).toBeGreaterThanOrEqual(2048);
+    expect(crypto.verify('sha256', Buffer.from(input), publicKey, signature)).toBe(true);
+    expect(header.jwk).toEqual({ kty: 'RSA', n: published.n, e: published.e });
+    // The kid is an address that answers that one JWK.
+    const one = await request(t.app).get(new URL(String(header.kid)).pathname);
+    expect(one.status).toBe(200);
+    expect(JSON.parse(one.text)).toEqual(published);
+    expect((await request(t.app).get(`/openbadges/kunci/${'A'.repeat(43)}`)).status).toBe(404);
+    expect((await request(t.app).get('/openbadges/kunci/bukan-kunci')).status).toBe(404);
+  });
+
+  it('states in its claims and credential what the certificate states, valid against the OB 3.0 schema', async () => {
+    const { payload } = parts(token);
+    const { iss, jti, sub, nbf, iat, ...credential } = payload;
+    const stored = (await Certificate.findById(certA._id).lean())!;
+    const content = stored.content as CertificateContent;
+    expect(jti).toBe(`${t.config.baseUrl}/verifikasi/${certA.code}`);
+    expect(credential.id).toBe(jti);
+    expect(iss).toBe((credential.issuer as { id: string }).id);
+    expect(sub).toBe((credential.credentialSubject as { id: string }).id);
+    expect(nbf).toBe(Math.floor(Date.parse(content.issuedAt) / 1000));
+    expect(iat).toBe(nbf);
+    expect(Date.parse(String(credential.validFrom)) / 1000).toBe(nbf);
+    // OB 3.0 §8.2: with the JSON Web Token proof format the embedded `proof` may be omitted.
+    const jwtSchema = { ...obSchema, required: obSchema.required.filter((r) => r !== 'proof') };
+    const validate = new Ajv({ allErrors: true }).compile(jwtSchema);
+    expect(validate(credential) ? [] : validate.errors).toEqual([]);
+    expect((credential as unknown as Badge).credentialSubject.achievement.name).toBe(content.course.title);
+    expect(token).not.toContain(personA.nip!);
+    expect(JSON.stringify(payload)).not.toContain(personA.nip!);
+  });
+
+  it('is checked by the public verification page, uploaded or pasted; a changed or foreign one is not valid', async () => {
+    // Two page round trips (the verification limit is shared with the other tests of this file).
+    expect((await check(certA.code, token, 'file')).text).toContain('Sah: kredensial Open Badges');
+    const broken = await check(certA.code, `  eyJhbGciOiJSUzI1NiJ9.***.x\n`, 'paste');
+    expect(broken.status).toBe(422);
+    expect(broken.text).toContain('tidak dapat dibaca sebagai Open Badge JWT');
+    expect(broken.text).toContain('id="file-error"');
+    const now = t.clock();
+    expect(await jwtMatches(certA.code, `  ${token}\n`, now)).toBe(true);
+    const { header, payload } = parts(token);
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const [, , sig] = token.split('.');
+    const changed = `${b64(header)}.${b64({ ...payload, name: 'Sertifikat Lain' })}.${sig}`;
+    expect(await jwtMatches(certA.code, changed, now)).toBe(false);
+    expect(await jwtMatches(certB.code, token, now)).toBe(false); // another certificate's code
+    expect(await jwtMatches('Z'.repeat(20), token, now)).toBeUndefined(); // unknown code: the page answers 404
+  });
+
+  it('is only for its holder, and not for a revoked certificate', async () => {
+    expect((await hrA.get(`/sertifikat/${String(certA._id)}/openbadge.jwt`)).status).toBe(404);
+    expect((await admin.get(`/sertifikat/${String(certA._id)}/openbadge.jwt`)).status).toBe(404);
+    expect((await learnerB.get(`/sertifikat/${String(certA._id)}/openbadge.jwt`)).status).toBe(404);
+    expect((await learnerB.get(`/sertifikat/${String(certB._id)}/openbadge.jwt`)).status).toBe(404); // revoked above
+    expect((await learnerA.get('/sertifikat')).text).toContain(
+      `/sertifikat/${String(certA._id)}/openbadge.jwt`,
+    );
+  });
+
+  it('keeps verifying after the key is rotated, twice: every earlier key stays published', async () => {
+    const before = certificateRuntime();
+    const { header: oldHeader } = parts(token);
+    const rsaPem = () =>
+      crypto
+        .generateKeyPairSync('rsa', { modulusLength: 2048 })
+        .privateKey.export({ type: 'pkcs8', format: 'pem' })
+        .toString();
+    const rotateTo = (jwtKeyPem: string) =>
+      configureCertificates({ ...t.config, certificates: { ...t.config.certificates, jwtKeyPem } });
+    const kids = async () =>
+      (
+        JSON.parse((await request(t.app).get('/openbadges/kunci')).text) as {
+          keys: Array<{ kid: string }>;
+        }
+      ).keys.map((k) => k.kid);
+    try {
+      // The generated key, then a configured one (recorded in the database when configured) ...
+      rotateTo(rsaPem());
+      const fresh = await learnerA.get(`/sertifikat/${String(certA2._id)}/openbadge.jwt`);
+      expect(fresh.status).toBe(200);
+      const freshKid = String(parts(fresh.text).header.kid);
+      expect(freshKid).not.toBe(oldHeader.kid);
+      await eventually(() => OpenBadgeJwtKey.findById(freshKid.split('/').pop()).lean());
+      // ... then another configured one, with no earlier key configured: the database remembers.
+      rotateTo(rsaPem());
+      const third = await learnerA.get(`/sertifikat/${String(certA2._id)}/openbadge.jwt`);
+      const thirdKid = String(parts(third.text).header.kid);
+      // The record of the configured key is written in the background: wait for it before the end.
+      await eventually(() => OpenBadgeJwtKey.findById(thirdKid.split('/').pop()).lean());
+      expect(await kids()).toEqual(
+        expect.arrayContaining([oldHeader.kid, freshKid, parts(third.text).header.kid]),
+      );
+      expect(await jwtMatches(certA.code, token, t.clock())).toBe(true);
+      expect(await jwtMatches(certA2.code, fresh.text, t.clock())).toBe(true);
+      expect(await jwtMatches(certA2.code, third.text, t.clock())).toBe(true);
+      expect((await request(t.app).get(new URL(freshKid).pathname)).status).toBe(200);
+    } finally {
+      configureCertificates({ ...t.config, certificates: before.settings });
+    }
   });
 });
 

@@ -124,7 +124,7 @@ describe('headers on every route of the inventory', () => {
   it('serve downloads as attachments that are never cached or sniffed', async () => {
     const agent = await w.agent('hrOpd');
     const downloads = listRoutes(w.t.app).filter(
-      (r) => r.method === 'GET' && /\.(csv|xlsx|pdf|zip|json)$|unduh/.test(r.path),
+      (r) => r.method === 'GET' && /\.(csv|xlsx|pdf|zip|json|jwt)$|unduh/.test(r.path),
     );
     expect(downloads.length).toBeGreaterThan(0);
     for (const route of downloads) {

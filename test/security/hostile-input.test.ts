@@ -27,6 +27,8 @@ import type { Agent } from '../support/auth';
 import { crawl, getFormsIn, injectedElements, type GetForm } from '../support/crawl';
 import { createUser, makeNip } from '../support/factories';
 import { issueForTest } from '../support/certificates';
+import { decodeParts, forgedTokens } from '../support/jwt-attacks';
+import crypto from 'node:crypto';
 import { readFile as readCertificateFile } from '../../src/certificates/storage';
 import { unzipWithinLimits } from '../../src/web/bounded-unzip';
 import { execFileSync } from 'node:child_process';
@@ -1218,6 +1220,65 @@ describe('certificates given hostile input', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(problems).toEqual([]);
   }, 60_000);
+
+  it('VC-JWTs at the verification page: alg none, HS256 with the public key, an attacker jwk, huge or nested headers and bad base64url are refused, never 500', async () => {
+    // The certificates were issued on the wall clock; a token is not valid before its nbf.
+    if (w.t.clock.now.getTime() < Date.now()) w.t.clock.now = new Date();
+    const learner = await w.agent('learner');
+    const own = w.ids.certificates.learner;
+    const genuine = await learner.get(`/sertifikat/${own.id}/openbadge.jwt`).buffer(true);
+    expect(genuine.status).toBe(200);
+    const token = String(genuine.text || (genuine.body as Buffer).toString('utf8'));
+    const header = decodeParts(token).header as { kid: string };
+    const jwk = JSON.parse(
+      (await request(w.t.app).get(new URL(header.kid).pathname)).text,
+    ) as crypto.JsonWebKey;
+    const pem = crypto.createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
+    const attempts = [
+      { what: 'genuine', token, unreadable: false, genuine: true },
+      ...forgedTokens(token, pem.toString()).map((f) => ({ ...f, genuine: false })),
+      { what: 'an HTML payload', token: `eyJ${HTML_PAYLOADS[0]}`, unreadable: true, genuine: false },
+      {
+        what: 'over the paste limit',
+        token: `eyJ${'A'.repeat(1024 * 1024 + 10)}`,
+        unreadable: true,
+        genuine: false,
+      },
+    ];
+    const agent = request.agent(w.t.app);
+    const problems: string[] = [];
+    for (const attempt of attempts) {
+      for (const how of ['file', 'paste'] as const) {
+        if (how === 'paste' && attempt.what === 'over the paste limit') continue; // multer's field limit: 400 below
+        const csrf = await tokenOf(agent, `/verifikasi/${own.code}`);
+        const req = agent.post('/verifikasi/berkas').field('_csrf', csrf).field('code', own.code);
+        const res = await (how === 'file'
+          ? req.attach('file', Buffer.from(attempt.token), {
+              filename: 'badge.jwt',
+              contentType: 'application/jwt',
+            })
+          : req.field('token', attempt.token));
+        const what = `${attempt.what} (${how})`;
+        problems.push(...check(what, res, [attempt.unreadable ? 422 : 200]));
+        const verdict = attempt.unreadable
+          ? 'tidak dapat dibaca sebagai Open Badge JWT'
+          : attempt.genuine
+            ? 'Sah: kredensial Open Badges'
+            : 'Tidak sah';
+        if (!res.text.includes(verdict)) problems.push(`${what}: no "${verdict}"`);
+        if (attempt.unreadable && !res.text.includes('id="file-error"'))
+          problems.push(`${what}: the message is not next to the field`);
+      }
+    }
+    const csrf = await tokenOf(agent, `/verifikasi/${own.code}`);
+    const tooLong = await agent
+      .post('/verifikasi/berkas')
+      .field('_csrf', csrf)
+      .field('code', own.code)
+      .field('token', `eyJ${'A'.repeat(1024 * 1024 + 10)}`);
+    problems.push(...check('a pasted token over 1 MB', tooLong, [400, 413]));
+    expect(problems).toEqual([]);
+  }, 120_000);
 
   it('the PDF prints the hostile name as text', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sertifikat-')), 's.pdf');

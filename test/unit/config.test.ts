@@ -7,7 +7,7 @@ import { selfSignedP12 } from '../../src/certificates/keys';
 
 const PROD_MFA_KEY = Buffer.alloc(32, 7).toString('base64');
 
-/** The certificate keys production requires: an Ed25519 key and a PKCS#12 file. */
+/** The certificate keys production requires: an Ed25519 key, a PKCS#12 file and the RSA key of the VC-JWT. */
 const PROD_CERTIFICATES = (() => {
   const p12 = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'binaasn-p12-')), 'ttd.p12');
   fs.writeFileSync(p12, selfSignedP12('BKPSDM Uji', 'sandi-p12'));
@@ -18,6 +18,10 @@ const PROD_CERTIFICATES = (() => {
       .toString(),
     CERTIFICATE_P12_FILE: p12,
     CERTIFICATE_P12_PASSWORD: 'sandi-p12',
+    CERTIFICATE_JWT_KEY: crypto
+      .generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString(),
   };
 })();
 
@@ -63,6 +67,9 @@ describe('loading the configuration', () => {
   it('refuses production without MONGODB_URI and SESSION_SECRET', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
       /CERTIFICATE_SIGNING_KEY or CERTIFICATE_SIGNING_KEY_FILE: required in production[\s\S]*CERTIFICATE_P12_FILE: required/,
+    );
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /CERTIFICATE_JWT_KEY or CERTIFICATE_JWT_KEY_FILE: required in production/,
     );
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
       /MONGODB_URI: required in production[\s\S]*SESSION_SECRET: required in production[\s\S]*MFA_ENCRYPTION_KEY: required in production/,
@@ -183,6 +190,14 @@ describe('certificate settings', () => {
       loadConfig({ CERTIFICATE_SIGNING_KEY: PROD_CERTIFICATES.CERTIFICATE_SIGNING_KEY }).certificates
         .signingKeyPem,
     ).toContain('PRIVATE KEY');
+    // The VC-JWT key: RSA of at least 2048 bits, never Ed25519 or a short RSA key.
+    expect(() => loadConfig({ CERTIFICATE_JWT_KEY: rsa.toString() })).toThrow(/at least 2048 bits/);
+    expect(() => loadConfig({ CERTIFICATE_JWT_KEY: PROD_CERTIFICATES.CERTIFICATE_SIGNING_KEY })).toThrow(
+      /CERTIFICATE_JWT_KEY: must be an RSA private key/,
+    );
+    const jwt = loadConfig({ CERTIFICATE_JWT_KEY: PROD_CERTIFICATES.CERTIFICATE_JWT_KEY }).certificates;
+    expect(jwt.jwtKeyPem).toContain('PRIVATE KEY');
+    expect(jwt.previousJwtPublicKeysPem).toEqual([]);
   });
 });
 

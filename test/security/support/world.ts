@@ -14,6 +14,8 @@ import { User } from '../../../src/users/user.model';
 import { Enrolment } from '../../../src/learning/enrolment.model';
 import { PACKAGE_DIR as COURSE_PACKAGE } from '../../support/courses';
 import { issueForTest } from '../../support/certificates';
+import { certificateRuntime } from '../../../src/certificates/settings';
+import { jwtSigningKey } from '../../../src/certificates/jwt-keys';
 import { mail } from '../../../src/mail';
 import { inviteToCourseEvaluation } from '../../../src/evaluation';
 import { ServiceUnit } from '../../../src/evaluation/service-unit.model';
@@ -523,6 +525,9 @@ const ID_RULES: IdRule[] = [
   },
   // The public code of a certificate: anyone may look it up.
   { prefix: '/verifikasi/:code', own: (w) => w.ids.certificates.inA.code },
+  // The public keys of the Open Badges VC-JWT: anyone may fetch a key this installation signs with,
+  // by its thumbprint (the last segment of the tokens' kid); an unknown thumbprint answers 404.
+  { prefix: '/openbadges/kunci/:kid', own: () => jwtSigningKey(certificateRuntime().settings).thumbprint },
   // Service units follow the people scope: OPD B's unit (and its suggestions) is out of an OPD HR's reach.
   {
     prefix: '/unit-layanan/:id/masukan/:fid',
