@@ -251,6 +251,8 @@ export interface SeedOptions {
   mail?: { config: Pick<Config, 'baseUrl' | 'mail'>; now: Date };
   /** The moment the demo's year of learning ends (default: now); its enrolments and completions lie before it. */
   now?: Date;
+  /** The codes of the demo courses the learners take (default: all nine, DEMO_LEARNING_CODES). */
+  learningCourses?: string[];
   /** Completes the finished demo courses through the completion path, with their certificates (src/cli/seed-certificates.ts); without it they wait. */
   certificates?: { config: Config; now: Date };
 }
@@ -392,6 +394,7 @@ export async function seedDemoData(options: SeedOptions = {}): Promise<SeedRepor
     learners,
     DEMO_STAFF.find((s) => s.email === 'hr.bkpsdm@binaasn.example')!.name,
     options.now,
+    options.learningCourses,
   );
   const quizzes = await seedDemoQuizzes();
   const attempts = options.certificates

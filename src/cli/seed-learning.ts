@@ -106,8 +106,9 @@ export async function seedDemoLearning(
   learners: DemoPerson[],
   hrName: string,
   now = new Date(),
+  codes = DEMO_LEARNING_CODES,
 ): Promise<number> {
-  const found = await Promise.all(DEMO_LEARNING_CODES.map((c) => courseIdByCode(c)));
+  const found = await Promise.all(codes.map((c) => courseIdByCode(c)));
   const courses = found
     .filter((c): c is { id: string; status: string } => !!c && c.status !== 'archived')
     .map((c) => c.id);
