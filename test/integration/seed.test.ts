@@ -99,7 +99,7 @@ describe('seeding the demo data', () => {
       completed: 0,
       evaluations: { invited: 0, answered: 0 },
     });
-  }, 180_000);
+  }, 420_000); // ~600 completions, each rendering its certificate: 2 min on a busy 2-core machine
 
   it('shows a city whose ASN fill every JP band, some past 20 JP, with OPDs ahead and behind', async () => {
     const hr = await signedInAgent(t.app, 'hr.bkpsdm@binaasn.example', DEMO_PASSWORDS.hr);
