@@ -8,7 +8,7 @@ import { addMissingPeople, passwords, type EmployeeType, type NewPerson } from '
 import type { Config } from '../config';
 import { demoLearners, type DemoPerson, type OpdProfile } from './seed-people';
 import { seedDemoCourses, type CourseSeedReport } from './seed-courses';
-import { learnerIdsOf, seedDemoQuizzes } from './seed-quizzes';
+import { learnerIdsOf, seedDemoAttempts, seedDemoQuizzes } from './seed-quizzes';
 import { seedNewcomers } from './seed-newcomers';
 import { seedDemoLearning } from './seed-learning';
 import { seedSurveyDemo } from '../evaluation';
@@ -249,6 +249,10 @@ export interface SeedOptions {
   policy?: { minLength: number; requireClasses: boolean };
   /** Invites the demo newcomers by mail (kept in the outbox without SMTP_URL); without it they are only added. */
   mail?: { config: Pick<Config, 'baseUrl' | 'mail'>; now: Date };
+  /** The moment the demo's year of learning ends (default: now); its enrolments and completions lie before it. */
+  now?: Date;
+  /** The codes of the demo courses the learners take (default: all nine, DEMO_LEARNING_CODES). */
+  learningCourses?: string[];
   /** Completes the finished demo courses through the completion path, with their certificates (src/cli/seed-certificates.ts); without it they wait. */
   certificates?: { config: Config; now: Date };
 }
@@ -264,8 +268,10 @@ export interface SeedReport {
   institutions: { created: number; existing: number };
   people: { created: number; existing: number };
   courses: CourseSeedReport;
-  /** Codes of the demo courses whose question banks, quizzes and attempts were seeded now. */
+  /** Codes of the demo courses whose question banks and quizzes were seeded now. */
   quizzes: string[];
+  /** Codes of the demo courses whose quizzes the demo learners took now (with `certificates`; else in completeDemoActivity). */
+  attempts: string[];
   /** People without a password, as an import adds them, and how many of them were invited. */
   newcomers: { created: number; invited: number };
   /** Demo enrolments written (with their lesson progress, JP and notices); 0 when they exist already. */
@@ -283,8 +289,12 @@ function demoNips(learners: DemoPerson[]): string[] {
   return [...learners, ...DEMO_STAFF].flatMap((p) => (p.nip ? [p.nip] : []));
 }
 
+/** The learners who take the demo quizzes: 24 of them, not the first, whose quizzes wait for them untouched. */
+const quizTakers = (learners: DemoPerson[]) => learnerIdsOf(learners.slice(1, 25).map((l) => l.nip));
+
 /**
- * The demo's finished courses completed through the completion path (JP, certificates, evaluation
+ * The slow part of the demo, after the data the pages need: learners take the demo quizzes, the
+ * finished courses are completed through the completion path (JP, certificates, evaluation
  * invitations), then most of those completions answer their course evaluation. `npm start` runs it
  * in the background once the server answers; `npm run seed` within seedDemoData.
  */
@@ -292,11 +302,12 @@ export async function completeDemoActivity(
   config: Config,
   now: Date,
   learnerCount = DEMO_LEARNER_COUNT,
-): Promise<{ completed: number; evaluations: { invited: number; answered: number } }> {
-  const { issued } = await seedDemoCertificates(config, now);
+): Promise<{ attempts: string[]; completed: number; evaluations: { invited: number; answered: number } }> {
   const learners = demoLearners(DEMO_OPDS, learnerCount);
+  const attempts = await seedDemoAttempts(await quizTakers(learners), now);
+  const { issued } = await seedDemoCertificates(config, now);
   const { invited, answered } = await seedDemoEvaluations(demoNips(learners), learners[0].nip, now);
-  return { completed: issued, evaluations: { invited, answered } };
+  return { attempts, completed: issued, evaluations: { invited, answered } };
 }
 
 async function seedInstitutions(): Promise<{ created: number; existing: number; ids: Map<string, unknown> }> {
@@ -382,9 +393,13 @@ export async function seedDemoData(options: SeedOptions = {}): Promise<SeedRepor
   const enrolments = await seedDemoLearning(
     learners,
     DEMO_STAFF.find((s) => s.email === 'hr.bkpsdm@binaasn.example')!.name,
+    options.now,
+    options.learningCourses,
   );
-  // Quizzes with attempts by 24 learners (not the first, whose quizzes wait for them untouched).
-  const quizzes = await seedDemoQuizzes(await learnerIdsOf(learners.slice(1, 25).map((l) => l.nip!)));
+  const quizzes = await seedDemoQuizzes();
+  const attempts = options.certificates
+    ? await seedDemoAttempts(await quizTakers(learners), options.certificates.now)
+    : [];
   const newcomers = await seedNewcomers(idOf('DISDUKCAPIL'), options.mail);
   const certificates = options.certificates
     ? await seedDemoCertificates(options.certificates.config, options.certificates.now)
@@ -397,6 +412,7 @@ export async function seedDemoData(options: SeedOptions = {}): Promise<SeedRepor
     people: { created, existing },
     courses,
     quizzes,
+    attempts,
     newcomers,
     enrolments,
     certificates,

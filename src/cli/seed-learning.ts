@@ -1,28 +1,34 @@
 // Demo learning so that `npm start` shows a living city with a past: the demo learner has an
-// assignment due in ten days with two lessons done, a course finished a month ago and one course left
+// assignment due in ten days with two lessons done, a course finished a month ago and courses left
 // to enrol in; the other learners enrolled over the last twelve months, some assigned (some overdue),
-// and finished courses spread over those months. Each OPD has its own pace (a fixed factor per OPD
-// code), so some OPDs are ahead and some behind on the dashboards. Generated from a fixed seed,
-// relative to `now`; written once (people who have enrolments are left alone), in bulk: enrolments
-// and lesson records exactly as the player would have left them. The finished courses are then
-// completed through the learning feature's own completion path (completeFinishedEnrolments, run by
-// the caller), so their JP ledger, notices and certificates are the real ones.
+// and finished courses spread over those months. How much a learner studies follows their OPD's pace
+// (a fixed factor per OPD code, so some OPDs are ahead and some behind on the dashboards) and their
+// own drive, so the JP of a year spread over every band: nothing yet, a few JP, half-way, and the
+// 20 JP target reached by the keenest (the nine demo courses add up to 33 JP). Generated from a fixed
+// seed (src/core/random.ts), relative to `now`; written once (a person's enrolment in a course is
+// never written twice), in bulk: enrolments and lesson records exactly as the player would have left
+// them. The finished courses are then completed through the learning feature's own completion path
+// (completeFinishedEnrolments, run by the caller), so their JP ledger, notices and certificates are
+// the real ones.
 import { courseIdByCode } from '../courses';
+import { seededRandom } from '../core/random';
 import { insertDemoEnrolments, type DemoEnrolment } from '../learning';
 import { learnersByNip } from '../users';
 import type { DemoPerson } from './seed-people';
 
 const DAY = 86_400_000;
-const COURSE_CODES = ['LITDIG-01', 'KOMPEL-01', 'ADUAN-01'];
-
-/** A small deterministic generator (same demo on every machine). */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
+/** The demo courses learners take, in the order the demo learner meets them (src/cli/demo-courses). */
+export const DEMO_LEARNING_CODES = [
+  'LITDIG-01',
+  'KOMPEL-01',
+  'ADUAN-01',
+  'INTEG-01',
+  'ETIKA-01',
+  'NASKAH-01',
+  'DATA-01',
+  'KINERJA-01',
+  'PIMPIN-01',
+];
 
 /** An OPD's pace between 0 and 1, fixed by its code: how many of its people enrol and finish. */
 export function paceOf(opdCode: string): number {
@@ -31,24 +37,28 @@ export function paceOf(opdCode: string): number {
   return (hash % 1000) / 999;
 }
 
-export async function seedDemoLearning(
-  learners: DemoPerson[],
+export interface PlannedLearner {
+  person: string;
+  opd?: string;
+  opdCode: string;
+}
+
+/**
+ * The demo enrolments of these learners in these courses (the first learner is the demo learner),
+ * relative to `now`: a pure function of its arguments, so the same demo comes out on every machine.
+ */
+export function planDemoLearning(
+  learners: PlannedLearner[],
+  courses: string[],
   hrName: string,
-  now = new Date(),
-): Promise<number> {
-  const courses = (await Promise.all(COURSE_CODES.map((c) => courseIdByCode(c))))
-    .filter((c): c is { id: string; status: string } => !!c && c.status !== 'archived')
-    .map((c) => c.id);
-  if (courses.length < 3) return 0;
-  const people = await learnersByNip(learners.map((l) => l.nip));
-  const next = random(20260101);
+  now: Date,
+): DemoEnrolment[] {
+  const next = seededRandom(20260101);
   const plans: DemoEnrolment[] = [];
   learners.forEach((learner, index) => {
-    const person = people.get(learner.nip);
-    if (!person) return;
-    const base = { person: person.id, opd: person.opdId };
+    const base = { person: learner.person, opd: learner.opd };
     if (index === 0) {
-      // The demo learner (asn@binaasn.example): one assignment under way, one course completed, ADUAN-01 to enrol in.
+      // The demo learner (asn@binaasn.example): one assignment under way, one course completed, the rest to enrol in.
       plans.push({
         ...base,
         course: courses[0],
@@ -68,20 +78,20 @@ export async function seedDemoLearning(
       });
       return;
     }
-    const pace = paceOf(learner.opdCode);
+    // Drive: mostly the OPD's pace, partly the person's own (a keen learner in a slow OPD exists too).
+    const drive = Math.min(1, Math.max(0, 0.1 + 0.55 * paceOf(learner.opdCode) + 0.75 * (next() - 0.35)));
     courses.forEach((course) => {
-      const roll = next();
-      if (roll < 0.75 - pace * 0.45) return; // busier OPDs enrol more of their people
-      const enrolledAt = new Date(now.getTime() - (1 + Math.floor(next() * 360)) * DAY - next() * DAY);
+      if (next() >= 0.1 + 0.85 * drive) return; // the keener, the more courses they enrol in
+      const enrolledAt = new Date(now.getTime() - (1 + Math.floor(next() * 330)) * DAY - next() * DAY);
       const isAssigned = next() < 0.35;
-      const finishes = next() < 0.25 + pace * 0.6;
+      const finishes = next() < 0.15 + 0.85 * drive;
       const due = new Date(enrolledAt.getTime() + Math.floor(14 + next() * 60) * DAY);
-      const finishedAt = new Date(enrolledAt.getTime() + (3 + next() * 40) * DAY);
+      const finishedAt = new Date(enrolledAt.getTime() + (3 + next() * 30) * DAY);
       const done = finishes && finishedAt.getTime() < now.getTime() - 3_600_000;
       plans.push({
         ...base,
         course,
-        lessonsDone: done ? 99 : Math.floor(next() * 6),
+        lessonsDone: done ? 99 : Math.floor(next() * 4),
         source: isAssigned ? 'assigned' : 'self',
         enrolledAt,
         ...(isAssigned ? { dueAt: due, assignedByName: hrName } : {}),
@@ -89,5 +99,24 @@ export async function seedDemoLearning(
       });
     });
   });
-  return insertDemoEnrolments(plans);
+  return plans;
+}
+
+export async function seedDemoLearning(
+  learners: DemoPerson[],
+  hrName: string,
+  now = new Date(),
+  codes = DEMO_LEARNING_CODES,
+): Promise<number> {
+  const found = await Promise.all(codes.map((c) => courseIdByCode(c)));
+  const courses = found
+    .filter((c): c is { id: string; status: string } => !!c && c.status !== 'archived')
+    .map((c) => c.id);
+  if (courses.length < 3) return 0;
+  const people = await learnersByNip(learners.map((l) => l.nip));
+  const planned = learners.flatMap((l) => {
+    const person = people.get(l.nip);
+    return person ? [{ person: person.id, opd: person.opdId, opdCode: l.opdCode }] : [];
+  });
+  return insertDemoEnrolments(planDemoLearning(planned, courses, hrName, now));
 }

@@ -1,16 +1,20 @@
 // Demo quizzes: each demo course with a question bank in src/cli/demo-quizzes/<CODE>.gift (plus
 // <CODE>.xml for ordering questions, which GIFT cannot hold) gets it imported (through the same
-// reader as the import page), its quiz lessons set up (pre-test: 5 drawn from "Inti"; module 2
-// quiz: the "Modul 2" questions; post-test: 8 drawn from "Inti", required, 20 minutes, 2
-// attempts), and attempts by seeded learners, with their essays graded, so item analysis and
-// learning gain show real numbers. Idempotent: a bank with questions is left as it is.
+// reader as the import page) and its quiz lessons set up (pre-test: 5 drawn from "Inti"; module 2
+// quiz: the "Modul 2" questions; post-test: 8 drawn from "Inti", required, 20 minutes, 2 attempts):
+// seedDemoQuizzes, before the server answers. Then seedDemoAttempts lets seeded learners take them,
+// with their essays graded, so item analysis and learning gain show real numbers: it is the slow
+// part, so `npm start` runs it in the background with the demo completions. Idempotent: a bank with
+// questions is left as it is, and a course whose quizzes have been taken gets no more attempts.
 /* eslint-disable security/detect-non-literal-fs-filename -- the seed's own bank files */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { courseIdByCode, publishedCourse } from '../courses';
+import type { Actor } from '../core/actor';
 import { findAccount } from '../users';
 import {
   categoryAtPath,
+  courseLearningGain,
   essayQueue,
   gradeEssay,
   questionImport,
@@ -60,16 +64,19 @@ async function readBank(code: string): Promise<BankFile> {
   };
 }
 
-export async function seedDemoQuizzes(learnerIds: string[], now = new Date()): Promise<string[]> {
-  let files: string[];
-  try {
-    files = (await fs.readdir(DEMO_QUIZZES_DIR)).filter((f) => f.endsWith('.gift')).sort();
-  } catch {
-    return [];
-  }
+/** The codes of the demo courses with a question bank (src/cli/demo-quizzes/<CODE>.gift), in order. */
+async function bankCodes(): Promise<string[]> {
+  const files = await fs.readdir(DEMO_QUIZZES_DIR).catch(() => [] as string[]);
+  return files
+    .filter((f) => f.endsWith('.gift'))
+    .sort()
+    .map((f) => path.basename(f, '.gift'));
+}
+
+/** Imports each demo bank into its course and sets up the course's quizzes; returns the courses' codes. */
+export async function seedDemoQuizzes(): Promise<string[]> {
   const seededCodes: string[] = [];
-  for (const file of files) {
-    const code = path.basename(file, '.gift');
+  for (const code of await bankCodes()) {
     const course = await courseIdByCode(code);
     if (!course || course.status !== 'published') continue;
     const author = await partnerAuthor(await partnerCodeOf(path.join(DEMO_COURSES_DIR, code)));
@@ -79,8 +86,6 @@ export async function seedDemoQuizzes(learnerIds: string[], now = new Date()): P
     await questionImport.importInto(author, course.id, await readBank(code), { requestId: 'seed' });
     const inti = await categoryAtPath(course.id, ['Bawaan', 'Inti']);
     const modul2 = await categoryAtPath(course.id, ['Bawaan', 'Modul 2']);
-    const published = await publishedCourse(author, course.id);
-    const lessons = quizLessons(published.content);
     const base = {
       shuffleQuestions: true,
       shuffleOptions: true,
@@ -95,7 +100,7 @@ export async function seedDemoQuizzes(learnerIds: string[], now = new Date()): P
     const draw = (category: string, count: number) => [
       { entry: null, category, count, includeSubcategories: false },
     ];
-    const [pre, module2, post] = [lessons[0], lessons[1], lessons[lessons.length - 1]];
+    const [pre, module2, post] = await demoQuizLessons(author, course.id);
     await saveQuizSettings(author, course.id, pre.key, {
       ...base,
       kind: 'pretest',
@@ -117,6 +122,30 @@ export async function seedDemoQuizzes(learnerIds: string[], now = new Date()): P
       timeLimitMinutes: 20,
       attemptsAllowed: 2,
     });
+    seededCodes.push(code);
+  }
+  return seededCodes;
+}
+
+/** The pre-test, the module 2 quiz and the post-test of a demo course (its first, second and last quiz lessons). */
+async function demoQuizLessons(author: Actor, courseId: string) {
+  const lessons = quizLessons((await publishedCourse(author, courseId)).content);
+  return [lessons[0], lessons[1], lessons[lessons.length - 1]];
+}
+
+/**
+ * The seeded learners take the quizzes of each demo course set up by seedDemoQuizzes (pre-test,
+ * module 2 quiz, post-test, dated in the month before `now`), and the author grades most essays.
+ * A course whose pre-test and post-test have been taken is left alone. Returns the courses' codes.
+ */
+export async function seedDemoAttempts(learnerIds: string[], now = new Date()): Promise<string[]> {
+  const done: string[] = [];
+  for (const code of await bankCodes()) {
+    const course = await courseIdByCode(code);
+    if (!course || course.status !== 'published' || !(await questionImport.hasQuestions(course.id))) continue;
+    if ((await courseLearningGain(course.id)).people > 0) continue;
+    const author = await partnerAuthor(await partnerCodeOf(path.join(DEMO_COURSES_DIR, code)));
+    const [pre, module2, post] = await demoQuizLessons(author, course.id);
     const day = 24 * 3600_000;
     for (const [n, learnerId] of learnerIds.entries()) {
       const learner = await actorOf(learnerId);
@@ -161,9 +190,9 @@ export async function seedDemoQuizzes(learnerIds: string[], now = new Date()): P
         now,
       );
     }
-    seededCodes.push(code);
+    done.push(code);
   }
-  return seededCodes;
+  return done;
 }
 
 /** The ids of seeded learners by their NIPs (those that exist). */

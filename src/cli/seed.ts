@@ -17,7 +17,10 @@ export function formatSeedReport(report: SeedReport): string {
       : []),
     `Service units: ${report.survey.units} created with ${report.survey.responses} survey answers (IKM)`,
     `Course evaluations: ${report.evaluations.answered} answered of ${report.evaluations.invited} invitations; ${report.evaluations.holidays} fixed-date holidays added`,
-    `Quizzes: question banks, quizzes and learners' attempts for ${report.quizzes.join(', ') || 'no course (already present)'}`,
+    `Quizzes: question banks and quizzes for ${report.quizzes.join(', ') || 'no course (already present)'}`,
+    ...(report.attempts.length
+      ? [`Quiz attempts: 24 learners took the quizzes of ${report.attempts.join(', ')}`]
+      : []),
     ...(report.newcomers.invited
       ? [
           `Invitations: ${report.newcomers.invited} newcomers invited (admins read them at /admin/outbox without SMTP_URL)`,

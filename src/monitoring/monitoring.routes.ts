@@ -1,7 +1,9 @@
 // Monitoring for HR and leaders: the OPD dashboard (/pemantauan) and its tables as CSV and XLSX
 // (/pemantauan/ekspor.csv and .xlsx, ?tabel=…) with the page's filters, and the printable PDF report
-// for the head of an OPD (/pemantauan/laporan.pdf, the same filters). HR and admins only; the scope (their
-// OPD, or every OPD for BKPSDM HR and admins) is applied in the service for every channel.
+// for the head of an OPD (/pemantauan/laporan.pdf, the same filters): HR and admins only, the scope
+// (their OPD, or every OPD for BKPSDM HR and admins) applied in the service for every channel. The
+// course report (/laporan-kursus/:id) and its tables as CSV and XLSX (/laporan-kursus/:id/ekspor.csv
+// and .xlsx, ?tabel=… and the page's year): curators and the course's authors, decided in the service.
 import { Router } from 'express';
 import type { RouteDeps } from '../core/deps';
 import { requireAuth, requireRole } from '../auth';
@@ -9,6 +11,7 @@ import { registerNavItem } from '../web/navigation';
 import { idParam, parseQuery } from '../web/validation';
 import { requestContext } from '../web/request-context';
 import {
+  courseExportQuery,
   courseReportQuery,
   dashboardQuery,
   exportQuery,
@@ -16,6 +19,7 @@ import {
   recentYears,
 } from './monitoring.schemas';
 import { courseReport, coursesToReport } from './course-report';
+import { courseExportName, courseTableOf } from './course-report.export';
 import { courseReportPage } from './monitoring.web';
 import { learningRecord } from './learning-record';
 import { opdDashboard, scopeName } from './monitoring.service';
@@ -90,6 +94,19 @@ export function monitoringRouter(deps: RouteDeps): Router {
     const report = await courseReport(req.user!, idParam(req, 'course'), year);
     res.render('monitoring/course-report', courseReportPage(req, report, recentYears(deps.clock())));
   });
+  for (const format of ['csv', 'xlsx'] as const)
+    router.get(`/laporan-kursus/:id/ekspor.${format}`, async (req, res) => {
+      const { tabel } = parseQuery(courseExportQuery, req.query);
+      const { year } = parseQuery(courseReportQuery, req.query);
+      const report = await courseReport(req.user!, idParam(req, 'course'), year);
+      const table = courseTableOf(report, tabel, req.t);
+      res.setHeader(
+        'Content-Disposition',
+        `attachment; filename="${courseExportName(report, tabel, format)}"`,
+      );
+      if (format === 'csv') return res.type('text/csv; charset=utf-8').send(tableCsv(table));
+      res.type(XLSX_TYPE).send(await tableXlsx(table));
+    });
   router.get('/catatan-belajar', requireAuth, async (req, res) => {
     const { year } = parseQuery(recordQuery(deps.clock()), req.query);
     const record = await learningRecord(req.user!, req.user!.id, year);

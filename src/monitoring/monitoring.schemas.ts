@@ -52,3 +52,10 @@ export function recentYears(now: Date): number[] {
 export const courseReportQuery = z.object({
   year: z.coerce.number().int().min(2000).max(2100).optional().catch(undefined),
 });
+
+/** The course report's tables: its figures (one row) and the lessons where learners stop. */
+export const COURSE_TABLES = ['ringkasan', 'pelajaran'] as const;
+export type CourseTableName = (typeof COURSE_TABLES)[number];
+
+/** Which course report table to export: an unknown name exports the summary. */
+export const courseExportQuery = z.object({ tabel: z.enum(COURSE_TABLES).catch('ringkasan') });

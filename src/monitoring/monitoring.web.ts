@@ -3,7 +3,7 @@
 import type { Request } from 'express';
 import { barChart } from './monitoring.charts';
 import { JP_BANDS } from './monitoring.figures';
-import { TABLES, type DashboardQuery } from './monitoring.schemas';
+import { TABLES, type CourseTableName, type DashboardQuery } from './monitoring.schemas';
 import { BELOW_PAGE_SIZE, type Dashboard } from './monitoring.service';
 import type { CourseReport } from './course-report';
 
@@ -78,5 +78,11 @@ export function courseReportPage(req: Request, report: CourseReport, years: numb
     years,
     number,
     rate: (value: number | null) => (value === null ? '—' : `${number(value)}%`),
+    /** A table's export with the page's year, e.g. /laporan-kursus/…/ekspor.csv?tabel=pelajaran&year=2026. */
+    exportHref: (format: 'csv' | 'xlsx', table: CourseTableName) => {
+      const params = new URLSearchParams({ tabel: table });
+      if (report.year !== undefined) params.set('year', String(report.year));
+      return `/laporan-kursus/${report.course.id}/ekspor.${format}?${params.toString()}`;
+    },
   };
 }

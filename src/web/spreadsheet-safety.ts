@@ -24,8 +24,12 @@ export function safeCellValue(value: unknown): string | number | boolean | Date 
   return neutraliseCell(String(value));
 }
 
-/** One CSV field: neutralised, then quoted when it holds a quote, separator or line break. */
+/**
+ * One CSV field: text neutralised, then quoted when it holds a quote, separator or line break. A
+ * finite number is written as it is: a negative figure (a learning gain of -5) stays a number.
+ */
 export function csvField(value: unknown): string {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   const text = neutraliseCell(value === null || value === undefined ? '' : String(value));
   return /[",;\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

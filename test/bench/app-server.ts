@@ -8,7 +8,7 @@ import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { openDatabase } from '../../src/db';
 import { seedDemoData } from '../../src/cli/seed-data';
-import { BENCH_LEARNERS, seedBenchLearning } from './seed-learning';
+import { BENCH_DEMO_COURSES, BENCH_LEARNERS, seedBenchLearning } from './seed-learning';
 
 async function main(): Promise<void> {
   const config = loadConfig({
@@ -18,9 +18,13 @@ async function main(): Promise<void> {
     EMBEDDED_THREAD: process.env.EMBEDDED_THREAD ?? 'worker',
   });
   const db = await openDatabase(config);
-  // BENCH_VOLUME=demo: the demo city only (200 learners, 3 courses); default: the learning volume of #16.
+  // BENCH_VOLUME=demo: the demo city only (200 learners, 9 courses); default: the learning volume of
+  // #16, whose 10,000 learners take the three first demo courses, as when the demo had only those.
   const isDemo = process.env.BENCH_VOLUME === 'demo';
-  await seedDemoData({ policy: config.passwordPolicy, learners: isDemo ? undefined : BENCH_LEARNERS });
+  await seedDemoData({
+    policy: config.passwordPolicy,
+    ...(isDemo ? {} : { learners: BENCH_LEARNERS, learningCourses: BENCH_DEMO_COURSES }),
+  });
   if (!isDemo) {
     const started = Date.now();
     const volume = await seedBenchLearning();

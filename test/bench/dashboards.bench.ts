@@ -1,7 +1,8 @@
 // `npm run bench:dashboards`: the monitoring pages (#20) on the bench volume (10,000 learners, 100
 // courses, ~200,000 lesson-progress records), next to a bare Express+EJS page measured in the same
 // run: p50/p99 latency and req/s of the city dashboard, one OPD's dashboard, an XLSX export, the
-// printable PDF report and a course report. BENCH_SECONDS (default 8), BENCH_CONNECTIONS (default 4).
+// printable PDF report, a course report and its CSV and XLSX exports. BENCH_SECONDS (default 8),
+// BENCH_CONNECTIONS (default 4).
 import { DEMO_HR, measure, signIn, startServer, type Measured } from './lib';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 8);
@@ -49,7 +50,12 @@ async function main(): Promise<void> {
     };
     const list = await (await fetch(`${base}/laporan-kursus`, { headers: curator.headers })).text();
     const course = /href="(\/laporan-kursus\/[0-9a-f]{24})"/.exec(list)?.[1];
-    if (course) rows.push(...(await optional('course report', `${base}${course}`, curator)));
+    if (course)
+      rows.push(
+        ...(await optional('course report', `${base}${course}`, curator)),
+        ...(await optional('course report CSV', `${base}${course}/ekspor.csv?tabel=ringkasan`, curator)),
+        ...(await optional('course lessons XLSX', `${base}${course}/ekspor.xlsx?tabel=pelajaran`, curator)),
+      );
     const second = await measure('bare Express+EJS page (again)', bare, options);
     const baseline = (first.requestsPerSecond + second.requestsPerSecond) / 2;
     console.log(

@@ -1,6 +1,6 @@
 // The learning volume `npm run bench` measures with (issue #16): 10,000 learners, 100 published
-// courses and about 200,000 lesson-progress records. The demo seed provides the city, its three
-// demo courses and the demo learners' learning; this adds copies of the demo courses up to 100
+// courses and about 200,000 lesson-progress records. The demo seed provides the city, its demo
+// courses and the learners' learning in the first three; this adds copies of the first four up to 100
 // (published through the courses feature's own version code) and enrolments with progress for
 // every learner, written in bulk like the demo seed's.
 import { trusted, Types } from 'mongoose';
@@ -13,6 +13,9 @@ import { User } from '../../src/users/user.model';
 
 export const BENCH_LEARNERS = 10_000;
 export const BENCH_COURSES = 100;
+/** The demo courses the bench learners study and the bench copies (the volume of #16, before the five text courses). */
+export const BENCH_DEMO_COURSES = ['LITDIG-01', 'KOMPEL-01', 'ADUAN-01'];
+const COPIED = [...BENCH_DEMO_COURSES, 'INTEG-01'];
 const AREAS = [
   'literasi_digital',
   'komunikasi',
@@ -24,7 +27,10 @@ const AREAS = [
 ];
 
 async function copyCourses(now: Date): Promise<void> {
-  const originals = await Course.find({ publishedVersion: trusted({ $gt: 0 }) }).lean();
+  const originals = await Course.find({
+    publishedVersion: trusted({ $gt: 0 }),
+    code: trusted({ $in: COPIED }),
+  }).lean();
   const missing = BENCH_COURSES - (await Course.countDocuments({ publishedVersion: trusted({ $gt: 0 }) }));
   for (let i = 0; i < missing; i++) {
     const source = originals[i % originals.length];

@@ -16,6 +16,9 @@ import { Enrolment, JpCredit } from '../../src/learning/enrolment.model';
 import { User } from '../../src/users/user.model';
 import { Course } from '../../src/courses/course.model';
 import { AccessLogEntry as AccessLog } from '../../src/personal-data/access-log.model';
+import { Quiz } from '../../src/quizzes/quiz.model';
+import { Attempt } from '../../src/quizzes/attempt.model';
+import { parse as parseCsv } from 'csv-parse/sync';
 
 let t: TestApp;
 const clock = createTestClock(new Date('2026-06-10T03:00:00Z'));
@@ -422,6 +425,114 @@ describe('the course report', () => {
     expect(figure(only2026.text, 'completionRate')).toBe('0%');
   });
 
+  /** The body of a file download as bytes. */
+  const bytesOf = (agent: Agent, url: string) =>
+    agent
+      .get(url)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+  /** A figure as the page shows it ("67,5", "50%", "—"), as the number it stands for. */
+  const pageNumber = (text: string | undefined) =>
+    text === undefined || text === '—' ? null : Number(text.replace('%', '').replace(',', '.'));
+  const SUMMARY_FIGURES = [
+    'enrolled',
+    'completed',
+    'inProgress',
+    'completionRate',
+    'averageScore',
+    'scored',
+    'passRate',
+    'gainPeople',
+    'pre',
+    'post',
+    'gainPoints',
+    'normalisedGain',
+    'timeCompleted',
+    'medianDays',
+    'meanDays',
+  ];
+
+  it('exports its figures and its lessons as CSV and XLSX holding the numbers of the page', async () => {
+    // c5's pre-test and post-test (pass mark 70): a3 40 → 80 (passed), a4 60 → 55 (not passed).
+    const course = new Types.ObjectId(c5.id);
+    const [pre, post] = await Quiz.create([
+      { course, lessonKey: new Types.ObjectId().toHexString(), kind: 'pretest' },
+      { course, lessonKey: new Types.ObjectId().toHexString(), kind: 'posttest', passMark: 70 },
+    ]);
+    const attempt = (quiz: typeof pre, key: string, scorePercent: number) => ({
+      quiz: quiz._id,
+      course,
+      courseVersion: 1,
+      lessonKey: quiz.lessonKey,
+      person: new Types.ObjectId(ids[key]),
+      number: 1,
+      startedAt: d('2026-05-01T03:00:00Z'),
+      state: 'graded',
+      passMark: 70,
+      gradings: 1,
+      scorePercent,
+    });
+    await Attempt.create([
+      attempt(pre, 'a3', 40),
+      attempt(post, 'a3', 80),
+      attempt(pre, 'a4', 60),
+      attempt(post, 'a4', 55),
+    ]);
+    const curator = await signedInAgent(t.app, 'kurator.monitoring@uji.example', DEFAULT_PASSWORD);
+    const page = await curator.get(`/laporan-kursus/${c5.id}`);
+    const shown = SUMMARY_FIGURES.map((name) => pageNumber(figure(page.text, name)));
+    // By hand: score (80 + 55) / 2 = 67.5; one pass of two; pre 50, post 67.5, gain 17.5, g = 17.5 / 50.
+    expect(shown).toEqual([2, 1, 1, 50, 67.5, 2, 50, 2, 50, 67.5, 17.5, 0.35, 1, 60.6, 60.6]);
+    expect(page.text).toContain(`href="/laporan-kursus/${c5.id}/ekspor.xlsx?tabel=ringkasan"`);
+
+    const csv = await curator.get(`/laporan-kursus/${c5.id}/ekspor.csv?tabel=ringkasan`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.headers['content-disposition']).toMatch(
+      /filename="laporan-kursus-UJI-[\w-]+-ringkasan-semua-tahun.csv"/,
+    );
+    const [header, row] = parseCsv(csv.text.replace(/^\uFEFF/, '')) as string[][];
+    expect(header.slice(0, 4)).toEqual(['Kode', 'Kursus', 'Periode pendaftaran', 'Pendaftaran']);
+    expect(row.slice(1, 3)).toEqual([expect.stringMatching(/^Kursus Uji/), 'Semua tahun']);
+    expect(row.slice(3).map((cell) => (cell === '' ? null : Number(cell)))).toEqual(shown);
+
+    const xlsx = await bytesOf(curator, `/laporan-kursus/${c5.id}/ekspor.xlsx?tabel=ringkasan`);
+    expect(xlsx.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.body as unknown as ExcelJS.Buffer);
+    const cells = (workbook.worksheets[0].getRow(2).values as unknown[]).slice(1);
+    expect(Array.from({ length: 15 }, (_, i) => cells[i + 3] ?? null)).toEqual(shown);
+
+    // The lessons: position, title, done by, stopped here; the same in both files and on the page.
+    const lessons = [...page.text.matchAll(/data-lesson-(?:done|stopped)="[0-9a-f]+">(\d+)</g)].map((m) =>
+      Number(m[1]),
+    );
+    const lessonCsv = await curator.get(`/laporan-kursus/${c5.id}/ekspor.csv?tabel=pelajaran`);
+    const lessonRows = (parseCsv(lessonCsv.text.replace(/^\uFEFF/, '')) as string[][]).slice(1);
+    expect(lessonRows.map((r) => r[0])).toEqual(['1', '2', '3']);
+    expect(lessonRows.flatMap((r) => [Number(r[2]), Number(r[3])])).toEqual(lessons);
+    const lessonXlsx = await bytesOf(curator, `/laporan-kursus/${c5.id}/ekspor.xlsx?tabel=pelajaran`);
+    const lessonBook = new ExcelJS.Workbook();
+    await lessonBook.xlsx.load(lessonXlsx.body as unknown as ExcelJS.Buffer);
+    const sheetRows = [2, 3, 4].map((r) => (lessonBook.worksheets[0].getRow(r).values as unknown[]).slice(1));
+    expect(sheetRows.flatMap((r) => [r[2], r[3]])).toEqual(lessons);
+    expect(sheetRows.map((r) => r[1])).toEqual(lessonRows.map((r) => r[1]));
+
+    // The year of the page applies to the files: only a4 enrolled in 2026 (55 on the post-test).
+    const year = await curator.get(`/laporan-kursus/${c5.id}?year=2026`);
+    expect(year.text).toContain(`href="/laporan-kursus/${c5.id}/ekspor.csv?tabel=ringkasan&amp;year=2026"`);
+    const yearCsv = await curator.get(`/laporan-kursus/${c5.id}/ekspor.csv?tabel=ringkasan&year=2026`);
+    const yearRow = (parseCsv(yearCsv.text.replace(/^\uFEFF/, '')) as string[][])[1];
+    expect(yearRow.slice(2, 8)).toEqual(['2026', '1', '0', '1', '0', '55']);
+    expect(yearRow.slice(3).map((cell) => (cell === '' ? null : Number(cell)))).toEqual(
+      SUMMARY_FIGURES.map((name) => pageNumber(figure(year.text, name))),
+    );
+  });
+
   it("opens for the course's authors only; other authors, HR and learners get nothing", async () => {
     const course = await Course.findById(c5.id).lean();
     const author = await createUser({ roles: ['author'], institution: course!.partner });
@@ -432,6 +543,13 @@ describe('the course report', () => {
     const other = await createUser({ roles: ['author'], institution: course!.partner });
     const stranger = await signedInAgent(t.app, other.email!, DEFAULT_PASSWORD);
     expect((await stranger.get(`/laporan-kursus/${c5.id}`)).status).toBe(404);
+    // The exports answer as the page does: the course's author gets the file, another author a 404.
+    expect((await own.get(`/laporan-kursus/${c5.id}/ekspor.csv`)).status).toBe(200);
+    for (const format of ['csv', 'xlsx'])
+      expect((await stranger.get(`/laporan-kursus/${c5.id}/ekspor.${format}?tabel=pelajaran`)).status).toBe(
+        404,
+      );
+    expect((await hrA.get(`/laporan-kursus/${c5.id}/ekspor.csv`)).status).toBe(403);
     expect((await stranger.get('/laporan-kursus')).text).not.toContain(`/laporan-kursus/${c5.id}`);
     expect((await hrA.get(`/laporan-kursus/${c5.id}`)).status).toBe(403);
   });

@@ -15,8 +15,18 @@ import { Enrolment, JpCredit } from '../../src/learning/enrolment.model';
 import { Certificate } from '../../src/certificates/certificate.model';
 import { CourseEvaluation } from '../../src/evaluation/course-evaluation.model';
 import { wibDay } from '../../src/core/wib';
+import { parse as parseCsv } from 'csv-parse/sync';
 
 let t: TestApp;
+// The demo's year of learning ends on the latest 1 December (WIB) before today, so the year it fills
+// is a whole year whatever the day the test runs (early in a year, the year so far holds little JP).
+const today = new Date();
+const decemberThisYear = new Date(`${wibDay(today).slice(0, 4)}-11-30T17:00:00Z`);
+const learningEnds =
+  decemberThisYear.getTime() <= today.getTime()
+    ? decemberThisYear
+    : new Date(`${Number(wibDay(today).slice(0, 4)) - 1}-11-30T17:00:00Z`);
+const demoYear = Number(wibDay(learningEnds).slice(0, 4));
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -28,7 +38,7 @@ afterAll(async () => {
 
 describe('seeding the demo data', () => {
   it('creates OPDs, universities, one account per role and 200 learners', async () => {
-    const report = await seedDemoData();
+    const report = await seedDemoData({ now: learningEnds });
     expect(report.institutions).toEqual({ created: 22, existing: 0 });
     expect(report.people).toEqual({ created: 207, existing: 0 });
     expect(await Institution.countDocuments({ kind: 'opd' })).toBe(17);
@@ -45,14 +55,27 @@ describe('seeding the demo data', () => {
     expect(report.survey.units).toBe(9);
     expect(report.survey.responses).toBeGreaterThan(1200);
     expect(report.quizzes).toEqual(['ADUAN-01', 'KOMPEL-01', 'LITDIG-01']);
+    expect(report.attempts).toEqual([]); // taken later, with the completions (completeDemoActivity)
+    expect(report.courses.created).toEqual([
+      'ADUAN-01',
+      'DATA-01',
+      'ETIKA-01',
+      'INTEG-01',
+      'KINERJA-01',
+      'KOMPEL-01',
+      'LITDIG-01',
+      'NASKAH-01',
+      'PIMPIN-01',
+    ]);
     expect(report.evaluations.holidays).toBe(10);
   }, 180_000);
 
   it('completes the finished demo courses through the completion path, spread over the past year', async () => {
     const now = new Date();
     // As `npm start` does once the server answers: the completions, then the evaluations' answers.
-    const { completed, evaluations } = await completeDemoActivity(t.config, now);
-    expect(completed).toBeGreaterThan(60);
+    const { attempts, completed, evaluations } = await completeDemoActivity(t.config, now);
+    expect(attempts).toEqual(['ADUAN-01', 'KOMPEL-01', 'LITDIG-01']);
+    expect(completed).toBeGreaterThan(400);
     const done = await Enrolment.find({ status: 'completed' }).select('completedAt opd').lean();
     // Every completion has its JP on the ledger and its certificate, as a live one.
     expect(await JpCredit.countDocuments()).toBe(done.length);
@@ -72,10 +95,40 @@ describe('seeding the demo data', () => {
     expect(await CourseEvaluation.countDocuments()).toBe(done.length);
     expect(evaluations.answered).toBeGreaterThan(done.length / 2);
     expect(await completeDemoActivity(t.config, now)).toEqual({
+      attempts: [],
       completed: 0,
       evaluations: { invited: 0, answered: 0 },
     });
-  }, 180_000);
+  }, 420_000); // ~600 completions, each rendering its certificate: 2 min on a busy 2-core machine
+
+  it('shows a city whose ASN fill every JP band, some past 20 JP, with OPDs ahead and behind', async () => {
+    const hr = await signedInAgent(t.app, 'hr.bkpsdm@binaasn.example', DEMO_PASSWORDS.hr);
+    const page = await hr.get(`/pemantauan?year=${demoYear}`);
+    expect(page.status).toBe(200);
+    const band = (name: string) => {
+      const from = page.text.indexOf(`data-band="${name}">`) + `data-band="${name}">`.length;
+      return Number(page.text.slice(from, page.text.indexOf('<', from)));
+    };
+    const people = Number(/data-figure="people">(\d+)</.exec(page.text)![1]);
+    const bands = ['0', '1-9', '10-19', '20+'].map(band);
+    expect(bands.reduce((a, b) => a + b, 0)).toBe(people);
+    // Every band holds at least a twentieth of the city, and at least one in ten ASN reached 20 JP.
+    for (const count of bands) expect(count).toBeGreaterThanOrEqual(people / 20);
+    expect(bands[3]).toBeGreaterThanOrEqual(people / 10);
+    // The same from the JP ledger: the people past 20 JP in that year.
+    const totals = await JpCredit.aggregate<{ jp: number }>([
+      { $match: { year: demoYear } },
+      { $group: { _id: '$person', jp: { $sum: '$jp' } } },
+    ]);
+    expect(totals.filter((p) => p.jp >= 20).length).toBe(bands[3]);
+    // The OPDs ranked by attainment: the leaders well ahead of the OPDs with nobody at 20 JP yet.
+    const ranking = await hr.get(`/pemantauan/ekspor.csv?tabel=opd&year=${demoYear}`);
+    const [header, ...rows] = parseCsv(ranking.text.replace(/^\uFEFF/, '')) as string[][];
+    const rates = rows.map((r) => Number(r[header.indexOf('Capaian 20 JP')] || 0));
+    expect(rows).toHaveLength(17);
+    expect(Math.max(...rates)).toBeGreaterThanOrEqual(30);
+    expect(rates.filter((r) => r === 0).length).toBeGreaterThan(0);
+  });
 
   it('gives every demo course enough anonymous evaluation answers for its aggregate, the demo learner one to fill in', async () => {
     const curator = await signedInAgent(t.app, 'kurator@binaasn.example', DEMO_PASSWORDS.curator);
@@ -128,8 +181,12 @@ describe('seeding the demo data', () => {
   it('changes nothing when run again', async () => {
     const usersBefore = await User.find({}).sort({ _id: 1 }).lean();
     const institutionsBefore = await Institution.find({}).sort({ _id: 1 }).lean();
-    const report = await seedDemoData();
+    const enrolmentsBefore = await Enrolment.countDocuments();
+    const report = await seedDemoData({ now: learningEnds });
     expect(report.institutions).toEqual({ created: 0, existing: 22 });
+    expect(report.courses.created).toEqual([]);
+    expect(report.enrolments).toBe(0);
+    expect(await Enrolment.countDocuments()).toBe(enrolmentsBefore);
     expect(report.people).toEqual({ created: 0, existing: 207 });
     expect(report.survey).toEqual({ units: 0, responses: 0 });
     expect(report.evaluations).toEqual({ invited: 0, answered: 0, holidays: 0 });

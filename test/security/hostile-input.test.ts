@@ -26,6 +26,7 @@ import {
 import type { Agent } from '../support/auth';
 import { crawl, getFormsIn, injectedElements, type GetForm } from '../support/crawl';
 import { createUser, makeNip } from '../support/factories';
+import { publishCourse } from '../support/learning';
 import { issueForTest } from '../support/certificates';
 import { decodeParts, forgedTokens } from '../support/jwt-attacks';
 import crypto from 'node:crypto';
@@ -874,9 +875,58 @@ describe('learning given hostile input', () => {
       problems.push(...check(`GET ${short(report)}`, await curator.get(report), [200, 400]));
       const missing = `/laporan-kursus/${encodeURIComponent(payload)}`;
       problems.push(...check(`GET ${short(missing)}`, await curator.get(missing), [404]));
+      const file = `/laporan-kursus/${w.ids.courses.published.id}/ekspor.csv?${new URLSearchParams({ tabel: payload, year: payload })}`;
+      problems.push(...check(`GET ${short(file)}`, await curator.get(file), [200]));
     }
     expect(problems).toEqual([]);
   }, 120_000);
+
+  it("the course report's CSV and XLSX write formula-like course and lesson titles as text", async () => {
+    const course = await publishCourse({
+      title: FORMULA_PAYLOADS[1],
+      modules: [FORMULA_PAYLOADS.map((title) => ({ title })), [{ title: HTML_PAYLOADS[0] }]],
+    });
+    const page = await curator.get(`/laporan-kursus/${course.id}`);
+    expect(check('course report', page, [200])).toEqual([]);
+    for (const table of ['ringkasan', 'pelajaran']) {
+      const csv = await curator.get(`/laporan-kursus/${course.id}/ekspor.csv?tabel=${table}`);
+      const cells = (
+        parseCsv(csv.text.replace(/^\uFEFF/, ''), { relax_column_count: true }) as string[][]
+      ).flat();
+      expect(cells.filter(isFormula)).toEqual([]);
+      const xlsx = await curator
+        .get(`/laporan-kursus/${course.id}/ekspor.xlsx?tabel=${table}`)
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
+      const workbook = new ExcelJS.Workbook();
+      const body = xlsx.body as Buffer;
+      await workbook.xlsx.load(
+        body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer,
+      );
+      const values: unknown[] = [];
+      workbook.worksheets[0].eachRow((row) => row.eachCell((cell) => values.push(cell.value)));
+      expect(values.filter((v) => typeof v === 'object' && v !== null)).toEqual([]);
+      expect(values.filter((v): v is string => typeof v === 'string').filter(isFormula)).toEqual([]);
+      // The data is kept, neutralised: the title in the summary, every lesson title (as stored) in the lessons.
+      const wanted =
+        table === 'ringkasan'
+          ? [course.course.title]
+          : course.course.modules.flatMap((m) => m.lessons.map((l) => l.title));
+      for (const title of wanted) {
+        const written = isFormula(title) ? `'${title}` : title;
+        expect([table, title, cells.includes(written), values.includes(written)]).toEqual([
+          table,
+          title,
+          true,
+          true,
+        ]);
+      }
+    }
+  });
 });
 
 describe('certificates given hostile input', () => {

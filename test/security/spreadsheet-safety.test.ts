@@ -19,6 +19,10 @@ describe('spreadsheet safety', () => {
       expect(neutraliseCell(text)).toBe(text);
   });
 
+  it('writes a negative number in CSV as the number, and a text that looks like one as text', () => {
+    expect(csvLine([-5, -0.12, 17.5, '-5', '-2+3'])).toBe("-5,-0.12,17.5,'-5,'-2+3");
+  });
+
   it('keeps numbers, dates and booleans typed in XLSX cells', () => {
     const date = new Date('2026-01-02T00:00:00Z');
     expect([
