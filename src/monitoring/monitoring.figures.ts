@@ -80,17 +80,80 @@ export function percent(part: number, whole: number): number | null {
   return whole === 0 ? null : Math.round((part * 1000) / whole) / 10;
 }
 
-// WIB is UTC+7 all year (no daylight saving): shifting the instant gives the WIB calendar fields
-// without building a formatter per enrolment (the dashboards read tens of thousands of them).
+// WIB is UTC+7 all year (no daylight saving): a WIB calendar year or month is a fixed span of
+// instants, so an enrolment is placed by comparing its timestamp with the span's bounds rather than
+// by building a date per enrolment (the city dashboard reads tens of thousands of them).
 const WIB_OFFSET_MS = 7 * 3_600_000;
-const yearOf = (date: Date) => new Date(date.getTime() + WIB_OFFSET_MS).getUTCFullYear();
-const monthOf = (date: Date) => {
-  const wib = new Date(date.getTime() + WIB_OFFSET_MS);
-  return `${wib.getUTCFullYear()}-${String(wib.getUTCMonth() + 1).padStart(2, '0')}`;
-};
+/** The instant a WIB month begins (month 1–12; 13 is January of the next year). */
+const wibMonthStart = (year: number, month: number) => Date.UTC(year, month - 1, 1) - WIB_OFFSET_MS;
+/** The WIB calendar year `year` as [start, end) in milliseconds. */
+function yearSpan(year: number): [number, number] {
+  return [wibMonthStart(year, 1), wibMonthStart(year + 1, 1)];
+}
 const collator = new Intl.Collator('id');
 /** Names and labels in Indonesian order, with one collator (localeCompare builds one per call). */
 export const byText = (a: string, b: string) => collator.compare(a, b);
+
+/** One person's counts for a year: enrolments started in it (completed, in progress), and overdue now. */
+export interface Tally {
+  enrolled: number;
+  completed: number;
+  overdue: number;
+}
+
+/** The counts of every person with an enrolment, in one pass over the enrolments. */
+export function talliesOf(enrolments: EnrolmentRow[], year: number, now: Date): Map<string, Tally> {
+  const [from, to] = yearSpan(year);
+  const at = now.getTime();
+  const tallies = new Map<string, Tally>();
+  for (const e of enrolments) {
+    const isOverdue =
+      e.status === 'active' && e.source === 'assigned' && !!e.dueAt && e.dueAt.getTime() <= at;
+    const started = e.enrolledAt.getTime();
+    const inYear = started >= from && started < to;
+    if (!isOverdue && !inYear) continue;
+    let tally = tallies.get(e.person);
+    if (!tally) tallies.set(e.person, (tally = { enrolled: 0, completed: 0, overdue: 0 }));
+    if (isOverdue) tally.overdue++;
+    if (!inYear) continue;
+    tally.enrolled++;
+    if (e.status === 'completed') tally.completed++;
+  }
+  return tallies;
+}
+
+/** The figures of a set of people (each counted once), from their tallies and JP of the year. */
+export function figuresOfTallies(
+  people: PersonFact[],
+  tallies: Map<string, Tally>,
+  jp: Map<string, number>,
+): Figures {
+  let enrolled = 0;
+  let completed = 0;
+  let overdue = 0;
+  const bands: Record<JpBand, number> = { '0': 0, '1-9': 0, '10-19': 0, '20+': 0 };
+  const seen = new Set<string>();
+  for (const p of people) {
+    bands[bandOf(jp.get(p.id) ?? 0)]++;
+    const tally = tallies.get(p.id);
+    if (!tally || seen.has(p.id)) continue;
+    seen.add(p.id);
+    enrolled += tally.enrolled;
+    completed += tally.completed;
+    overdue += tally.overdue;
+  }
+  return {
+    people: people.length,
+    enrolled,
+    inProgress: enrolled - completed,
+    completed,
+    overdue,
+    completionRate: percent(completed, enrolled),
+    attained: bands['20+'],
+    attainmentRate: percent(bands['20+'], people.length),
+    bands,
+  };
+}
 
 /** The figures of a set of people, from their enrolments and JP of the year. */
 export function figuresOf(
@@ -100,33 +163,26 @@ export function figuresOf(
   year: number,
   now: Date,
 ): Figures {
-  const ids = new Set(people.map((p) => p.id));
-  let enrolled = 0;
-  let completed = 0;
-  let inProgress = 0;
-  let overdue = 0;
-  for (const e of enrolments) {
-    if (!ids.has(e.person)) continue;
-    if (e.status === 'active' && e.source === 'assigned' && e.dueAt && e.dueAt.getTime() <= now.getTime())
-      overdue++;
-    if (yearOf(e.enrolledAt) !== year) continue;
-    enrolled++;
-    if (e.status === 'completed') completed++;
-    else inProgress++;
+  return figuresOfTallies(people, talliesOf(enrolments, year, now), jp);
+}
+
+/** The figures per value of a person's field, from tallies (see figuresBy). */
+export function figuresByTallies(
+  field: 'unitKerja' | 'golongan' | 'opdId',
+  people: PersonFact[],
+  tallies: Map<string, Tally>,
+  jp: Map<string, number>,
+): GroupRow[] {
+  const groups = new Map<string, PersonFact[]>();
+  for (const p of people) {
+    const key = p[field] || '';
+    const list = groups.get(key);
+    if (list) list.push(p);
+    else groups.set(key, [p]);
   }
-  const bands: Record<JpBand, number> = { '0': 0, '1-9': 0, '10-19': 0, '20+': 0 };
-  for (const p of people) bands[bandOf(jp.get(p.id) ?? 0)]++;
-  return {
-    people: people.length,
-    enrolled,
-    inProgress,
-    completed,
-    overdue,
-    completionRate: percent(completed, enrolled),
-    attained: bands['20+'],
-    attainmentRate: percent(bands['20+'], people.length),
-    bands,
-  };
+  return [...groups.entries()]
+    .sort(([a], [b]) => byText(a, b))
+    .map(([key, members]) => ({ key, ...figuresOfTallies(members, tallies, jp) }));
 }
 
 /** The figures per value of a person's field (unit kerja, golongan, OPD), sorted by key. */
@@ -138,31 +194,7 @@ export function figuresBy(
   year: number,
   now: Date,
 ): GroupRow[] {
-  const groups = new Map<string, PersonFact[]>();
-  for (const p of people) {
-    const key = p[field] || '';
-    const list = groups.get(key) ?? [];
-    list.push(p);
-    groups.set(key, list);
-  }
-  const byPerson = new Map<string, EnrolmentRow[]>();
-  for (const e of enrolments) {
-    const list = byPerson.get(e.person) ?? [];
-    list.push(e);
-    byPerson.set(e.person, list);
-  }
-  return [...groups.entries()]
-    .sort(([a], [b]) => byText(a, b))
-    .map(([key, members]) => ({
-      key,
-      ...figuresOf(
-        members,
-        members.flatMap((m) => byPerson.get(m.id) ?? []),
-        jp,
-        year,
-        now,
-      ),
-    }));
+  return figuresByTallies(field, people, talliesOf(enrolments, year, now), jp);
 }
 
 export const BELOW_SORTS = ['jp', 'name', 'unit', 'golongan'] as const;
@@ -208,21 +240,36 @@ export function lastTwelveMonths(now: Date): string[] {
 /** Enrolments started, completions and JP completed per month of the last 12. */
 export function trendOf(people: PersonFact[], enrolments: EnrolmentRow[], now: Date): TrendRow[] {
   const ids = new Set(people.map((p) => p.id));
-  const rows = new Map(
-    lastTwelveMonths(now).map((month) => [month, { month, enrolled: 0, completed: 0, jp: 0 }]),
+  const months = lastTwelveMonths(now);
+  const rows = months.map((month) => ({ month, enrolled: 0, completed: 0, jp: 0 }));
+  // bounds[i] is the instant month i begins; bounds[12] the end of the current month.
+  const bounds = [...months, nextMonth(months[11])].map((m) =>
+    wibMonthStart(Number(m.slice(0, 4)), Number(m.slice(5))),
   );
+  const rowAt = (time: number) => {
+    if (time < bounds[0] || time >= bounds[12]) return undefined;
+    let i = 11;
+    while (time < bounds[i]) i--;
+    return rows[i];
+  };
   for (const e of enrolments) {
     if (!ids.has(e.person)) continue;
-    const started = rows.get(monthOf(e.enrolledAt));
+    const started = rowAt(e.enrolledAt.getTime());
     if (started) started.enrolled++;
     if (e.status !== 'completed' || !e.completedAt) continue;
-    const done = rows.get(monthOf(e.completedAt));
+    const done = rowAt(e.completedAt.getTime());
     if (done) {
       done.completed++;
       done.jp += e.jp;
     }
   }
-  return [...rows.values()];
+  return rows;
+}
+
+/** The month after "YYYY-MM". */
+function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
 }
 
 export interface RankedOpd extends GroupRow {
@@ -260,9 +307,11 @@ export function competencyShares(
 ): CompetencyShare[] {
   const ids = new Set(people.map((p) => p.id));
   const counts = new Map(types.map((t) => [t, 0]));
+  const [from, to] = yearSpan(year);
   let total = 0;
   for (const e of enrolments) {
-    if (!ids.has(e.person) || yearOf(e.enrolledAt) !== year) continue;
+    const started = e.enrolledAt.getTime();
+    if (started < from || started >= to || !ids.has(e.person)) continue;
     const type = typeOf.get(e.course ?? '');
     if (type === undefined || !counts.has(type)) continue;
     counts.set(type, counts.get(type)! + 1);

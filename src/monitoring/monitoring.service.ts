@@ -12,11 +12,12 @@ import {
   belowTarget,
   byText,
   competencyShares,
-  figuresBy,
+  figuresByTallies,
+  figuresOfTallies,
   rankOpds,
+  talliesOf,
   type CompetencyShare,
   type RankedOpd,
-  figuresOf,
   trendOf,
   type BelowTarget,
   type EnrolmentRow,
@@ -75,7 +76,10 @@ export async function opdDashboard(actor: Actor, query: DashboardQuery, now: Dat
     dataOf(actor, scoped, year),
     seesEveryone ? institutionChoices('opd') : Promise.resolve([]),
   ]);
-  return {
+  // Asked now, so the database answers while the figures are computed.
+  const types = competencyTypes(enrolments);
+  const tallies = talliesOf(enrolments, year, now);
+  const view: Omit<Dashboard, 'competency'> = {
     year,
     years: Array.from({ length: 5 }, (_, i) => currentYear - i),
     seesEveryone,
@@ -88,25 +92,22 @@ export async function opdDashboard(actor: Actor, query: DashboardQuery, now: Dat
       golongan: query.golongan ?? '',
       sort: query.sort ?? 'jp',
     },
-    totals: figuresOf(people, enrolments, jp, year, now),
-    byUnit: figuresBy('unitKerja', people, enrolments, jp, year, now),
-    byGolongan: figuresBy('golongan', people, enrolments, jp, year, now),
+    totals: figuresOfTallies(people, tallies, jp),
+    byUnit: figuresByTallies('unitKerja', people, tallies, jp),
+    byGolongan: figuresByTallies('golongan', people, tallies, jp),
     below: belowTarget(people, jp, query.sort),
     trend: trendOf(people, enrolments, now),
     ranking:
       seesEveryone && !scoped.opd
         ? rankOpds(
-            figuresBy('opdId', people, enrolments, jp, year, now),
+            figuresByTallies('opdId', people, tallies, jp),
             new Map(opds.map((o) => [String(o._id), o.name])),
           )
         : [],
-    competency: competencyShares(
-      people,
-      enrolments,
-      await competencyTypes(enrolments),
-      COMPETENCY_TYPES,
-      year,
-    ),
+  };
+  return {
+    ...view,
+    competency: competencyShares(people, enrolments, await types, COMPETENCY_TYPES, year),
   };
 }
 
