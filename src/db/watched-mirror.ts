@@ -1,11 +1,13 @@
 // A copy in memory of the rows of one collection a feature reads whole (the monitoring dashboards
-// count every enrolment of the city), kept exact by a change stream: the first read loads every row
-// once; from then on each change committed to the collection — by this app instance or any other —
-// marks its document, and the next read fetches the marked documents again (by id) before
-// answering. Writes of this instance mark their documents at once through `touch` (the model's
-// hooks), so a page read right after a write shows it even before the stream reports it. While the
-// stream is not open (a standalone mongod has none; a broken stream is being resumed) every read
-// loads all rows from the database, so nothing stale is ever served; /readyz shows the state.
+// count every enrolment of the city), kept exact by a change stream. Once the stream is open, every
+// row is loaded once, in the background (reads go to the database meanwhile); from then on each
+// change committed to the collection, by this app instance or any other, marks its document, and
+// the next read fetches the marked documents again (by id) before answering. Writes of this
+// instance mark their documents at once through `touch` (the model's hooks), so a page read right
+// after a write shows it even before the stream reports it. A write the hooks cannot name document
+// by document (an updateMany) loads every row again. While the stream is not open (a standalone
+// mongod has none; a broken stream is being resumed) or the rows are loading, every read goes to
+// the database (the caller's own query), so nothing stale is ever served; /readyz shows the state.
 import mongoose from 'mongoose';
 import type { ChangeStream, ChangeStreamDocument, Document, ResumeToken } from 'mongodb';
 import {
@@ -36,7 +38,9 @@ export class WatchedMirror<T> implements Watched {
   private version = 0;
   private readonly dirty = new Set<string>();
   private readonly derivedValues = new Map<string, { version: number; rows: unknown; value: unknown }>();
-  private needsAll = true;
+  /** touchAll() counts up; a complete load records the count it began at. */
+  private wantedAll = 0;
+  private loadedAll = -1;
   private syncing?: Promise<void>;
   /** Bumped whenever the rows are dropped: a load begun before must not be kept. */
   private generation = 0;
@@ -59,30 +63,36 @@ export class WatchedMirror<T> implements Watched {
     registerWatched(this);
   }
 
+  /** Live once the rows are loaded; until then (and while they load again) reads go to the database. */
   get state(): CacheState {
-    return this.isLive ? 'live' : 'reading-through';
+    return this.isLive && this.isLoaded ? 'live' : 'reading-through';
   }
 
   get isStarted(): boolean {
     return !this.isStopped;
   }
 
+  private get isLoaded(): boolean {
+    return !!this.rows && this.loadedAll === this.wantedAll;
+  }
+
   /**
    * The rows as the database holds them now (this instance's writes included), or undefined while
-   * the stream is not open: the caller then asks the database itself, as it would without a mirror.
+   * the stream is not open or the rows are (re)loading: the caller then asks the database itself,
+   * as it would without a mirror, so no page waits for a whole load.
    */
   async snapshot(): Promise<MirrorSnapshot<T> | undefined> {
     this.ensureStarted();
-    // The first round may be a sync begun before this read; the second begins after it, so it
-    // covers every write marked before the read. Later writes may wait for the next read, unless
-    // the rows are not loaded at all.
-    for (let round = 0; this.isLive && (!this.rows || (round < 2 && this.needsSync)); round++) {
-      this.syncing ??= this.sync().finally(() => {
-        this.syncing = undefined;
-      });
-      await this.syncing;
+    if (!this.isLive) return undefined;
+    if (!this.isLoaded) {
+      void this.kick().catch(() => undefined); // the next read will try again
+      return undefined;
     }
-    if (!this.isLive || !this.rows) return undefined;
+    // The first round may be a sync begun before this read; the second begins after it, so it
+    // covers every write marked before the read. Later writes may wait for the next read.
+    for (let round = 0; round < 2 && this.dirty.size > 0 && this.isLive && this.isLoaded; round++)
+      await this.kick();
+    if (!this.isLive || !this.isLoaded || !this.rows) return undefined;
     return { rows: this.rows, version: this.version };
   }
 
@@ -95,34 +105,44 @@ export class WatchedMirror<T> implements Watched {
     return value;
   }
 
-  private get needsSync(): boolean {
-    return this.needsAll || this.dirty.size > 0;
-  }
-
   /** A document this instance wrote: fetched again at the next read (the stream will say so too). */
   touch(id: string): void {
     if (this.isLive) this.dirty.add(id);
   }
 
-  /** A write whose documents are not known one by one: every row is loaded again at the next read. */
+  /** A write whose documents are not known one by one: every row is loaded again. */
   touchAll(): void {
-    this.needsAll = true;
+    this.wantedAll++;
+  }
+
+  private kick(): Promise<void> {
+    this.syncing ??= this.sync().finally(() => {
+      this.syncing = undefined;
+    });
+    return this.syncing;
   }
 
   private async sync(): Promise<void> {
     const generation = this.generation;
-    if (this.needsAll || !this.rows) {
-      this.needsAll = false;
-      this.dirty.clear();
+    if (!this.isLoaded) {
+      const wanted = this.wantedAll;
+      this.dirty.clear(); // the load reads them; a change after it begins marks them again
       const rows = await this.source.loadAll();
       if (generation !== this.generation) return;
       this.rows = rows;
+      this.loadedAll = wanted;
       this.version++;
       return;
     }
     const ids = [...this.dirty];
     this.dirty.clear();
-    const found = await this.source.loadSome(ids);
+    let found: Map<string, T>;
+    try {
+      found = await this.source.loadSome(ids);
+    } catch (error) {
+      if (generation === this.generation) for (const id of ids) this.dirty.add(id);
+      throw error;
+    }
     if (generation !== this.generation || !this.rows) return;
     for (const id of ids) {
       const row = found.get(id);
@@ -136,7 +156,7 @@ export class WatchedMirror<T> implements Watched {
     this.generation++;
     this.rows = undefined;
     this.dirty.clear();
-    this.needsAll = true;
+    this.derivedValues.clear();
   }
 
   private ensureStarted(): void {
@@ -171,6 +191,7 @@ export class WatchedMirror<T> implements Watched {
       this.drop();
       this.isLive = true;
       this.failures = 0;
+      void this.kick().catch(() => undefined); // loads in the background; reads go to the database meanwhile
     };
     stream.on('change', (change: ChangeStreamDocument<Document>) => {
       becomeLive();

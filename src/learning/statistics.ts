@@ -117,12 +117,27 @@ function factsByPerson(snapshot: MirrorSnapshot<EnrolmentFact>): Map<string, Enr
   });
 }
 
-/** The active and completed enrolments of these people, each person's in the order they were made. */
-export async function enrolmentFacts(personIds: string[]): Promise<EnrolmentFact[]> {
+// The last answers from the mirror, by mirror version and people: the same dashboard asked again
+// gets the same array (monitoring keeps counts with it) until an enrolment changes.
+const RECENT = 8;
+const recentFacts = new Map<string, readonly EnrolmentFact[]>();
+
+/**
+ * The active and completed enrolments of these people, each person's in the order they were made.
+ * The array may be shared with other callers: read it, never change it.
+ */
+export async function enrolmentFacts(personIds: string[]): Promise<readonly EnrolmentFact[]> {
   const snapshot = await enrolmentMirror.snapshot();
   if (snapshot) {
+    const people = [...new Set(personIds)];
+    const key = `${snapshot.version}:${people.join(',')}`;
+    const known = recentFacts.get(key);
+    if (known) return known;
     const index = factsByPerson(snapshot);
-    return [...new Set(personIds)].flatMap((id) => index.get(id) ?? []);
+    const facts = people.flatMap((id) => index.get(id) ?? []);
+    if (recentFacts.size >= RECENT) recentFacts.delete(recentFacts.keys().next().value!);
+    recentFacts.set(key, facts);
+    return facts;
   }
   const out: EnrolmentFact[] = [];
   const wanted = new Set(personIds);

@@ -94,107 +94,142 @@ const collator = new Intl.Collator('id');
 /** Names and labels in Indonesian order, with one collator (localeCompare builds one per call). */
 export const byText = (a: string, b: string) => collator.compare(a, b);
 
-/** One person's counts for a year: enrolments started in it (completed, in progress), and overdue now. */
-export interface Tally {
+/** Per person: enrolments started in the year (and of those, completed), and assignments overdue now. */
+export interface Tallies {
+  year: Map<string, { enrolled: number; completed: number }>;
+  overdue: Map<string, number>;
+}
+
+// The same enrolment rows (a mirror's snapshot, shared until an enrolment changes) are counted on
+// every page: their yearly counts and their assignments with a due date are kept with them.
+const yearCounts = new WeakMap<readonly EnrolmentRow[], Map<number, Tallies['year']>>();
+const dueRows = new WeakMap<readonly EnrolmentRow[], EnrolmentRow[]>();
+
+function countsOfYear(enrolments: readonly EnrolmentRow[], year: number): Tallies['year'] {
+  let byYear = yearCounts.get(enrolments);
+  if (!byYear) yearCounts.set(enrolments, (byYear = new Map()));
+  const known = byYear.get(year);
+  if (known) return known;
+  const [from, to] = yearSpan(year);
+  const counts: Tallies['year'] = new Map();
+  for (const e of enrolments) {
+    const started = e.enrolledAt.getTime();
+    if (started < from || started >= to) continue;
+    let count = counts.get(e.person);
+    if (!count) counts.set(e.person, (count = { enrolled: 0, completed: 0 }));
+    count.enrolled++;
+    if (e.status === 'completed') count.completed++;
+  }
+  byYear.set(year, counts);
+  return counts;
+}
+
+/** The counts of every person with an enrolment: the year's from memory, the overdue ones as of `now`. */
+export function talliesOf(enrolments: readonly EnrolmentRow[], year: number, now: Date): Tallies {
+  let due = dueRows.get(enrolments);
+  if (!due) {
+    due = enrolments.filter((e) => e.status === 'active' && e.source === 'assigned' && !!e.dueAt);
+    dueRows.set(enrolments, due);
+  }
+  const at = now.getTime();
+  const overdue = new Map<string, number>();
+  for (const e of due) if (e.dueAt!.getTime() <= at) overdue.set(e.person, (overdue.get(e.person) ?? 0) + 1);
+  return { year: countsOfYear(enrolments, year), overdue };
+}
+
+/** A person with their counts and JP band looked up once (a dashboard sums them several ways). */
+export interface CountedPerson {
+  person: PersonFact;
   enrolled: number;
   completed: number;
   overdue: number;
+  band: JpBand;
 }
 
-/** The counts of every person with an enrolment, in one pass over the enrolments. */
-export function talliesOf(enrolments: EnrolmentRow[], year: number, now: Date): Map<string, Tally> {
-  const [from, to] = yearSpan(year);
-  const at = now.getTime();
-  const tallies = new Map<string, Tally>();
-  for (const e of enrolments) {
-    const isOverdue =
-      e.status === 'active' && e.source === 'assigned' && !!e.dueAt && e.dueAt.getTime() <= at;
-    const started = e.enrolledAt.getTime();
-    const inYear = started >= from && started < to;
-    if (!isOverdue && !inYear) continue;
-    let tally = tallies.get(e.person);
-    if (!tally) tallies.set(e.person, (tally = { enrolled: 0, completed: 0, overdue: 0 }));
-    if (isOverdue) tally.overdue++;
-    if (!inYear) continue;
-    tally.enrolled++;
-    if (e.status === 'completed') tally.completed++;
-  }
-  return tallies;
-}
-
-/** The figures of a set of people (each counted once), from their tallies and JP of the year. */
-export function figuresOfTallies(
+/** The people with their counts; a person listed twice is counted once (their band twice, as before). */
+export function countPeople(
   people: PersonFact[],
-  tallies: Map<string, Tally>,
+  tallies: Tallies,
   jp: Map<string, number>,
-): Figures {
+): CountedPerson[] {
+  const seen = new Set<string>();
+  return people.map((person) => {
+    const first = !seen.has(person.id);
+    seen.add(person.id);
+    const year = first ? tallies.year.get(person.id) : undefined;
+    return {
+      person,
+      enrolled: year?.enrolled ?? 0,
+      completed: year?.completed ?? 0,
+      overdue: first ? (tallies.overdue.get(person.id) ?? 0) : 0,
+      band: bandOf(jp.get(person.id) ?? 0),
+    };
+  });
+}
+
+/** The figures of counted people. */
+export function sumFigures(counted: CountedPerson[]): Figures {
   let enrolled = 0;
   let completed = 0;
   let overdue = 0;
   const bands: Record<JpBand, number> = { '0': 0, '1-9': 0, '10-19': 0, '20+': 0 };
-  const seen = new Set<string>();
-  for (const p of people) {
-    bands[bandOf(jp.get(p.id) ?? 0)]++;
-    const tally = tallies.get(p.id);
-    if (!tally || seen.has(p.id)) continue;
-    seen.add(p.id);
-    enrolled += tally.enrolled;
-    completed += tally.completed;
-    overdue += tally.overdue;
+  for (const c of counted) {
+    bands[c.band]++;
+    enrolled += c.enrolled;
+    completed += c.completed;
+    overdue += c.overdue;
   }
   return {
-    people: people.length,
+    people: counted.length,
     enrolled,
     inProgress: enrolled - completed,
     completed,
     overdue,
     completionRate: percent(completed, enrolled),
     attained: bands['20+'],
-    attainmentRate: percent(bands['20+'], people.length),
+    attainmentRate: percent(bands['20+'], counted.length),
     bands,
   };
+}
+
+/** The figures of counted people per value of a person's field, sorted by key. */
+export function figuresByField(
+  field: 'unitKerja' | 'golongan' | 'opdId',
+  counted: CountedPerson[],
+): GroupRow[] {
+  const groups = new Map<string, CountedPerson[]>();
+  for (const c of counted) {
+    const key = c.person[field] || '';
+    const list = groups.get(key);
+    if (list) list.push(c);
+    else groups.set(key, [c]);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => byText(a, b))
+    .map(([key, members]) => ({ key, ...sumFigures(members) }));
 }
 
 /** The figures of a set of people, from their enrolments and JP of the year. */
 export function figuresOf(
   people: PersonFact[],
-  enrolments: EnrolmentRow[],
+  enrolments: readonly EnrolmentRow[],
   jp: Map<string, number>,
   year: number,
   now: Date,
 ): Figures {
-  return figuresOfTallies(people, talliesOf(enrolments, year, now), jp);
-}
-
-/** The figures per value of a person's field, from tallies (see figuresBy). */
-export function figuresByTallies(
-  field: 'unitKerja' | 'golongan' | 'opdId',
-  people: PersonFact[],
-  tallies: Map<string, Tally>,
-  jp: Map<string, number>,
-): GroupRow[] {
-  const groups = new Map<string, PersonFact[]>();
-  for (const p of people) {
-    const key = p[field] || '';
-    const list = groups.get(key);
-    if (list) list.push(p);
-    else groups.set(key, [p]);
-  }
-  return [...groups.entries()]
-    .sort(([a], [b]) => byText(a, b))
-    .map(([key, members]) => ({ key, ...figuresOfTallies(members, tallies, jp) }));
+  return sumFigures(countPeople(people, talliesOf(enrolments, year, now), jp));
 }
 
 /** The figures per value of a person's field (unit kerja, golongan, OPD), sorted by key. */
 export function figuresBy(
   field: 'unitKerja' | 'golongan' | 'opdId',
   people: PersonFact[],
-  enrolments: EnrolmentRow[],
+  enrolments: readonly EnrolmentRow[],
   jp: Map<string, number>,
   year: number,
   now: Date,
 ): GroupRow[] {
-  return figuresByTallies(field, people, talliesOf(enrolments, year, now), jp);
+  return figuresByField(field, countPeople(people, talliesOf(enrolments, year, now), jp));
 }
 
 export const BELOW_SORTS = ['jp', 'name', 'unit', 'golongan'] as const;
@@ -238,9 +273,24 @@ export function lastTwelveMonths(now: Date): string[] {
 }
 
 /** Enrolments started, completions and JP completed per month of the last 12. */
-export function trendOf(people: PersonFact[], enrolments: EnrolmentRow[], now: Date): TrendRow[] {
+export function trendOf(people: PersonFact[], enrolments: readonly EnrolmentRow[], now: Date): TrendRow[] {
   const ids = new Set(people.map((p) => p.id));
+  return trendOfRows(
+    enrolments.filter((e) => ids.has(e.person)),
+    now,
+  );
+}
+
+const trends = new WeakMap<readonly EnrolmentRow[], { months: string; rows: TrendRow[] }>();
+
+/**
+ * The trend of exactly these enrolments (the caller passes only those of the people it counts), kept
+ * with the array for the same twelve months: a mirror's snapshot is shared until an enrolment changes.
+ */
+export function trendOfRows(enrolments: readonly EnrolmentRow[], now: Date): TrendRow[] {
   const months = lastTwelveMonths(now);
+  const known = trends.get(enrolments);
+  if (known && known.months === months.join()) return known.rows.map((r) => ({ ...r }));
   const rows = months.map((month) => ({ month, enrolled: 0, completed: 0, jp: 0 }));
   // bounds[i] is the instant month i begins; bounds[12] the end of the current month.
   const bounds = [...months, nextMonth(months[11])].map((m) =>
@@ -253,7 +303,6 @@ export function trendOf(people: PersonFact[], enrolments: EnrolmentRow[], now: D
     return rows[i];
   };
   for (const e of enrolments) {
-    if (!ids.has(e.person)) continue;
     const started = rowAt(e.enrolledAt.getTime());
     if (started) started.enrolled++;
     if (e.status !== 'completed' || !e.completedAt) continue;
@@ -263,6 +312,7 @@ export function trendOf(people: PersonFact[], enrolments: EnrolmentRow[], now: D
       done.jp += e.jp;
     }
   }
+  trends.set(enrolments, { months: months.join(), rows: rows.map((r) => ({ ...r })) });
   return rows;
 }
 
@@ -300,7 +350,7 @@ export interface CompetencyShare {
 /** Enrolments started in the year per competency type of their course, with each type's share. */
 export function competencyShares(
   people: PersonFact[],
-  enrolments: EnrolmentRow[],
+  enrolments: readonly EnrolmentRow[],
   typeOf: Map<string, string>,
   types: readonly string[],
   year: number,

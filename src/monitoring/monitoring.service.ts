@@ -12,13 +12,14 @@ import {
   belowTarget,
   byText,
   competencyShares,
-  figuresByTallies,
-  figuresOfTallies,
+  countPeople,
+  figuresByField,
   rankOpds,
+  sumFigures,
   talliesOf,
   type CompetencyShare,
   type RankedOpd,
-  trendOf,
+  trendOfRows,
   type BelowTarget,
   type EnrolmentRow,
   type Figures,
@@ -63,7 +64,7 @@ async function dataOf(actor: Actor, query: DashboardQuery, year: number) {
   );
   const ids = people.map((p) => p.id);
   const [enrolments, jp] = await Promise.all([enrolmentFacts(ids), jpTotals(ids, year)]);
-  return { all, people, enrolments: enrolments as EnrolmentRow[], jp };
+  return { all, people, enrolments: enrolments as readonly EnrolmentRow[], jp };
 }
 
 export async function opdDashboard(actor: Actor, query: DashboardQuery, now: Date): Promise<Dashboard> {
@@ -78,7 +79,7 @@ export async function opdDashboard(actor: Actor, query: DashboardQuery, now: Dat
   ]);
   // Asked now, so the database answers while the figures are computed.
   const types = competencyTypes(enrolments);
-  const tallies = talliesOf(enrolments, year, now);
+  const counted = countPeople(people, talliesOf(enrolments, year, now), jp);
   const view: Omit<Dashboard, 'competency'> = {
     year,
     years: Array.from({ length: 5 }, (_, i) => currentYear - i),
@@ -92,17 +93,15 @@ export async function opdDashboard(actor: Actor, query: DashboardQuery, now: Dat
       golongan: query.golongan ?? '',
       sort: query.sort ?? 'jp',
     },
-    totals: figuresOfTallies(people, tallies, jp),
-    byUnit: figuresByTallies('unitKerja', people, tallies, jp),
-    byGolongan: figuresByTallies('golongan', people, tallies, jp),
+    totals: sumFigures(counted),
+    byUnit: figuresByField('unitKerja', counted),
+    byGolongan: figuresByField('golongan', counted),
     below: belowTarget(people, jp, query.sort),
-    trend: trendOf(people, enrolments, now),
+    // The enrolments are those of `people` (dataOf asks for exactly theirs).
+    trend: trendOfRows(enrolments, now),
     ranking:
       seesEveryone && !scoped.opd
-        ? rankOpds(
-            figuresByTallies('opdId', people, tallies, jp),
-            new Map(opds.map((o) => [String(o._id), o.name])),
-          )
+        ? rankOpds(figuresByField('opdId', counted), new Map(opds.map((o) => [String(o._id), o.name])))
         : [],
   };
   return {
@@ -111,8 +110,15 @@ export async function opdDashboard(actor: Actor, query: DashboardQuery, now: Dat
   };
 }
 
-async function competencyTypes(enrolments: EnrolmentRow[]): Promise<Map<string, string>> {
-  const facts = await courseFacts([...new Set(enrolments.map((e) => e.course ?? ''))]);
+const coursesOfRows = new WeakMap<readonly EnrolmentRow[], string[]>();
+
+async function competencyTypes(enrolments: readonly EnrolmentRow[]): Promise<Map<string, string>> {
+  let courses = coursesOfRows.get(enrolments);
+  if (!courses) {
+    courses = [...new Set(enrolments.map((e) => e.course ?? ''))];
+    coursesOfRows.set(enrolments, courses);
+  }
+  const facts = await courseFacts(courses);
   return new Map([...facts].map(([id, f]) => [id, f.competencyType]));
 }
 

@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   await time('peopleInScope opd', () => peopleInScope(city, { opd }));
   await time('enrolmentFacts opd', () => enrolmentFacts(opdIds));
   await time('jpTotals opd', () => jpTotals(opdIds, now.getFullYear()));
-  const enrolments = (await enrolmentFacts(ids)) as EnrolmentRow[];
+  const enrolments = (await enrolmentFacts(ids)) as readonly EnrolmentRow[];
   const jp = await jpTotals(ids, now.getFullYear());
   const year = now.getFullYear();
   await time('  figuresOf', async () => figuresOf(people, enrolments, jp, year, now));
