@@ -32,6 +32,8 @@ export interface MirrorSnapshot<T> {
 }
 
 const RETRY_MS = [250, 1000, 5000, 15_000];
+/** More documents marked than this: they are not fetched by id, every row is loaded again. */
+const MAX_REFETCH = 1000;
 
 export class WatchedMirror<T> implements Watched {
   private rows?: Map<string, T>;
@@ -84,6 +86,8 @@ export class WatchedMirror<T> implements Watched {
   async snapshot(): Promise<MirrorSnapshot<T> | undefined> {
     this.ensureStarted();
     if (!this.isLive) return undefined;
+    // After a bulk write (an import, the demo seed) one pass over the collection beats a long `$in`.
+    if (this.dirty.size > MAX_REFETCH) this.touchAll();
     if (!this.isLoaded) {
       void this.kick().catch(() => undefined); // the next read will try again
       return undefined;

@@ -28,14 +28,20 @@ const RUNS = Number(process.argv[2] ?? 5);
 
 async function time(name: string, fn: () => Promise<unknown>): Promise<void> {
   const ms: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     await fn();
+    const used = process.cpuUsage(cpuBefore);
+    cpu.push((used.user + used.system) / 1000);
     ms.push(performance.now() - started);
   }
   ms.sort((a, b) => a - b);
+  cpu.sort((a, b) => a - b);
+  // CPU of the whole process (the engine's worker thread included): less distorted by a busy machine.
   console.log(
-    `${name.padEnd(44)} median ${ms[Math.floor(ms.length / 2)].toFixed(1).padStart(8)} ms  min ${ms[0].toFixed(1).padStart(8)} ms`,
+    `${name.padEnd(44)} median ${ms[Math.floor(ms.length / 2)].toFixed(1).padStart(8)} ms  min ${ms[0].toFixed(1).padStart(8)} ms  CPU median ${cpu[Math.floor(cpu.length / 2)].toFixed(1).padStart(8)} ms`,
   );
 }
 
