@@ -19,7 +19,21 @@ interface Loading {
 type Log = (level: 'info' | 'warn', message: string, details?: Record<string, unknown>) => void;
 
 const RETRY_MS = [250, 1000, 5000, 15_000];
-const caches: WatchedCache<unknown>[] = [];
+
+/** What this module keeps track of: the caches, and the mirrors of src/db/watched-mirror.ts. */
+export interface Watched {
+  readonly name: string;
+  readonly state: CacheState;
+  readonly isStarted: boolean;
+  suspend(): void;
+  stop(): Promise<void>;
+}
+const caches: Watched[] = [];
+
+/** Adds a mirror (or another stream-kept copy) to the start-up, health and shut-down bookkeeping. */
+export function registerWatched(watched: Watched): void {
+  caches.push(watched);
+}
 let log: Log = () => undefined;
 
 /** Where caches report a broken or resumed stream (the app's logger, set at start-up). */
@@ -45,10 +59,12 @@ export function watchedCacheStates(): Record<string, CacheState> {
 }
 
 let isConnectionHealthy = true;
+/** False from the moment the driver lost the server until it sees it again. */
+export const connectionIsHealthy = () => isConnectionHealthy;
 let watchedClient: unknown;
 
 /** Suspends every cache the moment the driver sees the server go away (a pool cleared, a server unknown). */
-function watchConnectionHealth(): void {
+export function watchConnectionHealth(): void {
   const client = mongoose.connection.getClient();
   if (watchedClient === client) return;
   watchedClient = client;
@@ -80,7 +96,7 @@ export class WatchedCache<V> {
     /** Values made of many documents (a whole small collection): any change forgets everything. */
     private readonly options: { forgetAllOnAnyChange?: boolean } = {},
   ) {
-    caches.push(this as WatchedCache<unknown>);
+    caches.push(this);
   }
 
   get state(): CacheState {

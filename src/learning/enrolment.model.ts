@@ -16,6 +16,7 @@
 // - `Notification`: what the person sees in the app; `key` is unique, so a notice (and the mail
 //   handed to the mail feature with it) is created once even when two schedulers run.
 import { Schema, model, type InferSchemaType } from 'mongoose';
+import { mirrorWrites } from '../db/watched-mirror';
 
 export const ENROLMENT_STATUSES = ['active', 'completed', 'cancelled'] as const;
 export type EnrolmentStatus = (typeof ENROLMENT_STATUSES)[number];
@@ -121,6 +122,10 @@ const notificationSchema = new Schema(
 notificationSchema.index({ key: 1 }, { unique: true });
 notificationSchema.index({ person: 1, createdAt: -1 });
 notificationSchema.index({ person: 1, readAt: 1 });
+
+/** Writes reach the monitoring mirrors of statistics.ts at once (they are compiled into the models). */
+export const enrolmentWrites = mirrorWrites(enrolmentSchema);
+export const jpCreditWrites = mirrorWrites(jpCreditSchema);
 
 export type EnrolmentFields = InferSchemaType<typeof enrolmentSchema>;
 export type ProgressFields = InferSchemaType<typeof progressSchema>;

@@ -12,12 +12,14 @@ import {
   belowTarget,
   byText,
   competencyShares,
-  figuresBy,
+  countPeople,
+  figuresByField,
   rankOpds,
+  sumFigures,
+  talliesOf,
   type CompetencyShare,
   type RankedOpd,
-  figuresOf,
-  trendOf,
+  trendOfRows,
   type BelowTarget,
   type EnrolmentRow,
   type Figures,
@@ -62,7 +64,7 @@ async function dataOf(actor: Actor, query: DashboardQuery, year: number) {
   );
   const ids = people.map((p) => p.id);
   const [enrolments, jp] = await Promise.all([enrolmentFacts(ids), jpTotals(ids, year)]);
-  return { all, people, enrolments: enrolments as EnrolmentRow[], jp };
+  return { all, people, enrolments: enrolments as readonly EnrolmentRow[], jp };
 }
 
 export async function opdDashboard(actor: Actor, query: DashboardQuery, now: Date): Promise<Dashboard> {
@@ -75,7 +77,10 @@ export async function opdDashboard(actor: Actor, query: DashboardQuery, now: Dat
     dataOf(actor, scoped, year),
     seesEveryone ? institutionChoices('opd') : Promise.resolve([]),
   ]);
-  return {
+  // Asked now, so the database answers while the figures are computed.
+  const types = competencyTypes(enrolments);
+  const counted = countPeople(people, talliesOf(enrolments, year, now), jp);
+  const view: Omit<Dashboard, 'competency'> = {
     year,
     years: Array.from({ length: 5 }, (_, i) => currentYear - i),
     seesEveryone,
@@ -88,30 +93,32 @@ export async function opdDashboard(actor: Actor, query: DashboardQuery, now: Dat
       golongan: query.golongan ?? '',
       sort: query.sort ?? 'jp',
     },
-    totals: figuresOf(people, enrolments, jp, year, now),
-    byUnit: figuresBy('unitKerja', people, enrolments, jp, year, now),
-    byGolongan: figuresBy('golongan', people, enrolments, jp, year, now),
+    totals: sumFigures(counted),
+    byUnit: figuresByField('unitKerja', counted),
+    byGolongan: figuresByField('golongan', counted),
     below: belowTarget(people, jp, query.sort),
-    trend: trendOf(people, enrolments, now),
+    // The enrolments are those of `people` (dataOf asks for exactly theirs).
+    trend: trendOfRows(enrolments, now),
     ranking:
       seesEveryone && !scoped.opd
-        ? rankOpds(
-            figuresBy('opdId', people, enrolments, jp, year, now),
-            new Map(opds.map((o) => [String(o._id), o.name])),
-          )
+        ? rankOpds(figuresByField('opdId', counted), new Map(opds.map((o) => [String(o._id), o.name])))
         : [],
-    competency: competencyShares(
-      people,
-      enrolments,
-      await competencyTypes(enrolments),
-      COMPETENCY_TYPES,
-      year,
-    ),
+  };
+  return {
+    ...view,
+    competency: competencyShares(people, enrolments, await types, COMPETENCY_TYPES, year),
   };
 }
 
-async function competencyTypes(enrolments: EnrolmentRow[]): Promise<Map<string, string>> {
-  const facts = await courseFacts([...new Set(enrolments.map((e) => e.course ?? ''))]);
+const coursesOfRows = new WeakMap<readonly EnrolmentRow[], string[]>();
+
+async function competencyTypes(enrolments: readonly EnrolmentRow[]): Promise<Map<string, string>> {
+  let courses = coursesOfRows.get(enrolments);
+  if (!courses) {
+    courses = [...new Set(enrolments.map((e) => e.course ?? ''))];
+    coursesOfRows.set(enrolments, courses);
+  }
+  const facts = await courseFacts(courses);
   return new Map([...facts].map(([id, f]) => [id, f.competencyType]));
 }
 

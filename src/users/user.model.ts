@@ -5,6 +5,7 @@ import { isValidNip } from './nip';
 import { EMPLOYEE_TYPES, isValidGolongan, type EmployeeType } from './ranks';
 
 import { LANGUAGES, ROLES } from '../core/roles';
+import { mirrorWrites } from '../db/watched-mirror';
 
 export const USER_STATUSES = ['active', 'inactive'] as const;
 
@@ -90,4 +91,7 @@ for (const op of [
 export type UserFields = InferSchemaType<typeof userSchema>;
 export type UserDocument = HydratedDocument<UserFields>;
 export type UserId = Types.ObjectId;
+/** Writes reach the people mirror of people-in-scope.ts at once (compiled into the model). */
+export const userWrites = mirrorWrites(userSchema);
+
 export const User = model('User', userSchema);

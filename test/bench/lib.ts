@@ -203,3 +203,18 @@ export async function quizPages(base: string, cookie: string) {
   }
   throw new Error('the demo learner has no quiz to attempt');
 }
+
+/**
+ * Waits until the monitoring mirrors (src/db/watched-mirror.ts) have loaded, as on a server that has
+ * run a while: until then the pages read the database. Versions without mirrors answer at once.
+ */
+export async function mirrorsLoaded(base: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const ready = (await (await fetch(`${base}/readyz`)).json()) as { caches?: Record<string, string> };
+    const mirrors = Object.entries(ready.caches ?? {}).filter(([name]) => name.startsWith('mirror:'));
+    if (mirrors.every(([, state]) => state === 'live')) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error('the monitoring mirrors did not load within 2 minutes');
+}

@@ -2,7 +2,7 @@
 // profiles the app (inspector CPU profiler, requests only) while autocannon loads one path, and
 // prints the packages, files and functions with the most self time per request.
 //   npx tsx test/bench/profile.ts [path=/ | autosave] [seconds=8]
-// PROFILE_ANON=1: without signing in; PROFILE_CPU_ONLY=1: no profiler, only the server's CPU per request.
+// PROFILE_ANON=1: without signing in; PROFILE_AS=hr: as the city's HR; PROFILE_CPU_ONLY=1: no profiler, only the server's CPU per request.
 // `npx tsx test/bench/profile.ts learner`: the server's CPU per request of each learner page in turn
 // (home, catalog, search, course page, player, my learning, a quiz attempt page and its autosave),
 // one server; a figure that depends less
@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { DEMO_LEARNER, learnerPages, quizPages, signIn, startServer } from './lib';
+import { DEMO_HR, DEMO_LEARNER, learnerPages, mirrorsLoaded, quizPages, signIn, startServer } from './lib';
 
 interface ProfileNode {
   id: number;
@@ -78,9 +78,13 @@ async function main(): Promise<void> {
   if (!cpuOnly) process.env.BENCH_PROFILE_FILE = file;
   const server = await startServer('test/bench/app-server.ts');
   const base = `http://127.0.0.1:${server.port}`;
-  const cookie = process.env.PROFILE_ANON
-    ? undefined
-    : await signIn(base, DEMO_LEARNER.identifier, DEMO_LEARNER.password);
+  // PROFILE_AS=hr: as the city's HR (the monitoring pages), once the monitoring mirrors have loaded.
+  const who = process.env.PROFILE_AS === 'hr' ? DEMO_HR : DEMO_LEARNER;
+  const cookie = process.env.PROFILE_ANON ? undefined : await signIn(base, who.identifier, who.password);
+  if (process.env.PROFILE_AS === 'hr') {
+    await fetch(`${base}${target}`, { headers: { cookie: cookie! } }).then((r) => r.arrayBuffer());
+    await mirrorsLoaded(base);
+  }
   // `autosave`: the POST that saves one answer of a quiz attempt of the demo learner.
   const quiz = target === 'autosave' && cookie ? await quizPages(base, cookie) : undefined;
   const load = (duration: number) =>

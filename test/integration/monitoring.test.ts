@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import { Types } from 'mongoose';
 import { createTestApp, createTestClock, type TestApp } from '../support/app';
 import { createOpd, createUser, DEFAULT_PASSWORD } from '../support/factories';
-import { signedInAgent, type Agent } from '../support/auth';
+import { postForm, signedInAgent, type Agent } from '../support/auth';
 import { publishCourse } from '../support/learning';
 import { insertDemoEnrolments, type DemoEnrolment } from '../../src/learning';
 import { Enrolment, JpCredit } from '../../src/learning/enrolment.model';
@@ -19,6 +19,7 @@ import { AccessLogEntry as AccessLog } from '../../src/personal-data/access-log.
 import { Quiz } from '../../src/quizzes/quiz.model';
 import { Attempt } from '../../src/quizzes/attempt.model';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { stopWatchedCaches, watchedCacheStates, whenWatchedCachesLive } from '../../src/db/watched-cache';
 
 let t: TestApp;
 const clock = createTestClock(new Date('2026-06-10T03:00:00Z'));
@@ -552,5 +553,137 @@ describe('the course report', () => {
     expect((await hrA.get(`/laporan-kursus/${c5.id}/ekspor.csv`)).status).toBe(403);
     expect((await stranger.get('/laporan-kursus')).text).not.toContain(`/laporan-kursus/${c5.id}`);
     expect((await hrA.get(`/laporan-kursus/${c5.id}`)).status).toBe(403);
+  });
+});
+
+// The dashboards count from mirrors in memory kept by change streams (src/db/watched-mirror.ts):
+// a write shows on the next page, and the mirrors loaded afresh give what the database gives.
+describe('the dashboard after a write', () => {
+  const MIRRORS = ['mirror:users', 'mirror:enrolments', 'mirror:jpcredits'];
+  let opdC: { _id: Types.ObjectId };
+  let opdD: { _id: Types.ObjectId };
+  let hrC: Agent;
+  let c1: Awaited<ReturnType<typeof createUser>>;
+  let c2: Awaited<ReturnType<typeof createUser>>;
+  let learnerC1: Agent;
+  let course: { id: string; lessonKeys?: string[] };
+
+  /** Posts a form and expects the redirect that follows a saved change. */
+  const post = async (agent: Agent, page: string, action: string, fields: Record<string, string> = {}) => {
+    const response = await postForm(agent, page, action, fields);
+    expect([302, 303]).toContain(response.status);
+    return response;
+  };
+  const figures = async (agent: Agent, query = '') => {
+    const page = await agent.get(`/pemantauan${query}`);
+    expect(page.status).toBe(200);
+    return Object.fromEntries(
+      ['people', 'enrolled', 'completed', 'inProgress', 'attainmentRate'].map((f) => [
+        f,
+        figure(page.text, f),
+      ]),
+    );
+  };
+  const liveMirrors = () => MIRRORS.every((name) => watchedCacheStates()[name] === 'live');
+
+  beforeAll(async () => {
+    opdC = await createOpd({ name: 'Dinas C' });
+    opdD = await createOpd({ name: 'Dinas D' });
+    const hr = await createUser({ opd: opdC, roles: ['hr'], name: 'HR C', unitKerja: 'Sekretariat' });
+    c1 = await createUser({ opd: opdC, name: 'Pegawai C1', unitKerja: 'Bidang Layanan' });
+    c2 = await createUser({ opd: opdC, name: 'Pegawai C2', unitKerja: 'Bidang Layanan' });
+    hrC = await signedInAgent(t.app, hr.email!, DEFAULT_PASSWORD);
+    learnerC1 = await signedInAgent(t.app, c1.email!, DEFAULT_PASSWORD);
+    course = await publishCourse({ jp: 20, modules: [[{}]] });
+    await hrC.get('/pemantauan'); // opens the mirrors' streams
+    await whenWatchedCachesLive();
+  });
+
+  it('counts a new enrolment and a completion on the next page', async () => {
+    expect(liveMirrors()).toBe(true);
+    expect(await figures(hrC)).toEqual({
+      people: '3',
+      enrolled: '0',
+      completed: '0',
+      inProgress: '0',
+      attainmentRate: '0%',
+    });
+    await post(learnerC1, `/kursus/${course.id}`, `/kursus/${course.id}/ikuti`);
+    expect(await figures(hrC)).toMatchObject({ enrolled: '1', inProgress: '1', completed: '0' });
+    const saved = await Course.findById(course.id).lean();
+    const lesson = saved!.modules[0].lessons[0].key;
+    const page = `/kursus/${course.id}/pelajaran/${lesson}`;
+    await post(learnerC1, page, `${page}/selesai`);
+    // C1 completed the 20 JP course: one of the three people reached the target.
+    expect(await figures(hrC)).toEqual({
+      people: '3',
+      enrolled: '1',
+      completed: '1',
+      inProgress: '0',
+      attainmentRate: '33,3%',
+    });
+    expect(liveMirrors()).toBe(true);
+  });
+
+  it('leaves out a person deactivated, and follows a person moved to another OPD', async () => {
+    await post(admin, `/admin/users/${c2._id}`, `/admin/users/${c2._id}/status`, { status: 'inactive' });
+    expect(await figures(hrC)).toMatchObject({ people: '2', attainmentRate: '50%' });
+    await post(admin, `/admin/users/${c1._id}/edit`, `/admin/users/${c1._id}`, {
+      nip: c1.nip!,
+      name: c1.name,
+      email: c1.email!,
+      employeeType: 'pns',
+      golongan: 'III/a',
+      jabatan: '',
+      unitKerja: 'Bidang Layanan',
+      opd: String(opdD._id),
+    });
+    // C1's enrolment and JP go with the person: counted by OPD D now, no longer by OPD C.
+    expect(await figures(hrC)).toEqual({
+      people: '1',
+      enrolled: '0',
+      completed: '0',
+      inProgress: '0',
+      attainmentRate: '0%',
+    });
+    expect(await figures(admin, `?opd=${String(opdD._id)}`)).toEqual({
+      people: '1',
+      enrolled: '1',
+      completed: '1',
+      inProgress: '0',
+      attainmentRate: '100%',
+    });
+  });
+
+  it("sees another instance's write through the stream", async () => {
+    // Written past Mongoose, as another app instance or mongosh would: only the stream reports it.
+    await t.db.connection.db!.collection('users').updateOne({ _id: c2._id }, { $set: { status: 'active' } });
+    let seen = await figures(hrC);
+    for (let i = 0; seen.people !== '2' && i < 50; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      seen = await figures(hrC);
+    }
+    expect(seen.people).toBe('2');
+  });
+
+  it('gives the same tables from the mirrors, from the database, and from mirrors loaded afresh', async () => {
+    const tables = ['ringkasan', 'unit', 'golongan', 'di-bawah-target', 'tren', 'opd', 'kompetensi'];
+    const all = async () =>
+      Promise.all(
+        tables.map(async (x) => (await admin.get(`/pemantauan/ekspor.csv?tabel=${x}&year=2026`)).text),
+      );
+    expect(liveMirrors()).toBe(true);
+    const fromMirrors = await all();
+    // Streams closed: the next pages read the database (the mirrors reopen and load from scratch).
+    await stopWatchedCaches();
+    expect(watchedCacheStates()['mirror:enrolments']).toBe('reading-through');
+    const fromDatabase = await all();
+    await whenWatchedCachesLive();
+    expect(liveMirrors()).toBe(true);
+    const reloaded = await all();
+    expect(fromDatabase).toEqual(fromMirrors);
+    expect(reloaded).toEqual(fromMirrors);
+    // a1–a4, b1, the learner of OPD A made above, HR C, C1 (now in D), C2.
+    expect(fromMirrors[0].split('\r\n')[1]).toMatch(/^9,/);
   });
 });

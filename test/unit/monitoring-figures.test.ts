@@ -5,12 +5,55 @@ import {
   lastTwelveMonths,
   percent,
   trendOf,
+  trendOfRows,
   belowTarget,
+  figuresOf,
+  type EnrolmentRow,
 } from '../../src/monitoring/monitoring.figures';
 import { courseFigures } from '../../src/monitoring/course-report';
 import type { CourseResult } from '../../src/monitoring/monitoring.sources';
 
 describe('monitoring figures', () => {
+  it('counts the same rows again for another moment and another year (counts are kept with the rows)', () => {
+    const person = { id: 'p', name: 'P', nip: '', golongan: '', unitKerja: '', opdId: 'o' };
+    const rows: readonly EnrolmentRow[] = [
+      {
+        person: 'p',
+        status: 'active',
+        source: 'assigned',
+        jp: 2,
+        enrolledAt: new Date('2026-01-05T03:00:00Z'),
+        dueAt: new Date('2026-03-01T17:00:00Z'),
+      },
+      {
+        person: 'p',
+        status: 'completed',
+        source: 'self',
+        jp: 4,
+        enrolledAt: new Date('2025-12-20T03:00:00Z'),
+        completedAt: new Date('2026-02-10T03:00:00Z'),
+      },
+    ];
+    const before = figuresOf([person], rows, new Map(), 2026, new Date('2026-03-01T16:59:59Z'));
+    const after = figuresOf([person], rows, new Map(), 2026, new Date('2026-03-01T17:00:00Z'));
+    expect([before.overdue, after.overdue]).toEqual([0, 1]);
+    expect([before.enrolled, before.completed]).toEqual([1, 0]);
+    const lastYear = figuresOf([person], rows, new Map(), 2025, new Date('2026-03-01T17:00:00Z'));
+    expect([lastYear.enrolled, lastYear.completed, lastYear.overdue]).toEqual([1, 1, 1]);
+    const march = trendOfRows(rows, new Date('2026-03-15T03:00:00Z'));
+    const june = trendOfRows(rows, new Date('2026-06-15T03:00:00Z'));
+    expect(march[11].month).toBe('2026-03');
+    expect(june[11].month).toBe('2026-06');
+    expect(march.find((r) => r.month === '2026-02')).toEqual({
+      month: '2026-02',
+      enrolled: 0,
+      completed: 1,
+      jp: 4,
+    });
+    march[0].enrolled = 99; // a caller's change does not reach the rows kept
+    expect(trendOfRows(rows, new Date('2026-03-15T03:00:00Z'))[0].enrolled).toBe(0);
+  });
+
   it('puts JP into the bands 0, 1–9, 10–19 and 20+ at their bounds', () => {
     expect([0, 0.5, 1, 9, 9.5, 10, 19, 19.5, 20, 45].map(bandOf)).toEqual([
       '0',
