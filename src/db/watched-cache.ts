@@ -46,6 +46,20 @@ export async function stopWatchedCaches(): Promise<void> {
   await Promise.all(caches.map((c) => c.stop()));
 }
 
+let isCloseWatched = false;
+/**
+ * Stops every cache and mirror when the connection closes: one listener for all of them, since a
+ * listener each passed Node's limit of ten on the connection.
+ */
+export function stopAllWhenConnectionCloses(): void {
+  if (isCloseWatched) return;
+  isCloseWatched = true;
+  mongoose.connection.once('close', () => {
+    isCloseWatched = false;
+    void stopWatchedCaches();
+  });
+}
+
 /** Resolves once every started cache is live (tests use it before counting queries); gives up after `ms`. */
 export async function whenWatchedCachesLive(ms = 5000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -198,7 +212,7 @@ export class WatchedCache<V> {
   private ensureStarted(): void {
     if (!this.isStopped || mongoose.connection.readyState !== 1) return;
     this.isStopped = false;
-    mongoose.connection.once('close', () => void this.stop());
+    stopAllWhenConnectionCloses();
     watchConnectionHealth();
     this.open();
   }

@@ -13,6 +13,7 @@ import type { ChangeStream, ChangeStreamDocument, Document, ResumeToken } from '
 import {
   connectionIsHealthy,
   registerWatched,
+  stopAllWhenConnectionCloses,
   watchConnectionHealth,
   type CacheState,
   type Watched,
@@ -166,7 +167,7 @@ export class WatchedMirror<T> implements Watched {
   private ensureStarted(): void {
     if (!this.isStopped || mongoose.connection.readyState !== 1) return;
     this.isStopped = false;
-    mongoose.connection.once('close', () => void this.stop());
+    stopAllWhenConnectionCloses();
     watchConnectionHealth();
     this.open();
   }
