@@ -96,21 +96,24 @@ export function watchConnectionHealth(): void {
 export class WatchedCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
   private readonly loading = new Map<string, Set<Loading>>();
-  private stream?: ChangeStream;
-  private resumeToken?: ResumeToken;
-  private isLive = false;
-  private failures = 0;
-  private retryTimer?: NodeJS.Timeout;
-  private isStopped = true;
+  private readonly follower: ChangeFollower;
 
   constructor(
     /** The collection watched; also the cache's name in logs and /readyz. */
     readonly name: string,
     private readonly maxEntries = 10_000,
     /** Values made of many documents (a whole small collection): any change forgets everything. */
-    private readonly options: { forgetAllOnAnyChange?: boolean } = {},
+    options: { forgetAllOnAnyChange?: boolean } = {},
   ) {
+    this.follower = new ChangeFollower(name, name, {
+      forgetAll: () => this.clear(),
+      changed: (id) => (id !== undefined && !options.forgetAllOnAnyChange ? this.forget(id) : this.clear()),
+    });
     caches.push(this);
+  }
+
+  private get isLive(): boolean {
+    return this.follower.isLive;
   }
 
   get state(): CacheState {
@@ -118,12 +121,12 @@ export class WatchedCache<V> {
   }
 
   get isStarted(): boolean {
-    return !this.isStopped;
+    return this.follower.isStarted;
   }
 
   /** The cached value of `key`, or `load()`'s (kept only if nothing changed `key` meanwhile). */
   async get(key: string, load: () => Promise<V>): Promise<V> {
-    this.ensureStarted();
+    this.follower.ensureStarted();
     if (!this.isLive) return load();
     const hit = this.entries.get(key);
     if (hit) {
@@ -158,7 +161,7 @@ export class WatchedCache<V> {
     keys: Iterable<string>,
     load: (missing: string[]) => Promise<ReadonlyMap<string, V>>,
   ): Promise<Map<string, V>> {
-    this.ensureStarted();
+    this.follower.ensureStarted();
     const wanted = [...new Set(keys)];
     if (!this.isLive) return new Map(await load(wanted));
     const found = new Map<string, V>();
@@ -209,7 +212,58 @@ export class WatchedCache<V> {
     for (const marks of this.loading.values()) for (const mark of marks) mark.isDirty = true;
   }
 
-  private ensureStarted(): void {
+  /** Reads through from now on: the connection broke (src/db: watchConnectionHealth). */
+  suspend(): void {
+    this.follower.suspend();
+  }
+
+  /** Closes the stream (the app is stopping, or its connection closed). */
+  stop(): Promise<void> {
+    return this.follower.stop();
+  }
+}
+
+/** What a change follower tells the copy it keeps exact (a cache, a mirror). */
+export interface FollowerOwner {
+  /** Whatever the copy holds may be stale (the stream starts, broke or stopped): drop it. */
+  forgetAll(): void;
+  /** A document changed (its id), or with undefined any may have (drop, rename, invalidate). */
+  changed(id: string | undefined): void;
+  /** From now on every change reaches the owner (called after forgetAll). */
+  live?(): void;
+}
+
+/**
+ * Follows one collection's change stream for a copy kept in memory: opens it once the connection
+ * is up, is live from the server's first answer on (every change arrives from then), resumes after
+ * a break with growing delays, and has the copy dropped whenever a change could have been missed.
+ */
+export class ChangeFollower {
+  private stream?: ChangeStream;
+  private resumeToken?: ResumeToken;
+  private isLiveNow = false;
+  private failures = 0;
+  private retryTimer?: NodeJS.Timeout;
+  private isStopped = true;
+
+  constructor(
+    /** The collection watched. */
+    private readonly collection: string,
+    /** The copy's name in logs. */
+    private readonly name: string,
+    private readonly owner: FollowerOwner,
+  ) {}
+
+  get isLive(): boolean {
+    return this.isLiveNow;
+  }
+
+  get isStarted(): boolean {
+    return !this.isStopped;
+  }
+
+  /** Opens the stream at the first read once the connection is up. */
+  ensureStarted(): void {
     if (!this.isStopped || mongoose.connection.readyState !== 1) return;
     this.isStopped = false;
     stopAllWhenConnectionCloses();
@@ -219,13 +273,13 @@ export class WatchedCache<V> {
 
   /**
    * The connection to the server broke: the driver will resume the stream by itself once it can,
-   * but changes committed meanwhile may reach the cache only then, so until the stream answers
-   * again the cache holds nothing and reads through.
+   * but changes committed meanwhile may arrive only then, so until the stream answers again the
+   * copy holds nothing and reads go through.
    */
   suspend(): void {
-    if (!this.isLive) return;
-    this.isLive = false;
-    this.clear();
+    if (!this.isLiveNow) return;
+    this.isLiveNow = false;
+    this.owner.forgetAll();
     log('warn', 'cache connection lost: reading through to the database until its stream answers again', {
       cache: this.name,
     });
@@ -234,28 +288,28 @@ export class WatchedCache<V> {
   private open(): void {
     this.retryTimer = undefined;
     if (this.isStopped) return;
-    const collection = mongoose.connection.db?.collection(this.name);
-    if (!collection) return this.retry(new Error('no database'));
+    const collection = mongoose.connection.db?.collection(this.collection);
+    if (!collection) return this.retry();
     const options = this.resumeToken ? { resumeAfter: this.resumeToken } : {};
-    // Only ids and kinds travel: the cache never needs the documents themselves.
+    // Only ids and kinds travel: the copies never need the documents themselves.
     const pipeline = [{ $project: { documentKey: 1, operationType: 1 } }];
     const stream = collection.watch(pipeline, { ...options, maxAwaitTimeMS: 1000 });
     this.stream = stream;
     // The first resume token arrives with the server's answer to the stream's aggregate: from then
-    // on every change reaches this cache, so it may start keeping values.
+    // on every change reaches the copy, so it may start keeping values.
     const becomeLive = () => {
-      if (this.stream !== stream || this.isLive || !isConnectionHealthy) return;
-      this.clear();
-      this.isLive = true;
+      if (this.stream !== stream || this.isLiveNow || !isConnectionHealthy) return;
+      this.owner.forgetAll();
+      this.isLiveNow = true;
       if (this.failures > 0) log('info', 'cache stream resumed', { cache: this.name });
       this.failures = 0;
+      this.owner.live?.();
     };
     stream.on('change', (change: ChangeStreamDocument<Document>) => {
       becomeLive();
       this.resumeToken = change._id;
       const id = (change as { documentKey?: { _id?: unknown } }).documentKey?._id;
-      if (id !== undefined && !this.options.forgetAllOnAnyChange) this.forget(String(id));
-      else this.clear(); // drop, rename, dropDatabase, invalidate: everything may be gone
+      this.owner.changed(id === undefined ? undefined : String(id));
       if (change.operationType === 'invalidate') this.resumeToken = undefined;
     });
     stream.on('resumeTokenChanged', (token: ResumeToken) => {
@@ -269,21 +323,21 @@ export class WatchedCache<V> {
   private broken(stream: ChangeStream, error: Error & { code?: number }): void {
     if (this.stream !== stream) return;
     this.stream = undefined;
-    this.isLive = false;
-    this.clear();
+    this.isLiveNow = false;
+    this.owner.forgetAll();
     void stream.close().catch(() => undefined);
     if (this.isStopped) return;
-    // A resume point the server no longer has: start afresh (the cache is empty anyway).
+    // A resume point the server no longer has: start afresh (the copy is empty anyway).
     if (error.code === 286 || error.code === 280 || error.code === 260) this.resumeToken = undefined;
     log('warn', 'cache stream broken: reading through to the database until it resumes', {
       cache: this.name,
       error: error.message,
       code: error.code,
     });
-    this.retry(error);
+    this.retry();
   }
 
-  private retry(_error: Error): void {
+  private retry(): void {
     if (this.isStopped || this.retryTimer) return;
     const delay = RETRY_MS[Math.min(this.failures, RETRY_MS.length - 1)];
     this.failures += 1;
@@ -294,12 +348,12 @@ export class WatchedCache<V> {
   /** Closes the stream (the app is stopping, or its connection closed). */
   async stop(): Promise<void> {
     this.isStopped = true;
-    this.isLive = false;
+    this.isLiveNow = false;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     const stream = this.stream;
     this.stream = undefined;
-    this.clear();
+    this.owner.forgetAll();
     this.resumeToken = undefined;
     this.failures = 0;
     await stream?.close().catch(() => undefined);

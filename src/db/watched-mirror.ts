@@ -9,15 +9,7 @@
 // mongod has none; a broken stream is being resumed) or the rows are loading, every read goes to
 // the database (the caller's own query), so nothing stale is ever served; /readyz shows the state.
 import mongoose from 'mongoose';
-import type { ChangeStream, ChangeStreamDocument, Document, ResumeToken } from 'mongodb';
-import {
-  connectionIsHealthy,
-  registerWatched,
-  stopAllWhenConnectionCloses,
-  watchConnectionHealth,
-  type CacheState,
-  type Watched,
-} from './watched-cache';
+import { ChangeFollower, registerWatched, type CacheState, type Watched } from './watched-cache';
 
 export interface MirrorSource<T> {
   /** Every row of the mirror, by document id. */
@@ -32,7 +24,6 @@ export interface MirrorSnapshot<T> {
   version: number;
 }
 
-const RETRY_MS = [250, 1000, 5000, 15_000];
 /** More documents marked than this: they are not fetched by id, every row is loaded again. */
 const MAX_REFETCH = 1000;
 
@@ -47,12 +38,7 @@ export class WatchedMirror<T> implements Watched {
   private syncing?: Promise<void>;
   /** Bumped whenever the rows are dropped: a load begun before must not be kept. */
   private generation = 0;
-  private stream?: ChangeStream;
-  private resumeToken?: ResumeToken;
-  private isLive = false;
-  private failures = 0;
-  private retryTimer?: NodeJS.Timeout;
-  private isStopped = true;
+  private readonly follower: ChangeFollower;
 
   /** The mirror's name in /readyz ("mirror:" and the collection: a cache may watch it too). */
   readonly name: string;
@@ -63,6 +49,12 @@ export class WatchedMirror<T> implements Watched {
     private readonly source: MirrorSource<T>,
   ) {
     this.name = `mirror:${collection}`;
+    this.follower = new ChangeFollower(collection, this.name, {
+      forgetAll: () => this.drop(),
+      changed: (id) => (id !== undefined ? this.touch(id) : this.touchAll()),
+      // Loads in the background; reads go to the database meanwhile.
+      live: () => void this.kick().catch(() => undefined),
+    });
     registerWatched(this);
   }
 
@@ -71,8 +63,12 @@ export class WatchedMirror<T> implements Watched {
     return this.isLive && this.isLoaded ? 'live' : 'reading-through';
   }
 
+  private get isLive(): boolean {
+    return this.follower.isLive;
+  }
+
   get isStarted(): boolean {
-    return !this.isStopped;
+    return this.follower.isStarted;
   }
 
   private get isLoaded(): boolean {
@@ -85,7 +81,7 @@ export class WatchedMirror<T> implements Watched {
    * as it would without a mirror, so no page waits for a whole load.
    */
   async snapshot(): Promise<MirrorSnapshot<T> | undefined> {
-    this.ensureStarted();
+    this.follower.ensureStarted();
     if (!this.isLive) return undefined;
     // After a bulk write (an import, the demo seed) one pass over the collection beats a long `$in`.
     if (this.dirty.size > MAX_REFETCH) this.touchAll();
@@ -164,87 +160,14 @@ export class WatchedMirror<T> implements Watched {
     this.derivedValues.clear();
   }
 
-  private ensureStarted(): void {
-    if (!this.isStopped || mongoose.connection.readyState !== 1) return;
-    this.isStopped = false;
-    stopAllWhenConnectionCloses();
-    watchConnectionHealth();
-    this.open();
-  }
-
   /** The connection broke: until the stream answers again, every read goes to the database. */
   suspend(): void {
-    if (!this.isLive) return;
-    this.isLive = false;
-    this.drop();
-  }
-
-  private open(): void {
-    this.retryTimer = undefined;
-    if (this.isStopped) return;
-    const collection = mongoose.connection.db?.collection(this.collection);
-    if (!collection) return this.retry();
-    const options = this.resumeToken ? { resumeAfter: this.resumeToken } : {};
-    const stream = collection.watch([{ $project: { documentKey: 1, operationType: 1 } }], {
-      ...options,
-      maxAwaitTimeMS: 1000,
-    });
-    this.stream = stream;
-    // From the server's first answer on, every change reaches the mirror: it may start keeping rows.
-    const becomeLive = () => {
-      if (this.stream !== stream || this.isLive || !connectionIsHealthy()) return;
-      this.drop();
-      this.isLive = true;
-      this.failures = 0;
-      void this.kick().catch(() => undefined); // loads in the background; reads go to the database meanwhile
-    };
-    stream.on('change', (change: ChangeStreamDocument<Document>) => {
-      becomeLive();
-      this.resumeToken = change._id;
-      const id = (change as { documentKey?: { _id?: unknown } }).documentKey?._id;
-      if (id !== undefined) this.touch(String(id));
-      else this.touchAll(); // drop, rename, dropDatabase, invalidate: everything may be gone
-      if (change.operationType === 'invalidate') this.resumeToken = undefined;
-    });
-    stream.on('resumeTokenChanged', (token: ResumeToken) => {
-      this.resumeToken = token;
-      becomeLive();
-    });
-    stream.on('error', (error: Error) => this.broken(stream, error));
-    stream.on('close', () => this.broken(stream, new Error('stream closed')));
-  }
-
-  private broken(stream: ChangeStream, error: Error & { code?: number }): void {
-    if (this.stream !== stream) return;
-    this.stream = undefined;
-    this.isLive = false;
-    this.drop();
-    void stream.close().catch(() => undefined);
-    if (this.isStopped) return;
-    if (error.code === 286 || error.code === 280 || error.code === 260) this.resumeToken = undefined;
-    this.retry();
-  }
-
-  private retry(): void {
-    if (this.isStopped || this.retryTimer) return;
-    const delay = RETRY_MS[Math.min(this.failures, RETRY_MS.length - 1)];
-    this.failures += 1;
-    this.retryTimer = setTimeout(() => this.open(), delay);
-    this.retryTimer.unref();
+    this.follower.suspend();
   }
 
   /** Closes the stream (the app is stopping, or its connection closed). */
-  async stop(): Promise<void> {
-    this.isStopped = true;
-    this.isLive = false;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
-    const stream = this.stream;
-    this.stream = undefined;
-    this.drop();
-    this.resumeToken = undefined;
-    this.failures = 0;
-    await stream?.close().catch(() => undefined);
+  stop(): Promise<void> {
+    return this.follower.stop();
   }
 }
 
