@@ -29,6 +29,7 @@ import Ajv from 'ajv';
 import obSchema from '../fixtures/openbadges/achievement-credential.schema.json';
 import { fromBase58btc, multibaseKey } from '../../src/certificates/openbadge';
 import { certificateRuntime, configureCertificates } from '../../src/certificates/settings';
+import { collectBytes } from '../support/download';
 
 let t: TestApp;
 let learnerA: Agent;
@@ -54,12 +55,6 @@ const curatorActor = (): Actor => ({
 });
 
 const ZIP_LIMITS = { maxBytes: 50_000_000, maxEntries: 100, maxRatio: 100 };
-
-const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -97,7 +92,7 @@ describe("a learner's certificates", () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain(certA.number);
     expect(page.text).not.toContain(certB.number);
-    const pdf = await learnerA.get(`/sertifikat/${certA._id}/unduh`).buffer(true).parse(binary);
+    const pdf = await learnerA.get(`/sertifikat/${certA._id}/unduh`).buffer(true).parse(collectBytes);
     expect(pdf.status).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.headers['cache-control']).toContain('no-store');
@@ -140,7 +135,7 @@ describe("HR's certificates", () => {
   });
 
   it('streams a ZIP of the filter with a manifest, never with another OPD in it', async () => {
-    const zip = await hrA.get('/admin/sertifikat/unduh.zip').buffer(true).parse(binary);
+    const zip = await hrA.get('/admin/sertifikat/unduh.zip').buffer(true).parse(collectBytes);
     expect(zip.status).toBe(200);
     expect(zip.headers['content-type']).toBe('application/zip');
     const unzipped = unzipWithinLimits(zip.body as Buffer, ZIP_LIMITS);
@@ -155,7 +150,7 @@ describe("HR's certificates", () => {
     const stored = await readFile((await Certificate.findById(certA._id).lean())!.file!.id);
     expect([...unzipped.entries.values()].some((b) => b.equals(stored))).toBe(true);
     const opdB = (await Certificate.findById(certB._id).lean())!.opd;
-    const other = await hrA.get(`/admin/sertifikat/unduh.zip?opd=${opdB}`).buffer(true).parse(binary);
+    const other = await hrA.get(`/admin/sertifikat/unduh.zip?opd=${opdB}`).buffer(true).parse(collectBytes);
     const none = unzipWithinLimits(other.body as Buffer, ZIP_LIMITS);
     if (!none.ok) throw new Error(none.reason);
     expect([...none.entries.keys()]).toEqual(['manifest.csv']);
@@ -171,7 +166,7 @@ describe("HR's certificates", () => {
   });
 
   it('exports the list as XLSX with formulas as text and whole NIPs', async () => {
-    const xlsx = await hrA.get('/admin/sertifikat/ekspor.xlsx').buffer(true).parse(binary);
+    const xlsx = await hrA.get('/admin/sertifikat/ekspor.xlsx').buffer(true).parse(collectBytes);
     expect(xlsx.status).toBe(200);
     const workbook = new ExcelJS.Workbook();
     const body = xlsx.body as Buffer;
@@ -768,7 +763,7 @@ describe('logos on certificates', () => {
     const shown = await curator
       .get(`/admin/institutions/${String(usuId)}/logo`)
       .buffer(true)
-      .parse(binary);
+      .parse(collectBytes);
     expect(shown.headers['content-type']).toBe('image/png');
     expect(shown.headers['x-content-type-options']).toBe('nosniff');
     expect((shown.body as Buffer).equals(png(120, 120))).toBe(true);

@@ -11,6 +11,7 @@ import { buildZip } from '../fixtures/zip';
 import { Course, CourseVersion } from '../../src/courses/course.model';
 import { unzipWithinLimits } from '../../src/web/bounded-unzip';
 import { seedDemoCourses } from '../../src/cli/seed-courses';
+import { collectBytes } from '../support/download';
 
 // The manifest as a test edits it (any shape, hostile ones included).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -68,14 +69,7 @@ describe('the demo seed', () => {
 
 describe('export and import', () => {
   it('round-trips: the exported package imports as a new draft with the same content', async () => {
-    const res = await author
-      .get(`/penulisan/${seededId}/ekspor`)
-      .buffer(true)
-      .parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+    const res = await author.get(`/penulisan/${seededId}/ekspor`).buffer(true).parse(collectBytes);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/zip');
     const zip = res.body as Buffer;

@@ -19,6 +19,7 @@ import {
 import { Course, CourseVersion } from '../../src/courses/course.model';
 import { AuditEntry } from '../../src/audit/audit.model';
 import { unchangedLessonKeys } from '../../src/courses';
+import { collectBytes } from '../support/download';
 
 let t: TestApp;
 let author: Agent;
@@ -321,26 +322,19 @@ describe('files', () => {
   it('serves byte ranges (206 with exactly those bytes), 416 past the end, and 304 for a matching ETag', async () => {
     const file = (await fileLesson()).file!;
     const url = `/kursus/${courseId}/berkas/${file.id}`;
-    const part = await author.get(url).set('Range', 'bytes=10-19').buffer(true).parse(binary);
+    const part = await author.get(url).set('Range', 'bytes=10-19').buffer(true).parse(collectBytes);
     expect(part.status).toBe(206);
     expect(part.headers['content-range']).toBe(`bytes 10-19/${MINIMAL_PDF.length}`);
     expect(Buffer.compare(part.body as Buffer, MINIMAL_PDF.subarray(10, 20))).toBe(0);
-    const tail = await author.get(url).set('Range', 'bytes=-7').buffer(true).parse(binary);
+    const tail = await author.get(url).set('Range', 'bytes=-7').buffer(true).parse(collectBytes);
     expect(Buffer.compare(tail.body as Buffer, MINIMAL_PDF.subarray(MINIMAL_PDF.length - 7))).toBe(0);
     expect((await author.get(url).set('Range', `bytes=${MINIMAL_PDF.length + 5}-`)).status).toBe(416);
-    const whole = await author.get(url).buffer(true).parse(binary);
+    const whole = await author.get(url).buffer(true).parse(collectBytes);
     expect(whole.headers.etag).toBe(`"${file.sha256}"`);
     expect(whole.headers['content-disposition']).toMatch(/^attachment/);
     expect((await author.get(url).set('If-None-Match', whole.headers.etag)).status).toBe(304);
   });
 });
-
-function binary(res: request.Response, done: (err: Error | null, body: Buffer) => void) {
-  const chunks: Buffer[] = [];
-  const stream = res as unknown as NodeJS.ReadableStream;
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  stream.on('end', () => done(null, Buffer.concat(chunks)));
-}
 
 describe('who may see a course', () => {
   it("answers another institution's author exactly like a missing course, on every channel", async () => {

@@ -14,6 +14,7 @@ import { SurveyResponse } from '../../src/evaluation/survey-response.model';
 import { Feedback } from '../../src/evaluation/feedback.model';
 import { insertDemoEnrolments } from '../../src/learning';
 import { publishCourse } from '../support/learning';
+import { collectBytes } from '../support/download';
 
 let t: TestApp;
 let hrA: Agent;
@@ -437,14 +438,7 @@ describe('hostile text', () => {
       /^attachment; filename="ikm-[a-z0-9]+-\d{4}-Q\d\.csv"$/,
     );
     expect(csv.text).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
-    const xlsx = await admin
-      .get(`/unit-layanan/${unitB.id}/hasil.xlsx`)
-      .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+    const xlsx = await admin.get(`/unit-layanan/${unitB.id}/hasil.xlsx`).buffer(true).parse(collectBytes);
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(xlsx.body as never);
     const cells: string[] = [];

@@ -20,6 +20,7 @@ import { Quiz } from '../../src/quizzes/quiz.model';
 import { Attempt } from '../../src/quizzes/attempt.model';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stopWatchedCaches, watchedCacheStates, whenWatchedCachesLive } from '../../src/db/watched-cache';
+import { collectBytes } from '../support/download';
 
 let t: TestApp;
 const clock = createTestClock(new Date('2026-06-10T03:00:00Z'));
@@ -198,11 +199,7 @@ describe('the OPD dashboard', () => {
     const response = await hrA
       .get('/pemantauan/ekspor.xlsx?tabel=ringkasan')
       .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+      .parse(collectBytes);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(response.body as unknown as ExcelJS.Buffer);
     const row = workbook.worksheets[0].getRow(2).values as unknown[];
@@ -219,14 +216,7 @@ describe('the OPD dashboard', () => {
 
 /** The PDF report's text as pdftotext reads it (the PDF opens, and its numbers can be compared). */
 async function reportText(agent: Agent, query = ''): Promise<{ text: string; bytes: Buffer }> {
-  const response = await agent
-    .get(`/pemantauan/laporan.pdf${query}`)
-    .buffer(true)
-    .parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+  const response = await agent.get(`/pemantauan/laporan.pdf${query}`).buffer(true).parse(collectBytes);
   expect(response.status).toBe(200);
   expect(response.headers['content-type']).toBe('application/pdf');
   const bytes = response.body as Buffer;
@@ -427,15 +417,7 @@ describe('the course report', () => {
   });
 
   /** The body of a file download as bytes. */
-  const bytesOf = (agent: Agent, url: string) =>
-    agent
-      .get(url)
-      .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+  const bytesOf = (agent: Agent, url: string) => agent.get(url).buffer(true).parse(collectBytes);
   /** A figure as the page shows it ("67,5", "50%", "—"), as the number it stands for. */
   const pageNumber = (text: string | undefined) =>
     text === undefined || text === '—' ? null : Number(text.replace('%', '').replace(',', '.'));

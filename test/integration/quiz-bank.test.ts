@@ -14,6 +14,7 @@ import { Attempt } from '../../src/quizzes/attempt.model';
 import { onAttemptGraded, type GradedAttempt } from '../../src/quizzes';
 import { analyse } from '../../src/quizzes/statistics.service';
 import type { Actor } from '../../src/core/actor';
+import { collectBytes } from '../support/download';
 
 let t: TestApp;
 let author: Actor;
@@ -489,14 +490,7 @@ describe('importing and exporting questions', () => {
     const csv = await authorAgent.get(`${bank()}/templat-soal.csv`).buffer(true);
     expect(csv.status).toBe(200);
     expect(csv.headers['content-disposition']).toContain('templat-soal.csv');
-    const xlsx = await authorAgent
-      .get(`${bank()}/templat-soal.xlsx`)
-      .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+    const xlsx = await authorAgent.get(`${bank()}/templat-soal.xlsx`).buffer(true).parse(collectBytes);
     expect(xlsx.status).toBe(200);
     expect((await otherAuthor.get(`${bank()}/templat-soal.xlsx`)).status).toBe(404);
     for (const [bytes, name, format] of [

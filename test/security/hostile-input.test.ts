@@ -37,6 +37,7 @@ import os from 'node:os';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { createWorld, tokenOf, type World } from './support/world';
+import { collectBytes } from '../support/download';
 
 let w: World;
 let admin: Agent;
@@ -897,11 +898,7 @@ describe('learning given hostile input', () => {
       const xlsx = await curator
         .get(`/laporan-kursus/${course.id}/ekspor.xlsx?tabel=${table}`)
         .buffer(true)
-        .parse((r, cb) => {
-          const chunks: Buffer[] = [];
-          r.on('data', (c: Buffer) => chunks.push(c));
-          r.on('end', () => cb(null, Buffer.concat(chunks)));
-        });
+        .parse(collectBytes);
       const workbook = new ExcelJS.Workbook();
       const body = xlsx.body as Buffer;
       await workbook.xlsx.load(
@@ -967,14 +964,7 @@ describe('certificates given hostile input', () => {
     ).flat();
     expect(cells.filter(isFormula)).toEqual([]);
     expect(cells).toContain(`'${FORMULA_PAYLOADS[0]}`);
-    const zip = await hr
-      .get('/admin/sertifikat/unduh.zip')
-      .buffer(true)
-      .parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+    const zip = await hr.get('/admin/sertifikat/unduh.zip').buffer(true).parse(collectBytes);
     const entries = unzipWithinLimits(zip.body as Buffer, {
       maxBytes: 50_000_000,
       maxEntries: 100,
@@ -992,14 +982,7 @@ describe('certificates given hostile input', () => {
   });
 
   it('the XLSX writes every formula as text', async () => {
-    const res = await hr
-      .get('/admin/sertifikat/ekspor.xlsx')
-      .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+    const res = await hr.get('/admin/sertifikat/ekspor.xlsx').buffer(true).parse(collectBytes);
     const workbook = new ExcelJS.Workbook();
     const body = res.body as Buffer;
     await workbook.xlsx.load(
