@@ -22,7 +22,7 @@ import {
 } from './certificates.schemas';
 import * as certificates from './certificates.service';
 import { sendCertificate, sendOpenBadge, sendOpenBadgeJwt, sendZip } from './certificates.web';
-import { JWT_KEYS_PATH, looksLikeJwt } from './openbadge-jwt';
+import { JWT_KEYS_PATH } from './openbadge-jwt';
 import { exportCsv, exportXlsx } from './certificates.export';
 import { formatNip, users } from '../users';
 import { configureCertificates } from './settings';
@@ -132,12 +132,11 @@ function codeOf(req: Request): string {
   return parsed.data;
 }
 
-interface Checked {
+interface Checked extends verification.UploadCheck {
   nipResult?: boolean;
   nipError?: string;
-  fileResult?: boolean;
-  credentialResult?: boolean;
-  fileError?: string;
+  /** A pasted VC-JWT, shown again in its field when it was refused. */
+  token?: string;
 }
 
 async function renderVerification(req: Request, res: Response, code: string, checked: Checked = {}) {
@@ -160,46 +159,27 @@ const pdfUpload = receiveUpload(
   }).single('file'),
 );
 
-/**
- * Compares an uploaded PDF byte by byte, or an uploaded Open Badges credential (JSON with its
- * Data Integrity proof, or a VC-JWT) by its proof and content.
- */
-async function compareUpload(code: string, bytes: Buffer, now: Date): Promise<Checked | undefined> {
-  if (looksLikeJwt(bytes)) {
-    const same = await verification.jwtMatches(code, bytes.toString('latin1'), now);
-    if (same === 'unreadable') return { fileError: 'certificates.verify.jwtUnreadable' };
-    return same === undefined ? undefined : { credentialResult: same };
-  }
-  if (!verification.looksLikeJson(bytes)) {
-    const same = await verification.fileMatches(code, bytes);
-    return same === undefined ? undefined : { fileResult: same };
-  }
-  const credential = verification.parseCredential(bytes);
-  if (!credential) return { fileError: 'certificates.verify.credentialUnreadable' };
-  const same = await verification.credentialMatches(code, credential);
-  return same === undefined ? undefined : { credentialResult: same };
-}
-
-/** The uploaded file's bytes, else the pasted token's; undefined when neither was sent. */
-function uploaded(req: Request): Buffer | undefined {
-  if (req.file?.size) return req.file.buffer;
+/** The pasted token, when no file was uploaded; undefined when it is empty. */
+function pastedToken(req: Request): string | undefined {
+  if (req.file?.size) return undefined;
   const token = (req.body as { token?: unknown } | undefined)?.token;
-  return typeof token === 'string' && token.trim() ? Buffer.from(token, 'utf8') : undefined;
+  return typeof token === 'string' && token.trim() ? token : undefined;
 }
 
 function checkFile(deps: RouteDeps) {
   return async (req: Request, res: Response) => {
     const parsed = verificationCode.safeParse((req.body as { code?: unknown } | undefined)?.code);
     if (!parsed.success) throw new NotFound('certificate');
-    const bytes = uploaded(req);
+    const token = pastedToken(req);
+    const bytes = req.file?.size ? req.file.buffer : token && Buffer.from(token, 'utf8');
     if (!bytes)
       return renderVerification(req, res, parsed.data, {
         fileError: req.t('certificates.verify.fileMissing'),
       });
-    const checked = await compareUpload(parsed.data, bytes, deps.clock());
+    const checked = await verification.checkUpload(parsed.data, bytes, deps.clock());
     if (!checked) throw new NotFound('certificate');
-    if (checked.fileError) checked.fileError = req.t(checked.fileError);
-    await renderVerification(req, res, parsed.data, checked);
+    if (!checked.fileError) return renderVerification(req, res, parsed.data, checked);
+    await renderVerification(req, res, parsed.data, { fileError: req.t(checked.fileError), token });
   };
 }
 

@@ -9,7 +9,7 @@ import { Certificate } from './certificate.model';
 import { isOwnKey, verifyContent, type CertificateContent } from './content';
 import { canonicalJson } from './canonical';
 import { keyOfVerificationMethod, saltOf, unsignedCredential, verifyCredentialProof } from './openbadge';
-import { jwtCredential, keyUrl, JWT_ALG, parseJws, verifyJwt } from './openbadge-jwt';
+import { jwtCredential, keyUrl, JWT_ALG, looksLikeJwt, parseJws, verifyJwt } from './openbadge-jwt';
 import { jwtPublicKey, jwtPublicKeys, publicJwk } from './jwt-keys';
 import { certificateRuntime } from './settings';
 import { parseJsonObject } from './bounded-json';
@@ -181,4 +181,32 @@ export async function jwks(): Promise<{ keys: Array<ReturnType<typeof published>
 export async function jwk(thumbprint: string): Promise<ReturnType<typeof published> | undefined> {
   const key = await jwtPublicKey(certificateRuntime().settings, thumbprint);
   return key && published(key, thumbprint);
+}
+
+/** What a verifier's upload showed: the PDF is the issued one, the credential holds, or why it is unreadable. */
+export interface UploadCheck {
+  fileResult?: boolean;
+  credentialResult?: boolean;
+  /** A message key: the upload cannot be a credential. */
+  fileError?: string;
+}
+
+/**
+ * Compares an uploaded PDF byte by byte, or an uploaded Open Badges credential (JSON with its
+ * Data Integrity proof, or a VC-JWT) by its proof and content. Undefined for an unknown code.
+ */
+export async function checkUpload(code: string, bytes: Buffer, now: Date): Promise<UploadCheck | undefined> {
+  if (looksLikeJwt(bytes)) {
+    const same = await jwtMatches(code, bytes.toString('latin1'), now);
+    if (same === 'unreadable') return { fileError: 'certificates.verify.jwtUnreadable' };
+    return same === undefined ? undefined : { credentialResult: same };
+  }
+  if (!looksLikeJson(bytes)) {
+    const same = await fileMatches(code, bytes);
+    return same === undefined ? undefined : { fileResult: same };
+  }
+  const credential = parseCredential(bytes);
+  if (!credential) return { fileError: 'certificates.verify.credentialUnreadable' };
+  const same = await credentialMatches(code, credential);
+  return same === undefined ? undefined : { credentialResult: same };
 }

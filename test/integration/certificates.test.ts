@@ -506,6 +506,10 @@ describe('Open Badges 3.0 as a VC-JWT', () => {
     expect(broken.status).toBe(422);
     expect(broken.text).toContain('tidak dapat dibaca sebagai Open Badge JWT');
     expect(broken.text).toContain('id="file-error"');
+    // The refused token is shown again in its field, so the verifier can correct it.
+    expect(broken.text).toMatch(
+      /<textarea id="token"[^>]*>\s*eyJhbGciOiJSUzI1NiJ9\.\*\*\*\.x\s*<\/textarea>/,
+    );
     const now = t.clock();
     expect(await jwtMatches(certA.code, `  ${token}\n`, now)).toBe(true);
     const { header, payload } = parts(token);
