@@ -79,41 +79,6 @@ const SORT_CONTEXT = Context.init({
   },
 });
 
-/** Stages the engine cannot run by a collation (they compare values in mingo's own order). */
-const COLLATION_UNSUPPORTED_STAGES = new Set([
-  '$graphLookup',
-  '$setWindowFields',
-  '$bucketAuto',
-  '$densify',
-  '$fill',
-]);
-
-/** Operators that compare values in mingo's own order, whatever the collation. */
-const UNCOLLATED_OPERATORS = /"\$(minN|maxN)"/;
-
-/**
- * Under a collation, the few stages and operators the engine cannot run by it answer
- * CommandNotSupported (115) rather than comparing strings byte by byte (a wrong answer); every
- * other one runs by the collation (storage/collated-ops.ts), in sub-pipelines too.
- */
-function checkCollatedPipeline(stages: Document[]): void {
-  const refuse = (what: string): never =>
-    fail(
-      ErrorCodes.CommandNotSupported,
-      `the embedded engine cannot apply a collation to ${what}; run the pipeline with { collation: { locale: 'simple' } } or without it`,
-    );
-  for (const stage of stages) {
-    const [op] = Object.keys(stage);
-    const arg: unknown = stage[op];
-    if (COLLATION_UNSUPPORTED_STAGES.has(op)) refuse(`a ${op} stage`);
-    if (UNCOLLATED_OPERATORS.test(JSON.stringify(arg) ?? '')) refuse(`$minN or $maxN inside ${op}`);
-    if (op === '$facet' && isPlainObject(arg))
-      for (const p of Object.values(arg)) if (Array.isArray(p)) checkCollatedPipeline(p as Document[]);
-    if ((op === '$lookup' || op === '$unionWith') && isPlainObject(arg) && Array.isArray(arg.pipeline))
-      checkCollatedPipeline(arg.pipeline as Document[]);
-  }
-}
-
 /** The pipeline's $lookup stages that can use the foreign collection's index, rewritten to $indexedLookup. */
 function withIndexedLookups(
   ctx: CommandContext,
@@ -383,7 +348,6 @@ export function aggregate(ctx: CommandContext): Buffer | Document {
       ? (ctx.engine.collection(ctx.db, name)?.options.collation as Document | undefined)
       : undefined;
   const collated = isCollated(given);
-  if (collated) checkCollatedPipeline(rest);
   const run = runnerFor(ctx, rest, resolver, collated ? given : undefined);
   const results = run(withBsonSort(withIndexedLookups(ctx, rest).stages), inputs);
   if (out) {
