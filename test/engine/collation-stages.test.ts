@@ -1,8 +1,9 @@
 // The aggregation stages and operators that compare values follow the collation in force (the
 // command's, else the collection's default) as MongoDB's do: $graphLookup, $setWindowFields,
 // $bucketAuto, $densify, $fill, and $minN/$maxN/$topN/$bottomN/$top/$bottom. The strings differ
-// in case, so byte order (or byte equality) gives another answer. Each test passes unchanged
-// against a real MongoDB.
+// in case, so byte order (or byte equality) gives another answer. Without a collation,
+// $setWindowFields and $fill run in byte (BSON) order. Each test passes unchanged against a real
+// MongoDB.
 import { Document } from 'mongodb';
 import { EngineUnderTest, openEngine } from './support';
 
@@ -133,6 +134,29 @@ describe('$setWindowFields', () => {
     expect(docs.slice(0, 3).map((d) => d.upTo)).toEqual([5, 7, 4]);
     expect(docs[4].upTo).toBe(56);
   });
+
+  it('without a collation partitions and sorts in byte order', async () => {
+    const docs = await coll('collated_scores')
+      .aggregate([
+        {
+          $setWindowFields: {
+            partitionBy: '$team',
+            sortBy: { player: 1 },
+            output: { total: { $sum: '$points' }, rank: { $rank: {} }, best: { $max: '$player' } },
+          },
+        },
+        { $sort: { _id: 1 } },
+      ])
+      .toArray();
+    expect(docs.map((d) => [d._id, d.total, d.rank, d.best])).toEqual([
+      [1, 1, 1, 'b'],
+      [2, 2, 1, 'C'],
+      [3, 4, 1, 'A'],
+      [4, 8, 1, 'a'],
+      [5, 48, 2, 'B'],
+      [6, 48, 1, 'B'],
+    ]);
+  });
 });
 
 describe('$bucketAuto', () => {
@@ -227,6 +251,23 @@ describe('$densify and $fill', () => {
       .toArray();
     // Ordered a, B, c, D: each capital takes the value before it (in byte order B and D come first).
     expect(byCode.map((d) => d.v)).toEqual([1, 1, 3, 3]);
+  });
+
+  it('$fill without a collation sorts in byte order', async () => {
+    await coll('binary_codes').insertMany([
+      { _id: 1, code: 'B', v: 2 },
+      { _id: 2, code: 'a' },
+      { _id: 3, code: 'C', v: 4 },
+      { _id: 4, code: 'd' },
+    ]);
+    const filled = await coll('binary_codes')
+      .aggregate([
+        { $fill: { sortBy: { code: 1 }, output: { v: { method: 'locf' } } } },
+        { $sort: { _id: 1 } },
+      ])
+      .toArray();
+    // B, C, a, d: the lower-case codes come after C and take its value.
+    expect(filled.map((d) => d.v)).toEqual([2, 4, 4, 4]);
   });
 });
 

@@ -5,7 +5,7 @@ import { BSON, Document } from 'bson';
 import { Aggregator, Context } from 'mingo';
 import { ErrorCodes, fail } from '../errors';
 import { makeStoredDoc } from '../storage/engine';
-import { collatedOptions, runCollated } from '../storage/collated-ops';
+import { collatedOptions, runCollated, windowStages } from '../storage/collated-ops';
 import { MINGO_OPTIONS, refuseGeo } from '../storage/matcher';
 import { plan } from '../storage/planner';
 import { findDocs } from '../storage/query';
@@ -72,10 +72,14 @@ function orderedProjectStage(coll: LazyLike, spec: Document, options?: unknown):
   });
 }
 
+/** $setWindowFields and $fill in BSON order, renamed as $sort is (see withBsonSort). */
+const BINARY_WINDOW_STAGES = windowStages({ locale: 'simple' }) as Record<string, never>;
+
 const SORT_CONTEXT = Context.init({
   pipeline: {
     $bsonSort: bsonSortStage as never,
     $orderedProject: orderedProjectStage as never,
+    ...BINARY_WINDOW_STAGES,
   },
 });
 
@@ -107,6 +111,7 @@ function runnerFor(
   const extras: Record<string, never> = {
     $bsonSort: bsonSortStage as never,
     $orderedProject: orderedProjectStage as never,
+    ...BINARY_WINDOW_STAGES,
   };
   const collation = given ?? SIMPLE;
   const nested: Runner = (sub, docs) => run(withBsonSort(sub, true), docs);
@@ -132,8 +137,9 @@ function runnerFor(
 const SIMPLE: Document = { locale: 'simple' };
 
 /**
- * Rewrites $sort stages (also inside $facet, $lookup and $unionWith pipelines) to $bsonSort, and
- * $project stages to $orderedProject (not inside $lookup, whose `let` variables it would not see).
+ * Rewrites $sort stages (also inside $facet, $lookup and $unionWith pipelines) to $bsonSort,
+ * $setWindowFields and $fill to the engine's ($bsonSetWindowFields, $bsonFill), and $project stages
+ * to $orderedProject (not inside $lookup, whose `let` variables it would not see).
  */
 function withBsonSort(pipeline: Document[], withVariables = false): Document[] {
   return pipeline.map((stage) => {
@@ -142,6 +148,8 @@ function withBsonSort(pipeline: Document[], withVariables = false): Document[] {
     if (op === '$sort' && isPlainObject(arg) && Object.values(arg).every((d) => d === 1 || d === -1))
       return { $bsonSort: arg };
     if (op === '$project' && isPlainObject(arg) && !withVariables) return { $orderedProject: arg };
+    if (op === '$setWindowFields') return { $bsonSetWindowFields: arg };
+    if (op === '$fill') return { $bsonFill: arg };
     if (op === '$facet' && isPlainObject(arg))
       return {
         $facet: Object.fromEntries(

@@ -691,12 +691,28 @@ function withValueAt(doc: Document, path: string[], value: unknown): Document {
   };
 }
 
-function pipelineOps(collation: Document, cmp: Compare): OpTable {
-  const transform =
-    (f: (all: Document[], spec: Document, options: unknown) => Document[]) =>
-    (coll: LazyLike, spec: Document, options: unknown) =>
-      coll.transform((all) => f(all, spec, options)[Symbol.iterator]());
+/** A pipeline stage computed over all its input documents at once. */
+const transform =
+  (f: (all: Document[], spec: Document, options: unknown) => Document[]) =>
+  (coll: LazyLike, spec: Document, options: unknown) =>
+    coll.transform((all) => f(all, spec, options)[Symbol.iterator]());
+
+/**
+ * $setWindowFields and $fill by `collation` (the simple one compares in BSON order), under the
+ * names the aggregate command gives them ($bsonSetWindowFields, $bsonFill): mingo's own cannot
+ * run with scripts disabled, and its context keeps its built-in stages under their own names.
+ */
+export function windowStages(collation: Document): OpTable {
+  const cmp = valueComparator(collation);
   return {
+    $bsonSetWindowFields: transform((all, spec, o) => setWindowFieldsDocuments(all, spec, collation, cmp, o)),
+    $bsonFill: transform((all, spec, o) => fillDocuments(all, spec, collation, cmp, o)),
+  };
+}
+
+function pipelineOps(collation: Document, cmp: Compare): OpTable {
+  return {
+    ...windowStages(collation),
     $match: (coll: LazyLike, spec: Document, options: unknown) => {
       const test = collatedObjectMatcher(spec, collation, collatedExpr(options));
       return coll.filter(test);
