@@ -325,4 +325,20 @@ describe('$minN, $maxN, $topN, $bottomN, $top and $bottom', () => {
       .toArray();
     expect(doc).toEqual({ lo: ['a', 'b'], hi: ['D'] });
   });
+
+  it("check 'n' and their arguments with MongoDB's codes", async () => {
+    const run = (group: Document) =>
+      coll('collated_words')
+        .aggregate([{ $group: { _id: null, x: group } }], caseless)
+        .toArray();
+    await expect(run({ $minN: { n: 0, input: '$w' } })).rejects.toMatchObject({ code: 5787908 });
+    await expect(run({ $maxN: { n: 1.5, input: '$w' } })).rejects.toMatchObject({ code: 5787903 });
+    await expect(run({ $maxN: { input: '$w' } })).rejects.toMatchObject({ code: 5787906 });
+    await expect(run({ $topN: { n: 1, output: '$w' } })).rejects.toMatchObject({ code: 5788005 });
+    await expect(
+      coll('collated_words')
+        .aggregate([{ $project: { x: { $minN: { n: 1, input: '$w' } } } }], caseless)
+        .toArray(),
+    ).rejects.toMatchObject({ code: 5788200 });
+  });
 });

@@ -92,13 +92,9 @@ function args(name: string, obj: unknown, expr: unknown, options: unknown, count
 function arrayExtremes(name: string, dir: number, cmp: Compare) {
   return (obj: unknown, expr: unknown, o: unknown): unknown => {
     const spec = nArgs(name, expr);
-    const n = evalExpr(obj, spec.n, o);
-    if (typeof n !== 'number' || !Number.isInteger(n))
-      fail(5787902, `Value for 'n' must be of integral type, but found ${String(n)}`);
-    if (n < 1) fail(5787908, `'n' must be greater than 0, found ${n}`);
+    const n = checkedCount(evalExpr(obj, spec.n, o));
     const input = evalExpr(obj, spec.input, o);
-    if (input === null || input === undefined) return null;
-    if (!Array.isArray(input)) fail(5788200, `Input must be an array, but found ${typeName(input)}`);
+    if (!Array.isArray(input)) fail(5788200, 'Input must be an array');
     return extremes(input, n, dir, cmp);
   };
 }
@@ -211,19 +207,40 @@ function gathered(coll: unknown[], expr: unknown, options: unknown): unknown[] {
   return out;
 }
 
-/** The `n` of $minN, $maxN, $topN and $bottomN, evaluated against the group's key as MongoDB does. */
-function countArg(expr: unknown, options: unknown): number {
-  const groupId = (options as { local?: { groupId?: unknown } }).local?.groupId;
-  const n = evalExpr(groupId, expr, options);
-  if (typeof n !== 'number' || !Number.isInteger(n))
+/** The `n` of $minN, $maxN, $topN and $bottomN: a positive integral number (MongoDB's checks). */
+function checkedCount(n: unknown): number {
+  if (typeof n !== 'number' || Number.isNaN(n))
     fail(5787902, `Value for 'n' must be of integral type, but found ${String(n)}`);
+  if (!Number.isInteger(n)) fail(5787903, `Value for 'n' must be of integral type, but found ${n}`);
   if (n < 1) fail(5787908, `'n' must be greater than 0, found ${n}`);
   return n;
 }
 
+/** An accumulator's `n`, evaluated against the group's key as MongoDB does. */
+function countArg(expr: unknown, options: unknown): number {
+  const groupId = (options as { local?: { groupId?: unknown } }).local?.groupId;
+  return checkedCount(evalExpr(groupId, expr, options));
+}
+
+/** The { n, input } argument of $minN and $maxN. */
 function nArgs(name: string, expr: unknown): Document {
-  if (!isPlainObject(expr) || !('n' in expr) || !('input' in expr))
-    fail(5787901, `${name} requires 'n' and 'input' fields`);
+  if (!isPlainObject(expr)) fail(5787900, `specification must be an object; found ${String(expr)}`);
+  for (const k of Object.keys(expr))
+    if (k !== 'n' && k !== 'input') fail(5787901, `Unknown argument for 'n' operator: ${k}`);
+  if (!('n' in expr)) fail(5787906, "Missing value for 'n'");
+  if (!('input' in expr)) fail(5787907, "Missing value for 'input'");
+  return expr;
+}
+
+/** The { n, sortBy, output } argument of $topN and $bottomN ({ sortBy, output } for $top, $bottom). */
+function rankedArgs(name: string, expr: unknown, single: boolean): Document {
+  if (!isPlainObject(expr)) fail(5788001, `specification must be an object; found ${String(expr)}`);
+  for (const k of Object.keys(expr))
+    if (k !== 'sortBy' && k !== 'output' && (single || k !== 'n'))
+      fail(5788002, `Unknown argument to ${name} '${k}'`);
+  if (!single && !('n' in expr)) fail(5788003, "Missing value for 'n'");
+  if (!('output' in expr)) fail(5788004, "Missing value for 'output'");
+  if (!isPlainObject(expr.sortBy)) fail(5788005, "Missing value for 'sortBy'");
   return expr;
 }
 
@@ -251,13 +268,12 @@ function accumulatorOps(collation: Document, cmp: Compare): OpTable {
   // $topN/$bottomN (and $top/$bottom) order the group's documents by `sortBy` under the collation.
   const ranked =
     (name: string, last: boolean, single: boolean) => (coll: Document[], expr: unknown, o: unknown) => {
-      if (!isPlainObject(expr) || !isPlainObject(expr.sortBy) || !('output' in expr))
-        fail(5788005, `${name} requires 'sortBy' and 'output' fields`);
-      const n = single ? 1 : countArg(expr.n, o);
-      const sorted = sortDocuments(coll, expr.sortBy, collation);
+      const spec = rankedArgs(name, expr, single);
+      const n = single ? 1 : countArg(spec.n, o);
+      const sorted = sortDocuments(coll, spec.sortBy as Document, collation);
       const picked = last ? sorted.slice(Math.max(0, sorted.length - n)) : sorted.slice(0, n);
       const copts = ComputeOptions.init(o as Document);
-      const out = picked.map((root) => evalExpr(root, expr.output, copts.update({ root })) ?? null);
+      const out = picked.map((root) => evalExpr(root, spec.output, copts.update({ root })) ?? null);
       return single ? (out[0] ?? null) : out;
     };
   return {
@@ -424,10 +440,17 @@ function lookupStage(collation: Document) {
  */
 function bucketAutoDocuments(items: Document[], spec: Document, cmp: Compare, options: unknown): Document[] {
   const count = spec.buckets;
-  if (typeof count !== 'number' || !Number.isInteger(count))
+  if (spec.groupBy === undefined || count === undefined)
+    fail(40246, "$bucketAuto requires 'groupBy' and 'buckets' to be specified");
+  if (typeof count !== 'number')
     fail(
       40241,
       `The $bucketAuto 'buckets' field must be a numeric value, but found type: ${typeName(count)}`,
+    );
+  if (!Number.isInteger(count))
+    fail(
+      40242,
+      `The $bucketAuto 'buckets' field must be representable as a 32-bit integer, but found ${count}`,
     );
   if (count < 1) fail(40243, `The $bucketAuto 'buckets' field must be greater than 0, but found: ${count}`);
   const keyed = items.map((doc, i) => ({ doc, i, key: evalExpr(doc, spec.groupBy, options) ?? null }));
