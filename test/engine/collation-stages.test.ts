@@ -4,7 +4,7 @@
 // in case, so byte order (or byte equality) gives another answer. Without a collation,
 // $setWindowFields and $fill run in byte (BSON) order. Each test passes unchanged against a real
 // MongoDB.
-import { Document } from 'mongodb';
+import { Document, MongoServerError } from 'mongodb';
 import { EngineUnderTest, openEngine } from './support';
 
 let e: EngineUnderTest;
@@ -133,6 +133,26 @@ describe('$setWindowFields', () => {
     // A running sum follows the collation's order (A, b, C); ties ('a', 'A') are in either order.
     expect(docs.slice(0, 3).map((d) => d.upTo)).toEqual([5, 7, 4]);
     expect(docs[4].upTo).toBe(56);
+  });
+
+  it('refuses a range window over strings (MongoDB needs numbers or dates there)', async () => {
+    const error = (await coll('collated_scores')
+      .aggregate(
+        [
+          {
+            $setWindowFields: {
+              sortBy: { player: 1 },
+              output: { near: { $sum: '$points', window: { range: [-1, 1] } } },
+            },
+          },
+        ],
+        caseless,
+      )
+      .toArray()
+      .catch((err: unknown) => err)) as MongoServerError;
+    expect(error).toBeInstanceOf(MongoServerError);
+    // The engine cannot order strings for a range: CommandNotSupported, never a guessed window.
+    if (!e.isReal) expect(error.code).toBe(115);
   });
 
   it('without a collation partitions and sorts in byte order', async () => {

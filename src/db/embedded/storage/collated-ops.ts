@@ -556,7 +556,7 @@ function hasScript(v: unknown): boolean {
 const SORT_RANK = '__collatedSortRank';
 
 /** Window operators that read the `sortBy` value itself (a number or date), not only the order. */
-const VALUE_WINDOW_OPS = new Set(['$linearFill', '$derivative', '$integral', '$expMovingAvg']);
+const VALUE_WINDOW_OPS = new Set(['$linearFill', '$derivative', '$integral']);
 
 /**
  * $setWindowFields by the collation: partitions are `partitionBy` values equal by it, each sorted
