@@ -5,7 +5,7 @@ import { BSON, Document } from 'bson';
 import { Aggregator, Context } from 'mingo';
 import { ErrorCodes, fail } from '../errors';
 import { makeStoredDoc } from '../storage/engine';
-import { collatedOptions, runCollated } from '../storage/collated-ops';
+import { collatedOptions, runCollated, windowStages } from '../storage/collated-ops';
 import { MINGO_OPTIONS, refuseGeo } from '../storage/matcher';
 import { plan } from '../storage/planner';
 import { findDocs } from '../storage/query';
@@ -72,47 +72,16 @@ function orderedProjectStage(coll: LazyLike, spec: Document, options?: unknown):
   });
 }
 
+/** $setWindowFields and $fill in BSON order, renamed as $sort is (see withBsonSort). */
+const BINARY_WINDOW_STAGES = windowStages({ locale: 'simple' }) as Record<string, never>;
+
 const SORT_CONTEXT = Context.init({
   pipeline: {
     $bsonSort: bsonSortStage as never,
     $orderedProject: orderedProjectStage as never,
+    ...BINARY_WINDOW_STAGES,
   },
 });
-
-/** Stages the engine cannot run by a collation (they compare values in mingo's own order). */
-const COLLATION_UNSUPPORTED_STAGES = new Set([
-  '$graphLookup',
-  '$setWindowFields',
-  '$bucketAuto',
-  '$densify',
-  '$fill',
-]);
-
-/** Operators that compare values in mingo's own order, whatever the collation. */
-const UNCOLLATED_OPERATORS = /"\$(minN|maxN)"/;
-
-/**
- * Under a collation, the few stages and operators the engine cannot run by it answer
- * CommandNotSupported (115) rather than comparing strings byte by byte (a wrong answer); every
- * other one runs by the collation (storage/collated-ops.ts), in sub-pipelines too.
- */
-function checkCollatedPipeline(stages: Document[]): void {
-  const refuse = (what: string): never =>
-    fail(
-      ErrorCodes.CommandNotSupported,
-      `the embedded engine cannot apply a collation to ${what}; run the pipeline with { collation: { locale: 'simple' } } or without it`,
-    );
-  for (const stage of stages) {
-    const [op] = Object.keys(stage);
-    const arg: unknown = stage[op];
-    if (COLLATION_UNSUPPORTED_STAGES.has(op)) refuse(`a ${op} stage`);
-    if (UNCOLLATED_OPERATORS.test(JSON.stringify(arg) ?? '')) refuse(`$minN or $maxN inside ${op}`);
-    if (op === '$facet' && isPlainObject(arg))
-      for (const p of Object.values(arg)) if (Array.isArray(p)) checkCollatedPipeline(p as Document[]);
-    if ((op === '$lookup' || op === '$unionWith') && isPlainObject(arg) && Array.isArray(arg.pipeline))
-      checkCollatedPipeline(arg.pipeline as Document[]);
-  }
-}
 
 /** The pipeline's $lookup stages that can use the foreign collection's index, rewritten to $indexedLookup. */
 function withIndexedLookups(
@@ -142,6 +111,7 @@ function runnerFor(
   const extras: Record<string, never> = {
     $bsonSort: bsonSortStage as never,
     $orderedProject: orderedProjectStage as never,
+    ...BINARY_WINDOW_STAGES,
   };
   const collation = given ?? SIMPLE;
   const nested: Runner = (sub, docs) => run(withBsonSort(sub, true), docs);
@@ -167,8 +137,9 @@ function runnerFor(
 const SIMPLE: Document = { locale: 'simple' };
 
 /**
- * Rewrites $sort stages (also inside $facet, $lookup and $unionWith pipelines) to $bsonSort, and
- * $project stages to $orderedProject (not inside $lookup, whose `let` variables it would not see).
+ * Rewrites $sort stages (also inside $facet, $lookup and $unionWith pipelines) to $bsonSort,
+ * $setWindowFields and $fill to the engine's ($bsonSetWindowFields, $bsonFill), and $project stages
+ * to $orderedProject (not inside $lookup, whose `let` variables it would not see).
  */
 function withBsonSort(pipeline: Document[], withVariables = false): Document[] {
   return pipeline.map((stage) => {
@@ -177,6 +148,8 @@ function withBsonSort(pipeline: Document[], withVariables = false): Document[] {
     if (op === '$sort' && isPlainObject(arg) && Object.values(arg).every((d) => d === 1 || d === -1))
       return { $bsonSort: arg };
     if (op === '$project' && isPlainObject(arg) && !withVariables) return { $orderedProject: arg };
+    if (op === '$setWindowFields') return { $bsonSetWindowFields: arg };
+    if (op === '$fill') return { $bsonFill: arg };
     if (op === '$facet' && isPlainObject(arg))
       return {
         $facet: Object.fromEntries(
@@ -383,7 +356,6 @@ export function aggregate(ctx: CommandContext): Buffer | Document {
       ? (ctx.engine.collection(ctx.db, name)?.options.collation as Document | undefined)
       : undefined;
   const collated = isCollated(given);
-  if (collated) checkCollatedPipeline(rest);
   const run = runnerFor(ctx, rest, resolver, collated ? given : undefined);
   const results = run(withBsonSort(withIndexedLookups(ctx, rest).stages), inputs);
   if (out) {

@@ -38,6 +38,9 @@ const { Query: CoreQuery } = require('mingo/query') as {
 const { Aggregator: CoreAggregator } = require('mingo/aggregator') as {
   Aggregator: new (p: Document[], o?: unknown) => { run(docs: Document[], o?: unknown): Document[] };
 };
+const { Lazy } = require('mingo/lazy') as {
+  Lazy: (docs: Document[]) => LazyLike & { collect(): Document[] };
+};
 const OPS: Record<string, OpTable> = {
   accumulator: require('mingo/operators/accumulator') as OpTable,
   expression: require('mingo/operators/expression') as OpTable,
@@ -57,7 +60,12 @@ const captured = evalExpr(
   {},
   { $options: 1 },
   { context: core.Context.init({ expression: { $options: ((...a: unknown[]) => a[2]) as Fn } }) },
-) as { constructor: { init(options: unknown): ComputeOptionsLike } };
+) as {
+  constructor: {
+    init(options: unknown): ComputeOptionsLike;
+    new (options: Document, locals: Document): ComputeOptionsLike;
+  };
+};
 const ComputeOptions = captured.constructor;
 
 function typeName(v: unknown): string {
@@ -78,6 +86,17 @@ function args(name: string, obj: unknown, expr: unknown, options: unknown, count
   if (count !== undefined && list.length !== count)
     fail(16020, `Expression ${name} takes exactly ${count} arguments. ${list.length} were passed in.`);
   return evalExpr(obj, list, options) as unknown[];
+}
+
+/** The array expressions $minN and $maxN: the `n` extreme elements of `input` by `cmp`. */
+function arrayExtremes(name: string, dir: number, cmp: Compare) {
+  return (obj: unknown, expr: unknown, o: unknown): unknown => {
+    const spec = nArgs(name, expr);
+    const n = checkedCount(evalExpr(obj, spec.n, o));
+    const input = evalExpr(obj, spec.input, o);
+    if (!Array.isArray(input)) fail(5788200, 'Input must be an array');
+    return extremes(input, n, dir, cmp);
+  };
 }
 
 function expressionOps(cmp: Compare): OpTable {
@@ -157,6 +176,8 @@ function expressionOps(cmp: Compare): OpTable {
         );
       return a.every((v) => has(b, v));
     },
+    $minN: arrayExtremes('$minN', 1, cmp),
+    $maxN: arrayExtremes('$maxN', -1, cmp),
     $sortArray: (obj: unknown, expr: unknown, o: unknown) => {
       if (!isPlainObject(expr)) fail(2942500, '$sortArray requires an object as an argument');
       const input = evalExpr(obj, expr.input, o);
@@ -186,7 +207,52 @@ function gathered(coll: unknown[], expr: unknown, options: unknown): unknown[] {
   return out;
 }
 
-function accumulatorOps(cmp: Compare): OpTable {
+/** The `n` of $minN, $maxN, $topN and $bottomN: a positive integral number (MongoDB's checks). */
+function checkedCount(n: unknown): number {
+  if (typeof n !== 'number' || Number.isNaN(n))
+    fail(5787902, `Value for 'n' must be of integral type, but found ${String(n)}`);
+  if (!Number.isInteger(n)) fail(5787903, `Value for 'n' must be of integral type, but found ${n}`);
+  if (n < 1) fail(5787908, `'n' must be greater than 0, found ${n}`);
+  return n;
+}
+
+/** An accumulator's `n`, evaluated against the group's key as MongoDB does. */
+function countArg(expr: unknown, options: unknown): number {
+  const groupId = (options as { local?: { groupId?: unknown } }).local?.groupId;
+  return checkedCount(evalExpr(groupId, expr, options));
+}
+
+/** The { n, input } argument of $minN and $maxN. */
+function nArgs(name: string, expr: unknown): Document {
+  if (!isPlainObject(expr)) fail(5787900, `specification must be an object; found ${String(expr)}`);
+  for (const k of Object.keys(expr))
+    if (k !== 'n' && k !== 'input') fail(5787901, `Unknown argument for 'n' operator: ${k}`);
+  if (!('n' in expr)) fail(5787906, "Missing value for 'n'");
+  if (!('input' in expr)) fail(5787907, "Missing value for 'input'");
+  return expr;
+}
+
+/** The { n, sortBy, output } argument of $topN and $bottomN ({ sortBy, output } for $top, $bottom). */
+function rankedArgs(name: string, expr: unknown, single: boolean): Document {
+  if (!isPlainObject(expr)) fail(5788001, `specification must be an object; found ${String(expr)}`);
+  for (const k of Object.keys(expr))
+    if (k !== 'sortBy' && k !== 'output' && (single || k !== 'n'))
+      fail(5788002, `Unknown argument to ${name} '${k}'`);
+  if (!single && !('n' in expr)) fail(5788003, "Missing value for 'n'");
+  if (!('output' in expr)) fail(5788004, "Missing value for 'output'");
+  if (!isPlainObject(expr.sortBy)) fail(5788005, "Missing value for 'sortBy'");
+  return expr;
+}
+
+/** The `n` smallest (dir 1) or largest (dir -1) values by `cmp`, nulls and missing values left out. */
+function extremes(values: unknown[], n: number, dir: number, cmp: Compare): unknown[] {
+  return values
+    .filter((v) => v !== null && v !== undefined)
+    .sort((a, b) => dir * cmp(a, b))
+    .slice(0, n);
+}
+
+function accumulatorOps(collation: Document, cmp: Compare): OpTable {
   const extreme = (dir: number) => (coll: unknown[], expr: unknown, o: unknown) => {
     let best: unknown = null;
     for (const v of gathered(coll, expr, o)) {
@@ -195,10 +261,31 @@ function accumulatorOps(cmp: Compare): OpTable {
     }
     return best;
   };
+  const nExtremes = (name: string, dir: number) => (coll: unknown[], expr: unknown, o: unknown) => {
+    const spec = nArgs(name, expr);
+    return extremes(gathered(coll, spec.input, o), countArg(spec.n, o), dir, cmp);
+  };
+  // $topN/$bottomN (and $top/$bottom) order the group's documents by `sortBy` under the collation.
+  const ranked =
+    (name: string, last: boolean, single: boolean) => (coll: Document[], expr: unknown, o: unknown) => {
+      const spec = rankedArgs(name, expr, single);
+      const n = single ? 1 : countArg(spec.n, o);
+      const sorted = sortDocuments(coll, spec.sortBy as Document, collation);
+      const picked = last ? sorted.slice(Math.max(0, sorted.length - n)) : sorted.slice(0, n);
+      const copts = ComputeOptions.init(o as Document);
+      const out = picked.map((root) => evalExpr(root, spec.output, copts.update({ root })) ?? null);
+      return single ? (out[0] ?? null) : out;
+    };
   return {
     $addToSet: (coll: unknown[], expr: unknown, o: unknown) => distinctValues(gathered(coll, expr, o), cmp),
     $min: extreme(-1),
     $max: extreme(1),
+    $minN: nExtremes('$minN', 1),
+    $maxN: nExtremes('$maxN', -1),
+    $topN: ranked('$topN', false, false),
+    $bottomN: ranked('$bottomN', true, false),
+    $top: ranked('$top', false, true),
+    $bottom: ranked('$bottom', true, true),
   };
 }
 
@@ -347,12 +434,308 @@ function lookupStage(collation: Document) {
   };
 }
 
-function pipelineOps(collation: Document, cmp: Compare): OpTable {
-  const transform =
-    (f: (all: Document[], spec: Document, options: unknown) => Document[]) =>
-    (coll: LazyLike, spec: Document, options: unknown) =>
-      coll.transform((all) => f(all, spec, options)[Symbol.iterator]());
+/**
+ * $bucketAuto by the collation: documents ordered by `groupBy` under it, and a bucket never splits
+ * values equal by it. With a `granularity` the values are numbers, which no collation changes.
+ */
+function bucketAutoDocuments(items: Document[], spec: Document, cmp: Compare, options: unknown): Document[] {
+  const count = spec.buckets;
+  if (spec.groupBy === undefined || count === undefined)
+    fail(40246, "$bucketAuto requires 'groupBy' and 'buckets' to be specified");
+  if (typeof count !== 'number')
+    fail(
+      40241,
+      `The $bucketAuto 'buckets' field must be a numeric value, but found type: ${typeName(count)}`,
+    );
+  if (!Number.isInteger(count))
+    fail(
+      40242,
+      `The $bucketAuto 'buckets' field must be representable as a 32-bit integer, but found ${count}`,
+    );
+  if (count < 1) fail(40243, `The $bucketAuto 'buckets' field must be greater than 0, but found: ${count}`);
+  const keyed = items.map((doc, i) => ({ doc, i, key: evalExpr(doc, spec.groupBy, options) ?? null }));
+  keyed.sort((a, b) => cmp(a.key, b.key) || a.i - b.i);
+  // As MongoDB: about n / buckets documents a bucket (at least one), the last bucket takes the rest.
+  const size = Math.max(1, Math.round(keyed.length / count));
+  const buckets: { min: unknown; docs: Document[]; last: unknown }[] = [];
+  let i = 0;
+  while (i < keyed.length) {
+    const isLast = buckets.length === count - 1;
+    const bucket = { min: keyed[i].key, docs: [] as Document[], last: keyed[i].key };
+    while (
+      i < keyed.length &&
+      (isLast || bucket.docs.length < size || cmp(keyed[i - 1].key, keyed[i].key) === 0)
+    ) {
+      bucket.docs.push(keyed[i].doc);
+      bucket.last = keyed[i].key;
+      i++;
+    }
+    buckets.push(bucket);
+  }
+  const output = (spec.output as Document | undefined) ?? { count: { $sum: 1 } };
+  const copts = ComputeOptions.init(options as Document);
+  return buckets.map((b, n) => {
+    // A bucket's max is the next bucket's min; the last one's is its largest value.
+    const id = { min: b.min, max: n + 1 < buckets.length ? buckets[n + 1].min : b.last };
+    const obj: Document = { _id: id };
+    for (const f of Object.keys(output))
+      obj[f] = evalExpr(b.docs, output[f], copts.update({ root: null, groupId: id }));
+    return obj;
+  });
+}
+
+/**
+ * $graphLookup by the collation: each round finds the documents whose `connectToField` equals
+ * (by the collation) a value of the frontier and that pass `restrictSearchWithMatch` (also by
+ * it); their `connectFromField` values not searched yet are the next frontier.
+ */
+function graphLookupStage(collation: Document, cmp: Compare) {
+  return (coll: LazyLike, spec: Document, options: ComputeOptionsLike): unknown => {
+    const { from, connectFromField: fromField, connectToField: toField, as } = spec;
+    if (
+      typeof from !== 'string' ||
+      typeof fromField !== 'string' ||
+      typeof toField !== 'string' ||
+      typeof as !== 'string' ||
+      !('startWith' in spec)
+    )
+      fail(40105, 'from, as, startWith, connectFromField and connectToField must all be specified');
+    const maxDepth = spec.maxDepth === undefined ? Infinity : Number(spec.maxDepth);
+    if (!(maxDepth >= 0)) fail(40101, 'maxDepth requires a nonnegative argument');
+    const depthField = spec.depthField as string | undefined;
+    const foreign = options.collectionResolver?.(from) ?? [];
+    const restrict = isPlainObject(spec.restrictSearchWithMatch)
+      ? collatedObjectMatcher(spec.restrictSearchWithMatch, collation)
+      : () => true;
+    const frontierOf = (values: unknown[], searched: unknown[]): unknown[] =>
+      distinctValues(
+        values.flatMap((v) => (Array.isArray(v) ? v : [v])).filter((v) => v !== undefined),
+        cmp,
+      ).filter((v) => !searched.some((s) => cmp(s, v) === 0));
+    return coll.map((obj) => {
+      const found = new Map<Document, number>();
+      const searched: unknown[] = [];
+      const start = evalExpr(obj, spec.startWith, options);
+      let frontier = frontierOf([start === undefined ? null : start], searched);
+      for (let depth = 0; frontier.length > 0 && depth <= maxDepth; depth++) {
+        const test = collatedObjectMatcher({ [toField]: { $in: frontier } }, collation);
+        searched.push(...frontier);
+        const next: unknown[] = [];
+        for (const doc of foreign) {
+          if (found.has(doc) || !test(doc) || !restrict(doc)) continue;
+          found.set(doc, depth);
+          next.push(...valuesAtPath(doc, fromField));
+        }
+        frontier = frontierOf(next, searched);
+      }
+      const joined = [...found].map(([doc, depth]) => (depthField ? { ...doc, [depthField]: depth } : doc));
+      return { ...obj, [as]: joined };
+    });
+  };
+}
+
+/** mingo's own implementation of a pipeline stage, run over a Lazy of documents. */
+function mingoStage(
+  name: string,
+): (coll: unknown, spec: Document, options: unknown) => LazyLike & { collect(): Document[] } {
+  return OPS.pipeline[name] as Fn as (
+    coll: unknown,
+    spec: Document,
+    options: unknown,
+  ) => LazyLike & { collect(): Document[] };
+}
+
+/** Whether an expression holds server-side JavaScript ($function, $accumulator). */
+function hasScript(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(hasScript);
+  if (!isPlainObject(v)) return false;
+  return Object.entries(v).some(([k, x]) => k === '$function' || k === '$accumulator' || hasScript(x));
+}
+
+/** A hidden field holding a document's place in its partition's order by `sortBy` under the collation. */
+const SORT_RANK = '__collatedSortRank';
+
+/** Window operators that read the `sortBy` value itself (a number or date), not only the order. */
+const VALUE_WINDOW_OPS = new Set(['$linearFill', '$derivative', '$integral']);
+
+/**
+ * $setWindowFields by the collation: partitions are `partitionBy` values equal by it, each sorted
+ * by `sortBy` under it, and the window operators compare by it (their accumulators are this
+ * context's). mingo computes the windows over each partition; the order it sees is the
+ * collation's, given as a hidden rank (equal `sortBy` values by the collation share one, so
+ * $rank and $denseRank tie them). Range windows and the operators that read the `sortBy` value
+ * need numbers or dates there, which no collation orders.
+ */
+function setWindowFieldsDocuments(
+  all: Document[],
+  spec: Document,
+  collation: Document,
+  cmp: Compare,
+  options: unknown,
+): Document[] {
+  if (!isPlainObject(spec) || !isPlainObject(spec.output))
+    fail(40414, "BSON field '$setWindowFields.output' is missing but a required field");
+  const sortBy = spec.sortBy as Document | undefined;
+  const keys = all.map((doc) =>
+    spec.partitionBy === undefined ? null : (evalExpr(doc, spec.partitionBy, options) ?? null),
+  );
+  const reps = firstEqual(keys, cmp);
+  const partitions = new Map<number, Document[]>();
+  all.forEach((doc, i) => {
+    const part = partitions.get(reps[i]);
+    if (part) part.push(doc);
+    else partitions.set(reps[i], [doc]);
+  });
+  // MongoDB sorts by the partition key, then `sortBy`: partitions come out in the key's order.
+  const order = [...partitions.keys()].sort((a, b) => cmp(keys[a], keys[b]) || a - b);
+  const byValue = Object.values(spec.output as Document).some(
+    (o) =>
+      isPlainObject(o) &&
+      (isPlainObject(o.window) && o.window.range !== undefined
+        ? true
+        : Object.keys(o).some((k) => VALUE_WINDOW_OPS.has(k))),
+  );
+  // mingo evaluates each window through its $function, which needs scripts enabled; the user's
+  // own $function and $accumulator stay refused.
+  const base = ComputeOptions.init(options) as ComputeOptionsLike & { options: Document; local: Document };
+  const windowOptions = hasScript(spec.output)
+    ? base
+    : new ComputeOptions({ ...base.options, scriptEnabled: true }, base.local);
+  const { partitionBy, ...rest } = spec;
+  void partitionBy;
+  const out: Document[] = [];
+  for (const rep of order) {
+    let docs = partitions.get(rep)!;
+    let sub: Document = rest;
+    if (sortBy) {
+      docs = sortDocuments(docs, sortBy, collation);
+      if (byValue) {
+        for (const doc of docs)
+          for (const k of Object.keys(sortBy))
+            if ([4, 5, 6].includes(typeRank(valuesAtPath(doc, k)[0])))
+              fail(
+                ErrorCodes.CommandNotSupported,
+                `the embedded engine cannot run a range window or ${[...VALUE_WINDOW_OPS].join(', ')} over a non-numeric sortBy under a collation`,
+              );
+      } else {
+        const order = documentOrder(sortBy, cmp);
+        let rank = 0;
+        docs = docs.map((doc, i) => {
+          if (i > 0 && order(docs[i - 1], doc) !== 0) rank++;
+          const copy = { ...doc };
+          Object.defineProperty(copy, SORT_RANK, { value: rank, enumerable: false });
+          return copy;
+        });
+        sub = { ...rest, sortBy: { [SORT_RANK]: 1 } };
+      }
+    }
+    out.push(...mingoStage('$setWindowFields')(Lazy(docs), sub, windowOptions).collect());
+  }
+  return out;
+}
+
+/** $fill by the collation: its methods run as $setWindowFields under it (partitions and order). */
+function fillDocuments(
+  all: Document[],
+  spec: Document,
+  collation: Document,
+  cmp: Compare,
+  options: unknown,
+): Document[] {
+  if (!isPlainObject(spec) || !isPlainObject(spec.output))
+    fail(40414, "BSON field '$fill.output' is missing but a required field");
+  if (spec.partitionBy !== undefined && spec.partitionByFields !== undefined)
+    fail(6050204, 'Maximum one of partitionBy and partitionByFields can be specified in $fill');
+  const fields = spec.partitionByFields;
+  if (
+    fields !== undefined &&
+    (!Array.isArray(fields) || fields.some((f) => typeof f !== 'string' || f.startsWith('$')))
+  )
+    fail(9, "fields in partitionByFields cannot begin with '$'");
+  const partitionBy = spec.partitionBy ?? (fields as string[] | undefined)?.map((f) => `$${f}`);
+  const values: Document = {};
+  const methods: Document = {};
+  for (const [k, m] of Object.entries(spec.output as Document)) {
+    if (isPlainObject(m) && 'value' in m) values[k] = { $ifNull: [`$$CURRENT.${k}`, m.value] };
+    else if (isPlainObject(m) && (m.method === 'locf' || m.method === 'linear'))
+      methods[k] = { [m.method === 'locf' ? '$locf' : '$linearFill']: `$${k}` };
+    else fail(6050202, "Method must be either 'locf' or 'linear'");
+  }
+  let docs = all;
+  if (Object.keys(methods).length > 0) {
+    if (!isPlainObject(spec.sortBy))
+      fail(6050201, "'sortBy' is required if any output field specifies a 'method'");
+    docs = setWindowFieldsDocuments(
+      docs,
+      { partitionBy, sortBy: spec.sortBy, output: methods },
+      collation,
+      cmp,
+      options,
+    );
+  }
+  if (Object.keys(values).length > 0) docs = mingoStage('$addFields')(Lazy(docs), values, options).collect();
+  return docs;
+}
+
+/**
+ * $densify by the collation: `partitionByFields` values equal by it are one partition. mingo's
+ * $densify partitions by exact values, so it runs over copies whose partition fields hold their
+ * partition's first values, and gives the input documents back as they were.
+ */
+function densifyStage(cmp: Compare) {
+  return (coll: LazyLike, spec: Document, options: unknown): unknown => {
+    const densify = mingoStage('$densify');
+    const fields = isPlainObject(spec) ? spec.partitionByFields : undefined;
+    if (!Array.isArray(fields) || fields.length === 0) return densify(coll, spec, options);
+    return coll.transform((all) => {
+      const keys = all.map((doc) => fields.map((f) => valuesAtPath(doc, String(f))[0] ?? null));
+      const reps = firstEqual(keys, cmp);
+      const originals = new Map<Document, Document>();
+      const canonical = all.map((doc, i) => {
+        if (keyOf(keys[i]) === keyOf(keys[reps[i]])) return doc;
+        let copy = doc;
+        fields.forEach((f, j) => (copy = withValueAt(copy, String(f).split('.'), keys[reps[i]][j])));
+        originals.set(copy, doc);
+        return copy;
+      });
+      const out = densify(Lazy(canonical), spec, options).collect();
+      return out.map((doc) => originals.get(doc) ?? doc)[Symbol.iterator]();
+    });
+  };
+}
+
+/** A copy of `doc` with `value` at `path` (the objects along the path copied, the rest shared). */
+function withValueAt(doc: Document, path: string[], value: unknown): Document {
+  const [head, ...tail] = path;
+  const inner = doc[head];
   return {
+    ...doc,
+    [head]: tail.length === 0 || !isPlainObject(inner) ? value : withValueAt(inner, tail, value),
+  };
+}
+
+/** A pipeline stage computed over all its input documents at once. */
+const transform =
+  (f: (all: Document[], spec: Document, options: unknown) => Document[]) =>
+  (coll: LazyLike, spec: Document, options: unknown) =>
+    coll.transform((all) => f(all, spec, options)[Symbol.iterator]());
+
+/**
+ * $setWindowFields and $fill by `collation` (the simple one compares in BSON order), under the
+ * names the aggregate command gives them ($bsonSetWindowFields, $bsonFill): mingo's own cannot
+ * run with scripts disabled, and its context keeps its built-in stages under their own names.
+ */
+export function windowStages(collation: Document): OpTable {
+  const cmp = valueComparator(collation);
+  return {
+    $bsonSetWindowFields: transform((all, spec, o) => setWindowFieldsDocuments(all, spec, collation, cmp, o)),
+    $bsonFill: transform((all, spec, o) => fillDocuments(all, spec, collation, cmp, o)),
+  };
+}
+
+function pipelineOps(collation: Document, cmp: Compare): OpTable {
+  return {
+    ...windowStages(collation),
     $match: (coll: LazyLike, spec: Document, options: unknown) => {
       const test = collatedObjectMatcher(spec, collation, collatedExpr(options));
       return coll.filter(test);
@@ -365,6 +748,14 @@ function pipelineOps(collation: Document, cmp: Compare): OpTable {
     ),
     $bucket: transform((all, spec, o) => bucketDocuments(all, spec, cmp, o)),
     $lookup: lookupStage(collation),
+    $graphLookup: graphLookupStage(collation, cmp),
+    $bucketAuto: (coll: LazyLike, spec: Document, o: unknown) =>
+      isPlainObject(spec) && spec.granularity !== undefined
+        ? mingoStage('$bucketAuto')(coll, spec, o)
+        : coll.transform((all) => bucketAutoDocuments(all, spec, cmp, o)[Symbol.iterator]()),
+    $setWindowFields: transform((all, spec, o) => setWindowFieldsDocuments(all, spec, collation, cmp, o)),
+    $fill: transform((all, spec, o) => fillDocuments(all, spec, collation, cmp, o)),
+    $densify: densifyStage(cmp),
   };
 }
 
@@ -388,7 +779,7 @@ export function collatedContext(collation: Document, extraStages?: OpTable): unk
   const cmp = valueComparator(collation);
   const context = core.Context.init({
     ...OPS,
-    accumulator: { ...OPS.accumulator, ...accumulatorOps(cmp) },
+    accumulator: { ...OPS.accumulator, ...accumulatorOps(collation, cmp) },
     expression: { ...OPS.expression, ...expressionOps(cmp) },
     pipeline: { ...OPS.pipeline, ...extraStages, ...pipelineOps(collation, cmp) },
   });
