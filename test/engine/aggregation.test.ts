@@ -207,6 +207,26 @@ describe('aggregation', () => {
     expect(await e.db.collection('enrolments').findOne({ _id: 1 } as Document)).not.toHaveProperty('passed');
   });
 
+  it('answers $top and $bottom with the value itself, $topN with an array', async () => {
+    // Per person: the best and the worst score (with its course), and the best as a one-element list.
+    const out = await agg([
+      {
+        $group: {
+          _id: '$nip',
+          best: { $top: { sortBy: { score: -1 }, output: '$score' } },
+          worst: { $bottom: { sortBy: { score: -1 }, output: ['$score', '$course'] } },
+          bestN: { $topN: { n: 1, sortBy: { score: -1 }, output: '$score' } },
+        },
+      },
+      { $sort: { _id: 1 } },
+    ]);
+    expect(out).toEqual([
+      { _id: 'a', best: 90, worst: [80, 'c1'], bestN: [90] },
+      { _id: 'b', best: 60, worst: [60, 'c1'], bestN: [60] },
+      { _id: 'c', best: 70, worst: [70, 'c2'], bestN: [70] },
+    ]);
+  });
+
   it('writes results with $out', async () => {
     await agg([{ $group: { _id: '$nip', jp: { $sum: '$jp' } } }, { $out: 'jp_ledger' }]);
     expect(await e.db.collection('jp_ledger').find().sort({ _id: 1 }).toArray()).toEqual([

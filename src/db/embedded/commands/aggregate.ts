@@ -137,6 +137,17 @@ function runnerFor(
 const SIMPLE: Document = { locale: 'simple' };
 
 /**
+ * Whether a pipeline uses the $top or $bottom accumulator anywhere. mingo's own answer a
+ * one-element array where MongoDB answers the value, so such a pipeline runs with the engine's
+ * accumulators (those of a collation, here the simple one) even without a collation.
+ */
+function usesTopOrBottom(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(usesTopOrBottom);
+  if (!isPlainObject(value)) return false;
+  return Object.entries(value).some(([k, v]) => k === '$top' || k === '$bottom' || usesTopOrBottom(v));
+}
+
+/**
  * Rewrites $sort stages (also inside $facet, $lookup and $unionWith pipelines) to $bsonSort,
  * $setWindowFields and $fill to the engine's ($bsonSetWindowFields, $bsonFill), and $project stages
  * to $orderedProject (not inside $lookup, whose `let` variables it would not see).
@@ -356,7 +367,7 @@ export function aggregate(ctx: CommandContext): Buffer | Document {
       ? (ctx.engine.collection(ctx.db, name)?.options.collation as Document | undefined)
       : undefined;
   const collated = isCollated(given);
-  const run = runnerFor(ctx, rest, resolver, collated ? given : undefined);
+  const run = runnerFor(ctx, rest, resolver, collated ? given : usesTopOrBottom(rest) ? SIMPLE : undefined);
   const results = run(withBsonSort(withIndexedLookups(ctx, rest).stages), inputs);
   if (out) {
     writeOut(ctx, out, results as Document[]);
