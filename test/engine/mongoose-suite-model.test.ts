@@ -3,7 +3,7 @@
 // found in the engine: one test per difference, each written to pass unchanged against a real
 // MongoDB (MONGODB_URI=… npx jest test/engine) unless it is marked engineOnly.
 import { Document } from 'mongodb';
-import { EngineUnderTest, openEngine } from './support';
+import { EngineUnderTest, engineOnly, openEngine } from './support';
 
 let e: EngineUnderTest;
 beforeAll(async () => {
@@ -31,5 +31,16 @@ describe('index options', () => {
     const indexes = await coll('pets').listIndexes().toArray();
     expect(indexes.map((i) => i.name)).toEqual(['_id_', 'name_1']);
     expect(indexes[1].background).toBe(false);
+  });
+});
+
+describe('time-series collections, which the engine does not support', () => {
+  // MongoDB creates them and lists them as type 'timeseries'; the engine had made a plain
+  // collection that listCollections called 'collection' (model createCollection gh-10611).
+  engineOnly('answer CommandNotSupported (115) instead of a plain collection', async () => {
+    await expect(
+      e.db.createCollection('readings', { timeseries: { timeField: 'at', metaField: 'sensor' } }),
+    ).rejects.toMatchObject({ code: 115 });
+    expect(await e.db.listCollections({ name: 'readings' }).toArray()).toEqual([]);
   });
 });
