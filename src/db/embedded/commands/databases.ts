@@ -61,7 +61,6 @@ const CREATE_OPTIONS = [
   'validationLevel',
   'validationAction',
   'collation',
-  'timeseries',
   'expireAfterSeconds',
   'clusteredIndex',
   'changeStreamPreAndPostImages',
@@ -81,6 +80,14 @@ export function create(ctx: CommandContext): Document {
   // Never a collection that silently ignores its cap.
   if (ctx.body.capped === true)
     fail(ErrorCodes.CommandNotSupported, 'capped collections are not supported by the embedded engine');
+  // Nor a time-series collection that is a plain one underneath: MongoDB lists it as type
+  // 'timeseries', buckets its documents and expires them by their time field.
+  if (ctx.body.timeseries !== undefined)
+    fail(ErrorCodes.CommandNotSupported, 'time-series collections are not supported by the embedded engine');
+  // A collection-level TTL exists only for a clustered collection (engine.sweepTtl expires its
+  // documents by _id); MongoDB refuses it anywhere else rather than store it unused.
+  if (ctx.body.expireAfterSeconds !== undefined && ctx.body.clusteredIndex === undefined)
+    fail(ErrorCodes.InvalidOptions, "'expireAfterSeconds' requires clustering to be enabled");
   const options: Document = {};
   for (const k of CREATE_OPTIONS) if (ctx.body[k] !== undefined && k !== 'comment') options[k] = ctx.body[k];
   ctx.engine.ensureCollection(ctx.db, name, options);

@@ -96,7 +96,9 @@ export function createIndexes(ctx: CommandContext): Document {
       name: typeof raw.name === 'string' ? raw.name : defaultName(raw.key as Document),
     };
     for (const [k, v] of Object.entries(raw)) {
-      if (k === 'key' || k === 'name' || k === 'v' || k === 'background' || k === 'ns') continue;
+      // 'background' is kept as given: MongoDB ignores it when building but lists it back
+      // (listIndexes), and leaves it out when it compares two specs (sameSpec).
+      if (k === 'key' || k === 'name' || k === 'v' || k === 'ns') continue;
       if (!INDEX_OPTIONS.has(k))
         fail(
           ErrorCodes.InvalidOptions,

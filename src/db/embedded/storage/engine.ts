@@ -287,7 +287,17 @@ export class Engine {
   sweepTtl(now = Date.now()): number {
     let removed = 0;
     for (const colls of this.dbs.values())
-      for (const coll of colls.values())
+      for (const coll of colls.values()) {
+        // A clustered collection's own TTL (create's expireAfterSeconds) expires a document by its
+        // _id when that is a date, as MongoDB's TTL monitor does; other _id types never expire.
+        const ownSecs = coll.options.clusteredIndex ? coll.options.expireAfterSeconds : undefined;
+        if (typeof ownSecs === 'number') {
+          const { docs } = findDocs({ coll }, { filter: { _id: { $lte: new Date(now - ownSecs * 1000) } } });
+          for (const d of docs) {
+            this.base.remove(coll.db, coll.name, d);
+            removed++;
+          }
+        }
         for (const idx of coll.indexes) {
           const secs = idx.spec.expireAfterSeconds;
           if (typeof secs !== 'number' || idx.fields.length !== 1) continue;
@@ -301,6 +311,7 @@ export class Engine {
             }
           }
         }
+      }
     return removed;
   }
 
