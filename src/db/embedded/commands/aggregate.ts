@@ -6,7 +6,7 @@ import { Aggregator, Context } from 'mingo';
 import { ErrorCodes, fail } from '../errors';
 import { makeStoredDoc } from '../storage/engine';
 import { collatedOptions, runCollated, windowStages } from '../storage/collated-ops';
-import { MINGO_OPTIONS, refuseGeo } from '../storage/matcher';
+import { MINGO_OPTIONS, mingoFilter, refuseGeo } from '../storage/matcher';
 import { plan } from '../storage/planner';
 import { findDocs } from '../storage/query';
 import { collatedCompare, collatorFor, isCollated, isPlainObject, sortValue } from '../storage/values';
@@ -149,8 +149,10 @@ function usesTopOrBottom(value: unknown): boolean {
 
 /**
  * Rewrites $sort stages (also inside $facet, $lookup and $unionWith pipelines) to $bsonSort,
- * $setWindowFields and $fill to the engine's ($bsonSetWindowFields, $bsonFill), and $project stages
- * to $orderedProject (not inside $lookup, whose `let` variables it would not see).
+ * $setWindowFields and $fill to the engine's ($bsonSetWindowFields, $bsonFill), $project stages
+ * to $orderedProject (not inside $lookup, whose `let` variables it would not see), and gives $match
+ * stages the filter rewrites a find's filter gets (`mingoFilter`: `$all`, arrays in `$in`), which
+ * mingo's own $match would not.
  */
 function withBsonSort(pipeline: Document[], withVariables = false): Document[] {
   return pipeline.map((stage) => {
@@ -161,6 +163,7 @@ function withBsonSort(pipeline: Document[], withVariables = false): Document[] {
     if (op === '$project' && isPlainObject(arg) && !withVariables) return { $orderedProject: arg };
     if (op === '$setWindowFields') return { $bsonSetWindowFields: arg };
     if (op === '$fill') return { $bsonFill: arg };
+    if (op === '$match' && isPlainObject(arg)) return { $match: mingoFilter(arg) };
     if (op === '$facet' && isPlainObject(arg))
       return {
         $facet: Object.fromEntries(

@@ -77,15 +77,29 @@ function checkLogical(filter: Document): void {
 const isElemMatch = (v: unknown) => isPlainObject(v) && '$elemMatch' in v;
 
 /**
- * Rewrites `{f: {$all: [a, b]}}` as `{$and: [{f: a}, {f: b}]}`, which is how MongoDB defines it
- * (so a field holding `a` itself matches `$all: [a]`; mingo wants an array).
+ * Rewrites what mingo answers otherwise than MongoDB into filters it answers alike:
+ * `{f: {$all: [a, b]}}` becomes `{$and: [{f: a}, {f: b}]}`, which is how MongoDB defines it (so a
+ * field holding `a` itself matches `$all: [a]`; mingo wants an array); an array among the values
+ * of `$in`/`$nin` becomes an equality, which also matches a field holding that very array (mingo
+ * compares only the field's elements with the values, MongoDB also the array as a whole:
+ * `{tags: {$in: [['x', 'y']]}}` matches `{tags: ['x', 'y']}`).
  */
-function withoutAll(filter: Document): Document {
+export function mingoFilter(filter: Document): Document {
   let out: Document | undefined;
+  // The field's clause becomes clauses of a top-level $and, with its other operators as one more.
+  const replace = (key: string, clauses: Document[], others: Document) => {
+    (out ??= { ...filter })[key] = undefined;
+    delete out[key];
+    if (Object.keys(others).length) clauses.push(mingoFilter({ [key]: others }));
+    out.$and = [...((out.$and as Document[] | undefined) ?? []), ...clauses];
+  };
   for (const [key, cond] of Object.entries(filter)) {
     let next: unknown = cond;
+    if (!key.startsWith('$') && isPlainObject(cond))
+      for (const op of ['$in', '$nin'])
+        if (op in cond && !Array.isArray(cond[op])) fail(ErrorCodes.BadValue, `${op} needs an array`);
     if ((key === '$and' || key === '$or' || key === '$nor') && Array.isArray(cond))
-      next = cond.map((c) => (isPlainObject(c) ? withoutAll(c) : c));
+      next = cond.map((c) => (isPlainObject(c) ? mingoFilter(c) : c));
     else if (
       !key.startsWith('$') &&
       isPlainObject(cond) &&
@@ -100,10 +114,28 @@ function withoutAll(filter: Document): Document {
           : { [key]: { $eq: v } },
       );
       if (clauses.length === 0) clauses.push({ [key]: { $in: [] } }); // an empty $all matches nothing
-      if (Object.keys(others).length) clauses.push({ [key]: others });
-      (out ??= { ...filter })[key] = undefined;
-      delete out[key];
-      out.$and = [...((out.$and as Document[] | undefined) ?? []), ...clauses];
+      replace(key, clauses, others);
+      continue;
+    } else if (
+      !key.startsWith('$') &&
+      isPlainObject(cond) &&
+      ((Array.isArray(cond.$in) && cond.$in.some(Array.isArray)) ||
+        (Array.isArray(cond.$nin) && cond.$nin.some(Array.isArray)))
+    ) {
+      const { $in, $nin, ...others } = cond;
+      const clauses: Document[] = [];
+      for (const [op, values] of [
+        ['$in', $in],
+        ['$nin', $nin],
+      ] as const) {
+        if (values === undefined) continue;
+        const arrays = (values as unknown[]).filter(Array.isArray);
+        const alternatives: Document[] = arrays.map((a) => ({ [key]: { $eq: a } }));
+        if (arrays.length < (values as unknown[]).length)
+          alternatives.push({ [key]: { $in: (values as unknown[]).filter((v) => !Array.isArray(v)) } });
+        clauses.push(op === '$in' ? { $or: alternatives } : { $nor: alternatives });
+      }
+      replace(key, clauses, others);
       continue;
     }
     if (next !== cond) (out ??= { ...filter })[key] = next;
@@ -115,7 +147,7 @@ export function matcher(filter: Document | undefined): (obj: Document) => boolea
   if (!filter || Object.keys(filter).length === 0) return () => true;
   checkLogical(filter);
   refuseGeo(filter);
-  filter = withoutAll(filter);
+  filter = mingoFilter(filter);
   const fast = fastMatcher(filter, scalarAt);
   if (!fast) {
     // Compile now, so an invalid filter fails even when there is nothing to match.
@@ -142,7 +174,7 @@ export function docMatcher(
   if (!filter || Object.keys(filter).length === 0) return () => true;
   checkLogical(filter);
   refuseGeo(filter);
-  filter = withoutAll(filter);
+  filter = mingoFilter(filter);
   if (isCollated(collation)) {
     const test = collatedMatcher(filter, collation!, expr);
     return (d) => test(d.obj);
@@ -174,7 +206,7 @@ export function collatedObjectMatcher(
   if (Object.keys(filter).length === 0) return () => true;
   checkLogical(filter);
   refuseGeo(filter);
-  return collatedMatcher(withoutAll(filter), collation, expr);
+  return collatedMatcher(mingoFilter(filter), collation, expr);
 }
 
 // A fast path for the most common filters (equality and comparisons of scalar values on fields
