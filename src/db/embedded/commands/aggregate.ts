@@ -14,6 +14,7 @@ import { openChangeStream } from './changestream';
 import { CommandContext, arraySource } from './context';
 import { IndexedLookup, indexedLookup, joinOne, lookupIndexName } from './lookup';
 import { validateNamespace } from '../storage/engine';
+import { deserializeDocument } from '../bson/dbref';
 import { MAX_BSON_SIZE } from '../bson/limits';
 
 // $sort in MongoDB's BSON order (ObjectId, Decimal128, Long and mixed types compared as MongoDB
@@ -369,12 +370,12 @@ export function aggregate(ctx: CommandContext): Buffer | Document {
       sort: hintedKey(ctx, view.coll),
       collation: isPlainObject(ctx.body.collation) ? ctx.body.collation : undefined,
     });
-    inputs = readOnly ? docs.map((d) => d.obj) : docs.map((d) => BSON.deserialize(d.raw));
+    inputs = readOnly ? docs.map((d) => d.obj) : docs.map((d) => deserializeDocument(d.raw));
   }
   ctx.engine.stats.queries++;
   const resolver = (coll: string): Document[] => {
     const { docs } = findDocs(ctx.scope.view(ctx.db, coll), {});
-    return docs.map((d) => BSON.deserialize(d.raw));
+    return docs.map((d) => deserializeDocument(d.raw));
   };
   // The command's collation, else the collection's default, applies to every stage (and $lookup).
   const given = isPlainObject(ctx.body.collation)

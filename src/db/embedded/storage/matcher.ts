@@ -21,18 +21,85 @@ import {
 type MingoOptions = NonNullable<ConstructorParameters<typeof Query>[1]>;
 export const MINGO_OPTIONS: MingoOptions = { scriptEnabled: false, useStrictMode: true };
 
-const queryCache = new Map<string, Query>();
+/** A compiled filter: mingo's Query, or the engine's own test where mingo reads a filter otherwise. */
+interface Compiled {
+  test(obj: Document): boolean;
+}
+
+const queryCache = new Map<string, Compiled>();
 const QUERY_CACHE_MAX = 1000;
 
-export function compileQuery(filter: Document): Query {
+export function compileQuery(filter: Document): Compiled {
   const key = keyOf(filter);
   let q = queryCache.get(key);
   if (!q) {
-    q = new Query(filter, MINGO_OPTIONS);
+    q = withDBRefFields(filter) ?? new Query(filter, MINGO_OPTIONS);
     if (queryCache.size >= QUERY_CACHE_MAX) queryCache.delete(queryCache.keys().next().value as string);
     queryCache.set(key, q);
   }
   return q;
+}
+
+const DBREF_FIELDS = new Set(['$ref', '$id', '$db']);
+
+/**
+ * MongoDB reads `$ref`, `$id` and `$db` at the top of a filter as equalities on the fields of a
+ * DBRef (whatever the value: `{ $id: { $in: … } }` compares with that document), `$elemMatch`
+ * criteria that name one as such a filter on each element (Mongoose queries
+ * `{ members: { $elemMatch: { $id: … } } }`), and a condition holding `$ref` and `$id` as a DBRef
+ * to compare with; mingo reads them as operators. Those parts are tested here (or rewritten as
+ * `$eq`), the rest of the filter by mingo.
+ */
+function withDBRefFields(filter: Document): Compiled | undefined {
+  const own: ((obj: Document) => boolean)[] = [];
+  let rest: Document | undefined;
+  for (const [field, cond] of Object.entries(filter)) {
+    /** What mingo still tests of this field's condition. */
+    let left: Document | undefined;
+    if (DBREF_FIELDS.has(field)) {
+      const q = compileQuery({ v: { $eq: cond } });
+      own.push((obj) => q.test({ v: obj[field] }));
+    } else if (!field.startsWith('$') && isPlainObject(cond) && '$ref' in cond && '$id' in cond) {
+      // A DBRef is a value to compare with, not operators.
+      left = { $eq: cond };
+    } else if (
+      !field.startsWith('$') &&
+      isPlainObject(cond) &&
+      isPlainObject(cond.$elemMatch) &&
+      Object.keys(cond.$elemMatch).some((k) => DBREF_FIELDS.has(k))
+    ) {
+      const { $elemMatch, ...others } = cond;
+      const criteria = compileQuery($elemMatch as Document);
+      const path = field.split('.');
+      own.push((obj) => {
+        const arrays: unknown[][] = [];
+        arraysAt(obj, path, 0, arrays);
+        return arrays.some((a) => a.some((el) => isPlainObject(el) && criteria.test(el)));
+      });
+      if (Object.keys(others).length) left = others;
+    } else continue;
+    rest ??= { ...filter };
+    if (left) rest[field] = left;
+    else delete rest[field];
+  }
+  if (!rest) return undefined;
+  const q = Object.keys(rest).length ? compileQuery(rest) : undefined;
+  return { test: (obj) => own.every((t) => t(obj)) && (!q || q.test(obj)) };
+}
+
+/** The arrays a path reaches (through arrays of documents on the way), which `$elemMatch` tests. */
+function arraysAt(cur: unknown, path: string[], i: number, out: unknown[][]): void {
+  if (i === path.length) {
+    if (Array.isArray(cur)) out.push(cur);
+    return;
+  }
+  if (Array.isArray(cur)) {
+    if (/^\d+$/.test(path[i])) arraysAt(cur[Number(path[i])], path, i + 1, out);
+    for (const el of cur) if (isPlainObject(el)) arraysAt(el, path, i, out);
+    return;
+  }
+  if (isPlainObject(cur) && Object.prototype.hasOwnProperty.call(cur, path[i]))
+    arraysAt(cur[path[i]], path, i + 1, out);
 }
 
 const GEO_OPERATORS = new Set(['$near', '$nearSphere', '$geoWithin', '$within', '$geoIntersects']);
@@ -122,7 +189,7 @@ export function matcher(filter: Document | undefined): (obj: Document) => boolea
     const q = compileQuery(filter);
     return (obj) => q.test(obj);
   }
-  let q: Query | undefined;
+  let q: Compiled | undefined;
   const slow = (obj: Document) => (q ??= compileQuery(filter)).test(obj);
   return (obj) => {
     const r = fast(obj);
@@ -152,7 +219,7 @@ export function docMatcher(
     const q = compileQuery(filter);
     return (d) => q.test(d.obj);
   }
-  let q: Query | undefined;
+  let q: Compiled | undefined;
   return (d) => {
     const r = fast(d);
     return r === undefined ? (q ??= compileQuery(filter)).test(d.obj) : r;
