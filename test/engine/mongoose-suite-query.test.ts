@@ -30,6 +30,10 @@ describe('DBRefs are documents { $ref, $id, $db }', () => {
     expect(await ids({ members: { $elemMatch: { $id: member } } })).toEqual([1]);
     expect(await ids({ members: { $elemMatch: { $ref: 'people', $id: other } } })).toEqual([1, 2]);
     expect(await ids({ members: { $elemMatch: { $db: 'club' } }, _id: { $gte: 1 } })).toEqual([1]);
+    expect(await ids({ $or: [{ members: { $elemMatch: { $id: member } } }, { _id: 3 }] })).toEqual([1, 3]);
+    expect(
+      await ids({ members: { $elemMatch: { $or: [{ $id: member }, { name: 'no reference' }] } } }),
+    ).toEqual([1, 3]);
     // Each is an equality, whatever its value: `$in` here is a field of the document compared.
     expect(await ids({ members: { $elemMatch: { $id: { $in: [member, other] } } } })).toEqual([]);
   });

@@ -42,32 +42,48 @@ export function compileQuery(filter: Document): Compiled {
 
 const DBREF_FIELDS = new Set(['$ref', '$id', '$db']);
 
+/** A condition holding `$ref` and `$id`: a DBRef to compare with, not operators (as in MongoDB). */
+const isDBRefValue = (cond: unknown): cond is Document =>
+  isPlainObject(cond) && '$ref' in cond && '$id' in cond;
+
+/** Whether mingo would read a DBRef field of `filter` (or of its `$and`/`$or`/`$nor` clauses) as an operator. */
+function namesDBRefFields(filter: Document): boolean {
+  return Object.entries(filter).some(
+    ([field, cond]) =>
+      DBREF_FIELDS.has(field) ||
+      ((field === '$and' || field === '$or' || field === '$nor') &&
+        Array.isArray(cond) &&
+        cond.some((c) => isPlainObject(c) && namesDBRefFields(c))) ||
+      (!field.startsWith('$') &&
+        (isDBRefValue(cond) ||
+          (isPlainObject(cond) && isPlainObject(cond.$elemMatch) && namesDBRefFields(cond.$elemMatch)))),
+  );
+}
+
 /**
- * MongoDB reads `$ref`, `$id` and `$db` at the top of a filter as equalities on the fields of a
- * DBRef (whatever the value: `{ $id: { $in: … } }` compares with that document), `$elemMatch`
- * criteria that name one as such a filter on each element (Mongoose queries
- * `{ members: { $elemMatch: { $id: … } } }`), and a condition holding `$ref` and `$id` as a DBRef
- * to compare with; mingo reads them as operators. Those parts are tested here (or rewritten as
- * `$eq`), the rest of the filter by mingo.
+ * MongoDB reads `$ref`, `$id` and `$db` at the top of a filter (or of an `$and`/`$or`/`$nor`
+ * clause) as equalities on the fields of a DBRef, whatever the value (`{ $id: { $in: … } }`
+ * compares with that document), `$elemMatch` criteria that name one as such a filter on each
+ * element (Mongoose queries `{ members: { $elemMatch: { $id: … } } }`), and a condition holding
+ * `$ref` and `$id` as a DBRef to compare with; mingo reads them as operators. Those parts are
+ * tested here (or rewritten as `$eq`), the rest of the filter by mingo.
  */
 function withDBRefFields(filter: Document): Compiled | undefined {
+  if (!namesDBRefFields(filter)) return undefined;
   const own: ((obj: Document) => boolean)[] = [];
-  let rest: Document | undefined;
+  const rest: Document = {};
   for (const [field, cond] of Object.entries(filter)) {
-    /** What mingo still tests of this field's condition. */
-    let left: Document | undefined;
     if (DBREF_FIELDS.has(field)) {
       const q = compileQuery({ v: { $eq: cond } });
       own.push((obj) => q.test({ v: obj[field] }));
-    } else if (!field.startsWith('$') && isPlainObject(cond) && '$ref' in cond && '$id' in cond) {
-      // A DBRef is a value to compare with, not operators.
-      left = { $eq: cond };
-    } else if (
-      !field.startsWith('$') &&
-      isPlainObject(cond) &&
-      isPlainObject(cond.$elemMatch) &&
-      Object.keys(cond.$elemMatch).some((k) => DBREF_FIELDS.has(k))
-    ) {
+    } else if ((field === '$and' || field === '$or' || field === '$nor') && Array.isArray(cond)) {
+      const clauses = (cond as Document[]).map((c) => compileQuery(c));
+      if (field === '$and') own.push((obj) => clauses.every((c) => c.test(obj)));
+      else if (field === '$or') own.push((obj) => clauses.some((c) => c.test(obj)));
+      else own.push((obj) => !clauses.some((c) => c.test(obj)));
+    } else if (field.startsWith('$')) rest[field] = cond;
+    else if (isDBRefValue(cond)) rest[field] = { $eq: cond };
+    else if (isPlainObject(cond) && isPlainObject(cond.$elemMatch) && namesDBRefFields(cond.$elemMatch)) {
       const { $elemMatch, ...others } = cond;
       const criteria = compileQuery($elemMatch as Document);
       const path = field.split('.');
@@ -76,13 +92,9 @@ function withDBRefFields(filter: Document): Compiled | undefined {
         arraysAt(obj, path, 0, arrays);
         return arrays.some((a) => a.some((el) => isPlainObject(el) && criteria.test(el)));
       });
-      if (Object.keys(others).length) left = others;
-    } else continue;
-    rest ??= { ...filter };
-    if (left) rest[field] = left;
-    else delete rest[field];
+      if (Object.keys(others).length) rest[field] = others;
+    } else rest[field] = cond;
   }
-  if (!rest) return undefined;
   const q = Object.keys(rest).length ? compileQuery(rest) : undefined;
   return { test: (obj) => own.every((t) => t(obj)) && (!q || q.test(obj)) };
 }
