@@ -2,7 +2,7 @@
 // engine (`npm run test:mongoose-suite`, see README.md here): one test per difference, each written
 // to pass unchanged against a real MongoDB (MONGODB_URI=… npx jest test/engine).
 import { DBRef, Document, ObjectId } from 'mongodb';
-import { EngineUnderTest, openEngine } from './support';
+import { EngineUnderTest, engineOnly, openEngine } from './support';
 
 let e: EngineUnderTest;
 beforeAll(async () => {
@@ -70,5 +70,34 @@ describe('DBRefs are documents { $ref, $id, $db }', () => {
       ])
       .toArray();
     expect(row).toEqual({ ref: 'fs.files' });
+  });
+});
+
+describe('$where, which runs JavaScript the engine has not (query maxTimeMS gh-7254)', () => {
+  beforeAll(() => coll('scripts').insertOne({ a: 1 }));
+
+  engineOnly(
+    'answers as a mongod without a script engine (Location6108304), also per statement',
+    async () => {
+      const where = { $or: [{ $where: 'this.a == 1' }, { a: 2 }] };
+      await expect(coll('scripts').find(where).toArray()).rejects.toMatchObject({ code: 6108304 });
+      await expect(coll('scripts').distinct('a', where)).rejects.toMatchObject({ code: 6108304 });
+      await expect(coll('scripts').updateOne(where, { $set: { b: 1 } })).rejects.toMatchObject({
+        code: 6108304,
+      });
+      await expect(coll('scripts').deleteMany(where)).rejects.toMatchObject({ code: 6108304 });
+    },
+  );
+
+  it('is refused in an aggregation $match whatever the scripting (BadValue)', async () => {
+    await expect(
+      coll('scripts')
+        .aggregate([{ $project: { a: 1 } }, { $match: { $where: 'this.a == 1' } }])
+        .toArray(),
+    ).rejects.toMatchObject({ code: 2 });
+    // countDocuments is an aggregation.
+    await expect(coll('scripts').countDocuments({ $where: 'this.a == 1' })).rejects.toMatchObject({
+      code: 2,
+    });
   });
 });

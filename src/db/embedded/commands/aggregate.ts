@@ -6,7 +6,7 @@ import { Aggregator, Context } from 'mingo';
 import { ErrorCodes, fail } from '../errors';
 import { makeStoredDoc } from '../storage/engine';
 import { collatedOptions, runCollated } from '../storage/collated-ops';
-import { MINGO_OPTIONS, refuseGeo } from '../storage/matcher';
+import { MINGO_OPTIONS, refuseGeo, refuseWhere } from '../storage/matcher';
 import { plan } from '../storage/planner';
 import { findDocs } from '../storage/query';
 import { collatedCompare, collatorFor, isCollated, isPlainObject, sortValue } from '../storage/values';
@@ -307,7 +307,10 @@ export function aggregate(ctx: CommandContext): Buffer | Document {
     if (!KNOWN_STAGES.has(stageName)) fail(40324, `Unrecognized pipeline stage name: '${stageName}'`);
     if (UNSUPPORTED_STAGES.has(stageName))
       fail(ErrorCodes.CommandNotSupported, `${stageName} is not supported by the embedded engine`);
-    if (stageName === '$match' && isPlainObject(stage.$match)) refuseGeo(stage.$match);
+    if (stageName === '$match' && isPlainObject(stage.$match)) {
+      refuseGeo(stage.$match);
+      refuseWhere(stage.$match, true);
+    }
   }
   if (ctx.body.cursor === undefined && !ctx.body.explain)
     fail(

@@ -139,6 +139,22 @@ export function refuseGeo(filter: Document): void {
   }
 }
 
+/**
+ * `$where` runs JavaScript, which the engine has not: a command's filter gets the answer of a
+ * mongod without a script engine (Location6108304) rather than mingo's "requires 'scriptEnabled'";
+ * an aggregation `$match` gets BadValue, which MongoDB answers there whatever its scripting.
+ */
+export function refuseWhere(filter: Document, inPipeline = false): void {
+  for (const [key, cond] of Object.entries(filter)) {
+    if (key === '$where') {
+      if (inPipeline) fail(ErrorCodes.BadValue, '$where is not allowed in this context');
+      fail(ErrorCodes.Location6108304, 'no globalScriptEngine in $where parsing');
+    }
+    if ((key === '$and' || key === '$or' || key === '$nor') && Array.isArray(cond))
+      for (const c of cond) if (isPlainObject(c)) refuseWhere(c, inPipeline);
+  }
+}
+
 /** MongoDB rejects `$and`/`$or`/`$nor` that are not non-empty arrays of documents (mingo accepts them). */
 function checkLogical(filter: Document): void {
   for (const key in filter) {
@@ -194,6 +210,7 @@ export function matcher(filter: Document | undefined): (obj: Document) => boolea
   if (!filter || Object.keys(filter).length === 0) return () => true;
   checkLogical(filter);
   refuseGeo(filter);
+  refuseWhere(filter);
   filter = withoutAll(filter);
   const fast = fastMatcher(filter, scalarAt);
   if (!fast) {
@@ -221,6 +238,7 @@ export function docMatcher(
   if (!filter || Object.keys(filter).length === 0) return () => true;
   checkLogical(filter);
   refuseGeo(filter);
+  refuseWhere(filter);
   filter = withoutAll(filter);
   if (isCollated(collation)) {
     const test = collatedMatcher(filter, collation!, expr);
@@ -253,6 +271,7 @@ export function collatedObjectMatcher(
   if (Object.keys(filter).length === 0) return () => true;
   checkLogical(filter);
   refuseGeo(filter);
+  refuseWhere(filter);
   return collatedMatcher(withoutAll(filter), collation, expr);
 }
 
