@@ -28,6 +28,7 @@ export const ErrorCodes = {
   TransactionTooOld: 225,
   OperationNotSupportedInTransaction: 263,
   Location40352: 40352,
+  Location6108304: 6108304,
   ProtocolError: 17,
   BSONObjectTooLarge: 10334,
   DuplicateKey: 11000,

@@ -6,7 +6,7 @@ import { Aggregator, Context } from 'mingo';
 import { ErrorCodes, fail } from '../errors';
 import { makeStoredDoc } from '../storage/engine';
 import { collatedOptions, runCollated, windowStages } from '../storage/collated-ops';
-import { MINGO_OPTIONS, mingoFilter, refuseGeo } from '../storage/matcher';
+import { MINGO_OPTIONS, mingoFilter, refuseGeo, refuseWhere } from '../storage/matcher';
 import { plan } from '../storage/planner';
 import { findDocs } from '../storage/query';
 import { collatedCompare, collatorFor, isCollated, isPlainObject, sortValue } from '../storage/values';
@@ -14,6 +14,7 @@ import { openChangeStream } from './changestream';
 import { CommandContext, arraySource } from './context';
 import { IndexedLookup, indexedLookup, joinOne, lookupIndexName } from './lookup';
 import { validateNamespace } from '../storage/engine';
+import { deserializeDocument } from '../bson/dbref';
 import { MAX_BSON_SIZE } from '../bson/limits';
 
 // $sort in MongoDB's BSON order (ObjectId, Decimal128, Long and mixed types compared as MongoDB
@@ -293,7 +294,10 @@ export function aggregate(ctx: CommandContext): Buffer | Document {
     if (!KNOWN_STAGES.has(stageName)) fail(40324, `Unrecognized pipeline stage name: '${stageName}'`);
     if (UNSUPPORTED_STAGES.has(stageName))
       fail(ErrorCodes.CommandNotSupported, `${stageName} is not supported by the embedded engine`);
-    if (stageName === '$match' && isPlainObject(stage.$match)) refuseGeo(stage.$match);
+    if (stageName === '$match' && isPlainObject(stage.$match)) {
+      refuseGeo(stage.$match);
+      refuseWhere(stage.$match, true);
+    }
   }
   if (ctx.body.cursor === undefined && !ctx.body.explain)
     fail(
@@ -356,12 +360,12 @@ export function aggregate(ctx: CommandContext): Buffer | Document {
       sort: hintedKey(ctx, view.coll),
       collation: isPlainObject(ctx.body.collation) ? ctx.body.collation : undefined,
     });
-    inputs = readOnly ? docs.map((d) => d.obj) : docs.map((d) => BSON.deserialize(d.raw));
+    inputs = readOnly ? docs.map((d) => d.obj) : docs.map((d) => deserializeDocument(d.raw));
   }
   ctx.engine.stats.queries++;
   const resolver = (coll: string): Document[] => {
     const { docs } = findDocs(ctx.scope.view(ctx.db, coll), {});
-    return docs.map((d) => BSON.deserialize(d.raw));
+    return docs.map((d) => deserializeDocument(d.raw));
   };
   // The command's collation, else the collection's default, applies to every stage (and $lookup).
   const given = isPlainObject(ctx.body.collation)

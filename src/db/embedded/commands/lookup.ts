@@ -3,8 +3,9 @@
 // each input document's values are looked up with the query planner (an IXSCAN when the foreign
 // field leads an index) instead of deserialising the whole foreign collection. Other forms, and
 // foreign fields without an index, are left to mingo's $lookup.
-import { BSON, Document } from 'bson';
+import { Document } from 'bson';
 import { Query } from 'mingo';
+import { deserializeDocument } from '../bson/dbref';
 import { Collection } from '../storage/collection';
 import { MINGO_OPTIONS } from '../storage/matcher';
 import { plan } from '../storage/planner';
@@ -84,12 +85,12 @@ export function joinOne(
     const values = valuesAtPath(doc, l.localField).map((v) => (v === undefined ? null : v));
     if (!values.every(isPlainValue)) {
       // A regular expression would match as a pattern: compare by equality instead.
-      const all = findDocs(view, {}).docs.map((d) => BSON.deserialize(d.raw));
+      const all = findDocs(view, {}).docs.map((d) => deserializeDocument(d.raw));
       const q = new Query({ [l.foreignField]: { $in: values.filter(isPlainValue) } }, MINGO_OPTIONS);
       return all.filter((d) => q.test(d));
     }
     return findDocs(view, { filter: { [l.foreignField]: { $in: values } }, collation }).docs.map((d) =>
-      BSON.deserialize(d.raw),
+      deserializeDocument(d.raw),
     );
   }
   // Pipeline form: $expr's $eq is exact (no array elements, missing is not null): the index
@@ -99,7 +100,7 @@ export function joinOne(
   const candidates = findDocs(
     view,
     indexed ? { filter: { [l.foreignField]: value }, collation } : {},
-  ).docs.map((d) => BSON.deserialize(d.raw));
+  ).docs.map((d) => deserializeDocument(d.raw));
   let exact: Document[];
   if (value === undefined) exact = candidates.filter((d) => readPath(d, l.foreignField) === undefined);
   else {

@@ -1,6 +1,6 @@
 // Writes that change documents: update (multi, upsert, arrayFilters, positional $, replacement),
 // delete, and findAndModify.
-import { BSON, Document } from 'bson';
+import { Document } from 'bson';
 import { ErrorCodes, MongoServerError, fail } from '../errors';
 import { IdCursor, Index, StoredDoc } from '../storage/collection';
 import { projectDocs } from '../storage/projection';
@@ -8,6 +8,7 @@ import { candidateIds, exprTestFor, findDocs } from '../storage/query';
 import { UpdateSpec, applyUpdates, upsertDocument, validateUpdate } from '../storage/update';
 import { docMatcher } from '../storage/matcher';
 import { deserializeWrapped, isPlainObject } from '../storage/values';
+import { deserializeDocument } from '../bson/dbref';
 import { rawArrayDocs, rawField } from '../bson/raw';
 import { CommandContext, targetCollection } from './context';
 import { writeErrorEntry } from './insert';
@@ -206,7 +207,7 @@ function applyAll(
 
 export async function update(ctx: CommandContext): Promise<Document> {
   const name = targetCollection(ctx);
-  const stmts = (ctx.sequences.get('updates')?.map((r) => BSON.deserialize(r)) ?? ctx.body.updates) as
+  const stmts = (ctx.sequences.get('updates')?.map((r) => deserializeDocument(r)) ?? ctx.body.updates) as
     Document[] | undefined;
   if (!Array.isArray(stmts))
     fail(ErrorCodes.FailedToParse, "BSON field 'update.updates' is missing but a required field");
@@ -254,7 +255,7 @@ export async function update(ctx: CommandContext): Promise<Document> {
 
 export function deleteCommand(ctx: CommandContext): Document {
   const name = targetCollection(ctx);
-  const stmts = (ctx.sequences.get('deletes')?.map((r) => BSON.deserialize(r)) ?? ctx.body.deletes) as
+  const stmts = (ctx.sequences.get('deletes')?.map((r) => deserializeDocument(r)) ?? ctx.body.deletes) as
     Document[] | undefined;
   if (!Array.isArray(stmts))
     fail(ErrorCodes.FailedToParse, "BSON field 'delete.deletes' is missing but a required field");

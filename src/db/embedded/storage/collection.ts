@@ -3,8 +3,9 @@
 // (key string, document id) entries, the keys encoded so that string order is MongoDB's order
 // (keystring.ts): equality, ranges, compound prefixes and sorts are all ranges of it.
 import { randomUUID } from 'crypto';
-import { BSON, Document } from 'bson';
+import { Document } from 'bson';
 import { Query } from 'mingo';
+import { deserializeDocument } from '../bson/dbref';
 import { differingElements, findElement, sameBytes } from '../bson/raw';
 import { ErrorCodes, MongoServerError } from '../errors';
 import { AFTER, encodeField } from './keystring';
@@ -102,7 +103,7 @@ export class StoredDoc {
 
   /** The document, deserialised (promoted values); kept while it is among the recently parsed. */
   get obj(): Document {
-    return parsedCache.get(this) ?? this.remember(BSON.deserialize(this.raw, PARSE_OPTIONS));
+    return parsedCache.get(this) ?? this.remember(deserializeDocument(this.raw, PARSE_OPTIONS));
   }
 
   private remember(obj: Document): Document {

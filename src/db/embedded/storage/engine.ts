@@ -1,6 +1,7 @@
 // The engine's state: databases → collections, the write paths (plain and transactional) that
 // keep indexes, uniqueness and the journal in step, and the TTL sweeper.
-import { BSON, Document, Long } from 'bson';
+import { Document, Long } from 'bson';
+import { deserializeDocument } from '../bson/dbref';
 import { ErrorCodes, MongoServerError, fail } from '../errors';
 import { Collection, Index, IndexSpec, StoredDoc, currentVersion, nextVersion } from './collection';
 import { ChangeLog, PendingChange } from './changes';
@@ -9,7 +10,7 @@ import { ReadView, findDocs, viewGet } from './query';
 import { keyOf, valuesAtPath } from './values';
 
 export function makeStoredDoc(raw: Buffer, obj?: Document): StoredDoc {
-  const o = obj ?? BSON.deserialize(raw, { validation: { utf8: false } });
+  const o = obj ?? deserializeDocument(raw, { validation: { utf8: false } });
   return new StoredDoc(keyOf(o._id), raw, nextVersion(), o);
 }
 

@@ -21,18 +21,97 @@ import {
 type MingoOptions = NonNullable<ConstructorParameters<typeof Query>[1]>;
 export const MINGO_OPTIONS: MingoOptions = { scriptEnabled: false, useStrictMode: true };
 
-const queryCache = new Map<string, Query>();
+/** A compiled filter: mingo's Query, or the engine's own test where mingo reads a filter otherwise. */
+interface Compiled {
+  test(obj: Document): boolean;
+}
+
+const queryCache = new Map<string, Compiled>();
 const QUERY_CACHE_MAX = 1000;
 
-export function compileQuery(filter: Document): Query {
+export function compileQuery(filter: Document): Compiled {
   const key = keyOf(filter);
   let q = queryCache.get(key);
   if (!q) {
-    q = new Query(filter, MINGO_OPTIONS);
+    q = withDBRefFields(filter) ?? new Query(filter, MINGO_OPTIONS);
     if (queryCache.size >= QUERY_CACHE_MAX) queryCache.delete(queryCache.keys().next().value as string);
     queryCache.set(key, q);
   }
   return q;
+}
+
+const DBREF_FIELDS = new Set(['$ref', '$id', '$db']);
+
+/** A condition holding `$ref` and `$id`: a DBRef to compare with, not operators (as in MongoDB). */
+const isDBRefValue = (cond: unknown): cond is Document =>
+  isPlainObject(cond) && '$ref' in cond && '$id' in cond;
+
+/** Whether mingo would read a DBRef field of `filter` (or of its `$and`/`$or`/`$nor` clauses) as an operator. */
+function namesDBRefFields(filter: Document): boolean {
+  return Object.entries(filter).some(
+    ([field, cond]) =>
+      DBREF_FIELDS.has(field) ||
+      ((field === '$and' || field === '$or' || field === '$nor') &&
+        Array.isArray(cond) &&
+        cond.some((c) => isPlainObject(c) && namesDBRefFields(c))) ||
+      (!field.startsWith('$') &&
+        (isDBRefValue(cond) ||
+          (isPlainObject(cond) && isPlainObject(cond.$elemMatch) && namesDBRefFields(cond.$elemMatch)))),
+  );
+}
+
+/**
+ * MongoDB reads `$ref`, `$id` and `$db` at the top of a filter (or of an `$and`/`$or`/`$nor`
+ * clause) as equalities on the fields of a DBRef, whatever the value (`{ $id: { $in: … } }`
+ * compares with that document), `$elemMatch` criteria that name one as such a filter on each
+ * element (Mongoose queries `{ members: { $elemMatch: { $id: … } } }`), and a condition holding
+ * `$ref` and `$id` as a DBRef to compare with; mingo reads them as operators. Those parts are
+ * tested here (or rewritten as `$eq`), the rest of the filter by mingo.
+ */
+function withDBRefFields(filter: Document): Compiled | undefined {
+  if (!namesDBRefFields(filter)) return undefined;
+  const own: ((obj: Document) => boolean)[] = [];
+  const rest: Document = {};
+  for (const [field, cond] of Object.entries(filter)) {
+    if (DBREF_FIELDS.has(field)) {
+      const q = compileQuery({ v: { $eq: cond } });
+      own.push((obj) => q.test({ v: obj[field] }));
+    } else if ((field === '$and' || field === '$or' || field === '$nor') && Array.isArray(cond)) {
+      const clauses = (cond as Document[]).map((c) => compileQuery(c));
+      if (field === '$and') own.push((obj) => clauses.every((c) => c.test(obj)));
+      else if (field === '$or') own.push((obj) => clauses.some((c) => c.test(obj)));
+      else own.push((obj) => !clauses.some((c) => c.test(obj)));
+    } else if (field.startsWith('$')) rest[field] = cond;
+    else if (isDBRefValue(cond)) rest[field] = { $eq: cond };
+    else if (isPlainObject(cond) && isPlainObject(cond.$elemMatch) && namesDBRefFields(cond.$elemMatch)) {
+      const { $elemMatch, ...others } = cond;
+      const criteria = compileQuery($elemMatch as Document);
+      const path = field.split('.');
+      own.push((obj) => {
+        const arrays: unknown[][] = [];
+        arraysAt(obj, path, 0, arrays);
+        return arrays.some((a) => a.some((el) => isPlainObject(el) && criteria.test(el)));
+      });
+      if (Object.keys(others).length) rest[field] = others;
+    } else rest[field] = cond;
+  }
+  const q = Object.keys(rest).length ? compileQuery(rest) : undefined;
+  return { test: (obj) => own.every((t) => t(obj)) && (!q || q.test(obj)) };
+}
+
+/** The arrays a path reaches (through arrays of documents on the way), which `$elemMatch` tests. */
+function arraysAt(cur: unknown, path: string[], i: number, out: unknown[][]): void {
+  if (i === path.length) {
+    if (Array.isArray(cur)) out.push(cur);
+    return;
+  }
+  if (Array.isArray(cur)) {
+    if (/^\d+$/.test(path[i])) arraysAt(cur[Number(path[i])], path, i + 1, out);
+    for (const el of cur) if (isPlainObject(el)) arraysAt(el, path, i, out);
+    return;
+  }
+  if (isPlainObject(cur) && Object.prototype.hasOwnProperty.call(cur, path[i]))
+    arraysAt(cur[path[i]], path, i + 1, out);
 }
 
 const GEO_OPERATORS = new Set(['$near', '$nearSphere', '$geoWithin', '$within', '$geoIntersects']);
@@ -57,6 +136,22 @@ export function refuseGeo(filter: Document): void {
           refuseGeo({ [key]: arg });
         }
       }
+  }
+}
+
+/**
+ * `$where` runs JavaScript, which the engine has not: a command's filter gets the answer of a
+ * mongod without a script engine (Location6108304) rather than mingo's "requires 'scriptEnabled'";
+ * an aggregation `$match` gets BadValue, which MongoDB answers there whatever its scripting.
+ */
+export function refuseWhere(filter: Document, inPipeline = false): void {
+  for (const [key, cond] of Object.entries(filter)) {
+    if (key === '$where') {
+      if (inPipeline) fail(ErrorCodes.BadValue, '$where is not allowed in this context');
+      fail(ErrorCodes.Location6108304, 'no globalScriptEngine in $where parsing');
+    }
+    if ((key === '$and' || key === '$or' || key === '$nor') && Array.isArray(cond))
+      for (const c of cond) if (isPlainObject(c)) refuseWhere(c, inPipeline);
   }
 }
 
@@ -147,6 +242,7 @@ export function matcher(filter: Document | undefined): (obj: Document) => boolea
   if (!filter || Object.keys(filter).length === 0) return () => true;
   checkLogical(filter);
   refuseGeo(filter);
+  refuseWhere(filter);
   filter = mingoFilter(filter);
   const fast = fastMatcher(filter, scalarAt);
   if (!fast) {
@@ -154,7 +250,7 @@ export function matcher(filter: Document | undefined): (obj: Document) => boolea
     const q = compileQuery(filter);
     return (obj) => q.test(obj);
   }
-  let q: Query | undefined;
+  let q: Compiled | undefined;
   const slow = (obj: Document) => (q ??= compileQuery(filter)).test(obj);
   return (obj) => {
     const r = fast(obj);
@@ -174,6 +270,7 @@ export function docMatcher(
   if (!filter || Object.keys(filter).length === 0) return () => true;
   checkLogical(filter);
   refuseGeo(filter);
+  refuseWhere(filter);
   filter = mingoFilter(filter);
   if (isCollated(collation)) {
     const test = collatedMatcher(filter, collation!, expr);
@@ -184,7 +281,7 @@ export function docMatcher(
     const q = compileQuery(filter);
     return (d) => q.test(d.obj);
   }
-  let q: Query | undefined;
+  let q: Compiled | undefined;
   return (d) => {
     const r = fast(d);
     return r === undefined ? (q ??= compileQuery(filter)).test(d.obj) : r;
@@ -206,6 +303,7 @@ export function collatedObjectMatcher(
   if (Object.keys(filter).length === 0) return () => true;
   checkLogical(filter);
   refuseGeo(filter);
+  refuseWhere(filter);
   return collatedMatcher(mingoFilter(filter), collation, expr);
 }
 

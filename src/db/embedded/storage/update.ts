@@ -3,6 +3,7 @@
 import { BSON, Document, ObjectId } from 'bson';
 import { updateMany as mingoUpdateMany, updateOne as mingoUpdateOne } from 'mingo';
 import { ErrorCodes, MongoServerError } from '../errors';
+import { deserializeDocument } from '../bson/dbref';
 import { MAX_BSON_SIZE } from '../bson/limits';
 import { findElement } from '../bson/raw';
 import { StoredDoc, nextVersion } from './collection';
@@ -211,7 +212,7 @@ function applyDecoded(
       return raw.equals(old.raw) ? null : new StoredDoc(old.id, raw, nextVersion());
     });
   }
-  const works = olds.map((o) => BSON.deserialize(o.raw));
+  const works = olds.map((o) => deserializeDocument(o.raw));
   const isPipeline = Array.isArray(update);
   let modifier: Document = {};
   if (!isPipeline) {

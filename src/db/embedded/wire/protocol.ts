@@ -1,6 +1,7 @@
 // MongoDB wire protocol framing: OP_MSG (kind 0 body and kind 1 document sequences, optional
 // CRC-32C checksum) and legacy OP_QUERY in; OP_MSG and OP_REPLY out.
 import { BSON, Document } from 'bson';
+import { deserializeDocument } from '../bson/dbref';
 import { withoutFields } from '../bson/raw';
 
 export const OP_REPLY = 1;
@@ -67,7 +68,7 @@ export function deserializeBody(raw: Buffer): Document {
 }
 
 export function deserialize(raw: Buffer): Document {
-  return BSON.deserialize(raw, DESERIALIZE);
+  return deserializeDocument(raw, DESERIALIZE);
 }
 
 /** Parses one complete message (header included). Throws ProtocolError on malformed input. */
