@@ -8,7 +8,8 @@
 // string and an id slot each: per entry the heap would hold two objects' worth of memory that
 // V8 sizes its old generation by (it grows to a multiple of the live heap before collecting), and
 // growing chunk arrays left garbage there. Blocks never grow (a full chunk splits into a block of
-// its own) and a freed block is reused, so a growing index leaves no garbage behind. Key strings
+// its own), so a growing index leaves no garbage behind. (A block is not reused once its chunk is
+// dropped: a walk that is still reading it must not see another index's entries.) Key strings
 // have code units 0-255 (keystring.ts) and are stored one byte each; document ids are stored
 // one byte per unit when they fit, otherwise as UTF-16. Entries are compared unit by unit with
 // the strings callers pass, so the order is the strings' order, bounds such as `prefix + AFTER`
@@ -16,8 +17,6 @@
 const CHUNK = 512;
 /** Bytes of a chunk's block: one page-friendly size, enough for CHUNK short entries. */
 const BLOCK = 16 * 1024;
-/** Freed blocks kept for reuse (a split or a new chunk takes one instead of allocating). */
-const SPARE_BLOCKS = 64;
 
 // An entry's bytes: the key's length (u32 LE), the key (one byte per unit), the id's form (0: one
 // byte per unit, 1: UTF-16LE) and the id.
@@ -139,19 +138,9 @@ class Chunk {
   }
 }
 
-const spare: Chunk[] = [];
-
-/** An empty chunk whose block holds at least `bytes` (a spare one when the standard block will do). */
+/** An empty chunk whose block holds at least `bytes`. */
 function newChunk(bytes = 0): Chunk {
-  if (bytes > BLOCK) return new Chunk(Buffer.allocUnsafeSlow(bytes));
-  const c = spare.pop();
-  if (c) return c;
-  return new Chunk(Buffer.allocUnsafeSlow(BLOCK));
-}
-
-function release(c: Chunk): void {
-  c.n = 0;
-  if (c.buf.length === BLOCK && spare.length < SPARE_BLOCKS) spare.push(c);
+  return new Chunk(Buffer.allocUnsafeSlow(Math.max(BLOCK, bytes)));
 }
 
 function isNarrow(id: string): boolean {
@@ -257,10 +246,8 @@ export class SortedKeys {
           c.truncate(p);
           this.chunks.splice(ci + 1, 0, tail);
         }
-        if (c.n === 0) {
-          this.chunks[ci] = own;
-          release(c);
-        } else this.chunks.splice(++ci, 0, own);
+        if (c.n === 0) this.chunks[ci] = own;
+        else this.chunks.splice(++ci, 0, own);
         c = own;
         p = 0;
       }
@@ -295,15 +282,12 @@ export class SortedKeys {
     if (p >= c.n || c.compare(p, key, id) !== 0) return false;
     c.removeAt(p);
     this.count--;
-    if (c.n === 0) {
-      this.chunks.splice(ci, 1);
-      release(c);
-    } else if (c.n < CHUNK / 4 && ci + 1 < this.chunks.length) {
+    if (c.n === 0) this.chunks.splice(ci, 1);
+    else if (c.n < CHUNK / 4 && ci + 1 < this.chunks.length) {
       const next = this.chunks[ci + 1];
       if (next.n + c.n <= CHUNK && c.used + next.used <= c.buf.length) {
         c.appendFrom(next, 0, next.n);
         this.chunks.splice(ci + 1, 1);
-        release(next);
       }
     }
     return true;
