@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EmbeddedMongoOptions } from './embedded';
+import { ENGINE_YOUNG_GENERATION_MB } from './embedded/heap';
 import type { FromEngine, ToEngine } from './embedded-worker.thread';
 
 export interface WorkerEngine {
@@ -34,6 +35,9 @@ export function startEmbeddedMongoInWorker(
     execArgv: [],
     workerData: options,
     name: 'embedded-mongo',
+    // The engine's isolate keeps a small young generation (its bulk writes otherwise grow it to
+    // 32 MiB of mostly empty heap); the app's isolate is left as it is.
+    resourceLimits: { maxYoungGenerationSizeMb: ENGINE_YOUNG_GENERATION_MB },
   });
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   let stopping: Promise<void> | undefined;
