@@ -74,6 +74,10 @@ export function validateUpdate(u: unknown): UpdateSpec {
         ErrorCodes.FailedToParse,
         `Modifiers operate on fields but we found type ${Array.isArray(u[op]) ? 'array' : typeof u[op]} instead. For example: {$mod: {<field>: ...}} not {$set: ${String(u[op])}}`,
       );
+    for (const [path, value] of Object.entries(u[op] as Document)) {
+      checkUpdatablePath(path);
+      if (op === '$rename') checkRename(path, value);
+    }
   }
   // Two operators touching the same path (or one a prefix of the other) conflict.
   const paths: string[] = [];
@@ -91,6 +95,58 @@ export function validateUpdate(u: unknown): UpdateSpec {
       );
   }
   return u as Document;
+}
+
+/**
+ * MongoDB's `fieldchecker::isUpdatable`: an update path is neither empty nor has an empty part
+ * (EmptyFieldName, 56); `{$set: {'a..b': 1}}` must not write a field named ''.
+ */
+function checkUpdatablePath(path: string): void {
+  if (path === '')
+    throw new MongoServerError(ErrorCodes.EmptyFieldName, 'An empty update path is not valid.');
+  if (path.split('.').includes(''))
+    throw new MongoServerError(
+      ErrorCodes.EmptyFieldName,
+      `The update path '${path}' contains an empty field name, which is not allowed.`,
+    );
+}
+
+/** A `$` or `$[…]` part: a path MongoDB resolves per document, which `$rename` refuses. */
+const isDynamicPath = (path: string) => path.split('.').some((p) => p === '$' || /^\$\[.*\]$/.test(p));
+
+/**
+ * MongoDB's checks of one `$rename` entry (`update_object_node.cpp`, `RenameNode::init`), in its
+ * order, all BadValue but the target's path: without them a rename onto itself or its own path
+ * was reported as a conflict (40), and a positional source was renamed out of the matched element.
+ */
+function checkRename(from: string, to: unknown): void {
+  if (typeof to !== 'string')
+    throw new MongoServerError(
+      ErrorCodes.BadValue,
+      `The 'to' field for $rename must be a string: ${from}: ${typeof to === 'object' && to !== null ? JSON.stringify(to) : String(to)}`,
+    );
+  checkUpdatablePath(to);
+  const expr = `${from}: ${JSON.stringify(to)}`;
+  if (from === to)
+    throw new MongoServerError(
+      ErrorCodes.BadValue,
+      `The source and target field for $rename must differ: ${expr}`,
+    );
+  if (to.startsWith(`${from}.`) || from.startsWith(`${to}.`))
+    throw new MongoServerError(
+      ErrorCodes.BadValue,
+      `The source and target field for $rename must not be on the same path: ${expr}`,
+    );
+  if (isDynamicPath(from))
+    throw new MongoServerError(
+      ErrorCodes.BadValue,
+      `The source field for $rename may not be dynamic: ${from}`,
+    );
+  if (isDynamicPath(to))
+    throw new MongoServerError(
+      ErrorCodes.BadValue,
+      `The destination field for $rename may not be dynamic: ${to}`,
+    );
 }
 
 function serializeChecked(obj: Document): Buffer {
