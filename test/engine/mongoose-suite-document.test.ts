@@ -84,6 +84,35 @@ describe('update paths', () => {
     });
   });
 
+  it('refuses to rename into or out of an array element, or through a scalar, and leaves the document as it was', async () => {
+    await coll('renames').insertOne({ _id: 1 as never, s: 'str', n: 5, arr: [{ x: 1 }], nums: [1, 2] });
+    expect(await updateOutcome('renames', { $rename: { 'arr.0.x': 'z' } })).toEqual({
+      code: 2,
+      message:
+        "The source field cannot be an array element, 'arr.0.x' in doc with _id: 1 has an array field called 'arr'",
+    });
+    expect(await updateOutcome('renames', { $rename: { s: 'arr.0.y' } })).toEqual({
+      code: 2,
+      message:
+        "The destination field cannot be an array element, 'arr.0.y' in doc with _id: 1 has an array field called 'arr'",
+    });
+    expect(await updateOutcome('renames', { $rename: { s: 'arr.y' } })).toMatchObject({ code: 2 });
+    expect(await updateOutcome('renames', { $rename: { n: 's.y' } })).toEqual({
+      code: 28,
+      message: 'Cannot create field \'y\' in element {s: "str"}',
+    });
+    expect(await updateOutcome('renames', { $rename: { 'nums.x': 'y' } })).toEqual({
+      code: 28,
+      message: 'cannot use the part (nums of nums.x) to traverse the element ({nums: [ 1, 2 ]})',
+    });
+    expect(await updateOutcome('renames', { $rename: { _id: 'k' } })).toMatchObject({ code: 66 });
+    expect(await updateOutcome('renames', { $rename: { s: '_id' } })).toMatchObject({ code: 66 });
+    // A source that does not exist changes nothing, whatever the target.
+    expect(await updateOutcome('renames', { $rename: { missing: 's.y' } })).toEqual({
+      doc: { _id: 1, s: 'str', n: 5, arr: [{ x: 1 }], nums: [1, 2] },
+    });
+  });
+
   it('still renames a field, also into a nested one', async () => {
     expect(await updateOutcome('paths', { $rename: { s: 'a.t' } })).toEqual({
       doc: { _id: 1, a: { b: 1, t: 'str' }, arr: [{ x: 1 }] },
