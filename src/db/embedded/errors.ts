@@ -15,6 +15,7 @@ export const ErrorCodes = {
   CursorNotFound: 43,
   NamespaceExists: 48,
   DollarPrefixedFieldName: 52,
+  EmptyFieldName: 56,
   InvalidIdField: 53,
   CommandNotFound: 59,
   ImmutableField: 66,

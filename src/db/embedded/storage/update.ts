@@ -75,6 +75,10 @@ export function validateUpdate(u: unknown): UpdateSpec {
         ErrorCodes.FailedToParse,
         `Modifiers operate on fields but we found type ${Array.isArray(u[op]) ? 'array' : typeof u[op]} instead. For example: {$mod: {<field>: ...}} not {$set: ${String(u[op])}}`,
       );
+    for (const [path, value] of Object.entries(u[op] as Document)) {
+      checkUpdatablePath(path);
+      if (op === '$rename') checkRename(path, value);
+    }
   }
   // Two operators touching the same path (or one a prefix of the other) conflict.
   const paths: string[] = [];
@@ -92,6 +96,58 @@ export function validateUpdate(u: unknown): UpdateSpec {
       );
   }
   return u as Document;
+}
+
+/**
+ * MongoDB's `fieldchecker::isUpdatable`: an update path is neither empty nor has an empty part
+ * (EmptyFieldName, 56); `{$set: {'a..b': 1}}` must not write a field named ''.
+ */
+function checkUpdatablePath(path: string): void {
+  if (path === '')
+    throw new MongoServerError(ErrorCodes.EmptyFieldName, 'An empty update path is not valid.');
+  if (path.split('.').includes(''))
+    throw new MongoServerError(
+      ErrorCodes.EmptyFieldName,
+      `The update path '${path}' contains an empty field name, which is not allowed.`,
+    );
+}
+
+/** A `$` or `$[…]` part: a path MongoDB resolves per document, which `$rename` refuses. */
+const isDynamicPath = (path: string) => path.split('.').some((p) => p === '$' || /^\$\[.*\]$/.test(p));
+
+/**
+ * MongoDB's checks of one `$rename` entry (`update_object_node.cpp`, `RenameNode::init`), in its
+ * order, all BadValue but the target's path: without them a rename onto itself or its own path
+ * was reported as a conflict (40), and a positional source was renamed out of the matched element.
+ */
+function checkRename(from: string, to: unknown): void {
+  if (typeof to !== 'string')
+    throw new MongoServerError(
+      ErrorCodes.BadValue,
+      `The 'to' field for $rename must be a string: ${from}: ${typeof to === 'object' && to !== null ? JSON.stringify(to) : String(to)}`,
+    );
+  checkUpdatablePath(to);
+  const expr = `${from}: ${JSON.stringify(to)}`;
+  if (from === to)
+    throw new MongoServerError(
+      ErrorCodes.BadValue,
+      `The source and target field for $rename must differ: ${expr}`,
+    );
+  if (to.startsWith(`${from}.`) || from.startsWith(`${to}.`))
+    throw new MongoServerError(
+      ErrorCodes.BadValue,
+      `The source and target field for $rename must not be on the same path: ${expr}`,
+    );
+  if (isDynamicPath(from))
+    throw new MongoServerError(
+      ErrorCodes.BadValue,
+      `The source field for $rename may not be dynamic: ${from}`,
+    );
+  if (isDynamicPath(to))
+    throw new MongoServerError(
+      ErrorCodes.BadValue,
+      `The destination field for $rename may not be dynamic: ${to}`,
+    );
 }
 
 function serializeChecked(obj: Document): Buffer {
@@ -222,6 +278,7 @@ function applyDecoded(
       checkSameId(modifier, w._id);
       checkOperandTypes(w, modifier);
       checkPathsViable(w, modifier);
+      checkRenames(w, modifier);
     }
     modifier = applyLogicalPulls(works, withoutId(modifier));
   }
@@ -295,6 +352,89 @@ function applyTopLevel(doc: Document, modifier: Document): void {
   for (const k of Object.keys((modifier.$unset as Document | undefined) ?? {})) delete doc[k];
   for (const [k, by] of Object.entries((modifier.$inc as Document | undefined) ?? {}))
     doc[k] = ((doc[k] as number | undefined) ?? 0) + (by as number);
+}
+
+/** A value as MongoDB's error messages print it (`BSONElement::toString`): `[ { x: 1 } ]`. */
+function shellText(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (v instanceof ObjectId) return `ObjectId('${v.toHexString()}')`;
+  if (Array.isArray(v)) return v.length ? `[ ${v.map(shellText).join(', ')} ]` : '[]';
+  if (isPlainObject(v)) {
+    const fields = Object.entries(v).map(([k, x]) => `${k}: ${shellText(x)}`);
+    return fields.length ? `{ ${fields.join(', ')} }` : '{}';
+  }
+  return String(v);
+}
+
+/**
+ * MongoDB's `RenameNode::apply` checks against each document: a source path that cannot be
+ * followed is PathNotViable (28), an existing source or the target inside an array is BadValue,
+ * a target under a scalar is PathNotViable and `_id` is ImmutableField (66). mingo's updater
+ * renamed into and out of array elements, and dropped the source when the target could not be
+ * created. A source that does not exist leaves the document as it is, whatever the target.
+ */
+function checkRenames(doc: Document, modifier: Document): void {
+  const renames = modifier.$rename;
+  if (!isPlainObject(renames)) return;
+  const idText = `_id: ${shellText(doc._id)}`;
+  for (const [from, to] of Object.entries(renames) as [string, string][]) {
+    const parts = from.split('.');
+    let cur: unknown = doc;
+    let arrayName: string | undefined;
+    let found = true;
+    for (let i = 0; i < parts.length && found; i++) {
+      if (Array.isArray(cur) && /^\d+$/.test(parts[i])) {
+        arrayName = parts[i - 1];
+        cur = cur[Number(parts[i])];
+      } else if (isPlainObject(cur) && !('_bsontype' in cur)) cur = cur[parts[i]];
+      else if (i > 0)
+        throw new MongoServerError(
+          ErrorCodes.PathNotViable,
+          `cannot use the part (${parts[i - 1]} of ${from}) to traverse the element ({${parts[i - 1]}: ${shellText(cur)}})`,
+        );
+      found = cur !== undefined;
+    }
+    if (!found) continue;
+    if (arrayName !== undefined)
+      throw new MongoServerError(
+        ErrorCodes.BadValue,
+        `The source field cannot be an array element, '${from}' in doc with ${idText} has an array field called '${arrayName}'`,
+      );
+    if (to === '_id' || to.startsWith('_id.'))
+      throw new MongoServerError(
+        ErrorCodes.ImmutableField,
+        `Performing an update on the path '${to}' would modify the immutable field '_id'`,
+      );
+    // The target is followed as far as it exists; the nearest array on the way is reported, as
+    // MongoDB walks up from there, and only then a scalar that a field cannot be created in.
+    const toParts = to.split('.');
+    let at: unknown = doc;
+    let arrayAt: string | undefined;
+    let blocked: string | undefined;
+    for (let i = 0; i < toParts.length; i++) {
+      if (Array.isArray(at)) {
+        arrayAt = toParts[i - 1];
+        if (!/^\d+$/.test(toParts[i])) break;
+      } else if (!isPlainObject(at) || '_bsontype' in at) {
+        blocked = `Cannot create field '${toParts[i]}' in element {${toParts[i - 1]}: ${shellText(at)}}`;
+        break;
+      }
+      const next: unknown = Array.isArray(at) ? at[Number(toParts[i])] : (at as Document)[toParts[i]];
+      if (next === undefined || i === toParts.length - 1) break;
+      at = next;
+    }
+    if (arrayAt !== undefined)
+      throw new MongoServerError(
+        ErrorCodes.BadValue,
+        `The destination field cannot be an array element, '${to}' in doc with ${idText} has an array field called '${arrayAt}'`,
+      );
+    if (blocked) throw new MongoServerError(ErrorCodes.PathNotViable, blocked);
+    if (from === '_id' || from.startsWith('_id.'))
+      throw new MongoServerError(
+        ErrorCodes.ImmutableField,
+        `Unsetting the path '${from}' using $rename would modify the immutable field '_id'`,
+      );
+  }
 }
 
 function typeName(v: unknown): string {
