@@ -9,6 +9,7 @@ import { collatedOptions, runCollated, windowStages } from '../storage/collated-
 import { MINGO_OPTIONS, mingoFilter, refuseGeo } from '../storage/matcher';
 import { plan } from '../storage/planner';
 import { findDocs } from '../storage/query';
+import { checkProjectionShape } from '../storage/projection';
 import { collatedCompare, collatorFor, isCollated, isPlainObject, sortValue } from '../storage/values';
 import { openChangeStream } from './changestream';
 import { CommandContext, arraySource } from './context';
@@ -160,6 +161,7 @@ function withBsonSort(pipeline: Document[], withVariables = false): Document[] {
     const arg = stage[op];
     if (op === '$sort' && isPlainObject(arg) && Object.values(arg).every((d) => d === 1 || d === -1))
       return { $bsonSort: arg };
+    if (op === '$project' && isPlainObject(arg)) checkProjectionShape(arg, false);
     if (op === '$project' && isPlainObject(arg) && !withVariables) return { $orderedProject: arg };
     if (op === '$setWindowFields') return { $bsonSetWindowFields: arg };
     if (op === '$fill') return { $bsonFill: arg };

@@ -87,6 +87,92 @@ function compile(projection: Document): PlainProjection | null {
   return { tree, inclusive: inclusive ?? idRule === true, keepId: idRule ?? true };
 }
 
+// MongoDB's checks of a projection's shape, made before anything is read (mingo answers them with
+// other codes and words, or not at all): inclusion and exclusion cannot be mixed (31253, 31254;
+// `_id` may be either), nor an expression put in an exclusion (31252, 31310), and no path may lie
+// on or under another (31249, 31250). The same rules hold for find, findAndModify's `fields` and
+// aggregate's $project; in find, `$slice`, `$elemMatch` and `$meta` fix no kind.
+
+type ShapeNode = Map<string, ShapeNode | null>; // null: a path ends here
+
+interface ShapeState {
+  kind?: 'inclusion' | 'exclusion';
+  forFind: boolean;
+}
+
+function addShapePath(root: ShapeNode, path: string[]): void {
+  let node = root;
+  path.forEach((part, i) => {
+    const child = node.get(part);
+    if (i === path.length - 1) {
+      if (child !== undefined) fail(31250, `Path collision at ${path.join('.')}`);
+      node.set(part, null);
+      return;
+    }
+    if (child === null)
+      fail(31249, `Path collision at ${path.join('.')} remaining portion ${path.slice(1).join('.')}`);
+    if (child === undefined) node.set(part, (node = new Map()));
+    else node = child;
+  });
+}
+
+function literalText(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+}
+
+function checkShapeLevel(spec: Document, node: ShapeNode, top: boolean, st: ShapeState): void {
+  for (const [name, value] of Object.entries(spec)) {
+    // A positional path (`a.$`, `a.$.b`) stands for the part before its `$`.
+    const at = name.search(/(^|\.)\$(\.|$)/);
+    const path = (at > 0 ? name.slice(0, at) : name).split('.');
+    const isTopId = top && name === '_id';
+    if (isPlainObject(value)) {
+      const keys = Object.keys(value);
+      if (keys.length === 1 && keys[0].startsWith('$')) {
+        addShapePath(node, path);
+        const op = keys[0];
+        if (st.forFind && (op === '$slice' || op === '$elemMatch')) continue;
+        if (op !== '$meta' && st.kind === 'exclusion')
+          fail(31252, 'Cannot use expression other than $meta in exclusion projection');
+        if (op !== '$meta') st.kind = 'inclusion';
+        continue;
+      }
+      // A sub-projection: its paths are checked below a node of its own.
+      const child: ShapeNode = new Map();
+      node.set(name, child);
+      checkShapeLevel(value, child, false, st);
+      continue;
+    }
+    addShapePath(node, path);
+    if (typeof value === 'number' || typeof value === 'boolean' || isNumberType(value)) {
+      const on = typeof value === 'object' ? Number(String(value)) !== 0 : !!value;
+      if (isTopId) continue;
+      const kind = on ? 'inclusion' : 'exclusion';
+      if (st.kind !== undefined && st.kind !== kind)
+        fail(
+          on ? 31253 : 31254,
+          `Cannot do ${on ? 'inclusion' : 'exclusion'} on field ${name} in ${st.kind} projection`,
+        );
+      st.kind = kind;
+      continue;
+    }
+    if (st.kind === 'exclusion')
+      fail(31310, `Cannot use an expression ${name}: ${literalText(value)} in an exclusion projection`);
+    st.kind = 'inclusion';
+  }
+}
+
+function isNumberType(v: unknown): v is { valueOf(): unknown } {
+  const t = (v as { _bsontype?: string } | null)?._bsontype;
+  return t === 'Int32' || t === 'Double' || t === 'Long' || t === 'Decimal128';
+}
+
+/** Fails as MongoDB does for a projection that mixes inclusion and exclusion or whose paths collide. */
+export function checkProjectionShape(projection: Document | undefined, forFind: boolean): void {
+  if (!projection) return;
+  checkShapeLevel(projection, new Map(), true, { forFind });
+}
+
 /** Applies a compiled plain projection to one stored document. */
 export function applyPlainProjection(raw: Buffer, p: PlainProjection): Buffer {
   return projectDoc(raw, p.tree, p.inclusive, p.keepId);
