@@ -232,3 +232,29 @@ describe("MongoDB's projection errors", () => {
     );
   });
 });
+
+describe('computed fields in a find projection', () => {
+  it('puts _id first, then included fields in document order, then computed ones in projection order', async () => {
+    const doc = await people().findOne(
+      { _id: 1 },
+      { projection: { tag: { $literal: 'x' }, name: 1, upper: { $toUpper: '$name' }, email: 1 } },
+    );
+    expect(Object.keys(doc!)).toEqual(['_id', 'name', 'email', 'tag', 'upper']);
+    expect(doc).toEqual({ _id: 1, name: 'Ani', email: 'ani@medan.go.id', tag: 'x', upper: 'ANI' });
+    const noId = await people().findOne(
+      { _id: 2 },
+      { projection: { _id: 0, tag: { $literal: 1 }, name: 1 } },
+    );
+    expect(Object.keys(noId!)).toEqual(['name', 'tag']);
+  });
+
+  it('keeps that order in findAndModify', async () => {
+    const doc = await people().findOneAndUpdate(
+      { _id: 2 },
+      { $set: { visits: 1 } },
+      { returnDocument: 'after', projection: { visits: { $add: ['$visits', 1] }, name: 1 } },
+    );
+    expect(Object.keys(doc!)).toEqual(['_id', 'name', 'visits']);
+    expect(doc!.visits).toBe(2);
+  });
+});

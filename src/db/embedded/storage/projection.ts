@@ -173,6 +173,42 @@ export function checkProjectionShape(projection: Document | undefined, forFind: 
   checkShapeLevel(projection, new Map(), true, { forFind });
 }
 
+/**
+ * MongoDB's field order for a projection with computed fields: `_id` first, included fields in the
+ * input document's order, then computed fields in the projection's order (mingo sorts them by
+ * name, `_id` last). Null when the projection computes and includes nothing (mingo's order is the
+ * document's). In find, a `$slice` or `$elemMatch` projection keeps its field where it is.
+ */
+export function projectedFieldOrder(
+  spec: Document,
+  forFind: boolean,
+): ((input: Document, out: Document) => Document) | null {
+  const included = new Set<string>();
+  const computed: string[] = [];
+  for (const [k, v] of Object.entries(spec)) {
+    if (k === '_id') continue;
+    const top = k.split('.')[0];
+    const kept =
+      v === 1 ||
+      v === true ||
+      (forFind && isPlainObject(v) && Object.keys(v).length === 1 && ('$slice' in v || '$elemMatch' in v));
+    if (kept) included.add(top);
+    else if (v !== 0 && v !== false) computed.push(top);
+  }
+  if (included.size === 0 && computed.length === 0) return null;
+  return (input, out) => {
+    const order = [
+      '_id',
+      ...Object.keys(input).filter((k) => included.has(k)),
+      ...computed,
+      ...Object.keys(out),
+    ];
+    const ordered: Document = {};
+    for (const k of order) if (k in out && !(k in ordered)) ordered[k] = out[k];
+    return ordered;
+  };
+}
+
 /** Applies a compiled plain projection to one stored document. */
 export function applyPlainProjection(raw: Buffer, p: PlainProjection): Buffer {
   return projectDoc(raw, p.tree, p.inclusive, p.keepId);
@@ -257,8 +293,10 @@ export function projectDocs(
   const plain = compilePlainProjection(projection);
   if (plain) return docs.map((d) => applyPlainProjection(d.raw, plain));
   const q = new Query(filter ?? {}, MINGO_OPTIONS);
+  const order = projectedFieldOrder(projection, true);
   return docs.map((d) => {
-    const projected = q.find([d.obj], projection).all()[0] ?? {};
+    let projected = q.find([d.obj], projection).all()[0] ?? {};
+    if (order) projected = order(d.obj, projected);
     return Buffer.from(BSON.serialize(retype(projected, deserializeWrapped(d.raw)) as Document));
   });
 }
