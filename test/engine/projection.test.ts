@@ -258,3 +258,39 @@ describe('computed fields in a find projection', () => {
     expect(doc!.visits).toBe(2);
   });
 });
+
+describe('operators and computed fields below the top level', () => {
+  const one = (projection: Document) => people().findOne({ _id: 1 }, { projection });
+
+  it('slices an array in a subdocument and, outside an inclusion, keeps every other field', async () => {
+    const doc = await one({ 'mfa.codes': { $slice: 1 } });
+    expect(doc).toEqual({
+      _id: 1,
+      name: 'Ani',
+      email: 'ani@medan.go.id',
+      mfa: { secret: 's3cr3t', enabled: true, codes: ['x'] },
+      address: { city: 'Medan', geo: { lat: 3.59, lng: 98.67 } },
+      scores: [{ q: 'a', v: 80 }, { q: 'b', v: 60, extra: 1 }, 7, [{ q: 'n', v: 1 }, 2], { v: 10 }],
+    });
+    expect(await one({ 'mfa.codes': { $slice: -1 }, email: 0, scores: 0, address: 0 })).toEqual({
+      _id: 1,
+      name: 'Ani',
+      mfa: { secret: 's3cr3t', enabled: true, codes: ['y'] },
+    });
+  });
+
+  it('orders a subdocument as the top level: included fields in document order, then computed ones', async () => {
+    const doc = await one({ mfa: { flag: { $literal: true }, enabled: 1, secret: 1 }, _id: 0 });
+    expect(doc).toEqual({ mfa: { secret: 's3cr3t', enabled: true, flag: true } });
+    expect(Object.keys(doc!.mfa as Document)).toEqual(['secret', 'enabled', 'flag']);
+    const dotted = await one({ 'mfa.flag': { $literal: 1 }, 'mfa.enabled': 1, 'mfa.secret': 1 });
+    expect(Object.keys(dotted!.mfa as Document)).toEqual(['secret', 'enabled', 'flag']);
+  });
+
+  it('refuses $elemMatch on a nested field with 31275', async () => {
+    await expect(one({ 'mfa.codes': { $elemMatch: { $eq: 'x' } } })).rejects.toMatchObject({
+      code: 31275,
+      message: 'Cannot use $elemMatch projection on a nested field.',
+    });
+  });
+});

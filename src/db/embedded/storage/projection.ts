@@ -131,6 +131,8 @@ function checkShapeLevel(spec: Document, node: ShapeNode, top: boolean, st: Shap
       if (keys.length === 1 && keys[0].startsWith('$')) {
         addShapePath(node, path);
         const op = keys[0];
+        if (st.forFind && op === '$elemMatch' && (!top || path.length > 1))
+          fail(31275, 'Cannot use $elemMatch projection on a nested field.');
         if (st.forFind && (op === '$slice' || op === '$elemMatch')) continue;
         if (op !== '$meta' && st.kind === 'exclusion')
           fail(31252, 'Cannot use expression other than $meta in exclusion projection');
@@ -173,40 +175,77 @@ export function checkProjectionShape(projection: Document | undefined, forFind: 
   checkShapeLevel(projection, new Map(), true, { forFind });
 }
 
+/** A projection's paths by name: kept (included, or sliced/matched in find), computed, or a level below. */
+type OrderNode = Map<string, OrderNode | 'kept' | 'computed'>;
+
+const isOperatorObject = (v: unknown): v is Document =>
+  isPlainObject(v) && Object.keys(v).length === 1 && Object.keys(v)[0].startsWith('$');
+
+function orderTree(spec: Document, node: OrderNode, forFind: boolean, top: boolean): void {
+  for (const [k, v] of Object.entries(spec)) {
+    if (top && k === '_id') continue;
+    const parts = k.split('.');
+    let at = node;
+    for (const part of parts.slice(0, -1)) {
+      const next = at.get(part);
+      if (typeof next === 'string') return; // a path collision, refused before
+      if (!next) at.set(part, (at = new Map()));
+      else at = next;
+    }
+    const last = parts[parts.length - 1];
+    if (isPlainObject(v) && !isOperatorObject(v)) {
+      const sub = at.get(last);
+      const child: OrderNode = sub instanceof Map ? sub : new Map();
+      at.set(last, child);
+      orderTree(v, child, forFind, false);
+    } else if (
+      v === 1 ||
+      v === true ||
+      (forFind && isOperatorObject(v) && ('$slice' in v || '$elemMatch' in v))
+    )
+      at.set(last, 'kept');
+    else if (v !== 0 && v !== false) at.set(last, 'computed');
+  }
+}
+
+function ordered(node: OrderNode, input: Document, out: Document, top: boolean): Document {
+  const order = [
+    ...(top ? ['_id'] : []),
+    ...Object.keys(input).filter((k) => node.has(k) && node.get(k) !== 'computed'),
+    ...[...node].filter(([, t]) => t === 'computed').map(([k]) => k),
+    ...Object.keys(out),
+  ];
+  const result: Document = {};
+  for (const k of order) {
+    if (!(k in out) || k in result) continue;
+    const child = node.get(k);
+    const value: unknown = out[k];
+    result[k] =
+      child instanceof Map && isPlainObject(value) && isPlainObject(input[k])
+        ? ordered(child, input[k] as Document, value, false)
+        : value;
+  }
+  return result;
+}
+
 /**
  * MongoDB's field order for a projection with computed fields: `_id` first, included fields in the
  * input document's order, then computed fields in the projection's order (mingo sorts them by
- * name, `_id` last). Null when the projection computes and includes nothing (mingo's order is the
- * document's). In find, a `$slice` or `$elemMatch` projection keeps its field where it is.
+ * name, `_id` last), at every level of subdocuments. Null when the projection neither computes nor
+ * includes anything (mingo's order is the document's). In find, a `$slice` or `$elemMatch`
+ * projection keeps its field where it is.
  */
 export function projectedFieldOrder(
   spec: Document,
   forFind: boolean,
 ): ((input: Document, out: Document) => Document) | null {
-  const included = new Set<string>();
-  const computed: string[] = [];
-  for (const [k, v] of Object.entries(spec)) {
-    if (k === '_id') continue;
-    const top = k.split('.')[0];
-    const kept =
-      v === 1 ||
-      v === true ||
-      (forFind && isPlainObject(v) && Object.keys(v).length === 1 && ('$slice' in v || '$elemMatch' in v));
-    if (kept) included.add(top);
-    else if (v !== 0 && v !== false) computed.push(top);
-  }
-  if (included.size === 0 && computed.length === 0) return null;
-  return (input, out) => {
-    const order = [
-      '_id',
-      ...Object.keys(input).filter((k) => included.has(k)),
-      ...computed,
-      ...Object.keys(out),
-    ];
-    const ordered: Document = {};
-    for (const k of order) if (k in out && !(k in ordered)) ordered[k] = out[k];
-    return ordered;
-  };
+  const tree: OrderNode = new Map();
+  orderTree(spec, tree, forFind, true);
+  // An exclusion (only levels, no leaves) keeps the document's order.
+  const hasLeaf = (node: OrderNode): boolean =>
+    [...node.values()].some((v) => typeof v === 'string' || hasLeaf(v));
+  if (!hasLeaf(tree)) return null;
+  return (input, out) => ordered(tree, input, out, true);
 }
 
 /** Applies a compiled plain projection to one stored document. */
@@ -301,19 +340,21 @@ export function projectDocs(
   });
 }
 
-// $slice and $elemMatch on top-level fields, as MongoDB applies them (mingo drops the other fields
-// of a $slice projection and refuses operator-only $elemMatch criteria): the rest of the
-// projection decides the fields, then the operators replace the array of their field.
+// $slice (on any path) and $elemMatch (on top-level fields), as MongoDB applies them (mingo drops
+// the other fields of a $slice projection, also those of a subdocument holding the sliced array,
+// and refuses operator-only $elemMatch criteria): the rest of the projection decides the fields,
+// then the operators replace the array of their field.
 
 type ArrayOperator = { field: string; slice?: unknown; elemMatch?: Document };
 
 function arrayOperators(projection: Document): ArrayOperator[] | undefined {
   const found: ArrayOperator[] = [];
   for (const [field, value] of Object.entries(projection)) {
-    if (field.includes('.') || field.startsWith('$') || !isPlainObject(value)) continue;
+    if (field.split('.').some((p) => p === '' || p.startsWith('$')) || !isPlainObject(value)) continue;
     const keys = Object.keys(value);
     if (keys.length !== 1) continue;
     if (keys[0] === '$slice') found.push({ field, slice: value.$slice });
+    else if (field.includes('.')) continue;
     else if (keys[0] === '$elemMatch' && isPlainObject(value.$elemMatch))
       found.push({ field, elemMatch: value.$elemMatch as Document });
   }
@@ -334,6 +375,21 @@ function sliced(arr: unknown[], spec: unknown): unknown[] | undefined {
     return arr.slice(start, start + limit);
   }
   return undefined;
+}
+
+/**
+ * Slices the array at a dotted path of a projected document: through arrays of subdocuments, in
+ * each of them (a value that is not an array is left as it is, as at the top level).
+ */
+function sliceAt(node: unknown, path: string[], spec: unknown): void {
+  if (Array.isArray(node)) {
+    for (const el of node) sliceAt(el, path, spec);
+    return;
+  }
+  if (!isPlainObject(node) || !(path[0] in node)) return;
+  const value: unknown = node[path[0]];
+  if (path.length > 1) sliceAt(value, path.slice(1), spec);
+  else if (Array.isArray(value)) node[path[0]] = sliced(value, spec)!;
 }
 
 function elementTest(criteria: Document): (el: unknown) => boolean {
@@ -370,6 +426,7 @@ function projectWithArrayOperators(
     const out = deserializeWrapped(raw);
     const source = deserializeWrapped(docs[i].raw);
     operators.forEach((o, j) => {
+      if (o.field.includes('.')) return sliceAt(out, o.field.split('.'), o.slice);
       const arr = source[o.field];
       if (!Array.isArray(arr)) {
         if (o.elemMatch) delete out[o.field];
