@@ -1,9 +1,9 @@
 // Answers that must be MongoDB's own, where the engine once took another library's semantics:
 // projection field order, positional updates, $pull conditions, $all, $slice and $elemMatch
-// projections, Binary comparisons, pipeline and hint errors, capped
+// projections, Binary comparisons, ranges against MinKey and MaxKey, pipeline and hint errors, capped
 // collections, index options, collMod and a collection's default collation. Each passes unchanged
 // against a real MongoDB.
-import { Binary, Document } from 'mongodb';
+import { Binary, Document, MaxKey, MinKey } from 'mongodb';
 import { EngineUnderTest, openEngine } from './support';
 
 let e: EngineUnderTest;
@@ -111,6 +111,50 @@ describe('queries', () => {
     expect(await ids({ b: { $lte: bin([1, 3]) } })).toEqual([1, 2]);
     expect(await ids({ b: { $in: [bin([1, 3])] } })).toEqual([2]);
     expect(await ids({ b: bin([1, 2]) })).toEqual([1]);
+  });
+
+  it('compares with MinKey and MaxKey across every type, a missing field and arrays included', async () => {
+    await coll('minmax').insertMany([
+      { _id: 'max', a: new MaxKey() },
+      { _id: 'min', a: new MinKey() },
+      { _id: 'null', a: null },
+      { _id: 'number', a: 4 },
+      { _id: 'object', a: { b: 'hi' } },
+      { _id: 'string', a: 'hello' },
+      { _id: 'missing' },
+      { _id: 'array', a: [1, 2] },
+      { _id: 'empty', a: [] },
+      { _id: 'minInArray', a: [new MinKey()] },
+    ]);
+    let all = ['array', 'empty', 'max', 'min', 'minInArray', 'missing', 'null', 'number', 'object', 'string'];
+    const but = (...ids: string[]) => all.filter((id) => !ids.includes(id));
+    const ids = async (filter: Document) =>
+      (await coll('minmax').find(filter).sort({ _id: 1 }).toArray()).map((d) => d._id);
+    const expectAll = async () => {
+      expect(await ids({ a: { $gt: new MinKey() } })).toEqual(but('min'));
+      expect(await ids({ a: { $gte: new MinKey() } })).toEqual(all);
+      expect(await ids({ a: { $lt: new MinKey() } })).toEqual([]);
+      expect(await ids({ a: { $lte: new MinKey() } })).toEqual(all.filter((id) => id.startsWith('min')));
+      expect(await ids({ a: { $gt: new MaxKey() } })).toEqual([]);
+      expect(await ids({ a: { $gte: new MaxKey() } })).toEqual(['max']);
+      expect(await ids({ a: { $lt: new MaxKey() } })).toEqual(but('max'));
+      expect(await ids({ a: { $lte: new MaxKey() } })).toEqual(all);
+      // Between the two keys: everything but the keys themselves; other bounds stay bracketed by type.
+      expect(await ids({ a: { $gt: new MinKey(), $lt: new MaxKey() } })).toEqual(but('min', 'max'));
+      expect(await ids({ a: { $gt: 1 } })).toEqual(['array', 'number']);
+      expect(await ids({ $or: [{ a: { $gt: new MinKey() } }, { _id: 'min' }] })).toEqual(all);
+      const matched = await coll('minmax')
+        .aggregate([{ $match: { a: { $lt: new MaxKey() } } }, { $sort: { _id: 1 } }])
+        .toArray();
+      expect(matched.map((d) => d._id)).toEqual(but('max'));
+    };
+    await expectAll();
+    // An array holding only MinKey has MinKey as its one index key: whether MongoDB's index bounds
+    // for $gt: MinKey reach it is not established, so the indexed run leaves that document out.
+    await coll('minmax').deleteOne({ _id: 'minInArray' });
+    all = all.filter((id) => id !== 'minInArray');
+    await coll('minmax').createIndex({ a: 1 });
+    await expectAll();
   });
 });
 

@@ -152,3 +152,145 @@ describe('types and other commands', () => {
     expect(doc).toEqual({ _id: 1, mfa: { enabled: true, codes: ['x'] } });
   });
 });
+
+describe("MongoDB's projection errors", () => {
+  const expectError = async (run: Promise<unknown>, code: number, message: string) =>
+    expect(run).rejects.toMatchObject({ name: 'MongoServerError', code, message });
+
+  it('refuses mixed inclusion and exclusion with 31253 and 31254, naming the field', async () => {
+    await expectError(
+      find({ name: 1, email: 0 }),
+      31254,
+      'Cannot do exclusion on field email in inclusion projection',
+    );
+    await expectError(
+      find({ email: 0, name: 1 }),
+      31253,
+      'Cannot do inclusion on field name in exclusion projection',
+    );
+    await expectError(
+      find({ mfa: { enabled: 1, secret: 0 } }),
+      31254,
+      'Cannot do exclusion on field secret in inclusion projection',
+    );
+    // _id may be excluded from an inclusion and included in an exclusion.
+    expect(await find({ _id: 0, name: 1 })).toEqual([{ name: 'Ani' }, { name: 'Budi' }, { name: 'Citra' }]);
+    expect((await find({ _id: 1, scores: 0, address: 0, mfa: 0, email: 0 }))[2]).toEqual({
+      _id: 3,
+      name: 'Citra',
+    });
+  });
+
+  it('refuses colliding paths with 31249 and 31250', async () => {
+    await expectError(
+      find({ mfa: 1, 'mfa.enabled': 1 }),
+      31249,
+      'Path collision at mfa.enabled remaining portion enabled',
+    );
+    await expectError(find({ 'mfa.enabled': 1, mfa: 1 }), 31250, 'Path collision at mfa');
+  });
+
+  it('refuses an expression in an exclusion with 31252, a literal with 31310', async () => {
+    await expect(find({ email: 0, tag: 'x' })).rejects.toMatchObject({ code: 31310 });
+    await expectError(
+      find({ email: 0, upper: { $toUpper: '$name' } }),
+      31252,
+      'Cannot use expression other than $meta in exclusion projection',
+    );
+  });
+
+  it('answers the same in findAndModify (before writing) and in an aggregation $project', async () => {
+    await expectError(
+      people().findOneAndUpdate({ _id: 3 }, { $set: { seen: true } }, { projection: { name: 1, email: 0 } }),
+      31254,
+      'Cannot do exclusion on field email in inclusion projection',
+    );
+    expect(await people().findOne({ _id: 3 })).toEqual({ _id: 3, name: 'Citra' });
+    await expectError(
+      people()
+        .aggregate([{ $project: { email: 0, name: 1 } }])
+        .toArray(),
+      31253,
+      'Cannot do inclusion on field name in exclusion projection',
+    );
+    await expectError(
+      people()
+        .aggregate([{ $project: { mfa: 1, 'mfa.enabled': 1 } }])
+        .toArray(),
+      31249,
+      'Path collision at mfa.enabled remaining portion enabled',
+    );
+  });
+
+  it('refuses a bad projection even when no document is found', async () => {
+    await expectError(
+      people()
+        .find({ _id: 99 }, { projection: { name: 1, email: 0 } })
+        .toArray(),
+      31254,
+      'Cannot do exclusion on field email in inclusion projection',
+    );
+  });
+});
+
+describe('computed fields in a find projection', () => {
+  it('puts _id first, then included fields in document order, then computed ones in projection order', async () => {
+    const doc = await people().findOne(
+      { _id: 1 },
+      { projection: { tag: { $literal: 'x' }, name: 1, upper: { $toUpper: '$name' }, email: 1 } },
+    );
+    expect(Object.keys(doc!)).toEqual(['_id', 'name', 'email', 'tag', 'upper']);
+    expect(doc).toEqual({ _id: 1, name: 'Ani', email: 'ani@medan.go.id', tag: 'x', upper: 'ANI' });
+    const noId = await people().findOne(
+      { _id: 2 },
+      { projection: { _id: 0, tag: { $literal: 1 }, name: 1 } },
+    );
+    expect(Object.keys(noId!)).toEqual(['name', 'tag']);
+  });
+
+  it('keeps that order in findAndModify', async () => {
+    const doc = await people().findOneAndUpdate(
+      { _id: 2 },
+      { $set: { visits: 1 } },
+      { returnDocument: 'after', projection: { visits: { $add: ['$visits', 1] }, name: 1 } },
+    );
+    expect(Object.keys(doc!)).toEqual(['_id', 'name', 'visits']);
+    expect(doc!.visits).toBe(2);
+  });
+});
+
+describe('operators and computed fields below the top level', () => {
+  const one = (projection: Document) => people().findOne({ _id: 1 }, { projection });
+
+  it('slices an array in a subdocument and, outside an inclusion, keeps every other field', async () => {
+    const doc = await one({ 'mfa.codes': { $slice: 1 } });
+    expect(doc).toEqual({
+      _id: 1,
+      name: 'Ani',
+      email: 'ani@medan.go.id',
+      mfa: { secret: 's3cr3t', enabled: true, codes: ['x'] },
+      address: { city: 'Medan', geo: { lat: 3.59, lng: 98.67 } },
+      scores: [{ q: 'a', v: 80 }, { q: 'b', v: 60, extra: 1 }, 7, [{ q: 'n', v: 1 }, 2], { v: 10 }],
+    });
+    expect(await one({ 'mfa.codes': { $slice: -1 }, email: 0, scores: 0, address: 0 })).toEqual({
+      _id: 1,
+      name: 'Ani',
+      mfa: { secret: 's3cr3t', enabled: true, codes: ['y'] },
+    });
+  });
+
+  it('orders a subdocument as the top level: included fields in document order, then computed ones', async () => {
+    const doc = await one({ mfa: { flag: { $literal: true }, enabled: 1, secret: 1 }, _id: 0 });
+    expect(doc).toEqual({ mfa: { secret: 's3cr3t', enabled: true, flag: true } });
+    expect(Object.keys(doc!.mfa as Document)).toEqual(['secret', 'enabled', 'flag']);
+    const dotted = await one({ 'mfa.flag': { $literal: 1 }, 'mfa.enabled': 1, 'mfa.secret': 1 });
+    expect(Object.keys(dotted!.mfa as Document)).toEqual(['secret', 'enabled', 'flag']);
+  });
+
+  it('refuses $elemMatch on a nested field with 31275', async () => {
+    await expect(one({ 'mfa.codes': { $elemMatch: { $eq: 'x' } } })).rejects.toMatchObject({
+      code: 31275,
+      message: 'Cannot use $elemMatch projection on a nested field.',
+    });
+  });
+});

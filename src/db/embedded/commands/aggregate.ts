@@ -9,6 +9,7 @@ import { collatedOptions, runCollated, windowStages } from '../storage/collated-
 import { MINGO_OPTIONS, mingoFilter, refuseGeo, refuseWhere } from '../storage/matcher';
 import { plan } from '../storage/planner';
 import { findDocs } from '../storage/query';
+import { checkProjectionShape, projectedFieldOrder } from '../storage/projection';
 import { collatedCompare, collatorFor, isCollated, isPlainObject, sortValue } from '../storage/values';
 import { openChangeStream } from './changestream';
 import { CommandContext, arraySource } from './context';
@@ -44,32 +45,14 @@ function bsonSortStage(coll: LazyLike, spec: Document, options?: { collation?: u
  * then computed fields in the projection's order (mingo sorts them by name, `_id` last).
  */
 function orderedProjectStage(coll: LazyLike, spec: Document, options?: unknown): unknown {
-  const included = new Set<string>();
-  const computed: string[] = [];
-  for (const [k, v] of Object.entries(spec)) {
-    if (k === '_id') continue;
-    if (v === 1 || v === true) included.add(k.split('.')[0]);
-    else if (v !== 0 && v !== false) computed.push(k.split('.')[0]);
-  }
+  const order = projectedFieldOrder(spec, false);
   return coll.transform((all) => {
     const projected = new Aggregator([{ $project: spec }], MINGO_OPTIONS).run(
       all,
       options as never,
     ) as Document[];
-    if (included.size === 0 && computed.length === 0) return projected[Symbol.iterator]();
-    return projected
-      .map((out, i) => {
-        const order = [
-          '_id',
-          ...Object.keys(all[i]).filter((k) => included.has(k)),
-          ...computed,
-          ...Object.keys(out),
-        ];
-        const ordered: Document = {};
-        for (const k of order) if (k in out && !(k in ordered)) ordered[k] = out[k];
-        return ordered;
-      })
-      [Symbol.iterator]();
+    if (!order) return projected[Symbol.iterator]();
+    return projected.map((out, i) => order(all[i], out))[Symbol.iterator]();
   });
 }
 
@@ -161,6 +144,7 @@ function withBsonSort(pipeline: Document[], withVariables = false): Document[] {
     const arg = stage[op];
     if (op === '$sort' && isPlainObject(arg) && Object.values(arg).every((d) => d === 1 || d === -1))
       return { $bsonSort: arg };
+    if (op === '$project' && isPlainObject(arg)) checkProjectionShape(arg, false);
     if (op === '$project' && isPlainObject(arg) && !withVariables) return { $orderedProject: arg };
     if (op === '$setWindowFields') return { $bsonSetWindowFields: arg };
     if (op === '$fill') return { $bsonFill: arg };

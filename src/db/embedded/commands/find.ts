@@ -2,7 +2,7 @@
 // killCursors, count and distinct.
 import { BSON, Document, Long } from 'bson';
 import { ErrorCodes, fail } from '../errors';
-import { projectDocs } from '../storage/projection';
+import { checkProjectionShape, projectDocs } from '../storage/projection';
 import { findDocs } from '../storage/query';
 import { valuesAtPath, keyOf } from '../storage/values';
 import { ChangeStreamCursor, changeStreamGetMore } from './changestream';
@@ -37,6 +37,7 @@ export function find(ctx: CommandContext): Buffer {
   const batchSize = num(b.batchSize, 'batchSize');
   if (skip !== undefined && skip < 0) fail(ErrorCodes.BadValue, 'skip value must be non-negative');
   if (limit !== undefined && limit < 0) fail(ErrorCodes.BadValue, 'limit value must be non-negative');
+  checkProjectionShape(projection, true);
   ctx.engine.stats.queries++;
   const { docs, scores } = findDocs(ctx.scope.view(ctx.db, name), {
     filter,

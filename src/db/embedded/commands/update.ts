@@ -3,7 +3,7 @@
 import { Document } from 'bson';
 import { ErrorCodes, MongoServerError, fail } from '../errors';
 import { IdCursor, Index, StoredDoc } from '../storage/collection';
-import { projectDocs } from '../storage/projection';
+import { checkProjectionShape, projectDocs } from '../storage/projection';
 import { candidateIds, exprTestFor, findDocs } from '../storage/query';
 import { UpdateSpec, applyUpdates, upsertDocument, validateUpdate } from '../storage/update';
 import { docMatcher } from '../storage/matcher';
@@ -294,6 +294,7 @@ export async function findAndModify(ctx: CommandContext): Promise<Document> {
   const query = filterOf(b.query, 'query');
   const sort = b.sort as Document | undefined;
   const fields = b.fields as Document | undefined;
+  checkProjectionShape(fields, true);
   const returnDoc = (d: StoredDoc | undefined): Document | null =>
     d ? deserializeWrapped(projectDocs([d], fields, query)[0]) : null;
   if (b.remove) {

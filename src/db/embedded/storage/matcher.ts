@@ -169,6 +169,9 @@ function checkLogical(filter: Document): void {
   }
 }
 
+const isMinMaxKey = (v: unknown, t: 'MinKey' | 'MaxKey') =>
+  (v as { _bsontype?: string } | null)?._bsontype === t;
+
 const isElemMatch = (v: unknown) => isPlainObject(v) && '$elemMatch' in v;
 
 /**
@@ -232,10 +235,38 @@ export function mingoFilter(filter: Document): Document {
       }
       replace(key, clauses, others);
       continue;
+    } else if (!key.startsWith('$') && isPlainObject(cond) && RANGE_OPS.some((op) => isKeyBound(cond[op]))) {
+      const others: Document = { ...cond };
+      const clauses: Document[] = [];
+      for (const op of RANGE_OPS) {
+        const bound: unknown = cond[op];
+        if (!isKeyBound(bound)) continue;
+        delete others[op];
+        clauses.push(minMaxKeyClause(key, op, bound as { _bsontype: 'MinKey' | 'MaxKey' }));
+      }
+      replace(key, clauses, others);
+      continue;
     }
     if (next !== cond) (out ??= { ...filter })[key] = next;
   }
   return out ?? filter;
+}
+
+const RANGE_OPS = ['$gt', '$gte', '$lt', '$lte'];
+
+const isKeyBound = (v: unknown) => isMinMaxKey(v, 'MinKey') || isMinMaxKey(v, 'MaxKey');
+
+/**
+ * A range against MinKey or MaxKey as a filter mingo answers as MongoDB does (see minMaxKeyTest;
+ * mingo brackets it by type, so it matched nothing): every value but the key itself also matches
+ * when the path holds an array (the array as a whole is not the key).
+ */
+function minMaxKeyClause(key: string, op: string, bound: { _bsontype: 'MinKey' | 'MaxKey' }): Document {
+  const below = op === '$lt' || op === '$lte';
+  const strict = op === '$gt' || op === '$lt';
+  if (below === (bound._bsontype === 'MaxKey'))
+    return strict ? { $or: [{ [key]: { $ne: bound } }, { [key]: { $type: 'array' } }] } : {};
+  return strict ? { [key]: { $in: [] } } : { [key]: { $eq: bound } };
 }
 
 export function matcher(filter: Document | undefined): (obj: Document) => boolean {
@@ -243,8 +274,9 @@ export function matcher(filter: Document | undefined): (obj: Document) => boolea
   checkLogical(filter);
   refuseGeo(filter);
   refuseWhere(filter);
-  filter = mingoFilter(filter);
+  // The fast path reads the filter as written (it answers the rewritten operators itself, or not at all).
   const fast = fastMatcher(filter, scalarAt);
+  filter = mingoFilter(filter);
   if (!fast) {
     // Compile now, so an invalid filter fails even when there is nothing to match.
     const q = compileQuery(filter);
@@ -271,12 +303,13 @@ export function docMatcher(
   checkLogical(filter);
   refuseGeo(filter);
   refuseWhere(filter);
+  const written = filter; // for the fast path, as in matcher()
   filter = mingoFilter(filter);
   if (isCollated(collation)) {
     const test = collatedMatcher(filter, collation!, expr);
     return (d) => test(d.obj);
   }
-  const fast = fastMatcher(filter, storedScalarAt);
+  const fast = fastMatcher(written, storedScalarAt);
   if (!fast) {
     const q = compileQuery(filter);
     return (d) => q.test(d.obj);
@@ -325,7 +358,9 @@ function isScalar(v: unknown): boolean {
     t === 'Long' ||
     t === 'Int32' ||
     t === 'Double' ||
-    t === 'Binary' // compared in BSON order (length, subtype, bytes); mingo matches none
+    t === 'Binary' || // compared in BSON order (length, subtype, bytes); mingo matches none
+    t === 'MinKey' ||
+    t === 'MaxKey'
   );
 }
 
@@ -380,8 +415,23 @@ function equalityTest(operand: unknown): FieldTest {
   return (v) => keyOf(v) === key;
 }
 
+/**
+ * A range against MinKey or MaxKey is not bracketed by type, as every other is: `$gt: MinKey` and
+ * `$lt: MaxKey` hold for every value but that key itself (a missing field included), `$gte: MinKey`
+ * and `$lte: MaxKey` for every value, and the other four only for the key itself, if at all
+ * (MongoDB's ComparisonMatchExpression).
+ */
+function minMaxKeyTest(op: string, key: 'MinKey' | 'MaxKey'): FieldTest {
+  const below = op === '$lt' || op === '$lte';
+  const strict = op === '$gt' || op === '$lt';
+  if (below === (key === 'MaxKey')) return strict ? (v) => !isMinMaxKey(v, key) : () => true;
+  return strict ? () => false : (v) => isMinMaxKey(v, key);
+}
+
 function compareTest(op: string, operand: unknown): FieldTest {
   const rank = typeRank(operand);
+  const key = (operand as { _bsontype?: string } | null)?._bsontype;
+  if (op !== '$eq' && op !== '$ne' && (key === 'MinKey' || key === 'MaxKey')) return minMaxKeyTest(op, key);
   switch (op) {
     case '$eq':
       return equalityTest(operand);

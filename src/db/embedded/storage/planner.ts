@@ -48,8 +48,13 @@ function conditions(filter: Document, out: Condition[] = []): Condition[] {
           : '$lte' in ops
             ? { v: ops.$lte, inclusive: true }
             : null;
+      // A MinKey or MaxKey bound is not bracketed by type (it reaches every type): no range of one.
       const bad = (b: { v: unknown } | null) =>
-        b !== null && (!isIndexableValue(b.v) || b.v === null || b.v === undefined);
+        b !== null &&
+        (!isIndexableValue(b.v) ||
+          b.v === null ||
+          b.v === undefined ||
+          ['MinKey', 'MaxKey'].includes((b.v as { _bsontype?: string })._bsontype!));
       if ((lo || hi) && !bad(lo) && !bad(hi) && (!lo || !hi || bsonTypeMatches(lo.v, hi.v)))
         out.push({ field, kind: 'range', lo, hi });
     } else if (isIndexableValue(cond)) {

@@ -87,6 +87,167 @@ function compile(projection: Document): PlainProjection | null {
   return { tree, inclusive: inclusive ?? idRule === true, keepId: idRule ?? true };
 }
 
+// MongoDB's checks of a projection's shape, made before anything is read (mingo answers them with
+// other codes and words, or not at all): inclusion and exclusion cannot be mixed (31253, 31254;
+// `_id` may be either), nor an expression put in an exclusion (31252, 31310), and no path may lie
+// on or under another (31249, 31250). The same rules hold for find, findAndModify's `fields` and
+// aggregate's $project; in find, `$slice`, `$elemMatch` and `$meta` fix no kind.
+
+type ShapeNode = Map<string, ShapeNode | null>; // null: a path ends here
+
+interface ShapeState {
+  kind?: 'inclusion' | 'exclusion';
+  forFind: boolean;
+}
+
+function addShapePath(root: ShapeNode, path: string[]): void {
+  let node = root;
+  path.forEach((part, i) => {
+    const child = node.get(part);
+    if (i === path.length - 1) {
+      if (child !== undefined) fail(31250, `Path collision at ${path.join('.')}`);
+      node.set(part, null);
+      return;
+    }
+    if (child === null)
+      fail(31249, `Path collision at ${path.join('.')} remaining portion ${path.slice(1).join('.')}`);
+    if (child === undefined) node.set(part, (node = new Map()));
+    else node = child;
+  });
+}
+
+function literalText(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+}
+
+function checkShapeLevel(spec: Document, node: ShapeNode, top: boolean, st: ShapeState): void {
+  for (const [name, value] of Object.entries(spec)) {
+    // A positional path (`a.$`, `a.$.b`) stands for the part before its `$`.
+    const at = name.search(/(^|\.)\$(\.|$)/);
+    const path = (at > 0 ? name.slice(0, at) : name).split('.');
+    const isTopId = top && name === '_id';
+    if (isPlainObject(value)) {
+      const keys = Object.keys(value);
+      if (keys.length === 1 && keys[0].startsWith('$')) {
+        addShapePath(node, path);
+        const op = keys[0];
+        if (st.forFind && op === '$elemMatch' && (!top || path.length > 1))
+          fail(31275, 'Cannot use $elemMatch projection on a nested field.');
+        if (st.forFind && (op === '$slice' || op === '$elemMatch')) continue;
+        if (op !== '$meta' && st.kind === 'exclusion')
+          fail(31252, 'Cannot use expression other than $meta in exclusion projection');
+        if (op !== '$meta') st.kind = 'inclusion';
+        continue;
+      }
+      // A sub-projection: its paths are checked below a node of its own.
+      const child: ShapeNode = new Map();
+      node.set(name, child);
+      checkShapeLevel(value, child, false, st);
+      continue;
+    }
+    addShapePath(node, path);
+    if (typeof value === 'number' || typeof value === 'boolean' || isNumberType(value)) {
+      const on = typeof value === 'object' ? Number(String(value)) !== 0 : !!value;
+      if (isTopId) continue;
+      const kind = on ? 'inclusion' : 'exclusion';
+      if (st.kind !== undefined && st.kind !== kind)
+        fail(
+          on ? 31253 : 31254,
+          `Cannot do ${on ? 'inclusion' : 'exclusion'} on field ${name} in ${st.kind} projection`,
+        );
+      st.kind = kind;
+      continue;
+    }
+    if (st.kind === 'exclusion')
+      fail(31310, `Cannot use an expression ${name}: ${literalText(value)} in an exclusion projection`);
+    st.kind = 'inclusion';
+  }
+}
+
+function isNumberType(v: unknown): v is { valueOf(): unknown } {
+  const t = (v as { _bsontype?: string } | null)?._bsontype;
+  return t === 'Int32' || t === 'Double' || t === 'Long' || t === 'Decimal128';
+}
+
+/** Fails as MongoDB does for a projection that mixes inclusion and exclusion or whose paths collide. */
+export function checkProjectionShape(projection: Document | undefined, forFind: boolean): void {
+  if (!projection) return;
+  checkShapeLevel(projection, new Map(), true, { forFind });
+}
+
+/** A projection's paths by name: kept (included, or sliced/matched in find), computed, or a level below. */
+type OrderNode = Map<string, OrderNode | 'kept' | 'computed'>;
+
+const isOperatorObject = (v: unknown): v is Document =>
+  isPlainObject(v) && Object.keys(v).length === 1 && Object.keys(v)[0].startsWith('$');
+
+function orderTree(spec: Document, node: OrderNode, forFind: boolean, top: boolean): void {
+  for (const [k, v] of Object.entries(spec)) {
+    if (top && k === '_id') continue;
+    const parts = k.split('.');
+    let at = node;
+    for (const part of parts.slice(0, -1)) {
+      const next = at.get(part);
+      if (typeof next === 'string') return; // a path collision, refused before
+      if (!next) at.set(part, (at = new Map()));
+      else at = next;
+    }
+    const last = parts[parts.length - 1];
+    if (isPlainObject(v) && !isOperatorObject(v)) {
+      const sub = at.get(last);
+      const child: OrderNode = sub instanceof Map ? sub : new Map();
+      at.set(last, child);
+      orderTree(v, child, forFind, false);
+    } else if (
+      v === 1 ||
+      v === true ||
+      (forFind && isOperatorObject(v) && ('$slice' in v || '$elemMatch' in v))
+    )
+      at.set(last, 'kept');
+    else if (v !== 0 && v !== false) at.set(last, 'computed');
+  }
+}
+
+function ordered(node: OrderNode, input: Document, out: Document, top: boolean): Document {
+  const order = [
+    ...(top ? ['_id'] : []),
+    ...Object.keys(input).filter((k) => node.has(k) && node.get(k) !== 'computed'),
+    ...[...node].filter(([, t]) => t === 'computed').map(([k]) => k),
+    ...Object.keys(out),
+  ];
+  const result: Document = {};
+  for (const k of order) {
+    if (!(k in out) || k in result) continue;
+    const child = node.get(k);
+    const value: unknown = out[k];
+    result[k] =
+      child instanceof Map && isPlainObject(value) && isPlainObject(input[k])
+        ? ordered(child, input[k] as Document, value, false)
+        : value;
+  }
+  return result;
+}
+
+/**
+ * MongoDB's field order for a projection with computed fields: `_id` first, included fields in the
+ * input document's order, then computed fields in the projection's order (mingo sorts them by
+ * name, `_id` last), at every level of subdocuments. Null when the projection neither computes nor
+ * includes anything (mingo's order is the document's). In find, a `$slice` or `$elemMatch`
+ * projection keeps its field where it is.
+ */
+export function projectedFieldOrder(
+  spec: Document,
+  forFind: boolean,
+): ((input: Document, out: Document) => Document) | null {
+  const tree: OrderNode = new Map();
+  orderTree(spec, tree, forFind, true);
+  // An exclusion (only levels, no leaves) keeps the document's order.
+  const hasLeaf = (node: OrderNode): boolean =>
+    [...node.values()].some((v) => typeof v === 'string' || hasLeaf(v));
+  if (!hasLeaf(tree)) return null;
+  return (input, out) => ordered(tree, input, out, true);
+}
+
 /** Applies a compiled plain projection to one stored document. */
 export function applyPlainProjection(raw: Buffer, p: PlainProjection): Buffer {
   return projectDoc(raw, p.tree, p.inclusive, p.keepId);
@@ -171,25 +332,29 @@ export function projectDocs(
   const plain = compilePlainProjection(projection);
   if (plain) return docs.map((d) => applyPlainProjection(d.raw, plain));
   const q = new Query(filter ?? {}, MINGO_OPTIONS);
+  const order = projectedFieldOrder(projection, true);
   return docs.map((d) => {
-    const projected = q.find([d.obj], projection).all()[0] ?? {};
+    let projected = q.find([d.obj], projection).all()[0] ?? {};
+    if (order) projected = order(d.obj, projected);
     return Buffer.from(BSON.serialize(retype(projected, deserializeWrapped(d.raw)) as Document));
   });
 }
 
-// $slice and $elemMatch on top-level fields, as MongoDB applies them (mingo drops the other fields
-// of a $slice projection and refuses operator-only $elemMatch criteria): the rest of the
-// projection decides the fields, then the operators replace the array of their field.
+// $slice (on any path) and $elemMatch (on top-level fields), as MongoDB applies them (mingo drops
+// the other fields of a $slice projection, also those of a subdocument holding the sliced array,
+// and refuses operator-only $elemMatch criteria): the rest of the projection decides the fields,
+// then the operators replace the array of their field.
 
 type ArrayOperator = { field: string; slice?: unknown; elemMatch?: Document };
 
 function arrayOperators(projection: Document): ArrayOperator[] | undefined {
   const found: ArrayOperator[] = [];
   for (const [field, value] of Object.entries(projection)) {
-    if (field.includes('.') || field.startsWith('$') || !isPlainObject(value)) continue;
+    if (field.split('.').some((p) => p === '' || p.startsWith('$')) || !isPlainObject(value)) continue;
     const keys = Object.keys(value);
     if (keys.length !== 1) continue;
     if (keys[0] === '$slice') found.push({ field, slice: value.$slice });
+    else if (field.includes('.')) continue;
     else if (keys[0] === '$elemMatch' && isPlainObject(value.$elemMatch))
       found.push({ field, elemMatch: value.$elemMatch as Document });
   }
@@ -210,6 +375,21 @@ function sliced(arr: unknown[], spec: unknown): unknown[] | undefined {
     return arr.slice(start, start + limit);
   }
   return undefined;
+}
+
+/**
+ * Slices the array at a dotted path of a projected document: through arrays of subdocuments, in
+ * each of them (a value that is not an array is left as it is, as at the top level).
+ */
+function sliceAt(node: unknown, path: string[], spec: unknown): void {
+  if (Array.isArray(node)) {
+    for (const el of node) sliceAt(el, path, spec);
+    return;
+  }
+  if (!isPlainObject(node) || !(path[0] in node)) return;
+  const value: unknown = node[path[0]];
+  if (path.length > 1) sliceAt(value, path.slice(1), spec);
+  else if (Array.isArray(value)) node[path[0]] = sliced(value, spec)!;
 }
 
 function elementTest(criteria: Document): (el: unknown) => boolean {
@@ -246,6 +426,7 @@ function projectWithArrayOperators(
     const out = deserializeWrapped(raw);
     const source = deserializeWrapped(docs[i].raw);
     operators.forEach((o, j) => {
+      if (o.field.includes('.')) return sliceAt(out, o.field.split('.'), o.slice);
       const arr = source[o.field];
       if (!Array.isArray(arr)) {
         if (o.elemMatch) delete out[o.field];
