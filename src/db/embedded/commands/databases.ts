@@ -74,15 +74,38 @@ const CREATE_OPTIONS = [
 
 export function create(ctx: CommandContext): Document {
   const name = targetCollection(ctx);
-  if (ctx.engine.collection(ctx.db, name))
-    fail(ErrorCodes.NamespaceExists, `Collection ${ctx.db}.${name} already exists.`);
+  const options: Document = {};
+  for (const k of CREATE_OPTIONS) if (ctx.body[k] !== undefined && k !== 'comment') options[k] = ctx.body[k];
+  const existing = ctx.engine.collection(ctx.db, name);
+  if (existing) {
+    // Since MongoDB 7.0 creating a collection that exists with the very same options is a no-op,
+    // so a `createCollection()` at every start of an app succeeds; other options are a conflict.
+    if (Buffer.compare(BSON.serialize(existing.options), BSON.serialize(options)) === 0) return { ok: 1 };
+    const shown = BSON.EJSON.stringify(existing.options, { relaxed: true });
+    fail(
+      ErrorCodes.NamespaceExists,
+      `namespace ${ctx.db}.${name} already exists, but with different options: ${shown}`,
+    );
+  }
   if (ctx.body.capped === true && ctx.body.size === undefined)
     fail(ErrorCodes.InvalidOptions, "the 'size' field is required when 'capped' is true");
   // Never a collection that silently ignores its cap.
   if (ctx.body.capped === true)
     fail(ErrorCodes.CommandNotSupported, 'capped collections are not supported by the embedded engine');
-  const options: Document = {};
-  for (const k of CREATE_OPTIONS) if (ctx.body[k] !== undefined && k !== 'comment') options[k] = ctx.body[k];
+  if (options.pipeline !== undefined && options.viewOn === undefined)
+    fail(ErrorCodes.InvalidOptions, "'pipeline' requires 'viewOn' to also be specified");
+  // A view stored as an empty collection would answer its reads with nothing and take writes.
+  if (options.viewOn !== undefined)
+    fail(ErrorCodes.CommandNotSupported, 'views are not supported by the embedded engine');
+  if (options.expireAfterSeconds !== undefined) {
+    if (options.clusteredIndex === undefined && options.timeseries === undefined)
+      fail(ErrorCodes.InvalidOptions, "'expireAfterSeconds' requires clustering to be enabled");
+    // The TTL monitor reads TTL indexes only: such a collection would never expire a document.
+    fail(
+      ErrorCodes.CommandNotSupported,
+      "'expireAfterSeconds' on a collection is not supported by the embedded engine",
+    );
+  }
   ctx.engine.ensureCollection(ctx.db, name, options);
   return { ok: 1 };
 }
