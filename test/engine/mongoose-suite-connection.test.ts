@@ -35,6 +35,22 @@ describe('create', () => {
     expect((await conn.listCollections()).filter((c) => c.name === 'folded')).toHaveLength(1);
   });
 
+  it('reports an existing collection in a transaction, which it aborts (48)', async () => {
+    await conn.createCollection('inTransaction');
+    const session = await conn.startSession();
+    try {
+      session.startTransaction();
+      await conn.collection('inTransaction').insertOne({ a: 1 }, { session });
+      await expect(conn.db!.createCollection('inTransaction', { session })).rejects.toMatchObject({
+        code: 48,
+      });
+      await expect(session.commitTransaction()).rejects.toMatchObject({ code: 251 });
+    } finally {
+      await session.endSession();
+    }
+    expect(await conn.collection('inTransaction').countDocuments()).toBe(0);
+  });
+
   it("refuses a 'pipeline' without 'viewOn' and 'expireAfterSeconds' on an unclustered collection (72)", async () => {
     await expect(conn.db!.command({ create: 'loosePipeline', pipeline: [] })).rejects.toMatchObject({
       code: 72,
@@ -42,7 +58,7 @@ describe('create', () => {
     });
     await expect(conn.createCollection('unclustered', { expireAfterSeconds: 60 })).rejects.toMatchObject({
       code: 72,
-      message: "'expireAfterSeconds' requires clustering to be enabled",
+      message: expect.stringContaining("'expireAfterSeconds' is only supported on time-series collections"),
     });
     const names = (await conn.listCollections()).map((c) => c.name);
     expect(names).not.toContain('loosePipeline');
@@ -65,5 +81,50 @@ describe('create', () => {
     const names = (await conn.listCollections()).map((c) => c.name);
     expect(names).not.toContain('adults');
     expect(names).not.toContain('expiring');
+  });
+});
+
+describe('transactions', () => {
+  // estimatedDocumentCount() sends `count`, which MongoDB refuses in a transaction (since 4.0);
+  // countDocuments() is an aggregation and runs there.
+  it("refuses 'count' but runs countDocuments (263)", async () => {
+    await conn.collection('tallies').insertMany([{ a: 1 }, { a: 2 }]);
+    const session = await conn.startSession();
+    try {
+      session.startTransaction();
+      await conn.collection('tallies').insertOne({ a: 3 }, { session });
+      expect(await conn.collection('tallies').countDocuments({}, { session })).toBe(3);
+      await expect(conn.collection('tallies').estimatedDocumentCount({ session })).rejects.toMatchObject({
+        code: 263,
+        message: expect.stringContaining("Cannot run 'count' in a multi-document transaction"),
+      });
+    } finally {
+      await session.abortTransaction().catch(() => undefined);
+      await session.endSession();
+    }
+  });
+
+  it('refuses $out and $merge, whose writes it could not hold back (263)', async () => {
+    await conn.collection('sources').insertMany([{ a: 1 }, { a: 2 }]);
+    for (const stage of [{ $out: 'outTarget' }, { $merge: { into: 'mergeTarget' } }]) {
+      const session = await conn.startSession();
+      try {
+        session.startTransaction();
+        await conn.collection('sources').insertOne({ a: 3 }, { session });
+        await expect(
+          conn.collection('sources').aggregate([stage], { session }).toArray(),
+        ).rejects.toMatchObject({
+          code: 263,
+          message: `${Object.keys(stage)[0]} cannot be used in a transaction`,
+        });
+      } finally {
+        await session.abortTransaction().catch(() => undefined);
+        await session.endSession();
+      }
+    }
+    const names = (await conn.listCollections()).map((c) => c.name);
+    expect(names).not.toContain('outTarget');
+    expect(names).not.toContain('mergeTarget');
+    expect(await conn.collection('sources').countDocuments()).toBe(2);
   });
 });

@@ -80,6 +80,8 @@ export function create(ctx: CommandContext): Document {
   if (existing) {
     // Since MongoDB 7.0 creating a collection that exists with the very same options is a no-op,
     // so a `createCollection()` at every start of an app succeeds; other options are a conflict.
+    // In a transaction the conflict is always reported: it aborts the transaction.
+    if (ctx.txn) fail(ErrorCodes.NamespaceExists, `Collection ${ctx.db}.${name} already exists.`);
     if (Buffer.compare(BSON.serialize(existing.options), BSON.serialize(options)) === 0) return { ok: 1 };
     const shown = BSON.EJSON.stringify(existing.options, { relaxed: true });
     fail(
@@ -99,7 +101,10 @@ export function create(ctx: CommandContext): Document {
     fail(ErrorCodes.CommandNotSupported, 'views are not supported by the embedded engine');
   if (options.expireAfterSeconds !== undefined) {
     if (options.clusteredIndex === undefined && options.timeseries === undefined)
-      fail(ErrorCodes.InvalidOptions, "'expireAfterSeconds' requires clustering to be enabled");
+      fail(
+        ErrorCodes.InvalidOptions,
+        "'expireAfterSeconds' is only supported on time-series collections or when the 'clusteredIndex' option is specified",
+      );
     // The TTL monitor reads TTL indexes only: such a collection would never expire a document.
     fail(
       ErrorCodes.CommandNotSupported,
