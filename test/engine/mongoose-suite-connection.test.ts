@@ -104,6 +104,49 @@ describe('transactions', () => {
     }
   });
 
+  it('rolls back the collections it created when it aborts, keeps them when it commits', async () => {
+    for (const outcome of ['abort', 'commit'] as const) {
+      const session = await conn.startSession();
+      try {
+        session.startTransaction();
+        await conn.db!.createCollection(`created_${outcome}`, { session });
+        await conn.collection(`inserted_${outcome}`).insertOne({ a: 1 }, { session });
+        await conn.collection(`indexed_${outcome}`).createIndex({ a: 1 }, { session });
+        if (outcome === 'abort') await session.abortTransaction();
+        else await session.commitTransaction();
+      } finally {
+        await session.endSession();
+      }
+    }
+    const names = (await conn.listCollections()).map((c) => c.name);
+    for (const prefix of ['created', 'inserted', 'indexed']) {
+      expect(names).toContain(`${prefix}_commit`);
+      expect(names).not.toContain(`${prefix}_abort`);
+    }
+    expect(await conn.collection('inserted_commit').countDocuments()).toBe(1);
+  });
+
+  it('refuses a new index on a collection it did not create (263), not one that exists', async () => {
+    await conn.collection('indexedBefore').createIndex({ a: 1 });
+    const session = await conn.startSession();
+    try {
+      session.startTransaction();
+      await conn.collection('indexedBefore').insertOne({ a: 1, b: 1 }, { session });
+      await expect(conn.collection('indexedBefore').createIndex({ a: 1 }, { session })).resolves.toBe('a_1');
+      await expect(conn.collection('indexedBefore').createIndex({ b: 1 }, { session })).rejects.toMatchObject(
+        {
+          code: 263,
+          message: expect.stringContaining('Cannot create new indexes on existing collection'),
+        },
+      );
+    } finally {
+      await session.abortTransaction().catch(() => undefined);
+      await session.endSession();
+    }
+    const indexes = await conn.collection('indexedBefore').indexes();
+    expect(indexes.map((i) => i.name)).toEqual(['_id_', 'a_1']);
+  });
+
   it('refuses $out and $merge, whose writes it could not hold back (263)', async () => {
     await conn.collection('sources').insertMany([{ a: 1 }, { a: 2 }]);
     for (const stage of [{ $out: 'outTarget' }, { $merge: { into: 'mergeTarget' } }]) {

@@ -112,6 +112,7 @@ export function create(ctx: CommandContext): Document {
     );
   }
   ctx.engine.ensureCollection(ctx.db, name, options);
+  ctx.txn?.created.add(`${ctx.db}.${name}`);
   return { ok: 1 };
 }
 
