@@ -64,7 +64,12 @@ function parseArgs(argv: string[]) {
     console.error(`${testDir} holds no common.js: give the test directory of a Mongoose checkout`);
     process.exit(2);
   }
-  const files = rest.slice(1).map((f) => path.basename(f));
+  // A file is named relative to the test directory (`docs/transactions.test.js`, whose requires
+  // climb one more level), or by a path that leads into it.
+  const files = rest.slice(1).map((f) => {
+    const rel = path.relative(testDir, path.resolve(f));
+    return rel.startsWith('..') || path.isAbsolute(rel) ? f : rel;
+  });
   return { testDir, files, json, timeout, verbose };
 }
 
@@ -111,7 +116,7 @@ async function runFile(
   file: string,
   opts: { mocha: string; nodePath: string; uri: string; timeout: number },
 ): Promise<FileResult> {
-  const out = path.join(checkout, `.${file}.ndjson`);
+  const out = path.join(checkout, `.${file.replace(/[\\/]/g, '_')}.ndjson`);
   const reporter = path.join(checkout, 'reporter.js');
   if (!fs.existsSync(reporter)) fs.writeFileSync(reporter, REPORTER);
   const args = [

@@ -115,7 +115,8 @@ const entries: [string[], CommandEntry][] = [
       writes: true,
     },
   ],
-  [['count'], { handler: count, help: 'counts matching documents', inTransaction: true }],
+  // MongoDB refuses `count` in a transaction (countDocuments, an aggregation, is the way there).
+  [['count'], { handler: count, help: 'counts matching documents' }],
   [['distinct'], { handler: distinct, help: 'distinct values of a field', inTransaction: true }],
   [
     ['aggregate'],

@@ -379,7 +379,9 @@ export class EmbeddedServer {
     if (!entry.inTransaction)
       throw new MongoServerError(
         ErrorCodes.OperationNotSupportedInTransaction,
-        `Cannot run '${name}' in a multi-document transaction.`,
+        name === 'count'
+          ? "Cannot run 'count' in a multi-document transaction. Please see http://dochub.mongodb.org/core/transaction-count for a recommended alternative."
+          : `Cannot run '${name}' in a multi-document transaction.`,
       );
     let txn = this.engine.transactions.get(key);
     if (body.startTransaction === true) {

@@ -306,6 +306,9 @@ export function aggregate(ctx: CommandContext): Buffer | Document {
   if (last && ('$out' in last || '$merge' in last)) {
     out = '$out' in last ? { kind: '$out', spec: last.$out } : { kind: '$merge', spec: last.$merge };
     rest = rest.slice(0, -1);
+    // Their writes would bypass the transaction (applied at once, kept on abort).
+    if (ctx.txn)
+      fail(ErrorCodes.OperationNotSupportedInTransaction, `${out.kind} cannot be used in a transaction`);
   }
   const readOnly = rest.every((s) => READ_ONLY_STAGES.has(Object.keys(s)[0]));
 

@@ -73,8 +73,21 @@ const CREATE_OPTIONS = [
 
 export function create(ctx: CommandContext): Document {
   const name = targetCollection(ctx);
-  if (ctx.engine.collection(ctx.db, name))
-    fail(ErrorCodes.NamespaceExists, `Collection ${ctx.db}.${name} already exists.`);
+  const options: Document = {};
+  for (const k of CREATE_OPTIONS) if (ctx.body[k] !== undefined && k !== 'comment') options[k] = ctx.body[k];
+  const existing = ctx.engine.collection(ctx.db, name);
+  if (existing) {
+    // Since MongoDB 7.0 creating a collection that exists with the very same options is a no-op,
+    // so a `createCollection()` at every start of an app succeeds; other options are a conflict.
+    // In a transaction the conflict is always reported: it aborts the transaction.
+    if (ctx.txn) fail(ErrorCodes.NamespaceExists, `Collection ${ctx.db}.${name} already exists.`);
+    if (Buffer.compare(BSON.serialize(existing.options), BSON.serialize(options)) === 0) return { ok: 1 };
+    const shown = BSON.EJSON.stringify(existing.options, { relaxed: true });
+    fail(
+      ErrorCodes.NamespaceExists,
+      `namespace ${ctx.db}.${name} already exists, but with different options: ${shown}`,
+    );
+  }
   if (ctx.body.capped === true && ctx.body.size === undefined)
     fail(ErrorCodes.InvalidOptions, "the 'size' field is required when 'capped' is true");
   // Never a collection that silently ignores its cap.
@@ -84,13 +97,20 @@ export function create(ctx: CommandContext): Document {
   // 'timeseries', buckets its documents and expires them by their time field.
   if (ctx.body.timeseries !== undefined)
     fail(ErrorCodes.CommandNotSupported, 'time-series collections are not supported by the embedded engine');
+  if (options.pipeline !== undefined && options.viewOn === undefined)
+    fail(ErrorCodes.InvalidOptions, "'pipeline' requires 'viewOn' to also be specified");
+  // A view stored as an empty collection would answer its reads with nothing and take writes.
+  if (options.viewOn !== undefined)
+    fail(ErrorCodes.CommandNotSupported, 'views are not supported by the embedded engine');
   // A collection-level TTL exists only for a clustered collection (engine.sweepTtl expires its
   // documents by _id); MongoDB refuses it anywhere else rather than store it unused.
-  if (ctx.body.expireAfterSeconds !== undefined && ctx.body.clusteredIndex === undefined)
-    fail(ErrorCodes.InvalidOptions, "'expireAfterSeconds' requires clustering to be enabled");
-  const options: Document = {};
-  for (const k of CREATE_OPTIONS) if (ctx.body[k] !== undefined && k !== 'comment') options[k] = ctx.body[k];
+  if (options.expireAfterSeconds !== undefined && options.clusteredIndex === undefined)
+    fail(
+      ErrorCodes.InvalidOptions,
+      "'expireAfterSeconds' is only supported on time-series collections or when the 'clusteredIndex' option is specified",
+    );
   ctx.engine.ensureCollection(ctx.db, name, options);
+  ctx.txn?.created.add(`${ctx.db}.${name}`);
   return { ok: 1 };
 }
 

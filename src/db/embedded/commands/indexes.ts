@@ -77,6 +77,7 @@ export function createIndexes(ctx: CommandContext): Document {
     fail(ErrorCodes.BadValue, 'Must specify at least one index to create');
   const existed = !!ctx.engine.collection(ctx.db, name);
   const coll = ctx.engine.ensureCollection(ctx.db, name);
+  if (ctx.txn && !existed) ctx.txn.created.add(coll.ns);
   const before = coll.indexes.length;
   for (const raw of specs) {
     if (!isPlainObject(raw) || !isPlainObject(raw.key) || Object.keys(raw.key).length === 0)
@@ -142,6 +143,12 @@ export function createIndexes(ctx: CommandContext): Document {
         `An equivalent index already exists with a different name and options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(byKey.spec)}`,
       );
     }
+    // A transaction may index only a collection it created itself (which nobody else can use).
+    if (ctx.txn && !ctx.txn.created.has(coll.ns))
+      fail(
+        ErrorCodes.OperationNotSupportedInTransaction,
+        `Cannot create new indexes on existing collection ${coll.ns} in a multi-document transaction.`,
+      );
     ctx.engine.createIndex(coll, spec);
   }
   const reply: Document = {

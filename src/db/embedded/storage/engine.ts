@@ -69,13 +69,14 @@ export class Engine {
     return c;
   }
 
-  dropCollection(db: string, name: string): boolean {
+  /** `announce: false` undoes a creation (a transaction's abort): change streams never saw it. */
+  dropCollection(db: string, name: string, announce = true): boolean {
     const colls = this.dbs.get(db);
     if (!colls?.has(name)) return false;
     colls.delete(name);
     if (colls.size === 0) this.dbs.delete(db);
     this.journal?.append({ o: 'x', ns: `${db}.${name}` });
-    this.changes.append([{ op: 'drop', db, coll: name }]);
+    if (announce) this.changes.append([{ op: 'drop', db, coll: name }]);
     return true;
   }
 
@@ -348,6 +349,18 @@ export class Transaction implements WriteScope {
   /** The transaction's writes in the order they were made, published to change streams at commit. */
   private readonly changes: PendingChange[] = [];
 
+  /**
+   * Namespaces of the collections this transaction created (by `create`, `createIndexes` or a
+   * first write). They exist at once for everyone; an abort drops those still empty, as MongoDB
+   * rolls their creation back.
+   */
+  readonly created = new Set<string>();
+
+  private collectionFor(db: string, name: string): Collection {
+    if (!this.engine.collection(db, name)) this.created.add(`${db}.${name}`);
+    return this.engine.ensureCollection(db, name);
+  }
+
   constructor(
     private readonly engine: Engine,
     readonly txnNumber: number,
@@ -440,7 +453,7 @@ export class Transaction implements WriteScope {
   }
 
   insert(db: string, name: string, doc: StoredDoc): void {
-    const coll = this.engine.ensureCollection(db, name);
+    const coll = this.collectionFor(db, name);
     const ns = coll.ns;
     if (viewGet(this.view(db, name), doc.id)) throw coll.indexes[0].duplicateKeyError(ns, [doc.obj._id]);
     this.checkUnique(coll, ns, doc);
@@ -456,7 +469,7 @@ export class Transaction implements WriteScope {
     next: StoredDoc,
     kind: 'update' | 'replace' = 'update',
   ): void {
-    const coll = this.engine.ensureCollection(db, name);
+    const coll = this.collectionFor(db, name);
     this.checkUnique(coll, coll.ns, next);
     this.touch(coll.ns, coll, next.id);
     this.write(coll.ns, next.id, next);
@@ -536,6 +549,12 @@ export class Transaction implements WriteScope {
     this.overlays.clear();
     this.changes.length = 0;
     this.uniqueKeys.clear();
+    for (const ns of this.created) {
+      const [db, name] = splitNs(ns);
+      // Someone else may have written to it meanwhile (MongoDB would have made them wait).
+      if (this.engine.collection(db, name)?.docs.size === 0) this.engine.dropCollection(db, name, false);
+    }
+    this.created.clear();
     this.state = 'aborted';
     this.engine.pruneHistory();
   }
