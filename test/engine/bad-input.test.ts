@@ -1,6 +1,6 @@
 // Bad input never crashes the engine or hangs a connection: malformed frames, bad checksums,
-// unknown commands, invalid operators, `$`-prefixed field names, oversized documents and invalid
-// namespaces all get MongoDB-shaped error replies.
+// unknown commands, invalid operators, array `_id`s, oversized documents and invalid namespaces
+// all get MongoDB-shaped error replies (`$`-prefixed field names are stored, as MongoDB ≥ 5.0 does).
 import net from 'net';
 import { BSON, Document } from 'bson';
 import { EngineUnderTest, engineOnly, openEngine, withoutGossip } from './support';
@@ -265,12 +265,29 @@ describe('invalid commands through the driver', () => {
     );
   });
 
-  it('rejects `$`-prefixed top-level field names and array _id', async () => {
-    const r = await e.db.command({ insert: 'dollar', documents: [{ $set: 1 }, { ok: 1 }], ordered: false });
-    expect(r.n).toBe(1);
-    expect(r.writeErrors).toEqual([
-      { index: 0, code: 2, errmsg: "Document can't have $ prefixed field names: $set" },
-    ]);
+  // Since MongoDB 5.0 an insert may hold `$`-prefixed field names, top-level ones too; they are
+  // read back whole and reached through $getField.
+  it('stores `$`-prefixed top-level field names and rejects an array _id', async () => {
+    const r = await e.db.command({
+      insert: 'dollar',
+      documents: [
+        { _id: 1, $set: 1, $price: 50 },
+        { _id: 2, ok: 1 },
+      ],
+      ordered: false,
+    });
+    expect(r.n).toBe(2);
+    expect(r.writeErrors).toBeUndefined();
+    expect(await e.db.collection('dollar').findOne({ _id: 1 } as Document)).toEqual({
+      _id: 1,
+      $set: 1,
+      $price: 50,
+    });
+    const priced = await e.db
+      .collection('dollar')
+      .find({ $expr: { $eq: [{ $getField: { $literal: '$price' } }, 50] } })
+      .toArray();
+    expect(priced.map((d) => d._id)).toEqual([1]);
     await expect(e.db.collection('dollar').insertOne({ _id: [1, 2] } as Document)).rejects.toMatchObject({
       code: 53,
     });

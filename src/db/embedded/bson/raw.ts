@@ -252,20 +252,17 @@ export function filterTopLevel(raw: Buffer, keep: (name: string) => boolean): Bu
  * What an insert needs to know about a document, read without deserialising or decoding names:
  * the first top-level name starting with `$` (if any), and the BSON type and position of `_id`.
  */
-export function rawShape(raw: Buffer): { dollarName?: string; idType: number; idPos: number } {
+export function rawShape(raw: Buffer): { idType: number; idPos: number } {
   const size = raw.readInt32LE(0);
   let pos = 4;
   let idType = -1;
   let idPos = -1;
-  let dollarName: string | undefined;
   let index = 0;
   while (pos < size - 1) {
     const type = raw[pos];
     const nameStart = pos + 1;
     const nameEnd = raw.indexOf(0, nameStart);
     if (nameEnd < 0 || nameEnd >= size) throw new RangeError('corrupt BSON element name');
-    if (raw[nameStart] === 0x24 && dollarName === undefined)
-      dollarName = raw.toString('utf8', nameStart, nameEnd);
     if (
       idPos < 0 &&
       nameEnd - nameStart === 3 &&
@@ -280,7 +277,7 @@ export function rawShape(raw: Buffer): { dollarName?: string; idType: number; id
     if (pos > size - 1) throw new RangeError('BSON element overruns its document');
     index++;
   }
-  return { dollarName, idType, idPos };
+  return { idType, idPos };
 }
 
 // ---- writing -------------------------------------------------------------------------------

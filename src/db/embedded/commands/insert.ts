@@ -20,12 +20,8 @@ export function prepareDocument(raw: Buffer): Buffer {
       ErrorCodes.BSONObjectTooLarge,
       `object to insert too large. size in bytes: ${raw.length}, max size: ${MAX_BSON_SIZE}`,
     );
-  const { dollarName, idType, idPos } = rawShape(raw);
-  if (dollarName !== undefined)
-    throw new MongoServerError(
-      ErrorCodes.BadValue,
-      `Document can't have $ prefixed field names: ${dollarName}`,
-    );
+  // `$`-prefixed field names, top-level ones included, are stored as given (MongoDB ≥ 5.0).
+  const { idType, idPos } = rawShape(raw);
   if (idType === 0x04)
     throw new MongoServerError(ErrorCodes.InvalidIdField, "The '_id' value cannot be of type array");
   if (idType === 0x0b)
