@@ -10,7 +10,7 @@ import { differingElements, findElement, sameBytes } from '../bson/raw';
 import { ErrorCodes, MongoServerError } from '../errors';
 import { AFTER, encodeField } from './keystring';
 import { SortedKeys } from './sortedkeys';
-import { foldStrength, foldString, isCollated, keyOf, valuesAtPath } from './values';
+import { foldStrength, foldString, isCollated, keyOf, shellText, valuesAtPath } from './values';
 
 const PARSE_OPTIONS = { validation: { utf8: false } } as const;
 /** How many parsed documents are kept (a ring: the oldest parse is dropped first). */
@@ -290,7 +290,7 @@ export class Index {
       keyPattern[f] = this.spec.key[f];
       keyValue[f] = values[i] === undefined ? null : values[i];
     });
-    const shown = this.fields.map((f, i) => `${f}: ${formatValue(keyValue[f], i)}`).join(', ');
+    const shown = this.fields.map((f) => `${f}: ${shellText(keyValue[f])}`).join(', ');
     return new MongoServerError(
       ErrorCodes.DuplicateKey,
       `E11000 duplicate key error collection: ${ns} index: ${this.spec.name} dup key: { ${shown} }`,
@@ -424,22 +424,6 @@ function filterFields(filter: Document): string[] {
     } else out.push(k);
   }
   return out;
-}
-
-function formatValue(v: unknown, _i: number): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (v === null) return 'null';
-  if (v instanceof Date) return `new Date(${v.getTime()})`;
-  const t = (v as { _bsontype?: string })?._bsontype;
-  if (t === 'ObjectId') return `ObjectId('${String(v)}')`;
-  if (typeof v === 'object') {
-    try {
-      return JSON.stringify(v);
-    } catch {
-      return String(v);
-    }
-  }
-  return String(v);
 }
 
 export class Collection {

@@ -17,7 +17,7 @@ import {
   resolveFirstPositional,
   usesFirstPositional,
 } from './update-arrays';
-import { deserializeWrapped, isPlainObject, keyOf, retype, typeRank } from './values';
+import { deserializeWrapped, isPlainObject, keyOf, retype, shellText, typeRank } from './values';
 
 export type UpdateSpec = Document | Document[];
 
@@ -352,18 +352,6 @@ function applyTopLevel(doc: Document, modifier: Document): void {
   for (const k of Object.keys((modifier.$unset as Document | undefined) ?? {})) delete doc[k];
   for (const [k, by] of Object.entries((modifier.$inc as Document | undefined) ?? {}))
     doc[k] = ((doc[k] as number | undefined) ?? 0) + (by as number);
-}
-
-/** A value as MongoDB's error messages print it (`BSONElement::toString`): `[ { x: 1 } ]`. */
-function shellText(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (v instanceof ObjectId) return `ObjectId('${v.toHexString()}')`;
-  if (Array.isArray(v)) return v.length ? `[ ${v.map(shellText).join(', ')} ]` : '[]';
-  if (isPlainObject(v)) {
-    const fields = Object.entries(v).map(([k, x]) => `${k}: ${shellText(x)}`);
-    return fields.length ? `{ ${fields.join(', ')} }` : '{}';
-  }
-  return String(v);
 }
 
 /**

@@ -270,6 +270,23 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /**
+ * A value as MongoDB's error messages print it (`BSONElement::toString`): `"x"`, `null`,
+ * `new Date(ms)`, `ObjectId('…')`, `[ { x: 1 } ]` (duplicate keys, update path errors).
+ */
+export function shellText(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (v === null) return 'null';
+  if (v instanceof Date) return `new Date(${v.getTime()})`;
+  if ((v as { _bsontype?: string } | undefined)?._bsontype === 'ObjectId') return `ObjectId('${String(v)}')`;
+  if (Array.isArray(v)) return v.length ? `[ ${v.map(shellText).join(', ')} ]` : '[]';
+  if (isPlainObject(v)) {
+    const fields = Object.entries(v).map(([k, x]) => `${k}: ${shellText(x)}`);
+    return fields.length ? `{ ${fields.join(', ')} }` : '{}';
+  }
+  return String(v);
+}
+
+/**
  * The values a dotted path reaches in a document, as an index sees them: array elements are
  * expanded (multikey), and a missing path yields `undefined` once.
  */
