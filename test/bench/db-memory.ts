@@ -29,7 +29,7 @@ for (let i = 0; i < M; i++) {
   };
   const raw = Buffer.from(BSON.serialize(doc));
   data += raw.length;
-  const stored = new StoredDoc(keyOf(doc._id), raw, nextVersion());
+  const stored = StoredDoc.of(keyOf(doc._id), raw, nextVersion());
   coll.checkUnique(stored);
   coll.put(stored);
 }

@@ -37,7 +37,7 @@ describe("a stored document's bytes", () => {
     coll.addIndex({ v: 2, key: { opd: 1, score: 1 }, name: 'opd_1_score_1' });
     const v1 = stored({ _id: 7, email: 'a@x', opd: 'DISKOMINFO', score: 1, n: 0 });
     coll.put(v1);
-    const v2 = new StoredDoc(
+    const v2 = StoredDoc.of(
       keyOf(7),
       Buffer.from(BSON.serialize({ _id: 7, email: 'a@x', opd: 'DISKOMINFO', score: 2, n: 1 })),
       nextVersion(),
@@ -46,7 +46,7 @@ describe("a stored document's bytes", () => {
     coll.put(v2);
     const ids = () => [...coll.index('opd_1_score_1')!.scan([['', '\uffff']], false)].map(String);
     expect(ids()).toEqual([keyOf(7)]);
-    const v3 = new StoredDoc(
+    const v3 = StoredDoc.of(
       keyOf(7),
       Buffer.from(BSON.serialize({ _id: 7, email: 'b@x', opd: 'DISKOMINFO', score: 2, n: 1 })),
       nextVersion(),

@@ -18,6 +18,25 @@ function sizeOf(b: StoredBytes | undefined): number {
   return b === undefined ? 0 : Buffer.isBuffer(b) ? b.length : b.size;
 }
 
+/**
+ * Keeps where a document's bytes are (its buffer, returned, and offset and size at `places[2i]`)
+ * rather than the object handed in: a stored document's handle costs more than that.
+ */
+function keep(b: StoredBytes | undefined, places: Int32Array, i: number): ArrayBufferLike | undefined {
+  if (b === undefined) {
+    places[2 * i] = places[2 * i + 1] = 0;
+    return undefined;
+  }
+  const raw = Buffer.isBuffer(b) ? b : b.raw;
+  places[2 * i] = raw.byteOffset;
+  places[2 * i + 1] = raw.length;
+  return raw.buffer;
+}
+
+function view(buffer: ArrayBufferLike | undefined, places: Int32Array, i: number): Buffer | undefined {
+  return buffer && Buffer.from(buffer, places[2 * i], places[2 * i + 1]);
+}
+
 /** A write as the write paths report it. */
 export interface PendingChange {
   op: ChangeOp;
@@ -89,8 +108,11 @@ export class ChangeLog {
   private seconds = new Uint32Array(0);
   private increments = new Uint32Array(0);
   private walls = new Float64Array(0);
-  private befores: (StoredBytes | undefined)[] = [];
-  private afters: (StoredBytes | undefined)[] = [];
+  /** The documents before and after each write: the buffer holding the bytes, and where in it. */
+  private befores: (ArrayBufferLike | undefined)[] = [];
+  private afters: (ArrayBufferLike | undefined)[] = [];
+  private placesBefore = new Int32Array(0);
+  private placesAfter = new Int32Array(0);
   /** A transaction's session and number, by the sequence numbers of its events. */
   private txns = new Map<number, { lsid?: Document; txnNumber?: Long }>();
   private namespaces: { db: string; coll?: string }[] = [];
@@ -166,6 +188,15 @@ export class ChangeLog {
     this.seconds = grow(this.seconds, (n) => new Uint32Array(n));
     this.increments = grow(this.increments, (n) => new Uint32Array(n));
     this.walls = grow(this.walls, (n) => new Float64Array(n));
+    // Two entries per event: offset and size.
+    const pairs = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
+      const next = new Int32Array(capacity * 2);
+      next.set(a.subarray(this.head * 2));
+      next.set(a.subarray(0, this.head * 2), a.length - this.head * 2);
+      return next;
+    };
+    this.placesBefore = pairs(this.placesBefore);
+    this.placesAfter = pairs(this.placesAfter);
     const rotate = <T>(a: T[]): T[] => {
       const next = [...a.slice(this.head), ...a.slice(0, this.head)];
       next.length = capacity;
@@ -179,7 +210,7 @@ export class ChangeLog {
 
   private dropOldest(): void {
     const i = this.head;
-    this.bytes -= sizeOf(this.befores[i]) + sizeOf(this.afters[i]) + 64;
+    this.bytes -= this.placesBefore[2 * i + 1] + this.placesAfter[2 * i + 1] + 64;
     this.befores[i] = undefined;
     this.afters[i] = undefined;
     if (this.txns.size > 0) this.txns.delete(this.lastSeq - this.count + 1);
@@ -202,8 +233,8 @@ export class ChangeLog {
       this.seconds[i] = this.lastSecond;
       this.increments[i] = this.counter;
       this.walls[i] = now;
-      this.befores[i] = c.before;
-      this.afters[i] = c.after;
+      this.befores[i] = keep(c.before, this.placesBefore, i);
+      this.afters[i] = keep(c.after, this.placesAfter, i);
       if (txn) this.txns.set(this.lastSeq, txn);
       this.bytes += sizeOf(c.before) + sizeOf(c.after) + 64;
     }
@@ -223,8 +254,8 @@ export class ChangeLog {
       OPS[this.ops[i]],
       ns.db,
       ns.coll,
-      this.befores[i],
-      this.afters[i],
+      view(this.befores[i], this.placesBefore, i),
+      view(this.afters[i], this.placesAfter, i),
       seq,
       this.seconds[i],
       this.increments[i],

@@ -5,129 +5,15 @@
 import { randomUUID } from 'crypto';
 import { Document } from 'bson';
 import { Query } from 'mingo';
-import { deserializeDocument } from '../bson/dbref';
 import { differingElements, findElement, sameBytes } from '../bson/raw';
 import { ErrorCodes, MongoServerError } from '../errors';
 import { AFTER, encodeField } from './keystring';
+import { DocTable } from './doctable';
 import { SortedKeys } from './sortedkeys';
+import { StoredDoc, nextVersion } from './stored';
 import { foldStrength, foldString, isCollated, keyOf, shellText, valuesAtPath } from './values';
 
-const PARSE_OPTIONS = { validation: { utf8: false } } as const;
-/** How many parsed documents are kept (a ring: the oldest parse is dropped first). */
-const PARSED_CACHE = 2048;
-
-// Stored bytes live in slabs of their own. Node's shared pool for small buffers would mix them
-// with short-lived allocations (ObjectId bytes, names, replies), and a stored document then keeps
-// a whole 8 KiB pool page alive: about three times the data.
-const SLAB_BYTES = 256 * 1024;
-const slabs = new WeakSet<ArrayBufferLike>();
-let slab = Buffer.allocUnsafeSlow(0);
-let slabUsed = 0;
-
-function keepBytes(raw: Buffer): Buffer {
-  if (slabs.has(raw.buffer)) return raw;
-  if (raw.length > SLAB_BYTES / 16) {
-    const own = Buffer.allocUnsafeSlow(raw.length);
-    raw.copy(own);
-    slabs.add(own.buffer);
-    return own;
-  }
-  if (slabUsed + raw.length > slab.length) {
-    slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
-    slabs.add(slab.buffer);
-    slabUsed = 0;
-  }
-  raw.copy(slab, slabUsed);
-  const kept = slab.subarray(slabUsed, slabUsed + raw.length);
-  slabUsed += raw.length;
-  return kept;
-}
-/**
- * A string built by concatenation is a tree of its pieces (each piece a string of its own, kept
- * alive by it): reading a character makes V8 flatten it into one, and the pieces are collected.
- * A document id kept that way takes about half the memory. (Index keys are flattened anyway by
- * the comparisons that place them.)
- */
-function flatten(s: string): string {
-  s.charCodeAt(0);
-  return s;
-}
-
-/** Parsed copies of the most recently parsed versions, oldest first (not a field per document: memory). */
-const parsedCache = new Map<StoredDoc, Document>();
-
-/** One stored version of a document: its bytes, its id key and its version; parsed on demand. */
-export class StoredDoc {
-  // Where the bytes are (a slab and an offset): three fields instead of a Buffer view per document,
-  // which costs more than a small document's bytes; `raw` makes a view when asked. Until the
-  // version is stored (`settle`, by Collection.put) they are the caller's own buffer: a version
-  // that is never stored (an insert refused as a duplicate, an update that fails) takes no slab space.
-  private bytes: ArrayBufferLike;
-  private offset: number;
-  /** The document's size in bytes. */
-  readonly size: number;
-
-  constructor(
-    /** keyOf(_id) */
-    readonly id: string,
-    /** The document's bytes; the caller must not change them afterwards. */
-    raw: Buffer,
-    /** Bumped on every write; transactions use it to detect write conflicts. */
-    readonly ver: number,
-    obj?: Document,
-  ) {
-    flatten(id);
-    this.bytes = raw.buffer;
-    this.offset = raw.byteOffset;
-    this.size = raw.length;
-    if (obj) this.remember(obj);
-  }
-
-  /** Moves the bytes into a slab (once): called when the version is stored. */
-  settle(): void {
-    if (slabs.has(this.bytes)) return;
-    const kept = keepBytes(this.raw);
-    this.bytes = kept.buffer;
-    this.offset = kept.byteOffset;
-  }
-
-  /** Whether the bytes are in a slab (the version was stored). */
-  get settled(): boolean {
-    return slabs.has(this.bytes);
-  }
-
-  /** The stored bytes (a new view of them on each call). */
-  get raw(): Buffer {
-    return Buffer.from(this.bytes, this.offset, this.size);
-  }
-
-  /** The document, deserialised (promoted values); kept while it is among the recently parsed. */
-  get obj(): Document {
-    return parsedCache.get(this) ?? this.remember(deserializeDocument(this.raw, PARSE_OPTIONS));
-  }
-
-  private remember(obj: Document): Document {
-    if (!parsedCache.has(this) && parsedCache.size >= PARSED_CACHE)
-      parsedCache.delete(parsedCache.keys().next().value!);
-    parsedCache.set(this, obj);
-    return obj;
-  }
-
-  /** The same bytes as a new version. */
-  withVersion(ver: number): StoredDoc {
-    return new StoredDoc(this.id, this.raw, ver, parsedCache.get(this));
-  }
-}
-
-let versionCounter = 1;
-export function nextVersion(): number {
-  return versionCounter++;
-}
-
-/** The newest version handed out so far: a transaction's snapshot. */
-export function currentVersion(): number {
-  return versionCounter - 1;
-}
+export { StoredDoc, currentVersion, nextVersion } from './stored';
 
 export interface IndexSpec {
   v?: number;
@@ -427,7 +313,8 @@ function filterFields(filter: Document): string[] {
 }
 
 export class Collection {
-  readonly docs = new Map<string, StoredDoc>();
+  /** The documents by id key (see doctable.ts: each read makes a new handle). */
+  readonly docs = new DocTable();
   readonly indexes: Index[] = [];
   options: Document;
   readonly uuid: Buffer;
@@ -482,7 +369,8 @@ export class Collection {
   /** Per index (in `indexes` order), whether its entries may differ between two versions of a document. */
   changedIndexes(old: StoredDoc, doc: StoredDoc): boolean[] {
     const m = this.changedMemo;
-    if (m && m.old === old && m.doc === doc && m.changed.length === this.indexes.length) return m.changed;
+    if (m && m.old.sameVersion(old) && m.doc.sameVersion(doc) && m.changed.length === this.indexes.length)
+      return m.changed;
     if (!this.indexFields) {
       const all: string[] = [];
       const perIndex = this.indexes.map((idx) =>
@@ -543,7 +431,7 @@ export class Collection {
 
   dataSize(): number {
     let n = 0;
-    for (const d of this.docs.values()) n += d.raw.length;
+    for (const d of this.docs.values()) n += d.size;
     return n;
   }
 }

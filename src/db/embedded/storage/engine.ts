@@ -11,7 +11,7 @@ import { keyOf, valuesAtPath } from './values';
 
 export function makeStoredDoc(raw: Buffer, obj?: Document): StoredDoc {
   const o = obj ?? deserializeDocument(raw, { validation: { utf8: false } });
-  return new StoredDoc(keyOf(o._id), raw, nextVersion(), o);
+  return StoredDoc.of(keyOf(o._id), raw, nextVersion(), o);
 }
 
 const INVALID_DB_CHARS = /[/\\. "$\0]/;

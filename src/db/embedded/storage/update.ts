@@ -196,7 +196,7 @@ export function applyUpdates(
   olds.forEach((old, i) => {
     const raw = incrementRaw(old.raw, incs);
     if (raw === undefined) rest.push(i);
-    else out[i] = raw && new StoredDoc(old.id, raw, nextVersion());
+    else out[i] = raw && StoredDoc.of(old.id, raw, nextVersion());
   });
   if (rest.length > 0) {
     const done = applyDecoded(
@@ -265,7 +265,7 @@ function applyDecoded(
     return olds.map((old) => {
       if (_id !== undefined && keyOf(_id) !== old.id) throw immutableId(_id);
       const raw = serializeChecked({ _id: deserializeWrapped(old.raw)._id, ...rest });
-      return raw.equals(old.raw) ? null : new StoredDoc(old.id, raw, nextVersion());
+      return raw.equals(old.raw) ? null : StoredDoc.of(old.id, raw, nextVersion());
     });
   }
   const works = olds.map((o) => deserializeDocument(o.raw));
@@ -300,7 +300,7 @@ function applyDecoded(
     if (keyOf(next._id) !== old.id) throw immutableId(next._id);
     const raw = serializeChecked(retype(next, deserializeWrapped(old.raw)) as Document);
     if (raw.equals(old.raw)) return null;
-    return new StoredDoc(old.id, raw, nextVersion());
+    return StoredDoc.of(old.id, raw, nextVersion());
   });
 }
 

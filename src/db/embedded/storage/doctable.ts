@@ -1,0 +1,336 @@
+// A collection's documents by id, held outside the V8 heap: per document a row of typed-array
+// columns (where its bytes are, its size and version, where its id key is) and a slot in an
+// open-addressing hash table, with the id keys themselves in one byte arena. A Map of handles
+// cost about 140 bytes of heap per document (the handle, its id string, the map's entry), which
+// the garbage collector then had to walk and keep room for; this costs about 45 bytes, outside.
+//
+// Rows are kept in insertion order, as a Map keeps its entries, and an iteration survives writes
+// between its steps the way a Map's does (collection scans resume after yielding): rows deleted
+// meanwhile are skipped, rows added are reached, and when the table compacts its rows an
+// iteration in progress finds its place again through the compaction's list of survivors.
+import { StoredDoc } from './stored';
+
+const MIN_ROWS = 16;
+/** Deleted rows are compacted away once they are this many and at least half of the rows. */
+const COMPACT_AFTER = 1024;
+
+/** A compaction's map from old rows to new: the old row numbers of the rows kept, in order. */
+interface Generation {
+  survivors: Int32Array | null;
+  next: Generation | null;
+}
+
+function hashOf(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h | 0;
+}
+
+function isNarrow(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0xff) return false;
+  return true;
+}
+
+/** Number of entries of a sorted list below `v`. */
+function countBelow(list: Int32Array, v: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export class DocTable {
+  /** Rows handed out (live and deleted), and live ones. */
+  private rows = 0;
+  private live = 0;
+  /** Per row: its buffer's number in `buffers` (-1 once deleted), offset, size, version. */
+  private buffer = new Int32Array(0);
+  private offset = new Int32Array(0);
+  private sizes = new Int32Array(0);
+  private versions = new Float64Array(0);
+  /** Per row: where its id key is in `arena`, its length in characters × 2 (+1 when stored as UTF-16), its hash. */
+  private keyAt = new Int32Array(0);
+  private keyShape = new Int32Array(0);
+  private hashes = new Int32Array(0);
+  /** Row + 1 per slot (0: empty), linear probing; at most half full. */
+  private slots = new Int32Array(0);
+  private arena = Buffer.alloc(0);
+  private keysUsed = 0;
+  /** The buffers rows point into, how many live rows point into each, and free numbers. */
+  private buffers: (ArrayBufferLike | undefined)[] = [];
+  private users: number[] = [];
+  private bufferNumbers = new Map<ArrayBufferLike, number>();
+  private freeNumbers: number[] = [];
+  private generation: Generation = { survivors: null, next: null };
+  /** How many times deleted rows were compacted away. */
+  compactions = 0;
+
+  get size(): number {
+    return this.live;
+  }
+
+  has(id: string): boolean {
+    return this.find(id, hashOf(id)) >= 0;
+  }
+
+  get(id: string): StoredDoc | undefined {
+    const row = this.find(id, hashOf(id));
+    return row < 0 ? undefined : this.docAt(row, id);
+  }
+
+  /** Stores `doc` (already settled into a slab) as the document `id`, in its old row if it had one. */
+  set(id: string, doc: StoredDoc): void {
+    const hash = hashOf(id);
+    const held = this.hold(doc.bytes);
+    let row = this.find(id, hash);
+    const added = row < 0;
+    if (added) {
+      if (this.rows === this.buffer.length) this.makeRoom();
+      row = this.rows++;
+      this.live++;
+      this.hashes[row] = hash;
+      this.storeKey(row, id);
+    } else this.release(this.buffer[row]);
+    this.buffer[row] = held;
+    this.offset[row] = doc.offset;
+    this.sizes[row] = doc.size;
+    this.versions[row] = doc.ver;
+    if (!added) return;
+    if (this.live * 2 > this.slots.length) this.rehash(Math.max(MIN_ROWS * 2, this.slots.length * 2));
+    else this.place(row);
+  }
+
+  delete(id: string): boolean {
+    const hash = hashOf(id);
+    const row = this.find(id, hash);
+    if (row < 0) return false;
+    this.release(this.buffer[row]);
+    this.buffer[row] = -1;
+    this.live--;
+    this.unplace(row);
+    const dead = this.rows - this.live;
+    if (dead >= COMPACT_AFTER && dead * 2 >= this.rows) this.compact();
+    return true;
+  }
+
+  clear(): void {
+    for (let row = 0; row < this.rows; row++)
+      if (this.buffer[row] >= 0) {
+        this.release(this.buffer[row]);
+        this.buffer[row] = -1;
+      }
+    this.live = 0;
+    this.compact();
+  }
+
+  /** The ids, in insertion order. */
+  keys(): Generator<string> {
+    return this.walk((row) => this.keyOf(row));
+  }
+
+  /** The documents, in insertion order (a new handle for each). */
+  values(): Generator<StoredDoc> {
+    return this.walk((row) => this.docAt(row, this.keyOf(row)));
+  }
+
+  [Symbol.iterator](): Generator<StoredDoc> {
+    return this.values();
+  }
+
+  private *walk<T>(make: (row: number) => T): Generator<T> {
+    let generation = this.generation;
+    let next = 0;
+    for (;;) {
+      while (generation.next) {
+        next = countBelow(generation.survivors!, next);
+        generation = generation.next;
+      }
+      if (next >= this.rows) return;
+      const row = next++;
+      if (this.buffer[row] >= 0) yield make(row);
+    }
+  }
+
+  private docAt(row: number, id: string): StoredDoc {
+    return new StoredDoc(
+      id,
+      this.buffers[this.buffer[row]]!,
+      this.offset[row],
+      this.sizes[row],
+      this.versions[row],
+    );
+  }
+
+  // ---- the hash table ------------------------------------------------------------------------
+
+  private find(id: string, hash: number): number {
+    const mask = this.slots.length - 1;
+    if (mask < 0) return -1;
+    for (let at = hash & mask; ; at = (at + 1) & mask) {
+      const entry = this.slots[at];
+      if (entry === 0) return -1;
+      const row = entry - 1;
+      if (this.hashes[row] === hash && this.keyEquals(row, id)) return row;
+    }
+  }
+
+  private place(row: number): void {
+    const mask = this.slots.length - 1;
+    let at = this.hashes[row] & mask;
+    while (this.slots[at] !== 0) at = (at + 1) & mask;
+    this.slots[at] = row + 1;
+  }
+
+  /** Removes a row's slot, moving later entries of its probe run back (no tombstones). */
+  private unplace(row: number): void {
+    const mask = this.slots.length - 1;
+    let hole = this.hashes[row] & mask;
+    while (this.slots[hole] !== row + 1) hole = (hole + 1) & mask;
+    for (let at = (hole + 1) & mask; this.slots[at] !== 0; at = (at + 1) & mask) {
+      const home = this.hashes[this.slots[at] - 1] & mask;
+      // The entry may move into the hole unless its home lies cyclically in (hole, at].
+      if (((at - home) & mask) >= ((at - hole) & mask)) {
+        this.slots[hole] = this.slots[at];
+        hole = at;
+      }
+    }
+    this.slots[hole] = 0;
+  }
+
+  private rehash(size: number): void {
+    this.slots = new Int32Array(size);
+    for (let row = 0; row < this.rows; row++) if (this.buffer[row] >= 0) this.place(row);
+  }
+
+  // ---- id keys ---------------------------------------------------------------------------------
+
+  private storeKey(row: number, id: string): void {
+    const narrow = isNarrow(id);
+    const bytes = narrow ? id.length : id.length * 2;
+    if (this.keysUsed + bytes > this.arena.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(4096, (this.keysUsed + bytes) * 2));
+      this.arena.copy(grown, 0, 0, this.keysUsed);
+      this.arena = grown;
+    }
+    this.arena.write(id, this.keysUsed, narrow ? 'latin1' : 'utf16le');
+    this.keyAt[row] = this.keysUsed;
+    this.keyShape[row] = (id.length << 1) | (narrow ? 0 : 1);
+    this.keysUsed += bytes;
+  }
+
+  private keyBytes(row: number): number {
+    const shape = this.keyShape[row];
+    return shape & 1 ? shape - 1 : shape >>> 1;
+  }
+
+  private keyOf(row: number): string {
+    const at = this.keyAt[row];
+    return this.arena.toString(this.keyShape[row] & 1 ? 'utf16le' : 'latin1', at, at + this.keyBytes(row));
+  }
+
+  private keyEquals(row: number, id: string): boolean {
+    const shape = this.keyShape[row];
+    if (shape >>> 1 !== id.length) return false;
+    const at = this.keyAt[row];
+    const keys = this.arena;
+    if (shape & 1) {
+      for (let i = 0; i < id.length; i++)
+        if (keys.readUInt16LE(at + 2 * i) !== id.charCodeAt(i)) return false;
+    } else {
+      for (let i = 0; i < id.length; i++) if (keys[at + i] !== id.charCodeAt(i)) return false;
+    }
+    return true;
+  }
+
+  // ---- the buffers rows point into ---------------------------------------------------------
+
+  private hold(bytes: ArrayBufferLike): number {
+    let n = this.bufferNumbers.get(bytes);
+    if (n === undefined) {
+      n = this.freeNumbers.pop() ?? this.buffers.length;
+      this.buffers[n] = bytes;
+      this.users[n] = 0;
+      this.bufferNumbers.set(bytes, n);
+    }
+    this.users[n]++;
+    return n;
+  }
+
+  /** Forgets a buffer once no row points into it (a handle still reading it keeps it alive). */
+  private release(n: number): void {
+    if (--this.users[n] > 0) return;
+    this.bufferNumbers.delete(this.buffers[n]!);
+    this.buffers[n] = undefined;
+    this.freeNumbers.push(n);
+  }
+
+  // ---- room for rows -------------------------------------------------------------------------
+
+  private makeRoom(): void {
+    if (this.rows - this.live >= COMPACT_AFTER && (this.rows - this.live) * 2 >= this.rows) this.compact();
+    else this.resize(Math.max(MIN_ROWS, this.buffer.length * 2));
+  }
+
+  private resize(capacity: number): void {
+    const grow = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
+      const b = make(capacity);
+      b.set(a.subarray(0, Math.min(this.rows, capacity)));
+      return b;
+    };
+    const ints = (n: number) => new Int32Array(n);
+    this.buffer = grow(this.buffer, ints);
+    this.offset = grow(this.offset, ints);
+    this.sizes = grow(this.sizes, ints);
+    this.versions = grow(this.versions, (n) => new Float64Array(n));
+    this.keyAt = grow(this.keyAt, ints);
+    this.keyShape = grow(this.keyShape, ints);
+    this.hashes = grow(this.hashes, ints);
+  }
+
+  /** Drops deleted rows (keeping the others' order) and their keys; iterations in progress follow. */
+  private compact(): void {
+    const survivors = new Int32Array(this.live);
+    let kept = 0;
+    let keysUsed = 0;
+    for (let row = 0; row < this.rows; row++) {
+      if (this.buffer[row] < 0) continue;
+      survivors[kept] = row;
+      const bytes = this.keyBytes(row);
+      this.arena.copy(this.arena, keysUsed, this.keyAt[row], this.keyAt[row] + bytes);
+      if (kept !== row) {
+        this.buffer[kept] = this.buffer[row];
+        this.offset[kept] = this.offset[row];
+        this.sizes[kept] = this.sizes[row];
+        this.versions[kept] = this.versions[row];
+        this.keyShape[kept] = this.keyShape[row];
+        this.hashes[kept] = this.hashes[row];
+      }
+      this.keyAt[kept] = keysUsed;
+      keysUsed += bytes;
+      kept++;
+    }
+    this.rows = kept;
+    this.keysUsed = keysUsed;
+    if (this.arena.length > 4 * Math.max(4096, keysUsed)) {
+      const smaller = Buffer.allocUnsafeSlow(Math.max(4096, keysUsed * 2));
+      this.arena.copy(smaller, 0, 0, keysUsed);
+      this.arena = smaller;
+    }
+    if (this.buffer.length > 4 * Math.max(MIN_ROWS, kept)) this.resize(Math.max(MIN_ROWS, kept * 2));
+    let slots = MIN_ROWS * 2;
+    while (slots < kept * 2) slots *= 2;
+    this.rehash(slots);
+    const next: Generation = { survivors: null, next: null };
+    this.generation.survivors = survivors;
+    this.generation.next = next;
+    this.generation = next;
+    this.compactions++;
+  }
+}

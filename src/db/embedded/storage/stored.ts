@@ -1,0 +1,149 @@
+// One stored version of a document, and where stored bytes live. The bytes of every stored
+// version sit in shared slabs outside the V8 heap; a StoredDoc is a small handle on them, made
+// afresh each time a collection's table is read (doctable.ts), and parsed copies live only in a
+// small cache keyed by where the bytes are.
+import { Document } from 'bson';
+import { deserializeDocument } from '../bson/dbref';
+
+const PARSE_OPTIONS = { validation: { utf8: false } } as const;
+/** How many parsed documents are kept (a ring: the oldest parse is dropped first). */
+const PARSED_CACHE = 2048;
+
+// Stored bytes live in slabs of their own. Node's shared pool for small buffers would mix them
+// with short-lived allocations (ObjectId bytes, names, replies), and a stored document then keeps
+// a whole 8 KiB pool page alive: about three times the data.
+const SLAB_BYTES = 256 * 1024;
+/** Each buffer holding stored bytes (a slab, or a big document's own buffer), with its serial number. */
+const serials = new WeakMap<ArrayBufferLike, number>();
+let lastSerial = 0;
+let slab = Buffer.allocUnsafeSlow(0);
+let slabUsed = 0;
+
+function register(buffer: ArrayBufferLike): void {
+  serials.set(buffer, ++lastSerial);
+}
+
+function keepBytes(raw: Buffer): Buffer {
+  if (serials.has(raw.buffer)) return raw;
+  if (raw.length > SLAB_BYTES / 16) {
+    const own = Buffer.allocUnsafeSlow(raw.length);
+    raw.copy(own);
+    register(own.buffer);
+    return own;
+  }
+  if (slabUsed + raw.length > slab.length) {
+    slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+    register(slab.buffer);
+    slabUsed = 0;
+  }
+  raw.copy(slab, slabUsed);
+  const kept = slab.subarray(slabUsed, slabUsed + raw.length);
+  slabUsed += raw.length;
+  return kept;
+}
+
+/**
+ * A string built by concatenation is a tree of its pieces (each piece a string of its own, kept
+ * alive by it): reading a character makes V8 flatten it into one, and the pieces are collected.
+ */
+function flatten(s: string): string {
+  s.charCodeAt(0);
+  return s;
+}
+
+/**
+ * Parsed copies of the most recently parsed versions, oldest first. A stored version is known by
+ * where its bytes are (a slab's serial number and the offset in it: two handles on the same
+ * version share the parse); a version not stored yet by its handle.
+ */
+const parsedCache = new Map<number | StoredDoc, Document>();
+
+/** One version of a document: its bytes, its id key and its version; parsed on demand. */
+export class StoredDoc {
+  constructor(
+    /** keyOf(_id) */
+    readonly id: string,
+    /**
+     * Where the bytes are: a buffer and an offset in it (not a Buffer view per document, which
+     * costs more than a small document's bytes; `raw` makes a view when asked). Until the version
+     * is stored (`settle`) they are the caller's own buffer: a version that is never stored (an
+     * insert refused as a duplicate, an update that fails) takes no slab space.
+     */
+    public bytes: ArrayBufferLike,
+    public offset: number,
+    /** The document's size in bytes. */
+    readonly size: number,
+    /** Bumped on every write; transactions use it to detect write conflicts. */
+    readonly ver: number,
+  ) {}
+
+  /** A version made of `raw` (the caller must not change those bytes afterwards). */
+  static of(id: string, raw: Buffer, ver: number, obj?: Document): StoredDoc {
+    const doc = new StoredDoc(flatten(id), raw.buffer, raw.byteOffset, raw.length, ver);
+    if (obj) doc.remember(obj);
+    return doc;
+  }
+
+  /** Moves the bytes into a slab (once): called when the version is stored. */
+  settle(): void {
+    if (serials.has(this.bytes)) return;
+    const parsed = parsedCache.get(this);
+    const kept = keepBytes(this.raw);
+    this.bytes = kept.buffer;
+    this.offset = kept.byteOffset;
+    if (parsed) {
+      parsedCache.delete(this);
+      this.remember(parsed);
+    }
+  }
+
+  /** Whether the bytes are in a slab (the version was stored). */
+  get settled(): boolean {
+    return serials.has(this.bytes);
+  }
+
+  /** The stored bytes (a new view of them on each call). */
+  get raw(): Buffer {
+    return Buffer.from(this.bytes, this.offset, this.size);
+  }
+
+  /** The document, deserialised (promoted values); kept while it is among the recently parsed. */
+  get obj(): Document {
+    return parsedCache.get(this.cacheKey) ?? this.remember(deserializeDocument(this.raw, PARSE_OPTIONS));
+  }
+
+  private get cacheKey(): number | StoredDoc {
+    const serial = serials.get(this.bytes);
+    return serial === undefined ? this : serial * SLAB_BYTES + this.offset;
+  }
+
+  private remember(obj: Document): Document {
+    const key = this.cacheKey;
+    if (!parsedCache.has(key) && parsedCache.size >= PARSED_CACHE)
+      parsedCache.delete(parsedCache.keys().next().value!);
+    parsedCache.set(key, obj);
+    return obj;
+  }
+
+  /** Whether two handles name the same version (handles are made afresh on each read). */
+  sameVersion(other: StoredDoc): boolean {
+    return (
+      this === other || (this.ver === other.ver && this.bytes === other.bytes && this.offset === other.offset)
+    );
+  }
+
+  /** The same bytes as a new version. */
+  withVersion(ver: number): StoredDoc {
+    return new StoredDoc(this.id, this.bytes, this.offset, this.size, ver);
+  }
+}
+
+let versionCounter = 1;
+export function nextVersion(): number {
+  return versionCounter++;
+}
+
+/** The newest version handed out so far: a transaction's snapshot. */
+export function currentVersion(): number {
+  return versionCounter - 1;
+}
