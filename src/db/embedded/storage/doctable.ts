@@ -8,7 +8,7 @@
 // between its steps the way a Map's does (collection scans resume after yielding): rows deleted
 // meanwhile are skipped, rows added are reached, and when the table compacts its rows an
 // iteration in progress finds its place again through the compaction's list of survivors.
-import { StoredDoc } from './stored';
+import { StoredDoc, keyIn } from './stored';
 
 const MIN_ROWS = 16;
 /** Deleted rows are compacted away once they are this many and at least half of the rows. */
@@ -44,6 +44,46 @@ function countBelow(list: Int32Array, v: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** An iteration over a table's rows (a class rather than a generator: scans are hot paths). */
+class Walk<T> implements IterableIterator<T> {
+  private generation: Generation;
+  private next_ = 0;
+  /** Once at the end it stays there, as a Map's iterator does. */
+  private finished = false;
+
+  constructor(
+    private readonly table: DocTable,
+    private readonly make: (row: number) => T,
+  ) {
+    this.generation = table.currentGeneration;
+  }
+
+  next(): IteratorResult<T> {
+    if (this.finished) return { done: true, value: undefined };
+    // Rows compacted since the last step: find the place again.
+    while (this.generation.next) {
+      this.next_ = countBelow(this.generation.survivors!, this.next_);
+      this.generation = this.generation.next;
+    }
+    const row = this.table.nextLive(this.next_);
+    if (row >= this.table.rowCount) {
+      this.finished = true;
+      return { done: true, value: undefined };
+    }
+    this.next_ = row + 1;
+    return { done: false, value: this.make(row) };
+  }
+
+  return(): IteratorResult<T> {
+    this.finished = true;
+    return { done: true, value: undefined };
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
 }
 
 export class DocTable {
@@ -131,31 +171,45 @@ export class DocTable {
   }
 
   /** The ids, in insertion order. */
-  keys(): Generator<string> {
+  keys(): IterableIterator<string> {
     return this.walk((row) => this.keyOf(row));
   }
 
-  /** The documents, in insertion order (a new handle for each). */
-  values(): Generator<StoredDoc> {
-    return this.walk((row) => this.docAt(row, this.keyOf(row)));
+  /** The documents, in insertion order (a new handle for each, reading its id when asked). */
+  values(): IterableIterator<StoredDoc> {
+    return this.walk((row) =>
+      StoredDoc.inTable(
+        this.arena,
+        this.keyAt[row],
+        this.keyShape[row],
+        this.buffers[this.buffer[row]]!,
+        this.offset[row],
+        this.sizes[row],
+        this.versions[row],
+      ),
+    );
   }
 
-  [Symbol.iterator](): Generator<StoredDoc> {
+  [Symbol.iterator](): IterableIterator<StoredDoc> {
     return this.values();
   }
 
-  private *walk<T>(make: (row: number) => T): Generator<T> {
-    let generation = this.generation;
-    let next = 0;
-    for (;;) {
-      while (generation.next) {
-        next = countBelow(generation.survivors!, next);
-        generation = generation.next;
-      }
-      if (next >= this.rows) return;
-      const row = next++;
-      if (this.buffer[row] >= 0) yield make(row);
-    }
+  private walk<T>(make: (row: number) => T): IterableIterator<T> {
+    return new Walk(this, make);
+  }
+
+  /** The next live row at or after `next` in the current generation (this.rows when none). */
+  nextLive(next: number): number {
+    while (next < this.rows && this.buffer[next] < 0) next++;
+    return next;
+  }
+
+  get currentGeneration(): Generation {
+    return this.generation;
+  }
+
+  get rowCount(): number {
+    return this.rows;
   }
 
   private docAt(row: number, id: string): StoredDoc {
@@ -231,8 +285,7 @@ export class DocTable {
   }
 
   private keyOf(row: number): string {
-    const at = this.keyAt[row];
-    return this.arena.toString(this.keyShape[row] & 1 ? 'utf16le' : 'latin1', at, at + this.keyBytes(row));
+    return keyIn(this.arena, this.keyAt[row], this.keyShape[row]);
   }
 
   private keyEquals(row: number, id: string): boolean {
@@ -297,13 +350,17 @@ export class DocTable {
   /** Drops deleted rows (keeping the others' order) and their keys; iterations in progress follow. */
   private compact(): void {
     const survivors = new Int32Array(this.live);
+    // The kept keys go to a new arena: handles made before may still read theirs from the old one.
+    let keysLive = 0;
+    for (let row = 0; row < this.rows; row++) if (this.buffer[row] >= 0) keysLive += this.keyBytes(row);
+    const arena = Buffer.allocUnsafeSlow(Math.max(4096, keysLive * 2));
     let kept = 0;
     let keysUsed = 0;
     for (let row = 0; row < this.rows; row++) {
       if (this.buffer[row] < 0) continue;
       survivors[kept] = row;
       const bytes = this.keyBytes(row);
-      this.arena.copy(this.arena, keysUsed, this.keyAt[row], this.keyAt[row] + bytes);
+      this.arena.copy(arena, keysUsed, this.keyAt[row], this.keyAt[row] + bytes);
       if (kept !== row) {
         this.buffer[kept] = this.buffer[row];
         this.offset[kept] = this.offset[row];
@@ -317,12 +374,8 @@ export class DocTable {
       kept++;
     }
     this.rows = kept;
+    this.arena = arena;
     this.keysUsed = keysUsed;
-    if (this.arena.length > 4 * Math.max(4096, keysUsed)) {
-      const smaller = Buffer.allocUnsafeSlow(Math.max(4096, keysUsed * 2));
-      this.arena.copy(smaller, 0, 0, keysUsed);
-      this.arena = smaller;
-    }
     if (this.buffer.length > 4 * Math.max(MIN_ROWS, kept)) this.resize(Math.max(MIN_ROWS, kept * 2));
     let slots = MIN_ROWS * 2;
     while (slots < kept * 2) slots *= 2;

@@ -58,11 +58,27 @@ function flatten(s: string): string {
  */
 const parsedCache = new Map<number | StoredDoc, Document>();
 
+/**
+ * Where a document's id key is kept in a table's key arena: the arena (never written over once a
+ * key is in it, so a handle can read its key later), the offset, and the key's length in
+ * characters × 2, + 1 when it is stored as UTF-16 (otherwise one byte per character).
+ */
+export function keyIn(arena: Buffer, at: number, shape: number): string {
+  return shape & 1
+    ? arena.toString('utf16le', at, at + shape - 1)
+    : arena.toString('latin1', at, at + (shape >>> 1));
+}
+
 /** One version of a document: its bytes, its id key and its version; parsed on demand. */
 export class StoredDoc {
+  /** keyOf(_id), once known (a handle made by a table scan reads it from the arena when asked). */
+  private key: string | undefined;
+  private arena: Buffer | undefined;
+  private keyAt = 0;
+  private keyShape = 0;
+
   constructor(
-    /** keyOf(_id) */
-    readonly id: string,
+    id: string | undefined,
     /**
      * Where the bytes are: a buffer and an offset in it (not a Buffer view per document, which
      * costs more than a small document's bytes; `raw` makes a view when asked). Until the version
@@ -75,7 +91,31 @@ export class StoredDoc {
     readonly size: number,
     /** Bumped on every write; transactions use it to detect write conflicts. */
     readonly ver: number,
-  ) {}
+  ) {
+    this.key = id;
+  }
+
+  /** A handle whose id is read from a table's key arena (see keyIn) when first asked for. */
+  static inTable(
+    arena: Buffer,
+    keyAt: number,
+    keyShape: number,
+    bytes: ArrayBufferLike,
+    offset: number,
+    size: number,
+    ver: number,
+  ): StoredDoc {
+    const doc = new StoredDoc(undefined, bytes, offset, size, ver);
+    doc.arena = arena;
+    doc.keyAt = keyAt;
+    doc.keyShape = keyShape;
+    return doc;
+  }
+
+  /** keyOf(_id) */
+  get id(): string {
+    return (this.key ??= keyIn(this.arena!, this.keyAt, this.keyShape));
+  }
 
   /** A version made of `raw` (the caller must not change those bytes afterwards). */
   static of(id: string, raw: Buffer, ver: number, obj?: Document): StoredDoc {
