@@ -345,6 +345,22 @@ describe('text indexes and $text', () => {
         .toArray(),
     ).rejects.toMatchObject({ code: 27 });
   });
+
+  it('updates every match of a $text filter, also when the update yields between batches', async () => {
+    const coll = e.db.collection('reports');
+    await coll.createIndex({ body: 'text' });
+    await coll.insertMany(
+      Array.from({ length: 2500 }, (_, i) => ({
+        _id: i,
+        body: i % 2 ? 'pengaduan jalan rusak' : 'usulan taman kota',
+      })) as Document[],
+    );
+    const r = await coll.updateMany({ $text: { $search: 'pengaduan' } }, { $set: { seen: true } });
+    expect(r.matchedCount).toBe(1250);
+    expect(r.modifiedCount).toBe(1250);
+    expect(await coll.countDocuments({ seen: true })).toBe(1250);
+    expect(await coll.countDocuments({ seen: true, _id: { $mod: [2, 0] } } as Document)).toBe(0);
+  });
 });
 
 describe('index consistency under mixed writes', () => {

@@ -4,9 +4,8 @@ import { Document } from 'bson';
 import { ErrorCodes, MongoServerError, fail } from '../errors';
 import { IdCursor, Index, StoredDoc } from '../storage/collection';
 import { checkProjectionShape, projectDocs } from '../storage/projection';
-import { candidateIds, exprTestFor, findDocs } from '../storage/query';
+import { candidateIds, filterTest, findDocs } from '../storage/query';
 import { UpdateSpec, applyUpdates, upsertDocument, validateUpdate } from '../storage/update';
-import { docMatcher } from '../storage/matcher';
 import { deserializeWrapped, isPlainObject } from '../storage/values';
 import { deserializeDocument } from '../bson/dbref';
 import { rawArrayDocs, rawField } from '../bson/raw';
@@ -98,10 +97,10 @@ async function runUpdate(
       await yieldToOthers();
       if (ctx.engine.collection(ctx.db, name) !== coll) break; // dropped meanwhile
       const collation = stmt.collation ?? (coll?.options.collation as Document | undefined);
-      const test = (stillMatches ??= docMatcher(stmt.q, collation, exprTestFor(collation)));
+      const test = (stillMatches ??= filterTest(coll, stmt.q, collation));
       batch = batch.flatMap((d) => {
         const current = coll?.docs.get(d.id);
-        return current && (current === d || test(current)) ? [current] : [];
+        return current && (current.sameVersion(d) || test(current)) ? [current] : [];
       });
     }
     const nexts = applyUpdates(batch, stmt.q, update, stmt.arrayFilters, rawReplacement);

@@ -55,6 +55,22 @@ export function exprTestFor(collation: Document | undefined): ExprTest | undefin
   return isCollated(collation) ? collatedExprTest(collation!) : undefined;
 }
 
+/**
+ * A test of one document against a whole filter, `$text` included (a text search needs the
+ * collection's text index): what a statement that yields re-checks a changed document with.
+ */
+export function filterTest(
+  coll: Collection | undefined,
+  filter: Document | undefined,
+  collation: Document | undefined,
+): (d: StoredDoc) => boolean {
+  const { rest, text } = splitText(filter);
+  const base = docMatcher(rest, collation, exprTestFor(collation));
+  if (!text) return base;
+  const search = textSearch(coll, text);
+  return (d) => base(d) && search.score(d.obj) > 0;
+}
+
 /** Finds the matching documents of a view, in order, after skip and limit. */
 export function findDocs(view: ReadView, opts: FindOptions): FindResult {
   const { rest, text } = splitText(opts.filter);
@@ -137,9 +153,10 @@ export function findDocs(view: ReadView, opts: FindOptions): FindResult {
       if (!(going = consider(visible(id, coll?.docs.get(id))))) break;
     }
   } else if (coll) {
+    // (A scan's handles read their id only when asked: here only with a transaction's view.)
     for (const d of coll.docs.values()) {
       if (view.overlay?.has(d.id)) continue;
-      if (!(going = consider(visible(d.id, d)))) break;
+      if (!(going = consider(snap ? visible(d.id, d) : d))) break;
     }
   }
   // Old versions of documents changed since the snapshot may match where the current ones do not.
