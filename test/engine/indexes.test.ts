@@ -282,6 +282,30 @@ describe('query planning', () => {
     await coll.insertOne({ _id: 5, nip: 'n5' } as Document);
     expect((await coll.findOne({ nip: 'n5' }))?._id).toBe(5);
   });
+
+  it('keeps indexes right after $inc of indexed and unindexed fields, each document once', async () => {
+    const coll = e.db.collection('increments');
+    await coll.createIndex({ percent: 1 });
+    await coll.createIndex({ seq: 1 });
+    await coll.insertMany(
+      Array.from({ length: 3000 }, (_, i) => ({ _id: i, seq: i, percent: i % 10, views: 0 })) as Document[],
+    );
+    // An unindexed field: the indexes are left as they are and still answer.
+    await coll.updateMany({ seq: { $lt: 2000 } }, { $inc: { views: 1 } });
+    expect(await coll.countDocuments({ percent: 3 })).toBe(300);
+    expect(await coll.countDocuments({ seq: { $gte: 1000, $lt: 1500 }, views: 1 })).toBe(500);
+    // The field of the index the statement scans: every document moves ahead in it, and each is
+    // incremented once.
+    const r = await coll.updateMany({ percent: { $gte: 0 } }, { $inc: { percent: 10 } });
+    expect(r.modifiedCount).toBe(3000);
+    expect(await coll.countDocuments({ percent: { $lt: 10 } })).toBe(0);
+    expect(await coll.countDocuments({ percent: 13 })).toBe(300);
+    expect(await coll.countDocuments({ percent: { $gte: 20 } })).toBe(0);
+    expect((await coll.find({ percent: 19 }).sort({ seq: -1 }).limit(1).toArray())[0]).toMatchObject({
+      _id: 2999,
+      views: 0,
+    });
+  });
 });
 
 describe('text indexes and $text', () => {

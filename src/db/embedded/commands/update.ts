@@ -160,7 +160,7 @@ async function updateInSlices(
       const next = nexts[i];
       if (next) {
         ctx.scope.replace(ctx.db, name, old, next, kind);
-        if (index && !index.isId && !index.sameKeys(old.raw, next.raw)) (moved ??= new Set()).add(old.id);
+        if (index && !index.isId && index.mayDiffer(old, next)) (moved ??= new Set()).add(old.id);
         nModified++;
       }
       n++;

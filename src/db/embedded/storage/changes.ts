@@ -8,7 +8,9 @@ import { BSON, Document, Long, Timestamp } from 'bson';
 export type ChangeOp = 'insert' | 'update' | 'replace' | 'delete' | 'drop' | 'dropDatabase';
 
 /** A document's bytes: a Buffer, or a stored document (a view of its bytes is made when an event is read). */
-export type StoredBytes = Buffer | { readonly raw: Buffer; readonly size: number };
+export type StoredBytes =
+  | Buffer
+  | { readonly raw: Buffer; readonly bytes: ArrayBufferLike; readonly offset: number; readonly size: number };
 
 export function bytesOf(b: StoredBytes): Buffer {
   return Buffer.isBuffer(b) ? b : b.raw;
@@ -27,10 +29,14 @@ function keep(b: StoredBytes | undefined, places: Int32Array, i: number): ArrayB
     places[2 * i] = places[2 * i + 1] = 0;
     return undefined;
   }
-  const raw = Buffer.isBuffer(b) ? b : b.raw;
-  places[2 * i] = raw.byteOffset;
-  places[2 * i + 1] = raw.length;
-  return raw.buffer;
+  if (Buffer.isBuffer(b)) {
+    places[2 * i] = b.byteOffset;
+    places[2 * i + 1] = b.length;
+    return b.buffer;
+  }
+  places[2 * i] = b.offset;
+  places[2 * i + 1] = b.size;
+  return b.bytes;
 }
 
 function view(buffer: ArrayBufferLike | undefined, places: Int32Array, i: number): Buffer | undefined {
@@ -223,13 +229,18 @@ export class ChangeLog {
     if (!this.recording || changes.length === 0) return;
     const now = Date.now();
     this.advance(now);
+    let space = -1;
+    let last: PendingChange | undefined;
     for (const c of changes) {
       this.makeRoom();
+      // One command's changes are mostly in one collection: its number is looked up once.
+      if (!last || last.db !== c.db || last.coll !== c.coll) space = this.namespaceId(c.db, c.coll);
+      last = c;
       const i = (this.head + this.count) % this.capacity;
       this.lastSeq += 1;
       this.count += 1;
       this.ops[i] = OP_CODES.get(c.op)!;
-      this.spaces[i] = this.namespaceId(c.db, c.coll);
+      this.spaces[i] = space;
       this.seconds[i] = this.lastSecond;
       this.increments[i] = this.counter;
       this.walls[i] = now;

@@ -138,6 +138,11 @@ export class Index {
     return true;
   }
 
+  /** Whether two versions of a document may have different entries (see sameKeys and StoredDoc.touched). */
+  mayDiffer(old: StoredDoc, next: StoredDoc): boolean {
+    return next.touched ? touchesAny(this.topFields, next.touched) : !this.sameKeys(old.raw, next.raw);
+  }
+
   add(doc: StoredDoc): void {
     if (!this.tree) return;
     const keys = this.keysOf(doc.obj);
@@ -300,6 +305,11 @@ export interface IdCursor {
   take(max: number): string[];
 }
 
+function touchesAny(fields: ReadonlySet<string>, touched: ReadonlySet<string>): boolean {
+  for (const f of fields) if (touched.has(f)) return true;
+  return false;
+}
+
 /** Field names a filter refers to (for the partial filter of an index). */
 function filterFields(filter: Document): string[] {
   const out: string[] = [];
@@ -382,10 +392,17 @@ export class Collection {
       this.indexFields = { names: all.map((f) => Buffer.from(f, 'utf8')), perIndex };
     }
     const { names, perIndex } = this.indexFields;
-    const differs = names.length ? differingElements(old.raw, doc.raw, names) : [];
-    const changed = this.indexes.map((idx, i) => !idx.isId && perIndex[i].some((at) => differs[at]));
+    const touched = doc.touched;
+    const changed = touched
+      ? this.indexes.map((idx) => !idx.isId && touchesAny(idx.topFields, touched))
+      : this.changedByBytes(old, doc, names, perIndex);
     this.changedMemo = { old, doc, changed };
     return changed;
+  }
+
+  private changedByBytes(old: StoredDoc, doc: StoredDoc, names: Buffer[], perIndex: number[][]): boolean[] {
+    const differs = names.length ? differingElements(old.raw, doc.raw, names) : [];
+    return this.indexes.map((idx, i) => !idx.isId && perIndex[i].some((at) => differs[at]));
   }
 
   /** Throws E11000 if `doc` would break a unique index (only indexes whose fields changed since `old` are checked). */

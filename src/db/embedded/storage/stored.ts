@@ -76,6 +76,12 @@ export class StoredDoc {
   private arena: Buffer | undefined;
   private keyAt = 0;
   private keyShape = 0;
+  /**
+   * The top-level fields a write may have changed from the version it replaces, when the write
+   * knows them exactly (an in-place `$inc`): indexes on other fields are then left alone without
+   * comparing the two versions' bytes.
+   */
+  touched: ReadonlySet<string> | undefined = undefined;
 
   constructor(
     id: string | undefined,

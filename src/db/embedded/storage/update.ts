@@ -193,10 +193,14 @@ export function applyUpdates(
   // the bytes; documents the shortcut cannot take (missing field, other types, overflow) go the long way.
   const out: (StoredDoc | null)[] = new Array<StoredDoc | null>(olds.length);
   const rest: number[] = [];
+  const touched = new Set(incs.map(([name]) => name.toString('utf8')));
   olds.forEach((old, i) => {
     const raw = incrementRaw(old.raw, incs);
     if (raw === undefined) rest.push(i);
-    else out[i] = raw && StoredDoc.of(old.id, raw, nextVersion());
+    else if (raw) {
+      out[i] = StoredDoc.of(old.id, raw, nextVersion());
+      out[i]!.touched = touched;
+    } else out[i] = null;
   });
   if (rest.length > 0) {
     const done = applyDecoded(
