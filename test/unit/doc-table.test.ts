@@ -104,11 +104,40 @@ describe('the documents table', () => {
     expectSame(table, model);
   });
 
+  it('moves documents out of slabs that replacements have left sparse, keeping every document intact', () => {
+    const next = random(11);
+    const table = new DocTable();
+    const model = new Map<string, string>();
+    const body = (id: string, n: number) => `${id}#${n}#${'x'.repeat(100 + (n % 60))}`;
+    // 20,000 documents written once, then replaced: first a hot tenth of them again and again, then
+    // any of them. Without moves, each slab would be kept whole by its last document never replaced.
+    for (let i = 0; i < 20_000; i++) {
+      const id = 'n' + i;
+      table.set(id, StoredDoc.of(id, bytesOf(body(id, i)), i));
+      model.set(id, body(id, i));
+    }
+    for (let step = 1; step <= 200_000; step++) {
+      const id = 'n' + (step <= 100_000 ? 10 * Math.floor(next() * 2000) : Math.floor(next() * 20_000));
+      const text = body(id, step);
+      table.set(id, StoredDoc.of(id, bytesOf(text), 100_000 + step));
+      model.set(id, text);
+      if (step % 2000 === 0) {
+        const { held, live } = table.bytesHeld;
+        expect(held).toBeLessThanOrEqual(2 * live + 1024 * 1024 + 256 * 1024);
+      }
+    }
+    expect(table.slabMoves).toBeGreaterThan(0);
+    for (const [id, text] of model) expect(table.get(id)!.raw.toString()).toBe(text);
+    let live = 0;
+    for (const text of model.values()) live += Buffer.byteLength(text);
+    expect(table.bytesHeld.live).toBe(live);
+  });
+
   it('keeps its buffers only while some row points into them', () => {
     const table = new DocTable();
     const first = version('n1', 1);
-    first.settle();
     table.set('n1', first);
+    expect(first.settled).toBe(true);
     const replaced = table.get('n1')!;
     table.set('n1', version('n1', 2));
     // A handle read before the replacement still reads its own bytes.

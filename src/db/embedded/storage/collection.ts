@@ -424,7 +424,6 @@ export class Collection {
   put(doc: StoredDoc): void {
     const old = this.docs.get(doc.id);
     if (old) this.onSupersede?.(this, old, doc.ver);
-    doc.settle();
     this.docs.set(doc.id, doc);
     const changed = old ? this.changedIndexes(old, doc) : undefined;
     for (let i = 0; i < this.indexes.length; i++) {

@@ -8,11 +8,13 @@
 // between its steps the way a Map's does (collection scans resume after yielding): rows deleted
 // meanwhile are skipped, rows added are reached, and when the table compacts its rows an
 // iteration in progress finds its place again through the compaction's list of survivors.
-import { StoredDoc, keyIn } from './stored';
+import { Slabs, StoredDoc, keyIn } from './stored';
 
 const MIN_ROWS = 16;
 /** Deleted rows are compacted away once they are this many and at least half of the rows. */
 const COMPACT_AFTER = 1024;
+/** Rows are moved out of sparse slabs once the buffers held exceed twice the live bytes by this much. */
+const SPARSE_SLACK = 1024 * 1024;
 
 /** A compaction's map from old rows to new: the old row numbers of the rows kept, in order. */
 interface Generation {
@@ -106,6 +108,12 @@ export class DocTable {
   /** The buffers rows point into, how many live rows point into each, and free numbers. */
   private buffers: (ArrayBufferLike | undefined)[] = [];
   private users: number[] = [];
+  /** Per buffer, the bytes of live rows in it; and in all, with the buffers' whole sizes. */
+  private liveIn: number[] = [];
+  private liveBytes = 0;
+  private heldBytes = 0;
+  private readonly slabs = new Slabs();
+  private movingRows = false;
   private bufferNumbers = new Map<ArrayBufferLike, number>();
   private freeNumbers: number[] = [];
   private generation: Generation = { survivors: null, next: null };
@@ -125,24 +133,28 @@ export class DocTable {
     return row < 0 ? undefined : this.docAt(row, id);
   }
 
-  /** Stores `doc` (already settled into a slab) as the document `id`, in its old row if it had one. */
+  /** Stores `doc` as the document `id`, in its old row if it had one; its bytes move into this table's slabs. */
   set(id: string, doc: StoredDoc): void {
     const hash = hashOf(id);
-    const held = this.hold(doc.bytes);
+    doc.settle(this.slabs);
+    const held = this.hold(doc.bytes, doc.size);
     let row = this.find(id, hash);
     const added = row < 0;
+    const previous = added ? -1 : this.buffer[row];
+    const previousSize = added ? 0 : this.sizes[row];
     if (added) {
       if (this.rows === this.buffer.length) this.makeRoom();
       row = this.rows++;
       this.live++;
       this.hashes[row] = hash;
       this.storeKey(row, id);
-    } else this.release(this.buffer[row]);
+    }
     this.buffer[row] = held;
     this.offset[row] = doc.offset;
     this.sizes[row] = doc.size;
     this.versions[row] = doc.ver;
-    if (!added) return;
+    // Released once the row no longer points there (releasing may move rows between slabs).
+    if (!added) return this.release(previous, previousSize);
     if (this.live * 2 > this.slots.length) this.rehash(Math.max(MIN_ROWS * 2, this.slots.length * 2));
     else this.place(row);
   }
@@ -151,10 +163,11 @@ export class DocTable {
     const hash = hashOf(id);
     const row = this.find(id, hash);
     if (row < 0) return false;
-    this.release(this.buffer[row]);
+    const n = this.buffer[row];
     this.buffer[row] = -1;
     this.live--;
     this.unplace(row);
+    this.release(n, this.sizes[row]);
     const dead = this.rows - this.live;
     if (dead >= COMPACT_AFTER && dead * 2 >= this.rows) this.compact();
     return true;
@@ -163,8 +176,9 @@ export class DocTable {
   clear(): void {
     for (let row = 0; row < this.rows; row++)
       if (this.buffer[row] >= 0) {
-        this.release(this.buffer[row]);
+        const n = this.buffer[row];
         this.buffer[row] = -1;
+        this.release(n, this.sizes[row]);
       }
     this.live = 0;
     this.compact();
@@ -304,25 +318,70 @@ export class DocTable {
 
   // ---- the buffers rows point into ---------------------------------------------------------
 
-  private hold(bytes: ArrayBufferLike): number {
+  private hold(bytes: ArrayBufferLike, size: number): number {
     let n = this.bufferNumbers.get(bytes);
     if (n === undefined) {
       n = this.freeNumbers.pop() ?? this.buffers.length;
       this.buffers[n] = bytes;
       this.users[n] = 0;
+      this.liveIn[n] = 0;
       this.bufferNumbers.set(bytes, n);
+      this.heldBytes += bytes.byteLength;
     }
     this.users[n]++;
+    this.liveIn[n] += size;
+    this.liveBytes += size;
     return n;
   }
 
   /** Forgets a buffer once no row points into it (a handle still reading it keeps it alive). */
-  private release(n: number): void {
-    if (--this.users[n] > 0) return;
-    this.bufferNumbers.delete(this.buffers[n]!);
-    this.buffers[n] = undefined;
-    this.freeNumbers.push(n);
+  private release(n: number, size: number): void {
+    this.liveIn[n] -= size;
+    this.liveBytes -= size;
+    if (--this.users[n] === 0) {
+      const bytes = this.buffers[n]!;
+      this.bufferNumbers.delete(bytes);
+      this.buffers[n] = undefined;
+      this.freeNumbers.push(n);
+      this.heldBytes -= bytes.byteLength;
+    }
+    if (this.heldBytes > 2 * this.liveBytes + SPARSE_SLACK && !this.movingRows) this.moveOutOfSparseSlabs();
   }
+
+  /** Bytes held in buffers (whole slabs), and the bytes of live rows in them. */
+  get bytesHeld(): { held: number; live: number } {
+    return { held: this.heldBytes, live: this.liveBytes };
+  }
+
+  /**
+   * Copies the rows of slabs less than half used into new slabs, so that the sparse ones are
+   * freed: a slab is otherwise kept whole by its last live row (documents written at one time and
+   * replaced at different times). Runs once the buffers held exceed twice the live bytes by a
+   * margin, so its cost (a pass over the rows, and copying at most the live bytes) is spread over
+   * at least that margin of bytes written.
+   */
+  private moveOutOfSparseSlabs(): void {
+    this.movingRows = true;
+    const current = this.slabs.current;
+    const sparse = this.buffers.map(
+      (b, n) => b !== undefined && b !== current && this.liveIn[n] * 2 < b.byteLength,
+    );
+    for (let row = 0; row < this.rows; row++) {
+      const n = this.buffer[row];
+      if (n < 0 || !sparse[n]) continue;
+      const size = this.sizes[row];
+      const kept = this.slabs.copy(Buffer.from(this.buffers[n]!, this.offset[row], size));
+      const moved = this.hold(kept.buffer, size);
+      this.release(n, size);
+      this.buffer[row] = moved;
+      this.offset[row] = kept.byteOffset;
+    }
+    this.slabMoves++;
+    this.movingRows = false;
+  }
+
+  /** How many times rows were moved out of sparse slabs. */
+  slabMoves = 0;
 
   // ---- room for rows -------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 // One stored version of a document, and where stored bytes live. The bytes of every stored
-// version sit in shared slabs outside the V8 heap; a StoredDoc is a small handle on them, made
+// version sit in its collection's slabs outside the V8 heap; a StoredDoc is a small handle on them, made
 // afresh each time a collection's table is read (doctable.ts), and parsed copies live only in a
 // small cache keyed by where the bytes are.
 import { Document } from 'bson';
@@ -11,35 +11,50 @@ const PARSED_CACHE = 2048;
 
 // Stored bytes live in slabs of their own. Node's shared pool for small buffers would mix them
 // with short-lived allocations (ObjectId bytes, names, replies), and a stored document then keeps
-// a whole 8 KiB pool page alive: about three times the data.
-const SLAB_BYTES = 256 * 1024;
+// a whole 8 KiB pool page alive: about three times the data. Each collection has its own slabs
+// (see doctable.ts: it moves documents out of slabs that have become sparse).
+const MIN_SLAB = 16 * 1024;
+export const MAX_SLAB = 256 * 1024;
+/** A document bigger than this gets a buffer of its own. */
+const OWN_BUFFER = 16 * 1024;
 /** Each buffer holding stored bytes (a slab, or a big document's own buffer), with its serial number. */
 const serials = new WeakMap<ArrayBufferLike, number>();
 let lastSerial = 0;
-let slab = Buffer.allocUnsafeSlow(0);
-let slabUsed = 0;
 
 function register(buffer: ArrayBufferLike): void {
   serials.set(buffer, ++lastSerial);
 }
 
-function keepBytes(raw: Buffer): Buffer {
-  if (serials.has(raw.buffer)) return raw;
-  if (raw.length > SLAB_BYTES / 16) {
-    const own = Buffer.allocUnsafeSlow(raw.length);
-    raw.copy(own);
-    register(own.buffer);
-    return own;
+/** A collection's slabs: the bytes of its stored versions, appended; each new slab twice the last, up to 256 KiB. */
+export class Slabs {
+  private slab: Buffer | undefined;
+  private used = 0;
+  private nextSize = MIN_SLAB;
+
+  /** The slab being filled (a document moved out of a sparse slab is never moved into it). */
+  get current(): ArrayBufferLike | undefined {
+    return this.slab?.buffer;
   }
-  if (slabUsed + raw.length > slab.length) {
-    slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
-    register(slab.buffer);
-    slabUsed = 0;
+
+  /** A copy of `raw` in a slab, or in a buffer of its own when it is big. */
+  copy(raw: Buffer): Buffer {
+    if (raw.length > OWN_BUFFER) {
+      const own = Buffer.allocUnsafeSlow(raw.length);
+      raw.copy(own);
+      register(own.buffer);
+      return own;
+    }
+    if (!this.slab || this.used + raw.length > this.slab.length) {
+      this.slab = Buffer.allocUnsafeSlow(this.nextSize);
+      register(this.slab.buffer);
+      this.used = 0;
+      this.nextSize = Math.min(MAX_SLAB, this.nextSize * 2);
+    }
+    this.slab.set(raw, this.used);
+    const kept = this.slab.subarray(this.used, this.used + raw.length);
+    this.used += raw.length;
+    return kept;
   }
-  raw.copy(slab, slabUsed);
-  const kept = slab.subarray(slabUsed, slabUsed + raw.length);
-  slabUsed += raw.length;
-  return kept;
 }
 
 /**
@@ -130,17 +145,19 @@ export class StoredDoc {
     return doc;
   }
 
-  /** Moves the bytes into a slab (once): called when the version is stored. */
-  settle(): void {
+  /** Moves the bytes into one of `slabs` unless they are stored already: called when the version is stored. */
+  settle(slabs: Slabs): void {
     if (serials.has(this.bytes)) return;
-    const parsed = parsedCache.get(this);
-    const kept = keepBytes(this.raw);
+    this.moveTo(slabs.copy(this.raw));
+  }
+
+  /** Points the handle at a copy of its bytes (the parse it had is kept). */
+  moveTo(kept: Buffer): void {
+    const parsed = parsedCache.get(this.cacheKey);
+    if (parsed) parsedCache.delete(this.cacheKey);
     this.bytes = kept.buffer;
     this.offset = kept.byteOffset;
-    if (parsed) {
-      parsedCache.delete(this);
-      this.remember(parsed);
-    }
+    if (parsed) this.remember(parsed);
   }
 
   /** Whether the bytes are in a slab (the version was stored). */
@@ -160,7 +177,7 @@ export class StoredDoc {
 
   private get cacheKey(): number | StoredDoc {
     const serial = serials.get(this.bytes);
-    return serial === undefined ? this : serial * SLAB_BYTES + this.offset;
+    return serial === undefined ? this : serial * MAX_SLAB + this.offset;
   }
 
   private remember(obj: Document): Document {
@@ -171,11 +188,12 @@ export class StoredDoc {
     return obj;
   }
 
-  /** Whether two handles name the same version (handles are made afresh on each read). */
+  /**
+   * Whether two handles of one collection name the same version (handles are made afresh on each
+   * read, and a version's bytes may move to another slab; versions are numbered by write).
+   */
   sameVersion(other: StoredDoc): boolean {
-    return (
-      this === other || (this.ver === other.ver && this.bytes === other.bytes && this.offset === other.offset)
-    );
+    return this === other || (this.ver === other.ver && this.id === other.id);
   }
 
   /** The same bytes as a new version. */
