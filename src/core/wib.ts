@@ -21,9 +21,13 @@ export function endOfDayWib(day: string): Date {
   return new Date(startOfDayWib(day).getTime() + 24 * 3_600_000);
 }
 
+// Made once: building an Intl.DateTimeFormat costs far more than formatting with it, and wibDay
+// runs for every row of the dashboards and every completion.
+const DAY_FORMAT = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' });
+
 /** The WIB calendar day (YYYY-MM-DD) of an instant. */
 export function wibDay(date: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(date);
+  return DAY_FORMAT.format(date);
 }
 
 const formats = new Map<string, Intl.DateTimeFormat>();
