@@ -163,6 +163,17 @@ describe('query-operator validators', () => {
     ).toBe(2);
   });
 
+  it('compare strings by the collection’s default collation', async () => {
+    const c = await created({
+      collation: { locale: 'en', strength: 2 },
+      validator: { status: { $in: ['open', 'closed'] }, code: { $ne: 'x' } },
+    });
+    await c.insertOne({ status: 'OPEN', code: 'y' });
+    await expectInvalid(c.insertOne({ status: 'pending', code: 'y' }));
+    await expectInvalid(c.insertOne({ status: 'Closed', code: 'X' }));
+    expect(await c.countDocuments()).toBe(1);
+  });
+
   it('take $expr and logical operators', async () => {
     const c = await created({
       validator: { $or: [{ $expr: { $lt: ['$start', '$end'] } }, { open: true }] },

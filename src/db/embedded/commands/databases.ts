@@ -246,7 +246,7 @@ export function collMod(ctx: CommandContext): Document {
     }
     ctx.engine.setIndexOptions(coll, found.spec.name, changes);
   }
-  checkValidationOptions('collMod', ctx.body);
+  checkValidationOptions('collMod', ctx.body, coll.options.collation);
   const options = { ...coll.options };
   let changed = false;
   for (const k of COLLMOD_OPTIONS)

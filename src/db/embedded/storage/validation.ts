@@ -8,8 +8,9 @@ import { deserializeDocument } from '../bson/dbref';
 import { ErrorCodes, MongoServerError, fail } from '../errors';
 import type { Collection, StoredDoc } from './collection';
 import { SchemaCheck, bsonTypeOf, compileSchema } from './jsonschema';
-import { MINGO_OPTIONS, checkLogical, mingoFilter, refuseGeo } from './matcher';
-import { isPlainObject, valuesAtPath } from './values';
+import { collatedExprTest } from './collated-ops';
+import { MINGO_OPTIONS, checkLogical, collatedObjectMatcher, mingoFilter, refuseGeo } from './matcher';
+import { isCollated, isPlainObject, valuesAtPath } from './values';
 
 export const DocumentValidationFailure = 121;
 
@@ -95,13 +96,39 @@ function checkSchemas(filter: Document): void {
   }
 }
 
-function compile(validator: Document): Query {
+/** A filter's test of a parsed document. */
+type Test = (obj: Document) => boolean;
+
+/**
+ * A validator (or one of its clauses) as a test, after MongoDB's parse checks. Under the
+ * collection's default collation (which MongoDB applies to validators) the query part is the
+ * engine's collated matcher, which answers CommandNotSupported (115) for operators it cannot
+ * collate, and a `$jsonSchema` may stand only at the top.
+ */
+function compile(validator: Document, collation?: unknown): Test {
   try {
     checkLogical(validator);
     refuseBanned(validator);
     refuseGeo(validator);
     checkSchemas(validator);
-    return new Query(mingoFilter(validator), OPTIONS);
+    if (isCollated(collation)) {
+      const tests = Object.entries(validator).map(([k, v]): Test => {
+        if (k === '$jsonSchema') {
+          const check = compileSchema(v as Document);
+          return (obj) => check(schemaInput ?? obj).length === 0;
+        }
+        if (hasSchema({ [k]: v }))
+          fail(
+            ErrorCodes.CommandNotSupported,
+            'a $jsonSchema inside $and, $or or $nor in the validator of a collection with a collation is not supported by the embedded engine',
+          );
+        const collated = collation as Document;
+        return collatedObjectMatcher({ [k]: v }, collated, collatedExprTest(collated));
+      });
+      return (obj) => tests.every((t) => t(obj));
+    }
+    const query = new Query(mingoFilter(validator), OPTIONS);
+    return (obj) => query.test(obj);
   } catch (e) {
     parsingFailed(e);
   }
@@ -121,8 +148,15 @@ function checkEnum(command: string, field: string, value: unknown, allowed: stri
     );
 }
 
-/** Checks create's or collMod's validation options as MongoDB does before storing them. */
-export function checkValidationOptions(command: string, options: Document): void {
+/**
+ * Checks create's or collMod's validation options as MongoDB does before storing them (under the
+ * collection's default collation: create's own, or the existing collection's for collMod).
+ */
+export function checkValidationOptions(
+  command: string,
+  options: Document,
+  collation: unknown = options.collation,
+): void {
   const { validator } = options;
   if (validator !== undefined) {
     if (!isPlainObject(validator))
@@ -130,7 +164,7 @@ export function checkValidationOptions(command: string, options: Document): void
         ErrorCodes.TypeMismatch,
         `BSON field '${command}.validator' is the wrong type '${Array.isArray(validator) ? 'array' : typeof validator}', expected type 'object'`,
       );
-    if (Object.keys(validator).length) compile(validator);
+    if (Object.keys(validator).length) compile(validator, collation);
   }
   checkEnum(command, 'validationLevel', options.validationLevel, LEVELS);
   checkEnum(command, 'validationAction', options.validationAction, ACTIONS);
@@ -155,28 +189,30 @@ function makeValidator(options: Document): CollectionValidator | null {
   const level = typeof options.validationLevel === 'string' ? options.validationLevel : 'strict';
   const action = typeof options.validationAction === 'string' ? options.validationAction : 'error';
   if (!isPlainObject(validator) || Object.keys(validator).length === 0 || level === 'off') return null;
-  let query: Query;
+  const collation: unknown = options.collation;
+  let matches: Test;
   try {
-    query = compile(validator);
+    matches = compile(validator, collation);
   } catch {
     return null; // stored by an older engine without checks: MongoDB would not have accepted it
   }
   const usesSchema = hasSchema(validator);
-  const test = (q: Query, doc: StoredDoc): boolean => {
+  const test: Tester = (filterTest, doc) => {
     schemaInput = usesSchema ? typed(doc.raw) : undefined;
     try {
-      return q.test(doc.obj);
+      return filterTest(doc.obj);
     } finally {
       schemaInput = undefined;
     }
   };
+  const clause: Clause = (filter) => compile(filter, collation);
   return {
     level,
     action,
-    passes: (doc) => test(query, doc),
+    passes: (doc) => test(matches, doc),
     failure: (doc) =>
       new MongoServerError(DocumentValidationFailure, 'Document failed validation', {
-        errInfo: { failingDocumentId: doc.obj._id, details: explain(validator, doc, test) },
+        errInfo: { failingDocumentId: doc.obj._id, details: explain(validator, doc, test, clause) },
       }),
   };
 }
@@ -193,7 +229,8 @@ function hasSchema(filter: Document): boolean {
 
 // ---- errInfo.details -----------------------------------------------------------------------
 
-type Tester = (q: Query, doc: StoredDoc) => boolean;
+type Tester = (filterTest: Test, doc: StoredDoc) => boolean;
+type Clause = (filter: Document) => Test;
 
 const REASONS: Record<string, string> = {
   $eq: 'comparison failed',
@@ -214,18 +251,18 @@ const REASONS: Record<string, string> = {
 };
 
 /** Why a document fails a validator, in the shape of MongoDB's `errInfo.details` (simplified: see README). */
-function explain(validator: Document, doc: StoredDoc, test: Tester): Document {
+function explain(validator: Document, doc: StoredDoc, test: Tester, clause: Clause): Document {
   const clauses = Object.entries(validator).filter(([k]) => k !== '$comment');
-  if (clauses.length === 1) return clauseDetails(clauses[0][0], clauses[0][1], doc, test);
+  if (clauses.length === 1) return clauseDetails(clauses[0][0], clauses[0][1], doc, test, clause);
   const failing: Document[] = [];
   clauses.forEach(([k, v], index) => {
-    if (!test(new Query(mingoFilter({ [k]: v }), OPTIONS), doc))
-      failing.push({ index, details: clauseDetails(k, v, doc, test) });
+    if (!test(clause({ [k]: v }), doc))
+      failing.push({ index, details: clauseDetails(k, v, doc, test, clause) });
   });
   return { operatorName: '$and', clausesNotSatisfied: failing };
 }
 
-function clauseDetails(key: string, cond: unknown, doc: StoredDoc, test: Tester): Document {
+function clauseDetails(key: string, cond: unknown, doc: StoredDoc, test: Tester, clause: Clause): Document {
   if (key === '$jsonSchema') {
     const schema = cond as Document;
     const out: Document = { operatorName: '$jsonSchema' };
@@ -238,13 +275,13 @@ function clauseDetails(key: string, cond: unknown, doc: StoredDoc, test: Tester)
   if ((key === '$and' || key === '$or' || key === '$nor') && Array.isArray(cond)) {
     const listed: Document[] = [];
     (cond as Document[]).forEach((c, index) => {
-      const passed = test(new Query(mingoFilter(c), OPTIONS), doc);
+      const passed = test(clause(c), doc);
       if (key === '$nor' ? passed : !passed) {
         const entries = Object.entries(c);
         const details =
           entries.length === 1
-            ? clauseDetails(entries[0][0], entries[0][1], doc, test)
-            : explain(c, doc, test);
+            ? clauseDetails(entries[0][0], entries[0][1], doc, test, clause)
+            : explain(c, doc, test, clause);
         listed.push({ index, details });
       }
     });
@@ -261,8 +298,7 @@ function clauseDetails(key: string, cond: unknown, doc: StoredDoc, test: Tester)
     return fieldDetails(key, '$eq', { [key]: cond }, doc);
   const ops = Object.entries(cond);
   const failing = ops.filter(
-    ([op, arg]) =>
-      op !== '$options' && !test(new Query(mingoFilter({ [key]: opClause(op, arg, cond) }), OPTIONS), doc),
+    ([op, arg]) => op !== '$options' && !test(clause({ [key]: opClause(op, arg, cond) }), doc),
   );
   if (ops.filter(([op]) => op !== '$options').length === 1 || failing.length === 0) {
     const [op, arg] = failing[0] ?? ops[0];
