@@ -411,6 +411,34 @@ describe('$jsonSchema validators', () => {
     });
   });
 
+  engineOnly('compare enum values and unique items whatever their subdocuments’ field order', async () => {
+    const c = await created({
+      validator: {
+        $jsonSchema: {
+          properties: { p: { enum: [{ x: 1, y: 2 }, 3] }, list: { uniqueItems: true } },
+        },
+      },
+    });
+    await c.insertOne({ p: { y: 2, x: 1 } });
+    await c.insertOne({
+      p: 3.0,
+      list: [
+        { a: 1, b: 2 },
+        { a: 2, b: 1 },
+      ],
+    });
+    await expectInvalid(c.insertOne({ p: { x: 1 } }));
+    await expectInvalid(
+      c.insertOne({
+        list: [
+          { a: 1, b: 2 },
+          { b: 2, a: 1 },
+        ],
+      }),
+    );
+    await expectInvalid(c.insertOne({ list: [1, 1.0] }));
+  });
+
   it('combine with query operators in one validator', async () => {
     const c = await created({
       validator: { $jsonSchema: { required: ['sku'] }, qty: { $gte: 0 } },

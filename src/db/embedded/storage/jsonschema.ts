@@ -194,7 +194,19 @@ function subschema(keyword: string, arg: unknown): SchemaCheck {
   return compileSchema(objectArg(keyword, arg));
 }
 
-const equal = (a: unknown, b: unknown) => bsonCompare(a, b) === 0;
+/** Equality as `enum` and `uniqueItems` test it in MongoDB: numbers by value, subdocuments whatever their field order. */
+function equal(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b))
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => equal(x, b[i]));
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = Object.keys(a);
+    return (
+      keys.length === Object.keys(b).length &&
+      keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && equal(a[k], b[k]))
+    );
+  }
+  return bsonCompare(a, b) === 0;
+}
 
 /** Number of code points (MongoDB's string lengths), not UTF-16 units. */
 function codePoints(s: string): number {
