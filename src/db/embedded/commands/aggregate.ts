@@ -12,9 +12,9 @@ import { findDocs } from '../storage/query';
 import { checkProjectionShape, projectedFieldOrder } from '../storage/projection';
 import { collatedCompare, collatorFor, isCollated, isPlainObject, sortValue } from '../storage/values';
 import { openChangeStream } from './changestream';
-import { CommandContext, arraySource } from './context';
+import { CommandContext, arraySource, withValidation } from './context';
 import { IndexedLookup, indexedLookup, joinOne, lookupIndexName } from './lookup';
-import { validateNamespace } from '../storage/engine';
+import { WriteScope, validateNamespace } from '../storage/engine';
 import { deserializeDocument } from '../bson/dbref';
 import { MAX_BSON_SIZE } from '../bson/limits';
 
@@ -402,23 +402,31 @@ function writeOut(
       ? spec
       : String(typeof spec.into === 'object' ? (spec.into as Document).coll : (spec.into ?? spec.coll));
   validateNamespace(targetDb, targetColl);
+  const { scope } = withValidation(ctx);
   if (out.kind === '$out') {
+    // The target keeps its options (a validator included, which every document must pass before
+    // the old contents are replaced) and its indexes, as MongoDB's $out does.
     const existing = ctx.engine.collection(targetDb, targetColl);
+    const docs = results.map((r) => makeStoredDoc(Buffer.from(BSON.serialize(r))));
+    if (existing) {
+      const probe: WriteScope = { ...ctx.engine.base, insert: () => undefined };
+      const checked = withValidation({ ...ctx, scope: probe }).scope;
+      for (const d of docs) checked.insert(targetDb, targetColl, d);
+    }
     const indexes = existing ? existing.indexes.filter((i) => !i.isId).map((i) => i.spec) : [];
     ctx.engine.dropCollection(targetDb, targetColl);
-    const coll = ctx.engine.ensureCollection(targetDb, targetColl);
+    const coll = ctx.engine.ensureCollection(targetDb, targetColl, existing?.options);
     for (const s of indexes) ctx.engine.createIndex(coll, s);
-    for (const r of results)
-      ctx.engine.base.insert(targetDb, targetColl, makeStoredDoc(Buffer.from(BSON.serialize(r))));
+    for (const d of docs) ctx.engine.base.insert(targetDb, targetColl, d);
     return;
   }
   // $merge on _id: replace matching documents, insert the others.
-  const view = ctx.scope.view(targetDb, targetColl);
+  const view = scope.view(targetDb, targetColl);
   for (const r of results) {
     const doc = makeStoredDoc(Buffer.from(BSON.serialize(r)));
     const old = view.coll?.docs.get(doc.id);
-    if (old) ctx.scope.replace(targetDb, targetColl, old, doc, 'replace');
-    else ctx.scope.insert(targetDb, targetColl, doc);
+    if (old) scope.replace(targetDb, targetColl, old, doc, 'replace');
+    else scope.insert(targetDb, targetColl, doc);
   }
 }
 

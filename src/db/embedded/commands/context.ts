@@ -1,8 +1,10 @@
 // What every command handler receives, and the server-wide cursor registry.
-import { Document, Long, ObjectId } from 'bson';
+import { BSON, Document, Long, ObjectId } from 'bson';
 import { ErrorCodes, fail } from '../errors';
 import type { ScramConversation, ScramUser } from '../scram';
 import { Engine, Transaction, WriteScope, validateNamespace } from '../storage/engine';
+import type { StoredDoc } from '../storage/collection';
+import { validatorOf } from '../storage/validation';
 import { MAX_BSON_SIZE } from '../bson/limits';
 import { RawDocWriter } from '../bson/raw';
 
@@ -206,4 +208,51 @@ export class CursorRegistry {
   get size(): number {
     return this.open.size + this.streams.size;
   }
+}
+
+/**
+ * The command's context with its writes checked against the validators of the collections they
+ * go to (unless the command asks `bypassDocumentValidation`): a document that fails is
+ * DocumentValidationFailure (121) before anything is written, or, with `validationAction: 'warn'`,
+ * written with a warning in the server log. At `validationLevel: 'moderate'` an update of a
+ * document that already failed is not checked. A collection without a validator costs one lookup.
+ */
+export function withValidation(ctx: CommandContext): CommandContext {
+  if (ctx.body.bypassDocumentValidation === true) return ctx;
+  const inner = ctx.scope;
+  const { engine, server } = ctx;
+  const check = (db: string, name: string, next: StoredDoc, old?: StoredDoc) => {
+    const v = validatorOf(engine.collection(db, name));
+    if (!v || v.passes(next)) return;
+    if (old && v.level === 'moderate' && !v.passes(old)) return;
+    const error = v.failure(next);
+    if (v.action !== 'warn') throw error;
+    server.log.push(
+      BSON.EJSON.stringify(
+        {
+          t: { $date: new Date().toISOString() },
+          s: 'W',
+          c: 'STORAGE',
+          id: 20294,
+          msg: 'Document would fail validation',
+          attr: { namespace: `${db}.${name}`, document: next.obj, errInfo: error.extra.errInfo },
+        },
+        { relaxed: true },
+      ),
+    );
+    if (server.log.length > 2048) server.log.splice(0, 1024);
+  };
+  const scope: WriteScope = {
+    view: (db, name) => inner.view(db, name),
+    insert: (db, name, doc) => {
+      check(db, name, doc);
+      inner.insert(db, name, doc);
+    },
+    replace: (db, name, old, next, kind) => {
+      check(db, name, next, old);
+      inner.replace(db, name, old, next, kind);
+    },
+    remove: (db, name, old) => inner.remove(db, name, old),
+  };
+  return { ...ctx, scope };
 }

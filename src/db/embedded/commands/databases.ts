@@ -6,6 +6,7 @@ import { matcher } from '../storage/matcher';
 import { isPlainObject, keyOf } from '../storage/values';
 import { splitNs, validateNamespace } from '../storage/engine';
 import { Collection } from '../storage/collection';
+import { checkValidationOptions } from '../storage/validation';
 import { CommandContext, arraySource, targetCollection } from './context';
 
 export function listDatabases(ctx: CommandContext): Document {
@@ -75,6 +76,7 @@ export function create(ctx: CommandContext): Document {
   const name = targetCollection(ctx);
   const options: Document = {};
   for (const k of CREATE_OPTIONS) if (ctx.body[k] !== undefined && k !== 'comment') options[k] = ctx.body[k];
+  checkValidationOptions('create', options);
   const existing = ctx.engine.collection(ctx.db, name);
   if (existing) {
     // Since MongoDB 7.0 creating a collection that exists with the very same options is a no-op,
@@ -199,7 +201,8 @@ const COLLMOD_OPTIONS = ['validator', 'validationLevel', 'validationAction'];
 
 /**
  * collMod: an index's TTL (expireAfterSeconds) or hidden flag, found by name or key pattern, and
- * the validator settings (stored, as at create; not enforced). Other options answer InvalidOptions.
+ * the validator settings (checked as at create; writes enforce them from then on,
+ * storage/validation.ts). Other options answer InvalidOptions.
  */
 export function collMod(ctx: CommandContext): Document {
   const name = targetCollection(ctx);
@@ -243,6 +246,7 @@ export function collMod(ctx: CommandContext): Document {
     }
     ctx.engine.setIndexOptions(coll, found.spec.name, changes);
   }
+  checkValidationOptions('collMod', ctx.body, coll.options.collation);
   const options = { ...coll.options };
   let changed = false;
   for (const k of COLLMOD_OPTIONS)

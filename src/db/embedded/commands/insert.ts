@@ -6,7 +6,7 @@ import { makeStoredDoc } from '../storage/engine';
 import { deserializeWrapped } from '../storage/values';
 import { MAX_BSON_SIZE } from '../bson/limits';
 import { rawArrayDocs, rawShape } from '../bson/raw';
-import { CommandContext, targetCollection } from './context';
+import { CommandContext, targetCollection, withValidation } from './context';
 
 export function writeErrorEntry(index: number, err: unknown): Document {
   const e = asServerError(err);
@@ -39,6 +39,7 @@ export function insert(ctx: CommandContext): Document {
   const name = targetCollection(ctx);
   const raws = ctx.sequences.get('documents') ?? rawArrayDocs(ctx.rawBody, 'documents');
   const ordered = ctx.body.ordered !== false;
+  const { scope } = withValidation(ctx);
   const writeErrors: Document[] = [];
   let n = 0;
   for (let i = 0; i < raws.length; i++) {
@@ -46,7 +47,7 @@ export function insert(ctx: CommandContext): Document {
       const raw = raws[i];
       if (!raw) throw new MongoServerError(ErrorCodes.TypeMismatch, 'insert documents must be objects');
       const doc = makeStoredDoc(prepareDocument(raw));
-      ctx.scope.insert(ctx.db, name, doc);
+      scope.insert(ctx.db, name, doc);
       n++;
     } catch (err) {
       writeErrors.push(writeErrorEntry(i, err));

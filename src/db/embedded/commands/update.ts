@@ -9,7 +9,7 @@ import { UpdateSpec, applyUpdates, upsertDocument, validateUpdate } from '../sto
 import { deserializeWrapped, isPlainObject } from '../storage/values';
 import { deserializeDocument } from '../bson/dbref';
 import { rawArrayDocs, rawField } from '../bson/raw';
-import { CommandContext, targetCollection } from './context';
+import { CommandContext, targetCollection, withValidation } from './context';
 import { writeErrorEntry } from './insert';
 
 function filterOf(v: unknown, what = 'q'): Document {
@@ -204,7 +204,8 @@ function applyAll(
   return { n: docs.length, nModified, before: docs[0], after };
 }
 
-export async function update(ctx: CommandContext): Promise<Document> {
+export async function update(command: CommandContext): Promise<Document> {
+  const ctx = withValidation(command);
   const name = targetCollection(ctx);
   const stmts = (ctx.sequences.get('updates')?.map((r) => deserializeDocument(r)) ?? ctx.body.updates) as
     Document[] | undefined;
@@ -287,7 +288,8 @@ export function deleteCommand(ctx: CommandContext): Document {
   return writeErrors.length ? { n, writeErrors, ok: 1 } : { n, ok: 1 };
 }
 
-export async function findAndModify(ctx: CommandContext): Promise<Document> {
+export async function findAndModify(command: CommandContext): Promise<Document> {
+  const ctx = withValidation(command);
   const name = targetCollection(ctx);
   const b = ctx.body;
   const query = filterOf(b.query, 'query');

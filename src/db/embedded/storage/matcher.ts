@@ -156,7 +156,7 @@ export function refuseWhere(filter: Document, inPipeline = false): void {
 }
 
 /** MongoDB rejects `$and`/`$or`/`$nor` that are not non-empty arrays of documents (mingo accepts them). */
-function checkLogical(filter: Document): void {
+export function checkLogical(filter: Document): void {
   for (const key in filter) {
     if (key !== '$and' && key !== '$or' && key !== '$nor') continue;
     const clauses: unknown = filter[key];
