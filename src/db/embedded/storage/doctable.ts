@@ -192,16 +192,18 @@ export class DocTable {
 
   /** The documents, in insertion order (a new handle for each, reading its id when asked). */
   values(): IterableIterator<StoredDoc> {
-    return this.walk((row) =>
-      StoredDoc.inTable(
-        this.arena,
-        this.keyAt[row],
-        this.keyShape[row],
-        this.buffers[this.buffer[row]]!,
-        this.offset[row],
-        this.sizes[row],
-        this.versions[row],
-      ),
+    return this.walk(
+      (row) =>
+        new StoredDoc(
+          undefined,
+          this.buffers[this.buffer[row]]!,
+          this.offset[row],
+          this.sizes[row],
+          this.versions[row],
+          this.arena,
+          this.keyAt[row],
+          this.keyShape[row],
+        ),
     );
   }
 

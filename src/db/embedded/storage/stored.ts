@@ -86,51 +86,52 @@ export function keyIn(arena: Buffer, at: number, shape: number): string {
 
 /** One version of a document: its bytes, its id key and its version; parsed on demand. */
 export class StoredDoc {
+  // Fields are declared, and all set by the constructor in one order: handles are made by the
+  // hundred thousand in a scan, and V8 builds objects with class field initialisers more slowly.
   /** keyOf(_id), once known (a handle made by a table scan reads it from the arena when asked). */
-  private key: string | undefined;
-  private arena: Buffer | undefined;
-  private keyAt = 0;
-  private keyShape = 0;
+  declare private key: string | undefined;
+  declare private arena: Buffer | undefined;
+  declare private keyAt: number;
+  declare private keyShape: number;
   /**
    * The top-level fields a write may have changed from the version it replaces, when the write
    * knows them exactly (an in-place `$inc`): indexes on other fields are then left alone without
    * comparing the two versions' bytes.
    */
-  touched: ReadonlySet<string> | undefined = undefined;
+  declare touched: ReadonlySet<string> | undefined;
+  /**
+   * Where the bytes are: a buffer and an offset in it (not a Buffer view per document, which
+   * costs more than a small document's bytes; `raw` makes a view when asked). Until the version
+   * is stored (`settle`) they are the caller's own buffer: a version that is never stored (an
+   * insert refused as a duplicate, an update that fails) takes no slab space.
+   */
+  declare bytes: ArrayBufferLike;
+  declare offset: number;
+  /** The document's size in bytes. */
+  declare readonly size: number;
+  /** Bumped on every write; transactions use it to detect write conflicts. */
+  declare readonly ver: number;
 
   constructor(
     id: string | undefined,
-    /**
-     * Where the bytes are: a buffer and an offset in it (not a Buffer view per document, which
-     * costs more than a small document's bytes; `raw` makes a view when asked). Until the version
-     * is stored (`settle`) they are the caller's own buffer: a version that is never stored (an
-     * insert refused as a duplicate, an update that fails) takes no slab space.
-     */
-    public bytes: ArrayBufferLike,
-    public offset: number,
-    /** The document's size in bytes. */
-    readonly size: number,
-    /** Bumped on every write; transactions use it to detect write conflicts. */
-    readonly ver: number,
-  ) {
-    this.key = id;
-  }
-
-  /** A handle whose id is read from a table's key arena (see keyIn) when first asked for. */
-  static inTable(
-    arena: Buffer,
-    keyAt: number,
-    keyShape: number,
     bytes: ArrayBufferLike,
     offset: number,
     size: number,
     ver: number,
-  ): StoredDoc {
-    const doc = new StoredDoc(undefined, bytes, offset, size, ver);
-    doc.arena = arena;
-    doc.keyAt = keyAt;
-    doc.keyShape = keyShape;
-    return doc;
+    /** Where a table keeps the id key, when `id` is not given (see keyIn). */
+    arena?: Buffer,
+    keyAt = 0,
+    keyShape = 0,
+  ) {
+    this.key = id;
+    this.arena = arena;
+    this.keyAt = keyAt;
+    this.keyShape = keyShape;
+    this.touched = undefined;
+    this.bytes = bytes;
+    this.offset = offset;
+    this.size = size;
+    this.ver = ver;
   }
 
   /** keyOf(_id) */
