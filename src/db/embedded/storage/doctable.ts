@@ -174,17 +174,6 @@ export class DocTable {
     return true;
   }
 
-  clear(): void {
-    for (let row = 0; row < this.rows; row++)
-      if (this.buffer[row] >= 0) {
-        const n = this.buffer[row];
-        this.buffer[row] = -1;
-        this.release(n, this.sizes[row]);
-      }
-    this.live = 0;
-    this.compact();
-  }
-
   /** The ids, in insertion order. */
   keys(): IterableIterator<string> {
     return this.walk((row) => this.keyOf(row));

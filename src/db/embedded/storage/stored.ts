@@ -1,7 +1,7 @@
 // One stored version of a document, and where stored bytes live. The bytes of every stored
-// version sit in its collection's slabs outside the V8 heap; a StoredDoc is a small handle on them, made
-// afresh each time a collection's table is read (doctable.ts), and parsed copies live only in a
-// small cache keyed by where the bytes are.
+// version sit in its collection's slabs outside the V8 heap; a StoredDoc is a small handle on
+// them, made afresh each time a collection's table is read (doctable.ts), and parsed copies live
+// only in a small cache keyed by where the bytes are.
 import { Document } from 'bson';
 import { deserializeDocument } from '../bson/dbref';
 
@@ -14,7 +14,7 @@ const PARSED_CACHE = 2048;
 // a whole 8 KiB pool page alive: about three times the data. Each collection has its own slabs
 // (see doctable.ts: it moves documents out of slabs that have become sparse).
 const MIN_SLAB = 16 * 1024;
-export const MAX_SLAB = 256 * 1024;
+const MAX_SLAB = 256 * 1024;
 /** A document bigger than this gets a buffer of its own. */
 const OWN_BUFFER = 16 * 1024;
 /** Each buffer holding stored bytes (a slab, or a big document's own buffer), with its serial number. */
@@ -31,7 +31,7 @@ export class Slabs {
   private used = 0;
   private nextSize = MIN_SLAB;
 
-  /** The slab being filled (a document moved out of a sparse slab is never moved into it). */
+  /** The slab being filled (never counted as sparse: the table does not move documents out of it). */
   get current(): ArrayBufferLike | undefined {
     return this.slab?.buffer;
   }
