@@ -16,10 +16,6 @@ export function bytesOf(b: StoredBytes): Buffer {
   return Buffer.isBuffer(b) ? b : b.raw;
 }
 
-function sizeOf(b: StoredBytes | undefined): number {
-  return b === undefined ? 0 : Buffer.isBuffer(b) ? b.length : b.size;
-}
-
 /**
  * Keeps where a document's bytes are (its buffer, returned, and offset and size at `places[2i]`)
  * rather than the object handed in: a stored document's handle costs more than that.
@@ -247,7 +243,7 @@ export class ChangeLog {
       this.befores[i] = keep(c.before, this.placesBefore, i);
       this.afters[i] = keep(c.after, this.placesAfter, i);
       if (txn) this.txns.set(this.lastSeq, txn);
-      this.bytes += sizeOf(c.before) + sizeOf(c.after) + 64;
+      this.bytes += this.placesBefore[2 * i + 1] + this.placesAfter[2 * i + 1] + 64;
     }
     while (this.bytes > this.maxBytes && this.count > 0) this.dropOldest();
     if (this.waiters.size === 0) return;

@@ -165,6 +165,29 @@ function parseTypes(keyword: 'type' | 'bsonType', arg: unknown): Set<string> {
   return out;
 }
 
+/**
+ * A `min…`/`max…` keyword pair bounding a count (a string's length, an array's, an object's
+ * number of fields): `measure` gives none for values of other types, which pass.
+ */
+function boundCount(
+  schema: Document,
+  rules: ((v: unknown) => Document | null)[],
+  [minKeyword, maxKeyword]: [string, string],
+  measure: (v: unknown) => number | undefined,
+  detail: (v: unknown, count: number) => Document,
+): void {
+  for (const keyword of [minKeyword, maxKeyword]) {
+    if (schema[keyword] === undefined) continue;
+    const n = nonNegativeInteger(keyword, schema[keyword]);
+    const max = keyword === maxKeyword;
+    rules.push((v) => {
+      const count = measure(v);
+      if (count === undefined || (max ? count <= n : count >= n)) return null;
+      return { operatorName: keyword, specifiedAs: { [keyword]: schema[keyword] }, ...detail(v, count) };
+    });
+  }
+}
+
 function nonNegativeInteger(keyword: string, arg: unknown): number {
   if (!isNumberArg(arg)) mismatch(`$jsonSchema keyword '${keyword}' must be a number`);
   const n = toNumber(arg);
@@ -299,25 +322,13 @@ export function compileSchema(schema: Document): SchemaCheck {
     );
   }
 
-  for (const [keyword, max] of [
-    ['minLength', false],
-    ['maxLength', true],
-  ] as const) {
-    if (schema[keyword] === undefined) continue;
-    const n = nonNegativeInteger(keyword, schema[keyword]);
-    rules.push((v) => {
-      if (typeof v !== 'string') return null;
-      const len = codePoints(v);
-      return (max ? len <= n : len >= n)
-        ? null
-        : {
-            operatorName: keyword,
-            specifiedAs: { [keyword]: schema[keyword] },
-            reason: 'specified string length was not satisfied',
-            consideredValue: v,
-          };
-    });
-  }
+  boundCount(
+    schema,
+    rules,
+    ['minLength', 'maxLength'],
+    (v) => (typeof v === 'string' ? codePoints(v) : undefined),
+    (v) => ({ reason: 'specified string length was not satisfied', consideredValue: v }),
+  );
 
   if (schema.pattern !== undefined) {
     if (typeof schema.pattern !== 'string') mismatch("$jsonSchema keyword 'pattern' must be a string");
@@ -363,23 +374,13 @@ export function compileSchema(schema: Document): SchemaCheck {
   }
 
   // ---- arrays ----
-  for (const [keyword, max] of [
-    ['minItems', false],
-    ['maxItems', true],
-  ] as const) {
-    if (schema[keyword] === undefined) continue;
-    const n = nonNegativeInteger(keyword, schema[keyword]);
-    rules.push((v) =>
-      !Array.isArray(v) || (max ? v.length <= n : v.length >= n)
-        ? null
-        : {
-            operatorName: keyword,
-            specifiedAs: { [keyword]: schema[keyword] },
-            reason: 'array did not match specified length',
-            consideredValue: v,
-          },
-    );
-  }
+  boundCount(
+    schema,
+    rules,
+    ['minItems', 'maxItems'],
+    (v) => (Array.isArray(v) ? v.length : undefined),
+    (v) => ({ reason: 'array did not match specified length', consideredValue: v }),
+  );
 
   if (schema.uniqueItems !== undefined) {
     if (typeof schema.uniqueItems !== 'boolean')
@@ -474,25 +475,13 @@ export function compileSchema(schema: Document): SchemaCheck {
   }
 
   // ---- objects ----
-  for (const [keyword, max] of [
-    ['minProperties', false],
-    ['maxProperties', true],
-  ] as const) {
-    if (schema[keyword] === undefined) continue;
-    const n = nonNegativeInteger(keyword, schema[keyword]);
-    rules.push((v) => {
-      if (!isObject(v)) return null;
-      const count = Object.keys(v as Document).length;
-      return (max ? count <= n : count >= n)
-        ? null
-        : {
-            operatorName: keyword,
-            specifiedAs: { [keyword]: schema[keyword] },
-            reason: 'specified number of properties was not satisfied',
-            numberOfProperties: count,
-          };
-    });
-  }
+  boundCount(
+    schema,
+    rules,
+    ['minProperties', 'maxProperties'],
+    (v) => (isObject(v) ? Object.keys(v as Document).length : undefined),
+    (_, count) => ({ reason: 'specified number of properties was not satisfied', numberOfProperties: count }),
+  );
 
   if (schema.required !== undefined) {
     const required: unknown = schema.required;

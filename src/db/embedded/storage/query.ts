@@ -57,38 +57,35 @@ export function exprTestFor(collation: Document | undefined): ExprTest | undefin
 
 /**
  * A test of one document against a whole filter, `$text` included (a text search needs the
- * collection's text index): what a statement that yields re-checks a changed document with.
+ * collection's text index; `scores` receives each match's textScore): what findDocs matches with,
+ * and what a statement that yields re-checks a changed document with.
  */
 export function filterTest(
   coll: Collection | undefined,
   filter: Document | undefined,
   collation: Document | undefined,
+  scores?: Map<StoredDoc, number>,
 ): (d: StoredDoc) => boolean {
   const { rest, text } = splitText(filter);
   const base = docMatcher(rest, collation, exprTestFor(collation));
   if (!text) return base;
   const search = textSearch(coll, text);
-  return (d) => base(d) && search.score(d.obj) > 0;
+  return (d) => {
+    if (!base(d)) return false;
+    const score = search.score(d.obj);
+    if (score > 0) scores?.set(d, score);
+    return score > 0;
+  };
 }
 
 /** Finds the matching documents of a view, in order, after skip and limit. */
 export function findDocs(view: ReadView, opts: FindOptions): FindResult {
   const { rest, text } = splitText(opts.filter);
-  if (text) opts = { ...opts, filter: rest };
-  const search = text ? textSearch(view.coll, text) : undefined;
-  const scores = search ? new Map<StoredDoc, number>() : undefined;
+  const scores = text ? new Map<StoredDoc, number>() : undefined;
   // The command's collation, else the collection's default ({ locale: 'simple' } asks for none).
   const collation = opts.collation ?? (view.coll?.options.collation as Document | undefined);
-  if (collation !== opts.collation) opts = { ...opts, collation };
-  const baseTest = docMatcher(opts.filter, collation, exprTestFor(collation));
-  const test = search
-    ? (d: StoredDoc) => {
-        if (!baseTest(d)) return false;
-        const sc = search.score(d.obj);
-        if (sc > 0) scores!.set(d, sc);
-        return sc > 0;
-      }
-    : baseTest;
+  const test = filterTest(view.coll, opts.filter, collation, scores);
+  opts = { ...opts, filter: rest, collation };
   const hasSort = !!opts.sort && Object.keys(opts.sort).length > 0;
   const overlayActive = (!!view.overlay && view.overlay.size > 0) || !!view.snapshot;
   // An index orders strings in binary order, so a collated sort is done in memory.
